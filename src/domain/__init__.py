@@ -1,0 +1,1 @@
+"""The nomination model: aggregates, criteria, rule sets and the application service."""

@@ -1,0 +1,142 @@
+"""Hash-chained aggregates: every event records the SHA-256 of its predecessor.
+
+The digest covers a canonical JSON encoding of the event's fields, which is the same
+before saving and after loading, so a verifier can recompute every link from the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.context import current_context
+
+GENESIS = ""
+"""The ``prev_hash`` of an aggregate's first event."""
+
+LEGACY_DIGEST_KEY = "_stored_digest"
+"""Set by upcasters: the digest of the shape in which an old event was stored."""
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-ready form that does not depend on how the value was decoded."""
+    if isinstance(value, Enum):
+        return canonical(value.value)
+    if isinstance(value, str | int | bool) or value is None:
+        return value
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in events: use int, Decimal or a fraction string")
+    raise TypeError(f"cannot encode {type(value).__name__} canonically")
+
+
+def event_digest(topic: str, state: Mapping[str, Any]) -> str:
+    """SHA-256 over the event's topic and its fields (``state`` includes id and version)."""
+    fields = {k: v for k, v in state.items() if k != LEGACY_DIGEST_KEY}
+    body = json.dumps(
+        {"topic": topic, "state": canonical(fields)},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def preserve_stored_digest(event_class: type, state: dict[str, Any]) -> None:
+    """For upcasters: keep the digest of the shape the event was stored in, before changing it.
+
+    The chain protects what was written; an upcast event must still link to its successor.
+    """
+    if LEGACY_DIGEST_KEY not in state:
+        topic = f"{event_class.__module__}:{event_class.__qualname__}"
+        state[LEGACY_DIGEST_KEY] = event_digest(topic, state)
+
+
+def digest_of(event: object) -> str:
+    state = vars(event)
+    stored = state.get(LEGACY_DIGEST_KEY)
+    if isinstance(stored, str):
+        return stored
+    cls = type(event)
+    return event_digest(f"{cls.__module__}:{cls.__qualname__}", state)
+
+
+class ChainedAggregate(Aggregate):
+    """Base aggregate whose events carry who, why and the previous event's hash.
+
+    It also remembers the command ids it has handled, so a repeated command is a no-op.
+    """
+
+    # Events recorded before the context fields existed have no way to be re-stamped;
+    # every event class below declares them, so a missing one fails at construction.
+    class Event(Aggregate.Event):
+        prev_hash: str
+        actor_id: str
+        actor_role: str
+        correlation_id: str
+        command_id: str
+
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.chain_head = digest_of(self)
+            aggregate.handled_commands[self.command_id] = self.originator_version
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+    chain_head: str
+    handled_commands: dict[str, int]
+    CONTEXT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "prev_hash",
+        "actor_id",
+        "actor_role",
+        "correlation_id",
+        "command_id",
+    )
+
+    @staticmethod
+    def _stamp() -> dict[str, str]:
+        ctx = current_context()
+        return {
+            "actor_id": ctx.actor.account_id,
+            "actor_role": ctx.acting_role.value,
+            "correlation_id": ctx.correlation_id,
+            "command_id": ctx.command_id,
+        }
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:
+        # The aggregate's state holders exist before the first event is applied.
+        kwargs.update(cls._stamp(), prev_hash=GENESIS)
+        return super()._create(event_class, id=id, **kwargs)
+
+    def __base_init__(self, originator_id: Any, originator_version: int, timestamp: Any) -> None:
+        super().__base_init__(originator_id, originator_version, timestamp)
+        self.chain_head = GENESIS
+        self.handled_commands = {}
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        kwargs.update(self._stamp(), prev_hash=self.chain_head)
+        super().trigger_event(event_class, **kwargs)
+
+    def has_handled(self, command_id: str) -> bool:
+        return command_id in self.handled_commands

@@ -1,0 +1,209 @@
+"""The CouncilSession aggregate: members, agenda, secret ballots and the closing decision."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.access import require_grant
+from domain.chain import ChainedAggregate
+from domain.context import Role, current_context
+from domain.criteria.ruleset import VotingRule
+from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
+
+
+class SessionState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Choice(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    ABSTAIN = "abstain"
+    RECUSE = "recuse"
+
+
+class ItemOutcome(StrEnum):
+    APPROVED = "approved"
+    NOT_APPROVED = "not_approved"
+    NO_QUORUM = "no_quorum"
+    BLOCKED = "blocked"  # an open complaint keeps the council from deciding
+
+    @property
+    def decides(self) -> bool:
+        return self in (ItemOutcome.APPROVED, ItemOutcome.NOT_APPROVED)
+
+
+def tally(members: int, choices: list[str], rule: VotingRule) -> dict[str, int]:
+    """Counts of one item's ballots; recused members leave the total when the rule says so."""
+    counts = Counter(choices)
+    recused = counts[Choice.RECUSE.value]
+    present = sum(counts[c.value] for c in (Choice.APPROVE, Choice.REJECT, Choice.ABSTAIN))
+    total = members - recused if rule.recusal_reduces_total else members
+    return {
+        "members": members,
+        "total": total,
+        "present": present,
+        "approve": counts[Choice.APPROVE.value],
+        "reject": counts[Choice.REJECT.value],
+        "abstain": counts[Choice.ABSTAIN.value],
+        "recuse": recused,
+    }
+
+
+def judge(counts: dict[str, int], rule: VotingRule) -> ItemOutcome:
+    if counts["total"] <= 0 or not rule.has_quorum(counts["present"], counts["total"]):
+        return ItemOutcome.NO_QUORUM
+    if rule.approves(counts["approve"], counts["present"], counts["total"]):
+        return ItemOutcome.APPROVED
+    return ItemOutcome.NOT_APPROVED
+
+
+class CouncilSession(ChainedAggregate):
+    @classmethod
+    def schedule(
+        cls,
+        title: str,
+        scheduled_for: date,
+        members: list[str],
+        award_form: str,
+        council_level: str,
+        scope: str | None,
+        voting_rule: VotingRule,
+    ) -> CouncilSession:
+        require_grant("schedule a council session", Role.COUNCIL_SECRETARY)
+        name = (title or "").strip()
+        if not name:
+            raise InvalidNomination("title", "is required")
+        unique = sorted({m.strip() for m in members if m and m.strip()})
+        if not unique:
+            raise InvalidNomination("members", "a session needs at least one member")
+        if len(unique) != len(members):
+            raise InvalidNomination("members", "each member must be listed once")
+        if council_level == "district" and not scope:
+            raise InvalidNomination("scope", "a district council session needs the district code")
+        return cls(
+            title=name,
+            scheduled_for=scheduled_for,
+            members=unique,
+            award_form=award_form,
+            council_level=council_level,
+            scope=scope,
+            voting_rule=voting_rule.to_dict(),
+        )
+
+    @event("Scheduled")
+    def __init__(
+        self,
+        title: str,
+        scheduled_for: date,
+        members: list[str],
+        award_form: str,
+        council_level: str,
+        scope: str | None,
+        voting_rule: dict[str, Any],
+    ) -> None:
+        self.title = title
+        self.scheduled_for = scheduled_for
+        self.members = list(members)
+        self.award_form = award_form
+        self.council_level = council_level
+        self.scope = scope
+        self.voting_rule = voting_rule
+        self.state_name = SessionState.DRAFT.value
+        self.agenda: list[str] = []
+        # Ballots stay in the aggregate for the tally; read models show participation only.
+        self.ballots: dict[str, dict[str, str]] = {}
+        self.results: dict[str, dict[str, Any]] = {}
+
+    @property
+    def state(self) -> SessionState:
+        return SessionState(self.state_name)
+
+    @property
+    def rule(self) -> VotingRule:
+        return VotingRule.from_dict(self.voting_rule)
+
+    def _require_state(self, action: str, *states: SessionState) -> None:
+        if self.state not in states:
+            raise StageTransitionError(
+                f"cannot {action} while the session is {self.state.value}",
+                session_id=str(self.id),
+            )
+
+    def add_item(self, nomination_id: UUID, award_form: str) -> None:
+        require_grant("set the agenda", Role.COUNCIL_SECRETARY)
+        self._require_state("change the agenda", SessionState.DRAFT)
+        if award_form != self.award_form:
+            raise InvalidNomination(
+                "nomination_id", f"the session decides {self.award_form}, not {award_form}"
+            )
+        if str(nomination_id) in self.agenda:
+            raise AlreadyExists(f"{nomination_id} is already on the agenda")
+        self._item_added(nomination_id=str(nomination_id))
+
+    @event("ItemAdded")
+    def _item_added(self, nomination_id: str) -> None:
+        self.agenda.append(nomination_id)
+        self.ballots[nomination_id] = {}
+
+    def open(self) -> None:
+        require_grant("open the session", Role.COUNCIL_SECRETARY)
+        self._require_state("open the session", SessionState.DRAFT)
+        if not self.agenda:
+            raise StageTransitionError("the agenda is empty", session_id=str(self.id))
+        self._session_opened()
+
+    @event("SessionOpened")
+    def _session_opened(self) -> None:
+        self.state_name = SessionState.OPEN.value
+
+    def cast_vote(self, nomination_id: UUID, choice: Choice) -> None:
+        member = current_context().actor.account_id
+        require_grant("vote", Role.COUNCIL_MEMBER)
+        if member not in self.members:
+            raise JurisdictionError(f"{member} is not a member of this session", account_id=member)
+        self._require_state("vote", SessionState.OPEN)
+        item = str(nomination_id)
+        if item not in self.agenda:
+            raise InvalidNomination("nomination_id", f"{item} is not on this session's agenda")
+        if member in self.ballots[item]:
+            raise AlreadyExists(f"{member} has already voted on {item}", nomination_id=item)
+        self._ballot_cast(nomination_id=item, member_id=member, choice=Choice(choice).value)
+
+    @event("BallotCast")
+    def _ballot_cast(self, nomination_id: str, member_id: str, choice: str) -> None:
+        self.ballots[nomination_id][member_id] = choice
+
+    def participation(self) -> dict[str, list[str]]:
+        """Who has voted on each item, never how."""
+        return {item: sorted(ballots) for item, ballots in self.ballots.items()}
+
+    def close(self, blocked: dict[str, str]) -> dict[str, dict[str, Any]]:
+        """Tallies every item. ``blocked`` maps items that cannot be decided to the reason."""
+        require_grant("close the session", Role.COUNCIL_SECRETARY)
+        self._require_state("close the session", SessionState.OPEN)
+        rule = self.rule
+        results: dict[str, dict[str, Any]] = {}
+        for item in self.agenda:
+            counts = tally(len(self.members), list(self.ballots[item].values()), rule)
+            outcome = ItemOutcome.BLOCKED if item in blocked else judge(counts, rule)
+            results[item] = {
+                "outcome": outcome.value,
+                "tally": counts,
+                "reason": blocked.get(item),
+            }
+        self._session_closed(results=results)
+        return results
+
+    @event("SessionClosed")
+    def _session_closed(self, results: dict[str, dict[str, Any]]) -> None:
+        self.state_name = SessionState.CLOSED.value
+        self.results = results

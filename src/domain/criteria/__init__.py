@@ -1,0 +1,1 @@
+"""Emulation criteria: pure rules and the versioned rule sets that parameterise them."""

@@ -1,0 +1,417 @@
+"""Rule sets are versioned data files; every check records their id, version and digest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from functools import partial
+from importlib import resources
+from typing import Any
+
+from domain.criteria.checks import RuleSetRef
+from domain.criteria.rules import (
+    Basis,
+    Explanation,
+    Outcome,
+    RateBasis,
+    RuleOutcome,
+    YearRule,
+    ZeroPoorPolicy,
+    fraction_text,
+    reduces_poor_households_by_a_fifth,
+    reduces_rate_by_two_points,
+    twice,
+)
+from domain.errors import InvalidNomination, RuleSetNotFound
+from domain.statistics import YearStatistics
+from domain.units import COMMUNE_LEVEL, Nominee, UnitKind
+
+RULESET_PACKAGE = "domain.rulesets"
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    id: str
+    kind: str  # "automatic" or "judged"
+    rule: str | None
+    kinds: frozenset[UnitKind]
+    flags_any: frozenset[str]
+    baseline_rate: str | None  # "below_high", "at_or_above_high" or None
+    title: Explanation
+    rate_basis_setting: str | None = None
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.kind == "automatic"
+
+
+@dataclass(frozen=True)
+class VotingRule:
+    """Quorum and approval compared in integers: ``den·count ≥ num·base`` (or ``>``)."""
+
+    quorum_numerator: int
+    quorum_denominator: int
+    quorum_inclusive: bool
+    approval_numerator: int
+    approval_denominator: int
+    approval_strict: bool
+    approval_of: str  # "total" or "present"
+    secret_ballot: bool
+    recusal_reduces_total: bool
+
+    def has_quorum(self, present: int, total: int) -> bool:
+        lhs, rhs = self.quorum_denominator * present, self.quorum_numerator * total
+        return lhs >= rhs if self.quorum_inclusive else lhs > rhs
+
+    def approves(self, yes: int, present: int, total: int) -> bool:
+        base = total if self.approval_of == "total" else present
+        lhs, rhs = self.approval_denominator * yes, self.approval_numerator * base
+        return lhs > rhs if self.approval_strict else lhs >= rhs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "quorum": {
+                "numerator": self.quorum_numerator,
+                "denominator": self.quorum_denominator,
+                "comparison": "inclusive" if self.quorum_inclusive else "strict",
+            },
+            "approval": {
+                "numerator": self.approval_numerator,
+                "denominator": self.approval_denominator,
+                "comparison": "strict" if self.approval_strict else "inclusive",
+                "of": self.approval_of,
+            },
+            "secret_ballot": self.secret_ballot,
+            "recusal_reduces_total": self.recusal_reduces_total,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VotingRule:
+        quorum, approval = data["quorum"], data["approval"]
+        rule = cls(
+            int(quorum["numerator"]),
+            int(quorum["denominator"]),
+            quorum.get("comparison", "inclusive") == "inclusive",
+            int(approval["numerator"]),
+            int(approval["denominator"]),
+            approval.get("comparison", "strict") == "strict",
+            approval.get("of", "total"),
+            bool(data.get("secret_ballot", True)),
+            bool(data.get("recusal_reduces_total", True)),
+        )
+        if rule.approval_of not in ("total", "present"):
+            raise ValueError("approval.of must be 'total' or 'present'")
+        if rule.quorum_denominator <= 0 or rule.approval_denominator <= 0:
+            raise ValueError("voting denominators must be positive")
+        return rule
+
+
+@dataclass(frozen=True)
+class AwardForm:
+    id: str
+    name: Explanation
+    council_level: str  # "province" or "district"
+    district_review: bool
+    public_notice: bool
+    public_notice_working_days: int
+    voting: VotingRule
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    collecting_reminders_before: tuple[int, ...]
+    returned_dossier_days: int
+    district_review_days: int
+    district_review_reminder_before: int
+    province_review_days: int
+    province_review_reminder_before: int
+    inspection_days: int
+    inspection_reminder_every: int
+    inspection_escalate_after: int
+
+
+@dataclass(frozen=True)
+class CycleDefaults:
+    year: int
+    kind: str
+    closes_on: date
+    evaluation_years: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """A rule's outcome for one criterion, ready to be recorded as a check."""
+
+    criterion_id: str
+    kind: str
+    outcome: RuleOutcome
+
+
+class RuleSet:
+    def __init__(self, raw: dict[str, Any], digest: str) -> None:
+        self.raw = raw
+        self.ref = RuleSetRef(str(raw["id"]), int(raw["version"]), digest)
+        self.title = Explanation(raw["title"]["vi"], raw["title"]["en"])
+        self.baseline_year = int(raw["baseline_year"])
+        evaluation = raw["evaluation"]
+        self.first_year = int(evaluation["first_year"])
+        self.last_year = int(evaluation["last_year"])
+        self.any_consecutive_years = bool(evaluation.get("any_consecutive_years", False))
+        thresholds = raw["thresholds"]
+        self.relative_reduction = Fraction(thresholds["relative_reduction"])
+        self.rate_reduction_points = Fraction(thresholds["rate_reduction_points"])
+        self.high_baseline_rate = Fraction(thresholds["high_baseline_rate"])
+        self.coastal_rate_basis = RateBasis(raw.get("coastal_rate_basis", "poor"))
+        self.zero_poor_policy = ZeroPoorPolicy(raw.get("zero_poor_policy", "needs_judgement"))
+        self.district_level_ends_on = date.fromisoformat(raw["district_level_ends_on"])
+        self.criteria = {cid: _criterion(cid, spec) for cid, spec in raw["criteria"].items()}
+        voting = {name: VotingRule.from_dict(v) for name, v in raw["voting_rules"].items()}
+        self.award_forms = {
+            fid: AwardForm(
+                fid,
+                Explanation(f["name"]["vi"], f["name"]["en"]),
+                f["council_level"],
+                bool(f["district_review"]),
+                bool(f["public_notice"]),
+                int(f["public_notice_working_days"]),
+                voting[f["voting"]],
+            )
+            for fid, f in raw["award_forms"].items()
+        }
+        d = raw["deadlines"]
+        self.deadlines = Deadlines(
+            tuple(int(x) for x in d["collecting_reminders_working_days_before"]),
+            int(d["returned_dossier_working_days"]),
+            int(d["district_review_working_days"]),
+            int(d["district_review_reminder_working_days_before"]),
+            int(d["province_review_working_days"]),
+            int(d["province_review_reminder_working_days_before"]),
+            int(d["inspection_working_days"]),
+            int(d["inspection_reminder_every_working_days"]),
+            int(d["inspection_escalate_after_working_days"]),
+        )
+        self.cycles = {
+            int(year): CycleDefaults(
+                int(year),
+                c["kind"],
+                date.fromisoformat(c["closes_on"]),
+                (int(c["evaluation_years"][0]), int(c["evaluation_years"][1])),
+            )
+            for year, c in raw["cycles"].items()
+        }
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> RuleSet:
+        """Parses a rule-set file; the digest is the SHA-256 of its exact bytes."""
+        try:
+            raw = json.loads(data.decode("utf-8"))
+            return cls(raw, hashlib.sha256(data).hexdigest())
+        except (ValueError, KeyError, TypeError) as error:
+            raise InvalidNomination("rule_set", f"is not a valid rule-set file: {error}") from None
+
+    # --- award forms and windows ---------------------------------------------------
+
+    def award_form(self, form_id: str) -> AwardForm:
+        try:
+            return self.award_forms[form_id]
+        except KeyError:
+            allowed = ", ".join(sorted(self.award_forms))
+            raise InvalidNomination("award_form", f"must be one of {allowed}") from None
+
+    def check_evaluation_years(self, years: tuple[int, int], cycle_year: int) -> None:
+        first, second = years
+        if second != first + 1:
+            raise InvalidNomination("evaluation_years", "must be two consecutive years")
+        if first < self.first_year or second > self.last_year:
+            raise InvalidNomination(
+                "evaluation_years", f"must lie within {self.first_year}–{self.last_year}"
+            )
+        if second > cycle_year:
+            raise InvalidNomination("evaluation_years", f"cannot end after the cycle {cycle_year}")
+        if not self.any_consecutive_years and years != (cycle_year - 1, cycle_year):
+            raise InvalidNomination(
+                "evaluation_years",
+                f"this rule set evaluates {cycle_year - 1}–{cycle_year} for cycle {cycle_year}",
+            )
+
+    # --- criteria ------------------------------------------------------------------
+
+    def criteria_for(self, nominee: Nominee) -> list[CriterionSpec]:
+        """Criteria whose kind and flags fit; baseline rates are settled in ``evaluate``."""
+        return [
+            c
+            for c in self.criteria.values()
+            if nominee.kind in c.kinds
+            and (not c.flags_any or any(f.value in c.flags_any for f in nominee.flags))
+        ]
+
+    def evaluate(
+        self,
+        nominee: Nominee,
+        years: tuple[int, int],
+        statistics: dict[int, YearStatistics],
+        basis: Basis = Basis.DECLARED,
+    ) -> list[CriterionResult]:
+        """Every applicable criterion's outcome; judged criteria await a reviewer."""
+        del basis  # the basis labels the inputs; the arithmetic is the same
+        candidates = self.criteria_for(nominee)
+        coastal = [c for c in candidates if c.flags_any]
+        if nominee.kind in COMMUNE_LEVEL:
+            # Coastal and island communes take precedence over the baseline-rate groups.
+            if coastal:
+                candidates = coastal
+            else:
+                chosen = self._by_baseline(nominee, candidates, statistics)
+                if isinstance(chosen, CriterionResult):
+                    return [chosen]
+                candidates = chosen
+        results = [self._evaluate_one(c, years, statistics) for c in candidates]
+        if not results:
+            return [self._unclassified(nominee)]
+        return results
+
+    def _by_baseline(
+        self,
+        nominee: Nominee,
+        candidates: list[CriterionSpec],
+        statistics: dict[int, YearStatistics],
+    ) -> list[CriterionSpec] | CriterionResult:
+        baseline = statistics.get(self.baseline_year)
+        if baseline is None:
+            return CriterionResult(
+                "baseline-classification",
+                "automatic",
+                RuleOutcome(
+                    Outcome.INSUFFICIENT_DATA,
+                    (),
+                    f"P[{self.baseline_year}]/H[{self.baseline_year}] vs "
+                    f"{fraction_text(self.high_baseline_rate)}",
+                    Explanation(
+                        f"Chưa có số liệu cuối năm {self.baseline_year} nên chưa xác định được "
+                        "nhóm tiêu chí theo tỷ lệ hộ nghèo.",
+                        f"No end-{self.baseline_year} figures yet, so the baseline-rate group "
+                        "cannot be decided.",
+                    ),
+                ),
+            )
+        rate = self.high_baseline_rate
+        high = rate.denominator * baseline.poor_households >= rate.numerator * (
+            baseline.total_households
+        )
+        group = "at_or_above_high" if high else "below_high"
+        return [c for c in candidates if c.baseline_rate in (None, group)]
+
+    def _unclassified(self, nominee: Nominee) -> CriterionResult:
+        return CriterionResult(
+            "no-applicable-criterion",
+            "judged",
+            RuleOutcome(
+                Outcome.NEEDS_JUDGEMENT,
+                (),
+                "—",
+                Explanation(
+                    f"Không có tiêu chí nào của bộ tiêu chí áp dụng cho đơn vị loại "
+                    f"{nominee.kind.value} này; cần thẩm định.",
+                    f"No criterion of this rule set applies to a {nominee.kind.value} like this "
+                    "one; a reviewer must judge.",
+                ),
+            ),
+        )
+
+    def _evaluate_one(
+        self, spec: CriterionSpec, years: tuple[int, int], statistics: dict[int, YearStatistics]
+    ) -> CriterionResult:
+        if not spec.is_automatic:
+            return CriterionResult(
+                spec.id,
+                spec.kind,
+                RuleOutcome(
+                    Outcome.NEEDS_JUDGEMENT,
+                    (),
+                    "judged",
+                    Explanation(
+                        f"{spec.title.vi}: tiêu chí định tính, cần người thẩm định đánh giá.",
+                        f"{spec.title.en}: a qualitative criterion that a reviewer must judge.",
+                    ),
+                ),
+            )
+        rule, threshold = self._rule(spec)
+        return CriterionResult(
+            spec.id, spec.kind, twice(rule, years, statistics, threshold, spec.title)
+        )
+
+    def _rule(self, spec: CriterionSpec) -> tuple[YearRule, str]:
+        if spec.rule == "rel20":
+            share = self.relative_reduction
+            rel20: YearRule = partial(
+                reduces_poor_households_by_a_fifth, share=share, zero_policy=self.zero_poor_policy
+            )
+            return rel20, (
+                f"P[y-1] > 0 and {share.denominator}·(P[y-1] − P[y]) ≥ {share.numerator}·P[y-1]"
+            )
+        if spec.rule == "pp2":
+            points = self.rate_reduction_points
+            basis = RateBasis.POOR
+            if spec.rate_basis_setting == "coastal_rate_basis":
+                basis = self.coastal_rate_basis
+            pp2: YearRule = partial(
+                reduces_rate_by_two_points,
+                points=points,
+                basis=basis,
+                zero_policy=self.zero_poor_policy,
+            )
+            p = "(P+N)" if basis is RateBasis.POOR_AND_NEAR_POOR else "P"
+            return pp2, (
+                f"{points.denominator}·({p}[y-1]·H[y] − {p}[y]·H[y-1]) ≥ "
+                f"{points.numerator}·H[y-1]·H[y]"
+            )
+        raise ValueError(f"unknown rule {spec.rule!r} in criterion {spec.id}")
+
+
+def _criterion(cid: str, spec: dict[str, Any]) -> CriterionSpec:
+    applies = spec.get("applies_to", {})
+    if spec["kind"] not in ("automatic", "judged"):
+        raise ValueError(f"criterion {cid}: kind must be automatic or judged")
+    return CriterionSpec(
+        cid,
+        spec["kind"],
+        spec.get("rule"),
+        frozenset(UnitKind(k) for k in applies.get("kinds", ())),
+        frozenset(applies.get("flags_any", ())),
+        applies.get("baseline_rate"),
+        Explanation(spec["title"]["vi"], spec["title"]["en"]),
+        spec.get("rate_basis_setting"),
+    )
+
+
+def _file_name(rule_set_id: str, version: int) -> str:
+    return f"{rule_set_id}.v{version}.json"
+
+
+def load_rule_set(rule_set_id: str, version: int) -> RuleSet:
+    """A rule set shipped with the package."""
+    path = resources.files(RULESET_PACKAGE).joinpath(_file_name(rule_set_id, version))
+    if not path.is_file():
+        raise RuleSetNotFound(rule_set_id, version)
+    return RuleSet.from_bytes(path.read_bytes())
+
+
+def shipped_rule_sets() -> list[RuleSet]:
+    found = []
+    for entry in resources.files(RULESET_PACKAGE).iterdir():
+        if entry.name.endswith(".json"):
+            found.append(RuleSet.from_bytes(entry.read_bytes()))
+    return sorted(found, key=lambda r: (r.ref.id, r.ref.version))
+
+
+def latest_rule_set(rule_set_id: str) -> RuleSet:
+    candidates = [r for r in shipped_rule_sets() if r.ref.id == rule_set_id]
+    if not candidates:
+        raise RuleSetNotFound(rule_set_id)
+    return candidates[-1]
+
+
+DEFAULT_RULE_SET = ("ben-tre-vi-nguoi-ngheo-2021-2025", 1)

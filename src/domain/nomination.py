@@ -1,0 +1,785 @@
+"""The Nomination aggregate: a unit's dossier for an award, from collection to decision.
+
+Public methods guard and decide; private ``@event`` methods only record. State holds
+JSON-ready values (str keys, lists, dicts) so snapshots round-trip unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.access import require_grant
+from domain.chain import ChainedAggregate, preserve_stored_digest
+from domain.context import Role, current_context
+from domain.criteria.checks import CriterionCheck, RuleSetRef
+from domain.criteria.rules import Basis, Explanation, Outcome, RuleOutcome
+from domain.criteria.ruleset import CriterionResult, RuleSet
+from domain.deadlines import DueDates
+from domain.errors import AlreadyExists, InvalidNomination, StageTransitionError
+from domain.stages import ALLOWED, Command, Stage, has_district_review, next_stage, route
+from domain.statistics import YearStatistics, check_flows_reconcile
+from domain.units import Nominee
+
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+REVIEW_DECISIONS = ("approve", "return", "reject")
+
+
+def nomination_id(unit_code: str, award_form: str, cycle_year: int) -> UUID:
+    """One nomination per unit, award form and cycle."""
+    return uuid5(NAMESPACE_URL, f"/nominations/{unit_code}/{award_form}/{cycle_year}")
+
+
+def _text(field: str, value: str | None, *, required: bool = True, limit: int = 20_000) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidNomination(field, "is required")
+    if len(text) > limit:
+        raise InvalidNomination(field, f"is longer than {limit} characters")
+    return text
+
+
+class Nomination(ChainedAggregate):
+    @staticmethod
+    def create_id(nominee: dict[str, Any], award_form: str, cycle_year: int) -> UUID:
+        return nomination_id(nominee["code"], award_form, cycle_year)
+
+    # --- opening ----------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        nominee: Nominee,
+        award_form: str,
+        cycle_year: int,
+        evaluation_years: tuple[int, int],
+        rule_set: RuleSet,
+        due_on: date,
+    ) -> Nomination:
+        ctx = current_context()
+        require_grant("open a nomination", Role.UNIT_OFFICER, nominee.is_within)
+        form = rule_set.award_form(award_form)
+        if form.council_level == "district" and not has_district_review(
+            nominee, True, ctx.today, rule_set.district_level_ends_on
+        ):
+            raise InvalidNomination(
+                "award_form",
+                f"{award_form} is decided by a district council, which {nominee.code} does not"
+                " have on this date",
+            )
+        if nominee.unit_valid_to is not None and nominee.unit_valid_to < ctx.today:
+            raise InvalidNomination("unit_code", f"{nominee.code} ceased to exist")
+        rule_set.check_evaluation_years(evaluation_years, cycle_year)
+        return cls(
+            nominee=nominee.to_dict(),
+            award_form=award_form,
+            cycle_year=cycle_year,
+            evaluation_years=list(evaluation_years),
+            rule_set=rule_set.ref.to_dict(),
+            due_on=due_on,
+        )
+
+    @event("Opened")
+    def __init__(
+        self,
+        nominee: dict[str, Any],
+        award_form: str,
+        cycle_year: int,
+        evaluation_years: list[int],
+        rule_set: dict[str, Any],
+        due_on: date,
+    ) -> None:
+        self.nominee = nominee
+        self.award_form = award_form
+        self.cycle_year = cycle_year
+        self.evaluation_years = list(evaluation_years)
+        self.rule_set = rule_set
+        self.stage_name = Stage.COLLECTING.value
+        self.due_on: date | None = due_on
+        self.outcome: str | None = None
+        self.round = 0
+        self.statistics: dict[str, dict[str, Any]] = {}
+        self.verified_statistics: dict[str, dict[str, Any]] = {}
+        self.evidence: dict[str, dict[str, Any]] = {}
+        self.achievement_report: str | None = None
+        self.checks: list[dict[str, Any]] = []
+        self.overrides: dict[str, dict[str, Any]] = {}
+        self.visits: dict[str, dict[str, Any]] = {}
+        self.complaints: dict[str, dict[str, Any]] = {}
+        self.agenda_session_id: str | None = None
+        self.decision: dict[str, Any] | None = None
+        self.revocation: dict[str, Any] | None = None
+        self.requested_changes: str | None = None
+        self.missed_deadlines: list[str] = []
+
+    # --- reading ----------------------------------------------------------------------
+
+    @property
+    def stage(self) -> Stage:
+        return Stage(self.stage_name)
+
+    @property
+    def unit(self) -> Nominee:
+        return Nominee.from_dict(self.nominee)
+
+    @property
+    def rule_set_ref(self) -> RuleSetRef:
+        return RuleSetRef.from_dict(self.rule_set)
+
+    def declared(self) -> dict[int, YearStatistics]:
+        return {int(y): YearStatistics.from_dict(s) for y, s in self.statistics.items()}
+
+    def verified(self) -> dict[int, YearStatistics]:
+        """Declared figures overlaid with every inspection-verified year."""
+        merged = dict(self.statistics)
+        merged.update(self.verified_statistics)
+        return {int(y): YearStatistics.from_dict(s) for y, s in merged.items()}
+
+    def effective_checks(self) -> dict[str, CriterionCheck]:
+        """Per criterion, the latest check: a verified or judged one supersedes a declared one."""
+        latest = {c["criterion_id"]: c for c in self.checks}
+        return {cid: CriterionCheck.from_dict(c) for cid, c in latest.items()}
+
+    def open_visits(self) -> list[str]:
+        return [vid for vid, v in self.visits.items() if v["state"] == "ordered"]
+
+    def open_complaints(self) -> list[str]:
+        return [cid for cid, c in self.complaints.items() if c["state"] == "open"]
+
+    # --- guards -----------------------------------------------------------------------
+
+    def _require_stage(self, command: Command) -> None:
+        allowed = ALLOWED[command]
+        if self.stage not in allowed:
+            stages = ", ".join(sorted(s.value for s in allowed))
+            raise StageTransitionError(
+                f"cannot {command.value} while the nomination is {self.stage.value}"
+                f" (allowed in: {stages})",
+                nomination_id=str(self.id),
+                stage=self.stage.value,
+            )
+
+    def _require_officer(self, action: str) -> None:
+        require_grant(action, Role.UNIT_OFFICER, self.unit.is_within)
+
+    def _require_district_reviewer(self, action: str) -> None:
+        district = self.unit.district_code
+        require_grant(action, Role.DISTRICT_REVIEWER, lambda scope: scope == district)
+
+    def _require_province_reviewer(self, action: str) -> None:
+        require_grant(action, Role.PROVINCE_REVIEWER)
+
+    def _require_reviewer_of_stage(self, action: str) -> None:
+        if self.stage is Stage.DISTRICT_REVIEW:
+            self._require_district_reviewer(action)
+        else:
+            self._require_province_reviewer(action)
+
+    def _require_rule_set(self, rule_set: RuleSet) -> None:
+        ref = self.rule_set_ref
+        if rule_set.ref != ref:
+            raise InvalidNomination(
+                "rule_set",
+                f"the nomination is judged under {ref.id} v{ref.version}",
+            )
+
+    # --- collecting -------------------------------------------------------------------
+
+    def record_statistics(self, year: int, statistics: YearStatistics, rule_set: RuleSet) -> None:
+        self._require_stage(Command.RECORD_STATISTICS)
+        self._require_officer("record statistics")
+        last = self.evaluation_years[-1]
+        if not rule_set.baseline_year <= year <= last:
+            raise InvalidNomination(
+                "year", f"must be between {rule_set.baseline_year} and {last} for this nomination"
+            )
+        if year == rule_set.baseline_year and statistics.flows is not None:
+            raise InvalidNomination(
+                "flows", f"{year} is the baseline survey; its flows have no earlier year"
+            )
+        declared = self.declared()
+        previous = declared.get(year - 1)
+        check_flows_reconcile(year, previous.poor_households if previous else None, statistics)
+        following = declared.get(year + 1)
+        if following is not None:
+            check_flows_reconcile(year + 1, statistics.poor_households, following)
+        if self.statistics.get(str(year)) == statistics.to_dict():
+            return
+        self._statistics_recorded(year=year, statistics=statistics.to_dict(), basis="declared")
+
+    class StatisticsRecorded(ChainedAggregate.Event):
+        """Version 2 names the basis of the figures; version 1 held declared ones only."""
+
+        class_version = 2
+        year: int
+        statistics: dict[str, Any]
+        basis: str
+
+        @classmethod
+        def upcast_v1_v2(cls, state: dict[str, Any]) -> None:
+            preserve_stored_digest(cls, state)
+            state["basis"] = "declared"
+
+    @event(StatisticsRecorded)
+    def _statistics_recorded(self, year: int, statistics: dict[str, Any], basis: str) -> None:
+        target = self.statistics if basis == "declared" else self.verified_statistics
+        target[str(year)] = statistics
+
+    def attach_evidence(self, sha256: str, filename: str, media_type: str, size: int) -> None:
+        self._require_stage(Command.ATTACH_EVIDENCE)
+        self._require_officer("attach evidence")
+        digest = sha256.strip().lower()
+        if not SHA256_HEX.match(digest):
+            raise InvalidNomination("sha256", "must be 64 hexadecimal characters")
+        name = _text("filename", filename, limit=255)
+        if size <= 0:
+            raise InvalidNomination("size", "must be greater than zero")
+        if digest in self.evidence:
+            return
+        self._evidence_attached(sha256=digest, filename=name, media_type=media_type, size=size)
+
+    @event("EvidenceAttached")
+    def _evidence_attached(self, sha256: str, filename: str, media_type: str, size: int) -> None:
+        self.evidence[sha256] = {"filename": filename, "media_type": media_type, "size": size}
+
+    def write_achievement_report(self, text: str) -> None:
+        self._require_stage(Command.WRITE_REPORT)
+        self._require_officer("write the achievement report")
+        report = _text("text", text, limit=100_000)
+        if report != self.achievement_report:
+            self._achievement_report_written(text=report)
+
+    @event("AchievementReportWritten")
+    def _achievement_report_written(self, text: str) -> None:
+        self.achievement_report = text
+
+    def preview_checks(self, rule_set: RuleSet) -> list[CriterionResult]:
+        """What submission would find now, without recording anything."""
+        self._require_rule_set(rule_set)
+        years = (self.evaluation_years[0], self.evaluation_years[1])
+        return rule_set.evaluate(self.unit, years, self.declared())
+
+    def submit(self, rule_set: RuleSet, due: DueDates) -> None:
+        """Runs every automatic check; moves on only when all official figures exist."""
+        self._require_stage(Command.SUBMIT)
+        self._require_officer("submit the nomination")
+        if self.achievement_report is None:
+            raise InvalidNomination("achievement_report", "write the achievement report first")
+        results = self.preview_checks(rule_set)
+        missing = [
+            r.criterion_id for r in results if r.outcome.outcome is Outcome.INSUFFICIENT_DATA
+        ]
+        if missing:
+            details = "; ".join(
+                r.outcome.explanation.en for r in results if r.criterion_id in missing
+            )
+            raise InvalidNomination(
+                "statistics", f"official figures are missing for {', '.join(missing)}: {details}"
+            )
+        for result in results:
+            self._check(result, Basis.DECLARED, rule_set)
+        to = self._next(rule_set, notice_days=due.public_notice_days)
+        self._submitted(round=self.round + 1, to_stage=to.value, due_on=due.for_stage(to))
+
+    @event("Submitted")
+    def _submitted(self, round: int, to_stage: str, due_on: date | None) -> None:
+        self.round = round
+        self.requested_changes = None
+        self._enter(to_stage, due_on)
+
+    def withdraw(self, reason: str) -> None:
+        self._require_stage(Command.WITHDRAW)
+        self._require_officer("withdraw the nomination")
+        self._withdrawn(reason=_text("reason", reason))
+
+    @event("Withdrawn")
+    def _withdrawn(self, reason: str) -> None:
+        self.outcome = "withdrawn"
+        self._enter(Stage.CLOSED.value, None)
+
+    # --- checks -----------------------------------------------------------------------
+
+    def _check(
+        self,
+        result: CriterionResult,
+        basis: Basis,
+        rule_set: RuleSet,
+        *,
+        justification: str | None = None,
+        evidence: tuple[str, ...] = (),
+    ) -> None:
+        ctx = current_context()
+        rule = result.outcome
+        check = CriterionCheck(
+            criterion_id=result.criterion_id,
+            kind=result.kind,
+            outcome=rule.outcome,
+            basis=basis,
+            rule_set=rule_set.ref,
+            inputs=rule.inputs,
+            values={str(e.year): {"outcome": e.outcome.value, **e.values} for e in rule.years},
+            threshold=rule.threshold,
+            explanation=rule.explanation,
+            checked_by=ctx.actor.account_id if justification is not None else "system",
+            checked_at=(ctx.at or ctx.today).isoformat(),
+            justification=justification,
+            evidence=evidence,
+        )
+        self._criterion_checked(check=check.to_dict(), stage=self.stage_name)
+
+    @event("CriterionChecked")
+    def _criterion_checked(self, check: dict[str, Any], stage: str) -> None:
+        self.checks.append(check)
+        self.overrides.pop(check["criterion_id"], None)
+
+    def record_judged_check(
+        self,
+        criterion_id: str,
+        outcome: Outcome,
+        justification: str,
+        evidence: tuple[str, ...],
+        rule_set: RuleSet,
+        basis: Basis = Basis.DECLARED,
+    ) -> None:
+        """A reviewer's judgement on a qualitative criterion or an undecidable automatic one."""
+        self._require_stage(Command.RECORD_JUDGED_CHECK)
+        self._require_reviewer_of_stage("record a judged criterion check")
+        self._require_rule_set(rule_set)
+        effective = self.effective_checks()
+        current = effective.get(criterion_id)
+        judged_ids = {c.id for c in rule_set.criteria_for(self.unit) if not c.is_automatic}
+        if criterion_id not in judged_ids and (
+            current is None or current.outcome is not Outcome.NEEDS_JUDGEMENT
+        ):
+            raise InvalidNomination(
+                "criterion_id",
+                f"{criterion_id} is neither a judged criterion for this unit nor a check that"
+                " awaits judgement",
+            )
+        if outcome is Outcome.NEEDS_JUDGEMENT:
+            raise InvalidNomination(
+                "outcome", "a judgement must decide: met, not_met or insufficient_data"
+            )
+        reason = _text("justification", justification)
+        unknown = [e for e in evidence if e not in self.evidence]
+        if unknown:
+            raise InvalidNomination("evidence", f"{unknown[0]} is not attached to this nomination")
+        spec = rule_set.criteria.get(criterion_id)
+        title = spec.title if spec else None
+        explanation = Explanation(
+            f"{title.vi + ': ' if title else ''}đánh giá của người thẩm định — {reason}",
+            f"{title.en + ': ' if title else ''}reviewer's judgement — {reason}",
+        )
+        result = CriterionResult(
+            criterion_id,
+            "judged",
+            RuleOutcome(outcome, (), "judged", explanation),
+        )
+        self._check(result, basis, rule_set, justification=reason, evidence=tuple(evidence))
+
+    def override_check(self, criterion_id: str, reason: str) -> None:
+        """Province review forwards despite a ``not_met`` check, with its reason recorded."""
+        self._require_stage(Command.OVERRIDE_CHECK)
+        self._require_province_reviewer("override a criterion check")
+        current = self.effective_checks().get(criterion_id)
+        if current is None or current.outcome is not Outcome.NOT_MET:
+            raise InvalidNomination(
+                "criterion_id", f"{criterion_id} has no not_met check to override"
+            )
+        if criterion_id in self.overrides:
+            raise AlreadyExists(f"{criterion_id} is already overridden", criterion_id=criterion_id)
+        self._check_overridden(criterion_id=criterion_id, reason=_text("reason", reason))
+
+    @event("CheckOverridden")
+    def _check_overridden(self, criterion_id: str, reason: str) -> None:
+        self.overrides[criterion_id] = {"reason": reason}
+
+    # --- reviews ----------------------------------------------------------------------
+
+    def complete_district_review(
+        self, decision: str, comment: str, rule_set: RuleSet, due: DueDates
+    ) -> None:
+        self._require_stage(Command.DISTRICT_REVIEW)
+        self._require_district_reviewer("complete the district review")
+        to, text = self._review_target(decision, comment, rule_set, due)
+        self._district_review_completed(
+            decision=decision, comment=text, to_stage=to.value, due_on=due.for_stage(to)
+        )
+
+    @event("DistrictReviewCompleted")
+    def _district_review_completed(
+        self, decision: str, comment: str, to_stage: str, due_on: date | None
+    ) -> None:
+        self._after_review(decision, comment, to_stage, due_on)
+
+    def complete_province_review(
+        self, decision: str, comment: str, rule_set: RuleSet, due: DueDates
+    ) -> None:
+        self._require_stage(Command.PROVINCE_REVIEW)
+        self._require_province_reviewer("complete the province review")
+        if decision == "approve":
+            self._require_ready_to_forward()
+        to, text = self._review_target(decision, comment, rule_set, due)
+        self._province_review_completed(
+            decision=decision, comment=text, to_stage=to.value, due_on=due.for_stage(to)
+        )
+
+    @event("ProvinceReviewCompleted")
+    def _province_review_completed(
+        self, decision: str, comment: str, to_stage: str, due_on: date | None
+    ) -> None:
+        self._after_review(decision, comment, to_stage, due_on)
+
+    def _review_target(
+        self, decision: str, comment: str, rule_set: RuleSet, due: DueDates
+    ) -> tuple[Stage, str]:
+        if decision not in REVIEW_DECISIONS:
+            raise InvalidNomination("decision", f"must be one of {', '.join(REVIEW_DECISIONS)}")
+        text = _text("comment", comment, required=decision != "approve")
+        if decision == "approve":
+            return self._next(rule_set, notice_days=due.public_notice_days), text
+        if decision == "return":
+            return Stage.COLLECTING, text
+        return Stage.CLOSED, text
+
+    def _after_review(
+        self, decision: str, comment: str, to_stage: str, due_on: date | None
+    ) -> None:
+        if decision == "return":
+            self.requested_changes = comment
+        if decision == "reject":
+            self.outcome = "rejected"
+        self._enter(to_stage, due_on)
+
+    def _require_ready_to_forward(self) -> None:
+        open_visits = self.open_visits()
+        if open_visits:
+            raise StageTransitionError(
+                f"inspection visit {open_visits[0]} is still open", visit_id=open_visits[0]
+            )
+        for cid, check in sorted(self.effective_checks().items()):
+            if check.outcome is Outcome.NOT_MET and cid not in self.overrides:
+                raise StageTransitionError(
+                    f"criterion {cid} is not met; override it with a reason to forward",
+                    criterion_id=cid,
+                )
+            if check.outcome in (Outcome.NEEDS_JUDGEMENT, Outcome.INSUFFICIENT_DATA):
+                raise StageTransitionError(
+                    f"criterion {cid} is {check.outcome.value}; record a judgement first",
+                    criterion_id=cid,
+                )
+
+    def _next(self, rule_set: RuleSet, *, notice_days: int) -> Stage:
+        form = rule_set.award_form(self.award_form)
+        today = current_context().today
+        stages = route(
+            council_level=form.council_level,
+            district_review=has_district_review(
+                self.unit, form.district_review, today, rule_set.district_level_ends_on
+            ),
+            public_notice=form.public_notice and notice_days > 0,
+        )
+        return next_stage(stages, self.stage)
+
+    def _enter(self, to_stage: str, due_on: date | None) -> None:
+        self.stage_name = to_stage
+        self.due_on = due_on
+
+    # --- inspection -------------------------------------------------------------------
+
+    def order_inspection(self, visit_id: UUID, team_id: str, due_on: date) -> None:
+        self._require_stage(Command.ORDER_INSPECTION)
+        self._require_province_reviewer("order an inspection visit")
+        team = _text("team_id", team_id, limit=100)
+        if due_on < current_context().today:
+            raise InvalidNomination("due_date", "must not be in the past")
+        if str(visit_id) in self.visits:
+            raise AlreadyExists(f"visit {visit_id} is already ordered", visit_id=str(visit_id))
+        self._inspection_ordered(visit_id=str(visit_id), team_id=team, due_on=due_on)
+
+    @event("InspectionOrdered")
+    def _inspection_ordered(self, visit_id: str, team_id: str, due_on: date) -> None:
+        self.visits[visit_id] = {
+            "team_id": team_id,
+            "due_on": due_on.isoformat(),
+            "state": "ordered",
+        }
+
+    def record_inspection_report(
+        self,
+        visit_id: UUID,
+        visited_on: date,
+        findings: str,
+        recommendation: str,
+        verified_statistics: dict[int, YearStatistics],
+        rule_set: RuleSet,
+    ) -> None:
+        """Verified figures re-run the automatic checks; differences become a discrepancy."""
+        self._require_stage(Command.RECORD_INSPECTION_REPORT)
+        self._require_rule_set(rule_set)
+        visit = self.visits.get(str(visit_id))
+        if visit is None:
+            raise InvalidNomination("visit_id", f"{visit_id} was not ordered for this nomination")
+        if visit["state"] != "ordered":
+            raise StageTransitionError(
+                f"visit {visit_id} is already reported", visit_id=str(visit_id)
+            )
+        require_grant(
+            "file this visit report", Role.INSPECTOR, lambda scope: scope == visit["team_id"]
+        )
+        last = self.evaluation_years[-1]
+        for year in verified_statistics:
+            if not rule_set.baseline_year <= year <= last:
+                raise InvalidNomination(
+                    f"verified_statistics.{year}",
+                    f"must be a year between {rule_set.baseline_year} and {last}",
+                )
+        declared = self.declared()
+        differences = {
+            str(year): declared[year].differences(stats) if year in declared else {"year": "new"}
+            for year, stats in sorted(verified_statistics.items())
+        }
+        differences = {y: d for y, d in differences.items() if d}
+        self._inspection_reported(
+            visit_id=str(visit_id),
+            visited_on=visited_on,
+            findings=_text("findings", findings),
+            recommendation=recommendation,
+        )
+        for year, stats in sorted(verified_statistics.items()):
+            self._statistics_recorded(year=year, statistics=stats.to_dict(), basis="verified")
+        if differences:
+            self._discrepancy_recorded(visit_id=str(visit_id), differences=differences)
+        if verified_statistics:
+            years = (self.evaluation_years[0], self.evaluation_years[1])
+            for result in rule_set.evaluate(
+                self.unit, years, self.verified(), Basis.INSPECTION_VERIFIED
+            ):
+                if result.kind == "automatic":
+                    self._check(result, Basis.INSPECTION_VERIFIED, rule_set)
+
+    @event("InspectionReported")
+    def _inspection_reported(
+        self, visit_id: str, visited_on: date, findings: str, recommendation: str
+    ) -> None:
+        self.visits[visit_id] = {
+            **self.visits[visit_id],
+            "state": "reported",
+            "visited_on": visited_on.isoformat(),
+            "findings": findings,
+            "recommendation": recommendation,
+        }
+
+    @event("DiscrepancyRecorded")
+    def _discrepancy_recorded(self, visit_id: str, differences: dict[str, Any]) -> None:
+        self.visits[visit_id] = {**self.visits[visit_id], "discrepancies": differences}
+
+    # --- public notice and complaints ---------------------------------------------------
+
+    def file_complaint(self, complaint_id: UUID, text: str, filed_by: str) -> None:
+        self._require_stage(Command.FILE_COMPLAINT)
+        require_grant(
+            "file a complaint",
+            Role.PROVINCE_REVIEWER,
+            also=(Role.COUNCIL_SECRETARY, Role.ADMIN),
+        )
+        if str(complaint_id) in self.complaints:
+            raise AlreadyExists(f"complaint {complaint_id} exists", complaint_id=str(complaint_id))
+        self._complaint_filed(
+            complaint_id=str(complaint_id),
+            text=_text("text", text),
+            filed_by=_text("filed_by", filed_by, limit=255),
+        )
+
+    @event("ComplaintFiled")
+    def _complaint_filed(self, complaint_id: str, text: str, filed_by: str) -> None:
+        self.complaints[complaint_id] = {"state": "open", "text": text, "filed_by": filed_by}
+
+    def resolve_complaint(self, complaint_id: UUID, resolution: str, upheld: bool) -> None:
+        self._require_stage(Command.RESOLVE_COMPLAINT)
+        require_grant("resolve a complaint", Role.PROVINCE_REVIEWER, also=(Role.COUNCIL_SECRETARY,))
+        complaint = self.complaints.get(str(complaint_id))
+        if complaint is None:
+            raise InvalidNomination(
+                "complaint_id", f"{complaint_id} is not a complaint on this nomination"
+            )
+        if complaint["state"] != "open":
+            raise StageTransitionError(f"complaint {complaint_id} is already resolved")
+        self._complaint_resolved(
+            complaint_id=str(complaint_id),
+            resolution=_text("resolution", resolution),
+            upheld=upheld,
+        )
+
+    @event("ComplaintResolved")
+    def _complaint_resolved(self, complaint_id: str, resolution: str, upheld: bool) -> None:
+        self.complaints[complaint_id] = {
+            **self.complaints[complaint_id],
+            "state": "resolved",
+            "resolution": resolution,
+            "upheld": upheld,
+        }
+
+    def end_public_notice(self) -> None:
+        """The window closed: the stage ends unless a complaint is open."""
+        self._require_stage(Command.END_PUBLIC_NOTICE)
+        require_grant("end the public notice", Role.PROVINCE_REVIEWER, also=(Role.SYSTEM,))
+        today = current_context().today
+        if self.due_on is not None and today < self.due_on:
+            raise StageTransitionError(
+                f"the public notice runs until {self.due_on.isoformat()}", due_on=self.due_on
+            )
+        complaints = self.open_complaints()
+        if complaints:
+            raise StageTransitionError(
+                f"complaint {complaints[0]} is open; resolve it first", complaint_id=complaints[0]
+            )
+        self._public_notice_ended(to_stage=Stage.COUNCIL.value)
+
+    @event("PublicNoticeEnded")
+    def _public_notice_ended(self, to_stage: str) -> None:
+        self._enter(to_stage, None)
+
+    # --- council ----------------------------------------------------------------------
+
+    def place_on_agenda(self, session_id: UUID) -> None:
+        self._require_stage(Command.PLACE_ON_AGENDA)
+        require_grant("set a council agenda", Role.COUNCIL_SECRETARY)
+        if self.agenda_session_id is not None:
+            raise StageTransitionError(
+                f"already on the agenda of session {self.agenda_session_id}",
+                session_id=self.agenda_session_id,
+            )
+        self._placed_on_agenda(session_id=str(session_id))
+
+    @event("PlacedOnAgenda")
+    def _placed_on_agenda(self, session_id: str) -> None:
+        self.agenda_session_id = session_id
+
+    def decide(
+        self,
+        session_id: UUID,
+        approved: bool,
+        tally: dict[str, int],
+        decision_number: str | None,
+        decision_date: date,
+    ) -> None:
+        """The council's outcome; its event's ``prev_hash`` seals the chain head."""
+        self._require_stage(Command.DECIDE)
+        self._require_on_agenda(session_id)
+        self._require_no_open_complaint()
+        self._council_decided(
+            session_id=str(session_id),
+            outcome="approved" if approved else "not_approved",
+            tally=tally,
+            decision_number=decision_number if approved else None,
+            decision_date=decision_date,
+            to_stage=Stage.DECIDED.value,
+        )
+
+    @event("CouncilDecided")
+    def _council_decided(
+        self,
+        session_id: str,
+        outcome: str,
+        tally: dict[str, int],
+        decision_number: str | None,
+        decision_date: date,
+        to_stage: str,
+    ) -> None:
+        self.outcome = outcome
+        self.agenda_session_id = None
+        self.decision = {
+            "session_id": session_id,
+            "outcome": outcome,
+            "tally": tally,
+            "decision_number": decision_number,
+            "decision_date": decision_date.isoformat(),
+        }
+        self._enter(to_stage, None)
+
+    def defer(self, session_id: UUID, reason: str) -> None:
+        """The session closed without deciding this item; it waits for another session."""
+        self._require_stage(Command.DECIDE)
+        self._require_on_agenda(session_id)
+        self._council_deferred(session_id=str(session_id), reason=reason)
+
+    @event("CouncilDeferred")
+    def _council_deferred(self, session_id: str, reason: str) -> None:
+        self.agenda_session_id = None
+
+    def _require_on_agenda(self, session_id: UUID) -> None:
+        if self.agenda_session_id != str(session_id):
+            raise StageTransitionError(
+                f"the nomination is not on the agenda of session {session_id}",
+                session_id=str(session_id),
+            )
+
+    def _require_no_open_complaint(self) -> None:
+        complaints = self.open_complaints()
+        if complaints:
+            raise StageTransitionError(
+                f"complaint {complaints[0]} is open; the council cannot decide",
+                complaint_id=complaints[0],
+            )
+
+    def revoke(self, reason: str, decision_number: str) -> None:
+        """A compensating event: the award stands in history and is withdrawn from now on."""
+        self._require_stage(Command.REVOKE)
+        require_grant("revoke an award", Role.COUNCIL_SECRETARY)
+        if self.outcome != "approved":
+            raise StageTransitionError(
+                f"only an approved award can be revoked (it is {self.outcome})"
+            )
+        self._revoked(
+            reason=_text("reason", reason),
+            decision_number=_text("decision_number", decision_number, limit=100),
+        )
+
+    @event("Revoked")
+    def _revoked(self, reason: str, decision_number: str) -> None:
+        self.outcome = "revoked"
+        self.revocation = {"reason": reason, "decision_number": decision_number}
+
+    # --- the clock's records -----------------------------------------------------------
+
+    def mark_deadline_missed(self, stage: Stage, due_on: date) -> bool:
+        """Records a missed deadline only while that stage, with that due date, is still open."""
+        require_grant("record a missed deadline", Role.SYSTEM)
+        key = f"{stage.value}:{due_on.isoformat()}"
+        if self.stage is not stage or self.due_on != due_on or key in self.missed_deadlines:
+            return False
+        if current_context().today <= due_on:
+            raise InvalidNomination("due_on", f"{due_on.isoformat()} has not passed yet")
+        self._deadline_missed(stage=stage.value, due_on=due_on)
+        return True
+
+    @event("DeadlineMissed")
+    def _deadline_missed(self, stage: str, due_on: date) -> None:
+        self.missed_deadlines.append(f"{stage}:{due_on.isoformat()}")
+
+    def record_reminder(self, stage: Stage, recipients: list[str], message: str) -> bool:
+        require_grant("record a reminder", Role.SYSTEM)
+        if self.stage is not stage:
+            return False
+        self._reminder_sent(stage=stage.value, recipients=sorted(recipients), message=message)
+        return True
+
+    @event("ReminderSent")
+    def _reminder_sent(self, stage: str, recipients: list[str], message: str) -> None:
+        pass
+
+    def escalate(self, stage: Stage, to: str, reason: str) -> bool:
+        require_grant("record an escalation", Role.SYSTEM)
+        if self.stage is not stage:
+            return False
+        self._escalated(stage=stage.value, to=_text("to", to), reason=_text("reason", reason))
+        return True
+
+    @event("Escalated")
+    def _escalated(self, stage: str, to: str, reason: str) -> None:
+        pass

@@ -1,0 +1,782 @@
+"""The application service: one method per use case, each load → decide → save.
+
+Every command takes a ``CommandContext``; repeating a command id changes nothing. Reads
+return frozen DTOs, never aggregates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, TypeVar, cast
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
+from eventsourcing.utils import Environment, EnvType
+
+from domain.calendar import WorkingCalendar
+from domain.chain import digest_of
+from domain.context import CommandContext, acting
+from domain.council import Choice, CouncilSession, ItemOutcome
+from domain.criteria.checks import RuleSetRef
+from domain.criteria.rules import Outcome
+from domain.criteria.ruleset import RuleSet, load_rule_set
+from domain.cycles import Cycle, CycleTerms, cycle_id
+from domain.deadlines import DueDates
+from domain.errors import (
+    AlreadyExists,
+    ConcurrentWriteError,
+    InvalidNomination,
+    NominationNotFound,
+    SessionNotFound,
+    VisitNotFound,
+)
+from domain.inspection import InspectionVisit, visit_id
+from domain.nomination import Nomination, nomination_id
+from domain.stages import Stage
+from domain.statistics import YearStatistics
+from domain.units import Nominee, UnitRegistry
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What a command did: the aggregate's version and the log position of its last event.
+
+    ``replayed`` is true when the command id had been handled already and nothing changed.
+    """
+
+    id: UUID
+    version: int
+    position: int | None
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class NominationSummary:
+    id: UUID
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    district_code: str | None
+    award_form: str
+    cycle_year: int
+    evaluation_years: tuple[int, int]
+    rule_set: dict[str, Any]
+    stage: str
+    outcome: str | None
+    due_on: date | None
+    version: int
+    round: int
+    statistics: dict[str, dict[str, Any]]
+    verified_statistics: dict[str, dict[str, Any]]
+    checks: list[dict[str, Any]]
+    check_history: list[dict[str, Any]]
+    overrides: dict[str, dict[str, Any]]
+    evidence: dict[str, dict[str, Any]]
+    achievement_report: str | None
+    visits: dict[str, dict[str, Any]]
+    complaints: dict[str, dict[str, Any]]
+    agenda_session_id: str | None
+    decision: dict[str, Any] | None
+    revocation: dict[str, Any] | None
+    requested_changes: str | None
+    missed_deadlines: list[str]
+    chain_head: str
+    created_on: datetime
+    modified_on: datetime
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: UUID
+    title: str
+    scheduled_for: date
+    members: list[str]
+    award_form: str
+    council_level: str
+    scope: str | None
+    state: str
+    agenda: list[str]
+    participation: dict[str, list[str]]
+    results: dict[str, dict[str, Any]]
+    voting_rule: dict[str, Any]
+    version: int
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    id: UUID
+    nomination_id: str
+    unit_code: str
+    team_id: str
+    due_on: date
+    state: str
+    claimed_by: str | None
+    overdue: bool
+    escalated: bool
+    reminders: int
+    report: dict[str, Any] | None
+    version: int
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """One stored event, as auditors read it."""
+
+    aggregate_id: UUID
+    version: int
+    topic: str
+    timestamp: datetime
+    actor_id: str
+    actor_role: str
+    correlation_id: str
+    command_id: str
+    prev_hash: str
+    digest: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+class NominationService(Application[UUID]):
+    """The use cases of the product, on an event store chosen by ``env``."""
+
+    name = "thidua"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Nomination: 50, CouncilSession: 50}
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        units: UnitRegistry,
+        calendar: WorkingCalendar | None = None,
+        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 1),
+    ) -> None:
+        self.units = units
+        self.calendar = calendar or WorkingCalendar()
+        self._rule_sets: dict[tuple[str, int], RuleSet] = {}
+        self.default_rule_set = self.rule_set(*default_rule_set)
+        super().__init__(env)
+
+    # The environment comes from settings alone, never from stray process variables.
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        values = dict(type(self).env)
+        if type(self).is_snapshotting_enabled or type(self).snapshotting_intervals:
+            values["IS_SNAPSHOTTING_ENABLED"] = "y"
+        values.update(env or {})
+        return Environment(name, values)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --- rule sets -----------------------------------------------------------------------
+
+    def rule_set(self, rule_set_id: str, version: int) -> RuleSet:
+        key = (rule_set_id, version)
+        if key not in self._rule_sets:
+            self._rule_sets[key] = load_rule_set(rule_set_id, version)
+        return self._rule_sets[key]
+
+    def _rule_set_of(self, ref: RuleSetRef) -> RuleSet:
+        rules = self.rule_set(ref.id, ref.version)
+        if rules.ref.digest != ref.digest:
+            raise InvalidNomination(
+                "rule_set",
+                f"{ref.id} v{ref.version} on disk (digest {rules.ref.digest[:12]}) is not the file"
+                f" this nomination was judged under (digest {ref.digest[:12]})",
+            )
+        return rules
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _get(self, aggregate_id: UUID, cls: type[A], missing: Callable[[UUID], Exception]) -> A:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise missing(aggregate_id) from None
+        if not isinstance(aggregate, cls):
+            raise missing(aggregate_id)
+        return aggregate
+
+    def _nomination(self, nid: UUID) -> Nomination:
+        return self._get(nid, Nomination, NominationNotFound)
+
+    def _session(self, sid: UUID) -> CouncilSession:
+        return self._get(sid, CouncilSession, SessionNotFound)
+
+    def _visit(self, vid: UUID) -> InspectionVisit:
+        return self._get(vid, InspectionVisit, VisitNotFound)
+
+    def _commit(self, *aggregates: Aggregate) -> int | None:
+        try:
+            recordings = self.save(*aggregates)
+        except RecordConflictError:
+            raise ConcurrentWriteError(
+                "another change was saved first; reload and retry",
+                ids=[str(a.id) for a in aggregates],
+            ) from None
+        return recordings[-1].notification.id if recordings else None
+
+    def _execute(
+        self,
+        ctx: CommandContext,
+        target: Callable[[], A],
+        decide: Callable[[A], Sequence[Aggregate] | None],
+    ) -> CommandResult:
+        """Loads, skips a command already handled, lets the aggregate decide, saves all."""
+        with acting(ctx):
+            aggregate = target()
+            if aggregate.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                return CommandResult(aggregate.id, aggregate.version, None, replayed=True)
+            others = decide(aggregate) or ()
+            position = self._commit(aggregate, *others)
+            return CommandResult(aggregate.id, aggregate.version, position)
+
+    def _create(
+        self,
+        ctx: CommandContext,
+        aggregate_id: UUID,
+        build: Callable[[], Aggregate],
+        describe: str,
+    ) -> CommandResult:
+        """Creates an aggregate with a deterministic id; a retry finds the first one."""
+        with acting(ctx):
+            try:
+                existing: Aggregate = self.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                aggregate = build()
+                try:
+                    position = self._commit(aggregate)
+                except ConcurrentWriteError:
+                    existing = self.repository.get(aggregate_id)
+                else:
+                    return CommandResult(aggregate.id, aggregate.version, position)
+            if existing.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                return CommandResult(existing.id, existing.version, None, replayed=True)
+            raise AlreadyExists(f"{describe} exists already", id=str(aggregate_id))
+
+    def _due(self, nomination: Nomination, today: date, rules: RuleSet) -> DueDates:
+        cycle = self.cycle_terms(nomination.cycle_year, rules)
+        form = rules.award_form(nomination.award_form)
+        return DueDates(
+            self.calendar,
+            rules.deadlines,
+            cycle,
+            today,
+            cycle.notice_days(form.public_notice_working_days) if form.public_notice else 0,
+        )
+
+    # --- cycles --------------------------------------------------------------------------
+
+    def cycle_terms(self, year: int, rules: RuleSet | None = None) -> CycleTerms:
+        """An admin's settings for the year, or the rule set's defaults."""
+        try:
+            cycle: Aggregate = self.repository.get(cycle_id(year))
+        except AggregateNotFoundError:
+            return CycleTerms.default(rules or self.default_rule_set, year)
+        return cast(Cycle, cycle).terms
+
+    def configure_cycle(self, ctx: CommandContext, terms: CycleTerms) -> CommandResult:
+        rules = self.default_rule_set
+        try:
+            self.repository.get(cycle_id(terms.year))
+        except AggregateNotFoundError:
+            return self._create(
+                ctx, cycle_id(terms.year), lambda: Cycle.configure(terms, rules), "cycle"
+            )
+        return self._execute(
+            ctx,
+            lambda: cast(Cycle, self.repository.get(cycle_id(terms.year))),
+            lambda c: c.reconfigure(terms, rules),
+        )
+
+    # --- nominations: collecting -----------------------------------------------------------
+
+    def open_nomination(
+        self, ctx: CommandContext, unit_code: str, award_form: str, cycle_year: int
+    ) -> CommandResult:
+        unit = self.units.get(unit_code)
+        nominee = Nominee.of(unit, self.units)
+        rules = self.default_rule_set
+        rules.award_form(award_form)
+        cycle = self.cycle_terms(cycle_year, rules)
+        nid = nomination_id(unit.code, award_form, cycle_year)
+        due = DueDates(self.calendar, rules.deadlines, cycle, ctx.today, 0)
+        return self._create(
+            ctx,
+            nid,
+            lambda: Nomination.open(
+                nominee,
+                award_form,
+                cycle_year,
+                cycle.evaluation_years,
+                rules,
+                due.for_stage(Stage.COLLECTING) or cycle.closes_on,
+            ),
+            f"a nomination of {unit.code} for {award_form} in {cycle_year}",
+        )
+
+    def record_statistics(
+        self, ctx: CommandContext, nid: UUID, year: int, statistics: Mapping[str, Any]
+    ) -> CommandResult:
+        stats = YearStatistics.from_dict(dict(statistics))
+
+        def decide(n: Nomination) -> None:
+            n.record_statistics(year, stats, self._rule_set_of(n.rule_set_ref))
+
+        return self._execute(ctx, lambda: self._nomination(nid), decide)
+
+    def attach_evidence(
+        self, ctx: CommandContext, nid: UUID, sha256: str, filename: str, media_type: str, size: int
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            lambda: self._nomination(nid),
+            lambda n: n.attach_evidence(sha256, filename, media_type, size),
+        )
+
+    def write_achievement_report(self, ctx: CommandContext, nid: UUID, text: str) -> CommandResult:
+        return self._execute(
+            ctx, lambda: self._nomination(nid), lambda n: n.write_achievement_report(text)
+        )
+
+    def submit_nomination(self, ctx: CommandContext, nid: UUID) -> CommandResult:
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.submit(rules, self._due(n, ctx.today, rules))
+
+        return self._execute(ctx, lambda: self._nomination(nid), decide)
+
+    def preview_checks(self, nid: UUID) -> list[dict[str, Any]]:
+        """The automatic checks as they would be on submission; writes nothing."""
+        n = self._nomination(nid)
+        rules = self._rule_set_of(n.rule_set_ref)
+        return [
+            {
+                "criterion_id": r.criterion_id,
+                "kind": r.kind,
+                "outcome": r.outcome.outcome.value,
+                "explanation": {"vi": r.outcome.explanation.vi, "en": r.outcome.explanation.en},
+            }
+            for r in n.preview_checks(rules)
+        ]
+
+    def withdraw_nomination(self, ctx: CommandContext, nid: UUID, reason: str) -> CommandResult:
+        return self._execute(ctx, lambda: self._nomination(nid), lambda n: n.withdraw(reason))
+
+    # --- nominations: review -------------------------------------------------------------
+
+    def complete_district_review(
+        self, ctx: CommandContext, nid: UUID, decision: str, comment: str
+    ) -> CommandResult:
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.complete_district_review(decision, comment, rules, self._due(n, ctx.today, rules))
+
+        return self._execute(ctx, lambda: self._nomination(nid), decide)
+
+    def complete_province_review(
+        self, ctx: CommandContext, nid: UUID, decision: str, comment: str
+    ) -> CommandResult:
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.complete_province_review(decision, comment, rules, self._due(n, ctx.today, rules))
+
+        return self._execute(ctx, lambda: self._nomination(nid), decide)
+
+    def record_criterion_check(
+        self,
+        ctx: CommandContext,
+        nid: UUID,
+        criterion_id: str,
+        outcome: str,
+        justification: str,
+        evidence: Sequence[str] = (),
+    ) -> CommandResult:
+        try:
+            judged = Outcome(outcome)
+        except ValueError:
+            allowed = ", ".join(o.value for o in Outcome)
+            raise InvalidNomination("outcome", f"must be one of {allowed}") from None
+
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.record_judged_check(criterion_id, judged, justification, tuple(evidence), rules)
+
+        return self._execute(ctx, lambda: self._nomination(nid), decide)
+
+    def override_check(
+        self, ctx: CommandContext, nid: UUID, criterion_id: str, reason: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx, lambda: self._nomination(nid), lambda n: n.override_check(criterion_id, reason)
+        )
+
+    # --- inspections ---------------------------------------------------------------------
+
+    def schedule_inspection_visit(
+        self, ctx: CommandContext, nid: UUID, team_id: str, due_date: date | None = None
+    ) -> CommandResult:
+        """Orders a visit: the nomination and the new visit task are saved together."""
+
+        def decide(n: Nomination) -> list[Aggregate]:
+            rules = self._rule_set_of(n.rule_set_ref)
+            due = self._due(n, ctx.today, rules).inspection_due(due_date)
+            ordinal = len(n.visits) + 1
+            n.order_inspection(visit_id(n.id, n.round, ordinal), team_id, due)
+            return [
+                InspectionVisit.order(n.id, n.round, ordinal, n.unit.code, team_id.strip(), due)
+            ]
+
+        return self._execute(ctx, lambda: self._nomination(nid), decide)
+
+    def claim_visit(self, ctx: CommandContext, vid: UUID) -> CommandResult:
+        return self._execute(ctx, lambda: self._visit(vid), lambda v: v.claim())
+
+    def file_visit_report(
+        self,
+        ctx: CommandContext,
+        vid: UUID,
+        visited_on: date,
+        findings: str,
+        recommendation: str,
+        verified_statistics: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> CommandResult:
+        verified: dict[int, YearStatistics] = {}
+        for key, raw in (verified_statistics or {}).items():
+            try:
+                year = int(key)
+            except ValueError:
+                raise InvalidNomination(f"verified_statistics.{key}", "must be a year") from None
+            verified[year] = YearStatistics.from_dict(dict(raw), f"verified_statistics.{key}.")
+
+        def decide(v: InspectionVisit) -> list[Aggregate]:
+            n = self._nomination(UUID(v.nomination_id))
+            v.file_report(visited_on, findings, recommendation, list(verified))
+            n.record_inspection_report(
+                v.id,
+                visited_on,
+                findings,
+                recommendation,
+                verified,
+                self._rule_set_of(n.rule_set_ref),
+            )
+            return [n]
+
+        return self._execute(ctx, lambda: self._visit(vid), decide)
+
+    def mark_visit_overdue(self, ctx: CommandContext, vid: UUID) -> CommandResult:
+        return self._execute(ctx, lambda: self._visit(vid), lambda v: _ignore(v.mark_overdue()))
+
+    def record_visit_reminder(
+        self, ctx: CommandContext, vid: UUID, recipients: list[str], message: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx, lambda: self._visit(vid), lambda v: _ignore(v.record_reminder(recipients, message))
+        )
+
+    def escalate_visit(self, ctx: CommandContext, vid: UUID, to: str, reason: str) -> CommandResult:
+        return self._execute(
+            ctx, lambda: self._visit(vid), lambda v: _ignore(v.escalate(to, reason))
+        )
+
+    # --- public notice and complaints ------------------------------------------------------
+
+    def file_complaint(
+        self, ctx: CommandContext, nid: UUID, text: str, filed_by: str
+    ) -> tuple[UUID, CommandResult]:
+        complaint = uuid5(NAMESPACE_URL, f"/complaints/{nid}/{ctx.command_id}")
+        result = self._execute(
+            ctx,
+            lambda: self._nomination(nid),
+            lambda n: n.file_complaint(complaint, text, filed_by),
+        )
+        return complaint, result
+
+    def resolve_complaint(
+        self, ctx: CommandContext, nid: UUID, complaint_id: UUID, resolution: str, upheld: bool
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            lambda: self._nomination(nid),
+            lambda n: n.resolve_complaint(complaint_id, resolution, upheld),
+        )
+
+    def end_public_notice(self, ctx: CommandContext, nid: UUID) -> CommandResult:
+        return self._execute(ctx, lambda: self._nomination(nid), lambda n: n.end_public_notice())
+
+    # --- council -------------------------------------------------------------------------
+
+    def schedule_council_session(
+        self,
+        ctx: CommandContext,
+        title: str,
+        scheduled_for: date,
+        members: list[str],
+        award_form: str,
+        scope: str | None = None,
+    ) -> CommandResult:
+        rules = self.default_rule_set
+        form = rules.award_form(award_form)
+        sid = uuid5(NAMESPACE_URL, f"/council-sessions/{ctx.command_id}")
+        if form.council_level == "district" and scope is not None:
+            self.units.get(scope)
+        return self._create(
+            ctx,
+            sid,
+            lambda: CouncilSession.schedule(
+                title,
+                scheduled_for,
+                members,
+                award_form,
+                form.council_level,
+                scope if form.council_level == "district" else None,
+                form.voting,
+            ),
+            "this council session",
+        )
+
+    def add_to_agenda(self, ctx: CommandContext, sid: UUID, nid: UUID) -> CommandResult:
+        def decide(s: CouncilSession) -> list[Aggregate]:
+            n = self._nomination(nid)
+            if s.scope is not None and n.unit.district_code != s.scope:
+                raise InvalidNomination(
+                    "nomination_id", f"{nid} is outside the district of this council ({s.scope})"
+                )
+            s.add_item(n.id, n.award_form)
+            n.place_on_agenda(s.id)
+            return [n]
+
+        return self._execute(ctx, lambda: self._session(sid), decide)
+
+    def open_session(self, ctx: CommandContext, sid: UUID) -> CommandResult:
+        return self._execute(ctx, lambda: self._session(sid), lambda s: s.open())
+
+    def cast_vote(self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str) -> CommandResult:
+        try:
+            ballot = Choice(choice)
+        except ValueError:
+            allowed = ", ".join(c.value for c in Choice)
+            raise InvalidNomination("choice", f"must be one of {allowed}") from None
+        return self._execute(ctx, lambda: self._session(sid), lambda s: s.cast_vote(nid, ballot))
+
+    def close_session(
+        self, ctx: CommandContext, sid: UUID, decision_number: str | None = None
+    ) -> CommandResult:
+        """Decides every item; the session and all its nominations are saved in one go."""
+
+        def decide(s: CouncilSession) -> list[Aggregate]:
+            nominations = [self._nomination(UUID(item)) for item in s.agenda]
+            blocked = {
+                str(n.id): f"complaint {n.open_complaints()[0]} is open"
+                for n in nominations
+                if n.open_complaints()
+            }
+            results = s.close(blocked)
+            number = decision_number or f"{ctx.today.year}/HĐTĐKT-{s.id.hex[:6].upper()}"
+            for n in nominations:
+                result = results[str(n.id)]
+                outcome = ItemOutcome(result["outcome"])
+                if outcome.decides:
+                    n.decide(
+                        s.id, outcome is ItemOutcome.APPROVED, result["tally"], number, ctx.today
+                    )
+                else:
+                    n.defer(s.id, result["reason"] or outcome.value)
+            return list(nominations)
+
+        return self._execute(ctx, lambda: self._session(sid), decide)
+
+    def revoke_award(
+        self, ctx: CommandContext, nid: UUID, reason: str, decision_number: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx, lambda: self._nomination(nid), lambda n: n.revoke(reason, decision_number)
+        )
+
+    # --- the clock's records (called by workflow activities) ---------------------------------
+
+    def mark_deadline_missed(
+        self, ctx: CommandContext, nid: UUID, stage: str, due_on: date
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            lambda: self._nomination(nid),
+            lambda n: _ignore(n.mark_deadline_missed(Stage(stage), due_on)),
+        )
+
+    def record_reminder(
+        self, ctx: CommandContext, nid: UUID, stage: str, recipients: list[str], message: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            lambda: self._nomination(nid),
+            lambda n: _ignore(n.record_reminder(Stage(stage), recipients, message)),
+        )
+
+    def record_escalation(
+        self, ctx: CommandContext, nid: UUID, stage: str, to: str, reason: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            lambda: self._nomination(nid),
+            lambda n: _ignore(n.escalate(Stage(stage), to, reason)),
+        )
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get_nomination(
+        self, nid: UUID, *, version: int | None = None, as_of: datetime | None = None
+    ) -> NominationSummary:
+        """The nomination now, at a version, or as it stood at a moment."""
+        if version is not None and version < 1:
+            raise InvalidNomination("version", "must be 1 or more")
+        if as_of is not None:
+            if as_of.tzinfo is None:
+                raise InvalidNomination("as_of", "must include a time zone")
+            version = self._version_at(nid, as_of)
+        try:
+            aggregate: Aggregate = self.repository.get(nid, version=version)
+        except AggregateNotFoundError:
+            raise NominationNotFound(nid) from None
+        if not isinstance(aggregate, Nomination):
+            raise NominationNotFound(nid)
+        if version is not None and aggregate.version < version:
+            raise InvalidNomination("version", f"the nomination has {aggregate.version} versions")
+        return _summary(aggregate)
+
+    def _version_at(self, nid: UUID, moment: datetime) -> int:
+        version = 0
+        for stored in self.events.get(nid):
+            if stored.timestamp > moment:  # type: ignore[attr-defined]
+                break
+            version = stored.originator_version
+        if version == 0:
+            raise NominationNotFound(nid)
+        return version
+
+    def get_session(self, sid: UUID) -> SessionSummary:
+        s = self._session(sid)
+        return SessionSummary(
+            s.id,
+            s.title,
+            s.scheduled_for,
+            list(s.members),
+            s.award_form,
+            s.council_level,
+            s.scope,
+            s.state.value,
+            list(s.agenda),
+            s.participation(),
+            dict(s.results),
+            dict(s.voting_rule),
+            s.version,
+        )
+
+    def get_visit(self, vid: UUID) -> VisitSummary:
+        v = self._visit(vid)
+        return VisitSummary(
+            v.id,
+            v.nomination_id,
+            v.unit_code,
+            v.team_id,
+            v.due_on,
+            v.state.value,
+            v.claimed_by,
+            v.overdue,
+            v.escalated,
+            v.reminders,
+            v.report,
+            v.version,
+        )
+
+    def history(self, aggregate_id: UUID) -> Iterator[RecordedEvent]:
+        """The raw history of any aggregate, with each event's digest."""
+        for stored in self.events.get(aggregate_id):
+            state = dict(vars(stored))
+            yield RecordedEvent(
+                aggregate_id=stored.originator_id,
+                version=stored.originator_version,
+                topic=f"{type(stored).__module__}:{type(stored).__qualname__}",
+                timestamp=state.pop("timestamp"),
+                actor_id=state.pop("actor_id"),
+                actor_role=state.pop("actor_role"),
+                correlation_id=state.pop("correlation_id"),
+                command_id=state.pop("command_id"),
+                prev_hash=state.pop("prev_hash"),
+                digest=digest_of(stored),
+                payload={
+                    k: v
+                    for k, v in state.items()
+                    if k not in ("originator_id", "originator_version") and not k.startswith("_")
+                },
+            )
+
+    def verify_chain(self, aggregate_id: UUID) -> tuple[int, str | None]:
+        """Re-links one aggregate's events; returns the count and the first broken link."""
+        expected_prev, expected_version, count = "", 1, 0
+        for event in self.history(aggregate_id):
+            if event.version != expected_version:
+                return count, f"version {expected_version} is missing (found {event.version})"
+            if event.prev_hash != expected_prev:
+                return count, f"version {event.version} does not link to its predecessor"
+            expected_prev, expected_version, count = event.digest, event.version + 1, count + 1
+        return count, None
+
+
+def _ignore(_: object) -> None:
+    """Commands from the clock report whether they recorded; the service needs no answer."""
+
+
+def _summary(n: Nomination) -> NominationSummary:
+    effective = [c.to_dict() for c in n.effective_checks().values()]
+    first, second = n.evaluation_years
+    unit = n.unit
+    return NominationSummary(
+        id=n.id,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        unit_kind=unit.kind.value,
+        district_code=unit.district_code,
+        award_form=n.award_form,
+        cycle_year=n.cycle_year,
+        evaluation_years=(first, second),
+        rule_set=dict(n.rule_set),
+        stage=n.stage.value,
+        outcome=n.outcome,
+        due_on=n.due_on,
+        version=n.version,
+        round=n.round,
+        statistics=dict(n.statistics),
+        verified_statistics=dict(n.verified_statistics),
+        checks=sorted(effective, key=lambda c: c["criterion_id"]),
+        check_history=list(n.checks),
+        overrides=dict(n.overrides),
+        evidence=dict(n.evidence),
+        achievement_report=n.achievement_report,
+        visits=dict(n.visits),
+        complaints=dict(n.complaints),
+        agenda_session_id=n.agenda_session_id,
+        decision=n.decision,
+        revocation=n.revocation,
+        requested_changes=n.requested_changes,
+        missed_deadlines=list(n.missed_deadlines),
+        chain_head=n.chain_head,
+        created_on=n.created_on,
+        modified_on=n.modified_on,
+    )

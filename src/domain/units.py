@@ -1,0 +1,229 @@
+"""The unit registry: units are data with validity dates, flags and successors."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from domain.errors import InvalidNomination, UnitNotFound
+
+
+class UnitKind(StrEnum):
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    WARD = "ward"
+    TOWNSHIP = "township"
+    DEPARTMENT = "department"
+    FRONT = "front"
+    POLICY_BANK = "policy_bank"
+    CREDIT_INSTITUTION = "credit_institution"
+    ENTERPRISE = "enterprise"
+    HOUSEHOLD = "household"
+
+
+COMMUNE_LEVEL = frozenset({UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP})
+
+
+class UnitFlag(StrEnum):
+    COASTAL_SPECIAL_DIFFICULTY = "coastal_special_difficulty"
+    ISLAND = "island"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    kind: UnitKind
+    parent_code: str | None
+    valid_from: date
+    valid_to: date | None = None
+    successor_codes: tuple[str, ...] = ()
+    flags: frozenset[UnitFlag] = field(default_factory=frozenset)
+    synthetic: bool = False
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Unit:
+        def text(name: str) -> str:
+            value = data.get(name)
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidNomination(name, "is required")
+            return nfc(value)
+
+        def day(name: str, *, required: bool) -> date | None:
+            value = data.get(name)
+            if value is None:
+                if required:
+                    raise InvalidNomination(name, "is required")
+                return None
+            try:
+                return value if isinstance(value, date) else date.fromisoformat(str(value))
+            except ValueError:
+                raise InvalidNomination(name, "must be a date (YYYY-MM-DD)") from None
+
+        try:
+            kind = UnitKind(str(data.get("kind")))
+        except ValueError:
+            allowed = ", ".join(k.value for k in UnitKind)
+            raise InvalidNomination("kind", f"must be one of {allowed}") from None
+        try:
+            flags = frozenset(UnitFlag(f) for f in data.get("flags") or ())
+        except ValueError:
+            allowed = ", ".join(f.value for f in UnitFlag)
+            raise InvalidNomination("flags", f"each flag must be one of {allowed}") from None
+        parent = data.get("parent_code")
+        valid_from = day("valid_from", required=True)
+        valid_to = day("valid_to", required=False)
+        if valid_from is None:  # pragma: no cover - required above
+            raise InvalidNomination("valid_from", "is required")
+        if valid_to is not None and valid_to < valid_from:
+            raise InvalidNomination("valid_to", "is before valid_from")
+        return cls(
+            code=text("code"),
+            name=text("name"),
+            kind=kind,
+            parent_code=nfc(parent) if isinstance(parent, str) and parent.strip() else None,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            successor_codes=tuple(data.get("successor_codes") or ()),
+            flags=flags,
+            synthetic=bool(data.get("synthetic", False)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind.value,
+            "parent_code": self.parent_code,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "successor_codes": list(self.successor_codes),
+            "flags": sorted(f.value for f in self.flags),
+            "synthetic": self.synthetic,
+        }
+
+
+class UnitRegistry:
+    """An in-memory index of units by code, with the administrative tree."""
+
+    def __init__(self, units: Iterable[Unit] = ()) -> None:
+        self._units: dict[str, Unit] = {}
+        for unit in units:
+            self.add(unit)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> UnitRegistry:
+        data = json.loads(text)
+        return cls(Unit.from_dict(u) for u in data["units"])
+
+    def add(self, unit: Unit) -> None:
+        if unit.parent_code is not None and unit.parent_code not in self._units:
+            raise InvalidNomination("parent_code", f"unit {unit.parent_code!r} is not registered")
+        self._units[unit.code] = unit
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._units
+
+    def __iter__(self) -> Iterator[Unit]:
+        return iter(self._units.values())
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def get(self, code: str) -> Unit:
+        try:
+            return self._units[code]
+        except KeyError:
+            raise UnitNotFound(code) from None
+
+    def ancestors(self, code: str) -> list[Unit]:
+        """The unit's parents, nearest first."""
+        chain: list[Unit] = []
+        unit = self.get(code)
+        seen = {code}
+        while unit.parent_code is not None and unit.parent_code not in seen:
+            seen.add(unit.parent_code)
+            unit = self.get(unit.parent_code)
+            chain.append(unit)
+        return chain
+
+    def district_of(self, code: str) -> Unit | None:
+        """The district-level unit a unit lies in (itself, for a district)."""
+        unit = self.get(code)
+        if unit.kind is UnitKind.DISTRICT:
+            return unit
+        return next((u for u in self.ancestors(code) if u.kind is UnitKind.DISTRICT), None)
+
+    def is_within(self, code: str, scope: str) -> bool:
+        """True when ``scope`` is the unit itself or one of its ancestors."""
+        return code == scope or any(u.code == scope for u in self.ancestors(code))
+
+    def children(self, code: str) -> list[Unit]:
+        return [u for u in self._units.values() if u.parent_code == code]
+
+
+@dataclass(frozen=True)
+class Nominee:
+    """What a nomination needs to know of its unit, fixed when the nomination opens."""
+
+    code: str
+    name: str
+    kind: UnitKind
+    flags: frozenset[UnitFlag]
+    district_code: str | None
+    ancestor_codes: tuple[str, ...] = ()
+    unit_valid_to: date | None = None
+
+    @classmethod
+    def of(cls, unit: Unit, registry: UnitRegistry) -> Nominee:
+        district = registry.district_of(unit.code)
+        return cls(
+            unit.code,
+            unit.name,
+            unit.kind,
+            unit.flags,
+            district.code if district else None,
+            tuple(u.code for u in registry.ancestors(unit.code)),
+            unit.valid_to,
+        )
+
+    def is_within(self, scope: str | None) -> bool:
+        """A scope covers its own unit and every unit under it; no scope covers nothing."""
+        return scope is not None and (scope == self.code or scope in self.ancestor_codes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind.value,
+            "flags": sorted(f.value for f in self.flags),
+            "district_code": self.district_code,
+            "ancestor_codes": list(self.ancestor_codes),
+            "unit_valid_to": self.unit_valid_to.isoformat() if self.unit_valid_to else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Nominee:
+        valid_to = data.get("unit_valid_to")
+        return cls(
+            data["code"],
+            data["name"],
+            UnitKind(data["kind"]),
+            frozenset(UnitFlag(f) for f in data.get("flags", ())),
+            data.get("district_code"),
+            tuple(data.get("ancestor_codes", ())),
+            date.fromisoformat(valid_to) if valid_to else None,
+        )

@@ -1,0 +1,1 @@
+"""thidua: the product's entry points, settings, logging and composition root."""

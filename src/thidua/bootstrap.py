@@ -1,0 +1,63 @@
+"""The composition root: settings in, a wired service out. Nothing here is global."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from psycopg.conninfo import conninfo_to_dict
+
+from domain.calendar import WorkingCalendar
+from domain.service import NominationService
+from domain.units import UnitRegistry
+from thidua.settings import Settings
+
+
+def event_store_env(settings: Settings) -> dict[str, str]:
+    """The ``eventsourcing`` environment for the configured store."""
+    env = {"AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size)}
+    if settings.store == "sqlite":
+        path = settings.event_store_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        env.update(
+            PERSISTENCE_MODULE="eventsourcing.sqlite",
+            SQLITE_DBNAME=str(path),
+            SQLITE_LOCK_TIMEOUT=str(settings.sqlite_lock_timeout_seconds),
+        )
+        return env
+    if settings.postgres_url is None:  # pragma: no cover - the settings validator refuses it
+        raise ValueError("THIDUA_POSTGRES_URL is required for the postgres store")
+    env.update(postgres_env(settings.postgres_url.get_secret_value(), settings.postgres_schema))
+    env["POSTGRES_POOL_SIZE"] = str(settings.postgres_pool_size)
+    return env
+
+
+def postgres_env(url: str, schema: str = "") -> dict[str, str]:
+    parts = conninfo_to_dict(url)
+    env = {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": str(parts.get("dbname") or "postgres"),
+        "POSTGRES_HOST": str(parts.get("host") or "localhost"),
+        "POSTGRES_PORT": str(parts.get("port") or "5432"),
+        "POSTGRES_USER": str(parts.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(parts.get("password") or ""),
+    }
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    return env
+
+
+def load_units(path: Path) -> UnitRegistry:
+    return UnitRegistry.from_json(path.read_bytes())
+
+
+def build_calendar(settings: Settings) -> WorkingCalendar:
+    return WorkingCalendar(settings.extra_days_off, settings.make_up_working_days)
+
+
+def build_service(settings: Settings) -> NominationService:
+    return NominationService(
+        event_store_env(settings),
+        units=load_units(settings.units_file),
+        calendar=build_calendar(settings),
+        default_rule_set=(settings.rule_set_id, settings.rule_set_version),
+    )

@@ -1,0 +1,298 @@
+"""``thidua demo``: sample nominations taken through their whole lifecycle.
+
+Every command id is deterministic, so running the demo again over the same store records
+nothing twice and prints the same outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any, TextIO
+from uuid import UUID
+
+from domain.context import Actor, CommandContext, Grant, Role
+from domain.errors import DomainError
+from domain.service import NominationService, NominationSummary
+
+VIETNAM = timezone(timedelta(hours=7))
+TEAM = "doan-kiem-tra-1"
+MEMBERS = tuple(f"demo-council-{i}" for i in range(1, 8))
+
+OFFICER = Actor("demo-officer", (Grant(Role.UNIT_OFFICER, "83"),))
+PROVINCE = Actor("demo-province-reviewer", (Grant(Role.PROVINCE_REVIEWER),))
+INSPECTOR = Actor("demo-inspector", (Grant(Role.INSPECTOR, TEAM),))
+SECRETARY = Actor("demo-secretary", (Grant(Role.COUNCIL_SECRETARY),))
+SYSTEM = Actor("system", (Grant(Role.SYSTEM),))
+
+
+def district_reviewer(code: str) -> Actor:
+    return Actor(f"demo-district-{code}", (Grant(Role.DISTRICT_REVIEWER, code),))
+
+
+def member(account: str) -> Actor:
+    return Actor(account, (Grant(Role.COUNCIL_MEMBER),))
+
+
+@dataclass(frozen=True)
+class Case:
+    unit_code: str
+    award_form: str
+    cycle_year: int
+    story: str
+    inspect: bool = False
+    override: bool = False
+    complaint: bool = False
+    council_rejects: bool = False
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Business dates of one cycle's steps."""
+
+    opened: date
+    submitted: date
+    district_review: date
+    province_review: date
+    visited: date
+    council: date
+
+
+CASES = (
+    Case("S-829-01", "bang-khen-tinh", 2023, "ward under 5 %: poor households cut by a fifth"),
+    Case("S-831-01", "bang-khen-tinh", 2023, "commune at 10 %: rate down 2 points", inspect=True),
+    Case("S-829-02", "bang-khen-tinh", 2023, "commune at exactly 5.00 %: rate falls too slowly"),
+    Case("S-835-01", "co-thi-dua-tinh", 2023, "coastal commune", complaint=True),
+    Case("S-833-01", "bang-khen-tinh", 2023, "commune with no poor households: judged"),
+    Case("833", "bang-khen-tinh", 2023, "district: poor households cut by a fifth"),
+    Case("S-834-01", "bang-khen-tinh", 2023, "commune missing 2022's fifth", override=True),
+    Case("S-SO-LDTBXH", "bang-khen-tinh", 2023, "department: Plan 1067 tasks, judged"),
+    Case("S-836-02", "giay-khen-huyen", 2023, "district award, district council"),
+    Case("S-837-01", "bang-khen-tinh", 2023, "island commune", council_rejects=True),
+    Case("S-NHCSXH", "bang-khen-tinh", 2025, "policy bank after districts ended"),
+    Case("S-831-02", "bang-khen-tinh", 2025, "township, no district review after 1/7/2025"),
+)
+
+TIMELINES = {
+    2023: Timeline(
+        date(2024, 1, 8),
+        date(2024, 1, 15),
+        date(2024, 1, 22),
+        date(2024, 2, 20),
+        date(2024, 2, 27),
+        date(2024, 3, 25),
+    ),
+    2025: Timeline(
+        date(2026, 1, 5),
+        date(2026, 1, 12),
+        date(2026, 1, 12),
+        date(2026, 2, 2),
+        date(2026, 2, 9),
+        date(2026, 3, 16),
+    ),
+}
+
+
+@dataclass
+class Demo:
+    service: NominationService
+    statistics: dict[str, dict[str, dict[str, Any]]]
+    out: TextIO
+    sessions: dict[tuple[int, str, str | None], list[UUID]] = field(default_factory=dict)
+
+    def ctx(self, actor: Actor, key: str, today: date) -> CommandContext:
+        return CommandContext(
+            actor=actor,
+            command_id=f"demo/{key}",
+            correlation_id=f"demo/{key.split('/')[0]}",
+            today=today,
+            at=datetime.combine(today, time(9, 0), VIETNAM),
+        )
+
+    def run(self) -> list[NominationSummary]:
+        for case in CASES:
+            self.prepare(case)
+        for (year, form, scope), nominations in sorted(
+            self.sessions.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")
+        ):
+            self.hold_council(year, form, scope, nominations)
+        return [self.service.get_nomination(n) for ns in self.sessions.values() for n in ns]
+
+    # --- one nomination, from opening to the council's agenda ---------------------------
+
+    def prepare(self, case: Case) -> None:
+        s, t = self.service, TIMELINES[case.cycle_year]
+        key = f"{case.unit_code}/{case.award_form}/{case.cycle_year}"
+        nid = s.open_nomination(
+            self.ctx(OFFICER, f"{key}/open", t.opened), case.unit_code, case.award_form, case.cycle_year
+        ).id
+        _, last = s.get_nomination(nid).evaluation_years
+        for year in range(2021, last + 1):
+            figures = self.statistics.get(case.unit_code, {}).get(str(year))
+            if figures:
+                s.record_statistics(self.ctx(OFFICER, f"{key}/stats/{year}", t.opened), nid, year, figures)
+        s.write_achievement_report(
+            self.ctx(OFFICER, f"{key}/report", t.opened),
+            nid,
+            f"Báo cáo thành tích (dữ liệu mẫu): {case.story}.",
+        )
+        s.submit_nomination(self.ctx(OFFICER, f"{key}/submit", t.submitted), nid)
+        nomination = s.get_nomination(nid)
+        if nomination.stage == "district_review":
+            reviewer = district_reviewer(nomination.district_code or "")
+            s.complete_district_review(
+                self.ctx(reviewer, f"{key}/district", t.district_review), nid, "approve", "Đủ điều kiện."
+            )
+            nomination = s.get_nomination(nid)
+        if nomination.stage == "province_review":
+            if not self.province_review(case, key, nid, t):
+                return
+            nomination = s.get_nomination(nid)
+        if nomination.stage == "public_notice":
+            self.public_notice(case, key, nid, nomination.due_on or t.province_review)
+            nomination = s.get_nomination(nid)
+        if nomination.stage == "council":
+            scope = nomination.district_code if case.award_form == "giay-khen-huyen" else None
+            self.sessions.setdefault((case.cycle_year, case.award_form, scope), []).append(nid)
+
+    def province_review(self, case: Case, key: str, nid: UUID, t: Timeline) -> bool:
+        s = self.service
+        ctx = self.ctx(PROVINCE, f"{key}/province", t.province_review)
+        if case.inspect:
+            self.inspect(key, nid, t)
+        for check in s.get_nomination(nid).checks:
+            if check["outcome"] == "needs_judgement":
+                s.record_criterion_check(
+                    self.ctx(PROVINCE, f"{key}/judge/{check['criterion_id']}", t.province_review),
+                    nid,
+                    check["criterion_id"],
+                    "met",
+                    "Hồ sơ và biên bản làm việc chứng minh đạt tiêu chí (dữ liệu mẫu).",
+                )
+        not_met = [c["criterion_id"] for c in s.get_nomination(nid).checks if c["outcome"] == "not_met"]
+        if not_met and case.override:
+            for cid in not_met:
+                s.override_check(
+                    self.ctx(PROVINCE, f"{key}/override/{cid}", t.province_review),
+                    nid,
+                    cid,
+                    "Năm sau giảm vượt mức, bù cho năm trước; Ban Thi đua đề nghị xem xét (mẫu).",
+                )
+        elif not_met:
+            s.complete_province_review(ctx, nid, "reject", f"Không đạt tiêu chí {', '.join(not_met)}.")
+            return False
+        s.complete_province_review(ctx, nid, "approve", "Đề nghị Hội đồng xem xét.")
+        return True
+
+    def inspect(self, key: str, nid: UUID, t: Timeline) -> None:
+        s = self.service
+        s.schedule_inspection_visit(self.ctx(PROVINCE, f"{key}/inspection", t.province_review), nid, TEAM)
+        visit = next(iter(s.get_nomination(nid).visits))
+        s.claim_visit(self.ctx(INSPECTOR, f"{key}/claim", t.visited), UUID(visit))
+        declared = s.get_nomination(nid).statistics
+        last = str(max(int(y) for y in declared))
+        verified = dict(declared[last])
+        verified["poor_households"] -= 2
+        verified.pop("flows", None)
+        s.file_visit_report(
+            self.ctx(INSPECTOR, f"{key}/visit-report", t.visited),
+            UUID(visit),
+            t.visited,
+            "Đối chiếu danh sách hộ nghèo tại xã; 2 hộ đã thoát nghèo chưa được cập nhật (mẫu).",
+            "discrepancy",
+            {last: verified},
+        )
+
+    def public_notice(self, case: Case, key: str, nid: UUID, ends: date) -> None:
+        s = self.service
+        if case.complaint:
+            complaint, _ = s.file_complaint(
+                self.ctx(PROVINCE, f"{key}/complaint", ends - timedelta(days=3)),
+                nid,
+                "Phản ánh số hộ nghèo chưa chính xác (mẫu).",
+                "Người dân ấp 3 (mẫu)",
+            )
+            s.resolve_complaint(
+                self.ctx(PROVINCE, f"{key}/complaint-resolved", ends),
+                nid,
+                complaint,
+                "Đã xác minh: số liệu đúng; phản ánh không có cơ sở (mẫu).",
+                upheld=False,
+            )
+        s.end_public_notice(self.ctx(SYSTEM, f"{key}/notice-ended", ends + timedelta(days=1)), nid)
+
+    # --- council ------------------------------------------------------------------------
+
+    def hold_council(self, year: int, form: str, scope: str | None, items: list[UUID]) -> None:
+        s, t = self.service, TIMELINES[year]
+        key = f"council/{year}/{form}/{scope or 'province'}"
+        sid = s.schedule_council_session(
+            self.ctx(SECRETARY, f"{key}/schedule", t.council),
+            f"Phiên họp Hội đồng TĐKT {scope or 'tỉnh'} – đợt {year} ({form})",
+            t.council,
+            list(MEMBERS),
+            form,
+            scope,
+        ).id
+        for nid in items:
+            s.add_to_agenda(self.ctx(SECRETARY, f"{key}/agenda/{nid}", t.council), sid, nid)
+        s.open_session(self.ctx(SECRETARY, f"{key}/open", t.council), sid)
+        rejecting = {
+            s.get_nomination(n).unit_code for n in items
+        } & {c.unit_code for c in CASES if c.council_rejects}
+        for nid in items:
+            unit = s.get_nomination(nid).unit_code
+            for i, account in enumerate(MEMBERS):
+                choice = self.choice(i, unit in rejecting)
+                s.cast_vote(self.ctx(member(account), f"{key}/vote/{nid}/{account}", t.council), sid, nid, choice)
+        s.close_session(self.ctx(SECRETARY, f"{key}/close", t.council), sid)
+
+    @staticmethod
+    def choice(index: int, rejecting: bool) -> str:
+        if index == 6:
+            return "recuse" if not rejecting else "abstain"
+        if rejecting:
+            return "approve" if index < 2 else "reject"
+        return "abstain" if index == 5 else "approve"
+
+
+def run_demo(service: NominationService, units_file: Path, out: TextIO) -> int:
+    statistics = json.loads(units_file.read_text("utf-8")).get("synthetic_statistics", {})
+    demo = Demo(service, statistics, out)
+    try:
+        demo.run()
+    except DomainError as error:  # pragma: no cover - the demo's story is consistent
+        out.write(f"demo stopped: {error}\n")
+        return 1
+    report(service, list(CASES), out)
+    return 0
+
+
+def report(service: NominationService, cases: list[Case], out: TextIO) -> None:
+    from domain.nomination import nomination_id
+
+    write: Callable[[str], object] = out.write
+    write("thidua demo — dữ liệu mẫu (synthetic data)\n")
+    for case in cases:
+        nid = nomination_id(case.unit_code, case.award_form, case.cycle_year)
+        n = service.get_nomination(nid)
+        write(f"\n{n.unit_name} [{n.unit_code}] — {n.award_form}, đợt {n.cycle_year}\n")
+        write(f"  {case.story}\n")
+        for check in n.checks:
+            write(f"  • {check['criterion_id']}: {check['outcome']} ({check['basis']})\n")
+            write(f"    {check['explanation']['en']}\n")
+        for cid, override in n.overrides.items():
+            write(f"  ↳ override of {cid}: {override['reason']}\n")
+        if n.decision:
+            tally = n.decision["tally"]
+            write(
+                f"  Decision: {n.outcome} — {n.decision['decision_number'] or '—'}"
+                f" of {n.decision['decision_date']} (approve {tally['approve']}, reject"
+                f" {tally['reject']}, abstain {tally['abstain']}, recuse {tally['recuse']})\n"
+            )
+        else:
+            write(f"  Stage: {n.stage}; outcome: {n.outcome or '—'}\n")
+        write(f"  Events: {n.version}; chain head {n.chain_head[:16]}…\n")

@@ -1,0 +1,65 @@
+"""Settings from ``THIDUA_*`` environment variables and ``.env``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "password", "admin"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="THIDUA_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+
+    store: Literal["sqlite", "postgres"] = "sqlite"
+    sqlite_path: Path | None = Field(
+        default=None, description="The event store file; default: <data_dir>/thidua.sqlite3"
+    )
+    sqlite_lock_timeout_seconds: int = Field(default=30, ge=1)
+    postgres_url: SecretStr | None = Field(
+        default=None, description="postgresql://user:password@host:port/dbname"
+    )
+    postgres_schema: str = ""
+    postgres_pool_size: int = Field(default=5, ge=1)
+
+    aggregate_cache_size: int = Field(default=1000, ge=0)
+    units_file: Path = PROJECT_ROOT / "data" / "units" / "ben-tre.json"
+    rule_set_id: str = "ben-tre-vi-nguoi-ngheo-2021-2025"
+    rule_set_version: int = 1
+    extra_days_off: list[date] = Field(default_factory=list)
+    make_up_working_days: list[date] = Field(default_factory=list)
+
+    log_format: Literal["console", "json"] = "console"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @property
+    def event_store_path(self) -> Path:
+        return self.sqlite_path or self.data_dir / "thidua.sqlite3"
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Settings:
+        if self.environment == "production" and self.store == "postgres":
+            url = self.postgres_url.get_secret_value() if self.postgres_url else ""
+            password = _password_of(url)
+            if password.lower() in PLACEHOLDER_SECRETS:
+                raise ValueError("THIDUA_POSTGRES_URL: production needs a real database password")
+        if self.store == "postgres" and self.postgres_url is None:
+            raise ValueError("THIDUA_POSTGRES_URL is required when THIDUA_STORE=postgres")
+        return self
+
+
+def _password_of(url: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        return str(conninfo_to_dict(url).get("password") or "")
+    except Exception:  # noqa: BLE001 - an unparsable URL has no usable password either
+        return ""
