@@ -61,5 +61,5 @@ def _password_of(url: str) -> str:
 
     try:
         return str(conninfo_to_dict(url).get("password") or "")
-    except Exception:  # noqa: BLE001 - an unparsable URL has no usable password either
+    except Exception:
         return ""

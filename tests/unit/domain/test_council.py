@@ -1,0 +1,138 @@
+"""SPEC section 7: quorum, threshold, recusal and the secret ballot, in integers."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from domain.council import Choice, CouncilSession, ItemOutcome, judge, tally
+from domain.criteria.ruleset import RuleSet, VotingRule
+from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
+from tests.factories import SECRETARY, as_, member
+
+pytestmark = pytest.mark.unit
+
+MEMBERS = [f"m{i}" for i in range(1, 10)]  # nine members
+
+
+@pytest.fixture
+def provincial(rules: RuleSet) -> VotingRule:
+    return rules.award_form("bang-khen-tinh").voting
+
+
+def outcome(rule: VotingRule, members: int, **ballots: int) -> ItemOutcome:
+    choices = [choice for choice, n in ballots.items() for _ in range(n)]
+    return judge(tally(members, choices, rule), rule)
+
+
+def test_two_thirds_present_is_a_quorum_and_one_fewer_is_not(provincial: VotingRule) -> None:
+    # 9 members: 6 present is exactly 2/3 (3·6 ≥ 2·9); 5 is not.
+    assert outcome(provincial, 9, approve=6) is ItemOutcome.APPROVED
+    assert outcome(provincial, 9, approve=5) is ItemOutcome.NO_QUORUM
+
+
+def test_approval_needs_more_than_half_of_all_members_not_of_those_present(
+    provincial: VotingRule,
+) -> None:
+    # 10 members, 8 present: 5 approvals are a majority of those present but not of all.
+    assert outcome(provincial, 10, approve=5, reject=3) is ItemOutcome.NOT_APPROVED
+    assert outcome(provincial, 10, approve=6, reject=2) is ItemOutcome.APPROVED
+
+
+def test_exactly_half_of_all_members_is_not_more_than_half(provincial: VotingRule) -> None:
+    assert outcome(provincial, 8, approve=4, reject=2, abstain=2) is ItemOutcome.NOT_APPROVED
+
+
+def test_abstentions_count_as_present_but_not_as_approval(provincial: VotingRule) -> None:
+    assert outcome(provincial, 9, approve=4, abstain=4) is ItemOutcome.NOT_APPROVED
+
+
+def test_recused_members_leave_the_total(provincial: VotingRule) -> None:
+    # 9 members, 2 recuse: total 7; 5 present meets 3·5 ≥ 2·7; 4 approvals > 7/2.
+    counts = tally(9, ["approve"] * 4 + ["reject"] + ["recuse"] * 2, provincial)
+    assert counts["total"] == 7
+    assert counts["present"] == 5
+    assert judge(counts, provincial) is ItemOutcome.APPROVED
+
+
+def test_an_inclusive_threshold_of_those_present_accepts_exactly_half() -> None:
+    rule = VotingRule(2, 3, True, 1, 2, False, "present", True, True)
+    assert rule.approves(yes=3, present=6, total=9)
+    strict = VotingRule(2, 3, True, 1, 2, True, "present", True, True)
+    assert not strict.approves(yes=3, present=6, total=9)
+
+
+def scheduled(rule: VotingRule, items: int = 1) -> tuple[CouncilSession, list[str]]:
+    ids = [uuid4() for _ in range(items)]
+    with as_(SECRETARY):
+        session = CouncilSession.schedule(
+            "Phiên họp", date(2024, 3, 20), MEMBERS, "bang-khen-tinh", "province", None, rule
+        )
+        for nid in ids:
+            session.add_item(nid, "bang-khen-tinh")
+        session.open()
+    return session, [str(i) for i in ids]
+
+
+def test_a_member_votes_once_per_item(provincial: VotingRule) -> None:
+    session, [item] = scheduled(provincial)
+    with as_(member("m1")):
+        session.cast_vote(item, Choice.APPROVE)  # type: ignore[arg-type]
+        with pytest.raises(AlreadyExists):
+            session.cast_vote(item, Choice.REJECT)  # type: ignore[arg-type]
+
+
+def test_someone_who_is_not_a_member_cannot_vote(provincial: VotingRule) -> None:
+    session, [item] = scheduled(provincial)
+    with as_(member("outsider")), pytest.raises(JurisdictionError):
+        session.cast_vote(item, Choice.APPROVE)  # type: ignore[arg-type]
+
+
+def test_votes_wait_for_the_session_to_open_and_stop_when_it_closes(
+    provincial: VotingRule,
+) -> None:
+    with as_(SECRETARY):
+        session = CouncilSession.schedule(
+            "Phiên họp", date(2024, 3, 20), MEMBERS, "bang-khen-tinh", "province", None, provincial
+        )
+        item = uuid4()
+        session.add_item(item, "bang-khen-tinh")
+    with as_(member("m1")), pytest.raises(StageTransitionError):
+        session.cast_vote(item, Choice.APPROVE)
+    with as_(SECRETARY):
+        session.open()
+        session.close({})
+    with as_(member("m1")), pytest.raises(StageTransitionError):
+        session.cast_vote(item, Choice.APPROVE)
+
+
+def test_closing_tallies_every_item_and_reports_participation_not_choices(
+    provincial: VotingRule,
+) -> None:
+    session, [passed, blocked] = scheduled(provincial, items=2)
+    for i, account in enumerate(MEMBERS):
+        with as_(member(account)):
+            session.cast_vote(passed, Choice.APPROVE if i < 6 else Choice.RECUSE)  # type: ignore[arg-type]
+            session.cast_vote(blocked, Choice.APPROVE)  # type: ignore[arg-type]
+    assert session.participation()[passed] == sorted(MEMBERS)
+    with as_(SECRETARY):
+        results = session.close({blocked: "complaint open"})
+    assert results[passed]["outcome"] == "approved"
+    assert results[passed]["tally"]["recuse"] == 3
+    assert results[blocked]["outcome"] == "blocked"
+
+
+def test_a_session_needs_members_listed_once(provincial: VotingRule) -> None:
+    with as_(SECRETARY), pytest.raises(InvalidNomination) as refused:
+        CouncilSession.schedule(
+            "x", date(2024, 3, 20), ["m1", "m1"], "bang-khen-tinh", "province", None, provincial
+        )
+    assert refused.value.field == "members"
+
+
+def test_the_agenda_is_fixed_once_the_session_opens(provincial: VotingRule) -> None:
+    session, _ = scheduled(provincial)
+    with as_(SECRETARY), pytest.raises(StageTransitionError):
+        session.add_item(uuid4(), "bang-khen-tinh")

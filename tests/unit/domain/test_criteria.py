@@ -1,0 +1,323 @@
+"""SPEC section 4: every boundary of the Bến Tre rule set, in exact arithmetic."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.criteria.rules import (
+    Outcome,
+    RateBasis,
+    ZeroPoorPolicy,
+    percent,
+    reduces_poor_households_by_a_fifth,
+    reduces_rate_by_two_points,
+)
+from domain.criteria.ruleset import RuleSet
+from domain.errors import InvalidNomination
+from domain.statistics import YearStatistics, check_flows_reconcile
+from domain.units import Nominee, UnitFlag, UnitKind
+
+pytestmark = pytest.mark.unit
+
+
+def ys(total: int, poor: int, near: int | None = None) -> YearStatistics:
+    return YearStatistics(total, poor, near)
+
+
+def nominee(kind: UnitKind, *flags: UnitFlag) -> Nominee:
+    return Nominee("X", "X", kind, frozenset(flags), "836", ("836", "83"))
+
+
+def window(*figures: tuple[int, int] | tuple[int, int, int]) -> dict[int, YearStatistics]:
+    return {2021 + i: ys(*f) for i, f in enumerate(figures)}
+
+
+# --- rel20 -------------------------------------------------------------------------------
+
+
+def test_a_cut_of_exactly_one_fifth_of_poor_households_is_met() -> None:
+    result = reduces_poor_households_by_a_fifth(2022, ys(1000, 100), ys(1000, 80))
+    assert result.outcome is Outcome.MET
+    assert result.values["reduction_percent"] == "20.00"
+
+
+def test_a_cut_one_household_short_of_a_fifth_is_not_met() -> None:
+    result = reduces_poor_households_by_a_fifth(2022, ys(1000, 100), ys(1000, 81))
+    assert result.outcome is Outcome.NOT_MET
+
+
+def test_zero_poor_households_at_the_start_needs_judgement_by_default() -> None:
+    result = reduces_poor_households_by_a_fifth(2022, ys(1000, 0), ys(1000, 0))
+    assert result.outcome is Outcome.NEEDS_JUDGEMENT
+    assert "undefined" in result.en
+
+
+def test_kept_at_zero_is_met_when_the_rule_set_says_so() -> None:
+    result = reduces_poor_households_by_a_fifth(
+        2022, ys(1000, 0), ys(1000, 0), zero_policy=ZeroPoorPolicy.KEPT_AT_ZERO_IS_MET
+    )
+    assert result.outcome is Outcome.MET
+
+
+def test_poor_households_appearing_from_zero_is_not_met() -> None:
+    result = reduces_poor_households_by_a_fifth(2022, ys(1000, 0), ys(1000, 3))
+    assert result.outcome is Outcome.NOT_MET
+
+
+def test_a_missing_year_is_insufficient_data_not_a_failure() -> None:
+    assert reduces_poor_households_by_a_fifth(2022, None, ys(10, 1)).outcome is (
+        Outcome.INSUFFICIENT_DATA
+    )
+    assert reduces_poor_households_by_a_fifth(2022, ys(10, 1), None).outcome is (
+        Outcome.INSUFFICIENT_DATA
+    )
+
+
+# --- pp2 ---------------------------------------------------------------------------------
+
+
+def test_a_fall_of_exactly_two_percentage_points_is_met() -> None:
+    result = reduces_rate_by_two_points(2022, ys(1000, 100), ys(1000, 80))
+    assert result.outcome is Outcome.MET
+    assert result.values["rate_drop_points"] == "2.00"
+
+
+def test_two_points_is_measured_in_points_not_percent_of_the_rate() -> None:
+    # 10 % -> 8.1 % is a 19 % relative fall but only 1.9 points.
+    result = reduces_rate_by_two_points(2022, ys(1000, 100), ys(1000, 81))
+    assert result.outcome is Outcome.NOT_MET
+
+
+def test_a_growing_household_count_alone_can_bring_the_rate_down_exactly_two_points() -> None:
+    # 100/1000 = 10 % -> 100/1250 = 8 %: exactly 2 points with the same poor households.
+    result = reduces_rate_by_two_points(2022, ys(1000, 100), ys(1250, 100))
+    assert result.outcome is Outcome.MET
+
+
+def test_the_near_poor_basis_needs_near_poor_figures() -> None:
+    result = reduces_rate_by_two_points(
+        2022, ys(1000, 100, 50), ys(1000, 60), basis=RateBasis.POOR_AND_NEAR_POOR
+    )
+    assert result.outcome is Outcome.INSUFFICIENT_DATA
+
+
+def test_the_near_poor_basis_counts_poor_and_near_poor_together() -> None:
+    # Poor alone fall 4 points, but poor + near-poor only 1 point.
+    prev, cur = ys(1000, 100, 50), ys(1000, 60, 80)
+    assert reduces_rate_by_two_points(2022, prev, cur).outcome is Outcome.MET
+    assert (
+        reduces_rate_by_two_points(2022, prev, cur, basis=RateBasis.POOR_AND_NEAR_POOR).outcome
+        is Outcome.NOT_MET
+    )
+
+
+# --- classification and the rule set -------------------------------------------------
+
+
+def test_a_commune_at_exactly_five_percent_is_in_the_two_point_group(rules: RuleSet) -> None:
+    stats = window((4000, 200), (4000, 110), (4000, 30))
+    [result] = rules.evaluate(nominee(UnitKind.COMMUNE), (2022, 2023), stats)
+    assert result.criterion_id == "commune-high-pp2"
+    assert result.outcome.outcome is Outcome.MET
+
+
+def test_a_commune_just_under_five_percent_is_in_the_one_fifth_group(rules: RuleSet) -> None:
+    stats = window((4000, 199), (4000, 159), (4000, 127))
+    [result] = rules.evaluate(nominee(UnitKind.COMMUNE), (2022, 2023), stats)
+    assert result.criterion_id == "commune-low-rel20"
+    assert result.outcome.outcome is Outcome.MET
+
+
+def test_coastal_communes_take_the_two_point_rule_whatever_their_baseline(
+    rules: RuleSet,
+) -> None:
+    stats = window((4000, 100), (4000, 20), (4000, 0))
+    low = nominee(UnitKind.COMMUNE, UnitFlag.COASTAL_SPECIAL_DIFFICULTY)
+    [result] = rules.evaluate(low, (2022, 2023), stats)
+    assert result.criterion_id == "coastal-pp2"
+
+
+def test_island_communes_are_judged_like_coastal_ones(rules: RuleSet) -> None:
+    stats = window((1000, 300), (1000, 270), (1000, 240))
+    [result] = rules.evaluate(nominee(UnitKind.COMMUNE, UnitFlag.ISLAND), (2022, 2023), stats)
+    assert result.criterion_id == "coastal-pp2"
+    assert result.outcome.outcome is Outcome.MET
+
+
+def test_a_ward_at_five_percent_or_more_has_no_criterion_and_needs_judgement(
+    rules: RuleSet,
+) -> None:
+    stats = window((1000, 60), (1000, 30), (1000, 10))
+    [result] = rules.evaluate(nominee(UnitKind.WARD), (2022, 2023), stats)
+    assert result.criterion_id == "no-applicable-criterion"
+    assert result.outcome.outcome is Outcome.NEEDS_JUDGEMENT
+
+
+def test_a_commune_without_baseline_figures_cannot_be_classified(rules: RuleSet) -> None:
+    stats = {2022: ys(1000, 60), 2023: ys(1000, 30)}
+    [result] = rules.evaluate(nominee(UnitKind.COMMUNE), (2022, 2023), stats)
+    assert result.criterion_id == "baseline-classification"
+    assert result.outcome.outcome is Outcome.INSUFFICIENT_DATA
+
+
+def test_a_district_must_cut_a_fifth_in_both_years(rules: RuleSet) -> None:
+    stats = window((50000, 2000), (50000, 1600), (50000, 1300))
+    [result] = rules.evaluate(nominee(UnitKind.DISTRICT), (2022, 2023), stats)
+    assert result.criterion_id == "district-rel20"
+    assert result.outcome.outcome is Outcome.NOT_MET  # 2023: 18.75 %
+    assert [y.outcome for y in result.outcome.years] == [Outcome.MET, Outcome.NOT_MET]
+
+
+def test_one_missing_year_in_the_window_makes_the_check_insufficient(rules: RuleSet) -> None:
+    stats = {2021: ys(50000, 2000), 2022: ys(50000, 1000)}
+    [result] = rules.evaluate(nominee(UnitKind.DISTRICT), (2022, 2023), stats)
+    assert result.outcome.outcome is Outcome.INSUFFICIENT_DATA
+
+
+@pytest.mark.parametrize(
+    ("kind", "criterion"),
+    [
+        (UnitKind.DEPARTMENT, "plan-1067-tasks"),
+        (UnitKind.FRONT, "plan-1067-tasks"),
+        (UnitKind.POLICY_BANK, "policy-credit"),
+        (UnitKind.CREDIT_INSTITUTION, "credit-support"),
+        (UnitKind.ENTERPRISE, "enterprise-support"),
+        (UnitKind.HOUSEHOLD, "household-effort"),
+    ],
+)
+def test_qualitative_criteria_await_a_reviewer(
+    rules: RuleSet, kind: UnitKind, criterion: str
+) -> None:
+    [result] = rules.evaluate(nominee(kind), (2022, 2023), {})
+    assert result.criterion_id == criterion
+    assert result.kind == "judged"
+    assert result.outcome.outcome is Outcome.NEEDS_JUDGEMENT
+    assert result.outcome.explanation.vi and result.outcome.explanation.en
+
+
+def test_every_check_explains_itself_in_vietnamese_and_english(rules: RuleSet) -> None:
+    stats = window((4000, 400), (4000, 310), (4000, 220))
+    [result] = rules.evaluate(nominee(UnitKind.COMMUNE), (2022, 2023), stats)
+    assert "Năm 2022" in result.outcome.explanation.vi
+    assert "10,00 %" in result.outcome.explanation.vi
+    assert "2022: the poverty rate went from 10.00 %" in result.outcome.explanation.en
+    assert set(result.outcome.inputs) == {"2021", "2022", "2023"}
+
+
+def test_the_rule_set_digest_is_the_sha256_of_the_file(rules: RuleSet) -> None:
+    import hashlib
+    from importlib import resources
+
+    data = (
+        resources.files("domain.rulesets")
+        .joinpath("ben-tre-vi-nguoi-ngheo-2021-2025.v1.json")
+        .read_bytes()
+    )
+    assert rules.ref.digest == hashlib.sha256(data).hexdigest()
+    assert (rules.ref.id, rules.ref.version) == ("ben-tre-vi-nguoi-ngheo-2021-2025", 1)
+
+
+def test_a_changed_rule_set_file_has_another_digest(rules: RuleSet) -> None:
+    raw = dict(rules.raw, zero_poor_policy="kept_at_zero_is_met")
+    import json
+
+    other = RuleSet.from_bytes(json.dumps(raw).encode())
+    assert other.ref.digest != rules.ref.digest
+    assert other.zero_poor_policy is ZeroPoorPolicy.KEPT_AT_ZERO_IS_MET
+
+
+# --- flows -----------------------------------------------------------------------------
+
+
+def test_flows_that_reconcile_are_accepted() -> None:
+    s = YearStatistics.from_dict(
+        {
+            "total_households": 1000,
+            "poor_households": 80,
+            "flows": {"exited": 30, "newly_poor": 5, "fallen_back": 10, "removed": 5},
+        }
+    )
+    check_flows_reconcile(2022, 100, s)
+
+
+def test_flows_that_do_not_reconcile_are_refused_with_the_difference() -> None:
+    s = YearStatistics.from_dict(
+        {
+            "total_households": 1000,
+            "poor_households": 83,
+            "flows": {"exited": 30, "newly_poor": 5, "fallen_back": 10, "removed": 5},
+        }
+    )
+    with pytest.raises(InvalidNomination) as refused:
+        check_flows_reconcile(2022, 100, s)
+    assert refused.value.field == "flows"
+    assert "difference +3" in refused.value.detail
+
+
+@pytest.mark.parametrize(
+    ("figures", "field"),
+    [
+        ({"poor_households": 1}, "total_households"),
+        ({"total_households": 0, "poor_households": 0}, "total_households"),
+        ({"total_households": 10, "poor_households": 11}, "poor_households"),
+        ({"total_households": 10, "poor_households": -1}, "poor_households"),
+        ({"total_households": 10, "poor_households": 1.5}, "poor_households"),
+        ({"total_households": 10, "poor_households": True}, "poor_households"),
+        (
+            {"total_households": 10, "poor_households": 5, "near_poor_households": 6},
+            "near_poor_households",
+        ),
+        (
+            {"total_households": 10, "poor_households": 5, "flows": {"exited": 1}},
+            "flows.newly_poor",
+        ),
+        (
+            {"total_households": 10, "poor_households": 5, "source": {"decision_number": "1"}},
+            "source.decision_date",
+        ),
+    ],
+)
+def test_bad_statistics_name_the_field(figures: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidNomination) as refused:
+        YearStatistics.from_dict(figures)  # type: ignore[arg-type]
+    assert refused.value.field == field
+
+
+# --- exactness -------------------------------------------------------------------------
+
+counts = st.integers(min_value=1, max_value=10**7)
+
+
+@given(before=counts, after=st.integers(min_value=0, max_value=10**7))
+def test_rel20_in_integers_agrees_with_exact_fractions(before: int, after: int) -> None:
+    result = reduces_poor_households_by_a_fifth(2022, ys(10**8, before), ys(10**8, after))
+    assert (result.outcome is Outcome.MET) == (Fraction(before - after, before) >= Fraction(1, 5))
+
+
+@given(
+    h0=counts,
+    h1=counts,
+    p0=st.integers(min_value=1, max_value=10**7),
+    p1=st.integers(min_value=0, max_value=10**7),
+)
+def test_pp2_in_integers_agrees_with_exact_fractions(h0: int, h1: int, p0: int, p1: int) -> None:
+    p0, p1 = min(p0, h0), min(p1, h1)
+    result = reduces_rate_by_two_points(2022, ys(h0, p0), ys(h1, p1))
+    exact = Fraction(p0, h0) - Fraction(p1, h1) >= Fraction(2, 100)
+    assert (result.outcome is Outcome.MET) == exact
+
+
+@given(num=st.integers(min_value=-(10**6), max_value=10**6), den=counts)
+def test_percent_rounds_half_up_to_two_decimals(num: int, den: int) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Fraction(num, den) * 100
+    expected = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+    if num >= 0:
+        assert percent(Fraction(num, den)) == f"{expected:.2f}"
