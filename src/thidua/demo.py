@@ -127,13 +127,18 @@ class Demo:
         s, t = self.service, TIMELINES[case.cycle_year]
         key = f"{case.unit_code}/{case.award_form}/{case.cycle_year}"
         nid = s.open_nomination(
-            self.ctx(OFFICER, f"{key}/open", t.opened), case.unit_code, case.award_form, case.cycle_year
+            self.ctx(OFFICER, f"{key}/open", t.opened),
+            case.unit_code,
+            case.award_form,
+            case.cycle_year,
         ).id
         _, last = s.get_nomination(nid).evaluation_years
         for year in range(2021, last + 1):
             figures = self.statistics.get(case.unit_code, {}).get(str(year))
             if figures:
-                s.record_statistics(self.ctx(OFFICER, f"{key}/stats/{year}", t.opened), nid, year, figures)
+                s.record_statistics(
+                    self.ctx(OFFICER, f"{key}/stats/{year}", t.opened), nid, year, figures
+                )
         s.write_achievement_report(
             self.ctx(OFFICER, f"{key}/report", t.opened),
             nid,
@@ -144,7 +149,10 @@ class Demo:
         if nomination.stage == "district_review":
             reviewer = district_reviewer(nomination.district_code or "")
             s.complete_district_review(
-                self.ctx(reviewer, f"{key}/district", t.district_review), nid, "approve", "Đủ điều kiện."
+                self.ctx(reviewer, f"{key}/district", t.district_review),
+                nid,
+                "approve",
+                "Đủ điều kiện.",
             )
             nomination = s.get_nomination(nid)
         if nomination.stage == "province_review":
@@ -172,7 +180,9 @@ class Demo:
                     "met",
                     "Hồ sơ và biên bản làm việc chứng minh đạt tiêu chí (dữ liệu mẫu).",
                 )
-        not_met = [c["criterion_id"] for c in s.get_nomination(nid).checks if c["outcome"] == "not_met"]
+        not_met = [
+            c["criterion_id"] for c in s.get_nomination(nid).checks if c["outcome"] == "not_met"
+        ]
         if not_met and case.override:
             for cid in not_met:
                 s.override_check(
@@ -182,14 +192,18 @@ class Demo:
                     "Năm sau giảm vượt mức, bù cho năm trước; Ban Thi đua đề nghị xem xét (mẫu).",
                 )
         elif not_met:
-            s.complete_province_review(ctx, nid, "reject", f"Không đạt tiêu chí {', '.join(not_met)}.")
+            s.complete_province_review(
+                ctx, nid, "reject", f"Không đạt tiêu chí {', '.join(not_met)}."
+            )
             return False
         s.complete_province_review(ctx, nid, "approve", "Đề nghị Hội đồng xem xét.")
         return True
 
     def inspect(self, key: str, nid: UUID, t: Timeline) -> None:
         s = self.service
-        s.schedule_inspection_visit(self.ctx(PROVINCE, f"{key}/inspection", t.province_review), nid, TEAM)
+        s.schedule_inspection_visit(
+            self.ctx(PROVINCE, f"{key}/inspection", t.province_review), nid, TEAM
+        )
         visit = next(iter(s.get_nomination(nid).visits))
         s.claim_visit(self.ctx(INSPECTOR, f"{key}/claim", t.visited), UUID(visit))
         declared = s.get_nomination(nid).statistics
@@ -240,14 +254,19 @@ class Demo:
         for nid in items:
             s.add_to_agenda(self.ctx(SECRETARY, f"{key}/agenda/{nid}", t.council), sid, nid)
         s.open_session(self.ctx(SECRETARY, f"{key}/open", t.council), sid)
-        rejecting = {
-            s.get_nomination(n).unit_code for n in items
-        } & {c.unit_code for c in CASES if c.council_rejects}
+        rejecting = {s.get_nomination(n).unit_code for n in items} & {
+            c.unit_code for c in CASES if c.council_rejects
+        }
         for nid in items:
             unit = s.get_nomination(nid).unit_code
             for i, account in enumerate(MEMBERS):
                 choice = self.choice(i, unit in rejecting)
-                s.cast_vote(self.ctx(member(account), f"{key}/vote/{nid}/{account}", t.council), sid, nid, choice)
+                s.cast_vote(
+                    self.ctx(member(account), f"{key}/vote/{nid}/{account}", t.council),
+                    sid,
+                    nid,
+                    choice,
+                )
         s.close_session(self.ctx(SECRETARY, f"{key}/close", t.council), sid)
 
     @staticmethod

@@ -196,7 +196,8 @@ def test_qualitative_criteria_await_a_reviewer(
     assert result.criterion_id == criterion
     assert result.kind == "judged"
     assert result.outcome.outcome is Outcome.NEEDS_JUDGEMENT
-    assert result.outcome.explanation.vi and result.outcome.explanation.en
+    assert result.outcome.explanation.vi
+    assert result.outcome.explanation.en
 
 
 def test_every_check_explains_itself_in_vietnamese_and_english(rules: RuleSet) -> None:

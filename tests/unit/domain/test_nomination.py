@@ -430,7 +430,8 @@ def test_the_council_decides_a_nomination_on_its_agenda(
         n.place_on_agenda(session)
         n.decide(session, True, {"approve": 5}, "12/QĐ-UBND", date(2024, 3, 20))
     assert (n.stage, n.outcome) == (Stage.DECIDED, "approved")
-    assert n.decision is not None and n.decision["decision_number"] == "12/QĐ-UBND"
+    assert n.decision is not None
+    assert n.decision["decision_number"] == "12/QĐ-UBND"
     decided = n.pending_events[-1]
     assert type(decided).__name__ == "CouncilDecided"
     assert decided.prev_hash  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Temporal workflows: deadlines, reminders, inspection visits and council sessions."""

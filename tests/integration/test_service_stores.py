@@ -1,0 +1,60 @@
+"""The service contract on a SQLite file and on PostgreSQL: same tests, another env."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from domain.service import NominationService
+from domain.units import UnitRegistry
+from tests.service_contract import SharedStoreContract
+from thidua.bootstrap import postgres_env
+
+pytestmark = pytest.mark.integration
+
+
+class TestSQLiteFileService(SharedStoreContract):
+    @pytest.fixture
+    def env(self, tmp_path: Path) -> dict[str, str]:
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
+            "SQLITE_LOCK_TIMEOUT": "10",
+            "AGGREGATE_CACHE_MAXSIZE": "100",
+        }
+
+    @pytest.fixture
+    def service(self, env: dict[str, str], units: UnitRegistry) -> Iterator[NominationService]:
+        app = NominationService(env, units=units)
+        yield app
+        app.close()
+
+    @pytest.fixture
+    def second_service(
+        self, env: dict[str, str], units: UnitRegistry
+    ) -> Iterator[NominationService]:
+        app = NominationService(env, units=units)
+        yield app
+        app.close()
+
+
+class TestPostgresService(SharedStoreContract):
+    @pytest.fixture
+    def env(self, postgres_url: str, postgres_schema: str) -> dict[str, str]:
+        return {**postgres_env(postgres_url, postgres_schema), "AGGREGATE_CACHE_MAXSIZE": "100"}
+
+    @pytest.fixture
+    def service(self, env: dict[str, str], units: UnitRegistry) -> Iterator[NominationService]:
+        app = NominationService(env, units=units)
+        yield app
+        app.close()
+
+    @pytest.fixture
+    def second_service(
+        self, env: dict[str, str], units: UnitRegistry
+    ) -> Iterator[NominationService]:
+        app = NominationService(env, units=units)
+        yield app
+        app.close()

@@ -1,0 +1,137 @@
+"""Whole stories told through the service, shared by the tests of every store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from domain.cycles import CycleKind, CycleTerms
+from domain.service import NominationService
+from tests.factories import (
+    ADMIN,
+    PROVINCE,
+    SECRETARY,
+    SYSTEM,
+    ctx,
+    district_reviewer,
+    inspector,
+    member,
+    officer,
+    stats,
+)
+
+MEMBERS = [f"member-{i}" for i in range(1, 8)]
+GOOD = {
+    2021: stats(4000, 400),
+    2022: stats(4020, 310, flows={"exited": 100, "newly_poor": 5, "fallen_back": 5, "removed": 0}),
+    2023: stats(4040, 220),
+}
+SLOW = {2021: stats(3000, 150), 2022: stats(3010, 130), 2023: stats(3020, 118)}
+
+
+@dataclass
+class Story:
+    service: NominationService
+    ids: dict[str, UUID] = field(default_factory=dict)
+
+    def open(
+        self, code: str, figures: dict[int, dict[str, object]], form: str = "bang-khen-tinh"
+    ) -> UUID:
+        s = self.service
+        nid = s.open_nomination(ctx(officer(), date(2024, 1, 8)), code, form, 2023).id
+        for year, figure in figures.items():
+            s.record_statistics(ctx(officer(), date(2024, 1, 8)), nid, year, figure)
+        s.write_achievement_report(ctx(officer(), date(2024, 1, 8)), nid, "Báo cáo thành tích.")
+        return nid
+
+    def to_province_review(self, nid: UUID) -> None:
+        s = self.service
+        s.submit_nomination(ctx(officer(), date(2024, 1, 15)), nid)
+        district = s.get_nomination(nid).district_code or ""
+        s.complete_district_review(
+            ctx(district_reviewer(district), date(2024, 1, 22)), nid, "approve", "Đạt."
+        )
+
+    def full_lifecycle(self) -> dict[str, UUID]:
+        """Every kind of event, in one plausible cycle."""
+        s = self.service
+        s.configure_cycle(
+            ctx(ADMIN, date(2023, 12, 1)),
+            CycleTerms(2023, CycleKind.PRELIMINARY, date(2024, 1, 31), (2022, 2023), None),
+        )
+        s.configure_cycle(
+            ctx(ADMIN, date(2023, 12, 2)),
+            CycleTerms(2023, CycleKind.PRELIMINARY, date(2024, 1, 31), (2022, 2023), 10),
+        )
+        good = self.open("S-831-01", GOOD)
+        s.attach_evidence(ctx(officer()), good, "b" * 64, "quyet-dinh.pdf", "application/pdf", 2048)
+        slow = self.open("S-829-02", SLOW)
+        dropped = self.open("S-838-01", {})
+        s.withdraw_nomination(ctx(officer()), dropped, "Rút hồ sơ.")
+        for nid in (good, slow):
+            self.to_province_review(nid)
+
+        visit = s.schedule_inspection_visit(ctx(PROVINCE, date(2024, 2, 20)), good, "team-1")
+        vid = next(UUID(v) for v in s.get_nomination(good).visits)
+        assert visit.id == good
+        s.mark_visit_overdue(ctx(SYSTEM, date(2024, 3, 7)), vid)
+        s.record_visit_reminder(
+            ctx(SYSTEM, date(2024, 3, 7)), vid, ["team-1@example.org"], "Quá hạn"
+        )
+        s.escalate_visit(ctx(SYSTEM, date(2024, 3, 14)), vid, "board-head", "Quá hạn 5 ngày")
+        s.claim_visit(ctx(inspector(), date(2024, 3, 14)), vid)
+        verified = dict(GOOD[2023], poor_households=218)
+        s.file_visit_report(
+            ctx(inspector(), date(2024, 3, 14)),
+            vid,
+            date(2024, 3, 14),
+            "Đã đối chiếu.",
+            "discrepancy",
+            {"2023": verified},
+        )
+        s.override_check(ctx(PROVINCE, date(2024, 3, 15)), slow, "commune-high-pp2", "Lý do.")
+        s.record_reminder(
+            ctx(SYSTEM, date(2024, 3, 15)), good, "province_review", ["p@x.org"], "Sắp đến hạn"
+        )
+        s.mark_deadline_missed(
+            ctx(SYSTEM, date(2024, 3, 15)), good, "province_review", s.get_nomination(good).due_on
+        )  # type: ignore[arg-type]
+        s.record_escalation(
+            ctx(SYSTEM, date(2024, 3, 15)), good, "province_review", "board-head", "Quá hạn"
+        )
+        for nid in (good, slow):
+            s.complete_province_review(
+                ctx(PROVINCE, date(2024, 3, 15)), nid, "approve", "Trình Hội đồng."
+            )
+
+        complaint, _ = s.file_complaint(
+            ctx(PROVINCE, date(2024, 3, 20)), good, "Phản ánh.", "Người dân"
+        )
+        s.resolve_complaint(
+            ctx(PROVINCE, date(2024, 3, 25)), good, complaint, "Không có cơ sở.", False
+        )
+        for nid in (good, slow):
+            s.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), nid)
+        late, _ = s.file_complaint(ctx(SECRETARY, date(2024, 4, 2)), slow, "Tố cáo.", "Người dân")
+
+        sid = self.council([good, slow], approve={good}, date_=date(2024, 4, 3))  # slow: deferred
+        s.resolve_complaint(ctx(SECRETARY, date(2024, 4, 5)), slow, late, "Đã xử lý.", True)
+        self.council([slow], approve=set(), date_=date(2024, 4, 10))
+        s.revoke_award(ctx(SECRETARY, date(2024, 6, 3)), good, "Kê khai sai.", "99/QĐ-UBND")
+        return {"good": good, "slow": slow, "dropped": dropped, "visit": vid, "session": sid}
+
+    def council(self, items: list[UUID], approve: set[UUID], date_: date) -> UUID:
+        s = self.service
+        sid = s.schedule_council_session(
+            ctx(SECRETARY, date_), "Phiên họp", date_, MEMBERS, "bang-khen-tinh"
+        ).id
+        for nid in items:
+            s.add_to_agenda(ctx(SECRETARY, date_), sid, nid)
+        s.open_session(ctx(SECRETARY, date_), sid)
+        for nid in items:
+            for account in MEMBERS:
+                choice = "approve" if nid in approve else "reject"
+                s.cast_vote(ctx(member(account), date_), sid, nid, choice)
+        s.close_session(ctx(SECRETARY, date_), sid, "15/QĐ-UBND")
+        return sid
