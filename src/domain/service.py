@@ -6,14 +6,21 @@ return frozen DTOs, never aggregates.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, Generic, TypeVar, cast
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.domain import Aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
+from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
 from eventsourcing.utils import Environment, EnvType
 
@@ -29,8 +36,10 @@ from domain.deadlines import DueDates
 from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
+    DomainError,
     InvalidNomination,
     NominationNotFound,
+    NotFound,
     SessionNotFound,
     VisitNotFound,
 )
@@ -41,6 +50,20 @@ from domain.statistics import YearStatistics
 from domain.units import Nominee, UnitRegistry
 
 A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Kind(Generic[A]):
+    """An aggregate class and the error that says one of its ids is unknown."""
+
+    cls: type[A]
+    missing: Callable[[UUID], NotFound]
+
+
+NOMINATION = Kind(Nomination, NominationNotFound)
+SESSION = Kind(CouncilSession, SessionNotFound)
+VISIT = Kind(InspectionVisit, VisitNotFound)
+CYCLE = Kind(Cycle, lambda year_id: NotFound(f"cycle {year_id} is not configured"))
 
 
 class DateAsISO(Transcoding):
@@ -170,7 +193,13 @@ class NominationService(Application[UUID]):
         self.calendar = calendar or WorkingCalendar()
         self._rule_sets: dict[tuple[str, int], RuleSet] = {}
         self.default_rule_set = self.rule_set(*default_rule_set)
+        self._locks: dict[UUID, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
         super().__init__(env)
+        # Reads and secondary loads never touch the command cache's objects.
+        self._store_reader: Repository[UUID] = Repository(
+            self.events, snapshot_store=self.snapshots
+        )
 
     # The environment comes from settings alone, never from stray process variables.
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
@@ -178,7 +207,27 @@ class NominationService(Application[UUID]):
         if type(self).is_snapshotting_enabled or type(self).snapshotting_intervals:
             values["IS_SNAPSHOTTING_ENABLED"] = "y"
         values.update(env or {})
+        # Commands trust their cached aggregate and let a version conflict reveal that it
+        # is behind (see _execute); reads go to the store. No per-command catch-up query.
+        values["AGGREGATE_CACHE_FASTFORWARD"] = "n"
         return Environment(name, values)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        # The aggregate just saved is exactly the stored state at its version: snapshot it
+        # as it is, rather than reloading it from the store.
+        for event in processing_event.events:
+            interval = None
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            if aggregate is not None:
+                interval = self.snapshotting_intervals.get(type(aggregate))
+            if (
+                interval
+                and self.snapshots is not None
+                and event.originator_version % interval == 0
+                and aggregate is not None
+                and aggregate.version == event.originator_version
+            ):
+                self.snapshots.put([Snapshot.take(aggregate)])
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -204,23 +253,51 @@ class NominationService(Application[UUID]):
 
     # --- plumbing ------------------------------------------------------------------------
 
-    def _get(self, aggregate_id: UUID, cls: type[A], missing: Callable[[UUID], Exception]) -> A:
+    def _lock(self, aggregate_id: UUID) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(aggregate_id, threading.Lock())
+
+    def _load(self, kind: Kind[A], aggregate_id: UUID, version: int | None = None) -> A:
+        """A private copy rebuilt from the store (snapshot plus later events)."""
         try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
+            aggregate: Aggregate = self._store_reader.get(aggregate_id, version=version)
         except AggregateNotFoundError:
-            raise missing(aggregate_id) from None
-        if not isinstance(aggregate, cls):
-            raise missing(aggregate_id)
+            raise kind.missing(aggregate_id) from None
+        if not isinstance(aggregate, kind.cls):
+            raise kind.missing(aggregate_id)
         return aggregate
 
-    def _nomination(self, nid: UUID) -> Nomination:
-        return self._get(nid, Nomination, NominationNotFound)
+    def _load_for_command(self, kind: Kind[A], aggregate_id: UUID) -> tuple[A, bool]:
+        """The cached aggregate itself (and True), or one just loaded from the store.
 
-    def _session(self, sid: UUID) -> CouncilSession:
-        return self._get(sid, CouncilSession, SessionNotFound)
+        Only used under the aggregate's lock. A cached aggregate may be behind another
+        process's writes: saving it then conflicts, and the command runs again fresh.
+        """
+        cached = self._cached(aggregate_id)
+        try:
+            aggregate: Aggregate = cached or self.repository.get(
+                aggregate_id, deepcopy_from_cache=False
+            )
+        except AggregateNotFoundError:
+            raise kind.missing(aggregate_id) from None
+        if not isinstance(aggregate, kind.cls):
+            raise kind.missing(aggregate_id)
+        return aggregate, cached is not None
 
-    def _visit(self, vid: UUID) -> InspectionVisit:
-        return self._get(vid, InspectionVisit, VisitNotFound)
+    def _cached(self, aggregate_id: UUID) -> Aggregate | None:
+        cache = self.repository.cache
+        if cache is None:
+            return None
+        try:
+            return cast(Aggregate, cache.get(aggregate_id))
+        except KeyError:
+            return None
+
+    def _evict(self, aggregate_id: UUID) -> None:
+        cache = self.repository.cache
+        if cache is not None:
+            with contextlib.suppress(KeyError):
+                cache.get(aggregate_id, evict=True)
 
     def _commit(self, *aggregates: Aggregate) -> int | None:
         try:
@@ -235,17 +312,34 @@ class NominationService(Application[UUID]):
     def _execute(
         self,
         ctx: CommandContext,
-        target: Callable[[], A],
+        kind: Kind[A],
+        aggregate_id: UUID,
         decide: Callable[[A], Sequence[Aggregate] | None],
     ) -> CommandResult:
-        """Loads, skips a command already handled, lets the aggregate decide, saves all."""
-        with acting(ctx):
-            aggregate = target()
-            if aggregate.has_handled(ctx.command_id):  # type: ignore[attr-defined]
-                return CommandResult(aggregate.id, aggregate.version, None, replayed=True)
-            others = decide(aggregate) or ()
-            position = self._commit(aggregate, *others)
-            return CommandResult(aggregate.id, aggregate.version, position)
+        """Loads, skips a command already handled, lets the aggregate decide, saves all.
+
+        Commands on one aggregate take turns within this process; across processes the
+        store's version check decides. A command that fails on a cached aggregate is tried
+        once more on the stored one, since the cache may be behind; a failed command
+        leaves nothing in the cache.
+        """
+        with self._lock(aggregate_id), acting(ctx):
+            while True:
+                aggregate, from_cache = self._load_for_command(kind, aggregate_id)
+                if aggregate.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                    return CommandResult(aggregate.id, aggregate.version, None, replayed=True)
+                try:
+                    others = decide(aggregate) or ()
+                    position = self._commit(aggregate, *others)
+                except (DomainError, ConcurrentWriteError):
+                    self._evict(aggregate_id)
+                    if from_cache:
+                        continue
+                    raise
+                except BaseException:
+                    self._evict(aggregate_id)
+                    raise
+                return CommandResult(aggregate.id, aggregate.version, position)
 
     def _create(
         self,
@@ -255,15 +349,15 @@ class NominationService(Application[UUID]):
         describe: str,
     ) -> CommandResult:
         """Creates an aggregate with a deterministic id; a retry finds the first one."""
-        with acting(ctx):
+        with self._lock(aggregate_id), acting(ctx):
             try:
-                existing: Aggregate = self.repository.get(aggregate_id)
+                existing: Aggregate = self._store_reader.get(aggregate_id)
             except AggregateNotFoundError:
                 aggregate = build()
                 try:
                     position = self._commit(aggregate)
                 except ConcurrentWriteError:
-                    existing = self.repository.get(aggregate_id)
+                    existing = self._store_reader.get(aggregate_id)
                 else:
                     return CommandResult(aggregate.id, aggregate.version, position)
             if existing.has_handled(ctx.command_id):  # type: ignore[attr-defined]
@@ -286,23 +380,21 @@ class NominationService(Application[UUID]):
     def cycle_terms(self, year: int, rules: RuleSet | None = None) -> CycleTerms:
         """An admin's settings for the year, or the rule set's defaults."""
         try:
-            cycle: Aggregate = self.repository.get(cycle_id(year))
-        except AggregateNotFoundError:
+            cycle = self._load(CYCLE, cycle_id(year))
+        except NotFound:
             return CycleTerms.default(rules or self.default_rule_set, year)
-        return cast(Cycle, cycle).terms
+        return cycle.terms
 
     def configure_cycle(self, ctx: CommandContext, terms: CycleTerms) -> CommandResult:
         rules = self.default_rule_set
         try:
-            self.repository.get(cycle_id(terms.year))
-        except AggregateNotFoundError:
+            self._load(CYCLE, cycle_id(terms.year))
+        except NotFound:
             return self._create(
                 ctx, cycle_id(terms.year), lambda: Cycle.configure(terms, rules), "cycle"
             )
         return self._execute(
-            ctx,
-            lambda: cast(Cycle, self.repository.get(cycle_id(terms.year))),
-            lambda c: c.reconfigure(terms, rules),
+            ctx, CYCLE, cycle_id(terms.year), lambda c: c.reconfigure(terms, rules)
         )
 
     # --- nominations: collecting -----------------------------------------------------------
@@ -339,32 +431,31 @@ class NominationService(Application[UUID]):
         def decide(n: Nomination) -> None:
             n.record_statistics(year, stats, self._rule_set_of(n.rule_set_ref))
 
-        return self._execute(ctx, lambda: self._nomination(nid), decide)
+        return self._execute(ctx, NOMINATION, nid, decide)
 
     def attach_evidence(
         self, ctx: CommandContext, nid: UUID, sha256: str, filename: str, media_type: str, size: int
     ) -> CommandResult:
         return self._execute(
             ctx,
-            lambda: self._nomination(nid),
+            NOMINATION,
+            nid,
             lambda n: n.attach_evidence(sha256, filename, media_type, size),
         )
 
     def write_achievement_report(self, ctx: CommandContext, nid: UUID, text: str) -> CommandResult:
-        return self._execute(
-            ctx, lambda: self._nomination(nid), lambda n: n.write_achievement_report(text)
-        )
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.write_achievement_report(text))
 
     def submit_nomination(self, ctx: CommandContext, nid: UUID) -> CommandResult:
         def decide(n: Nomination) -> None:
             rules = self._rule_set_of(n.rule_set_ref)
             n.submit(rules, self._due(n, ctx.today, rules))
 
-        return self._execute(ctx, lambda: self._nomination(nid), decide)
+        return self._execute(ctx, NOMINATION, nid, decide)
 
     def preview_checks(self, nid: UUID) -> list[dict[str, Any]]:
         """The automatic checks as they would be on submission; writes nothing."""
-        n = self._nomination(nid)
+        n = self._load(NOMINATION, nid)
         rules = self._rule_set_of(n.rule_set_ref)
         return [
             {
@@ -377,7 +468,7 @@ class NominationService(Application[UUID]):
         ]
 
     def withdraw_nomination(self, ctx: CommandContext, nid: UUID, reason: str) -> CommandResult:
-        return self._execute(ctx, lambda: self._nomination(nid), lambda n: n.withdraw(reason))
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.withdraw(reason))
 
     # --- nominations: review -------------------------------------------------------------
 
@@ -388,7 +479,7 @@ class NominationService(Application[UUID]):
             rules = self._rule_set_of(n.rule_set_ref)
             n.complete_district_review(decision, comment, rules, self._due(n, ctx.today, rules))
 
-        return self._execute(ctx, lambda: self._nomination(nid), decide)
+        return self._execute(ctx, NOMINATION, nid, decide)
 
     def complete_province_review(
         self, ctx: CommandContext, nid: UUID, decision: str, comment: str
@@ -397,7 +488,7 @@ class NominationService(Application[UUID]):
             rules = self._rule_set_of(n.rule_set_ref)
             n.complete_province_review(decision, comment, rules, self._due(n, ctx.today, rules))
 
-        return self._execute(ctx, lambda: self._nomination(nid), decide)
+        return self._execute(ctx, NOMINATION, nid, decide)
 
     def record_criterion_check(
         self,
@@ -418,14 +509,12 @@ class NominationService(Application[UUID]):
             rules = self._rule_set_of(n.rule_set_ref)
             n.record_judged_check(criterion_id, judged, justification, tuple(evidence), rules)
 
-        return self._execute(ctx, lambda: self._nomination(nid), decide)
+        return self._execute(ctx, NOMINATION, nid, decide)
 
     def override_check(
         self, ctx: CommandContext, nid: UUID, criterion_id: str, reason: str
     ) -> CommandResult:
-        return self._execute(
-            ctx, lambda: self._nomination(nid), lambda n: n.override_check(criterion_id, reason)
-        )
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.override_check(criterion_id, reason))
 
     # --- inspections ---------------------------------------------------------------------
 
@@ -443,10 +532,10 @@ class NominationService(Application[UUID]):
                 InspectionVisit.order(n.id, n.round, ordinal, n.unit.code, team_id.strip(), due)
             ]
 
-        return self._execute(ctx, lambda: self._nomination(nid), decide)
+        return self._execute(ctx, NOMINATION, nid, decide)
 
     def claim_visit(self, ctx: CommandContext, vid: UUID) -> CommandResult:
-        return self._execute(ctx, lambda: self._visit(vid), lambda v: v.claim())
+        return self._execute(ctx, VISIT, vid, lambda v: v.claim())
 
     def file_visit_report(
         self,
@@ -466,7 +555,7 @@ class NominationService(Application[UUID]):
             verified[year] = YearStatistics.from_dict(dict(raw), f"verified_statistics.{key}.")
 
         def decide(v: InspectionVisit) -> list[Aggregate]:
-            n = self._nomination(UUID(v.nomination_id))
+            n = self._load(NOMINATION, UUID(v.nomination_id))
             v.file_report(visited_on, findings, recommendation, list(verified))
             n.record_inspection_report(
                 v.id,
@@ -478,22 +567,20 @@ class NominationService(Application[UUID]):
             )
             return [n]
 
-        return self._execute(ctx, lambda: self._visit(vid), decide)
+        return self._execute(ctx, VISIT, vid, decide)
 
     def mark_visit_overdue(self, ctx: CommandContext, vid: UUID) -> CommandResult:
-        return self._execute(ctx, lambda: self._visit(vid), lambda v: _ignore(v.mark_overdue()))
+        return self._execute(ctx, VISIT, vid, lambda v: _ignore(v.mark_overdue()))
 
     def record_visit_reminder(
         self, ctx: CommandContext, vid: UUID, recipients: list[str], message: str
     ) -> CommandResult:
         return self._execute(
-            ctx, lambda: self._visit(vid), lambda v: _ignore(v.record_reminder(recipients, message))
+            ctx, VISIT, vid, lambda v: _ignore(v.record_reminder(recipients, message))
         )
 
     def escalate_visit(self, ctx: CommandContext, vid: UUID, to: str, reason: str) -> CommandResult:
-        return self._execute(
-            ctx, lambda: self._visit(vid), lambda v: _ignore(v.escalate(to, reason))
-        )
+        return self._execute(ctx, VISIT, vid, lambda v: _ignore(v.escalate(to, reason)))
 
     # --- public notice and complaints ------------------------------------------------------
 
@@ -503,7 +590,8 @@ class NominationService(Application[UUID]):
         complaint = uuid5(NAMESPACE_URL, f"/complaints/{nid}/{ctx.command_id}")
         result = self._execute(
             ctx,
-            lambda: self._nomination(nid),
+            NOMINATION,
+            nid,
             lambda n: n.file_complaint(complaint, text, filed_by),
         )
         return complaint, result
@@ -513,12 +601,13 @@ class NominationService(Application[UUID]):
     ) -> CommandResult:
         return self._execute(
             ctx,
-            lambda: self._nomination(nid),
+            NOMINATION,
+            nid,
             lambda n: n.resolve_complaint(complaint_id, resolution, upheld),
         )
 
     def end_public_notice(self, ctx: CommandContext, nid: UUID) -> CommandResult:
-        return self._execute(ctx, lambda: self._nomination(nid), lambda n: n.end_public_notice())
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.end_public_notice())
 
     # --- council -------------------------------------------------------------------------
 
@@ -553,7 +642,7 @@ class NominationService(Application[UUID]):
 
     def add_to_agenda(self, ctx: CommandContext, sid: UUID, nid: UUID) -> CommandResult:
         def decide(s: CouncilSession) -> list[Aggregate]:
-            n = self._nomination(nid)
+            n = self._load(NOMINATION, nid)
             if s.scope is not None and n.unit.district_code != s.scope:
                 raise InvalidNomination(
                     "nomination_id", f"{nid} is outside the district of this council ({s.scope})"
@@ -562,10 +651,10 @@ class NominationService(Application[UUID]):
             n.place_on_agenda(s.id)
             return [n]
 
-        return self._execute(ctx, lambda: self._session(sid), decide)
+        return self._execute(ctx, SESSION, sid, decide)
 
     def open_session(self, ctx: CommandContext, sid: UUID) -> CommandResult:
-        return self._execute(ctx, lambda: self._session(sid), lambda s: s.open())
+        return self._execute(ctx, SESSION, sid, lambda s: s.open())
 
     def cast_vote(self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str) -> CommandResult:
         try:
@@ -573,7 +662,7 @@ class NominationService(Application[UUID]):
         except ValueError:
             allowed = ", ".join(c.value for c in Choice)
             raise InvalidNomination("choice", f"must be one of {allowed}") from None
-        return self._execute(ctx, lambda: self._session(sid), lambda s: s.cast_vote(nid, ballot))
+        return self._execute(ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot))
 
     def close_session(
         self, ctx: CommandContext, sid: UUID, decision_number: str | None = None
@@ -581,7 +670,7 @@ class NominationService(Application[UUID]):
         """Decides every item; the session and all its nominations are saved in one go."""
 
         def decide(s: CouncilSession) -> list[Aggregate]:
-            nominations = [self._nomination(UUID(item)) for item in s.agenda]
+            nominations = [self._load(NOMINATION, UUID(item)) for item in s.agenda]
             blocked = {
                 str(n.id): f"complaint {n.open_complaints()[0]} is open"
                 for n in nominations
@@ -600,14 +689,12 @@ class NominationService(Application[UUID]):
                     n.defer(s.id, result["reason"] or outcome.value)
             return list(nominations)
 
-        return self._execute(ctx, lambda: self._session(sid), decide)
+        return self._execute(ctx, SESSION, sid, decide)
 
     def revoke_award(
         self, ctx: CommandContext, nid: UUID, reason: str, decision_number: str
     ) -> CommandResult:
-        return self._execute(
-            ctx, lambda: self._nomination(nid), lambda n: n.revoke(reason, decision_number)
-        )
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.revoke(reason, decision_number))
 
     # --- the clock's records (called by workflow activities) ---------------------------------
 
@@ -616,7 +703,8 @@ class NominationService(Application[UUID]):
     ) -> CommandResult:
         return self._execute(
             ctx,
-            lambda: self._nomination(nid),
+            NOMINATION,
+            nid,
             lambda n: _ignore(n.mark_deadline_missed(Stage(stage), due_on)),
         )
 
@@ -625,7 +713,8 @@ class NominationService(Application[UUID]):
     ) -> CommandResult:
         return self._execute(
             ctx,
-            lambda: self._nomination(nid),
+            NOMINATION,
+            nid,
             lambda n: _ignore(n.record_reminder(Stage(stage), recipients, message)),
         )
 
@@ -634,7 +723,8 @@ class NominationService(Application[UUID]):
     ) -> CommandResult:
         return self._execute(
             ctx,
-            lambda: self._nomination(nid),
+            NOMINATION,
+            nid,
             lambda n: _ignore(n.escalate(Stage(stage), to, reason)),
         )
 
@@ -650,12 +740,7 @@ class NominationService(Application[UUID]):
             if as_of.tzinfo is None:
                 raise InvalidNomination("as_of", "must include a time zone")
             version = self._version_at(nid, as_of)
-        try:
-            aggregate: Aggregate = self.repository.get(nid, version=version)
-        except AggregateNotFoundError:
-            raise NominationNotFound(nid) from None
-        if not isinstance(aggregate, Nomination):
-            raise NominationNotFound(nid)
+        aggregate = self._load(NOMINATION, nid, version)
         if version is not None and aggregate.version < version:
             raise InvalidNomination("version", f"the nomination has {aggregate.version} versions")
         return _summary(aggregate)
@@ -671,7 +756,7 @@ class NominationService(Application[UUID]):
         return version
 
     def get_session(self, sid: UUID) -> SessionSummary:
-        s = self._session(sid)
+        s = self._load(SESSION, sid)
         return SessionSummary(
             s.id,
             s.title,
@@ -689,7 +774,7 @@ class NominationService(Application[UUID]):
         )
 
     def get_visit(self, vid: UUID) -> VisitSummary:
-        v = self._visit(vid)
+        v = self._load(VISIT, vid)
         return VisitSummary(
             v.id,
             v.nomination_id,

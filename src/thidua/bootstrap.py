@@ -40,6 +40,7 @@ def postgres_env(url: str, schema: str = "") -> dict[str, str]:
         "POSTGRES_PORT": str(parts.get("port") or "5432"),
         "POSTGRES_USER": str(parts.get("user") or "postgres"),
         "POSTGRES_PASSWORD": str(parts.get("password") or ""),
+        "APPLICATION_RECORDER_TOPIC": "thidua.postgres:OrderedPostgresApplicationRecorder",
     }
     if schema:
         env["POSTGRES_SCHEMA"] = schema

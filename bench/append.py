@@ -1,0 +1,132 @@
+"""Command throughput on PostgreSQL against raw single-row-commit inserts, in one run.
+
+Prints ``append: ratio <x> (target 0.5)`` where x is the lower of the 1- and 4-client
+ratios of service commands per second to raw inserts per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from uuid import uuid4
+
+import psycopg
+from psycopg import sql
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.support import postgres, schema  # noqa: E402
+from domain.context import Actor, CommandContext, Grant, Role  # noqa: E402
+from domain.service import NominationService  # noqa: E402
+from thidua.bootstrap import load_units, postgres_env  # noqa: E402
+from thidua.settings import Settings  # noqa: E402
+
+OFFICER = Actor("bench-officer", (Grant(Role.UNIT_OFFICER, "83"),))
+SYSTEM = Actor("system", (Grant(Role.SYSTEM),))
+STATE = b'{"stage":"collecting","recipients":["a@example.org"],"message":"reminder"}' * 3
+
+
+def ctx(actor: Actor, today: date = date(2024, 1, 10)) -> CommandContext:
+    return CommandContext(actor, uuid4().hex, "bench", today)
+
+
+def run_clients(clients: int, per_client: int, work: Callable[[int, int], None]) -> float:
+    """Operations per second with ``clients`` threads each doing ``per_client`` operations."""
+    barrier = threading.Barrier(clients + 1)
+
+    def client(index: int) -> None:
+        barrier.wait()
+        for i in range(per_client):
+            work(index, i)
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    return clients * per_client / (time.perf_counter() - started)
+
+
+def raw_inserts(url: str, clients: int, per_client: int) -> float:
+    with schema(url) as name:
+        table = sql.Identifier(name, "raw_events")
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL(
+                    "CREATE TABLE {} (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
+                    " topic text, state bytea, PRIMARY KEY (originator_id, originator_version))"
+                ).format(table)
+            )
+        insert = sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s)").format(table)
+        connections = [psycopg.connect(url, autocommit=True) for _ in range(clients)]
+        ids = [uuid4() for _ in range(clients)]
+        try:
+            return run_clients(
+                clients,
+                per_client,
+                lambda c, i: connections[c].execute(
+                    insert, (ids[c], i + 1, "bench:Event", STATE), prepare=True
+                ),
+            )
+        finally:
+            for conn in connections:
+                conn.close()
+
+
+def service_commands(url: str, clients: int, per_client: int, cache: int) -> float:
+    with schema(url) as name:
+        env = postgres_env(url, name)
+        env["AGGREGATE_CACHE_MAXSIZE"] = str(cache)
+        env["POSTGRES_POOL_SIZE"] = str(max(clients, 2))
+        service = NominationService(env, units=load_units(Settings().units_file))
+        try:
+            codes = ["S-829-01", "S-831-01", "S-832-01", "S-834-01", "S-836-02", "S-838-01"]
+            nominations = [
+                service.open_nomination(ctx(OFFICER), codes[c], "bang-khen-tinh", 2023).id
+                for c in range(clients)
+            ]
+            return run_clients(
+                clients,
+                per_client,
+                lambda c, i: service.record_reminder(
+                    ctx(SYSTEM), nominations[c], "collecting", ["a@example.org"], f"#{i}"
+                ),
+            )
+        finally:
+            service.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--commands", type=int, default=2000, help="operations per client")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cache", type=int, default=1000, help="aggregate cache size")
+    args = parser.parse_args()
+    ratios = []
+    with postgres() as url:
+        for clients in (1, 4):
+            raw, svc = [], []
+            for _ in range(args.repeat):
+                raw.append(raw_inserts(url, clients, args.commands))
+                svc.append(service_commands(url, clients, args.commands, args.cache))
+            raw_rate, svc_rate = statistics.median(raw), statistics.median(svc)
+            ratio = svc_rate / raw_rate
+            ratios.append(ratio)
+            print(
+                f"{clients} client(s): raw insert {raw_rate:,.0f}/s, service command"
+                f" {svc_rate:,.0f}/s, ratio {ratio:.2f}"
+            )
+    print(f"append: ratio {min(ratios):.2f} (target 0.5)")
+
+
+if __name__ == "__main__":
+    main()
