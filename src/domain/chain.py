@@ -11,7 +11,6 @@ import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -26,38 +25,30 @@ LEGACY_DIGEST_KEY = "_stored_digest"
 """Set by upcasters: the digest of the shape in which an old event was stored."""
 
 
-def canonical(value: Any) -> Any:
-    """A JSON-ready form that does not depend on how the value was decoded."""
-    if isinstance(value, Enum):
-        return canonical(value.value)
-    if isinstance(value, str | int | bool) or value is None:
-        return value
+def _encode_special(value: Any) -> Any:
+    """JSON for the few non-JSON types events may hold; anything else is a programming error."""
     if isinstance(value, UUID):
         return str(value)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, Mapping):
-        return {str(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [canonical(v) for v in value]
-    if isinstance(value, float):
-        raise TypeError("floats are not allowed in events: use int, Decimal or a fraction string")
+    if isinstance(value, set | frozenset):
+        raise TypeError("sets have no canonical order: use a sorted list")
     raise TypeError(f"cannot encode {type(value).__name__} canonically")
+
+
+# Enums are str or int subclasses and encode as their values; tuples encode as lists,
+# which is how they come back from the store.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_encode_special
+)
 
 
 def event_digest(topic: str, state: Mapping[str, Any]) -> str:
     """SHA-256 over the event's topic and its fields (``state`` includes id and version)."""
     fields = {k: v for k, v in state.items() if k != LEGACY_DIGEST_KEY}
-    body = json.dumps(
-        {"topic": topic, "state": canonical(fields)},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    body = _CANONICAL.encode({"topic": topic, "state": fields})
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 

@@ -34,13 +34,12 @@ def event_store_env(settings: Settings) -> dict[str, str]:
 def postgres_env(url: str, schema: str = "") -> dict[str, str]:
     parts = conninfo_to_dict(url)
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": "thidua.postgres:ThiduaPostgresFactory",
         "POSTGRES_DBNAME": str(parts.get("dbname") or "postgres"),
         "POSTGRES_HOST": str(parts.get("host") or "localhost"),
         "POSTGRES_PORT": str(parts.get("port") or "5432"),
         "POSTGRES_USER": str(parts.get("user") or "postgres"),
         "POSTGRES_PASSWORD": str(parts.get("password") or ""),
-        "APPLICATION_RECORDER_TOPIC": "thidua.postgres:OrderedPostgresApplicationRecorder",
     }
     if schema:
         env["POSTGRES_SCHEMA"] = schema

@@ -13,7 +13,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.postgres import (
+    PostgresAggregateRecorder,
+    PostgresApplicationRecorder,
+    PostgresDatastore,
+    PostgresFactory,
+)
 from eventsourcing.utils import retry
 from psycopg.sql import SQL, Identifier
 
@@ -58,6 +63,36 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.sql_create_statements[self.create_insert_function_statement_index] = (
             self.sql_create_pg_function_insert_events
         )
+        # Most saves append one event: scalars are cheaper still than one-element arrays.
+        self.append_one_function = f"{self.pg_function_name_insert_events}_one"
+        self.check_identifier_length(self.append_one_function)
+        one = Identifier(self.append_one_function)
+        self.sql_append_one = SQL("SELECT {schema}.{function}(%b, %b, %b, %b)").format(
+            schema=schema, function=one
+        )
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE OR REPLACE FUNCTION {schema}.{function}("
+                "id {id_type}, version bigint, topic text, state bytea) "
+                "RETURNS bigint LANGUAGE plpgsql AS $BODY$ "
+                "DECLARE position bigint; "
+                "BEGIN "
+                "  SET LOCAL lock_timeout = '{lock_timeout}s'; "
+                "  LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+                "  NOTIFY {channel}; "
+                "  INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
+                "  VALUES (id, version, topic, state) RETURNING notification_id INTO position; "
+                "  RETURN position; "
+                "END; $BODY$"
+            ).format(
+                schema=schema,
+                function=one,
+                id_type=Identifier(self.datastore.originator_id_type),
+                table=table,
+                channel=Identifier(self.channel_name),
+                lock_timeout=self.datastore.lock_timeout,
+            )
+        )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -65,6 +100,15 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
     ) -> Sequence[int] | None:
         if not stored_events:
             return []
+        if len(stored_events) == 1:
+            [e] = stored_events
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
+                curs.execute(
+                    self.sql_append_one,
+                    (e.originator_id, e.originator_version, e.topic, e.state),
+                    prepare=True,
+                )
+                return [row[self.append_one_function] for row in curs.fetchall()]
         columns = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
@@ -74,3 +118,38 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self.sql_invoke_pg_function_insert_events, columns, prepare=True)
             return [row[self.pg_function_name_insert_events] for row in curs.fetchall()]
+
+
+class SnapshotPostgresRecorder(PostgresAggregateRecorder):
+    """Snapshots are not in the notification log: a plain insert of binary values suffices."""
+
+    def __init__(
+        self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.sql_insert_row = SQL(
+            "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
+            " VALUES (%b, %b, %b, %b)"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            table=Identifier(self.events_table_name),
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if stored_events:
+            rows = [
+                (e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events
+            ]
+            with self.datastore.transaction(commit=True) as curs:
+                curs.executemany(self.sql_insert_row, rows)
+        return None
+
+
+class ThiduaPostgresFactory(PostgresFactory):
+    """The library's PostgreSQL factory with the recorders above."""
+
+    aggregate_recorder_class = SnapshotPostgresRecorder
+    application_recorder_class = OrderedPostgresApplicationRecorder
