@@ -35,8 +35,8 @@ pytest: install
 test: lint typecheck imports pytest
 
 bench: install
-	$(BIN)/python bench/append.py
-	$(BIN)/python bench/load.py
+	$(BIN)/python -m bench.append
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -29,7 +29,7 @@ from domain.errors import (
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
 from domain.service import NominationService
-from tests.factories import PROVINCE, SYSTEM, ctx, officer, stats
+from tests.factories import PROVINCE, SYSTEM, ctx, district_reviewer, officer, stats
 from tests.scenarios import GOOD, Story
 
 AGGREGATES: tuple[type[ChainedAggregate], ...] = (
@@ -301,3 +301,21 @@ class SharedStoreContract(ServiceContract):
         )
         second_service.submit_nomination(ctx(officer(), date(2024, 1, 15)), nid)
         assert service.get_nomination(nid).stage == "district_review"
+
+    def test_a_command_on_a_stale_cached_aggregate_is_decided_on_the_stored_one(
+        self, service: NominationService, second_service: NominationService
+    ) -> None:
+        nid = Story(service).open("S-831-01", GOOD)
+        second_service.submit_nomination(ctx(officer(), date(2024, 1, 15)), nid)
+        # The first process still caches the nomination in collection.
+        service.complete_district_review(
+            ctx(district_reviewer("831"), date(2024, 1, 22)), nid, "approve", ""
+        )
+        assert service.get_nomination(nid).stage == "province_review"
+        # The second process caches it in district review, which would allow this.
+        with pytest.raises(StageTransitionError):
+            second_service.complete_district_review(
+                ctx(district_reviewer("831"), date(2024, 1, 23)), nid, "approve", ""
+            )
+        names = [type(e).__name__ for e in service.events.get(nid)]
+        assert names.count("DistrictReviewCompleted") == 1
