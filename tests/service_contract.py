@@ -202,7 +202,7 @@ class ServiceContract:
         story = Story(service)
         nid = story.open("S-831-01", GOOD)
         story.to_province_review(nid)
-        for i in range(60):  # past the snapshot interval of 50
+        for i in range(200):  # past the snapshot interval of 200
             service.record_reminder(ctx(SYSTEM), nid, "province_review", ["p@x.org"], f"#{i}")
         assert service.snapshots is not None
         assert list(service.snapshots.get(nid))

@@ -179,7 +179,7 @@ class NominationService(Application[UUID]):
     """The use cases of the product, on an event store chosen by ``env``."""
 
     name = "thidua"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Nomination: 50, CouncilSession: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Nomination: 200, CouncilSession: 200}
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from eventsourcing.postgres import (
     PostgresFactory,
 )
 from eventsourcing.utils import retry
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 
@@ -67,8 +68,11 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.append_one_function = f"{self.pg_function_name_insert_events}_one"
         self.check_identifier_length(self.append_one_function)
         one = Identifier(self.append_one_function)
-        self.sql_append_one = SQL("SELECT {schema}.{function}(%b, %b, %b, %b)").format(
-            schema=schema, function=one
+        # Composed once: a hot path should not re-compose the statement on every call.
+        self.append_one_query = (
+            SQL("SELECT {schema}.{function}(%b, %b, %b, %b)")
+            .format(schema=schema, function=one)
+            .as_string()
         )
         self.sql_create_statements.append(
             SQL(
@@ -102,13 +106,15 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return []
         if len(stored_events) == 1:
             [e] = stored_events
-            with self.datastore.get_connection() as conn, conn.cursor() as curs:
-                curs.execute(
-                    self.sql_append_one,
+            with self.datastore.get_connection() as conn:
+                cursor = conn.cursor(row_factory=tuple_row)
+                cursor.execute(
+                    self.append_one_query,
                     (e.originator_id, e.originator_version, e.topic, e.state),
                     prepare=True,
                 )
-                return [row[self.append_one_function] for row in curs.fetchall()]
+                row = cursor.fetchone()
+            return [row[0]] if row else []
         columns = (
             [e.originator_id for e in stored_events],
             [e.originator_version for e in stored_events],
