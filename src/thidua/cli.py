@@ -25,14 +25,18 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
         service.close()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thidua", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo", help="take sample nominations through their lifecycle and print the outcomes"
     )
     demo.set_defaults(handler=_demo)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     settings = Settings()
     configure_logging(settings)
     return int(args.handler(settings, args))

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     extra_days_off: list[date] = Field(default_factory=list)
     make_up_working_days: list[date] = Field(default_factory=list)
 
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+    task_queue: str = "thidua"
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

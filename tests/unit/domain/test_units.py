@@ -1,0 +1,140 @@
+"""The Bến Tre sample data set and the unit registry."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+from domain.errors import InvalidNomination, UnitNotFound
+from domain.units import Unit, UnitFlag, UnitKind, UnitRegistry
+from tests.conftest import UNITS_FILE
+
+pytestmark = pytest.mark.unit
+
+REAL_DISTRICTS = {
+    "Thành phố Bến Tre",
+    "Huyện Châu Thành",
+    "Huyện Chợ Lách",
+    "Huyện Mỏ Cày Nam",
+    "Huyện Mỏ Cày Bắc",
+    "Huyện Giồng Trôm",
+    "Huyện Bình Đại",
+    "Huyện Ba Tri",
+    "Huyện Thạnh Phú",
+}
+
+
+def test_the_data_set_names_the_nine_real_district_level_units(units: UnitRegistry) -> None:
+    districts = [u for u in units if u.kind is UnitKind.DISTRICT]
+    assert {u.name for u in districts} == REAL_DISTRICTS
+    assert all(not u.synthetic and u.parent_code == "83" for u in districts)
+
+
+def test_every_unit_below_district_level_is_labelled_synthetic(units: UnitRegistry) -> None:
+    below = [u for u in units if u.kind not in (UnitKind.PROVINCE, UnitKind.DISTRICT)]
+    assert below
+    assert all(u.synthetic and "mẫu" in u.name for u in below)
+
+
+def test_the_data_set_covers_every_kind_of_nominee(units: UnitRegistry) -> None:
+    kinds = {u.kind for u in units}
+    assert kinds == set(UnitKind)
+
+
+def test_synthetic_communes_span_coastal_low_and_high_baselines(units: UnitRegistry) -> None:
+    statistics = json.loads(UNITS_FILE.read_text("utf-8"))["synthetic_statistics"]
+    communes = [u for u in units if u.kind is UnitKind.COMMUNE]
+    coastal = [u for u in communes if UnitFlag.COASTAL_SPECIAL_DIFFICULTY in u.flags]
+    rates = {
+        u.code: Fraction(
+            statistics[u.code]["2021"]["poor_households"],
+            statistics[u.code]["2021"]["total_households"],
+        )
+        for u in communes
+        if not u.flags
+    }
+    assert coastal
+    assert any(r < Fraction(5, 100) for r in rates.values())
+    assert any(r > Fraction(5, 100) for r in rates.values())
+    assert Fraction(5, 100) in rates.values()  # exactly 5.00 %
+
+
+def test_a_district_code_covers_every_unit_under_it(units: UnitRegistry) -> None:
+    assert units.is_within("S-835-01", "835")
+    assert units.is_within("S-HO-01", "835")  # a household in a commune of Bình Đại
+    assert not units.is_within("S-835-01", "836")
+    assert units.district_of("S-HO-01").code == "835"  # type: ignore[union-attr]
+    assert units.district_of("S-SO-NV") is None
+
+
+def test_districts_end_when_the_district_level_does(units: UnitRegistry) -> None:
+    district = units.get("836")
+    assert district.valid_on(date(2025, 6, 30))
+    assert not district.valid_on(date(2025, 7, 1))
+    assert units.get("83").successor_codes == ("86",)
+
+
+def test_an_unknown_unit_is_not_found(units: UnitRegistry) -> None:
+    with pytest.raises(UnitNotFound):
+        units.get("nowhere")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"name": "x", "kind": "commune", "valid_from": "2020-01-01"}, "code"),
+        ({"code": "x", "name": "x", "kind": "village", "valid_from": "2020-01-01"}, "kind"),
+        ({"code": "x", "name": "x", "kind": "commune", "valid_from": "soon"}, "valid_from"),
+        (
+            {
+                "code": "x",
+                "name": "x",
+                "kind": "commune",
+                "valid_from": "2020-01-01",
+                "flags": ["x"],
+            },
+            "flags",
+        ),
+        (
+            {
+                "code": "x",
+                "name": "x",
+                "kind": "commune",
+                "valid_from": "2020-01-01",
+                "valid_to": "2019-01-01",
+            },
+            "valid_to",
+        ),
+    ],
+)
+def test_a_bad_unit_names_the_field(data: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidNomination) as refused:
+        Unit.from_dict(data)
+    assert refused.value.field == field
+
+
+def test_a_unit_under_an_unregistered_parent_is_refused() -> None:
+    registry = UnitRegistry()
+    orphan = Unit.from_dict(
+        {
+            "code": "x",
+            "name": "x",
+            "kind": "commune",
+            "parent_code": "p",
+            "valid_from": "2020-01-01",
+        }
+    )
+    with pytest.raises(InvalidNomination) as refused:
+        registry.add(orphan)
+    assert refused.value.field == "parent_code"
+
+
+def test_unit_names_are_nfc_normalised() -> None:
+    decomposed = "Xa\u0303 Mâ\u0303u"  # combining tilde
+    unit = Unit.from_dict(
+        {"code": "x", "name": decomposed, "kind": "commune", "valid_from": "2020-01-01"}
+    )
+    assert unit.name == "Xã Mẫu"

@@ -1,0 +1,64 @@
+"""What can be checked of docker/ without a Docker engine."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from thidua.cli import build_parser
+from thidua.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+DOCKER = Path(__file__).resolve().parents[3] / "docker"
+ROOT = DOCKER.parent
+
+
+def compose() -> dict[str, object]:
+    return yaml.safe_load((DOCKER / "compose.yaml").read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def thidua_variables(text: str) -> set[str]:
+    return set(re.findall(r"\bTHIDUA_([A-Z_]+)", text))
+
+
+def test_every_thidua_variable_in_docker_files_is_a_setting() -> None:
+    fields = {name.upper() for name in Settings.model_fields}
+    for name in ("compose.yaml", "Dockerfile"):
+        unknown = thidua_variables((DOCKER / name).read_text("utf-8")) - fields
+        assert not unknown, (name, unknown)
+
+
+def test_the_image_runs_a_command_the_cli_has() -> None:
+    dockerfile = (DOCKER / "Dockerfile").read_text("utf-8")
+    assert 'ENTRYPOINT ["thidua"]' in dockerfile
+    [command] = re.findall(r'^CMD \["([a-z-]+)"', dockerfile, re.MULTILINE)
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    assert command in commands
+    for service in compose()["services"].values():  # type: ignore[attr-defined]
+        if service.get("image") == "thidua:latest":
+            assert service["command"][0] in commands
+
+
+def test_what_the_dockerfile_copies_exists() -> None:
+    dockerfile = (DOCKER / "Dockerfile").read_text("utf-8")
+    for source in re.findall(r"^COPY (?!--from)(.+) \S+$", dockerfile, re.MULTILINE):
+        for path in source.split():
+            assert (ROOT / path).exists(), path
+
+
+def test_third_party_images_are_pinned_and_secrets_are_required() -> None:
+    services = compose()["services"]
+    for name, service in services.items():  # type: ignore[attr-defined]
+        image = service.get("image", "")
+        if not image.startswith("thidua"):
+            assert ":" in image, name
+            assert not image.endswith(":latest"), name
+        for key, value in (service.get("environment") or {}).items():
+            if "PASSWORD" in key or "PWD" in key:
+                assert str(value).startswith("${POSTGRES_PASSWORD:?"), (name, key)
+            if key == "THIDUA_POSTGRES_URL":
+                assert "${POSTGRES_PASSWORD:?" in value, name
