@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from psycopg.conninfo import conninfo_to_dict
@@ -9,6 +10,8 @@ from psycopg.conninfo import conninfo_to_dict
 from domain.calendar import WorkingCalendar
 from domain.service import NominationService
 from domain.units import UnitRegistry
+from projections.runner import ProjectionRunner
+from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
 from thidua.settings import Settings
 
 
@@ -44,6 +47,21 @@ def postgres_env(url: str, schema: str = "") -> dict[str, str]:
     if schema:
         env["POSTGRES_SCHEMA"] = schema
     return env
+
+
+def views_database(settings: Settings) -> Database:
+    """Read models live in the event store's own database."""
+    if settings.store == "sqlite":
+        return SQLiteDatabase(str(settings.event_store_path), settings.sqlite_lock_timeout_seconds)
+    if settings.postgres_url is None:  # pragma: no cover - the settings validator refuses it
+        raise ValueError("THIDUA_POSTGRES_URL is required for the postgres store")
+    return PostgresDatabase(settings.postgres_url.get_secret_value(), settings.postgres_schema)
+
+
+def build_runner(
+    settings: Settings, service: NominationService, names: Iterable[str] | None = None
+) -> ProjectionRunner:
+    return ProjectionRunner(service, views_database(settings), names)
 
 
 def load_units(path: Path) -> UnitRegistry:

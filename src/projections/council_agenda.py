@@ -1,0 +1,208 @@
+"""Council agendas: sessions, items, who has voted and, once closed, the tallies.
+
+A ballot's choice is never stored here: secret ballots show participation only.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
+
+from domain.council import CouncilSession
+from projections.views.tracked import TrackedView
+
+
+class CouncilAgendaView(TrackedView):
+    name = "council_agenda"
+    tables = {  # noqa: RUF012
+        "agenda_sessions": "session_id",
+        "agenda_items": "session_id, nomination_id",
+        "agenda_participation": "session_id, nomination_id, member_id",
+    }
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS agenda_sessions ("
+        " session_id TEXT PRIMARY KEY, title TEXT NOT NULL, scheduled_for TEXT NOT NULL,"
+        " award_form TEXT NOT NULL, council_level TEXT NOT NULL, scope TEXT,"
+        " state TEXT NOT NULL, members TEXT NOT NULL, closed_at TEXT)",
+        "CREATE TABLE IF NOT EXISTS agenda_items ("
+        " session_id TEXT NOT NULL, nomination_id TEXT NOT NULL, ordinal INTEGER NOT NULL,"
+        " outcome TEXT, tally TEXT, reason TEXT, PRIMARY KEY (session_id, nomination_id))",
+        "CREATE TABLE IF NOT EXISTS agenda_participation ("
+        " session_id TEXT NOT NULL, nomination_id TEXT NOT NULL, member_id TEXT NOT NULL,"
+        " voted_at TEXT NOT NULL, PRIMARY KEY (session_id, nomination_id, member_id))",
+    )
+
+    def schedule(self, row: tuple[Any, ...]) -> None:
+        self.execute(
+            "INSERT INTO agenda_sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (session_id) DO NOTHING",
+            row,
+        )
+
+    def add_item(self, session_id: str, nomination_id: str) -> None:
+        self.cursor.execute("SELECT COUNT(*) FROM agenda_items WHERE session_id = ?", (session_id,))
+        ordinal = int(self.cursor.fetchone()[0]) + 1
+        self.execute(
+            "INSERT INTO agenda_items (session_id, nomination_id, ordinal) VALUES (?, ?, ?)"
+            " ON CONFLICT (session_id, nomination_id) DO NOTHING",
+            (session_id, nomination_id, ordinal),
+        )
+
+    def set_state(self, session_id: str, state: str, closed_at: str | None = None) -> None:
+        self.execute(
+            "UPDATE agenda_sessions SET state = ?, closed_at = ? WHERE session_id = ?",
+            (state, closed_at, session_id),
+        )
+
+    def participate(self, session_id: str, nomination_id: str, member: str, at: str) -> None:
+        self.execute(
+            "INSERT INTO agenda_participation VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (session_id, nomination_id, member_id) DO NOTHING",
+            (session_id, nomination_id, member, at),
+        )
+
+    def result(self, session_id: str, nomination_id: str, result: dict[str, Any]) -> None:
+        self.execute(
+            "UPDATE agenda_items SET outcome = ?, tally = ?, reason = ?"
+            " WHERE session_id = ? AND nomination_id = ?",
+            (
+                result["outcome"],
+                json.dumps(result["tally"], sort_keys=True),
+                result.get("reason"),
+                session_id,
+                nomination_id,
+            ),
+        )
+
+    # --- reads ------------------------------------------------------------------------
+
+    def session(self, session_id: str) -> dict[str, Any] | None:
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT title, scheduled_for, award_form, council_level, scope, state, members,"
+                " closed_at FROM agenda_sessions WHERE session_id = ?",
+                (session_id,),
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            cursor.execute(
+                "SELECT nomination_id, ordinal, outcome, tally, reason FROM agenda_items"
+                " WHERE session_id = ? ORDER BY ordinal",
+                (session_id,),
+            )
+            items = cursor.fetchall()
+            cursor.execute(
+                "SELECT nomination_id, member_id FROM agenda_participation WHERE session_id = ?"
+                " ORDER BY nomination_id, member_id",
+                (session_id,),
+            )
+            voted: dict[str, list[str]] = {}
+            for nid, member in cursor.fetchall():
+                voted.setdefault(nid, []).append(member)
+        members = json.loads(row[6])
+        return {
+            "session_id": session_id,
+            "title": row[0],
+            "scheduled_for": row[1],
+            "award_form": row[2],
+            "council_level": row[3],
+            "scope": row[4],
+            "state": row[5],
+            "members": members,
+            "closed_at": row[7],
+            "items": [
+                {
+                    "nomination_id": nid,
+                    "ordinal": ordinal,
+                    "voted": voted.get(nid, []),
+                    "not_voted": sorted(set(members) - set(voted.get(nid, []))),
+                    "outcome": outcome,
+                    "tally": json.loads(tally) if tally else None,
+                    "reason": reason,
+                }
+                for nid, ordinal, outcome, tally, reason in items
+            ],
+        }
+
+    def sessions_for_member(self, member_id: str, state: str | None = None) -> list[dict[str, Any]]:
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT session_id, members, state FROM agenda_sessions ORDER BY scheduled_for"
+            )
+            rows = cursor.fetchall()
+        found = []
+        for session_id, members, session_state in rows:
+            if member_id in json.loads(members) and state in (None, session_state):
+                session = self.session(session_id)
+                if session is not None:
+                    found.append(session)
+        return found
+
+
+def _day(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+class CouncilAgendaProjection(Projection[CouncilAgendaView]):
+    name = "council_agenda"
+    topics = tuple(
+        get_topic(cls)
+        for cls in (
+            CouncilSession.Scheduled,  # type: ignore[attr-defined]
+            CouncilSession.ItemAdded,  # type: ignore[attr-defined]
+            CouncilSession.SessionOpened,  # type: ignore[attr-defined]
+            CouncilSession.BallotCast,  # type: ignore[attr-defined]
+            CouncilSession.SessionClosed,  # type: ignore[attr-defined]
+        )
+    )
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """Events the agenda does not show."""
+
+    @process_event.register(CouncilSession.Scheduled)  # type: ignore[attr-defined]
+    def _scheduled(self, event: Any, tracking: Tracking) -> None:
+        self.view.schedule(
+            (
+                str(event.originator_id),
+                event.title,
+                _day(event.scheduled_for),
+                event.award_form,
+                event.council_level,
+                event.scope,
+                "draft",
+                json.dumps(sorted(event.members)),
+                None,
+            )
+        )
+
+    @process_event.register(CouncilSession.ItemAdded)  # type: ignore[attr-defined]
+    def _item(self, event: Any, tracking: Tracking) -> None:
+        self.view.add_item(str(event.originator_id), event.nomination_id)
+
+    @process_event.register(CouncilSession.SessionOpened)  # type: ignore[attr-defined]
+    def _opened(self, event: Any, tracking: Tracking) -> None:
+        self.view.set_state(str(event.originator_id), "open")
+
+    @process_event.register(CouncilSession.BallotCast)  # type: ignore[attr-defined]
+    def _ballot(self, event: Any, tracking: Tracking) -> None:
+        self.view.participate(
+            str(event.originator_id),
+            event.nomination_id,
+            event.member_id,
+            event.timestamp.isoformat(),
+        )
+
+    @process_event.register(CouncilSession.SessionClosed)  # type: ignore[attr-defined]
+    def _closed(self, event: Any, tracking: Tracking) -> None:
+        session_id = str(event.originator_id)
+        self.view.set_state(session_id, "closed", event.timestamp.isoformat())
+        for nomination_id, result in event.results.items():
+            self.view.result(session_id, nomination_id, result)

@@ -1,0 +1,169 @@
+"""Runs, rebuilds and reports the lag of every projection.
+
+Each projection reads the notification log in pages; a page's rows and its tracking
+position commit in one transaction, so an event is applied exactly once whenever the
+process stops. Pages end at the log's head as read before the page: ids commit in order,
+so nothing below the head can still appear.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from projections.audit_trail import AuditTrailProjection, AuditTrailView
+from projections.board import BoardProjection, BoardView
+from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
+from projections.statistics import StatisticsProjection, StatisticsView
+from projections.task_inbox import TaskInboxProjection, TaskInboxView
+from projections.views.database import Database, PostgresDatabase
+from projections.views.tracked import TrackedView
+
+CATALOGUE: dict[str, tuple[type[Projection[Any]], type[TrackedView]]] = {
+    "audit_trail": (AuditTrailProjection, AuditTrailView),
+    "board": (BoardProjection, BoardView),
+    "task_inbox": (TaskInboxProjection, TaskInboxView),
+    "council_agenda": (CouncilAgendaProjection, CouncilAgendaView),
+    "statistics": (StatisticsProjection, StatisticsView),
+}
+
+Progress = Callable[[int, int], None]
+"""Called with (position reached, head of the log)."""
+
+
+@dataclass(frozen=True)
+class Lag:
+    name: str
+    position: int
+    head: int
+
+    @property
+    def behind(self) -> int:
+        return max(self.head - self.position, 0)
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        app: Application[Any],
+        database: Database,
+        names: Iterable[str] | None = None,
+        page_size: int = 500,
+    ) -> None:
+        self.app = app
+        self.database = database
+        self.page_size = page_size
+        chosen = list(names) if names is not None else list(CATALOGUE)
+        unknown = [n for n in chosen if n not in CATALOGUE]
+        if unknown:
+            raise ValueError(f"unknown projection {unknown[0]!r}; known: {', '.join(CATALOGUE)}")
+        self.projections: dict[str, Projection[Any]] = {}
+        for name in chosen:
+            projection_class, view_class = CATALOGUE[name]
+            self.projections[name] = projection_class(view_class(database))
+
+    def view(self, name: str) -> Any:
+        return self.projections[name].view
+
+    # --- processing -----------------------------------------------------------------------
+
+    def position(self, name: str) -> int:
+        return self.view(name).max_tracking_id(self.app.name) or 0
+
+    def head(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def step(self, name: str, head: int | None = None) -> int:
+        """Applies one page up to ``head``; returns the position reached."""
+        projection = self.projections[name]
+        position = self.position(name)
+        head = self.head() if head is None else head
+        if position >= head:
+            return position
+        notifications = self.app.recorder.select_notifications(
+            start=position,
+            limit=self.page_size,
+            stop=head,
+            topics=projection.topics,
+            inclusive_of_start=False,
+        )
+        # A short page means every relevant event up to the head has been read.
+        reached = notifications[-1].id if len(notifications) == self.page_size else head
+        mapper = self.app.mapper
+        with projection.view.page():
+            for notification in notifications:
+                projection.process_event(
+                    mapper.to_domain_event(notification),
+                    Tracking(self.app.name, notification.id),
+                )
+            projection.view.insert_tracking(Tracking(self.app.name, reached))
+        return reached
+
+    def catch_up(self, name: str, progress: Progress | None = None) -> int:
+        """Applies pages until the projection reaches the head as it was at the start."""
+        head = self.head()
+        position = self.position(name)
+        while position < head:
+            position = self.step(name, head)
+            if progress is not None:
+                progress(position, head)
+        return position
+
+    def catch_up_all(self) -> None:
+        for name in self.projections:
+            self.catch_up(name)
+
+    def rebuild(self, name: str, progress: Progress | None = None) -> int:
+        """Drops the view and replays the whole log into it."""
+        self.view(name).drop()
+        return self.catch_up(name, progress)
+
+    def lag(self) -> list[Lag]:
+        head = self.head()
+        return [Lag(name, self.position(name), head) for name in self.projections]
+
+    # --- running --------------------------------------------------------------------------
+
+    def run_forever(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
+        """Follows the log until ``stop`` is set.
+
+        SQLite cannot push, so the runner polls. On PostgreSQL it sleeps until the store
+        notifies a new append (the recorder's channel), with the poll as a fallback.
+        """
+        database = self.database
+        waiter = _NotifyWaiter(self, database) if isinstance(database, PostgresDatabase) else None
+        try:
+            while not stop.is_set():
+                self.catch_up_all()
+                if waiter is not None:
+                    waiter.wait(poll_seconds)
+                else:
+                    stop.wait(poll_seconds)
+        finally:
+            if waiter is not None:
+                waiter.close()
+
+
+class _NotifyWaiter:
+    """LISTENs on the channel the event store NOTIFYs on each append."""
+
+    def __init__(self, runner: ProjectionRunner, database: PostgresDatabase) -> None:
+        import psycopg
+        from psycopg import sql
+
+        self._conn = psycopg.connect(database.conninfo, autocommit=True)
+        channel = getattr(runner.app.recorder, "channel_name", "stored_events")
+        self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+
+    def wait(self, timeout: float) -> None:
+        for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+            break
+
+    def close(self) -> None:
+        self._conn.close()

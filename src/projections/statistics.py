@@ -1,0 +1,185 @@
+"""Poverty statistics per unit and year, and criterion pass rates by district and cycle."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
+
+from domain.criteria.rules import percent
+from domain.nomination import Nomination
+from projections.views.tracked import TrackedView
+
+
+class StatisticsView(TrackedView):
+    name = "statistics"
+    tables = {  # noqa: RUF012
+        "stats_cases": "nomination_id",
+        "stats_years": "nomination_id, year, basis",
+        "stats_checks": "nomination_id, criterion_id",
+    }
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS stats_cases ("
+        " nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL, district_code TEXT,"
+        " cycle_year INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS stats_years ("
+        " nomination_id TEXT NOT NULL, year INTEGER NOT NULL, basis TEXT NOT NULL,"
+        " unit_code TEXT NOT NULL, district_code TEXT, cycle_year INTEGER NOT NULL,"
+        " total BIGINT NOT NULL, poor BIGINT NOT NULL, near_poor BIGINT,"
+        " PRIMARY KEY (nomination_id, year, basis))",
+        "CREATE INDEX IF NOT EXISTS stats_years_unit ON stats_years (unit_code, year)",
+        "CREATE TABLE IF NOT EXISTS stats_checks ("
+        " nomination_id TEXT NOT NULL, criterion_id TEXT NOT NULL, outcome TEXT NOT NULL,"
+        " basis TEXT NOT NULL, district_code TEXT, cycle_year INTEGER NOT NULL,"
+        " PRIMARY KEY (nomination_id, criterion_id))",
+    )
+
+    def add_case(self, nomination_id: str, unit: dict[str, Any], cycle_year: int) -> None:
+        self.execute(
+            "INSERT INTO stats_cases VALUES (?, ?, ?, ?) ON CONFLICT (nomination_id) DO NOTHING",
+            (nomination_id, unit["code"], unit.get("district_code"), cycle_year),
+        )
+
+    def _case(self, nomination_id: str) -> tuple[Any, ...] | None:
+        self.cursor.execute(
+            "SELECT unit_code, district_code, cycle_year FROM stats_cases WHERE nomination_id = ?",
+            (nomination_id,),
+        )
+        row = self.cursor.fetchone()
+        return tuple(row) if row else None
+
+    def record_year(
+        self, nomination_id: str, year: int, basis: str, figures: dict[str, Any]
+    ) -> None:
+        case = self._case(nomination_id)
+        if case is None:
+            return
+        self.execute(
+            "INSERT INTO stats_years VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (nomination_id, year, basis) DO UPDATE SET total = excluded.total,"
+            " poor = excluded.poor, near_poor = excluded.near_poor",
+            (
+                nomination_id,
+                year,
+                basis,
+                *case,
+                figures["total_households"],
+                figures["poor_households"],
+                figures.get("near_poor_households"),
+            ),
+        )
+
+    def record_check(self, nomination_id: str, check: dict[str, Any]) -> None:
+        case = self._case(nomination_id)
+        if case is None:
+            return
+        self.execute(
+            "INSERT INTO stats_checks VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (nomination_id, criterion_id) DO UPDATE SET outcome = excluded.outcome,"
+            " basis = excluded.basis",
+            (
+                nomination_id,
+                check["criterion_id"],
+                check["outcome"],
+                check["basis"],
+                case[1],
+                case[2],
+            ),
+        )
+
+    # --- reads ------------------------------------------------------------------------
+
+    def unit_years(self, unit_code: str, basis: str = "declared") -> list[dict[str, Any]]:
+        """Each year's figures as last recorded for the unit, with exact rates and reductions."""
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT year, total, poor, near_poor FROM stats_years"
+                " WHERE unit_code = ? AND basis = ? ORDER BY year, cycle_year",
+                (unit_code, basis),
+            )
+            latest = {int(y): (int(t), int(p), n) for y, t, p, n in cursor.fetchall()}
+        rows: list[dict[str, Any]] = []
+        previous: tuple[int, int] | None = None
+        for year in sorted(latest):
+            total, poor, near = latest[year]
+            rate = Fraction(poor, total)
+            row: dict[str, Any] = {
+                "year": year,
+                "total_households": total,
+                "poor_households": poor,
+                "near_poor_households": near,
+                "rate": f"{rate.numerator}/{rate.denominator}",
+                "rate_percent": percent(rate),
+            }
+            if previous is not None and previous[1] > 0:
+                before_total, before_poor = previous
+                row["reduction"] = before_poor - poor
+                row["reduction_percent"] = percent(Fraction(before_poor - poor, before_poor))
+                row["rate_drop_points"] = percent(Fraction(before_poor, before_total) - rate)
+            rows.append(row)
+            previous = (total, poor)
+        return rows
+
+    def pass_rates(
+        self, cycle_year: int | None = None, district_code: str | None = None
+    ) -> list[dict[str, Any]]:
+        clauses, params = [], []
+        if cycle_year is not None:
+            clauses.append("cycle_year = ?")
+            params.append(cycle_year)
+        if district_code is not None:
+            clauses.append("district_code = ?")
+            params.append(district_code)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT district_code, cycle_year, criterion_id, COUNT(*),"  # noqa: S608
+                " SUM(CASE WHEN outcome = 'met' THEN 1 ELSE 0 END) FROM stats_checks"
+                f"{where} GROUP BY district_code, cycle_year, criterion_id"
+                " ORDER BY cycle_year, district_code, criterion_id",
+                params,
+            )
+            rows = cursor.fetchall()
+        return [
+            {
+                "district_code": district,
+                "cycle_year": int(cycle),
+                "criterion_id": criterion,
+                "checked": int(checked),
+                "met": int(met),
+                "pass_rate_percent": percent(Fraction(int(met), int(checked))),
+            }
+            for district, cycle, criterion, checked, met in rows
+        ]
+
+
+class StatisticsProjection(Projection[StatisticsView]):
+    name = "statistics"
+    topics = tuple(
+        get_topic(cls)
+        for cls in (
+            Nomination.Opened,  # type: ignore[attr-defined]
+            Nomination.StatisticsRecorded,
+            Nomination.CriterionChecked,  # type: ignore[attr-defined]
+        )
+    )
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """Events without figures."""
+
+    @process_event.register(Nomination.Opened)  # type: ignore[attr-defined]
+    def _opened(self, event: Any, tracking: Tracking) -> None:
+        self.view.add_case(str(event.originator_id), event.nominee, event.cycle_year)
+
+    @process_event.register(Nomination.StatisticsRecorded)
+    def _figures(self, event: Any, tracking: Tracking) -> None:
+        self.view.record_year(str(event.originator_id), event.year, event.basis, event.statistics)
+
+    @process_event.register(Nomination.CriterionChecked)  # type: ignore[attr-defined]
+    def _checked(self, event: Any, tracking: Tracking) -> None:
+        self.view.record_check(str(event.originator_id), event.check)

@@ -1,0 +1,235 @@
+"""Task inboxes: inspection visits per team, and review queues per scope."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+from eventsourcing.utils import get_topic
+
+from domain.inspection import InspectionVisit
+from domain.nomination import Nomination
+from projections.views.tracked import TrackedView
+
+VISIT_COLUMNS = (
+    "visit_id",
+    "nomination_id",
+    "unit_code",
+    "team_id",
+    "due_on",
+    "state",
+    "claimed_by",
+    "overdue",
+    "escalated",
+    "reminders",
+    "ordered_at",
+    "reported_at",
+)
+REVIEW_COLUMNS = (
+    "nomination_id",
+    "stage",
+    "scope",
+    "unit_code",
+    "unit_name",
+    "award_form",
+    "cycle_year",
+    "due_on",
+    "since",
+)
+REVIEW_STAGES = {"district_review", "province_review"}
+PROVINCE = "province"
+
+
+class TaskInboxView(TrackedView):
+    name = "task_inbox"
+    tables = {  # noqa: RUF012
+        "inbox_visits": "visit_id",
+        "inbox_reviews": "nomination_id",
+        "inbox_units": "nomination_id",
+    }
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS inbox_visits ("
+        " visit_id TEXT PRIMARY KEY, nomination_id TEXT NOT NULL, unit_code TEXT NOT NULL,"
+        " team_id TEXT NOT NULL, due_on TEXT NOT NULL, state TEXT NOT NULL, claimed_by TEXT,"
+        " overdue INTEGER NOT NULL, escalated INTEGER NOT NULL, reminders INTEGER NOT NULL,"
+        " ordered_at TEXT NOT NULL, reported_at TEXT)",
+        "CREATE INDEX IF NOT EXISTS inbox_visits_team ON inbox_visits (team_id, state)",
+        "CREATE TABLE IF NOT EXISTS inbox_reviews ("
+        " nomination_id TEXT PRIMARY KEY, stage TEXT NOT NULL, scope TEXT NOT NULL,"
+        " unit_code TEXT NOT NULL, unit_name TEXT NOT NULL, award_form TEXT NOT NULL,"
+        " cycle_year INTEGER NOT NULL, due_on TEXT, since TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS inbox_reviews_scope ON inbox_reviews (scope, due_on)",
+        "CREATE TABLE IF NOT EXISTS inbox_units ("
+        " nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,"
+        " district_code TEXT, award_form TEXT NOT NULL, cycle_year INTEGER NOT NULL)",
+    )
+
+    def remember_unit(self, nomination_id: str, unit: dict[str, Any], form: str, year: int) -> None:
+        self.execute(
+            "INSERT INTO inbox_units VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (nomination_id) DO NOTHING",
+            (nomination_id, unit["code"], unit["name"], unit.get("district_code"), form, year),
+        )
+
+    def queue(self, nomination_id: str, stage: str, due_on: str | None, since: str) -> None:
+        self.execute("DELETE FROM inbox_reviews WHERE nomination_id = ?", (nomination_id,))
+        if stage not in REVIEW_STAGES:
+            return
+        self.cursor.execute(
+            "SELECT unit_code, unit_name, district_code, award_form, cycle_year FROM inbox_units"
+            " WHERE nomination_id = ?",
+            (nomination_id,),
+        )
+        unit = self.cursor.fetchone()
+        if unit is None:
+            return
+        scope = unit[2] if stage == "district_review" else PROVINCE
+        self.execute(
+            f"INSERT INTO inbox_reviews ({', '.join(REVIEW_COLUMNS)})"  # noqa: S608
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (nomination_id, stage, scope, unit[0], unit[1], unit[3], unit[4], due_on, since),
+        )
+
+    def add_visit(self, row: dict[str, Any]) -> None:
+        self.execute(
+            f"INSERT INTO inbox_visits ({', '.join(VISIT_COLUMNS)})"  # noqa: S608
+            f" VALUES ({', '.join('?' for _ in VISIT_COLUMNS)}) ON CONFLICT (visit_id) DO NOTHING",
+            [row.get(c) for c in VISIT_COLUMNS],
+        )
+
+    def update_visit(self, visit_id: str, **changes: Any) -> None:
+        sets = ", ".join(f"{column} = ?" for column in changes)
+        self.execute(
+            f"UPDATE inbox_visits SET {sets} WHERE visit_id = ?",  # noqa: S608
+            [*changes.values(), visit_id],
+        )
+
+    def count_reminder(self, visit_id: str) -> None:
+        self.execute(
+            "UPDATE inbox_visits SET reminders = reminders + 1 WHERE visit_id = ?", (visit_id,)
+        )
+
+    # --- reads ------------------------------------------------------------------------
+
+    def visits_for(self, team_id: str, *, include_reported: bool = False) -> list[dict[str, Any]]:
+        sql = f"SELECT {', '.join(VISIT_COLUMNS)} FROM inbox_visits WHERE team_id = ?"  # noqa: S608
+        if not include_reported:
+            sql += " AND state <> 'reported'"
+        with self.db.reading() as cursor:
+            cursor.execute(sql + " ORDER BY due_on, visit_id", (team_id,))
+            rows = [dict(zip(VISIT_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+        for row in rows:
+            row["overdue"], row["escalated"] = bool(row["overdue"]), bool(row["escalated"])
+        return rows
+
+    def reviews_for(self, scope: str) -> list[dict[str, Any]]:
+        """Nominations waiting for review: a district's code, or ``province``."""
+        with self.db.reading() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(REVIEW_COLUMNS)} FROM inbox_reviews WHERE scope = ?"  # noqa: S608
+                " ORDER BY due_on, nomination_id",
+                (scope,),
+            )
+            return [dict(zip(REVIEW_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+
+    def visit(self, visit_id: str) -> dict[str, Any] | None:
+        with self.db.reading() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(VISIT_COLUMNS)} FROM inbox_visits WHERE visit_id = ?",  # noqa: S608
+                (visit_id,),
+            )
+            row = cursor.fetchone()
+        return dict(zip(VISIT_COLUMNS, row, strict=True)) if row else None
+
+
+def _day(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+class TaskInboxProjection(Projection[TaskInboxView]):
+    name = "task_inbox"
+    topics = tuple(
+        get_topic(cls)
+        for cls in (
+            Nomination.Opened,  # type: ignore[attr-defined]
+            Nomination.Submitted,  # type: ignore[attr-defined]
+            Nomination.Withdrawn,  # type: ignore[attr-defined]
+            Nomination.DistrictReviewCompleted,  # type: ignore[attr-defined]
+            Nomination.ProvinceReviewCompleted,  # type: ignore[attr-defined]
+            InspectionVisit.Ordered,  # type: ignore[attr-defined]
+            InspectionVisit.Claimed,  # type: ignore[attr-defined]
+            InspectionVisit.ReportFiled,  # type: ignore[attr-defined]
+            InspectionVisit.BecameOverdue,  # type: ignore[attr-defined]
+            InspectionVisit.ReminderSent,  # type: ignore[attr-defined]
+            InspectionVisit.Escalated,  # type: ignore[attr-defined]
+        )
+    )
+
+    @singledispatchmethod
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """Events no inbox shows."""
+
+    @process_event.register(Nomination.Opened)  # type: ignore[attr-defined]
+    def _opened(self, event: Any, tracking: Tracking) -> None:
+        self.view.remember_unit(
+            str(event.originator_id), event.nominee, event.award_form, event.cycle_year
+        )
+
+    @process_event.register(Nomination.Submitted)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.DistrictReviewCompleted)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.ProvinceReviewCompleted)  # type: ignore[attr-defined]
+    def _moved(self, event: Any, tracking: Tracking) -> None:
+        self.view.queue(
+            str(event.originator_id),
+            event.to_stage,
+            _day(event.due_on),
+            event.timestamp.isoformat(),
+        )
+
+    @process_event.register(Nomination.Withdrawn)  # type: ignore[attr-defined]
+    def _withdrawn(self, event: Any, tracking: Tracking) -> None:
+        self.view.queue(str(event.originator_id), "closed", None, event.timestamp.isoformat())
+
+    @process_event.register(InspectionVisit.Ordered)  # type: ignore[attr-defined]
+    def _ordered(self, event: Any, tracking: Tracking) -> None:
+        self.view.add_visit(
+            {
+                "visit_id": str(event.originator_id),
+                "nomination_id": event.nomination_id,
+                "unit_code": event.unit_code,
+                "team_id": event.team_id,
+                "due_on": _day(event.due_on),
+                "state": "ordered",
+                "overdue": 0,
+                "escalated": 0,
+                "reminders": 0,
+                "ordered_at": event.timestamp.isoformat(),
+            }
+        )
+
+    @process_event.register(InspectionVisit.Claimed)  # type: ignore[attr-defined]
+    def _claimed(self, event: Any, tracking: Tracking) -> None:
+        self.view.update_visit(
+            str(event.originator_id), state="claimed", claimed_by=event.inspector_id
+        )
+
+    @process_event.register(InspectionVisit.ReportFiled)  # type: ignore[attr-defined]
+    def _reported(self, event: Any, tracking: Tracking) -> None:
+        self.view.update_visit(
+            str(event.originator_id), state="reported", reported_at=event.timestamp.isoformat()
+        )
+
+    @process_event.register(InspectionVisit.BecameOverdue)  # type: ignore[attr-defined]
+    def _overdue(self, event: Any, tracking: Tracking) -> None:
+        self.view.update_visit(str(event.originator_id), overdue=1)
+
+    @process_event.register(InspectionVisit.ReminderSent)  # type: ignore[attr-defined]
+    def _reminded(self, event: Any, tracking: Tracking) -> None:
+        self.view.count_reminder(str(event.originator_id))
+
+    @process_event.register(InspectionVisit.Escalated)  # type: ignore[attr-defined]
+    def _escalated(self, event: Any, tracking: Tracking) -> None:
+        self.view.update_visit(str(event.originator_id), escalated=1)

@@ -1,0 +1,1 @@
+"""View interfaces and their storage in the event store's own database."""

@@ -1,0 +1,159 @@
+"""Each read model, built from a whole cycle's events, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.service import NominationService
+from projections.audit_trail import TrailFilter
+from projections.board import BoardQuery
+from projections.runner import ProjectionRunner
+from tests.scenarios import Story
+
+pytestmark = pytest.mark.projections
+
+
+@pytest.fixture
+def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, object]:
+    built = Story(service).full_lifecycle()
+    runner.catch_up_all()
+    return built  # type: ignore[return-value]
+
+
+def test_every_projection_catches_up_to_the_head_of_the_log(
+    ids: dict[str, object], runner: ProjectionRunner
+) -> None:
+    assert all(lag.behind == 0 for lag in runner.lag())
+    assert {lag.name for lag in runner.lag()} == {
+        "audit_trail",
+        "board",
+        "task_inbox",
+        "council_agenda",
+        "statistics",
+    }
+
+
+def test_the_audit_trail_holds_every_check_with_its_rule_set_inputs_and_explanation(
+    ids: dict[str, object], runner: ProjectionRunner, service: NominationService
+) -> None:
+    trail = runner.view("audit_trail")
+    checks = list(trail.checks(TrailFilter(nomination_id=str(ids["good"]))))
+    bases = [c["basis"] for c in checks]
+    assert bases == ["declared", "inspection_verified"]
+    first = checks[0]
+    assert first["criterion_id"] == "commune-high-pp2"
+    assert first["rule_set_id"] == "ben-tre-vi-nguoi-ngheo-2021-2025"
+    assert first["rule_set_digest"] == service.default_rule_set.ref.digest
+    assert first["inputs"]["2021"] == {"total_households": 4000, "poor_households": 400}
+    assert first["check_values"]["2022"]["outcome"] == "met"
+    assert first["explanation_vi"].startswith("Xã, thị trấn")
+    assert first["stage"] == "collecting"
+    assert first["district_code"] == "831"
+    assert first["cycle_year"] == 2023
+
+
+def test_the_audit_trail_has_a_row_for_every_step_of_a_case(
+    ids: dict[str, object], runner: ProjectionRunner
+) -> None:
+    slow = list(runner.view("audit_trail").rows(TrailFilter(nomination_id=str(ids["slow"]))))
+    assert "override" in {r["kind"] for r in slow}
+    rows = list(runner.view("audit_trail").rows(TrailFilter(nomination_id=str(ids["good"]))))
+    kinds = {r["kind"] for r in rows}
+    assert {
+        "opened",
+        "statistics",
+        "evidence",
+        "report",
+        "check",
+        "stage_change",
+        "review",
+        "inspection",
+        "complaint",
+        "reminder",
+        "deadline",
+        "escalation",
+        "vote",
+        "council",
+        "decision",
+        "revocation",
+    } <= kinds
+    votes = [r for r in rows if r["kind"] == "vote"]
+    assert votes
+    assert all(set(r["details"]) == {"member_id"} for r in votes)  # never the choice
+    assert all(r["actor_id"] and r["correlation_id"] for r in rows)
+
+
+def test_the_board_lists_nominations_with_filters_and_pages(
+    ids: dict[str, object], runner: ProjectionRunner
+) -> None:
+    board = runner.view("board")
+    everything = board.page_of(BoardQuery(cycle_year=2023))
+    assert everything.count == 3
+    decided = board.page_of(BoardQuery(stage="decided"))
+    assert {r["outcome"] for r in decided.rows} == {"revoked", "not_approved"}
+    first = board.page_of(BoardQuery(limit=2))
+    second = board.page_of(BoardQuery(limit=2, offset=2))
+    assert first.count == second.count == 3
+    assert len(first.rows) == 2
+    assert len(second.rows) == 1
+    assert board.page_of(BoardQuery(district_code="831")).rows[0]["unit_code"] == "S-831-01"
+    withdrawn = board.get(str(ids["dropped"]))
+    assert (withdrawn["stage"], withdrawn["outcome"]) == ("closed", "withdrawn")
+
+
+def test_the_task_inbox_shows_a_teams_visits_and_each_scopes_review_queue(
+    service: NominationService, runner: ProjectionRunner
+) -> None:
+    story = Story(service)
+    from tests.factories import PROVINCE, ctx, inspector
+    from tests.scenarios import GOOD
+
+    nid = story.open("S-831-01", GOOD)
+    story.to_province_review(nid)
+    runner.catch_up_all()
+    inbox = runner.view("task_inbox")
+    assert [r["nomination_id"] for r in inbox.reviews_for("province")] == [str(nid)]
+    assert inbox.reviews_for("831") == []
+    service.schedule_inspection_visit(ctx(PROVINCE, date(2024, 2, 20)), nid, "team-1")
+    runner.catch_up_all()
+    [visit] = inbox.visits_for("team-1")
+    assert (visit["state"], visit["claimed_by"]) == ("ordered", None)
+    from uuid import UUID
+
+    service.claim_visit(ctx(inspector(), date(2024, 2, 21)), UUID(visit["visit_id"]))
+    runner.catch_up_all()
+    [claimed] = inbox.visits_for("team-1")
+    assert (claimed["state"], claimed["claimed_by"]) == ("claimed", "inspector-1")
+    assert inbox.visits_for("team-2") == []
+
+
+def test_the_council_agenda_shows_participation_and_tallies_after_closing(
+    ids: dict[str, object], runner: ProjectionRunner
+) -> None:
+    session = runner.view("council_agenda").session(str(ids["session"]))
+    assert session["state"] == "closed"
+    items = {i["nomination_id"]: i for i in session["items"]}
+    good = items[str(ids["good"])]
+    assert good["outcome"] == "approved"
+    assert good["tally"]["approve"] == 7
+    assert len(good["voted"]) == 7
+    assert good["not_voted"] == []
+    assert items[str(ids["slow"])]["outcome"] == "blocked"
+
+
+def test_statistics_give_rates_reductions_and_pass_rates(
+    ids: dict[str, object], runner: ProjectionRunner
+) -> None:
+    stats = runner.view("statistics")
+    years = stats.unit_years("S-831-01")
+    assert [y["year"] for y in years] == [2021, 2022, 2023]
+    assert years[0]["rate_percent"] == "10.00"
+    assert years[1]["reduction"] == 90
+    assert years[1]["rate_drop_points"] == "2.29"
+    verified = stats.unit_years("S-831-01", basis="verified")
+    assert verified[0]["poor_households"] == 218
+    rates = {(r["district_code"], r["criterion_id"]): r for r in stats.pass_rates(2023)}
+    assert rates[("829", "commune-high-pp2")]["met"] == 0
+    assert rates[("831", "commune-high-pp2")]["pass_rate_percent"] == "100.00"
