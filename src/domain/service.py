@@ -29,7 +29,7 @@ from domain.chain import digest_of
 from domain.context import CommandContext, acting
 from domain.council import Choice, CouncilSession, ItemOutcome
 from domain.criteria.checks import RuleSetRef
-from domain.criteria.rules import Outcome
+from domain.criteria.rules import Basis, Outcome
 from domain.criteria.ruleset import RuleSet, load_rule_set
 from domain.cycles import Cycle, CycleTerms, cycle_id
 from domain.deadlines import DueDates
@@ -173,6 +173,25 @@ class RecordedEvent:
     prev_hash: str
     digest: str
     payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """One criterion, side by side: the check in force and the re-evaluation."""
+
+    nomination_id: UUID
+    unit_code: str
+    criterion_id: str
+    basis: str
+    current_outcome: str | None
+    current_rule_set: dict[str, Any] | None
+    what_if_outcome: str
+    what_if_rule_set: dict[str, Any]
+    explanation: str
+
+    @property
+    def changed(self) -> bool:
+        return self.current_outcome != self.what_if_outcome
 
 
 class NominationService(Application[UUID]):
@@ -820,6 +839,40 @@ class NominationService(Application[UUID]):
                     if k not in ("originator_id", "originator_version") and not k.startswith("_")
                 },
             )
+
+    def what_if(self, nids: Sequence[UUID], rule_set: RuleSet) -> list[WhatIf]:
+        """Each nomination's automatic checks re-run under ``rule_set``; writes nothing.
+
+        Both the declared and any inspection-verified figures are re-evaluated; rows pair
+        the check in force with its counterpart under the other rule set.
+        """
+        rows: list[WhatIf] = []
+        for nid in nids:
+            n = self._load(NOMINATION, nid)
+            years = (n.evaluation_years[0], n.evaluation_years[1])
+            current = {(c["criterion_id"], c["basis"]): c for c in n.checks}
+            bases = [(Basis.DECLARED, n.declared())]
+            if n.verified_statistics:
+                bases.append((Basis.INSPECTION_VERIFIED, n.verified()))
+            for basis, figures in bases:
+                for result in rule_set.evaluate(n.unit, years, figures, basis):
+                    if result.kind != "automatic":
+                        continue
+                    now = current.get((result.criterion_id, basis.value))
+                    rows.append(
+                        WhatIf(
+                            nomination_id=n.id,
+                            unit_code=n.unit.code,
+                            criterion_id=result.criterion_id,
+                            basis=basis.value,
+                            current_outcome=now["outcome"] if now else None,
+                            current_rule_set=now["rule_set"] if now else None,
+                            what_if_outcome=result.outcome.outcome.value,
+                            what_if_rule_set=rule_set.ref.to_dict(),
+                            explanation=result.outcome.explanation.en,
+                        )
+                    )
+        return rows
 
     def verify_chain(self, aggregate_id: UUID) -> tuple[int, str | None]:
         """Re-links one aggregate's events; returns the count and the first broken link."""

@@ -3,43 +3,291 @@
 from __future__ import annotations
 
 import argparse
+import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+from uuid import UUID
 
 import structlog
 
-from thidua.bootstrap import build_service
+from domain.audit import verify_store
+from domain.criteria.ruleset import RuleSet
+from domain.errors import DomainError
+from domain.service import NominationService
+from projections.audit_trail import TrailFilter
+from projections.board import BoardQuery
+from projections.exports import FORMATS, export
+from projections.runner import CATALOGUE, ProjectionRunner
+from projections.time_travel import board_as_of
+from thidua.bootstrap import build_runner, build_service
 from thidua.logging import configure_logging
 from thidua.settings import Settings
+
+Handler = Callable[[Settings, argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message names the option."""
+
+
+@contextmanager
+def _service(settings: Settings) -> Iterator[NominationService]:
+    service = build_service(settings)
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, so exports on stdout stay clean."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def _demo(settings: Settings, _: argparse.Namespace) -> int:
     from thidua.demo import run_demo
 
-    service = build_service(settings)
-    log = structlog.get_logger()
-    log.info("demo.start", store=settings.store, data_dir=str(settings.data_dir))
-    try:
+    structlog.get_logger().info("demo.start", store=settings.store, data_dir=str(settings.data_dir))
+    with _service(settings) as service:
         return run_demo(service, settings.units_file, sys.stdout)
-    finally:
-        service.close()
+
+
+# --- projections -------------------------------------------------------------------------
+
+
+def _projections_run(settings: Settings, args: argparse.Namespace) -> int:
+    log = structlog.get_logger()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    unknown = [n for n in args.names if n not in CATALOGUE]
+    if unknown:
+        raise UsageError(f"name: {unknown[0]!r} is not one of {', '.join(CATALOGUE)}")
+    with _service(settings) as service:
+        runner = build_runner(settings, service, args.names or None)
+        reporter = threading.Thread(target=_report_lag, args=(runner, stop, log), daemon=True)
+        reporter.start()
+        log.info("projections.run", names=list(runner.projections))
+        runner.run_forever(stop, poll_seconds=args.poll)
+    return 0
+
+
+def _report_lag(runner: ProjectionRunner, stop: threading.Event, log: Any) -> None:
+    while not stop.wait(10):
+        for lag in runner.lag():
+            log.info("projection.lag", projection=lag.name, behind=lag.behind)
+
+
+def _projections_status(settings: Settings, _: argparse.Namespace) -> int:
+    with _service(settings) as service:
+        runner = build_runner(settings, service)
+        for lag in runner.lag():
+            print(f"{lag.name:16} position {lag.position:>10}  behind {lag.behind:>10}")
+    return 0
+
+
+def _projections_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    names = list(CATALOGUE) if args.all else [args.name]
+    if not args.all and args.name not in CATALOGUE:
+        raise UsageError(f"name: must be one of {', '.join(CATALOGUE)}, or use --all")
+    with _service(settings) as service:
+        runner = build_runner(settings, service, names)
+        for name in names:
+            with _progress(f"rebuild {name}") as progress:
+                runner.rebuild(name, progress)
+            print(f"{name}: rebuilt up to position {runner.position(name)}")
+    return 0
+
+
+# --- audit -------------------------------------------------------------------------------
+
+
+def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    with _service(settings) as service:
+        runner = build_runner(settings, service, ["audit_trail"])
+        digests = runner.view("audit_trail").digests()
+        with _progress("verify") as progress:
+            report = verify_store(service, digests, progress=progress)
+    print(json.dumps(asdict(report), ensure_ascii=False))
+    return 0 if report.ok else 1
+
+
+def _audit_export(settings: Settings, args: argparse.Namespace) -> int:
+    where = TrailFilter(args.cycle, args.district, args.criterion, args.outcome)
+    with _service(settings) as service:
+        view = build_runner(settings, service, ["audit_trail"]).view("audit_trail")
+        rows = view.checks(where) if args.checks else view.rows(where)
+        what = "checks" if args.checks else "trail"
+        with _output(args.output) as out:
+            count = export(rows, out, what=what, fmt=args.format)
+    print(f"exported {count} rows", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="") as out:
+        yield out
+
+
+def _audit_what_if(settings: Settings, args: argparse.Namespace) -> int:
+    with _service(settings) as service:
+        if args.rule_set_file:
+            try:
+                rules = RuleSet.from_bytes(Path(args.rule_set_file).read_bytes())
+            except OSError as error:
+                raise UsageError(f"rule-set-file: cannot be read ({error.strerror})") from None
+        else:
+            rules = service.rule_set(settings.rule_set_id, args.rule_set_version)
+        if args.nomination:
+            nids = [_uuid("nomination", n) for n in args.nomination]
+        else:
+            runner = build_runner(settings, service, ["board"])
+            runner.catch_up("board")
+            page = runner.view("board").page_of(BoardQuery(cycle_year=args.cycle, limit=100_000))
+            nids = [UUID(row["nomination_id"]) for row in page.rows]
+        for row in service.what_if(nids, rules):
+            record = asdict(row) | {"changed": row.changed}
+            print(json.dumps(record, ensure_ascii=False, default=str))
+    return 0
+
+
+def _audit_board(settings: Settings, args: argparse.Namespace) -> int:
+    moment = _moment(args.as_of)
+    query = BoardQuery(stage=args.stage, cycle_year=args.cycle, limit=100_000)
+    with _service(settings) as service:
+        page = board_as_of(service, moment, query)
+    for row in page.rows:
+        print(json.dumps(row, ensure_ascii=False))
+    print(f"{page.count} nominations as of {moment.isoformat()}", file=sys.stderr)
+    return 0
+
+
+def _audit_show(settings: Settings, args: argparse.Namespace) -> int:
+    nid = _uuid("nomination", args.nomination)
+    moment = _moment(args.as_of) if args.as_of else None
+    with _service(settings) as service:
+        summary = service.get_nomination(nid, version=args.version, as_of=moment)
+    print(json.dumps(asdict(summary), ensure_ascii=False, default=str, indent=2))
+    return 0
+
+
+def _uuid(name: str, value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise UsageError(f"{name}: {value!r} is not a UUID") from None
+
+
+def _moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"as-of: {value!r} is not an ISO 8601 date and time") from None
+    if moment.tzinfo is None:
+        raise UsageError("as-of: must include a time zone, e.g. 2024-03-01T00:00:00+07:00")
+    return moment
+
+
+# --- the parser --------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thidua", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
+
     demo = commands.add_parser(
         "demo", help="take sample nominations through their lifecycle and print the outcomes"
     )
     demo.set_defaults(handler=_demo)
+
+    projections = commands.add_parser("projections", help="read models").add_subparsers(
+        dest="action", required=True
+    )
+    run = projections.add_parser("run", help="follow the log and keep every view current")
+    run.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(CATALOGUE)}")
+    run.add_argument("--poll", type=float, default=0.5, help="seconds between polls")
+    run.set_defaults(handler=_projections_run)
+    status = projections.add_parser("status", help="each projection's lag behind the log")
+    status.set_defaults(handler=_projections_status)
+    rebuild = projections.add_parser("rebuild", help="drop a view and replay the log into it")
+    rebuild.add_argument("name", nargs="?", metavar="NAME")
+    rebuild.add_argument("--all", action="store_true")
+    rebuild.set_defaults(handler=_projections_rebuild)
+
+    audit = commands.add_parser("audit", help="verify, export and replay history").add_subparsers(
+        dest="action", required=True
+    )
+    verify = audit.add_parser("verify", help="recompute every hash chain")
+    verify.set_defaults(handler=_audit_verify)
+    exporting = audit.add_parser("export", help="the audit trail as CSV or JSON Lines")
+    exporting.add_argument("--checks", action="store_true", help="criterion checks only")
+    exporting.add_argument("--format", choices=FORMATS, default="csv")
+    exporting.add_argument("--cycle", type=int)
+    exporting.add_argument("--district")
+    exporting.add_argument("--criterion")
+    exporting.add_argument("--outcome")
+    exporting.add_argument("--output", type=Path)
+    exporting.set_defaults(handler=_audit_export)
+    what_if = audit.add_parser("what-if", help="re-evaluate under another rule set, no writes")
+    source = what_if.add_mutually_exclusive_group(required=True)
+    source.add_argument("--rule-set-file")
+    source.add_argument("--rule-set-version", type=int)
+    which = what_if.add_mutually_exclusive_group(required=True)
+    which.add_argument("--nomination", action="append")
+    which.add_argument("--cycle", type=int)
+    what_if.set_defaults(handler=_audit_what_if)
+    board = audit.add_parser("board", help="the board as it stood at a moment")
+    board.add_argument("--as-of", required=True)
+    board.add_argument("--stage")
+    board.add_argument("--cycle", type=int)
+    board.set_defaults(handler=_audit_board)
+    show = audit.add_parser("show", help="a nomination now, at a version or at a moment")
+    show.add_argument("nomination")
+    moment = show.add_mutually_exclusive_group()
+    moment.add_argument("--version", type=int)
+    moment.add_argument("--as-of")
+    show.set_defaults(handler=_audit_show)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     settings = Settings()
     configure_logging(settings)
-    return int(args.handler(settings, args))
+    try:
+        return int(args.handler(settings, args))
+    except (UsageError, DomainError) as error:
+        print(f"thidua: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,206 @@
+"""Tamper detection, time travel, what-if and exports, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.audit import verify_store
+from domain.criteria.ruleset import RuleSet
+from domain.service import NominationService
+from projections.audit_trail import TrailFilter
+from projections.board import BoardQuery
+from projections.exports import export
+from projections.runner import ProjectionRunner
+from projections.time_travel import board_as_of
+from tests.projections.conftest import Store
+from tests.scenarios import Story
+
+pytestmark = pytest.mark.projections
+
+
+class StoredRows:
+    """Direct access to the event table, as someone with database access would have."""
+
+    def __init__(self, service: NominationService, store: Store) -> None:
+        self.service = service
+        self.db = store.database()
+        self.table = service.recorder.events_table_name  # type: ignore[attr-defined]
+        self.sqlite = self.db.dialect == "sqlite"
+
+    def key(self, aggregate_id: UUID) -> Any:
+        return aggregate_id.hex if self.sqlite else aggregate_id
+
+    def state(self, aggregate_id: UUID, version: int) -> bytes:
+        with self.db.reading() as cursor:
+            cursor.execute(
+                f"SELECT state FROM {self.table}"  # noqa: S608
+                " WHERE originator_id = ? AND originator_version = ?",
+                (self.key(aggregate_id), version),
+            )
+            return bytes(cursor.fetchone()[0])
+
+    def overwrite(self, aggregate_id: UUID, version: int, state: bytes) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                f"UPDATE {self.table} SET state = ? WHERE originator_id = ?"  # noqa: S608
+                " AND originator_version = ?",
+                (state, self.key(aggregate_id), version),
+            )
+
+    def delete(self, aggregate_id: UUID, version: int) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                f"DELETE FROM {self.table} WHERE originator_id = ? AND originator_version = ?",  # noqa: S608
+                (self.key(aggregate_id), version),
+            )
+
+
+@pytest.fixture
+def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, UUID]:
+    built = Story(service).full_lifecycle()
+    runner.catch_up_all()
+    return built
+
+
+@pytest.fixture
+def rows(service: NominationService, store: Store) -> StoredRows:
+    return StoredRows(service, store)
+
+
+def recorded(runner: ProjectionRunner) -> dict[tuple[str, int], str]:
+    return runner.view("audit_trail").digests()  # type: ignore[no-any-return]
+
+
+def test_an_untouched_store_verifies(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner
+) -> None:
+    report = verify_store(service, recorded(runner))
+    assert report.ok
+    assert report.first_broken is None
+    assert report.checked_events == runner.head()
+
+
+def test_a_changed_byte_in_a_stored_event_is_found(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner, rows: StoredRows
+) -> None:
+    good = ids["good"]
+    state = rows.state(good, 3)  # the 2022 statistics
+    assert b'"poor_households":310' in state
+    rows.overwrite(good, 3, state.replace(b'"poor_households":310', b'"poor_households":311'))
+    report = verify_store(service)
+    assert not report.ok
+    assert report.first_broken is not None
+    assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(good), 3)
+    assert "changed" in report.first_broken.reason
+
+
+def test_a_changed_last_event_is_found_through_the_audit_trails_copy(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner, rows: StoredRows
+) -> None:
+    dropped = ids["dropped"]
+    last = service.get_nomination(dropped).version
+    state = rows.state(dropped, last)
+    rows.overwrite(dropped, last, state.replace("Rút hồ sơ".encode(), "Rút hồ sơ!".encode()))
+    assert verify_store(service).ok  # nothing follows it in its own chain
+    report = verify_store(service, recorded(runner))
+    assert report.first_broken is not None
+    assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(dropped), last)
+
+
+def test_an_event_deleted_from_the_middle_of_a_stream_is_found(
+    ids: dict[str, UUID], service: NominationService, rows: StoredRows
+) -> None:
+    rows.delete(ids["slow"], 4)
+    report = verify_store(service)
+    assert report.first_broken is not None
+    assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(ids["slow"]), 4)
+    assert report.first_broken.reason == "version 4 is missing"
+
+
+def test_a_stored_event_that_no_longer_decodes_is_found(
+    ids: dict[str, UUID], service: NominationService, rows: StoredRows
+) -> None:
+    rows.overwrite(ids["visit"], 2, b"{not json")
+    report = verify_store(service)
+    assert report.first_broken is not None
+    assert report.first_broken.version == 2
+    assert report.first_broken.reason.startswith("cannot be read")
+
+
+def test_the_board_as_of_a_moment_is_replayed_not_read_from_the_live_view(
+    service: NominationService, runner: ProjectionRunner
+) -> None:
+    story = Story(service)
+    from tests.scenarios import GOOD
+
+    nid = story.open("S-831-01", GOOD)
+    before = datetime.now(UTC)
+    story.to_province_review(nid)
+    runner.catch_up_all()
+    then = board_as_of(service, before, BoardQuery())
+    assert [(r["nomination_id"], r["stage"]) for r in then.rows] == [(str(nid), "collecting")]
+    assert runner.view("board").get(str(nid))["stage"] == "province_review"
+    empty = board_as_of(service, before - timedelta(days=1), BoardQuery())
+    assert empty.count == 0
+
+
+def test_what_if_shows_changed_outcomes_side_by_side_and_writes_nothing(
+    ids: dict[str, UUID], service: NominationService, rules: RuleSet, rows: StoredRows
+) -> None:
+    head = service.recorder.max_notification_id()
+    stricter = RuleSet.from_bytes(
+        json.dumps(
+            dict(
+                rules.raw,
+                version=2,
+                thresholds={**rules.raw["thresholds"], "rate_reduction_points": "3/100"},
+            )
+        ).encode()
+    )
+    result = service.what_if([ids["good"], ids["slow"]], stricter)
+    good = [r for r in result if r.nomination_id == ids["good"] and r.basis == "declared"]
+    assert [(r.criterion_id, r.current_outcome, r.what_if_outcome) for r in good] == [
+        ("commune-high-pp2", "met", "not_met")
+    ]
+    assert good[0].changed
+    assert good[0].what_if_rule_set["version"] == 2
+    assert good[0].current_rule_set is not None
+    assert good[0].current_rule_set["version"] == 1
+    assert service.recorder.max_notification_id() == head
+
+
+def test_exports_stream_the_trail_and_the_checks_with_filters(
+    ids: dict[str, UUID], runner: ProjectionRunner
+) -> None:
+    view = runner.view("audit_trail")
+    out = io.StringIO()
+    count = export(
+        view.checks(TrailFilter(cycle_year=2023, district_code="829")), out, what="checks"
+    )
+    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert count == len(table) == 1
+    assert table[0]["criterion_id"] == "commune-high-pp2"
+    assert table[0]["outcome"] == "not_met"
+    assert json.loads(table[0]["inputs"])["2021"]["poor_households"] == 150
+    lines = io.StringIO()
+    export(view.rows(TrailFilter(outcome="approved")), lines, fmt="jsonl")
+    decisions = [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert decisions
+    assert {d["kind"] for d in decisions} <= {"decision", "council"}
+    assert export(view.rows(TrailFilter(criterion_id="none")), io.StringIO(), fmt="jsonl") == 0
+
+
+def test_a_projection_never_writes_the_event_store(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner
+) -> None:
+    head = runner.head()
+    for name in runner.projections:
+        runner.rebuild(name)
+    assert runner.head() == head
