@@ -194,39 +194,65 @@ class AuditTrailView(TrackedView):
 
     # --- writes (inside a page) -------------------------------------------------------
 
+    def __init__(self, database: Any) -> None:
+        super().__init__(database)
+        # Every event looks its case up; keep them at hand rather than ask the database.
+        self._cases: dict[str, list[Any]] = {}
+        self._links: dict[str, str | None] = {}
+
+    def forget(self) -> None:
+        self._cases.clear()
+        self._links.clear()
+
     def add_case(self, nomination_id: str, unit: dict[str, Any], cycle: int, form: str) -> None:
+        row = [unit["code"], unit.get("district_code"), cycle, "collecting"]
+        self._cases[nomination_id] = row
         self.execute(
             "INSERT INTO audit_cases VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (nomination_id) DO NOTHING",
-            (nomination_id, unit["code"], unit.get("district_code"), cycle, form, "collecting"),
+            (nomination_id, row[0], row[1], cycle, form, row[3]),
         )
 
     def link(self, aggregate_id: str, nomination_id: str) -> None:
+        self._links[aggregate_id] = nomination_id
         self.execute(
             "INSERT INTO audit_links VALUES (?, ?) ON CONFLICT (aggregate_id) DO NOTHING",
             (aggregate_id, nomination_id),
         )
 
     def linked_nomination(self, aggregate_id: str) -> str | None:
-        self.cursor.execute(
-            "SELECT nomination_id FROM audit_links WHERE aggregate_id = ?", (aggregate_id,)
-        )
-        row = self.cursor.fetchone()
-        return str(row[0]) if row else None
+        if aggregate_id not in self._links:
+            self.cursor.execute(
+                "SELECT nomination_id FROM audit_links WHERE aggregate_id = ?", (aggregate_id,)
+            )
+            row = self.cursor.fetchone()
+            self._links[aggregate_id] = str(row[0]) if row else None
+        return self._links[aggregate_id]
 
     def case(self, nomination_id: str) -> tuple[Any, ...] | None:
-        self.cursor.execute(
-            "SELECT unit_code, district_code, cycle_year, stage FROM audit_cases"
-            " WHERE nomination_id = ?",
-            (nomination_id,),
-        )
-        row = self.cursor.fetchone()
-        return tuple(row) if row else None
+        """Unit, district, cycle and current stage of a nomination."""
+        if nomination_id not in self._cases:
+            self.cursor.execute(
+                "SELECT unit_code, district_code, cycle_year, stage FROM audit_cases"
+                " WHERE nomination_id = ?",
+                (nomination_id,),
+            )
+            row = self.cursor.fetchone()
+            if row is None:
+                return None
+            self._cases[nomination_id] = list(row)
+        return tuple(self._cases[nomination_id])
 
     def move_case(self, nomination_id: str, stage: str) -> None:
+        if nomination_id in self._cases:
+            self._cases[nomination_id][3] = stage
         self.execute(
             "UPDATE audit_cases SET stage = ? WHERE nomination_id = ?", (stage, nomination_id)
         )
+
+    def drop(self) -> None:
+        self.forget()
+        super().drop()
 
     def append(self, row: dict[str, Any]) -> None:
         values = [row.get(c) for c in ROW_COLUMNS]

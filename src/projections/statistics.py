@@ -38,19 +38,34 @@ class StatisticsView(TrackedView):
         " PRIMARY KEY (nomination_id, criterion_id))",
     )
 
+    def __init__(self, database: Any) -> None:
+        super().__init__(database)
+        self._cases: dict[str, tuple[Any, ...] | None] = {}
+
+    def forget(self) -> None:
+        self._cases.clear()
+
+    def drop(self) -> None:
+        self.forget()
+        super().drop()
+
     def add_case(self, nomination_id: str, unit: dict[str, Any], cycle_year: int) -> None:
+        self._cases[nomination_id] = (unit["code"], unit.get("district_code"), cycle_year)
         self.execute(
             "INSERT INTO stats_cases VALUES (?, ?, ?, ?) ON CONFLICT (nomination_id) DO NOTHING",
             (nomination_id, unit["code"], unit.get("district_code"), cycle_year),
         )
 
     def _case(self, nomination_id: str) -> tuple[Any, ...] | None:
-        self.cursor.execute(
-            "SELECT unit_code, district_code, cycle_year FROM stats_cases WHERE nomination_id = ?",
-            (nomination_id,),
-        )
-        row = self.cursor.fetchone()
-        return tuple(row) if row else None
+        if nomination_id not in self._cases:
+            self.cursor.execute(
+                "SELECT unit_code, district_code, cycle_year FROM stats_cases"
+                " WHERE nomination_id = ?",
+                (nomination_id,),
+            )
+            row = self.cursor.fetchone()
+            self._cases[nomination_id] = tuple(row) if row else None
+        return self._cases[nomination_id]
 
     def record_year(
         self, nomination_id: str, year: int, basis: str, figures: dict[str, Any]

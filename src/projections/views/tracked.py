@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -10,6 +11,14 @@ from typing import Any
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from projections.views.database import Cursor, Database
+
+_TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
+
+
+def _table_of(sql: str) -> str:
+    match = _TABLE.match(sql)
+    return match.group(1).lower() if match else sql
+
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_tracking ("
@@ -51,22 +60,66 @@ class TrackedView(TrackingRecorder):
 
     @contextmanager
     def page(self) -> Iterator[Cursor]:
+        """One transaction: writes are buffered and sent in batches when the page ends."""
         with self.db.transaction() as cursor:
             self._page.cursor = cursor
+            self._page.pending = []
             try:
                 yield cursor
+                self.flush()
+            except BaseException:
+                self.forget()
+                raise
             finally:
                 self._page.cursor = None
+                self._page.pending = []
+
+    def forget(self) -> None:
+        """Called when a page is abandoned: drop anything remembered from it."""
 
     @property
     def cursor(self) -> Cursor:
+        """The page's cursor, for reads: buffered writes are sent first, so reads see them."""
+        cursor = self._page_cursor()
+        self.flush()
+        return cursor
+
+    def _page_cursor(self) -> Cursor:
         cursor = getattr(self._page, "cursor", None)
         if cursor is None:
             raise RuntimeError(f"{self.name}: writes happen inside a page transaction")
         return cursor
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
-        self.cursor.execute(sql, params)
+        self._page_cursor()
+        self._page.pending.append((sql, tuple(params)))
+
+    def flush(self) -> None:
+        """Sends buffered writes: each table's in order, a run of one statement as a batch.
+
+        Writes to different tables commute, so a page's inserts into one table travel
+        together even when the handlers interleaved them with writes elsewhere.
+        """
+        pending: list[tuple[str, tuple[Any, ...]]] = getattr(self._page, "pending", [])
+        if not pending:
+            return
+        cursor = self._page_cursor()
+        self._page.pending = []
+        by_table: dict[str, list[tuple[str, tuple[Any, ...]]]] = {}
+        for write in pending:
+            by_table.setdefault(_table_of(write[0]), []).append(write)
+        for writes in by_table.values():
+            start = 0
+            while start < len(writes):
+                sql = writes[start][0]
+                end = start
+                while end < len(writes) and writes[end][0] == sql:
+                    end += 1
+                if end - start == 1:
+                    cursor.execute(sql, writes[start][1])
+                else:
+                    cursor.executemany(sql, [params for _, params in writes[start:end]])
+                start = end
 
     # --- TrackingRecorder ---------------------------------------------------------------
 
