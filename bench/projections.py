@@ -37,15 +37,11 @@ FIGURES = {
 
 
 def fill(service: NominationService, events: int) -> int:
-    """Nominations with figures, a submission and a stream of reminders, up to ``events``."""
-    forms = ["bang-khen-tinh", "co-thi-dua-tinh"]
-    cycles = [2023, 2024, 2025]
-    made = 0
+    """Nominations with figures, then reminders round-robin until the log holds ``events``."""
+    nominations = []
     for code in CODES:
-        for form in forms:
-            for cycle in cycles:
-                if made >= events:
-                    return made
+        for form in ("bang-khen-tinh", "co-thi-dua-tinh"):
+            for cycle in (2023, 2024, 2025):
                 try:
                     nid = service.open_nomination(
                         ctx(OFFICER, date(2024, 1, 8)), code, form, cycle
@@ -54,11 +50,13 @@ def fill(service: NominationService, events: int) -> int:
                     continue  # a unit the form or the cycle does not fit
                 for year, figures in FIGURES.items():
                     service.record_statistics(ctx(OFFICER), nid, year, figures)
-                made += 4
-                per = max((events - made) // 20, 1)
-                for i in range(per):
-                    service.record_reminder(ctx(SYSTEM), nid, "collecting", ["a@x.org"], f"#{i}")
-                made += per
+                nominations.append(nid)
+    made = service.recorder.max_notification_id() or 0
+    i = 0
+    while made < events:
+        nid = nominations[i % len(nominations)]
+        service.record_reminder(ctx(SYSTEM), nid, "collecting", ["a@x.org"], f"#{i}")
+        made, i = made + 1, i + 1
     return made
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from domain.service import NominationService
+from projections.board import BoardQuery
 from projections.runner import ProjectionRunner
 from tests.factories import SYSTEM, ctx, officer
 from tests.projections.conftest import Store
@@ -91,3 +92,25 @@ def test_lag_counts_the_events_a_projection_has_not_applied(
     runner.catch_up("board")
     [board] = [lag for lag in runner.lag() if lag.name == "board"]
     assert board.behind == 0
+
+
+def test_a_running_runner_follows_new_events_until_stopped(
+    service: NominationService, runner: ProjectionRunner
+) -> None:
+    import threading
+    import time
+
+    stop = threading.Event()
+    follower = threading.Thread(target=runner.run_forever, args=(stop, 0.2))
+    follower.start()
+    try:
+        Story(service).open("S-831-01", GOOD)
+        deadline = time.monotonic() + 20
+        while any(lag.behind for lag in runner.lag()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(lag.behind == 0 for lag in runner.lag())
+        assert runner.view("board").page_of(BoardQuery()).count == 1
+    finally:
+        stop.set()
+        follower.join(timeout=10)
+    assert not follower.is_alive()
