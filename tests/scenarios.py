@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 from domain.cycles import CycleKind, CycleTerms
@@ -128,7 +128,9 @@ class Story:
         ).id
         for nid in items:
             s.add_to_agenda(ctx(SECRETARY, date_), sid, nid)
+        s.set_closing_deadline(ctx(SECRETARY, date_), sid, datetime.combine(date_, time(17), UTC))
         s.open_session(ctx(SECRETARY, date_), sid)
+        s.record_session_reminder(ctx(SYSTEM, date_), sid, ["member-1@x.org"], "Chưa bỏ phiếu")
         for nid in items:
             for account in MEMBERS:
                 choice = "approve" if nid in approve else "reject"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
@@ -122,6 +122,8 @@ class CouncilSession(ChainedAggregate):
         # Ballots stay in the aggregate for the tally; read models show participation only.
         self.ballots: dict[str, dict[str, str]] = {}
         self.results: dict[str, dict[str, Any]] = {}
+        self.closes_at: datetime | None = None
+        self.reminders = 0
 
     @property
     def state(self) -> SessionState:
@@ -186,9 +188,37 @@ class CouncilSession(ChainedAggregate):
         """Who has voted on each item, never how."""
         return {item: sorted(ballots) for item, ballots in self.ballots.items()}
 
+    def set_closing_deadline(self, closes_at: datetime) -> None:
+        """When voting closes unless the secretary closes it first."""
+        require_grant("set the closing deadline", Role.COUNCIL_SECRETARY, also=(Role.SYSTEM,))
+        self._require_state("move the closing deadline", SessionState.DRAFT, SessionState.OPEN)
+        if closes_at.tzinfo is None:
+            raise InvalidNomination("closes_at", "must include a time zone")
+        if closes_at != self.closes_at:
+            self._closing_deadline_set(closes_at=closes_at)
+
+    @event("ClosingDeadlineSet")
+    def _closing_deadline_set(self, closes_at: datetime) -> None:
+        self.closes_at = closes_at
+
+    def not_voted(self) -> list[str]:
+        """Members who have not voted on every item (recusal counts as taking part)."""
+        return sorted(m for m in self.members if any(m not in b for b in self.ballots.values()))
+
+    def record_reminder(self, recipients: list[str], message: str) -> bool:
+        require_grant("record a reminder", Role.SYSTEM)
+        if self.state is not SessionState.OPEN:
+            return False
+        self._reminder_sent(recipients=sorted(recipients), message=message)
+        return True
+
+    @event("ReminderSent")
+    def _reminder_sent(self, recipients: list[str], message: str) -> None:
+        self.reminders += 1
+
     def close(self, blocked: dict[str, str]) -> dict[str, dict[str, Any]]:
         """Tallies every item. ``blocked`` maps items that cannot be decided to the reason."""
-        require_grant("close the session", Role.COUNCIL_SECRETARY)
+        require_grant("close the session", Role.COUNCIL_SECRETARY, also=(Role.SYSTEM,))
         self._require_state("close the session", SessionState.OPEN)
         rule = self.rule
         results: dict[str, dict[str, Any]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
 from domain.calendar import WorkingCalendar
 from domain.criteria.ruleset import Deadlines
@@ -39,3 +39,72 @@ class DueDates:
         if requested is not None:
             return requested
         return self.calendar.add_working_days(self.today, self.deadlines.inspection_days)
+
+
+VIETNAM = timezone(timedelta(hours=7))
+WORKDAY_STARTS = time(8, 0)
+
+
+@dataclass(frozen=True)
+class Alarm:
+    """A moment a stage's clock acts: remind, record a missed deadline, escalate, end."""
+
+    at: datetime
+    kind: str  # "reminder", "deadline_missed", "escalate", "end_public_notice"
+    ordinal: int = 0
+    escalate_to: str | None = None
+
+
+def _morning(day: date) -> datetime:
+    return datetime.combine(day, WORKDAY_STARTS, VIETNAM)
+
+
+def _after(day: date) -> datetime:
+    """The first moment past a due date: midnight in Vietnam."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), VIETNAM)
+
+
+def stage_alarms(
+    stage: Stage, due_on: date | None, calendar: WorkingCalendar, deadlines: Deadlines
+) -> list[Alarm]:
+    """SPEC section 6: what the clock does for a stage due on ``due_on``, in time order."""
+    if due_on is None:
+        return []
+    alarms: list[Alarm] = []
+    if stage is Stage.COLLECTING:
+        for i, before in enumerate(sorted(deadlines.collecting_reminders_before, reverse=True)):
+            alarms.append(
+                Alarm(_morning(calendar.add_working_days(due_on, -before)), "reminder", i + 1)
+            )
+        alarms.append(Alarm(_after(due_on), "deadline_missed"))
+    elif stage in (Stage.DISTRICT_REVIEW, Stage.PROVINCE_REVIEW):
+        before = (
+            deadlines.district_review_reminder_before
+            if stage is Stage.DISTRICT_REVIEW
+            else deadlines.province_review_reminder_before
+        )
+        alarms.append(Alarm(_morning(calendar.add_working_days(due_on, -before)), "reminder", 1))
+        alarms.append(Alarm(_after(due_on), "deadline_missed"))
+        to = "province" if stage is Stage.DISTRICT_REVIEW else "board_head"
+        alarms.append(Alarm(_after(due_on), "escalate", escalate_to=to))
+    elif stage is Stage.PUBLIC_NOTICE:
+        alarms.append(Alarm(_after(due_on), "end_public_notice"))
+    return sorted(alarms, key=lambda a: a.at)
+
+
+def visit_alarms(
+    due_on: date, calendar: WorkingCalendar, deadlines: Deadlines, horizon: int = 20
+) -> list[Alarm]:
+    """An overdue visit: reminders every N working days, one escalation after M."""
+    alarms = [Alarm(_after(due_on), "overdue")]
+    every, escalate = deadlines.inspection_reminder_every, deadlines.inspection_escalate_after
+    for i, days in enumerate(range(every, horizon + 1, every), start=1):
+        alarms.append(Alarm(_morning(calendar.add_working_days(due_on, days)), "reminder", i))
+    alarms.append(
+        Alarm(
+            _morning(calendar.add_working_days(due_on, escalate)),
+            "escalate",
+            escalate_to="board_head",
+        )
+    )
+    return sorted(alarms, key=lambda a: (a.at, a.kind))

@@ -140,6 +140,8 @@ class SessionSummary:
     results: dict[str, dict[str, Any]]
     voting_rule: dict[str, Any]
     version: int
+    closes_at: datetime | None = None
+    not_voted: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -719,6 +721,18 @@ class NominationService(Application[UUID]):
 
         return self._execute(ctx, SESSION, sid, decide)
 
+    def set_closing_deadline(
+        self, ctx: CommandContext, sid: UUID, closes_at: datetime
+    ) -> CommandResult:
+        return self._execute(ctx, SESSION, sid, lambda s: s.set_closing_deadline(closes_at))
+
+    def record_session_reminder(
+        self, ctx: CommandContext, sid: UUID, recipients: list[str], message: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx, SESSION, sid, lambda s: _ignore(s.record_reminder(recipients, message))
+        )
+
     def revoke_award(
         self, ctx: CommandContext, nid: UUID, reason: str, decision_number: str
     ) -> CommandResult:
@@ -799,6 +813,8 @@ class NominationService(Application[UUID]):
             dict(s.results),
             dict(s.voting_rule),
             s.version,
+            s.closes_at,
+            s.not_voted(),
         )
 
     def get_visit(self, vid: UUID) -> VisitSummary:

@@ -65,6 +65,8 @@ KINDS: dict[type[Any], str] = {
     CouncilSession.SessionOpened: "council",  # type: ignore[attr-defined]
     CouncilSession.BallotCast: "vote",  # type: ignore[attr-defined]
     CouncilSession.SessionClosed: "council",  # type: ignore[attr-defined]
+    CouncilSession.ClosingDeadlineSet: "council",  # type: ignore[attr-defined]
+    CouncilSession.ReminderSent: "reminder",  # type: ignore[attr-defined]
     InspectionVisit.Ordered: "inspection",  # type: ignore[attr-defined]
     InspectionVisit.Claimed: "inspection",  # type: ignore[attr-defined]
     InspectionVisit.ReportFiled: "inspection",  # type: ignore[attr-defined]
