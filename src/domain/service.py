@@ -890,6 +890,14 @@ class NominationService(Application[UUID]):
                     )
         return rows
 
+    def has_handled(self, aggregate_id: UUID, command_id: str) -> bool:
+        """Whether a command id was already applied to an aggregate (for side effects)."""
+        try:
+            aggregate: Aggregate = self._store_reader.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return bool(aggregate.has_handled(command_id))  # type: ignore[attr-defined]
+
     def verify_chain(self, aggregate_id: UUID) -> tuple[int, str | None]:
         """Re-links one aggregate's events; returns the count and the first broken link."""
         expected_prev, expected_version, count = "", 1, 0

@@ -1,0 +1,256 @@
+"""The clock's activities: plan alarms in working days, and record what the clock does.
+
+Every step carries a command id derived from its workflow and step, so a retried activity
+changes nothing twice. Domain refusals are not retried; infrastructure errors are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TypeVar
+from uuid import UUID
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from domain.context import SYSTEM_ACTOR, CommandContext
+from domain.deadlines import Alarm, stage_alarms, visit_alarms
+from domain.errors import DomainError
+from domain.service import NominationService
+from domain.stages import Stage
+from workflows.inputs import AlarmPlan, ClockResult, ClockStep, PlanStage, PlanVisit
+from workflows.notifier import Directory, Notifier
+
+T = TypeVar("T")
+
+STAGE_AUDIENCE = {
+    "collecting": "unit_officer",
+    "district_review": "district_reviewer",
+    "province_review": "province_reviewer",
+    "public_notice": "province_reviewer",
+}
+ESCALATION_AUDIENCE = {"province": "province_reviewer", "board_head": "board_head"}
+STAGE_NAMES_VI = {
+    "collecting": "thu thập hồ sơ",
+    "district_review": "thẩm định cấp huyện",
+    "province_review": "thẩm định cấp tỉnh",
+    "public_notice": "công khai",
+}
+
+
+@contextmanager
+def domain_errors_are_final() -> Iterator[None]:
+    try:
+        yield
+    except DomainError as error:
+        raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None
+
+
+def _plans(alarms: list[Alarm]) -> list[AlarmPlan]:
+    return [
+        AlarmPlan(at=a.at, kind=a.kind, ordinal=a.ordinal, escalate_to=a.escalate_to)
+        for a in alarms
+    ]
+
+
+class ClockActivities:
+    def __init__(
+        self, service: NominationService, notifier: Notifier, directory: Directory
+    ) -> None:
+        self.service = service
+        self.notifier = notifier
+        self.directory = directory
+
+    def _ctx(self, step: ClockStep) -> CommandContext:
+        return CommandContext(
+            actor=SYSTEM_ACTOR,
+            command_id=step.command_id,
+            correlation_id=step.correlation_id,
+            today=step.today,
+            at=datetime.now(UTC),
+        )
+
+    def _once(self, step: ClockStep, record: Callable[[CommandContext], T]) -> T:
+        with domain_errors_are_final():
+            return record(self._ctx(step))
+
+    # --- planning -------------------------------------------------------------------------
+
+    @activity.defn
+    def plan_stage(self, plan: PlanStage) -> list[AlarmPlan]:
+        rules = self.service.default_rule_set
+        with domain_errors_are_final():
+            alarms = stage_alarms(
+                Stage(plan.stage), plan.due_on, self.service.calendar, rules.deadlines
+            )
+        return _plans(alarms)
+
+    @activity.defn
+    def plan_visit(self, plan: PlanVisit) -> list[AlarmPlan]:
+        rules = self.service.default_rule_set
+        return _plans(visit_alarms(plan.due_on, self.service.calendar, rules.deadlines))
+
+    # --- nominations ------------------------------------------------------------------------
+
+    @activity.defn
+    def remind_nomination(self, step: ClockStep) -> ClockResult:
+        nid = UUID(step.aggregate_id)
+        nomination = self.service.get_nomination(nid)
+        if nomination.stage != step.stage:
+            return ClockResult(recorded=False, detail="the stage has moved on")
+        role = STAGE_AUDIENCE.get(step.stage or "", "province_reviewer")
+        scope = nomination.district_code if role == "district_reviewer" else None
+        if role == "unit_officer":
+            scope = nomination.unit_code
+        recipients = self.directory.recipients(role, scope)
+        due = step.due_on.strftime("%d/%m/%Y") if step.due_on else "—"
+        stage_name = STAGE_NAMES_VI.get(step.stage or "", step.stage)
+        subject = f"[thidua] Nhắc hạn {stage_name}: {nomination.unit_name}"
+        body = (
+            f"Hồ sơ đề nghị khen thưởng của {nomination.unit_name} ({nomination.award_form},"
+            f" đợt {nomination.cycle_year}) đang ở bước {step.stage}, hạn {due}.\n"
+            f"Reminder: the nomination of {nomination.unit_name} is due on {due}."
+        )
+        if not self.service.has_handled(nid, step.command_id):
+            self.notifier.send(recipients, subject, body)
+        result = self._once(
+            step,
+            lambda ctx: self.service.record_reminder(
+                ctx, nid, step.stage or "", recipients, subject
+            ),
+        )
+        return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
+
+    @activity.defn
+    def record_deadline_missed(self, step: ClockStep) -> ClockResult:
+        if step.due_on is None:
+            return ClockResult(recorded=False, detail="no due date")
+        due_on = step.due_on
+        result = self._once(
+            step,
+            lambda ctx: self.service.mark_deadline_missed(
+                ctx, UUID(step.aggregate_id), step.stage or "", due_on
+            ),
+        )
+        return ClockResult(recorded=result.position is not None)
+
+    @activity.defn
+    def escalate_nomination(self, step: ClockStep) -> ClockResult:
+        nid = UUID(step.aggregate_id)
+        nomination = self.service.get_nomination(nid)
+        if nomination.stage != step.stage:
+            return ClockResult(recorded=False, detail="the stage has moved on")
+        to = step.escalate_to or "province"
+        recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
+        reason = f"{step.stage} overdue since {step.due_on}"
+        if not self.service.has_handled(nid, step.command_id):
+            self.notifier.send(
+                recipients,
+                f"[thidua] Quá hạn, chuyển cấp trên: {nomination.unit_name}",
+                f"Hồ sơ của {nomination.unit_name} quá hạn bước {step.stage} ({step.due_on}).",
+            )
+        result = self._once(
+            step, lambda ctx: self.service.record_escalation(ctx, nid, step.stage or "", to, reason)
+        )
+        return ClockResult(recorded=result.position is not None, detail=to)
+
+    @activity.defn
+    def end_public_notice(self, step: ClockStep) -> ClockResult:
+        result = self._once(
+            step, lambda ctx: self.service.end_public_notice(ctx, UUID(step.aggregate_id))
+        )
+        return ClockResult(recorded=result.position is not None)
+
+    # --- inspection visits ----------------------------------------------------------------
+
+    @activity.defn
+    def mark_visit_overdue(self, step: ClockStep) -> ClockResult:
+        result = self._once(
+            step, lambda ctx: self.service.mark_visit_overdue(ctx, UUID(step.aggregate_id))
+        )
+        return ClockResult(recorded=result.position is not None)
+
+    @activity.defn
+    def remind_visit_team(self, step: ClockStep) -> ClockResult:
+        vid = UUID(step.aggregate_id)
+        visit = self.service.get_visit(vid)
+        if visit.state == "reported":
+            return ClockResult(recorded=False, detail="already reported")
+        recipients = self.directory.recipients("inspector", visit.team_id)
+        subject = f"[thidua] Nhắc việc: đoàn kiểm tra {visit.team_id} quá hạn ({visit.unit_code})"
+        if not self.service.has_handled(vid, step.command_id):
+            self.notifier.send(
+                recipients, subject, f"Chuyến kiểm tra {vid} hạn {visit.due_on:%d/%m/%Y}."
+            )
+        result = self._once(
+            step, lambda ctx: self.service.record_visit_reminder(ctx, vid, recipients, subject)
+        )
+        return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
+
+    @activity.defn
+    def escalate_visit(self, step: ClockStep) -> ClockResult:
+        vid = UUID(step.aggregate_id)
+        to = step.escalate_to or "board_head"
+        recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
+        if not self.service.has_handled(vid, step.command_id):
+            self.notifier.send(recipients, f"[thidua] Chuyến kiểm tra quá hạn: {vid}", str(vid))
+        result = self._once(
+            step,
+            lambda ctx: self.service.escalate_visit(ctx, vid, to, "inspection visit overdue"),
+        )
+        return ClockResult(recorded=result.position is not None, detail=to)
+
+    # --- council sessions -------------------------------------------------------------------
+
+    @activity.defn
+    def remind_council_members(self, step: ClockStep) -> ClockResult:
+        sid = UUID(step.aggregate_id)
+        session = self.service.get_session(sid)
+        if session.state != "open" or not session.not_voted:
+            return ClockResult(recorded=False, detail="nobody to remind")
+        recipients = sorted(
+            address for m in session.not_voted for address in self.directory.recipients("member", m)
+        )
+        subject = f"[thidua] Nhắc bỏ phiếu: {session.title}"
+        if not self.service.has_handled(sid, step.command_id):
+            self.notifier.send(recipients, subject, f"Phiên họp {session.title} sắp đóng.")
+        result = self._once(
+            step, lambda ctx: self.service.record_session_reminder(ctx, sid, recipients, subject)
+        )
+        return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
+
+    @activity.defn
+    def close_council_session(self, step: ClockStep) -> ClockResult:
+        sid = UUID(step.aggregate_id)
+        if self.service.get_session(sid).state != "open":
+            return ClockResult(recorded=False, detail="already closed")
+        result = self._once(step, lambda ctx: self.service.close_session(ctx, sid))
+        return ClockResult(recorded=result.position is not None)
+
+    def all(self) -> list[Callable[..., object]]:
+        return [
+            self.plan_stage,
+            self.plan_visit,
+            self.remind_nomination,
+            self.record_deadline_missed,
+            self.escalate_nomination,
+            self.end_public_notice,
+            self.mark_visit_overdue,
+            self.remind_visit_team,
+            self.escalate_visit,
+            self.remind_council_members,
+            self.close_council_session,
+            self.set_closing_deadline,
+        ]
+
+    @activity.defn
+    def set_closing_deadline(self, step: ClockStep) -> ClockResult:
+        sid, closes_at = UUID(step.aggregate_id), step.closes_at
+        if closes_at is None:
+            raise ApplicationError("closes_at: is required", non_retryable=True)
+        result = self._once(
+            step, lambda ctx: self.service.set_closing_deadline(ctx, sid, closes_at)
+        )
+        return ClockResult(recorded=result.position is not None)

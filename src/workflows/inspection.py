@@ -1,0 +1,82 @@
+"""An inspection visit's clock: overdue, reminders every few working days, escalation.
+
+It ends when the team files its report.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from workflows.activities import ClockActivities
+    from workflows.inputs import AlarmPlan, ClockStep, PlanVisit, VisitClockInput, VisitReported
+    from workflows.retry import ACTIVITY_TIMEOUT, RETRY, today_in_vietnam
+
+
+@workflow.defn
+class InspectionVisitWorkflow:
+    def __init__(self) -> None:
+        self._reported = False
+        self._done: list[str] = []
+
+    @workflow.signal
+    def report_filed(self, report: VisitReported) -> None:
+        self._reported = True
+
+    @workflow.query
+    def get_state(self) -> dict[str, object]:
+        return {"reported": self._reported, "done": list(self._done)}
+
+    @workflow.run
+    async def run(self, visit: VisitClockInput) -> str:
+        alarms: list[AlarmPlan] = await workflow.execute_activity_method(
+            ClockActivities.plan_visit,
+            PlanVisit(due_on=visit.due_on),
+            start_to_close_timeout=ACTIVITY_TIMEOUT,
+            retry_policy=RETRY,
+        )
+        for alarm in alarms:
+            delay = alarm.at - workflow.now()
+            if delay > timedelta(0):
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await workflow.wait_condition(lambda: self._reported, timeout=delay)
+            if self._reported:
+                break
+            await self._act(visit, alarm)
+        await workflow.wait_condition(lambda: self._reported)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return "reported"
+
+    async def _act(self, visit: VisitClockInput, alarm: AlarmPlan) -> None:
+        info = workflow.info()
+        activity = {
+            "overdue": ClockActivities.mark_visit_overdue,
+            "reminder": ClockActivities.remind_visit_team,
+            "escalate": ClockActivities.escalate_visit,
+        }[alarm.kind]
+        step = ClockStep(
+            aggregate_id=visit.visit_id,
+            command_id=f"{info.workflow_id}/{alarm.kind}/{alarm.ordinal}",
+            correlation_id=info.workflow_id,
+            today=today_in_vietnam(),
+            kind=alarm.kind,
+            due_on=visit.due_on,
+            escalate_to=alarm.escalate_to,
+        )
+        try:
+            result = await workflow.execute_activity_method(
+                activity,  # type: ignore[arg-type]
+                step,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=RETRY,
+            )
+        except ActivityError as error:
+            workflow.logger.info("visit clock step refused: %s", error.cause)
+            return
+        if result.recorded:
+            self._done.append(f"{alarm.kind}:{alarm.ordinal}")

@@ -1,0 +1,249 @@
+"""The relay: committed domain events become workflow signals, none lost, none doubled.
+
+It reads the notification log after its stored position, sends ``signal_with_start`` for
+each event a workflow needs (carrying the event id), and only then stores the new
+position. A crash in between re-sends a page; workflows ignore event ids they have seen.
+Nothing is sent for a write that did not commit: only the log is read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+import structlog
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import Tracking
+from eventsourcing.utils import get_topic
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from domain.council import CouncilSession
+from domain.nomination import Nomination
+from domain.service import NominationService
+from projections.views.database import Database
+from projections.views.tracked import TrackedView
+from workflows import council_workflow_id, nomination_workflow_id
+from workflows.council import CouncilSessionWorkflow
+from workflows.inputs import (
+    NominationClockInput,
+    SessionClockInput,
+    SessionClosed,
+    SessionOpened,
+    StageChanged,
+    VisitOrdered,
+    VisitReported,
+)
+from workflows.nomination import NominationClockWorkflow
+
+VIETNAM = timezone(timedelta(hours=7))
+SESSION_CLOSES = time(17, 0)  # unless set, voting closes at the end of the meeting day
+
+
+class RelayPosition(TrackedView):
+    """The relay's place in the log, kept in the event store's database."""
+
+    name = "relay"
+
+
+@dataclass(frozen=True)
+class Signal:
+    workflow_id: str
+    workflow: Any
+    start_input: Any
+    name: str
+    payload: Any
+
+
+STAGE_EVENTS = (
+    Nomination.Submitted,  # type: ignore[attr-defined]
+    Nomination.DistrictReviewCompleted,  # type: ignore[attr-defined]
+    Nomination.ProvinceReviewCompleted,  # type: ignore[attr-defined]
+    Nomination.PublicNoticeEnded,  # type: ignore[attr-defined]
+    Nomination.CouncilDecided,  # type: ignore[attr-defined]
+)
+TOPICS = tuple(
+    get_topic(cls)
+    for cls in (
+        Nomination.Opened,  # type: ignore[attr-defined]
+        *STAGE_EVENTS,
+        Nomination.Withdrawn,  # type: ignore[attr-defined]
+        Nomination.ComplaintFiled,  # type: ignore[attr-defined]
+        Nomination.ComplaintResolved,  # type: ignore[attr-defined]
+        Nomination.InspectionOrdered,  # type: ignore[attr-defined]
+        Nomination.InspectionReported,  # type: ignore[attr-defined]
+        CouncilSession.SessionOpened,  # type: ignore[attr-defined]
+        CouncilSession.ClosingDeadlineSet,  # type: ignore[attr-defined]
+        CouncilSession.SessionClosed,  # type: ignore[attr-defined]
+    )
+)
+
+
+class Relay:
+    def __init__(
+        self,
+        service: NominationService,
+        database: Database,
+        client: Client,
+        task_queue: str,
+        page_size: int = 200,
+        id_prefix: str = "",
+    ) -> None:
+        self.id_prefix = id_prefix
+        self.service = service
+        self.position = RelayPosition(database)
+        self.client = client
+        self.task_queue = task_queue
+        self.page_size = page_size
+        self.log = structlog.get_logger()
+        self.workflow_ids: set[str] = set()  # every workflow this relay has signalled
+
+    # --- what to send ---------------------------------------------------------------------
+
+    def signals_for(self, event: DomainEventProtocol[UUID]) -> list[Signal]:
+        event_id = f"{event.originator_id}:{event.originator_version}"
+        aggregate_id = str(event.originator_id)
+        state = vars(event)
+        if isinstance(event, Nomination.Event):  # type: ignore[misc]
+            kind = type(event).__name__
+            stage, due_on, name = None, None, "stage_changed"
+            payload: Any
+            if kind == "Opened":
+                stage, due_on = "collecting", state["due_on"]
+            elif kind == "Withdrawn":
+                stage = "closed"
+            elif "to_stage" in state:
+                stage, due_on = state["to_stage"], state.get("due_on")
+            if kind == "InspectionOrdered":
+                name = "visit_ordered"
+                payload = VisitOrdered(
+                    event_id=event_id,
+                    visit_id=state["visit_id"],
+                    team_id=state["team_id"],
+                    due_on=state["due_on"],
+                )
+            elif kind == "InspectionReported":
+                name = "visit_reported"
+                payload = VisitReported(event_id=event_id, visit_id=state["visit_id"])
+            elif stage is None:  # a complaint: the public notice may end now, or not yet
+                payload = StageChanged(
+                    event_id=event_id, version=event.originator_version, stage="", due_on=None
+                )
+                name = "nudged"
+            else:
+                payload = StageChanged(
+                    event_id=event_id,
+                    version=event.originator_version,
+                    stage=stage,
+                    due_on=due_on,
+                )
+            return [
+                Signal(
+                    nomination_workflow_id(aggregate_id, self.id_prefix),
+                    NominationClockWorkflow.run,
+                    NominationClockInput(nomination_id=aggregate_id, id_prefix=self.id_prefix),
+                    name,
+                    payload,
+                )
+            ]
+        kind = type(event).__name__
+        start = SessionClockInput(session_id=aggregate_id)
+        workflow_id = council_workflow_id(aggregate_id, self.id_prefix)
+        if kind == "SessionOpened":
+            session = self.service.get_session(event.originator_id)
+            closes_at = session.closes_at or datetime.combine(
+                session.scheduled_for, SESSION_CLOSES, VIETNAM
+            )
+            payload = SessionOpened(event_id=event_id, closes_at=closes_at)
+            return [
+                Signal(workflow_id, CouncilSessionWorkflow.run, start, "session_opened", payload)
+            ]
+        if kind == "ClosingDeadlineSet":
+            payload = SessionOpened(event_id=event_id, closes_at=state["closes_at"])
+            return [Signal(workflow_id, CouncilSessionWorkflow.run, start, "deadline_set", payload)]
+        if kind == "SessionClosed":
+            payload = SessionClosed(event_id=event_id)
+            return [
+                Signal(workflow_id, CouncilSessionWorkflow.run, start, "session_closed", payload)
+            ]
+        return []
+
+    # --- sending --------------------------------------------------------------------------
+
+    async def send(self, signal: Signal) -> None:
+        self.workflow_ids.add(signal.workflow_id)
+        try:
+            await self.client.start_workflow(
+                signal.workflow,
+                signal.start_input,
+                id=signal.workflow_id,
+                task_queue=self.task_queue,
+                start_signal=signal.name,
+                start_signal_args=[signal.payload],
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            # The workflow ran to its end already: nothing left for it to hear.
+            self.log.info("relay.workflow_finished", workflow_id=signal.workflow_id)
+
+    async def step(self) -> int:
+        """Relays one page; returns how many events it read (0 when caught up)."""
+        page = await asyncio.to_thread(self._read_page)
+        if page is None:
+            return 0
+        notifications, reached = page
+        signals: dict[str, list[Signal]] = {}
+        for notification in notifications:
+            event = self.service.mapper.to_domain_event(notification)
+            for signal in self.signals_for(event):  # type: ignore[arg-type]
+                signals.setdefault(signal.workflow_id, []).append(signal)
+
+        async def in_order(batch: list[Signal]) -> None:
+            for signal in batch:
+                await self.send(signal)
+
+        # Each workflow hears its events in log order; different workflows in parallel.
+        await asyncio.gather(*(in_order(batch) for batch in signals.values()))
+        await asyncio.to_thread(self._store_position, reached)
+        return len(notifications) or 1
+
+    def _read_page(self) -> tuple[list[Any], int] | None:
+        position = self.position.max_tracking_id(self.service.name) or 0
+        head = self.service.recorder.max_notification_id() or 0
+        if position >= head:
+            return None
+        notifications = self.service.recorder.select_notifications(
+            start=position,
+            limit=self.page_size,
+            stop=head,
+            topics=TOPICS,
+            inclusive_of_start=False,
+        )
+        reached = notifications[-1].id if len(notifications) == self.page_size else head
+        return list(notifications), reached
+
+    def _store_position(self, reached: int) -> None:
+        with self.position.page():
+            self.position.insert_tracking(Tracking(self.service.name, reached))
+
+    async def catch_up(self) -> None:
+        while await self.step():
+            pass
+
+    async def run(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
+        while not stop.is_set():
+            try:
+                await self.catch_up()
+            except Exception:  # a Temporal or database outage: keep the position, try again
+                self.log.exception("relay.step_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), poll_seconds)
+
+    def lag(self) -> int:
+        position = self.position.max_tracking_id(self.service.name) or 0
+        return max((self.service.recorder.max_notification_id() or 0) - position, 0)

@@ -1,0 +1,134 @@
+"""Workflows under a time-skipping Temporal test server (``temporal-test-server``)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from domain.service import NominationService
+from domain.units import UnitRegistry
+from projections.views.database import SQLiteDatabase
+from thidua.binaries import find_binary
+from workflows.notifier import Directory
+from workflows.relay import Relay
+from workflows.worker import build_worker
+
+VIETNAM = timezone(timedelta(hours=7))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--workflow-environment",
+        default="time-skipping",
+        help="time-skipping (default) or the address of an existing Temporal server",
+    )
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironment]:
+    option = request.config.getoption("--workflow-environment")
+    if option != "time-skipping":
+        from temporalio.client import Client
+
+        client = await Client.connect(option, data_converter=pydantic_data_converter)
+        yield WorkflowEnvironment.from_client(client)
+        return
+    path = find_binary("temporal-test-server")
+    environment = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=path, data_converter=pydantic_data_converter
+    )
+    yield environment
+    await environment.shutdown()
+
+
+@dataclass
+class Outbox:
+    """A notifier that keeps what it was asked to send."""
+
+    sent: list[tuple[list[str], str]] = field(default_factory=list)
+
+    def send(self, recipients: list[str], subject: str, body: str) -> None:
+        self.sent.append((list(recipients), subject))
+
+
+@dataclass
+class Clock:
+    env: WorkflowEnvironment
+    service: NominationService
+    relay: Relay
+    outbox: Outbox
+    task_queue: str
+    prefix: str
+
+    async def today(self) -> date:
+        return (await self.env.get_current_time()).astimezone(VIETNAM).date()
+
+    async def now(self) -> datetime:
+        return await self.env.get_current_time()
+
+    async def relay_events(self) -> None:
+        await self.relay.catch_up()
+
+    async def sleep_until(self, moment: datetime) -> None:
+        delay = moment - await self.now()
+        if delay > timedelta(0):
+            await self.env.sleep(delay)
+
+    def events(self, aggregate_id: uuid.UUID) -> list[str]:
+        return [type(e).__name__ for e in self.service.events.get(aggregate_id)]
+
+
+@pytest.fixture
+def executor() -> Iterator[concurrent.futures.ThreadPoolExecutor]:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        yield pool
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def clock(
+    env: WorkflowEnvironment,
+    units: UnitRegistry,
+    tmp_path: Path,
+    executor: concurrent.futures.ThreadPoolExecutor,
+) -> AsyncIterator[Clock]:
+    service = NominationService({"PERSISTENCE_MODULE": "eventsourcing.popo"}, units=units)
+    task_queue = f"test-{uuid.uuid4().hex[:8]}"
+    outbox = Outbox()
+    directory = Directory()
+    prefix = f"{task_queue}-"
+    relay = Relay(
+        service,
+        SQLiteDatabase(str(tmp_path / "relay.sqlite3")),
+        env.client,
+        task_queue,
+        id_prefix=prefix,
+    )
+    worker = build_worker(env.client, task_queue, service, outbox, directory, executor)
+    async with worker:
+        yield Clock(env, service, relay, outbox, task_queue, prefix)
+        # Workflows left waiting would hold the shared test server's clock still.
+        for workflow_id in sorted(relay.workflow_ids):
+            handle = env.client.get_workflow_handle(workflow_id)
+            try:
+                state = await handle.query("get_state")
+                for visit in state.get("visits", []):
+                    await _terminate(env, f"{prefix}inspection-{visit}")
+            except Exception:  # noqa: BLE001 - finished workflows answer no queries
+                pass
+            await _terminate(env, workflow_id)
+
+
+async def _terminate(env: WorkflowEnvironment, workflow_id: str) -> None:
+    try:
+        await env.client.get_workflow_handle(workflow_id).terminate("test finished")
+    except Exception:  # noqa: BLE001 - already finished
+        pass
