@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -118,17 +119,13 @@ async def clock(
         # Workflows left waiting would hold the shared test server's clock still.
         for workflow_id in sorted(relay.workflow_ids):
             handle = env.client.get_workflow_handle(workflow_id)
-            try:
+            with contextlib.suppress(Exception):  # a finished workflow answers no query
                 state = await handle.query("get_state")
                 for visit in state.get("visits", []):
                     await _terminate(env, f"{prefix}inspection-{visit}")
-            except Exception:  # noqa: BLE001 - finished workflows answer no queries
-                pass
             await _terminate(env, workflow_id)
 
 
 async def _terminate(env: WorkflowEnvironment, workflow_id: str) -> None:
-    try:
+    with contextlib.suppress(Exception):  # already finished
         await env.client.get_workflow_handle(workflow_id).terminate("test finished")
-    except Exception:  # noqa: BLE001 - already finished
-        pass
