@@ -85,6 +85,7 @@ class NominationClockWorkflow:
             "stage": self._stage,
             "due_on": str(self._due_on) if self._due_on else None,
             "version": self._version,
+            "changes": self._changes,
             "done": list(self._done),
             "visits": sorted(self._started_visits),
         }
