@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: install
-	$(BIN)/thidua demo
+	THIDUA_DEMO=$${THIDUA_DEMO:-1} $(BIN)/thidua run
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -13,6 +13,7 @@ from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
 from thidua.settings import Settings
+from workflows.notifier import Directory, LogNotifier, Notifier, SmtpNotifier
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -79,3 +80,13 @@ def build_service(settings: Settings) -> NominationService:
         calendar=build_calendar(settings),
         default_rule_set=(settings.rule_set_id, settings.rule_set_version),
     )
+
+
+def build_notifier(settings: Settings) -> Notifier:
+    if settings.smtp_host:
+        return SmtpNotifier(settings.smtp_host, settings.smtp_port, settings.smtp_sender)
+    return LogNotifier()
+
+
+def build_directory(settings: Settings) -> Directory:
+    return Directory(settings.notify_addresses, settings.notify_domain)

@@ -76,6 +76,30 @@ def _demo(settings: Settings, _: argparse.Namespace) -> int:
         return run_demo(service, settings.units_file, sys.stdout)
 
 
+def _run(settings: Settings, _: argparse.Namespace) -> int:
+    from thidua.services import run_everything
+
+    return run_everything(settings)
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
+    from thidua.services import serve
+
+    asyncio.run(serve(settings, worker=True, relay=not args.no_relay))
+    return 0
+
+
+def _relay(settings: Settings, _: argparse.Namespace) -> int:
+    import asyncio
+
+    from thidua.services import serve
+
+    asyncio.run(serve(settings, worker=False, relay=True))
+    return 0
+
+
 # --- projections -------------------------------------------------------------------------
 
 
@@ -227,6 +251,15 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="take sample nominations through their lifecycle and print the outcomes"
     )
     demo.set_defaults(handler=_demo)
+    everything = commands.add_parser(
+        "run", help="a local Temporal, the worker, the relay and the projections (make run)"
+    )
+    everything.set_defaults(handler=_run)
+    worker = commands.add_parser("worker", help="the Temporal worker (and the relay)")
+    worker.add_argument("--no-relay", action="store_true", help="run the relay elsewhere")
+    worker.set_defaults(handler=_worker)
+    relay = commands.add_parser("relay", help="turn committed events into workflow signals")
+    relay.set_defaults(handler=_relay)
 
     projections = commands.add_parser("projections", help="read models").add_subparsers(
         dest="action", required=True

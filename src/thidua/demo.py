@@ -278,11 +278,17 @@ class Demo:
         return "abstain" if index == 5 else "approve"
 
 
-def run_demo(service: NominationService, units_file: Path, out: TextIO) -> int:
+def seed_demo(service: NominationService, units_file: Path, out: TextIO | None = None) -> None:
+    """Records the sample story; every command id is fixed, so it records nothing twice."""
+    import io
+
     statistics = json.loads(units_file.read_text("utf-8")).get("synthetic_statistics", {})
-    demo = Demo(service, statistics, out)
+    Demo(service, statistics, out or io.StringIO()).run()
+
+
+def run_demo(service: NominationService, units_file: Path, out: TextIO) -> int:
     try:
-        demo.run()
+        seed_demo(service, units_file, out)
     except DomainError as error:  # pragma: no cover - the demo's story is consistent
         out.write(f"demo stopped: {error}\n")
         return 1

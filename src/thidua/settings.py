@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     task_queue: str = "thidua"
+    temporal_ui_port: int = 8233
+    start_temporal: bool = Field(
+        default=True, description="`thidua run` starts a local Temporal dev server"
+    )
+    demo: bool = Field(default=False, description="seed the sample data on start")
+
+    smtp_host: str | None = Field(
+        default=None, description="reminders go out by e-mail when set; else to the log"
+    )
+    smtp_port: int = 25
+    smtp_sender: str = "thidua@localhost"
+    notify_domain: str = "thidua.local"
+    notify_addresses: dict[str, list[str]] = Field(default_factory=dict)
 
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

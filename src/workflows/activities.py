@@ -192,6 +192,8 @@ class ClockActivities:
     @activity.defn
     def escalate_visit(self, step: ClockStep) -> ClockResult:
         vid = UUID(step.aggregate_id)
+        if self.service.get_visit(vid).state == "reported":
+            return ClockResult(recorded=False, detail="already reported")
         to = step.escalate_to or "board_head"
         recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
         if not self.service.has_handled(vid, step.command_id):

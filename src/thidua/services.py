@@ -1,0 +1,139 @@
+"""Running the product: the worker, the relay, the projections and a local Temporal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import structlog
+
+from thidua.binaries import find_binary
+from thidua.bootstrap import (
+    build_directory,
+    build_notifier,
+    build_runner,
+    build_service,
+    views_database,
+)
+from thidua.settings import Settings
+from workflows.worker import connect
+from workflows.worker import run as run_worker_and_relay
+
+
+def _wait_for_port(host: str, port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"nothing answered on {host}:{port} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def temporal_dev_server(settings: Settings) -> Iterator[None]:
+    """``temporal server start-dev`` with its state in a file under the data directory."""
+    host, _, port = settings.temporal_address.rpartition(":")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log_file = (settings.data_dir / "temporal.log").open("ab")
+    process = subprocess.Popen(  # noqa: S603 - our own binary and arguments
+        [
+            find_binary("temporal"),
+            "server",
+            "start-dev",
+            "--db-filename",
+            str(Path(settings.data_dir) / "temporal.db"),
+            "--ip",
+            host or "127.0.0.1",
+            "--port",
+            port,
+            "--ui-port",
+            str(settings.temporal_ui_port),
+            "--log-level",
+            "warn",
+        ],
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for_port(host or "127.0.0.1", int(port), timeout=60)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log_file.close()
+
+
+async def serve(settings: Settings, *, worker: bool = True, relay: bool = True) -> None:
+    """The worker and/or relay until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    service = build_service(settings)
+    try:
+        client = await connect(settings.temporal_address, settings.temporal_namespace)
+        await run_worker_and_relay(
+            client,
+            settings.task_queue,
+            service,
+            views_database(settings),
+            build_notifier(settings),
+            build_directory(settings),
+            stop,
+            with_worker=worker,
+            with_relay=relay,
+        )
+    finally:
+        service.close()
+
+
+def run_everything(settings: Settings) -> int:
+    """`make run`: Temporal dev server, worker, relay and projections, Ctrl-C stops all."""
+    log = structlog.get_logger()
+    if settings.demo:
+        from thidua.demo import seed_demo
+
+        service = build_service(settings)
+        try:
+            seed_demo(service, settings.units_file)
+        finally:
+            service.close()
+    with contextlib.ExitStack() as stack:
+        if settings.start_temporal:
+            stack.enter_context(temporal_dev_server(settings))
+        store = settings.event_store_path if settings.store == "sqlite" else "PostgreSQL"
+        print(
+            f"Temporal: {settings.temporal_address} — Web UI http://127.0.0.1:"
+            f"{settings.temporal_ui_port}\nEvent store: {store}\nCtrl-C stops everything.",
+            flush=True,
+        )
+        stop_projections = threading.Event()
+        projections = threading.Thread(
+            target=_run_projections, args=(settings, stop_projections), daemon=True
+        )
+        projections.start()
+        try:
+            asyncio.run(serve(settings))
+        finally:
+            stop_projections.set()
+            projections.join(timeout=10)
+    log.info("stopped")
+    return 0
+
+
+def _run_projections(settings: Settings, stop: threading.Event) -> None:
+    service = build_service(settings)
+    try:
+        build_runner(settings, service).run_forever(stop)
+    finally:
+        service.close()
