@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -94,12 +95,28 @@ def executor() -> Iterator[concurrent.futures.ThreadPoolExecutor]:
         yield pool
 
 
+HISTORIES = Path(__file__).parent / "histories"
+
+
+async def _record_histories(
+    env: WorkflowEnvironment, workflow_ids: list[str], prefix: str, name: str
+) -> None:
+    """With THIDUA_RECORD_HISTORIES=1, keeps each workflow's history for the replay test."""
+    HISTORIES.mkdir(exist_ok=True)
+    for workflow_id in workflow_ids:
+        with contextlib.suppress(Exception):
+            history = await env.client.get_workflow_handle(workflow_id).fetch_history()
+            kind = workflow_id.removeprefix(prefix).split("-")[0]
+            (HISTORIES / f"{name}.{kind}.json").write_text(history.to_json(), "utf-8")
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def clock(
     env: WorkflowEnvironment,
     units: UnitRegistry,
     tmp_path: Path,
     executor: concurrent.futures.ThreadPoolExecutor,
+    request: pytest.FixtureRequest,
 ) -> AsyncIterator[Clock]:
     service = NominationService({"PERSISTENCE_MODULE": "eventsourcing.popo"}, units=units)
     task_queue = f"test-{uuid.uuid4().hex[:8]}"
@@ -116,6 +133,13 @@ async def clock(
     worker = build_worker(env.client, task_queue, service, outbox, directory, executor)
     async with worker:
         yield Clock(env, service, relay, outbox, task_queue, prefix)
+        if os.environ.get("THIDUA_RECORD_HISTORIES") == "1":
+            ids = sorted(relay.workflow_ids)
+            for workflow_id in list(ids):
+                with contextlib.suppress(Exception):
+                    state = await env.client.get_workflow_handle(workflow_id).query("get_state")
+                    ids += [f"{prefix}inspection-{v}" for v in state.get("visits", [])]
+            await _record_histories(env, ids, prefix, request.node.name.removeprefix("test_"))
         # Workflows left waiting would hold the shared test server's clock still.
         for workflow_id in sorted(relay.workflow_ids):
             handle = env.client.get_workflow_handle(workflow_id)
