@@ -25,7 +25,8 @@ RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
     non_retryable_error_types=DOMAIN_ERRORS,
 )
-ACTIVITY_TIMEOUT = timedelta(seconds=60)
+# Every activity is a few database calls and at most one e-mail (10 s SMTP timeout).
+ACTIVITY_TIMEOUT = timedelta(seconds=20)
 VIETNAM = timezone(timedelta(hours=7))
 
 

@@ -1,0 +1,121 @@
+"""A worker killed in the middle of an activity: a new worker finishes the step, and the
+store holds the step's event once."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from domain.cycles import CycleKind, CycleTerms
+from domain.service import NominationService
+from domain.units import UnitRegistry
+from projections.views.database import SQLiteDatabase
+from tests.factories import ADMIN, ctx, officer
+from tests.integration.test_temporal_dev_server import dev_server, free_port
+from workflows.relay import Relay
+from workflows.worker import connect
+
+pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
+
+
+class SlowThenQuickInbox:
+    """Holds the first message until released; answers every later one at once."""
+
+    def __init__(self) -> None:
+        self.first_arrived = threading.Event()
+        self.release = threading.Event()
+        self.received = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.received += 1
+        if not self.first_arrived.is_set():
+            self.first_arrived.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+        return "250 OK"
+
+
+def worker_process(tmp_path: Path, address: str, smtp_port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "THIDUA_DATA_DIR": str(tmp_path),
+        "THIDUA_SQLITE_PATH": str(tmp_path / "events.sqlite3"),
+        "THIDUA_TEMPORAL_ADDRESS": address,
+        "THIDUA_SMTP_HOST": "127.0.0.1",
+        "THIDUA_SMTP_PORT": str(smtp_port),
+        "THIDUA_LOG_FORMAT": "json",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "thidua.cli", "worker", "--no-relay"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+async def test_a_worker_killed_mid_activity_is_replaced_and_nothing_is_recorded_twice(
+    tmp_path: Path, units: UnitRegistry
+) -> None:
+    smtp_port = free_port()
+    inbox = SlowThenQuickInbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    service = NominationService(
+        {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
+        },
+        units=units,
+    )
+    today = datetime.now(UTC).date()
+    closes_on = service.calendar.add_working_days(today, 3)  # the 5-day reminder is due now
+    service.configure_cycle(
+        ctx(ADMIN, today), CycleTerms(2025, CycleKind.FINAL, closes_on, (2024, 2025), 10)
+    )
+    nid = service.open_nomination(ctx(officer(), today), "S-SO-LDTBXH", "bang-khen-tinh", 2025).id
+    try:
+        with dev_server(tmp_path, free_port()) as address:
+            first = worker_process(tmp_path, address, smtp_port)
+            client = await connect(address, "default")
+            relay = Relay(
+                service, SQLiteDatabase(str(tmp_path / "events.sqlite3")), client, "thidua"
+            )
+            await relay.catch_up()
+            arrived = await asyncio.to_thread(inbox.first_arrived.wait, 60)
+            assert arrived, "the reminder activity never reached the mail server"
+            first.send_signal(signal.SIGKILL)  # in the middle of the activity
+            first.wait(timeout=10)
+            inbox.release.set()
+            second = worker_process(tmp_path, address, smtp_port)
+            try:
+                deadline = datetime.now(UTC) + timedelta(seconds=90)
+                reminders: list[Any] = []
+                while datetime.now(UTC) < deadline:
+                    reminders = [
+                        e for e in service.events.get(nid) if type(e).__name__ == "ReminderSent"
+                    ]
+                    if reminders:
+                        break
+                    await asyncio.sleep(0.5)
+                await asyncio.sleep(3)  # room for a duplicate, were there one
+                reminders = [
+                    e for e in service.events.get(nid) if type(e).__name__ == "ReminderSent"
+                ]
+                assert len(reminders) == 1
+                assert reminders[0].recipients == ["unit_officer.s-so-ldtbxh@thidua.local"]  # type: ignore[attr-defined]
+            finally:
+                second.terminate()
+                second.wait(timeout=20)
+    finally:
+        smtp.stop()
+        service.close()
