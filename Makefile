@@ -37,6 +37,9 @@ test: lint typecheck imports pytest
 bench: install
 	$(BIN)/python -m bench.append
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.projections
+	$(BIN)/python -m bench.relay
+	$(BIN)/python -m bench.workflows
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
