@@ -12,7 +12,7 @@ from temporalio.worker import Replayer
 
 from workflows.worker import WORKFLOWS
 
-pytestmark = [pytest.mark.workflow, pytest.mark.asyncio(loop_scope="session")]
+pytestmark = pytest.mark.workflow
 
 HISTORIES = sorted((Path(__file__).parent / "histories").glob("*.json"))
 
@@ -22,6 +22,7 @@ def test_histories_of_every_workflow_are_recorded() -> None:
     assert kinds == {"nomination", "inspection", "council"}
 
 
+@pytest.mark.asyncio(loop_scope="session")
 @pytest.mark.parametrize("path", HISTORIES, ids=lambda p: p.stem)
 async def test_a_recorded_history_replays_deterministically(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text("utf-8"))
