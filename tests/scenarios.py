@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from uuid import UUID
 
+from domain.accounts import account_id, roster_id
 from domain.cycles import CycleKind, CycleTerms
 from domain.service import NominationService
+from domain.units import catalogue_id
 from tests.factories import (
     ADMIN,
     PROVINCE,
@@ -64,6 +66,23 @@ class Story:
             ctx(ADMIN, date(2023, 12, 2)),
             CycleTerms(2023, CycleKind.PRELIMINARY, date(2024, 1, 31), (2022, 2023), 10),
         )
+        s.register_account(
+            ctx(ADMIN), "can.bo-xa", "$argon2id$hash", [{"role": "unit_officer", "scope": "831"}]
+        )
+        s.change_account_grants(ctx(ADMIN), "can.bo-xa", [{"role": "auditor"}])
+        s.change_password(ctx(ADMIN), "can.bo-xa", "$argon2id$other")
+        s.deactivate_account(ctx(ADMIN), "can.bo-xa", "Chuyển công tác.")
+        s.register_unit(
+            ctx(ADMIN),
+            {
+                "code": "S-831-99",
+                "name": "Xã Mới (dữ liệu mẫu)",
+                "kind": "commune",
+                "parent_code": "831",
+                "valid_from": "2024-01-01",
+                "synthetic": True,
+            },
+        )
         good = self.open("S-831-01", GOOD)
         s.attach_evidence(ctx(officer()), good, "b" * 64, "quyet-dinh.pdf", "application/pdf", 2048)
         slow = self.open("S-829-02", SLOW)
@@ -119,7 +138,16 @@ class Story:
         s.resolve_complaint(ctx(SECRETARY, date(2024, 4, 5)), slow, late, "Đã xử lý.", True)
         self.council([slow], approve=set(), date_=date(2024, 4, 10))
         s.revoke_award(ctx(SECRETARY, date(2024, 6, 3)), good, "Kê khai sai.", "99/QĐ-UBND")
-        return {"good": good, "slow": slow, "dropped": dropped, "visit": vid, "session": sid}
+        return {
+            "good": good,
+            "slow": slow,
+            "dropped": dropped,
+            "visit": vid,
+            "session": sid,
+            "account": account_id("can.bo-xa"),
+            "roster": roster_id(),
+            "units": catalogue_id(),
+        }
 
     def council(self, items: list[UUID], approve: set[UUID], date_: date) -> UUID:
         s = self.service

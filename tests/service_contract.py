@@ -16,6 +16,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import StoredEvent
 
+from domain.accounts import Account, Roster
 from domain.chain import ChainedAggregate, digest_of
 from domain.council import CouncilSession
 from domain.cycles import Cycle
@@ -29,6 +30,7 @@ from domain.errors import (
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
 from domain.service import NominationService
+from domain.units import UnitCatalogue
 from tests.factories import PROVINCE, SYSTEM, ctx, district_reviewer, officer, stats
 from tests.scenarios import GOOD, Story
 
@@ -37,6 +39,9 @@ AGGREGATES: tuple[type[ChainedAggregate], ...] = (
     CouncilSession,
     InspectionVisit,
     Cycle,
+    Account,
+    Roster,
+    UnitCatalogue,
 )
 
 
@@ -112,7 +117,7 @@ class ServiceContract:
                 for name, value in vars(event).items():
                     if name in hints and not name.startswith("_"):
                         assert _is_instance(value, hints[name]), (topic, name, value)
-        assert seen == event_classes()
+        assert seen == event_classes(), (event_classes() - seen, seen - event_classes())
 
     def test_closing_a_session_saves_the_session_and_its_nominations_together(
         self, service: NominationService

@@ -24,9 +24,10 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
 from eventsourcing.utils import Environment, EnvType
 
+from domain.accounts import Account, Roster, account_id, normalise_username, parse_grants, roster_id
 from domain.calendar import WorkingCalendar
 from domain.chain import digest_of
-from domain.context import CommandContext, acting
+from domain.context import CommandContext, Role, acting
 from domain.council import Choice, CouncilSession, ItemOutcome
 from domain.criteria.checks import RuleSetRef
 from domain.criteria.rules import Basis, Outcome
@@ -47,7 +48,7 @@ from domain.inspection import InspectionVisit, visit_id
 from domain.nomination import Nomination, nomination_id
 from domain.stages import Stage
 from domain.statistics import YearStatistics
-from domain.units import Nominee, UnitRegistry
+from domain.units import Nominee, Unit, UnitCatalogue, UnitRegistry, catalogue_id
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -64,6 +65,7 @@ NOMINATION = Kind(Nomination, NominationNotFound)
 SESSION = Kind(CouncilSession, SessionNotFound)
 VISIT = Kind(InspectionVisit, VisitNotFound)
 CYCLE = Kind(Cycle, lambda year_id: NotFound(f"cycle {year_id} is not configured"))
+ACCOUNT = Kind(Account, lambda aid: NotFound(f"account {aid} does not exist"))
 
 
 class DateAsISO(Transcoding):
@@ -178,6 +180,17 @@ class RecordedEvent:
 
 
 @dataclass(frozen=True)
+class AccountSummary:
+    username: str
+    display_name: str
+    email: str | None
+    grants: list[dict[str, Any]]
+    active: bool
+    password_hash: str
+    version: int
+
+
+@dataclass(frozen=True)
 class WhatIf:
     """One criterion, side by side: the check in force and the re-evaluation."""
 
@@ -210,7 +223,7 @@ class NominationService(Application[UUID]):
         calendar: WorkingCalendar | None = None,
         default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 1),
     ) -> None:
-        self.units = units
+        self.units = UnitRegistry(units)  # its own copy: registered units are added to it
         self.calendar = calendar or WorkingCalendar()
         self._rule_sets: dict[tuple[str, int], RuleSet] = {}
         self.default_rule_set = self.rule_set(*default_rule_set)
@@ -432,7 +445,7 @@ class NominationService(Application[UUID]):
     def open_nomination(
         self, ctx: CommandContext, unit_code: str, award_form: str, cycle_year: int
     ) -> CommandResult:
-        unit = self.units.get(unit_code)
+        unit = self.unit(unit_code)
         nominee = Nominee.of(unit, self.units)
         rules = self.default_rule_set
         rules.award_form(award_form)
@@ -897,6 +910,121 @@ class NominationService(Application[UUID]):
         except AggregateNotFoundError:
             return False
         return bool(aggregate.has_handled(command_id))  # type: ignore[attr-defined]
+
+    # --- accounts ------------------------------------------------------------------------
+
+    def register_account(
+        self,
+        ctx: CommandContext,
+        username: str,
+        password_hash: str,
+        grants: list[dict[str, Any]],
+        display_name: str = "",
+        email: str | None = None,
+    ) -> CommandResult:
+        """A new account and its place in the roster, saved together."""
+        parsed = parse_grants(grants)
+        for grant in parsed:
+            if grant.role in (Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER) and grant.scope:
+                self.unit(grant.scope)
+        aid = account_id(username)
+
+        with self._lock(aid), acting(ctx):
+            try:
+                existing: Aggregate = self._store_reader.get(aid)
+            except AggregateNotFoundError:
+                account = Account.register(username, password_hash, parsed, display_name, email)
+                try:
+                    roster: Roster = self._store_reader.get(roster_id())
+                except AggregateNotFoundError:
+                    roster = Roster()
+                roster.enrol(account.username)
+                position = self._commit(account, roster)
+                return CommandResult(account.id, account.version, position)
+            if existing.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                return CommandResult(existing.id, existing.version, None, replayed=True)
+            raise AlreadyExists(f"account {normalise_username(username)} exists already")
+
+    def change_account_grants(
+        self, ctx: CommandContext, username: str, grants: list[dict[str, Any]]
+    ) -> CommandResult:
+        parsed = parse_grants(grants)
+        return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.change_grants(parsed))
+
+    def change_password(
+        self, ctx: CommandContext, username: str, password_hash: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx, ACCOUNT, account_id(username), lambda a: a.change_password(password_hash)
+        )
+
+    def deactivate_account(self, ctx: CommandContext, username: str, reason: str) -> CommandResult:
+        return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.deactivate(reason))
+
+    def find_account(self, username: str) -> AccountSummary | None:
+        try:
+            account = self._load(ACCOUNT, account_id(username))
+        except NotFound:
+            return None
+        return AccountSummary(
+            account.username,
+            account.display_name,
+            account.email,
+            list(account.grants),
+            account.active,
+            account.password_hash,
+            account.version,
+        )
+
+    def list_accounts(self) -> list[AccountSummary]:
+        try:
+            roster: Roster = self._store_reader.get(roster_id())
+        except AggregateNotFoundError:
+            return []
+        found = [self.find_account(name) for name in roster.usernames]
+        return [a for a in found if a is not None]
+
+    # --- units ---------------------------------------------------------------------------
+
+    def unit(self, code: str) -> Unit:
+        """A unit from the shipped data set or registered since, by any process."""
+        if code not in self.units:
+            self._load_registered_units()
+        return self.units.get(code)
+
+    def register_unit(self, ctx: CommandContext, data: Mapping[str, Any]) -> CommandResult:
+        unit = Unit.from_dict(dict(data))
+        self._load_registered_units()
+        if unit.code in self.units:
+            raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
+        if unit.parent_code is not None:
+            self.unit(unit.parent_code)
+
+        def decide(catalogue: UnitCatalogue) -> None:
+            catalogue.register(unit)
+
+        with self._lock(catalogue_id()), acting(ctx):
+            try:
+                catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
+            except AggregateNotFoundError:
+                catalogue = UnitCatalogue()  # the first registration starts the catalogue
+            else:
+                if catalogue.has_handled(ctx.command_id):
+                    return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
+            decide(catalogue)
+            position = self._commit(catalogue)
+        self.units.add(unit)
+        return CommandResult(catalogue.id, catalogue.version, position)
+
+    def _load_registered_units(self) -> None:
+        try:
+            catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
+        except AggregateNotFoundError:
+            return
+        for data in catalogue.units:
+            unit = Unit.from_dict(data)
+            if unit.code not in self.units:
+                self.units.add(unit)
 
     def verify_chain(self, aggregate_id: UUID) -> tuple[int, str | None]:
         """Re-links one aggregate's events; returns the count and the first broken link."""

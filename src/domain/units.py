@@ -9,8 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
 
-from domain.errors import InvalidNomination, UnitNotFound
+from eventsourcing.domain import event
+
+from domain.access import require_grant
+from domain.chain import ChainedAggregate
+from domain.context import Role
+from domain.errors import AlreadyExists, InvalidNomination, UnitNotFound
 
 
 class UnitKind(StrEnum):
@@ -227,3 +233,29 @@ class Nominee:
             tuple(data.get("ancestor_codes", ())),
             date.fromisoformat(valid_to) if valid_to else None,
         )
+
+
+def catalogue_id() -> UUID:
+    return uuid5(NAMESPACE_URL, "/units")
+
+
+class UnitCatalogue(ChainedAggregate):
+    """Units an admin registered, beyond the shipped data set."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return catalogue_id()
+
+    @event("Started")
+    def __init__(self) -> None:
+        self.units: list[dict[str, Any]] = []
+
+    def register(self, unit: Unit) -> None:
+        require_grant("register a unit", Role.ADMIN)
+        if any(u["code"] == unit.code for u in self.units):
+            raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
+        self._unit_registered(unit=unit.to_dict())
+
+    @event("UnitRegistered")
+    def _unit_registered(self, unit: dict[str, Any]) -> None:
+        self.units.append(unit)

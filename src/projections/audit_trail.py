@@ -17,11 +17,13 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
+from domain.accounts import Account, Roster
 from domain.chain import digest_of
 from domain.council import CouncilSession
 from domain.cycles import Cycle
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from domain.units import UnitCatalogue
 from projections.views.tracked import TrackedView
 
 CONTEXT = (
@@ -73,6 +75,14 @@ KINDS: dict[type[Any], str] = {
     InspectionVisit.BecameOverdue: "deadline",  # type: ignore[attr-defined]
     InspectionVisit.ReminderSent: "reminder",  # type: ignore[attr-defined]
     InspectionVisit.Escalated: "escalation",  # type: ignore[attr-defined]
+    Account.Registered: "account",  # type: ignore[attr-defined]
+    Account.GrantsChanged: "account",  # type: ignore[attr-defined]
+    Account.PasswordChanged: "account",  # type: ignore[attr-defined]
+    Account.Deactivated: "account",  # type: ignore[attr-defined]
+    Roster.Started: "account",  # type: ignore[attr-defined]
+    Roster.Enrolled: "account",  # type: ignore[attr-defined]
+    UnitCatalogue.Started: "unit",  # type: ignore[attr-defined]
+    UnitCatalogue.UnitRegistered: "unit",  # type: ignore[attr-defined]
     Cycle.Configured: "cycle",  # type: ignore[attr-defined]
     Cycle.Reconfigured: "cycle",  # type: ignore[attr-defined]
 }
@@ -374,6 +384,7 @@ class AuditTrailProjection(Projection[AuditTrailView]):
         else:
             if cls is CouncilSession.BallotCast:  # type: ignore[attr-defined]
                 payload = {"member_id": payload["member_id"]}  # the choice stays secret
+            payload.pop("password_hash", None)
             self.view.append(
                 {
                     **base,

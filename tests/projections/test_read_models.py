@@ -157,3 +157,20 @@ def test_statistics_give_rates_reductions_and_pass_rates(
     rates = {(r["district_code"], r["criterion_id"]): r for r in stats.pass_rates(2023)}
     assert rates[("829", "commune-high-pp2")]["met"] == 0
     assert rates[("831", "commune-high-pp2")]["pass_rate_percent"] == "100.00"
+
+
+def test_the_audit_trail_has_every_event_kind_the_domain_records(
+    ids: dict[str, object], runner: ProjectionRunner
+) -> None:
+    from projections.audit_trail import KINDS
+    from tests.service_contract import event_classes
+
+    known = {f"{c.__module__}:{c.__qualname__}" for c in KINDS}
+    assert known == event_classes()
+    assert count_digests(runner) == runner.head()
+
+
+def count_digests(runner: ProjectionRunner) -> int:
+    with runner.database.reading() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM audit_digests")
+        return int(cursor.fetchone()[0])

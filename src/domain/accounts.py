@@ -1,0 +1,161 @@
+"""Accounts are event-sourced: registration, role changes, passwords and deactivation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.access import require_grant
+from domain.chain import ChainedAggregate
+from domain.context import Grant, Role
+from domain.errors import InvalidNomination, StageTransitionError
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+ROLES_WITH_SCOPE = {Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.INSPECTOR}
+GRANTABLE = frozenset(Role) - {Role.SYSTEM}
+
+
+def normalise_username(username: str) -> str:
+    return unicodedata.normalize("NFC", (username or "").strip()).lower()
+
+
+def account_id(username: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/accounts/{normalise_username(username)}")
+
+
+def parse_grants(raw: list[dict[str, Any]]) -> list[Grant]:
+    """Validates ``[{role, scope?}]``; every error names the field."""
+    if not raw:
+        raise InvalidNomination("roles", "an account needs at least one role")
+    grants: list[Grant] = []
+    for i, item in enumerate(raw):
+        try:
+            role = Role(str(item.get("role")))
+        except ValueError:
+            allowed = ", ".join(sorted(r.value for r in GRANTABLE))
+            raise InvalidNomination(f"roles.{i}.role", f"must be one of {allowed}") from None
+        if role not in GRANTABLE:
+            raise InvalidNomination(f"roles.{i}.role", "cannot be granted")
+        scope = item.get("scope") or None
+        if role in ROLES_WITH_SCOPE and not scope:
+            raise InvalidNomination(f"roles.{i}.scope", f"{role.value} needs a scope")
+        grants.append(Grant(role, scope))
+    if len(set(grants)) != len(grants):
+        raise InvalidNomination("roles", "each role and scope may be given once")
+    return grants
+
+
+def grants_to_dicts(grants: list[Grant]) -> list[dict[str, Any]]:
+    return [{"role": g.role.value, "scope": g.scope} for g in grants]
+
+
+class Account(ChainedAggregate):
+    @staticmethod
+    def create_id(username: str) -> UUID:
+        return account_id(username)
+
+    @classmethod
+    def register(
+        cls,
+        username: str,
+        password_hash: str,
+        grants: list[Grant],
+        display_name: str,
+        email: str | None,
+    ) -> Account:
+        require_grant("register an account", Role.ADMIN, also=(Role.SYSTEM,))
+        name = normalise_username(username)
+        if not USERNAME.match(name):
+            raise InvalidNomination(
+                "username",
+                "2–64 letters, digits, dots, dashes or underscores, from a letter or digit",
+            )
+        if email is not None and "@" not in email:
+            raise InvalidNomination("email", "is not an e-mail address")
+        return cls(
+            username=name,
+            password_hash=password_hash,
+            grants=grants_to_dicts(grants),
+            display_name=unicodedata.normalize("NFC", display_name.strip()) or name,
+            email=email,
+        )
+
+    @event("Registered")
+    def __init__(
+        self,
+        username: str,
+        password_hash: str,
+        grants: list[dict[str, Any]],
+        display_name: str,
+        email: str | None,
+    ) -> None:
+        self.username = username
+        self.password_hash = password_hash
+        self.grants = list(grants)
+        self.display_name = display_name
+        self.email = email
+        self.active = True
+
+    def change_grants(self, grants: list[Grant]) -> None:
+        require_grant("change an account's roles", Role.ADMIN)
+        self._require_active()
+        if grants_to_dicts(grants) != self.grants:
+            self._grants_changed(grants=grants_to_dicts(grants))
+
+    @event("GrantsChanged")
+    def _grants_changed(self, grants: list[dict[str, Any]]) -> None:
+        self.grants = list(grants)
+
+    def change_password(self, password_hash: str) -> None:
+        require_grant("change a password", Role.ADMIN, also=(Role.SYSTEM,))
+        self._require_active()
+        self._password_changed(password_hash=password_hash)
+
+    @event("PasswordChanged")
+    def _password_changed(self, password_hash: str) -> None:
+        self.password_hash = password_hash
+
+    def deactivate(self, reason: str) -> None:
+        require_grant("deactivate an account", Role.ADMIN)
+        self._require_active()
+        self._deactivated(reason=(reason or "").strip() or "—")
+
+    @event("Deactivated")
+    def _deactivated(self, reason: str) -> None:
+        self.active = False
+
+    def _require_active(self) -> None:
+        if not self.active:
+            raise StageTransitionError(f"account {self.username} is deactivated")
+
+    @property
+    def grant_list(self) -> tuple[Grant, ...]:
+        return tuple(Grant(Role(g["role"]), g.get("scope")) for g in self.grants)
+
+
+def roster_id() -> UUID:
+    return uuid5(NAMESPACE_URL, "/accounts")
+
+
+class Roster(ChainedAggregate):
+    """The list of usernames, so accounts can be listed without a read model."""
+
+    @staticmethod
+    def create_id() -> UUID:
+        return roster_id()
+
+    @event("Started")
+    def __init__(self) -> None:
+        self.usernames: list[str] = []
+
+    def enrol(self, username: str) -> None:
+        if username not in self.usernames:
+            self._enrolled(username=username)
+
+    @event("Enrolled")
+    def _enrolled(self, username: str) -> None:
+        self.usernames.append(username)
