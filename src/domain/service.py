@@ -358,8 +358,13 @@ class NominationService(Application[UUID]):
         kind: Kind[A],
         aggregate_id: UUID,
         decide: Callable[[A], Sequence[Aggregate] | None],
+        *,
+        conflicts_retried: int = 0,
     ) -> CommandResult:
         """Loads, skips a command already handled, lets the aggregate decide, saves all.
+
+        ``conflicts_retried`` re-runs a command that lost a race that many times, for
+        commands that do not depend on each other (ballots of different members).
 
         Commands on one aggregate take turns within this process; across processes the
         store's version check decides. A command that fails on a cached aggregate is tried
@@ -367,6 +372,7 @@ class NominationService(Application[UUID]):
         leaves nothing in the cache.
         """
         with self._lock(aggregate_id), acting(ctx):
+            retries = conflicts_retried
             while True:
                 aggregate, from_cache = self._load_for_command(kind, aggregate_id)
                 if aggregate.has_handled(ctx.command_id):  # type: ignore[attr-defined]
@@ -374,7 +380,13 @@ class NominationService(Application[UUID]):
                 try:
                     others = decide(aggregate) or ()
                     position = self._commit(aggregate, *others)
-                except (DomainError, ConcurrentWriteError):
+                except ConcurrentWriteError:
+                    self._evict(aggregate_id)
+                    if from_cache or retries > 0:
+                        retries -= 0 if from_cache else 1
+                        continue
+                    raise
+                except DomainError:
                     self._evict(aggregate_id)
                     if from_cache:
                         continue
@@ -705,7 +717,9 @@ class NominationService(Application[UUID]):
         except ValueError:
             allowed = ", ".join(c.value for c in Choice)
             raise InvalidNomination("choice", f"must be one of {allowed}") from None
-        return self._execute(ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot))
+        return self._execute(
+            ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot), conflicts_retried=5
+        )
 
     def close_session(
         self, ctx: CommandContext, sid: UUID, decision_number: str | None = None

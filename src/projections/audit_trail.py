@@ -301,6 +301,15 @@ class AuditTrailView(TrackedView):
             )
         )
 
+    def complaint_nomination(self, complaint_id: str) -> str | None:
+        """The nomination a complaint was filed on."""
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT nomination_id FROM audit_links WHERE aggregate_id = ?", (complaint_id,)
+            )
+            row = cursor.fetchone()
+        return str(row[0]) if row else None
+
     def digests(self) -> dict[tuple[str, int], str]:
         """The digest each event had when it was projected, by (aggregate id, version)."""
         return {
@@ -394,6 +403,8 @@ class AuditTrailProjection(Projection[AuditTrailView]):
                     "details": _json(payload),
                 }
             )
+        if cls is Nomination.ComplaintFiled:  # type: ignore[attr-defined]
+            self.view.link(payload["complaint_id"], aggregate_id)
         if owner == "Nomination" and "to_stage" in payload:
             self.view.move_case(aggregate_id, payload["to_stage"])
 

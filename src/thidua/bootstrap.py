@@ -8,6 +8,7 @@ from pathlib import Path
 from psycopg.conninfo import conninfo_to_dict
 
 from domain.calendar import WorkingCalendar
+from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
@@ -90,3 +91,39 @@ def build_notifier(settings: Settings) -> Notifier:
 
 def build_directory(settings: Settings) -> Directory:
     return Directory(settings.notify_addresses, settings.notify_domain)
+
+
+DEMO_ADMIN_PASSWORD = "thidua-demo-admin"  # noqa: S105 - demo mode only; listed in README
+
+
+def ensure_admin(settings: Settings, service: NominationService) -> None:
+    """The first admin, from THIDUA_ADMIN_PASSWORD; no default password outside demo mode."""
+    import structlog
+
+    from thidua.passwords import hash_password
+
+    if service.find_account(settings.admin_username) is not None:
+        return
+    secret = settings.admin_password.get_secret_value() if settings.admin_password else None
+    if secret is None and settings.demo:
+        secret = DEMO_ADMIN_PASSWORD
+    if secret is None:
+        structlog.get_logger().warning(
+            "admin.missing", hint="set THIDUA_ADMIN_PASSWORD to create the first admin"
+        )
+        return
+    service.register_account(
+        _system_context("bootstrap:admin"),
+        settings.admin_username,
+        hash_password(secret),
+        [{"role": "admin"}],
+        "Quản trị hệ thống",
+    )
+
+
+def _system_context(command_id: str) -> CommandContext:
+    from datetime import UTC, datetime
+
+    return CommandContext(
+        SYSTEM_ACTOR, command_id, "bootstrap", datetime.now(UTC).date(), at=datetime.now(UTC)
+    )

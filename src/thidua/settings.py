@@ -54,6 +54,17 @@ class Settings(BaseSettings):
     notify_domain: str = "thidua.local"
     notify_addresses: dict[str, list[str]] = Field(default_factory=dict)
 
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secret_key: SecretStr = SecretStr("development-only-secret-change-me")
+    token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    admin_username: str = "admin"
+    admin_password: SecretStr | None = None
+    upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
+    login_attempts: int = Field(default=5, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -61,8 +72,18 @@ class Settings(BaseSettings):
     def event_store_path(self) -> Path:
         return self.sqlite_path or self.data_dir / "thidua.sqlite3"
 
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
+        if self.environment == "production":
+            key = self.secret_key.get_secret_value()
+            if len(key) < 32 or "change-me" in key or key.lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(
+                    "THIDUA_SECRET_KEY: production needs a random key of 32+ characters"
+                )
         if self.environment == "production" and self.store == "postgres":
             url = self.postgres_url.get_secret_value() if self.postgres_url else ""
             password = _password_of(url)

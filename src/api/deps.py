@@ -1,0 +1,201 @@
+"""Dependencies: the wired services, the caller, role gates, command contexts, idempotency."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Annotated, Any
+
+import structlog
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel
+
+from api.security import LoginThrottle, read_token
+from domain.context import Actor, CommandContext, Grant, Role
+from domain.errors import InvalidNomination
+from domain.service import CommandResult, NominationService
+from projections.runner import ProjectionRunner
+from projections.views.database import Database
+from thidua.settings import Settings
+
+VIETNAM = timezone(timedelta(hours=7))
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    service: NominationService
+    runner: ProjectionRunner
+    database: Database
+    throttle: LoginThrottle
+    temporal_probe: Callable[[], Awaitable[bool]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def wait_for(self, position: int | None, *names: str) -> None:
+        """Read-your-writes: wait, with a bound, until these views have applied ``position``."""
+        if position is None:
+            return
+        from api.errors import Unavailable
+
+        if position > self.runner.head():
+            raise InvalidNomination("after", "is beyond the end of the event log")
+
+        deadline = time.monotonic() + self.settings.read_wait_seconds
+        for name in names or tuple(self.runner.projections):
+            while self.runner.position(name) < position:
+                if time.monotonic() > deadline:
+                    raise Unavailable(f"the {name} view has not reached position {position} yet")
+                time.sleep(0.02)
+
+
+def state(request: Request) -> AppState:
+    return request.app.state.thidua  # type: ignore[no-any-return]
+
+
+State = Annotated[AppState, Depends(state)]
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    display_name: str
+    grants: tuple[Grant, ...]
+
+    def actor(self) -> Actor:
+        return Actor(self.username, self.grants)
+
+    def has(self, *roles: Role) -> bool:
+        return any(g.role in roles for g in self.grants)
+
+    def scopes(self, role: Role) -> list[str | None]:
+        return [g.scope for g in self.grants if g.role is role]
+
+
+def current_principal(app: State, token: Annotated[str | None, Depends(oauth2)]) -> Principal:
+    unauthorized = HTTPException(
+        401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+    )
+    if not token:
+        raise unauthorized
+    username = read_token(token, app.settings.secret_key.get_secret_value())
+    if username is None:
+        raise unauthorized
+    account = app.service.find_account(username)
+    if account is None or not account.active:
+        raise unauthorized
+    grants = tuple(Grant(Role(g["role"]), g.get("scope")) for g in account.grants)
+    structlog.contextvars.bind_contextvars(actor=username)
+    return Principal(account.username, account.display_name, grants)
+
+
+Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def require_role(*roles: Role) -> Callable[[Principal], Principal]:
+    """The router-level gate: the caller holds one of these roles (scope is the domain's)."""
+
+    def gate(principal: Caller) -> Principal:
+        if not principal.has(*roles):
+            structlog.get_logger().warning(
+                "refused", actor=principal.username, needs=[r.value for r in roles]
+            )
+            raise HTTPException(403, f"needs the role {' or '.join(r.value for r in roles)}")
+        return principal
+
+    return gate
+
+
+def today() -> Any:
+    return datetime.now(VIETNAM).date()
+
+
+def command(request: Request, principal: Principal, role: Role) -> CommandContext:
+    """The context of one write: a command id from the Idempotency-Key when given."""
+    key = request.headers.get("Idempotency-Key")
+    command_id = f"http:{principal.username}:{key}" if key else f"http:{uuid.uuid4()}"
+    return CommandContext(
+        actor=principal.actor(),
+        command_id=command_id,
+        correlation_id=request.state.request_id,
+        today=today(),
+        role=role,
+        at=datetime.now(UTC),
+    )
+
+
+IDEMPOTENCY_DDL = (
+    "CREATE TABLE IF NOT EXISTS api_idempotency ("
+    " account TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,"
+    " status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,"
+    " PRIMARY KEY (account, key))"
+)
+
+
+def idempotent(
+    app: AppState,
+    request: Request,
+    principal: Principal,
+    status: int,
+    produce: Callable[[], BaseModel | dict[str, Any]],
+) -> JSONResponse:
+    """Runs a write once per Idempotency-Key: a repeat gets the first response back."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (1 <= len(key) <= 200):
+        raise InvalidNomination("Idempotency-Key", "must be 1 to 200 characters")
+    method, path = request.method, request.url.path
+    if key:
+        with app.database.reading() as cursor:
+            cursor.execute(
+                "SELECT method, path, status, body FROM api_idempotency"
+                " WHERE account = ? AND key = ?",
+                (principal.username, key),
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            if (row[0], row[1]) != (method, path):
+                raise InvalidNomination(
+                    "Idempotency-Key", f"was used for {row[0]} {row[1]}; use a new key"
+                )
+            response = JSONResponse(json.loads(row[3]), status_code=int(row[2]))
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+    result = produce()
+    body = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    if key:
+        with app.database.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO api_idempotency VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (account, key) DO NOTHING",
+                (
+                    principal.username,
+                    key,
+                    method,
+                    path,
+                    status,
+                    json.dumps(body),
+                    datetime.now(UTC).isoformat(),
+                ),
+            )
+    response = JSONResponse(body, status_code=status)
+    position = body.get("position") if isinstance(body, dict) else None
+    if position is not None:
+        response.headers["X-Event-Position"] = str(position)
+    return response
+
+
+def written(result: CommandResult, **extra: Any) -> dict[str, Any]:
+    """The common shape of a write's answer: what changed and where in the log."""
+    return {
+        "id": str(result.id),
+        "version": result.version,
+        "position": result.position,
+        "replayed": result.replayed,
+        **extra,
+    }

@@ -1,0 +1,206 @@
+"""create_app(settings): routers, error handlers, middleware, and the app's lifespan."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from api import errors
+from api.deps import IDEMPOTENCY_DDL, AppState
+from api.routers import (
+    admin,
+    audit,
+    auth,
+    complaints,
+    council,
+    health,
+    inspections,
+    nominations,
+    reference,
+    reviews,
+)
+from api.security import LoginThrottle
+from domain.service import NominationService
+from projections.runner import ProjectionRunner
+from thidua.settings import Settings
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# The interactive docs load their own script and styles inline; only they get a looser policy.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline';"
+    " img-src 'self' data:; frame-ancestors 'none'"
+)
+DESCRIPTION = """
+The HTTP API of **thidua**, the award-nomination engine of Bến Tre's emulation movement
+“Vì người nghèo – Không để ai bị bỏ lại phía sau”.
+
+Sign in at `POST /api/v1/auth/token` and send the token as `Authorization: Bearer …`.
+Every write accepts an `Idempotency-Key` header: repeating it returns the first answer.
+A write answers with its `position` in the event log; pass it as `after` to a read of the
+board, the inbox or the audit trail to see your change there.
+Errors are `application/problem+json` (RFC 9457).
+"""
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "thidua_http_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "thidua_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.projection_lag = Gauge(
+            "thidua_projection_lag_events",
+            "events a projection is behind",
+            ["projection"],
+            registry=self.registry,
+        )
+        self.relay_lag = Gauge(
+            "thidua_relay_lag_events", "events the relay is behind", registry=self.registry
+        )
+
+    def refresh_lag(self, app: AppState) -> None:
+        for lag in app.runner.lag():
+            self.projection_lag.labels(lag.name).set(lag.behind)
+        relay = app.runner.view("audit_trail")  # any view reads the shared tracking table
+        with relay.db.reading() as cursor:
+            cursor.execute("SELECT position FROM projection_tracking WHERE projection = 'relay'")
+            row = cursor.fetchone()
+        head = app.runner.head()
+        self.relay_lag.set(max(head - (int(row[0]) if row else 0), 0))
+
+
+def create_app(
+    settings: Settings,
+    *,
+    service: NominationService | None = None,
+    runner: ProjectionRunner | None = None,
+    temporal_probe: Callable[[], Awaitable[bool]] | None = None,
+    follow_projections: bool = True,
+) -> FastAPI:
+    from thidua.bootstrap import build_runner, build_service, ensure_admin
+
+    own_service = service is None
+    service = service or build_service(settings)
+    runner = runner or build_runner(settings, service)
+    database = runner.database
+    with database.transaction() as cursor:
+        cursor.execute(IDEMPOTENCY_DDL)
+    state = AppState(
+        settings,
+        service,
+        runner,
+        database,
+        LoginThrottle(settings.login_attempts, settings.login_window_minutes * 60),
+        temporal_probe,
+    )
+    metrics = Metrics()
+    state.extra["metrics"] = metrics
+    ensure_admin(settings, service)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        follower = None
+        if follow_projections:
+            follower = threading.Thread(target=runner.run_forever, args=(stop, 0.2), daemon=True)
+            follower.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            if follower is not None:
+                follower.join(timeout=10)
+            if own_service:
+                service.close()
+
+    app = FastAPI(
+        title="thidua",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "everyone", "description": "Any signed-in user"},
+            {"name": "unit officer", "description": "Cán bộ đơn vị: dossiers of their own units"},
+            {"name": "district reviewer", "description": "Phòng Nội vụ huyện"},
+            {"name": "province reviewer", "description": "Ban Thi đua – Khen thưởng"},
+            {"name": "inspector", "description": "Đoàn kiểm tra"},
+            {"name": "council secretary", "description": "Thư ký Hội đồng TĐKT"},
+            {"name": "council member", "description": "Thành viên Hội đồng TĐKT"},
+            {"name": "auditor", "description": "Thanh tra, kiểm toán: reads, verifies, exports"},
+            {"name": "admin", "description": "Accounts, units and cycles"},
+            {"name": "operations", "description": "Health, readiness and metrics"},
+        ],
+    )
+    app.state.thidua = state
+    errors.install(app)
+    for module in (
+        auth,
+        admin,
+        reference,
+        nominations,
+        reviews,
+        inspections,
+        complaints,
+        council,
+        audit,
+        health,
+    ):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def observe(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
+        if len(request_id) > 100:
+            request_id = str(uuid.uuid4())
+        request.state.request_id = request_id
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        response = await call_next(request)
+        elapsed = time.perf_counter() - started
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, route).observe(elapsed)
+        response.headers["X-Request-ID"] = request_id
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path in ("/docs", "/redoc"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        structlog.get_logger().info(
+            "http",
+            method=request.method,
+            path=request.url.path,
+            status=response.status_code,
+            ms=round(elapsed * 1000, 1),
+        )
+        return response
+
+    return app

@@ -1,0 +1,177 @@
+"""Auditors: verify, export, replay and re-evaluate. Nothing here writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import StreamingResponse
+
+from api.deps import Caller, Principal, State, require_role
+from api.routers.nominations import readable
+from api.schemas.audit import VerifyPublic, WhatIfIn, WhatIfRow
+from domain.audit import verify_store
+from domain.context import Role
+from domain.errors import InvalidNomination
+from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
+from projections.board import BoardQuery
+from projections.time_travel import board_as_of
+
+router = APIRouter(prefix="/api/v1", tags=["auditor"])
+Auditor = Annotated[Principal, Depends(require_role(Role.AUDITOR))]
+
+
+@router.get("/nominations/{nomination_id}/audit", summary="A nomination's audit trail")
+def nomination_trail(
+    nomination_id: Annotated[UUID, Path()],
+    app: State,
+    principal: Caller,
+    after: Annotated[int | None, Query(ge=0)] = None,
+) -> dict[str, Any]:
+    readable(app, principal, nomination_id)
+    app.wait_for(after, "audit_trail")
+    rows = [
+        _public(r)
+        for r in app.runner.view("audit_trail").rows(TrailFilter(nomination_id=str(nomination_id)))
+    ]
+    return {"data": rows, "count": len(rows)}
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(row, default=str))
+
+
+@router.get(
+    "/audit/criterion-checks", summary="Every criterion check, filtered; JSON, CSV or JSON Lines"
+)
+def criterion_checks(
+    app: State,
+    auditor: Auditor,
+    cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    district: Annotated[str | None, Query(max_length=64)] = None,
+    criterion: Annotated[str | None, Query(max_length=100)] = None,
+    outcome: Annotated[str | None, Query(max_length=40)] = None,
+    format: Annotated[Literal["json", "csv", "jsonl"], Query()] = "json",
+) -> Any:
+    rows = app.runner.view("audit_trail").checks(TrailFilter(cycle, district, criterion, outcome))
+    if format == "json":
+        data = [{c: _public(r).get(c) for c in CHECK_COLUMNS} for r in rows]
+        return {"data": data, "count": len(data)}
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+    suffix = "csv" if format == "csv" else "jsonl"
+    return StreamingResponse(
+        _stream(rows, format, CHECK_COLUMNS),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="criterion-checks.{suffix}"'},
+    )
+
+
+@router.get("/audit/trail", summary="The whole audit trail, streamed as CSV or JSON Lines")
+def trail(
+    app: State,
+    auditor: Auditor,
+    cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    district: Annotated[str | None, Query(max_length=64)] = None,
+    format: Annotated[Literal["csv", "jsonl"], Query()] = "jsonl",
+) -> StreamingResponse:
+    rows = app.runner.view("audit_trail").rows(TrailFilter(cycle, district))
+    media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
+    return StreamingResponse(_stream(rows, format, ROW_COLUMNS), media_type=media)
+
+
+def _stream(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str, ...]) -> Iterator[str]:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+            if buffer.tell() > 1 << 16:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+        return
+    for row in rows:
+        yield json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n"
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else value
+
+
+@router.get("/audit/verify", response_model=VerifyPublic, summary="Recompute every hash chain")
+def verify(app: State, auditor: Auditor) -> VerifyPublic:
+    digests = app.runner.view("audit_trail").digests()
+    report = verify_store(app.service, digests)
+    broken = report.first_broken
+    return VerifyPublic(
+        ok=report.ok,
+        checked_events=report.checked_events,
+        aggregates=report.aggregates,
+        first_broken=None
+        if broken is None
+        else {
+            "aggregate_id": broken.aggregate_id,
+            "version": broken.version,
+            "reason": broken.reason,
+        },  # type: ignore[arg-type]
+    )
+
+
+@router.post(
+    "/audit/what-if",
+    response_model=list[WhatIfRow],
+    summary="Re-evaluate stored statistics under another rule set; writes nothing",
+)
+def what_if(body: WhatIfIn, app: State, auditor: Auditor) -> list[WhatIfRow]:
+    rules = app.service.rule_set(body.rule_set_id, body.rule_set_version)
+    if body.nomination_ids:
+        try:
+            nids = [UUID(n) for n in body.nomination_ids]
+        except ValueError:
+            raise InvalidNomination("nomination_ids", "each must be a UUID") from None
+    elif body.cycle_year is not None:
+        page = app.runner.view("board").page_of(
+            BoardQuery(cycle_year=body.cycle_year, limit=100_000)
+        )
+        nids = [UUID(r["nomination_id"]) for r in page.rows]
+    else:
+        raise InvalidNomination("nomination_ids", "give nomination_ids or cycle_year")
+    return [
+        WhatIfRow(
+            nomination_id=str(r.nomination_id),
+            unit_code=r.unit_code,
+            criterion_id=r.criterion_id,
+            basis=r.basis,
+            current_outcome=r.current_outcome,
+            current_rule_set=r.current_rule_set,
+            what_if_outcome=r.what_if_outcome,
+            what_if_rule_set=r.what_if_rule_set,
+            explanation=r.explanation,
+            changed=r.changed,
+        )
+        for r in app.service.what_if(nids, rules)
+    ]
+
+
+@router.get("/audit/board", summary="The board as it stood at a moment, replayed from the log")
+def board_then(
+    app: State,
+    auditor: Auditor,
+    as_of: Annotated[datetime, Query()],
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+) -> dict[str, Any]:
+    if as_of.tzinfo is None:
+        raise InvalidNomination("as_of", "must include a time zone")
+    page = board_as_of(app.service, as_of, BoardQuery(stage=stage, cycle_year=cycle, limit=100_000))
+    return {"data": page.rows, "count": page.count}

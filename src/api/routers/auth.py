@@ -1,0 +1,67 @@
+"""Sign-in (OAuth2 password flow) and who the caller is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, Form, HTTPException
+
+from api.deps import Caller, State
+from api.schemas.admin import GrantIn, MePublic, TokenPublic
+from api.security import issue_token, verify_password
+from domain.accounts import normalise_username
+
+router = APIRouter(prefix="/api/v1", tags=["everyone"])
+
+
+@router.post(
+    "/auth/token",
+    response_model=TokenPublic,
+    summary="Sign in: exchange a username and password for a bearer token",
+    responses={
+        401: {"description": "wrong username or password"},
+        429: {"description": "too many failed attempts"},
+    },
+)
+def sign_in(
+    app: State,
+    username: Annotated[str, Form(min_length=1, max_length=64)],
+    password: Annotated[str, Form(min_length=1, max_length=200)],
+) -> TokenPublic:
+    log = structlog.get_logger()
+    name = normalise_username(username)
+    wait = app.throttle.retry_after(name)
+    if wait:
+        log.warning("login.throttled", username=name, retry_after=wait)
+        raise HTTPException(
+            429,
+            f"too many failed sign-ins; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    account = app.service.find_account(name)
+    if (
+        account is None
+        or not account.active
+        or not verify_password(password, account.password_hash)
+    ):
+        app.throttle.failed(name)
+        log.warning("login.failed", username=name)
+        raise HTTPException(
+            401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
+        )
+    app.throttle.succeeded(name)
+    token, seconds = issue_token(
+        account.username, app.settings.secret_key.get_secret_value(), app.settings.token_minutes
+    )
+    log.info("login.ok", username=account.username)
+    return TokenPublic(access_token=token, token_type="bearer", expires_in=seconds)  # noqa: S106
+
+
+@router.get("/me", response_model=MePublic, summary="The caller, their roles and scopes")
+def me(principal: Caller) -> MePublic:
+    return MePublic(
+        username=principal.username,
+        display_name=principal.display_name,
+        roles=[GrantIn(role=g.role.value, scope=g.scope) for g in principal.grants],  # type: ignore[arg-type]
+    )

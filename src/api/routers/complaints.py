@@ -1,0 +1,81 @@
+"""Complaints during and after the public notice."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.deps import Principal, State, command, idempotent, require_role, written
+from api.schemas.common import Written
+from api.schemas.nominations import ComplaintIn, ResolveIn
+from domain.context import Role
+from domain.errors import NotFound
+
+router = APIRouter(prefix="/api/v1", tags=["province reviewer", "council secretary"])
+Handler = Annotated[
+    Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))
+]
+
+
+def _role(principal: Principal) -> Role:
+    return (
+        Role.PROVINCE_REVIEWER if principal.has(Role.PROVINCE_REVIEWER) else Role.COUNCIL_SECRETARY
+    )
+
+
+@router.post(
+    "/nominations/{nomination_id}/complaints",
+    status_code=201,
+    response_model=Written,
+    summary="File a complaint: it blocks the decision until resolved",
+)
+def file_complaint(
+    nomination_id: Annotated[UUID, Path()],
+    body: ComplaintIn,
+    request: Request,
+    app: State,
+    who: Handler,
+) -> JSONResponse:
+    def produce() -> dict[str, Any]:
+        complaint, result = app.service.file_complaint(
+            command(request, who, _role(who)), nomination_id, body.text, body.filed_by
+        )
+        return written(result, extra={"complaint_id": str(complaint)})
+
+    return idempotent(app, request, who, 201, produce)
+
+
+@router.post(
+    "/complaints/{complaint_id}/resolve", response_model=Written, summary="Resolve a complaint"
+)
+def resolve(
+    complaint_id: Annotated[UUID, Path()],
+    body: ResolveIn,
+    request: Request,
+    app: State,
+    who: Handler,
+    after: Annotated[int | None, Query(ge=0)] = None,
+) -> JSONResponse:
+    app.wait_for(after, "audit_trail")
+    trail = app.runner.view("audit_trail")
+    nomination = trail.complaint_nomination(str(complaint_id))
+    if nomination is None:  # maybe filed a moment ago: let the trail catch up once
+        app.wait_for(app.runner.head(), "audit_trail")
+        nomination = trail.complaint_nomination(str(complaint_id))
+    if nomination is None:
+        raise NotFound(f"complaint {complaint_id} does not exist", complaint_id=str(complaint_id))
+
+    def produce() -> dict[str, Any]:
+        result = app.service.resolve_complaint(
+            command(request, who, _role(who)),
+            UUID(nomination),
+            complaint_id,
+            body.resolution,
+            body.upheld,
+        )
+        return written(result)
+
+    return idempotent(app, request, who, 200, produce)

@@ -1,0 +1,40 @@
+"""Liveness, readiness (the store and Temporal) and Prometheus metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from api.deps import State
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="The process is alive")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The event store and Temporal answer")
+async def readyz(app: State) -> JSONResponse:
+    checks: dict[str, Any] = {}
+    try:
+        checks["store"] = {"ok": True, "head": app.service.recorder.max_notification_id() or 0}
+    except Exception as error:
+        checks["store"] = {"ok": False, "error": str(error)}
+    if app.temporal_probe is not None:
+        try:
+            checks["temporal"] = {"ok": bool(await app.temporal_probe())}
+        except Exception as error:
+            checks["temporal"] = {"ok": False, "error": str(error)}
+    ready = all(c["ok"] for c in checks.values())
+    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+def metrics(app: State) -> Response:
+    app.extra["metrics"].refresh_lag(app)
+    return Response(generate_latest(app.extra["metrics"].registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,372 @@
+"""Nominations: the board, a dossier, and the unit officer's work on it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from api.deps import (
+    AppState,
+    Caller,
+    Principal,
+    State,
+    command,
+    idempotent,
+    require_role,
+    today,
+    written,
+)
+from api.schemas.common import Page, Written
+from api.schemas.nominations import (
+    BoardRow,
+    EvidencePublic,
+    NominationCreate,
+    NominationPublic,
+    ReportIn,
+    StatisticsIn,
+    WithdrawIn,
+)
+from domain.context import Role
+from domain.errors import JurisdictionError, NominationNotFound
+from domain.service import NominationSummary
+from projections.board import BoardQuery, is_overdue
+
+router = APIRouter(prefix="/api/v1/nominations", tags=["unit officer", "everyone"])
+Officer = Annotated[Principal, Depends(require_role(Role.UNIT_OFFICER))]
+NominationId = Annotated[UUID, Path(description="the nomination's id")]
+After = Annotated[
+    int | None, Query(ge=0, description="wait until the views reached this log position")
+]
+
+ALLOWED_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
+EVERYONE_READS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
+
+
+def may_read(app: AppState, principal: Principal, n: NominationSummary) -> bool:
+    """SPEC section 9's read column: own units, own district, own tasks, agenda items, all."""
+    if principal.has(*EVERYONE_READS):
+        return True
+    units = app.service.units
+    for scope in principal.scopes(Role.UNIT_OFFICER):
+        if scope and n.unit_code in units and units.is_within(n.unit_code, scope):
+            return True
+    if n.district_code and n.district_code in principal.scopes(Role.DISTRICT_REVIEWER):
+        return True
+    teams = set(principal.scopes(Role.INSPECTOR))
+    if teams and any(v.get("team_id") in teams for v in n.visits.values()):
+        return True
+    if principal.has(Role.COUNCIL_MEMBER):
+        sessions = {n.agenda_session_id, (n.decision or {}).get("session_id")} - {None}
+        for sid in sessions:
+            if principal.username in app.service.get_session(UUID(str(sid))).members:
+                return True
+    return False
+
+
+def readable(app: AppState, principal: Principal, nid: UUID, **when: Any) -> NominationSummary:
+    n = app.service.get_nomination(nid, **when)
+    if not may_read(app, principal, n):
+        # Not a 404: the nomination exists, the caller may simply not see it.
+        raise JurisdictionError(f"{principal.username} may not read nomination {nid}")
+    return n
+
+
+def nomination_public(n: NominationSummary) -> NominationPublic:
+    return NominationPublic(
+        id=str(n.id),
+        unit_code=n.unit_code,
+        unit_name=n.unit_name,
+        unit_kind=n.unit_kind,
+        district_code=n.district_code,
+        award_form=n.award_form,
+        cycle_year=n.cycle_year,
+        evaluation_years=list(n.evaluation_years),
+        rule_set=n.rule_set,
+        stage=n.stage,
+        outcome=n.outcome,
+        due_at=n.due_on,
+        version=n.version,
+        statistics=n.statistics,
+        verified_statistics=n.verified_statistics,
+        checks=n.checks,  # type: ignore[arg-type]
+        check_history=n.check_history,  # type: ignore[arg-type]
+        overrides=n.overrides,
+        evidence=n.evidence,
+        achievement_report=n.achievement_report,
+        visits=n.visits,
+        complaints=n.complaints,
+        agenda_session_id=n.agenda_session_id,
+        decision=n.decision,
+        revocation=n.revocation,
+        requested_changes=n.requested_changes,
+        missed_deadlines=n.missed_deadlines,
+        chain_head=n.chain_head,
+        created_on=n.created_on,
+        modified_on=n.modified_on,
+    )
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@router.get("", response_model=Page[BoardRow], summary="The board: nominations the caller may see")
+def board(
+    app: State,
+    principal: Caller,
+    after: After = None,
+    stage: Annotated[str | None, Query(max_length=40)] = None,
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    district: Annotated[str | None, Query(max_length=64)] = None,
+    cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    overdue: Annotated[bool, Query()] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> Page[BoardRow]:
+    app.wait_for(after, "board")
+    view = app.runner.view("board")
+    on = today()
+    query = BoardQuery(stage, unit, district, cycle, on if overdue else None, limit, offset)
+    if principal.has(*EVERYONE_READS):
+        page = view.page_of(query)
+        rows, count = page.rows, page.count
+    else:
+        everything = view.page_of(
+            BoardQuery(stage, unit, district, cycle, query.overdue_on, 1_000_000, 0)
+        )
+        visible = [r for r in everything.rows if _row_visible(app, principal, r)]
+        rows, count = visible[offset : offset + limit], len(visible)
+    return Page[BoardRow](
+        data=[_board_row(r, on) for r in rows],
+        count=count,
+    )
+
+
+def _row_visible(app: AppState, principal: Principal, row: dict[str, Any]) -> bool:
+    units = app.service.units
+    for scope in principal.scopes(Role.UNIT_OFFICER):
+        if scope and row["unit_code"] in units and units.is_within(row["unit_code"], scope):
+            return True
+    if row["district_code"] and row["district_code"] in principal.scopes(Role.DISTRICT_REVIEWER):
+        return True
+    if principal.has(Role.INSPECTOR, Role.COUNCIL_MEMBER):
+        return may_read(app, principal, app.service.get_nomination(UUID(row["nomination_id"])))
+    return False
+
+
+def _board_row(row: dict[str, Any], on: date) -> BoardRow:
+    return BoardRow(
+        nomination_id=row["nomination_id"],
+        unit_code=row["unit_code"],
+        unit_name=row["unit_name"],
+        unit_kind=row["unit_kind"],
+        district_code=row["district_code"],
+        award_form=row["award_form"],
+        cycle_year=row["cycle_year"],
+        stage=row["stage"],
+        outcome=row["outcome"],
+        due_on=row["due_on"],
+        overdue=is_overdue(row, on),
+        opened_at=row["opened_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+@router.get(
+    "/{nomination_id}",
+    response_model=NominationPublic,
+    summary="A nomination now, at a version (?version=N) or at a moment (?as_of=ISO 8601)",
+)
+def get_nomination(
+    nomination_id: NominationId,
+    app: State,
+    principal: Caller,
+    version: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
+    as_of: Annotated[datetime | None, Query()] = None,
+) -> NominationPublic:
+    if version is not None and as_of is not None:
+        from domain.errors import InvalidNomination
+
+        raise InvalidNomination("as_of", "give either version or as_of, not both")
+    return nomination_public(readable(app, principal, nomination_id, version=version, as_of=as_of))
+
+
+# --- the unit officer ------------------------------------------------------------------------
+
+
+@router.post("", status_code=201, response_model=Written, summary="Open a nomination")
+def open_nomination(
+    body: NominationCreate, request: Request, app: State, officer: Officer
+) -> JSONResponse:
+    def produce() -> dict[str, Any]:
+        ctx = command(request, officer, Role.UNIT_OFFICER)
+        result = app.service.open_nomination(ctx, body.unit_code, body.award_form, body.cycle_year)
+        return written(result, stage=app.service.get_nomination(result.id).stage)
+
+    return idempotent(app, request, officer, 201, produce)
+
+
+@router.put(
+    "/{nomination_id}/statistics/{year}",
+    response_model=Written,
+    summary="Record a year's poverty statistics",
+)
+def record_statistics(
+    nomination_id: NominationId,
+    year: Annotated[int, Path(ge=2000, le=2100)],
+    body: StatisticsIn,
+    request: Request,
+    app: State,
+    officer: Officer,
+) -> JSONResponse:
+    def produce() -> dict[str, Any]:
+        result = app.service.record_statistics(
+            command(request, officer, Role.UNIT_OFFICER),
+            nomination_id,
+            year,
+            body.model_dump(mode="json", exclude_none=True),
+        )
+        return written(result)
+
+    return idempotent(app, request, officer, 200, produce)
+
+
+@router.put(
+    "/{nomination_id}/achievement-report",
+    response_model=Written,
+    summary="Write the achievement report",
+)
+def write_report(
+    nomination_id: NominationId, body: ReportIn, request: Request, app: State, officer: Officer
+) -> JSONResponse:
+    def produce() -> dict[str, Any]:
+        ctx = command(request, officer, Role.UNIT_OFFICER)
+        return written(app.service.write_achievement_report(ctx, nomination_id, body.text))
+
+    return idempotent(app, request, officer, 200, produce)
+
+
+@router.post(
+    "/{nomination_id}/evidence",
+    status_code=201,
+    response_model=EvidencePublic,
+    summary="Upload a document; it is stored by its SHA-256, the same bytes once",
+)
+async def upload_evidence(
+    nomination_id: NominationId,
+    request: Request,
+    app: State,
+    officer: Officer,
+    file: Annotated[UploadFile, File(description="PDF, JPEG, PNG, DOCX or XLSX")],
+) -> EvidencePublic:
+    media_type = (file.content_type or "").split(";")[0].strip()
+    if media_type not in ALLOWED_TYPES:
+        raise HTTPException(
+            415, f"file: {media_type or 'unknown type'} is not allowed ({', '.join(ALLOWED_TYPES)})"
+        )
+    limit = app.settings.upload_max_bytes
+    folder = app.settings.uploads_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as temporary:
+        while chunk := await file.read(1 << 16):
+            size += len(chunk)
+            if size > limit:
+                temporary.close()
+                os.unlink(temporary.name)
+                raise HTTPException(413, f"file: larger than {limit} bytes")
+            digest.update(chunk)
+            temporary.write(chunk)
+    if size == 0:
+        os.unlink(temporary.name)
+        from domain.errors import InvalidNomination
+
+        raise InvalidNomination("file", "is empty")
+    sha = digest.hexdigest()
+    target = folder / sha[:2] / sha
+    target.parent.mkdir(exist_ok=True)
+    stored = not target.exists()
+    if stored:
+        os.replace(temporary.name, target)
+    else:
+        os.unlink(temporary.name)
+    name = os.path.basename(file.filename or "evidence")[:255] or "evidence"
+    app.service.attach_evidence(
+        command(request, officer, Role.UNIT_OFFICER), nomination_id, sha, name, media_type, size
+    )
+    return EvidencePublic(
+        sha256=sha, filename=name, media_type=media_type, size=size, stored=stored
+    )
+
+
+@router.post(
+    "/{nomination_id}/submit", response_model=Written, summary="Submit: runs every automatic check"
+)
+def submit(
+    nomination_id: NominationId, request: Request, app: State, officer: Officer
+) -> JSONResponse:
+    def produce() -> dict[str, Any]:
+        result = app.service.submit_nomination(
+            command(request, officer, Role.UNIT_OFFICER), nomination_id
+        )
+        n = app.service.get_nomination(nomination_id)
+        return written(result, stage=n.stage, extra={"checks": n.checks})
+
+    return idempotent(app, request, officer, 200, produce)
+
+
+@router.post(
+    "/{nomination_id}/withdraw",
+    response_model=Written,
+    summary="Withdraw a nomination in collection",
+)
+def withdraw(
+    nomination_id: NominationId, body: WithdrawIn, request: Request, app: State, officer: Officer
+) -> JSONResponse:
+    def produce() -> dict[str, Any]:
+        ctx = command(request, officer, Role.UNIT_OFFICER)
+        result = app.service.withdraw_nomination(ctx, nomination_id, body.reason)
+        return written(result, stage="closed")
+
+    return idempotent(app, request, officer, 200, produce)
+
+
+@router.get("/{nomination_id}/events", summary="The raw history, event by event")
+def events(nomination_id: NominationId, app: State, principal: Caller) -> dict[str, Any]:
+    readable(app, principal, nomination_id)
+    data = [
+        {
+            "version": e.version,
+            "type": e.topic.rsplit(".", 1)[-1],
+            "timestamp": e.timestamp.isoformat(),
+            "actor_id": e.actor_id,
+            "actor_role": e.actor_role,
+            "correlation_id": e.correlation_id,
+            "command_id": e.command_id,
+            "prev_hash": e.prev_hash,
+            "digest": e.digest,
+            "payload": _safe(e.payload),
+        }
+        for e in app.service.history(nomination_id)
+    ]
+    if not data:
+        raise NominationNotFound(nomination_id)
+    return {"data": data, "count": len(data)}
+
+
+def _safe(payload: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(payload, default=str))

@@ -1,0 +1,73 @@
+"""Reference data every signed-in user may read: units, rule sets, cycles."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query
+
+from api.deps import Caller, State
+from api.routers.admin import cycle_public
+from api.schemas.admin import CyclePublic, UnitPublic
+from api.schemas.common import Page
+from domain.criteria.ruleset import shipped_rule_sets
+from domain.errors import RuleSetNotFound
+
+router = APIRouter(prefix="/api/v1", tags=["everyone"])
+
+
+def unit_public(unit: Any) -> UnitPublic:
+    return UnitPublic(**unit.to_dict())
+
+
+@router.get("/units", response_model=Page[UnitPublic], summary="The unit registry")
+def units(
+    app: State,
+    _: Caller,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    parent_code: Annotated[str | None, Query(max_length=64)] = None,
+) -> Page[UnitPublic]:
+    app.service._load_registered_units()
+    found = [
+        unit_public(u)
+        for u in app.service.units
+        if (kind is None or u.kind.value == kind)
+        and (parent_code is None or u.parent_code == parent_code)
+    ]
+    return Page[UnitPublic](data=found, count=len(found))
+
+
+@router.get("/units/{code}", response_model=UnitPublic, summary="One unit")
+def unit(app: State, _: Caller, code: Annotated[str, Path(max_length=64)]) -> UnitPublic:
+    return unit_public(app.service.unit(code))
+
+
+@router.get("/rule-sets", summary="Rule sets with version and digest")
+def rule_sets(_: Caller) -> dict[str, Any]:
+    data = [rule_set_public(r) for r in shipped_rule_sets()]
+    return {"data": data, "count": len(data)}
+
+
+@router.get("/rule-sets/{rule_set_id}", summary="One rule set's versions, each with its content")
+def rule_set(_: Caller, rule_set_id: Annotated[str, Path(max_length=100)]) -> dict[str, Any]:
+    versions = [r for r in shipped_rule_sets() if r.ref.id == rule_set_id]
+    if not versions:
+        raise RuleSetNotFound(rule_set_id)
+    data = [{**rule_set_public(r), "content": r.raw} for r in versions]
+    return {"data": data, "count": len(data)}
+
+
+def rule_set_public(rules: Any) -> dict[str, Any]:
+    return {
+        "id": rules.ref.id,
+        "version": rules.ref.version,
+        "digest": rules.ref.digest,
+        "title": {"vi": rules.title.vi, "en": rules.title.en},
+        "criteria": sorted(rules.criteria),
+        "award_forms": sorted(rules.award_forms),
+    }
+
+
+@router.get("/cycles/{year}", response_model=CyclePublic, summary="A cycle, or its defaults")
+def cycle(app: State, _: Caller, year: Annotated[int, Path(ge=2000, le=2100)]) -> CyclePublic:
+    return cycle_public(app.service.cycle_terms(year))

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import ConfigDict, Field
+
+from api.schemas.common import Schema
+
+
+class GrantableRole(StrEnum):
+    UNIT_OFFICER = "unit_officer"
+    DISTRICT_REVIEWER = "district_reviewer"
+    PROVINCE_REVIEWER = "province_reviewer"
+    INSPECTOR = "inspector"
+    COUNCIL_MEMBER = "council_member"
+    COUNCIL_SECRETARY = "council_secretary"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class GrantIn(Schema):
+    role: GrantableRole
+    scope: str | None = Field(
+        default=None, max_length=64, description="a unit code, a team id, or none"
+    )
+
+
+class AccountCreate(Schema):
+    username: str = Field(min_length=2, max_length=64, examples=["phongnoivu.batri"])
+    password: str = Field(min_length=10, max_length=200)
+    roles: list[GrantIn] = Field(min_length=1)
+    display_name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "phongnoivu.batri",
+                    "password": "a-long-passphrase",
+                    "roles": [{"role": "district_reviewer", "scope": "836"}],
+                    "display_name": "Phòng Nội vụ huyện Ba Tri",
+                }
+            ]
+        },
+    )
+
+
+class AccountPublic(Schema):
+    username: str
+    display_name: str
+    email: str | None
+    roles: list[GrantIn]
+    active: bool
+
+
+class MePublic(Schema):
+    username: str
+    display_name: str
+    roles: list[GrantIn]
+
+
+class TokenPublic(Schema):
+    access_token: str
+    token_type: Literal["bearer"]
+    expires_in: int
+
+
+UnitKindName = Literal[
+    "province",
+    "district",
+    "commune",
+    "ward",
+    "township",
+    "department",
+    "front",
+    "policy_bank",
+    "credit_institution",
+    "enterprise",
+    "household",
+]
+
+
+class UnitCreate(Schema):
+    code: str = Field(min_length=1, max_length=64, examples=["S-836-03"])
+    name: str = Field(min_length=1, max_length=200)
+    kind: UnitKindName
+    parent_code: str | None = Field(default=None, max_length=64)
+    valid_from: date
+    valid_to: date | None = None
+    successor_codes: list[str] = Field(default_factory=list, max_length=20)
+    flags: list[Literal["coastal_special_difficulty", "island"]] = Field(default_factory=list)
+    synthetic: bool = False
+
+
+class UnitPublic(Schema):
+    code: str
+    name: str
+    kind: str
+    parent_code: str | None
+    valid_from: date
+    valid_to: date | None
+    successor_codes: list[str]
+    flags: list[str]
+    synthetic: bool
+
+
+class CycleUpdate(Schema):
+    kind: Literal["annual", "preliminary", "final"]
+    closes_on: date
+    evaluation_years: list[int] = Field(min_length=2, max_length=2)
+    public_notice_working_days: int | None = Field(default=None, ge=0, le=60)
+
+
+class CyclePublic(Schema):
+    year: int
+    kind: str
+    closes_on: date
+    evaluation_years: list[int]
+    public_notice_working_days: int | None

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from api.schemas.common import Schema
+
+
+class BrokenPublic(Schema):
+    aggregate_id: str
+    version: int
+    reason: str
+
+
+class VerifyPublic(Schema):
+    ok: bool
+    checked_events: int
+    aggregates: int
+    first_broken: BrokenPublic | None = None
+
+
+class WhatIfIn(Schema):
+    rule_set_id: str = Field(default="ben-tre-vi-nguoi-ngheo-2021-2025", max_length=100)
+    rule_set_version: int = Field(ge=1, le=1000)
+    nomination_ids: list[str] | None = Field(default=None, max_length=1000)
+    cycle_year: int | None = Field(default=None, ge=2000, le=2100)
+
+
+class WhatIfRow(Schema):
+    nomination_id: str
+    unit_code: str
+    criterion_id: str
+    basis: str
+    current_outcome: str | None
+    current_rule_set: dict[str, Any] | None
+    what_if_outcome: str
+    what_if_rule_set: dict[str, Any]
+    explanation: str
+    changed: bool
+
+
+class EventPublic(Schema):
+    version: int
+    type: str
+    timestamp: str
+    actor_id: str
+    actor_role: str
+    correlation_id: str
+    command_id: str
+    prev_hash: str
+    digest: str
+    payload: dict[str, Any]

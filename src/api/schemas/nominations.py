@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field
+
+from api.schemas.common import Schema
+
+Count = Field(ge=0, le=10_000_000)
+
+
+class FlowsIn(Schema):
+    exited: int = Count
+    newly_poor: int = Count
+    fallen_back: int = Count
+    removed: int = Count
+
+
+class SourceIn(Schema):
+    decision_number: str = Field(min_length=1, max_length=100)
+    decision_date: date
+
+
+class StatisticsIn(Schema):
+    total_households: int = Field(ge=1, le=10_000_000)
+    poor_households: int = Count
+    near_poor_households: int | None = Field(default=None, ge=0, le=10_000_000)
+    flows: FlowsIn | None = None
+    source: SourceIn | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "total_households": 4020,
+                    "poor_households": 310,
+                    "near_poor_households": 290,
+                    "flows": {"exited": 100, "newly_poor": 5, "fallen_back": 5, "removed": 0},
+                    "source": {"decision_number": "123/QĐ-UBND", "decision_date": "2022-12-20"},
+                }
+            ]
+        },
+    )
+
+
+class NominationCreate(Schema):
+    unit_code: str = Field(min_length=1, max_length=64, examples=["S-831-01"])
+    award_form: Literal["bang-khen-tinh", "co-thi-dua-tinh", "giay-khen-huyen"]
+    cycle_year: int = Field(ge=2000, le=2100, examples=[2025])
+
+
+class ReportIn(Schema):
+    text: str = Field(min_length=1, max_length=100_000)
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(min_length=1, max_length=5000)
+
+
+class JudgedCheckIn(Schema):
+    criterion_id: str = Field(min_length=1, max_length=100, examples=["plan-1067-tasks"])
+    outcome: Literal["met", "not_met", "insufficient_data"]
+    justification: str = Field(min_length=1, max_length=20_000)
+    evidence: list[str] = Field(default_factory=list, max_length=50)
+
+
+class OverrideIn(Schema):
+    criterion_id: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=20_000)
+
+
+class ReviewIn(Schema):
+    decision: Literal["approve", "return", "reject"]
+    comment: str = Field(default="", max_length=20_000)
+
+
+class InspectionOrder(Schema):
+    team_id: str = Field(min_length=1, max_length=100, examples=["doan-kiem-tra-1"])
+    due_date: date | None = None
+
+
+class VisitReportIn(Schema):
+    visited_on: date
+    findings: str = Field(min_length=1, max_length=50_000)
+    recommendation: Literal["confirm", "discrepancy"]
+    verified_statistics: dict[str, StatisticsIn] | None = None
+
+
+class ComplaintIn(Schema):
+    text: str = Field(min_length=1, max_length=50_000)
+    filed_by: str = Field(min_length=1, max_length=255)
+
+
+class ResolveIn(Schema):
+    resolution: str = Field(min_length=1, max_length=50_000)
+    upheld: bool
+
+
+class CheckPublic(Schema):
+    criterion_id: str
+    kind: str
+    outcome: str
+    basis: str
+    rule_set: dict[str, Any]
+    inputs: dict[str, Any]
+    values: dict[str, Any]
+    threshold: str
+    explanation: dict[str, str]
+    checked_by: str
+    checked_at: str
+    justification: str | None = None
+    evidence: list[str] = Field(default_factory=list)
+
+
+class NominationPublic(Schema):
+    id: str
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    district_code: str | None
+    award_form: str
+    cycle_year: int
+    evaluation_years: list[int]
+    rule_set: dict[str, Any]
+    stage: str
+    outcome: str | None
+    due_at: date | None
+    version: int
+    statistics: dict[str, Any]
+    verified_statistics: dict[str, Any]
+    checks: list[CheckPublic]
+    check_history: list[CheckPublic]
+    overrides: dict[str, Any]
+    evidence: dict[str, Any]
+    achievement_report: str | None
+    visits: dict[str, Any]
+    complaints: dict[str, Any]
+    agenda_session_id: str | None
+    decision: dict[str, Any] | None
+    revocation: dict[str, Any] | None
+    requested_changes: str | None
+    missed_deadlines: list[str]
+    chain_head: str
+    created_on: datetime
+    modified_on: datetime
+
+
+class BoardRow(Schema):
+    nomination_id: str
+    unit_code: str
+    unit_name: str
+    unit_kind: str
+    district_code: str | None
+    award_form: str
+    cycle_year: int
+    stage: str
+    outcome: str | None
+    due_on: str | None
+    overdue: bool
+    opened_at: str
+    updated_at: str
+
+
+class TaskPublic(Schema):
+    kind: Literal["visit", "review"]
+    id: str
+    nomination_id: str
+    unit_code: str
+    stage: str
+    due_on: str | None
+    state: str
+    claimed_by: str | None
+    overdue: bool
+
+
+class EvidencePublic(Schema):
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+    stored: bool = Field(description="false when the same bytes were already stored")
