@@ -47,6 +47,7 @@ class Case:
     override: bool = False
     complaint: bool = False
     council_rejects: bool = False
+    stop_at: str | None = None  # leave the nomination waiting in this stage
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,40 @@ CASES = (
     Case("S-SO-LDTBXH", "bang-khen-tinh", 2023, "department: Plan 1067 tasks, judged"),
     Case("S-836-02", "giay-khen-huyen", 2023, "district award, district council"),
     Case("S-837-01", "bang-khen-tinh", 2023, "island commune", council_rejects=True),
+    Case("S-832-01", "bang-khen-tinh", 2024, "waiting in collection", stop_at="collecting"),
+    Case(
+        "S-829-02", "co-thi-dua-tinh", 2024, "waiting for the district", stop_at="district_review"
+    ),
+    Case("S-838-01", "bang-khen-tinh", 2024, "waiting for the province", stop_at="province_review"),
+    Case(
+        "S-838-02",
+        "bang-khen-tinh",
+        2024,
+        "on public notice",
+        override=True,
+        stop_at="public_notice",
+    ),
+    Case(
+        "S-836-01",
+        "bang-khen-tinh",
+        2024,
+        "waiting for the council",
+        override=True,
+        stop_at="council",
+    ),
     Case("S-NHCSXH", "bang-khen-tinh", 2025, "policy bank after districts ended"),
     Case("S-831-02", "bang-khen-tinh", 2025, "township, no district review after 1/7/2025"),
 )
 
 TIMELINES = {
+    2024: Timeline(
+        date(2025, 1, 6),
+        date(2025, 1, 13),
+        date(2025, 1, 20),
+        date(2025, 2, 17),
+        date(2025, 2, 24),
+        date(2025, 3, 24),
+    ),
     2023: Timeline(
         date(2024, 1, 8),
         date(2024, 1, 15),
@@ -144,8 +174,12 @@ class Demo:
             nid,
             f"Báo cáo thành tích (dữ liệu mẫu): {case.story}.",
         )
+        if case.stop_at == "collecting":
+            return
         s.submit_nomination(self.ctx(OFFICER, f"{key}/submit", t.submitted), nid)
         nomination = s.get_nomination(nid)
+        if nomination.stage == case.stop_at:
+            return
         if nomination.stage == "district_review":
             reviewer = district_reviewer(nomination.district_code or "")
             s.complete_district_review(
@@ -155,13 +189,19 @@ class Demo:
                 "Đủ điều kiện.",
             )
             nomination = s.get_nomination(nid)
+        if nomination.stage == case.stop_at:
+            return
         if nomination.stage == "province_review":
             if not self.province_review(case, key, nid, t):
                 return
             nomination = s.get_nomination(nid)
+        if nomination.stage == case.stop_at:
+            return
         if nomination.stage == "public_notice":
             self.public_notice(case, key, nid, nomination.due_on or t.province_review)
             nomination = s.get_nomination(nid)
+        if nomination.stage == case.stop_at:
+            return
         if nomination.stage == "council":
             scope = nomination.district_code if case.award_form == "giay-khen-huyen" else None
             self.sessions.setdefault((case.cycle_year, case.award_form, scope), []).append(nid)
@@ -278,10 +318,56 @@ class Demo:
         return "abstain" if index == 5 else "approve"
 
 
+DEMO_PASSWORD = "thidua-demo"  # noqa: S105 - demo accounts only; listed in README
+DEMO_ACCOUNTS: tuple[tuple[str, str, list[dict[str, str | None]]], ...] = (
+    ("demo-officer", "Cán bộ đơn vị (mẫu)", [{"role": "unit_officer", "scope": "83"}]),
+    (
+        "demo-district-831",
+        "Phòng Nội vụ Châu Thành (mẫu)",
+        [{"role": "district_reviewer", "scope": "831"}],
+    ),
+    (
+        "demo-district-829",
+        "Phòng Nội vụ TP Bến Tre (mẫu)",
+        [{"role": "district_reviewer", "scope": "829"}],
+    ),
+    (
+        "demo-province-reviewer",
+        "Ban Thi đua – Khen thưởng (mẫu)",
+        [{"role": "province_reviewer", "scope": None}],
+    ),
+    ("demo-inspector", "Đoàn kiểm tra 1 (mẫu)", [{"role": "inspector", "scope": TEAM}]),
+    ("demo-secretary", "Thư ký Hội đồng (mẫu)", [{"role": "council_secretary", "scope": None}]),
+    *(
+        (m, f"Ủy viên Hội đồng {i} (mẫu)", [{"role": "council_member", "scope": None}])
+        for i, m in enumerate(MEMBERS, start=1)
+    ),
+    ("demo-auditor", "Thanh tra (mẫu)", [{"role": "auditor", "scope": None}]),
+)
+ADMIN_ACTOR = Actor("admin", (Grant(Role.ADMIN),))
+
+
+def seed_accounts(service: NominationService) -> None:
+    """One account per role (password ``thidua-demo``); seeding again changes nothing."""
+    from thidua.passwords import hash_password
+
+    hashed = hash_password(DEMO_PASSWORD)
+    for username, name, grants in DEMO_ACCOUNTS:
+        if service.find_account(username) is None:
+            service.register_account(
+                CommandContext(ADMIN_ACTOR, f"demo/account/{username}", "demo", date(2024, 1, 2)),
+                username,
+                hashed,
+                grants,  # type: ignore[arg-type]
+                name,
+            )
+
+
 def seed_demo(service: NominationService, units_file: Path, out: TextIO | None = None) -> None:
     """Records the sample story; every command id is fixed, so it records nothing twice."""
     import io
 
+    seed_accounts(service)
     statistics = json.loads(units_file.read_text("utf-8")).get("synthetic_statistics", {})
     Demo(service, statistics, out or io.StringIO()).run()
 

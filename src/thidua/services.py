@@ -7,7 +7,6 @@ import contextlib
 import signal
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,13 +14,7 @@ from pathlib import Path
 import structlog
 
 from thidua.binaries import find_binary
-from thidua.bootstrap import (
-    build_directory,
-    build_notifier,
-    build_runner,
-    build_service,
-    views_database,
-)
+from thidua.bootstrap import build_directory, build_notifier, build_service, views_database
 from thidua.settings import Settings
 from workflows.worker import connect
 from workflows.worker import run as run_worker_and_relay
@@ -97,8 +90,56 @@ async def serve(settings: Settings, *, worker: bool = True, relay: bool = True) 
         service.close()
 
 
+async def serve_everything(settings: Settings) -> None:
+    """The API (which follows the projections), the worker and the relay, in one process."""
+    import uvicorn
+
+    from api.main import create_app
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    service = build_service(settings)
+    try:
+        client = await connect(settings.temporal_address, settings.temporal_namespace)
+
+        async def temporal_ready() -> bool:
+            return bool(await client.service_client.check_health())
+
+        app = create_app(settings, service=service, temporal_probe=temporal_ready)
+        server = uvicorn.Server(
+            uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
+        )
+        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        api = asyncio.create_task(server.serve())
+        clock = asyncio.create_task(
+            run_worker_and_relay(
+                client,
+                settings.task_queue,
+                service,
+                views_database(settings),
+                build_notifier(settings),
+                build_directory(settings),
+                stop,
+            )
+        )
+        base = f"http://{settings.host}:{settings.port}"
+        print(
+            f"API: {base}/api/v1 — docs {base}/docs — ready {base}/readyz\n"
+            f"Temporal: {settings.temporal_address} — Web UI http://127.0.0.1:"
+            f"{settings.temporal_ui_port}\nCtrl-C stops everything.",
+            flush=True,
+        )
+        await stop.wait()
+        server.should_exit = True
+        await asyncio.gather(api, clock, return_exceptions=True)
+    finally:
+        service.close()
+
+
 def run_everything(settings: Settings) -> int:
-    """`make run`: Temporal dev server, worker, relay and projections, Ctrl-C stops all."""
+    """`make run`: Temporal dev server, API, worker, relay and projections; Ctrl-C stops all."""
     log = structlog.get_logger()
     if settings.demo:
         from thidua.demo import seed_demo
@@ -111,29 +152,6 @@ def run_everything(settings: Settings) -> int:
     with contextlib.ExitStack() as stack:
         if settings.start_temporal:
             stack.enter_context(temporal_dev_server(settings))
-        store = settings.event_store_path if settings.store == "sqlite" else "PostgreSQL"
-        print(
-            f"Temporal: {settings.temporal_address} — Web UI http://127.0.0.1:"
-            f"{settings.temporal_ui_port}\nEvent store: {store}\nCtrl-C stops everything.",
-            flush=True,
-        )
-        stop_projections = threading.Event()
-        projections = threading.Thread(
-            target=_run_projections, args=(settings, stop_projections), daemon=True
-        )
-        projections.start()
-        try:
-            asyncio.run(serve(settings))
-        finally:
-            stop_projections.set()
-            projections.join(timeout=10)
+        asyncio.run(serve_everything(settings))
     log.info("stopped")
     return 0
-
-
-def _run_projections(settings: Settings, stop: threading.Event) -> None:
-    service = build_service(settings)
-    try:
-        build_runner(settings, service).run_forever(stop)
-    finally:
-        service.close()
