@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 import structlog
@@ -37,6 +37,7 @@ class AppState:
     throttle: LoginThrottle
     temporal_probe: Callable[[], Awaitable[bool]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    clock: Callable[[], date] = field(default=lambda: datetime.now(VIETNAM).date())
 
     def wait_for(self, position: int | None, *names: str) -> None:
         """Read-your-writes: wait, with a bound, until these views have applied ``position``."""
@@ -112,7 +113,10 @@ def require_role(*roles: Role) -> Callable[[Principal], Principal]:
     return gate
 
 
-def today() -> Any:
+def today(request: Request | None = None) -> date:
+    """The business date: Vietnam's, or the app's own clock (tests, demos)."""
+    if request is not None:
+        return state(request).clock()
     return datetime.now(VIETNAM).date()
 
 
@@ -124,7 +128,7 @@ def command(request: Request, principal: Principal, role: Role) -> CommandContex
         actor=principal.actor(),
         command_id=command_id,
         correlation_id=request.state.request_id,
-        today=today(),
+        today=today(request),
         role=role,
         at=datetime.now(UTC),
     )

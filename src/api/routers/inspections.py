@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import Caller, Principal, State, command, idempotent, require_role, today, written
+from api.deps import Caller, Principal, State, command, idempotent, require_role, written
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role
@@ -28,7 +28,7 @@ def tasks(
 ) -> Page[TaskPublic]:
     app.wait_for(after, "task_inbox")
     inbox = app.runner.view("task_inbox")
-    on = today().isoformat()
+    on = app.clock().isoformat()
     found: list[TaskPublic] = []
     for team in principal.scopes(Role.INSPECTOR):
         for v in inbox.visits_for(team or "", include_reported=include_done):

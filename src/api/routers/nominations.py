@@ -20,7 +20,6 @@ from api.deps import (
     command,
     idempotent,
     require_role,
-    today,
     written,
 )
 from api.schemas.common import Page, Written
@@ -137,7 +136,7 @@ def board(
 ) -> Page[BoardRow]:
     app.wait_for(after, "board")
     view = app.runner.view("board")
-    on = today()
+    on = app.clock()
     query = BoardQuery(stage, unit, district, cycle, on if overdue else None, limit, offset)
     if principal.has(*EVERYONE_READS):
         page = view.page_of(query)

@@ -1,0 +1,45 @@
+"""A whole cycle over HTTP, step by step, for the lifecycle and role tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.api.conftest import Api
+
+FIGURES = {
+    "2021": {"total_households": 4000, "poor_households": 400},
+    "2022": {"total_households": 4020, "poor_households": 310},
+    "2023": {"total_households": 4040, "poor_households": 220},
+}
+
+
+def ok(response: Any, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def open_dossier(api: Api, unit: str = "S-831-01", cycle: int = 2023, who: str = "officer") -> str:
+    body = ok(
+        api.post(
+            "/api/v1/nominations",
+            who,
+            json={"unit_code": unit, "award_form": "bang-khen-tinh", "cycle_year": cycle},
+        ),
+        201,
+    )
+    nid = body["id"]
+    for year, figures in FIGURES.items():
+        ok(api.put(f"/api/v1/nominations/{nid}/statistics/{year}", who, json=figures))
+    ok(api.put(f"/api/v1/nominations/{nid}/achievement-report", who, json={"text": "Báo cáo."}))
+    return nid
+
+
+def to_province(api: Api, nid: str) -> None:
+    ok(api.post(f"/api/v1/nominations/{nid}/submit", "officer"))
+    ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/district-review",
+            "district-831",
+            json={"decision": "approve", "comment": ""},
+        )
+    )

@@ -1,0 +1,180 @@
+"""A whole cycle over HTTP — on a SQLite file and on PostgreSQL — then its audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+
+from domain.units import UnitRegistry
+from projections.views.database import PostgresDatabase
+from tests.api.conftest import Api, build, settings_for
+from tests.api.journey import ok, open_dossier
+from tests.factories import SYSTEM, ctx
+from thidua.bootstrap import postgres_env
+from thidua.embedded import fresh_schema, postgres_server
+
+pytestmark = pytest.mark.api
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    with postgres_server("THIDUA_TEST_POSTGRES_URL") as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_api(request: pytest.FixtureRequest, tmp_path: Path, units: UnitRegistry) -> Iterator[Api]:
+    if request.param == "sqlite":
+        yield request.getfixturevalue("api")
+        return
+    url = request.getfixturevalue("postgres_url")
+    with fresh_schema(url) as schema:
+        env = {**postgres_env(url, schema), "AGGREGATE_CACHE_MAXSIZE": "100"}
+        yield from build(settings_for(tmp_path), env, PostgresDatabase(url, schema), units)
+
+
+def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -> None:
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    nid = open_dossier(api)
+    upload = api.post(
+        f"/api/v1/nominations/{nid}/evidence",
+        "officer",
+        files={"file": ("quyet-dinh.pdf", b"%PDF-1.7 decision", "application/pdf")},
+    )
+    sha = ok(upload, 201)["sha256"]
+    submitted = ok(api.post(f"/api/v1/nominations/{nid}/submit", "officer"))
+    assert submitted["stage"] == "district_review"
+    assert submitted["extra"]["checks"][0]["outcome"] == "met"
+    ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/district-review",
+            "district-831",
+            json={"decision": "approve", "comment": "Đạt."},
+        )
+    )
+
+    api.client.app.state.thidua.clock = lambda: date(2024, 2, 20)  # type: ignore[attr-defined]
+    ordered = ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/inspections",
+            "province",
+            json={"team_id": "team-1", "due_date": "2024-03-01"},
+        ),
+        201,
+    )
+    visit = ordered["extra"]["visit_id"]
+    tasks = ok(api.get("/api/v1/tasks", "inspector", params={"after": ordered["position"]}))
+    assert [t["id"] for t in tasks["data"]] == [visit]
+    ok(api.post(f"/api/v1/tasks/{visit}/claim", "inspector"))
+    ok(
+        api.post(
+            f"/api/v1/inspections/{visit}/report",
+            "inspector",
+            json={
+                "visited_on": "2024-02-20",
+                "findings": "Đối chiếu danh sách.",
+                "recommendation": "confirm",
+                "verified_statistics": {"2023": {"total_households": 4040, "poor_households": 218}},
+            },
+        )
+    )
+    refused = api.post(
+        f"/api/v1/nominations/{nid}/criterion-checks",
+        "province",
+        json={
+            "criterion_id": "commune-high-pp2",
+            "outcome": "met",
+            "justification": "x",
+            "evidence": [sha],
+        },
+    )
+    assert refused.status_code == 422  # an automatic check that needs no judgement
+    ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/province-review",
+            "province",
+            json={"decision": "approve", "comment": "Trình Hội đồng."},
+        )
+    )
+    complaint = ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/complaints",
+            "province",
+            json={"text": "Phản ánh.", "filed_by": "Người dân"},
+        ),
+        201,
+    )
+    ok(
+        api.post(
+            f"/api/v1/complaints/{complaint['extra']['complaint_id']}/resolve",
+            "province",
+            params={"after": complaint["position"]},
+            json={"resolution": "Không có cơ sở.", "upheld": False},
+        )
+    )
+    api.service.end_public_notice(ctx(SYSTEM, date(2024, 3, 6)), UUID(nid))  # the clock's step
+
+    api.client.app.state.thidua.clock = lambda: date(2024, 3, 20)  # type: ignore[attr-defined]
+    members = [f"member-{i}" for i in range(1, 6)]
+    session = ok(
+        api.post(
+            "/api/v1/council/sessions",
+            "secretary",
+            json={
+                "title": "Phiên họp",
+                "scheduled_for": "2024-03-20",
+                "members": members,
+                "award_form": "bang-khen-tinh",
+            },
+        ),
+        201,
+    )["id"]
+    ok(
+        api.post(
+            f"/api/v1/council/sessions/{session}/agenda", "secretary", json={"nomination_id": nid}
+        )
+    )
+    ok(api.post(f"/api/v1/council/sessions/{session}/open", "secretary"))
+    for m in members:
+        ok(
+            api.post(
+                f"/api/v1/council/sessions/{session}/votes",
+                m,
+                json={"nomination_id": nid, "choice": "approve"},
+            ),
+            201,
+        )
+    during = ok(api.get(f"/api/v1/council/sessions/{session}", "member-1"))
+    assert during["items"][0]["voted"] == members
+    assert during["items"][0]["tally"] is None  # secret until closed
+    closed = ok(
+        api.post(
+            f"/api/v1/council/sessions/{session}/close",
+            "secretary",
+            json={"decision_number": "12/QĐ-UBND"},
+        )
+    )
+    after = ok(api.get(f"/api/v1/council/sessions/{session}", "member-2"))
+    assert after["items"][0]["tally"]["approve"] == 5
+    decided = ok(api.get(f"/api/v1/nominations/{nid}", "member-3"))
+    assert (decided["stage"], decided["outcome"]) == ("decided", "approved")
+    assert decided["decision"]["decision_number"] == "12/QĐ-UBND"
+
+    trail = ok(
+        api.get(f"/api/v1/nominations/{nid}/audit", "auditor", params={"after": closed["position"]})
+    )
+    kinds = {row["kind"] for row in trail["data"]}
+    assert {"check", "review", "inspection", "complaint", "vote", "decision"} <= kinds
+    checks = [r for r in trail["data"] if r["kind"] == "check"]
+    assert {c["basis"] for c in checks} == {"declared", "inspection_verified"}
+    verify = ok(api.get("/api/v1/audit/verify", "auditor"))
+    assert verify["ok"] is True
+    csv_text = api.get("/api/v1/audit/criterion-checks", "auditor", params={"format": "csv"}).text
+    assert csv_text.splitlines()[0].startswith("nomination_id,unit_code")
+    then = ok(api.get(f"/api/v1/nominations/{nid}", "auditor", params={"version": 5}))
+    assert then["stage"] == "collecting"
