@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -20,6 +21,20 @@ pytestmark = pytest.mark.api
 EXAMPLES = 6  # per operation: bounded so the suite stays fast
 
 
+def fuzz(operation: Any, headers: dict[str, str], calls: list[str]) -> Any:
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(case=operation.as_strategy())
+    def exercise(case: Case) -> None:
+        calls.append(case.operation.label)
+        case.call_and_validate(
+            headers=headers, checks=[not_a_server_error, response_schema_conformance]
+        )
+
+    return exercise
+
+
 def test_the_api_never_errs_and_never_contradicts_its_schema(
     tmp_path: Path, units: UnitRegistry
 ) -> None:
@@ -33,24 +48,7 @@ def test_the_api_never_errs_and_never_contradicts_its_schema(
         schema = schemathesis.openapi.from_asgi("/openapi.json", api.client.app)
         operations, calls = 0, []
         for result in schema.get_all_operations():
-            operation = result.ok()
             operations += 1
-
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy())
-            def exercise(
-                case: Case, auth: dict[str, str] = headers, seen: list[str] = calls
-            ) -> None:
-                seen.append(case.operation.label)
-                case.call_and_validate(
-                    headers=auth, checks=[not_a_server_error, response_schema_conformance]
-                )
-
-            exercise()
+            fuzz(result.ok(), headers, calls)()
         assert operations >= 35
         assert len(set(calls)) == operations  # every operation was called
