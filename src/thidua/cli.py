@@ -91,6 +91,15 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _api(settings: Settings, _: argparse.Namespace) -> int:
+    import asyncio
+
+    from thidua.services import serve_api
+
+    asyncio.run(serve_api(settings))
+    return 0
+
+
 def _relay(settings: Settings, _: argparse.Namespace) -> int:
     import asyncio
 
@@ -258,6 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="the Temporal worker (and the relay)")
     worker.add_argument("--no-relay", action="store_true", help="run the relay elsewhere")
     worker.set_defaults(handler=_worker)
+    api = commands.add_parser("api", help="the HTTP API alone, on THIDUA_HOST:THIDUA_PORT")
+    api.set_defaults(handler=_api)
     relay = commands.add_parser("relay", help="turn committed events into workflow signals")
     relay.set_defaults(handler=_relay)
 

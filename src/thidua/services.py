@@ -155,3 +155,26 @@ def run_everything(settings: Settings) -> int:
         asyncio.run(serve_everything(settings))
     log.info("stopped")
     return 0
+
+
+async def serve_api(settings: Settings) -> None:
+    """The API alone (production: projections, worker and relay run as their own services)."""
+    import uvicorn
+
+    from api.main import create_app
+
+    service = build_service(settings)
+    try:
+        client = await connect(settings.temporal_address, settings.temporal_namespace)
+
+        async def temporal_ready() -> bool:
+            return bool(await client.service_client.check_health())
+
+        app = create_app(
+            settings, service=service, temporal_probe=temporal_ready, follow_projections=False
+        )
+        await uvicorn.Server(
+            uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
+        ).serve()
+    finally:
+        service.close()

@@ -38,9 +38,11 @@ def test_the_image_runs_a_command_the_cli_has() -> None:
     [command] = re.findall(r'^CMD \["([a-z-]+)"', dockerfile, re.MULTILINE)
     commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert command in commands
-    for service in compose()["services"].values():  # type: ignore[attr-defined]
-        if service.get("image") == "thidua:latest":
-            assert service["command"][0] in commands
+    ours = [s for s in compose()["services"].values() if s.get("image") == "thidua:latest"]  # type: ignore[attr-defined]
+    assert {s["command"][0] for s in ours} == {"api", "worker", "relay", "projections"}
+    parser = build_parser()
+    for service in ours:
+        parser.parse_args(service["command"])  # each is a command line the CLI accepts
 
 
 def test_what_the_dockerfile_copies_exists() -> None:
@@ -58,7 +60,16 @@ def test_third_party_images_are_pinned_and_secrets_are_required() -> None:
             assert ":" in image, name
             assert not image.endswith(":latest"), name
         for key, value in (service.get("environment") or {}).items():
-            if "PASSWORD" in key or "PWD" in key:
-                assert str(value).startswith("${POSTGRES_PASSWORD:?"), (name, key)
+            if "PASSWORD" in key or "PWD" in key or "SECRET" in key:
+                assert str(value).startswith("${") and ":?" in str(value), (name, key)
             if key == "THIDUA_POSTGRES_URL":
                 assert "${POSTGRES_PASSWORD:?" in value, name
+
+
+def test_the_image_installs_this_package_and_the_compose_services_have_health_checks() -> None:
+    dockerfile = (DOCKER / "Dockerfile").read_text("utf-8")
+    assert "COPY pyproject.toml" in dockerfile
+    assert "pip wheel --wheel-dir /wheels ." in dockerfile
+    services = compose()["services"]
+    for name in ("postgres", "temporal", "api"):
+        assert "healthcheck" in services[name], name  # type: ignore[index]

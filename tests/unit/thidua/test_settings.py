@@ -40,6 +40,17 @@ def test_production_refuses_a_placeholder_database_password() -> None:
             environment="production",
             store="postgres",
             postgres_url="postgresql://thidua:changeme@db/thidua",
+            secret_key="x" * 40,
+            _env_file=None,
+        )
+
+
+def test_production_refuses_a_placeholder_token_secret() -> None:
+    with pytest.raises(ValidationError, match="THIDUA_SECRET_KEY"):
+        Settings(  # type: ignore[call-arg]
+            environment="production",
+            store="postgres",
+            postgres_url="postgresql://thidua:a-real-password@db/thidua",
             _env_file=None,
         )
 
