@@ -61,7 +61,8 @@ def test_third_party_images_are_pinned_and_secrets_are_required() -> None:
             assert not image.endswith(":latest"), name
         for key, value in (service.get("environment") or {}).items():
             if "PASSWORD" in key or "PWD" in key or "SECRET" in key:
-                assert str(value).startswith("${") and ":?" in str(value), (name, key)
+                assert str(value).startswith("${"), (name, key)
+                assert ":?" in str(value), (name, key)  # required, no default
             if key == "THIDUA_POSTGRES_URL":
                 assert "${POSTGRES_PASSWORD:?" in value, name
 
