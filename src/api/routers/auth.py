@@ -26,8 +26,8 @@ router = APIRouter(prefix="/api/v1", tags=["everyone"])
 )
 def sign_in(
     app: State,
-    username: Annotated[str, Form(min_length=1, max_length=64)],
-    password: Annotated[str, Form(min_length=1, max_length=200)],
+    username: Annotated[str, Form(min_length=1, max_length=64, examples=["demo-auditor"])],
+    password: Annotated[str, Form(min_length=1, max_length=200, examples=["thidua-demo"])],
 ) -> TokenPublic:
     log = structlog.get_logger()
     name = normalise_username(username)

@@ -14,7 +14,7 @@ from api.schemas.nominations import ComplaintIn, ResolveIn
 from domain.context import Role
 from domain.errors import NotFound
 
-router = APIRouter(prefix="/api/v1", tags=["province reviewer", "council secretary"])
+router = APIRouter(prefix="/api/v1")
 Handler = Annotated[
     Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))
 ]
@@ -28,6 +28,7 @@ def _role(principal: Principal) -> Role:
 
 @router.post(
     "/nominations/{nomination_id}/complaints",
+    tags=["province reviewer"],
     status_code=201,
     response_model=Written,
     summary="File a complaint: it blocks the decision until resolved",
@@ -49,7 +50,10 @@ def file_complaint(
 
 
 @router.post(
-    "/complaints/{complaint_id}/resolve", response_model=Written, summary="Resolve a complaint"
+    "/complaints/{complaint_id}/resolve",
+    tags=["province reviewer"],
+    response_model=Written,
+    summary="Resolve a complaint",
 )
 def resolve(
     complaint_id: Annotated[UUID, Path()],

@@ -22,13 +22,19 @@ from api.schemas.council import (
 from domain.context import Role
 from domain.errors import JurisdictionError
 
-router = APIRouter(prefix="/api/v1/council/sessions", tags=["council secretary", "council member"])
+router = APIRouter(prefix="/api/v1/council/sessions")
 Secretary = Annotated[Principal, Depends(require_role(Role.COUNCIL_SECRETARY))]
 Member = Annotated[Principal, Depends(require_role(Role.COUNCIL_MEMBER))]
 SessionId = Annotated[UUID, Path()]
 
 
-@router.post("", status_code=201, response_model=Written, summary="Schedule a council session")
+@router.post(
+    "",
+    tags=["council secretary"],
+    status_code=201,
+    response_model=Written,
+    summary="Schedule a council session",
+)
 def schedule(
     body: SessionCreate, request: Request, app: State, secretary: Secretary
 ) -> JSONResponse:
@@ -48,6 +54,7 @@ def schedule(
 
 @router.get(
     "/{session_id}",
+    tags=["council member"],
     response_model=SessionPublic,
     summary="A session and its agenda; ballots stay secret, tallies show once closed",
 )
@@ -83,7 +90,10 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
 
 
 @router.post(
-    "/{session_id}/agenda", response_model=Written, summary="Put a nomination on the agenda"
+    "/{session_id}/agenda",
+    tags=["council secretary"],
+    response_model=Written,
+    summary="Put a nomination on the agenda",
 )
 def add_item(
     session_id: SessionId, body: AgendaIn, request: Request, app: State, secretary: Secretary
@@ -95,7 +105,12 @@ def add_item(
     return idempotent(app, request, secretary, 200, produce)
 
 
-@router.post("/{session_id}/open", response_model=Written, summary="Open the session for voting")
+@router.post(
+    "/{session_id}/open",
+    tags=["council secretary"],
+    response_model=Written,
+    summary="Open the session for voting",
+)
 def open_session(
     session_id: SessionId, request: Request, app: State, secretary: Secretary
 ) -> JSONResponse:
@@ -110,7 +125,10 @@ def open_session(
 
 
 @router.post(
-    "/{session_id}/closing-deadline", response_model=Written, summary="Set when voting closes"
+    "/{session_id}/closing-deadline",
+    tags=["council secretary"],
+    response_model=Written,
+    summary="Set when voting closes",
 )
 def closing_deadline(
     session_id: SessionId, body: DeadlineIn, request: Request, app: State, secretary: Secretary
@@ -124,6 +142,7 @@ def closing_deadline(
 
 @router.post(
     "/{session_id}/close",
+    tags=["council secretary"],
     response_model=Written,
     summary="Close the session: every item is decided",
 )
@@ -138,7 +157,11 @@ def close(
 
 
 @router.post(
-    "/{session_id}/votes", status_code=201, response_model=Written, summary="Cast a ballot"
+    "/{session_id}/votes",
+    tags=["council member"],
+    status_code=201,
+    response_model=Written,
+    summary="Cast a ballot",
 )
 def vote(
     session_id: SessionId, body: VoteIn, request: Request, app: State, member: Member

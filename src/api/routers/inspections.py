@@ -13,12 +13,15 @@ from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role
 
-router = APIRouter(prefix="/api/v1", tags=["inspector", "district reviewer", "province reviewer"])
+router = APIRouter(prefix="/api/v1")
 Inspector = Annotated[Principal, Depends(require_role(Role.INSPECTOR))]
 
 
 @router.get(
-    "/tasks", response_model=Page[TaskPublic], summary="The caller's inbox: visits and reviews"
+    "/tasks",
+    tags=["everyone"],
+    response_model=Page[TaskPublic],
+    summary="The caller's inbox: visits and reviews",
 )
 def tasks(
     app: State,
@@ -66,7 +69,12 @@ def tasks(
     return Page[TaskPublic](data=found, count=len(found))
 
 
-@router.post("/tasks/{task_id}/claim", response_model=Written, summary="Claim an inspection task")
+@router.post(
+    "/tasks/{task_id}/claim",
+    tags=["inspector"],
+    response_model=Written,
+    summary="Claim an inspection task",
+)
 def claim(
     task_id: Annotated[UUID, Path()], request: Request, app: State, inspector: Inspector
 ) -> JSONResponse:
@@ -79,7 +87,10 @@ def claim(
 
 
 @router.post(
-    "/inspections/{visit_id}/report", response_model=Written, summary="File the visit report"
+    "/inspections/{visit_id}/report",
+    tags=["inspector"],
+    response_model=Written,
+    summary="File the visit report",
 )
 def report(
     visit_id: Annotated[UUID, Path()],

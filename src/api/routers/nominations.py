@@ -37,7 +37,7 @@ from domain.errors import JurisdictionError, NominationNotFound
 from domain.service import NominationSummary
 from projections.board import BoardQuery, is_overdue
 
-router = APIRouter(prefix="/api/v1/nominations", tags=["unit officer", "everyone"])
+router = APIRouter(prefix="/api/v1/nominations")
 Officer = Annotated[Principal, Depends(require_role(Role.UNIT_OFFICER))]
 NominationId = Annotated[UUID, Path(description="the nomination's id")]
 After = Annotated[
@@ -121,7 +121,12 @@ def nomination_public(n: NominationSummary) -> NominationPublic:
 # --- reading -----------------------------------------------------------------------------
 
 
-@router.get("", response_model=Page[BoardRow], summary="The board: nominations the caller may see")
+@router.get(
+    "",
+    tags=["everyone"],
+    response_model=Page[BoardRow],
+    summary="The board: nominations the caller may see",
+)
 def board(
     app: State,
     principal: Caller,
@@ -185,6 +190,7 @@ def _board_row(row: dict[str, Any], on: date) -> BoardRow:
 
 @router.get(
     "/{nomination_id}",
+    tags=["everyone"],
     response_model=NominationPublic,
     summary="A nomination now, at a version (?version=N) or at a moment (?as_of=ISO 8601)",
 )
@@ -205,7 +211,9 @@ def get_nomination(
 # --- the unit officer ------------------------------------------------------------------------
 
 
-@router.post("", status_code=201, response_model=Written, summary="Open a nomination")
+@router.post(
+    "", tags=["unit officer"], status_code=201, response_model=Written, summary="Open a nomination"
+)
 def open_nomination(
     body: NominationCreate, request: Request, app: State, officer: Officer
 ) -> JSONResponse:
@@ -219,6 +227,7 @@ def open_nomination(
 
 @router.put(
     "/{nomination_id}/statistics/{year}",
+    tags=["unit officer"],
     response_model=Written,
     summary="Record a year's poverty statistics",
 )
@@ -244,6 +253,7 @@ def record_statistics(
 
 @router.put(
     "/{nomination_id}/achievement-report",
+    tags=["unit officer"],
     response_model=Written,
     summary="Write the achievement report",
 )
@@ -259,6 +269,7 @@ def write_report(
 
 @router.post(
     "/{nomination_id}/evidence",
+    tags=["unit officer"],
     status_code=201,
     response_model=EvidencePublic,
     summary="Upload a document; it is stored by its SHA-256, the same bytes once",
@@ -311,7 +322,10 @@ async def upload_evidence(
 
 
 @router.post(
-    "/{nomination_id}/submit", response_model=Written, summary="Submit: runs every automatic check"
+    "/{nomination_id}/submit",
+    tags=["unit officer"],
+    response_model=Written,
+    summary="Submit: runs every automatic check",
 )
 def submit(
     nomination_id: NominationId, request: Request, app: State, officer: Officer
@@ -328,6 +342,7 @@ def submit(
 
 @router.post(
     "/{nomination_id}/withdraw",
+    tags=["unit officer"],
     response_model=Written,
     summary="Withdraw a nomination in collection",
 )
@@ -342,7 +357,7 @@ def withdraw(
     return idempotent(app, request, officer, 200, produce)
 
 
-@router.get("/{nomination_id}/events", summary="The raw history, event by event")
+@router.get("/{nomination_id}/events", tags=["auditor"], summary="The raw history, event by event")
 def events(nomination_id: NominationId, app: State, principal: Caller) -> dict[str, Any]:
     readable(app, principal, nomination_id)
     data = [

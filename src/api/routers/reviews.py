@@ -13,7 +13,7 @@ from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, JudgedCheckIn, OverrideIn, ReviewIn
 from domain.context import Role
 
-router = APIRouter(prefix="/api/v1/nominations", tags=["district reviewer", "province reviewer"])
+router = APIRouter(prefix="/api/v1/nominations")
 District = Annotated[Principal, Depends(require_role(Role.DISTRICT_REVIEWER))]
 Province = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER))]
 Reviewer = Annotated[
@@ -23,7 +23,10 @@ NominationId = Annotated[UUID, Path()]
 
 
 @router.post(
-    "/{nomination_id}/district-review", response_model=Written, summary="Approve, return or reject"
+    "/{nomination_id}/district-review",
+    tags=["district reviewer"],
+    response_model=Written,
+    summary="Approve, return or reject",
 )
 def district_review(
     nomination_id: NominationId, body: ReviewIn, request: Request, app: State, reviewer: District
@@ -39,7 +42,10 @@ def district_review(
 
 
 @router.post(
-    "/{nomination_id}/province-review", response_model=Written, summary="Approve, return or reject"
+    "/{nomination_id}/province-review",
+    tags=["province reviewer"],
+    response_model=Written,
+    summary="Approve, return or reject",
 )
 def province_review(
     nomination_id: NominationId, body: ReviewIn, request: Request, app: State, reviewer: Province
@@ -56,6 +62,7 @@ def province_review(
 
 @router.post(
     "/{nomination_id}/criterion-checks",
+    tags=["province reviewer"],
     status_code=201,
     response_model=Written,
     summary="Record a judged criterion check",
@@ -87,6 +94,7 @@ def judged_check(
 
 @router.post(
     "/{nomination_id}/overrides",
+    tags=["province reviewer"],
     status_code=201,
     response_model=Written,
     summary="Forward despite a not-met check, with the reason",
@@ -105,6 +113,7 @@ def override(
 
 @router.post(
     "/{nomination_id}/inspections",
+    tags=["province reviewer"],
     status_code=201,
     response_model=Written,
     summary="Order an inspection visit",

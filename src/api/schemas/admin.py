@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from api.schemas.common import Schema
+from api.schemas.common import Schema, example
 
 
 class GrantableRole(StrEnum):
@@ -86,6 +86,16 @@ UnitKindName = Literal[
 
 
 class UnitCreate(Schema):
+    model_config = example(
+        code="S-836-03",
+        name="Xã Mới (dữ liệu mẫu)",
+        kind="commune",
+        parent_code="836",
+        valid_from="2024-01-01",
+        flags=["coastal_special_difficulty"],
+        synthetic=True,
+    )
+
     code: str = Field(min_length=1, max_length=64, examples=["S-836-03"])
     name: str = Field(min_length=1, max_length=200)
     kind: UnitKindName
@@ -110,6 +120,13 @@ class UnitPublic(Schema):
 
 
 class CycleUpdate(Schema):
+    model_config = example(
+        kind="final",
+        closes_on="2026-01-30",
+        evaluation_years=[2024, 2025],
+        public_notice_working_days=10,
+    )
+
     kind: Literal["annual", "preliminary", "final"]
     closes_on: date
     evaluation_years: list[int] = Field(min_length=2, max_length=2)

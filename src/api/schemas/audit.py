@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import Field
 
-from api.schemas.common import Schema
+from api.schemas.common import Schema, example
 
 
 class BrokenPublic(Schema):
@@ -21,6 +21,10 @@ class VerifyPublic(Schema):
 
 
 class WhatIfIn(Schema):
+    model_config = example(
+        rule_set_id="ben-tre-vi-nguoi-ngheo-2021-2025", rule_set_version=1, cycle_year=2025
+    )
+
     rule_set_id: str = Field(default="ben-tre-vi-nguoi-ngheo-2021-2025", max_length=100)
     rule_set_version: int = Field(ge=1, le=1000)
     nomination_ids: list[str] | None = Field(default=None, max_length=1000)

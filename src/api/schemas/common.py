@@ -11,6 +11,13 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def example(**values: Any) -> ConfigDict:
+    """A request model's configuration with one example for the OpenAPI description."""
+    return ConfigDict(
+        extra="forbid", str_strip_whitespace=True, json_schema_extra={"examples": [values]}
+    )
+
+
 class Page(BaseModel, Generic[T]):
     data: list[T]
     count: int

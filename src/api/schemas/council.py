@@ -5,10 +5,17 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from api.schemas.common import Schema
+from api.schemas.common import Schema, example
 
 
 class SessionCreate(Schema):
+    model_config = example(
+        title="Phiên họp Hội đồng TĐKT tỉnh – đợt 2025",
+        scheduled_for="2026-03-16",
+        members=["uyvien-1", "uyvien-2", "uyvien-3"],
+        award_form="bang-khen-tinh",
+    )
+
     title: str = Field(min_length=1, max_length=500)
     scheduled_for: date
     members: list[str] = Field(min_length=1, max_length=100)
@@ -17,19 +24,27 @@ class SessionCreate(Schema):
 
 
 class AgendaIn(Schema):
+    model_config = example(nomination_id="c79818cf-11df-5939-94d5-114cae4a02b5")
+
     nomination_id: str = Field(min_length=36, max_length=36)
 
 
 class VoteIn(Schema):
+    model_config = example(nomination_id="c79818cf-11df-5939-94d5-114cae4a02b5", choice="approve")
+
     nomination_id: str = Field(min_length=36, max_length=36)
     choice: Literal["approve", "reject", "abstain", "recuse"]
 
 
 class CloseIn(Schema):
+    model_config = example(decision_number="123/QĐ-UBND")
+
     decision_number: str | None = Field(default=None, max_length=100)
 
 
 class DeadlineIn(Schema):
+    model_config = example(closes_at="2026-03-16T17:00:00+07:00")
+
     closes_at: datetime
 
 

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from api.schemas.common import Schema
+from api.schemas.common import Schema, example
 
 Count = Field(ge=0, le=10_000_000)
 
@@ -47,20 +47,33 @@ class StatisticsIn(Schema):
 
 
 class NominationCreate(Schema):
+    model_config = example(unit_code="S-831-01", award_form="bang-khen-tinh", cycle_year=2025)
+
     unit_code: str = Field(min_length=1, max_length=64, examples=["S-831-01"])
     award_form: Literal["bang-khen-tinh", "co-thi-dua-tinh", "giay-khen-huyen"]
     cycle_year: int = Field(ge=2000, le=2100, examples=[2025])
 
 
 class ReportIn(Schema):
+    model_config = example(text="Báo cáo thành tích giảm nghèo giai đoạn 2024–2025 …")
+
     text: str = Field(min_length=1, max_length=100_000)
 
 
 class WithdrawIn(Schema):
+    model_config = example(reason="Đơn vị xin rút hồ sơ để bổ sung số liệu.")
+
     reason: str = Field(min_length=1, max_length=5000)
 
 
 class JudgedCheckIn(Schema):
+    model_config = example(
+        criterion_id="plan-1067-tasks",
+        outcome="met",
+        justification="Hoàn thành đúng hạn các nhiệm vụ được giao theo Kế hoạch 1067.",
+        evidence=[],
+    )
+
     criterion_id: str = Field(min_length=1, max_length=100, examples=["plan-1067-tasks"])
     outcome: Literal["met", "not_met", "insufficient_data"]
     justification: str = Field(min_length=1, max_length=20_000)
@@ -68,21 +81,37 @@ class JudgedCheckIn(Schema):
 
 
 class OverrideIn(Schema):
+    model_config = example(
+        criterion_id="commune-high-pp2",
+        reason="Năm 2025 giảm vượt mức, bù cho năm 2024; đề nghị Hội đồng xem xét.",
+    )
+
     criterion_id: str = Field(min_length=1, max_length=100)
     reason: str = Field(min_length=1, max_length=20_000)
 
 
 class ReviewIn(Schema):
+    model_config = example(decision="approve", comment="Đủ điều kiện trình cấp tỉnh.")
+
     decision: Literal["approve", "return", "reject"]
     comment: str = Field(default="", max_length=20_000)
 
 
 class InspectionOrder(Schema):
+    model_config = example(team_id="doan-kiem-tra-1", due_date="2026-03-02")
+
     team_id: str = Field(min_length=1, max_length=100, examples=["doan-kiem-tra-1"])
     due_date: date | None = None
 
 
 class VisitReportIn(Schema):
+    model_config = example(
+        visited_on="2026-02-24",
+        findings="Đối chiếu danh sách hộ nghèo tại xã.",
+        recommendation="discrepancy",
+        verified_statistics={"2025": {"total_households": 4040, "poor_households": 218}},
+    )
+
     visited_on: date
     findings: str = Field(min_length=1, max_length=50_000)
     recommendation: Literal["confirm", "discrepancy"]
@@ -90,11 +119,15 @@ class VisitReportIn(Schema):
 
 
 class ComplaintIn(Schema):
+    model_config = example(text="Phản ánh số hộ nghèo chưa chính xác.", filed_by="Người dân ấp 3")
+
     text: str = Field(min_length=1, max_length=50_000)
     filed_by: str = Field(min_length=1, max_length=255)
 
 
 class ResolveIn(Schema):
+    model_config = example(resolution="Đã xác minh: số liệu đúng.", upheld=False)
+
     resolution: str = Field(min_length=1, max_length=50_000)
     upheld: bool
 
