@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python -m bench.projections
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.workflows
+	$(BIN)/python -m bench.api
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -234,6 +234,10 @@ class NominationService(Application[UUID]):
         self._store_reader: Repository[UUID] = Repository(
             self.events, snapshot_store=self.snapshots
         )
+        # Every request reads its caller's account: keep accounts, catching up on each read.
+        self._account_reader: Repository[UUID] = Repository(
+            self.events, snapshot_store=self.snapshots, cache_maxsize=10_000, fastforward=True
+        )
 
     # The environment comes from settings alone, never from stray process variables.
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
@@ -977,8 +981,10 @@ class NominationService(Application[UUID]):
 
     def find_account(self, username: str) -> AccountSummary | None:
         try:
-            account = self._load(ACCOUNT, account_id(username))
-        except NotFound:
+            account: Aggregate = self._account_reader.get(account_id(username))
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(account, Account):
             return None
         return AccountSummary(
             account.username,
