@@ -53,3 +53,38 @@ def test_readiness_checks_the_store(api: Api) -> None:
     ready = api.client.get("/readyz").json()
     assert ready["ready"] is True
     assert ready["checks"]["store"]["ok"] is True
+
+
+def test_an_unreachable_store_is_503_with_a_retry_hint(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    def down(*_: object, **__: object) -> None:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(api.service, "get_nomination", down)
+    response = api.get("/api/v1/nominations/00000000-0000-0000-0000-000000000001", "auditor")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_request_id_becomes_the_correlation_id_of_the_events_it_causes(api: Api) -> None:
+    response = api.post(
+        "/api/v1/accounts",
+        "admin",
+        headers={"X-Request-ID": "req-42"},
+        json={
+            "username": "new.user",
+            "password": "a-long-passphrase",
+            "roles": [{"role": "auditor"}],
+        },
+    )
+    assert response.status_code == 201
+    assert response.headers["X-Request-ID"] == "req-42"
+    from uuid import UUID
+
+    [registered] = list(api.service.events.get(UUID(response.json()["id"])))
+    assert registered.correlation_id == "req-42"  # type: ignore[attr-defined]
+    assert registered.actor_id == "admin"  # type: ignore[attr-defined]
