@@ -10,9 +10,11 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import structlog
 
+from domain.service import NominationService
 from thidua.binaries import find_binary
 from thidua.bootstrap import build_directory, build_notifier, build_service, views_database
 from thidua.settings import Settings
@@ -66,64 +68,87 @@ def temporal_dev_server(settings: Settings) -> Iterator[None]:
         log_file.close()
 
 
-async def serve(settings: Settings, *, worker: bool = True, relay: bool = True) -> None:
-    """The worker and/or relay until SIGINT or SIGTERM."""
+def _stop_on_signals() -> asyncio.Event:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+def _clock(
+    settings: Settings, client: Any, service: NominationService, stop: asyncio.Event, **parts: bool
+) -> Any:
+    return run_worker_and_relay(
+        client,
+        settings.task_queue,
+        service,
+        views_database(settings),
+        build_notifier(settings),
+        build_directory(settings),
+        stop,
+        **parts,
+    )
+
+
+def _api_server(
+    settings: Settings, service: NominationService, client: Any, *, follow_projections: bool
+) -> Any:
+    import uvicorn
+
+    from api.main import create_app
+
+    async def temporal_ready() -> bool:
+        return bool(await client.service_client.check_health())
+
+    app = create_app(
+        settings,
+        service=service,
+        temporal_probe=temporal_ready,
+        follow_projections=follow_projections,
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
+    )
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    return server
+
+
+async def serve(settings: Settings, *, worker: bool = True, relay: bool = True) -> None:
+    """The worker and/or relay until SIGINT or SIGTERM."""
+    stop = _stop_on_signals()
     service = build_service(settings)
     try:
         client = await connect(settings.temporal_address, settings.temporal_namespace)
-        await run_worker_and_relay(
-            client,
-            settings.task_queue,
-            service,
-            views_database(settings),
-            build_notifier(settings),
-            build_directory(settings),
-            stop,
-            with_worker=worker,
-            with_relay=relay,
-        )
+        await _clock(settings, client, service, stop, with_worker=worker, with_relay=relay)
+    finally:
+        service.close()
+
+
+async def serve_api(settings: Settings) -> None:
+    """The API alone (production: projections, worker and relay run as their own services)."""
+    stop = _stop_on_signals()
+    service = build_service(settings)
+    try:
+        client = await connect(settings.temporal_address, settings.temporal_namespace)
+        server = _api_server(settings, service, client, follow_projections=False)
+        api = asyncio.create_task(server.serve())
+        await stop.wait()
+        server.should_exit = True
+        await api
     finally:
         service.close()
 
 
 async def serve_everything(settings: Settings) -> None:
     """The API (which follows the projections), the worker and the relay, in one process."""
-    import uvicorn
-
-    from api.main import create_app
-
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    stop = _stop_on_signals()
     service = build_service(settings)
     try:
         client = await connect(settings.temporal_address, settings.temporal_namespace)
-
-        async def temporal_ready() -> bool:
-            return bool(await client.service_client.check_health())
-
-        app = create_app(settings, service=service, temporal_probe=temporal_ready)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
-        )
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        server = _api_server(settings, service, client, follow_projections=True)
         api = asyncio.create_task(server.serve())
-        clock = asyncio.create_task(
-            run_worker_and_relay(
-                client,
-                settings.task_queue,
-                service,
-                views_database(settings),
-                build_notifier(settings),
-                build_directory(settings),
-                stop,
-            )
-        )
+        clock = asyncio.create_task(_clock(settings, client, service, stop))
         base = f"http://{settings.host}:{settings.port}"
         print(
             f"API: {base}/api/v1 — docs {base}/docs — ready {base}/readyz\n"
@@ -155,26 +180,3 @@ def run_everything(settings: Settings) -> int:
         asyncio.run(serve_everything(settings))
     log.info("stopped")
     return 0
-
-
-async def serve_api(settings: Settings) -> None:
-    """The API alone (production: projections, worker and relay run as their own services)."""
-    import uvicorn
-
-    from api.main import create_app
-
-    service = build_service(settings)
-    try:
-        client = await connect(settings.temporal_address, settings.temporal_namespace)
-
-        async def temporal_ready() -> bool:
-            return bool(await client.service_client.check_health())
-
-        app = create_app(
-            settings, service=service, temporal_probe=temporal_ready, follow_projections=False
-        )
-        await uvicorn.Server(
-            uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
-        ).serve()
-    finally:
-        service.close()
