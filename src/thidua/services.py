@@ -126,11 +126,14 @@ async def serve(settings: Settings, *, worker: bool = True, relay: bool = True) 
 
 
 async def serve_api(settings: Settings) -> None:
-    """The API alone (production: projections, worker and relay run as their own services)."""
+    """The API alone (production: projections, worker and relay run as their own services).
+
+    It starts while Temporal is down; /readyz says so until it answers.
+    """
     stop = _stop_on_signals()
     service = build_service(settings)
     try:
-        client = await connect(settings.temporal_address, settings.temporal_namespace)
+        client = await connect(settings.temporal_address, settings.temporal_namespace, lazy=True)
         server = _api_server(settings, service, client, follow_projections=False)
         api = asyncio.create_task(server.serve())
         await stop.wait()

@@ -27,9 +27,10 @@ WORKFLOWS: Sequence[type] = (
 )
 
 
-async def connect(address: str, namespace: str) -> Client:
+async def connect(address: str, namespace: str, *, lazy: bool = False) -> Client:
+    """``lazy`` connects on first use, so a process can start while Temporal is down."""
     return await Client.connect(
-        address, namespace=namespace, data_converter=pydantic_data_converter
+        address, namespace=namespace, data_converter=pydantic_data_converter, lazy=lazy
     )
 
 

@@ -88,3 +88,13 @@ def test_the_request_id_becomes_the_correlation_id_of_the_events_it_causes(api: 
     [registered] = list(api.service.events.get(UUID(response.json()["id"])))
     assert registered.correlation_id == "req-42"  # type: ignore[attr-defined]
     assert registered.actor_id == "admin"  # type: ignore[attr-defined]
+
+
+def test_readiness_is_503_while_temporal_cannot_be_reached(api: Api) -> None:
+    async def unreachable() -> bool:
+        raise ConnectionError("connection refused")
+
+    api.client.app.state.thidua.temporal_probe = unreachable  # type: ignore[attr-defined]
+    response = api.client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["temporal"]["ok"] is False
