@@ -19,7 +19,8 @@ from pydantic import BaseModel
 from api.security import LoginThrottle, read_token
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import InvalidNomination
-from domain.service import CommandResult, NominationService
+from domain.service import NominationService
+from domain.summaries import CommandResult
 from projections.runner import ProjectionRunner
 from projections.views.database import Database
 from thidua.settings import Settings

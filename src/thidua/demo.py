@@ -16,7 +16,8 @@ from uuid import UUID
 
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import DomainError
-from domain.service import NominationService, NominationSummary
+from domain.service import NominationService
+from domain.summaries import NominationSummary
 
 VIETNAM = timezone(timedelta(hours=7))
 TEAM = "doan-kiem-tra-1"

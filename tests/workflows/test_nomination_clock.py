@@ -11,7 +11,7 @@ import pytest
 from domain.cycles import CycleKind, CycleTerms
 from domain.deadlines import VIETNAM, stage_alarms
 from domain.stages import Stage
-from tests.factories import ADMIN, PROVINCE, SYSTEM, ctx, officer
+from tests.factories import ADMIN, PROVINCE, ctx, officer
 from tests.workflows.conftest import Clock
 from workflows import nomination_workflow_id
 from workflows.nomination import NominationClockWorkflow
@@ -152,5 +152,3 @@ def _midnight_after(day: date) -> object:
 
     return datetime.combine(day + timedelta(days=1), time(0), VIETNAM)
 
-
-del SYSTEM

@@ -34,7 +34,7 @@ from api.schemas.nominations import (
 )
 from domain.context import Role
 from domain.errors import JurisdictionError, NominationNotFound
-from domain.service import NominationSummary
+from domain.summaries import NominationSummary
 from projections.board import BoardQuery, is_overdue
 
 router = APIRouter(prefix="/api/v1/nominations")
