@@ -45,9 +45,9 @@ async def env(request: pytest.FixtureRequest) -> AsyncIterator[WorkflowEnvironme
         yield WorkflowEnvironment.from_client(client)
         return
     path = find_binary("temporal-test-server")
-    environment = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=path, data_converter=pydantic_data_converter
-    )
+    converter = pydantic_data_converter
+    start = WorkflowEnvironment.start_time_skipping
+    environment = await start(test_server_existing_path=path, data_converter=converter)
     yield environment
     await environment.shutdown()
 

@@ -151,4 +151,3 @@ def _midnight_after(day: date) -> object:
     from datetime import datetime, time
 
     return datetime.combine(day + timedelta(days=1), time(0), VIETNAM)
-
