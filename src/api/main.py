@@ -7,9 +7,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from api import errors
@@ -159,6 +162,13 @@ def create_app(
     )
     app.state.thidua = state
     errors.install(app)
+    ui = Path(__file__).parent / "ui"
+    app.mount("/ui", StaticFiles(directory=ui), name="ui")
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(ui / "index.html")
+
     for module in (
         auth,
         admin,

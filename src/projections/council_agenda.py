@@ -131,7 +131,10 @@ class CouncilAgendaView(TrackedView):
             ],
         }
 
-    def sessions_for_member(self, member_id: str, state: str | None = None) -> list[dict[str, Any]]:
+    def sessions_for_member(
+        self, member_id: str | None, state: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Sessions with this member (every session when ``member_id`` is None)."""
         with self.db.reading() as cursor:
             cursor.execute(
                 "SELECT session_id, members, state FROM agenda_sessions ORDER BY scheduled_for"
@@ -139,7 +142,8 @@ class CouncilAgendaView(TrackedView):
             rows = cursor.fetchall()
         found = []
         for session_id, members, session_state in rows:
-            if member_id in json.loads(members) and state in (None, session_state):
+            mine = member_id is None or member_id in json.loads(members)
+            if mine and state in (None, session_state):
                 session = self.session(session_id)
                 if session is not None:
                     found.append(session)

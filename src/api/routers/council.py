@@ -53,6 +53,20 @@ def schedule(
 
 
 @router.get(
+    "", tags=["council member"], summary="The sessions the caller sits on (all, for the secretary)"
+)
+def sessions(app: State, principal: Caller) -> dict[str, Any]:
+    view = app.runner.view("council_agenda")
+    everyone = principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR)
+    found = view.sessions_for_member(None if everyone else principal.username)
+    data = [
+        {k: s[k] for k in ("session_id", "title", "scheduled_for", "award_form", "state")}
+        for s in found
+    ]
+    return {"data": data, "count": len(data)}
+
+
+@router.get(
     "/{session_id}",
     tags=["council member"],
     response_model=SessionPublic,
