@@ -343,6 +343,17 @@ def withdraw(
     return idempotent(app, request, officer, 200, produce)
 
 
+@router.get(
+    "/{nomination_id}/checks-preview",
+    tags=["unit officer"],
+    summary="The automatic checks as submission would run them now; writes nothing",
+)
+def preview(nomination_id: NominationId, app: State, principal: Caller) -> dict[str, Any]:
+    readable(app, principal, nomination_id)
+    data = app.service.preview_checks(nomination_id)
+    return {"data": data, "count": len(data)}
+
+
 @router.get("/{nomination_id}/events", tags=["auditor"], summary="The raw history, event by event")
 def events(nomination_id: NominationId, app: State, principal: Caller) -> dict[str, Any]:
     readable(app, principal, nomination_id)

@@ -1,6 +1,8 @@
 // The web UI: plain ES modules on the public HTTP API. Vietnamese first, English on request.
 const main = document.getElementById("main");
-const state = { token: sessionStorage.getItem("token"), me: null, lang: localStorage.getItem("lang") || "vi", text: {} };
+const state = { token: sessionStorage.getItem("token"), me: null, lang: localStorage.getItem("lang") || "vi", text: {}, after: 0 };
+// Read-your-writes: reads of the views wait until they have applied our last write.
+const after = (path) => `${path}${path.includes("?") ? "&" : "?"}after=${state.after}`;
 
 // --- i18n and formatting -------------------------------------------------------------------
 async function loadLanguage(lang) {
@@ -44,10 +46,9 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 function field(label, input, name) {
-  const id = `f-${name}`;
-  input.id = id;
+  input.id ||= `f-${name}`;
   input.name = name;
-  return h("div", {}, h("label", { for: id }, label), input, h("div", { class: "field-error", "data-error-for": name }));
+  return h("div", {}, h("label", { for: input.id }, label), input, h("div", { class: "field-error", "data-error-for": name }));
 }
 function toast(message) {
   const box = document.getElementById("toast");
@@ -83,6 +84,7 @@ async function api(path, { method = "GET", body, form, raw } = {}) {
     error.problem = data;
     throw error;
   }
+  if (method !== "GET" && data && Number.isInteger(data.position)) state.after = Math.max(state.after, data.position);
   return data;
 }
 function showErrors(form, error) {
@@ -149,16 +151,17 @@ function loginPage() {
 
 // --- the board -----------------------------------------------------------------------------
 async function boardPage() {
-  const page = await api("/api/v1/nominations?limit=200");
+  const page = await api(after("/api/v1/nominations?limit=200"));
+  const cell = (key, attrs, ...content) => h("td", { ...attrs, "data-label": t(key) }, ...content);
   const rows = page.data.map((n) => h("tr", {},
-    h("td", {}, h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name), h("div", { class: "muted" }, n.unit_code)),
-    h("td", {}, t(`form.${n.award_form}`)),
-    h("td", {}, n.cycle_year),
-    h("td", {}, t(`stage.${n.stage}`)),
-    h("td", { class: n.overdue ? "overdue" : "" }, day(n.due_on), n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null),
-    h("td", {}, n.outcome ? t(`outcome.${n.outcome}`) : "—")));
+    cell("board.unit", {}, h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name), h("div", { class: "muted" }, n.unit_code)),
+    cell("board.form", {}, t(`form.${n.award_form}`)),
+    cell("board.cycle", {}, n.cycle_year),
+    cell("board.stage", {}, t(`stage.${n.stage}`)),
+    cell("board.due", { class: n.overdue ? "overdue" : "" }, day(n.due_on), n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null),
+    cell("board.outcome", {}, n.outcome ? t(`outcome.${n.outcome}`) : "—")));
   const table = rows.length
-    ? h("div", { class: "scroll" }, h("table", {}, h("thead", {}, h("tr", {}, ...["board.unit", "board.form", "board.cycle", "board.stage", "board.due", "board.outcome"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)))
+    ? h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {}, ...["board.unit", "board.form", "board.cycle", "board.stage", "board.due", "board.outcome"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)))
     : h("p", {}, t("board.empty"));
   const parts = [h("h1", {}, t("board.title")), table];
   if (has("unit_officer")) parts.push(newNominationForm());
@@ -234,12 +237,17 @@ async function nominationPage(id, query) {
       n.outcome ? ` · ${t(`outcome.${n.outcome}`)}` : "", n.due_at ? ` · ${t("board.due")} ${day(n.due_at)} (${daysLeft(n.due_at)})` : ""),
   ];
   if (params.toString()) parts.push(h("p", { class: "muted", id: "travel-note" }, `${t("nom.travel")}: ${t("nom.version")} ${n.version}`));
+  if (n.requested_changes) parts.push(h("div", { class: "card", id: "requested-changes" }, h("h2", {}, t("nom.requested")), n.requested_changes));
+  if (n.stage === "collecting" && !params.toString()) {
+    const preview = await api(`/api/v1/nominations/${id}/checks-preview`).catch(() => ({ data: [] }));
+    parts.push(h("h2", {}, t("nom.preview")), h("ul", { id: "preview" }, preview.data.map((c) => h("li", {}, h("span", { class: c.outcome }, t(`outcome.${c.outcome}`)), ` — ${c.criterion_id}: ${state.lang === "vi" ? c.explanation.vi : c.explanation.en}`))));
+  }
   if (n.decision) parts.push(h("div", { class: "card" }, h("h2", {}, t("nom.decision")), `${t(`outcome.${n.decision.outcome}`)} — ${n.decision.decision_number || ""} ${day(n.decision.decision_date)}`));
   parts.push(h("h2", {}, t("nom.statistics")), statsTable(n.statistics), chart(n.statistics));
   parts.push(h("h2", {}, t("nom.checks")), checksTable(n.checks));
   parts.push(h("h2", {}, t("nom.evidence")), Object.keys(n.evidence).length ? h("ul", {}, Object.entries(n.evidence).map(([sha, e]) => h("li", {}, e.filename, " ", h("span", { class: "mono" }, sha)))) : h("p", {}, t("nom.none")));
-  parts.push(h("h2", {}, t("nom.visits")), Object.keys(n.visits).length ? h("ul", {}, Object.entries(n.visits).map(([vid, v]) => h("li", {}, `${v.team_id} · ${day(v.due_on)} · ${v.state}`, v.findings ? ` — ${v.findings}` : "", v.discrepancies ? h("div", { class: "mono" }, JSON.stringify(v.discrepancies)) : null))) : h("p", {}, t("nom.none")));
-  parts.push(h("h2", {}, t("nom.complaints")), Object.keys(n.complaints).length ? h("ul", {}, Object.values(n.complaints).map((c) => h("li", {}, `${c.text} (${c.state})`))) : h("p", {}, t("nom.none")));
+  parts.push(h("h2", {}, t("nom.visits")), Object.keys(n.visits).length ? h("ul", {}, Object.entries(n.visits).map(([vid, v]) => h("li", {}, `${v.team_id} · ${day(v.due_on)} · ${t(`visit.${v.state}`)}`, v.findings ? ` — ${v.findings}` : "", v.discrepancies ? h("div", { class: "mono" }, JSON.stringify(v.discrepancies)) : null))) : h("p", {}, t("nom.none")));
+  parts.push(h("h2", {}, t("nom.complaints")), Object.keys(n.complaints).length ? h("ul", {}, Object.values(n.complaints).map((c) => h("li", {}, `${c.text} (${t(`complaint.${c.state}`)})`))) : h("p", {}, t("nom.none")));
   parts.push(...actions(n));
   if (has("auditor")) parts.push(travelForm(id, n.version));
   parts.push(h("h2", {}, t("nom.history")), h("ol", { id: "history" }, history.data.map((e) => h("li", {}, `${e.type} — ${e.actor_id} (${e.actor_role}) · ${new Date(e.timestamp).toLocaleString(locale())} · `, h("span", { class: "mono" }, e.correlation_id)))));
@@ -252,8 +260,22 @@ function actions(n) {
     const year = h("input", { type: "number", value: String(n.evaluation_years[1]), min: "2021", max: "2030" });
     const total = h("input", { type: "number", min: "1", required: true });
     const poor = h("input", { type: "number", min: "0", required: true });
-    const stats = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); submitting(stats, () => api(`/api/v1/nominations/${n.id}/statistics/${year.value}`, { method: "PUT", body: { total_households: Number(total.value), poor_households: Number(poor.value) } })); } },
+    const near = h("input", { type: "number", min: "0" });
+    const flows = Object.fromEntries(["exited", "newly_poor", "fallen_back", "removed"].map((k) => [k, h("input", { type: "number", min: "0" })]));
+    const decision = h("input", {});
+    const decided = h("input", { type: "date" });
+    const stats = h("form", { class: "card", onsubmit: (e) => {
+      e.preventDefault();
+      const body = { total_households: Number(total.value), poor_households: Number(poor.value) };
+      if (near.value) body.near_poor_households = Number(near.value);
+      if (Object.values(flows).some((f) => f.value)) body.flows = Object.fromEntries(Object.entries(flows).map(([k, f]) => [k, Number(f.value || 0)]));
+      if (decision.value && decided.value) body.source = { decision_number: decision.value, decision_date: decided.value };
+      submitting(stats, () => api(`/api/v1/nominations/${n.id}/statistics/${year.value}`, { method: "PUT", body }));
+    } },
       h("h2", {}, t("nom.record")), field(t("nom.year"), year, "year"), field(t("nom.households"), total, "total_households"), field(t("nom.poor"), poor, "poor_households"),
+      field(t("nom.near_poor"), near, "near_poor_households"),
+      ...Object.entries(flows).map(([k, f]) => field(t(`flows.${k}`), f, k)),
+      field(t("nom.source_number"), decision, "decision_number"), field(t("nom.source_date"), decided, "decision_date"),
       h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.record"))));
     const text = h("textarea", { required: true }, n.achievement_report || "");
     const report = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); submitting(report, () => api(`/api/v1/nominations/${n.id}/achievement-report`, { method: "PUT", body: { text: text.value } })); } },
@@ -308,7 +330,7 @@ function travelForm(id, current) {
 
 // --- tasks -----------------------------------------------------------------------------------
 async function tasksPage() {
-  const inbox = await api("/api/v1/tasks");
+  const inbox = await api(after("/api/v1/tasks"));
   const visits = inbox.data.filter((x) => x.kind === "visit");
   const reviews = inbox.data.filter((x) => x.kind === "review");
   const parts = [h("h1", {}, t("tasks.title"))];
@@ -324,7 +346,7 @@ async function tasksPage() {
   render(...parts);
 }
 function visitCard(v) {
-  const card = h("div", { class: "card" }, h("p", {}, h("a", { href: `#/nominations/${v.nomination_id}` }, v.unit_code), ` · ${t("board.due")} ${day(v.due_on)} (${daysLeft(v.due_on)}) · ${v.state}`, v.claimed_by ? ` · ${t("tasks.claimed_by")}: ${v.claimed_by}` : ""));
+  const card = h("div", { class: "card" }, h("p", {}, h("a", { href: `#/nominations/${v.nomination_id}` }, v.unit_code), ` · ${t("board.due")} ${day(v.due_on)} (${daysLeft(v.due_on)}) · ${t(`visit.${v.state}`)}`, v.claimed_by ? ` · ${t("tasks.claimed_by")}: ${v.claimed_by}` : ""));
   if (!v.claimed_by) card.append(h("div", { class: "actions" }, h("button", { type: "button", onclick: async () => { try { await api(`/api/v1/tasks/${v.id}/claim`, { method: "POST" }); toast(t("saved")); route(); } catch (e) { toast(e.message); } } }, t("tasks.claim"))));
   const visited = h("input", { type: "date", required: true, value: new Date().toISOString().slice(0, 10) });
   const findings = h("textarea", { required: true });
@@ -383,7 +405,7 @@ async function sessionPage(id) {
   if (has("council_secretary") && s.state !== "closed") {
     const controls = h("div", { class: "actions" });
     if (s.state === "draft") {
-      const board = await api("/api/v1/nominations?stage=council&limit=200");
+      const board = await api(after("/api/v1/nominations?stage=council&limit=200"));
       const pick = h("select", { id: "agenda-pick" }, ...board.data.filter((r) => !s.items.some((i) => i.nomination_id === r.nomination_id)).map((r) => h("option", { value: r.nomination_id }, `${r.unit_name} (${r.unit_code})`)));
       const add = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); submitting(add, () => api(`/api/v1/council/sessions/${id}/agenda`, { method: "POST", body: { nomination_id: pick.value } })); } },
         h("h2", {}, t("council.agenda")), field(t("council.agenda"), pick, "nomination_id"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.add"))));
@@ -410,14 +432,21 @@ async function auditPage() {
   } }, t("audit.verify"));
   const fmt = h("select", {}, h("option", { value: "csv" }, "CSV"), h("option", { value: "jsonl" }, "JSON Lines"));
   const cycle = h("input", { type: "number", min: "2023", max: "2025" });
+  const district = h("input", {});
+  const criterion = h("input", {});
+  const outcomeFilter = h("select", {}, h("option", { value: "" }, "—"), ...["met", "not_met", "insufficient_data", "needs_judgement"].map((o) => h("option", { value: o }, t(`outcome.${o}`))));
   const exportForm = h("form", { class: "card", onsubmit: async (e) => {
     e.preventDefault();
     const q = new URLSearchParams({ format: fmt.value });
     if (cycle.value) q.set("cycle", cycle.value);
+    if (district.value) q.set("district", district.value);
+    if (criterion.value) q.set("criterion", criterion.value);
+    if (outcomeFilter.value) q.set("outcome", outcomeFilter.value);
     const response = await api(`/api/v1/audit/criterion-checks?${q}`, { raw: true });
     const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `criterion-checks.${fmt.value}` });
     link.click();
-  } }, h("h2", {}, t("audit.export")), field("Format", fmt, "format"), field(t("board.cycle"), cycle, "cycle"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("audit.export"))));
+  } }, h("h2", {}, t("audit.export")), field(t("audit.format"), fmt, "format"), field(t("board.cycle"), cycle, "cycle"),
+  field(t("audit.district"), district, "district"), field(t("nom.criterion"), criterion, "criterion"), field(t("nom.outcome"), outcomeFilter, "outcome"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("audit.export"))));
   const version = h("input", { type: "number", min: "1", value: "1" });
   const whatIfCycle = h("input", { type: "number", min: "2023", max: "2025", value: "2023" });
   const whatIfOut = h("div", {});

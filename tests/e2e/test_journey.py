@@ -1,0 +1,142 @@
+"""The people of a cycle, in Chromium: submit, review, inspect, vote, decide, audit."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import User
+
+pytestmark = pytest.mark.e2e
+MEMBERS = [f"demo-council-{i}" for i in range(1, 6)]
+
+
+def open_row(page: Page, unit_code: str, cycle: str = "2024") -> None:
+    row = page.locator("tbody tr", has_text=unit_code).filter(has_text=cycle).first
+    row.locator("a").first.click()
+    page.wait_for_selector("#history")
+
+
+def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product: str) -> None:
+    # A unit officer submits a dossier waiting in collection.
+    officer = User(browser, product, "demo-officer")
+    officer.go("#/nominations", "table")
+    officer.shot("board-officer")
+    open_row(officer.page, "S-832-01")
+    expect(officer.page.locator("#preview li").first).to_be_visible()
+    officer.shot("nomination-collecting")
+    officer.page.click("#submit")
+    expect(officer.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
+    officer.close()
+
+    # The district reviewer approves a dossier from their queue.
+    district = User(browser, product, "demo-district-829")
+    district.go("#/tasks", "h1")
+    district.shot("tasks-district")
+    district.page.locator("li", has_text="S-829-02").locator("a").click()
+    district.page.wait_for_selector("#history")
+    district.page.fill("#f-comment", "Đủ điều kiện.")
+    district.page.click("button[value=approve]")
+    expect(district.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
+    district.close()
+
+    # The province reviewer orders an inspection.
+    province = User(browser, product, "demo-province-reviewer")
+    province.go("#/nominations", "table")
+    open_row(province.page, "S-829-02")
+    province.page.click("form:has(#f-team_id) button[type=submit]")
+    expect(province.page.locator("li", has_text="doan-kiem-tra-1")).to_be_visible()
+    province.shot("nomination-province-review")
+
+    # The inspector claims the task and files the report.
+    inspector = User(browser, product, "demo-inspector")
+    inspector.go("#/tasks", ".card")
+    inspector.page.click("text=Nhận việc")
+    expect(inspector.page.locator(".card", has_text="demo-inspector")).to_be_visible()
+    inspector.page.fill("#f-findings", "Đối chiếu danh sách hộ nghèo tại xã.")
+    inspector.shot("tasks-inspector")
+    inspector.page.click(".card form button[type=submit]")
+    expect(inspector.page.locator("#main")).to_contain_text("Không có")
+    inspector.close()
+
+    # The province reviewer forwards it despite a failed criterion, with a reason.
+    province.page.reload()
+    province.page.wait_for_selector("#history")
+    province.page.fill("#f-reason", "Đơn vị có nhiều mô hình giảm nghèo bền vững (dữ liệu mẫu).")
+    province.page.click("form:has(#f-reason) button[type=submit]")
+    province.page.wait_for_timeout(300)
+    province.page.click("button[value=approve]")
+    expect(province.page.locator("#stage")).to_have_text("Công khai")
+    province.close()
+
+    # The secretary opens a session on a dossier waiting for the council.
+    secretary = User(browser, product, "demo-secretary")
+    secretary.go("#/council", "h1")
+    secretary.page.fill("#f-title", "Phiên họp thử nghiệm")
+    secretary.page.fill("#f-scheduled_for", "2026-12-01")
+    secretary.page.fill("#f-members", "\n".join(MEMBERS))
+    secretary.page.click("form button[type=submit]")
+    secretary.page.wait_for_selector("#agenda-pick")
+    secretary.page.select_option("#agenda-pick", label="Xã Mẫu Chín (dữ liệu mẫu) (S-836-01)")
+    secretary.page.click("form:has(#agenda-pick) button[type=submit]")
+    expect(secretary.page.locator(".item")).to_have_count(1)
+    secretary.page.click("#open-session")
+    expect(secretary.page.locator("#session-state")).to_contain_text("Đang biểu quyết")
+    secretary.shot("council-secretary")
+    session_url = secretary.page.url
+
+    # Five members vote, each confirming the ballot; afterwards they only see that they voted.
+    for account in MEMBERS:
+        member = User(browser, product, account)
+        member.page.goto(session_url)
+        member.page.wait_for_selector("[data-choice=approve]")
+        member.page.once("dialog", lambda dialog: dialog.accept())
+        member.page.click("[data-choice=approve]")
+        expect(member.page.locator(".voted")).to_be_visible()
+        if account == MEMBERS[0]:
+            member.shot("council-member-voted")
+        member.close()
+
+    secretary.page.reload()
+    secretary.page.wait_for_selector("#close-session")
+    expect(secretary.page.locator(".item")).to_contain_text("5/5")
+    secretary.page.click("#close-session")
+    expect(secretary.page.locator("#session-state")).to_contain_text("Đã kết thúc")
+    secretary.close()
+
+    # A council member sees the tally and the outcome.
+    member = User(browser, product, MEMBERS[1])
+    member.page.goto(session_url)
+    expect(member.page.locator(".tally")).to_contain_text("đồng ý 5")
+    expect(member.page.locator(".tally")).to_contain_text("Được khen thưởng")
+    member.shot("council-outcome")
+    member.close()
+
+    # The auditor verifies the store and travels back to the collecting stage.
+    auditor = User(browser, product, "demo-auditor")
+    auditor.go("#/audit", "#verify")
+    auditor.page.click("#verify")
+    expect(auditor.page.locator("#verify-result")).to_contain_text("Toàn vẹn")
+    auditor.shot("audit")
+    auditor.go("#/nominations", "table")
+    open_row(auditor.page, "S-832-01")
+    expect(auditor.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
+    auditor.page.fill("#f-version", "1")
+    auditor.page.click("#travel")
+    expect(auditor.page.locator("#stage")).to_have_text("Thu thập hồ sơ")
+    auditor.shot("nomination-time-travel")
+
+    # The English switch changes the labels.
+    auditor.page.click("#lang")
+    expect(auditor.page.locator("#stage")).to_have_text("Collecting")
+    expect(auditor.page.locator("nav")).to_contain_text("Nominations")
+    auditor.shot("nomination-english")
+    auditor.close()
+
+
+def test_the_board_reads_on_a_phone_sized_screen(browser: Browser, product: str) -> None:
+    phone = User(browser, product, "demo-auditor", width=390)
+    phone.go("#/nominations", "table")
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.shot("board-390px")
+    phone.close()
