@@ -88,7 +88,8 @@ class User:
     """One person's browser tab, signed in."""
 
     def __init__(self, browser: Browser, base: str, username: str, width: int = 1280) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        # Vietnamese browsers show native date pickers as dd/mm/yyyy.
+        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))

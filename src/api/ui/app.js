@@ -250,7 +250,7 @@ async function nominationPage(id, query) {
   parts.push(h("h2", {}, t("nom.complaints")), Object.keys(n.complaints).length ? h("ul", {}, Object.values(n.complaints).map((c) => h("li", {}, `${c.text} (${t(`complaint.${c.state}`)})`))) : h("p", {}, t("nom.none")));
   parts.push(...actions(n));
   if (has("auditor")) parts.push(travelForm(id, n.version));
-  parts.push(h("h2", {}, t("nom.history")), h("ol", { id: "history" }, history.data.map((e) => h("li", {}, `${e.type} — ${e.actor_id} (${e.actor_role}) · ${new Date(e.timestamp).toLocaleString(locale())} · `, h("span", { class: "mono" }, e.correlation_id)))));
+  parts.push(h("h2", {}, t("nom.history")), h("ol", { id: "history" }, history.data.map((e) => h("li", { title: e.type }, `${state.text[`event.${e.type}`] ?? e.type} — ${e.actor_id} (${e.actor_role}) · ${new Date(e.timestamp).toLocaleString(locale())} · `, h("span", { class: "mono" }, e.correlation_id)))));
   render(...parts);
 }
 function actions(n) {
@@ -295,13 +295,15 @@ function actions(n) {
     const review = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); submitting(review, () => post(path, { decision: e.submitter.value, comment: comment.value })); } },
       h("h2", {}, t("nom.review")), field(t("nom.comment"), comment, "comment"),
       h("div", { class: "actions" }, ...["approve", "return", "reject"].map((d) => h("button", { type: "submit", value: d, class: d === "approve" ? "primary" : "" }, t(`nom.${d}`)))));
-    const criterion = h("select", {}, ...n.checks.filter((c) => c.outcome === "needs_judgement" || c.kind === "judged").map((c) => h("option", { value: c.criterion_id }, c.criterion_id)));
+    const judgeable = n.checks.filter((c) => c.outcome === "needs_judgement" || c.kind === "judged");
+    const criterion = h("select", {}, ...judgeable.map((c) => h("option", { value: c.criterion_id }, c.criterion_id)));
     const outcome = h("select", {}, ...["met", "not_met", "insufficient_data"].map((o) => h("option", { value: o }, t(`outcome.${o}`))));
     const why = h("textarea", { required: true });
     const judge = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); submitting(judge, () => post("criterion-checks", { criterion_id: criterion.value, outcome: outcome.value, justification: why.value, evidence: [] })); } },
       h("h2", {}, t("nom.judge")), field(t("nom.criterion"), criterion, "criterion_id"), field(t("nom.outcome"), outcome, "outcome"), field(t("nom.justification"), why, "justification"),
       h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.judge"))));
-    out.push(review, judge);
+    out.push(review);
+    if (judgeable.length) out.push(judge);
     if (n.stage === "province_review") {
       const team = h("input", { required: true, value: "doan-kiem-tra-1" });
       const order = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); submitting(order, () => post("inspections", { team_id: team.value })); } },

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from pathlib import Path
 
 import pytest
+
+from domain.nomination import Nomination
 
 pytestmark = pytest.mark.unit
 UI = Path(__file__).resolve().parents[3] / "src" / "api" / "ui"
@@ -38,3 +41,14 @@ def test_the_pages_load_nothing_from_outside() -> None:
                 "http://www.w3.org/2000/svg", ""
             )
             assert "https://" not in path.read_text("utf-8")
+
+
+def test_every_step_in_a_nominations_history_has_a_name_in_both_languages() -> None:
+    steps = {
+        name
+        for name, value in vars(Nomination).items()
+        if inspect.isclass(value) and issubclass(value, Nomination.Event)
+    } - {"Event", "Created"}
+    for language in ("vi", "en"):
+        texts = json.loads((UI / "i18n" / f"{language}.json").read_text("utf-8"))
+        assert {f"event.{step}" for step in steps} - set(texts) == set()
