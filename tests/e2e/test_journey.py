@@ -140,3 +140,21 @@ def test_the_board_reads_on_a_phone_sized_screen(browser: Browser, product: str)
     assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     phone.shot("board-390px")
     phone.close()
+
+
+def test_the_board_filters_by_stage_and_overdue(browser: Browser, product: str) -> None:
+    reviewer = User(browser, product, "demo-province-reviewer")
+    page = reviewer.go("#/nominations", "table")
+    everything = page.locator("tbody tr").count()
+    page.select_option("#q-stage", "decided")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("tbody tr")).not_to_have_count(everything)
+    stages = page.locator("tbody td[data-label='Bước']").all_inner_texts()
+    assert stages
+    assert set(stages) == {"Đã quyết định"}
+    page.select_option("#q-stage", "")
+    page.check("#q-overdue")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("tbody tr").first.locator("td.overdue")).to_be_visible()
+    assert page.locator("tbody tr").count() == page.locator("tbody td.overdue").count()
+    reviewer.close()

@@ -10,8 +10,12 @@ async function loadLanguage(lang) {
   localStorage.setItem("lang", lang);
   state.text = await (await fetch(`/ui/i18n/${lang}.json`)).json();
   document.documentElement.lang = lang;
-  document.getElementById("lang").textContent = lang === "vi" ? "EN" : "VI";
+  // The switch names the other language in that language, as language pickers do.
+  const other = document.getElementById("lang");
+  other.textContent = t("lang.other");
+  other.lang = lang === "vi" ? "en" : "vi";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
 }
 function t(key, values = {}) {
   let text = state.text[key] ?? key;
@@ -151,7 +155,11 @@ function loginPage() {
 
 // --- the board -----------------------------------------------------------------------------
 async function boardPage() {
-  const page = await api(after("/api/v1/nominations?limit=200"));
+  const filters = state.boardFilters ||= { stage: "", district: "", cycle: "", overdue: false };
+  const query = new URLSearchParams({ limit: "200" });
+  for (const key of ["stage", "district", "cycle"]) if (filters[key]) query.set(key, filters[key]);
+  if (filters.overdue) query.set("overdue", "true");
+  const page = await api(after(`/api/v1/nominations?${query}`));
   const cell = (key, attrs, ...content) => h("td", { ...attrs, "data-label": t(key) }, ...content);
   const rows = page.data.map((n) => h("tr", {},
     cell("board.unit", {}, h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name), h("div", { class: "muted" }, n.unit_code)),
@@ -163,9 +171,26 @@ async function boardPage() {
   const table = rows.length
     ? h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {}, ...["board.unit", "board.form", "board.cycle", "board.stage", "board.due", "board.outcome"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)))
     : h("p", {}, t("board.empty"));
-  const parts = [h("h1", {}, t("board.title")), table];
+  const parts = [h("h1", {}, t("board.title")), boardFilterForm(filters), table];
   if (has("unit_officer")) parts.push(newNominationForm());
   render(...parts);
+}
+function boardFilterForm(filters) {
+  const stages = ["collecting", "district_review", "province_review", "public_notice", "council", "decided", "closed"];
+  const stage = h("select", { id: "q-stage" }, h("option", { value: "" }, t("board.any")), ...stages.map((s) => h("option", { value: s }, t(`stage.${s}`))));
+  const district = h("input", { id: "q-district", value: filters.district, maxlength: "64" });
+  const cycle = h("input", { id: "q-cycle", type: "number", min: "2000", max: "2100", value: filters.cycle });
+  const overdue = h("input", { id: "q-overdue", type: "checkbox" });
+  stage.value = filters.stage;
+  overdue.checked = filters.overdue;
+  return h("form", { class: "filters", role: "search", onsubmit: (event) => {
+    event.preventDefault();
+    state.boardFilters = { stage: stage.value, district: district.value.trim(), cycle: cycle.value, overdue: overdue.checked };
+    boardPage();
+  } },
+  field(t("board.stage"), stage, "stage"), field(t("board.district"), district, "district"), field(t("board.cycle"), cycle, "cycle"),
+  h("div", { class: "check" }, overdue, h("label", { for: overdue.id }, t("board.overdue_only"))),
+  h("div", { class: "actions" }, h("button", { type: "submit" }, t("board.filter"))));
 }
 function newNominationForm() {
   const unit = h("input", { required: true });

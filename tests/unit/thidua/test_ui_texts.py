@@ -27,7 +27,7 @@ def test_every_fixed_key_the_code_uses_is_translated() -> None:
     vi = json.loads((UI / "i18n" / "vi.json").read_text("utf-8"))
     code = (UI / "app.js").read_text("utf-8") + (UI / "index.html").read_text("utf-8")
     used = set(re.findall(r'\bt\("([a-z_.]+)"', code)) | set(
-        re.findall(r'data-i18n="([a-z_.]+)"', code)
+        re.findall(r'data-i18n(?:-label)?="([a-z_.]+)"', code)
     )
     used |= set(re.findall(r'cell\("([a-z_.]+)"', code))
     assert used
