@@ -14,9 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Two busy CI cores run the product, Temporal and Chromium at once; waits are generous, and a
+# wait only lasts as long as the page needs.
+expect.set_options(timeout=20_000)
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -91,6 +94,7 @@ class User:
         # Vietnamese browsers show native date pickers as dd/mm/yyyy.
         self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
         self.page: Page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.base = base
