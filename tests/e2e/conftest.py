@@ -82,7 +82,10 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        launched = playwright.chromium.launch(
+            executable_path=chromium(),
+            args=CHROMIUM_FLAGS,
+        )
         yield launched
         launched.close()
 
@@ -91,7 +94,6 @@ class User:
     """One person's browser tab, signed in."""
 
     def __init__(self, browser: Browser, base: str, username: str, width: int = 1280) -> None:
-        # Vietnamese browsers show native date pickers as dd/mm/yyyy.
         self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
         self.page: Page = self.context.new_page()
         self.page.set_default_timeout(30_000)

@@ -54,6 +54,21 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     inspector.page.click("text=Nhận việc")
     expect(inspector.page.locator(".card", has_text="demo-inspector")).to_be_visible()
     inspector.page.fill("#f-findings", "Đối chiếu danh sách hộ nghèo tại xã.")
+    inspector.page.select_option("#f-recommendation", "discrepancy")
+    rows = inspector.page.locator("table.figures tbody tr")
+    rows.nth(0).locator("input[name=year]").fill("2023")
+    rows.nth(0).locator("input[name=total_households]").fill("3020")
+    rows.nth(0).locator("input[name=poor_households]").fill("4000")
+    inspector.page.click(".card form button[type=submit]")
+    # Checked before sending: more poor households than households is refused, row by row.
+    expect(inspector.page.locator("[data-error-for=verified_statistics]")).to_contain_text(
+        "2023: số hộ nghèo không được lớn hơn tổng số hộ"
+    )
+    rows.nth(0).locator("input[name=poor_households]").fill("125")
+    inspector.page.click("text=Thêm năm")
+    rows.nth(1).locator("input[name=year]").fill("2024")
+    rows.nth(1).locator("input[name=total_households]").fill("3030")
+    rows.nth(1).locator("input[name=poor_households]").fill("117")
     inspector.shot("tasks-inspector")
     inspector.page.click(".card form button[type=submit]")
     expect(inspector.page.locator("#main")).to_contain_text("Không có")
@@ -62,6 +77,10 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     # The province reviewer forwards it despite a failed criterion, with a reason.
     province.page.reload()
     province.page.wait_for_selector("#history")
+    # 125 verified poor households against 118 declared for 2023.
+    difference = province.page.locator("table.discrepancies tbody tr", has_text="2023")
+    expect(difference).to_contain_text("118")
+    expect(difference).to_contain_text("125")
     province.page.fill("#f-reason", "Đơn vị có nhiều mô hình giảm nghèo bền vững (dữ liệu mẫu).")
     province.page.click("form:has(#f-reason) button[type=submit]")
     province.page.wait_for_timeout(300)

@@ -28,6 +28,8 @@ function day(iso) {
   const [y, m, d] = String(iso).slice(0, 10).split("-");
   return `${d}/${m}/${y}`;
 }
+// The user's own calendar day as YYYY-MM-DD (toISOString would give the UTC day).
+function today() { return new Date().toLocaleDateString("sv-SE"); }
 function number(n) { return n == null ? "—" : new Intl.NumberFormat(locale()).format(n); }
 function percent(n, d) { return d ? new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format((100 * n) / d) + " %" : "—"; }
 function daysLeft(iso) {
@@ -97,8 +99,10 @@ function showErrors(form, error) {
   let shown = false;
   for (const p of problems) {
     const name = String(p.field).split(".").pop();
-    const slot = form.querySelector(`[data-error-for="${name}"]`) || form.querySelector(`[data-error-for="${p.field}"]`);
-    if (slot) { slot.textContent = p.reason; shown = true; }
+    const head = String(p.field).split(".")[0];
+    const exact = form.querySelector(`[data-error-for="${name}"]`) || form.querySelector(`[data-error-for="${p.field}"]`);
+    const slot = exact || form.querySelector(`[data-error-for="${head}"]`);
+    if (slot) { slot.textContent = exact ? p.reason : `${p.field}: ${p.reason}`; shown = true; }
   }
   if (!shown) toast(`${t("error")}: ${error.message}`);
 }
@@ -271,7 +275,7 @@ async function nominationPage(id, query) {
   parts.push(h("h2", {}, t("nom.statistics")), statsTable(n.statistics), chart(n.statistics));
   parts.push(h("h2", {}, t("nom.checks")), checksTable(n.checks));
   parts.push(h("h2", {}, t("nom.evidence")), Object.keys(n.evidence).length ? h("ul", {}, Object.entries(n.evidence).map(([sha, e]) => h("li", {}, e.filename, " ", h("span", { class: "mono" }, sha)))) : h("p", {}, t("nom.none")));
-  parts.push(h("h2", {}, t("nom.visits")), Object.keys(n.visits).length ? h("ul", {}, Object.entries(n.visits).map(([vid, v]) => h("li", {}, `${v.team_id} · ${day(v.due_on)} · ${t(`visit.${v.state}`)}`, v.findings ? ` — ${v.findings}` : "", v.discrepancies ? h("div", { class: "mono" }, JSON.stringify(v.discrepancies)) : null))) : h("p", {}, t("nom.none")));
+  parts.push(h("h2", {}, t("nom.visits")), Object.keys(n.visits).length ? h("ul", {}, Object.entries(n.visits).map(([vid, v]) => h("li", {}, `${v.team_id} · ${day(v.due_on)} · ${t(`visit.${v.state}`)}`, v.findings ? ` — ${v.findings}` : "", v.discrepancies ? discrepancyTable(v.discrepancies) : null))) : h("p", {}, t("nom.none")));
   parts.push(h("h2", {}, t("nom.complaints")), Object.keys(n.complaints).length ? h("ul", {}, Object.values(n.complaints).map((c) => h("li", {}, `${c.text} (${t(`complaint.${c.state}`)})`))) : h("p", {}, t("nom.none")));
   parts.push(...actions(n));
   if (has("auditor")) parts.push(travelForm(id, n.version));
@@ -355,6 +359,15 @@ function travelForm(id, current) {
   return form;
 }
 
+const FIGURE_LABELS = { total_households: "nom.households", poor_households: "nom.poor", near_poor_households: "nom.near_poor" };
+function discrepancyTable(discrepancies) {
+  const rows = Object.entries(discrepancies).flatMap(([year, fields]) => fields.year === "new"
+    ? [h("tr", {}, h("td", {}, year), h("td", { colspan: "3" }, t("nom.discrepancy_new_year")))]
+    : Object.entries(fields).map(([name, d]) => h("tr", {}, h("td", {}, year), h("td", {}, t(FIGURE_LABELS[name] ?? name)), h("td", {}, number(d.declared)), h("td", {}, number(d.verified)))));
+  return h("table", { class: "discrepancies" }, h("caption", {}, t("nom.discrepancies")),
+    h("thead", {}, h("tr", {}, ...["nom.year", "nom.figure", "nom.declared", "nom.verified"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows));
+}
+
 // --- tasks -----------------------------------------------------------------------------------
 async function tasksPage() {
   const inbox = await api(after("/api/v1/tasks"));
@@ -375,19 +388,39 @@ async function tasksPage() {
 function visitCard(v) {
   const card = h("div", { class: "card" }, h("p", {}, h("a", { href: `#/nominations/${v.nomination_id}` }, v.unit_code), ` · ${t("board.due")} ${day(v.due_on)} (${daysLeft(v.due_on)}) · ${t(`visit.${v.state}`)}`, v.claimed_by ? ` · ${t("tasks.claimed_by")}: ${v.claimed_by}` : ""));
   if (!v.claimed_by) card.append(h("div", { class: "actions" }, h("button", { type: "button", onclick: async () => { try { await api(`/api/v1/tasks/${v.id}/claim`, { method: "POST" }); toast(t("saved")); route(); } catch (e) { toast(e.message); } } }, t("tasks.claim"))));
-  const visited = h("input", { type: "date", required: true, value: new Date().toISOString().slice(0, 10) });
+  const visited = h("input", { type: "date", required: true, value: today() });
   const findings = h("textarea", { required: true });
   const recommendation = h("select", {}, h("option", { value: "confirm" }, t("tasks.confirm")), h("option", { value: "discrepancy" }, t("tasks.discrepancy")));
-  const year = h("input", { type: "number", min: "2021", max: "2030" });
-  const total = h("input", { type: "number", min: "1" });
-  const poor = h("input", { type: "number", min: "0" });
+  const figures = h("tbody", {});
+  const addYear = () => figures.append(h("tr", {},
+    ...[["year", "2021", "2030"], ["total_households", "1", null], ["poor_households", "0", null]].map(([name, min, max]) => {
+      const input = h("input", { type: "number", name, min, max, "aria-label": t(`tasks.${name}`) });
+      return h("td", {}, input);
+    })));
+  addYear();
   const form = h("form", { onsubmit: (e) => {
     e.preventDefault();
-    if (year.value && (!total.value || !poor.value)) { form.querySelector("[data-error-for=total_households]").textContent = "?"; return; }
-    const verified = year.value ? { [year.value]: { total_households: Number(total.value), poor_households: Number(poor.value) } } : null;
-    submitting(form, () => api(`/api/v1/inspections/${v.id}/report`, { method: "POST", body: { visited_on: visited.value, findings: findings.value, recommendation: recommendation.value, verified_statistics: verified } }));
+    const errors = form.querySelector("[data-error-for=verified_statistics]");
+    errors.textContent = "";
+    const verified = {};
+    for (const row of figures.rows) {
+      const [year, total, poor] = [...row.querySelectorAll("input")].map((input) => input.value.trim());
+      if (!year && !total && !poor) continue;
+      const problem = !(year && total && poor) ? "tasks.row_incomplete"
+        : Number(year) < 2021 || Number(year) > 2030 ? "tasks.row_year"
+        : Number(poor) > Number(total) ? "tasks.row_poor_exceeds_total"
+        : year in verified ? "tasks.row_duplicate_year" : null;
+      if (problem) { errors.textContent = `${year || "—"}: ${t(problem)}`; return; }
+      verified[year] = { total_households: Number(total), poor_households: Number(poor) };
+    }
+    const body = { visited_on: visited.value, findings: findings.value, recommendation: recommendation.value, verified_statistics: Object.keys(verified).length ? verified : null };
+    submitting(form, () => api(`/api/v1/inspections/${v.id}/report`, { method: "POST", body }));
   } }, h("h2", {}, t("tasks.report")), field(t("tasks.visited_on"), visited, "visited_on"), field(t("tasks.findings"), findings, "findings"),
-  field(t("tasks.recommendation"), recommendation, "recommendation"), field(t("tasks.verified"), year, "year"), field(t("nom.households"), total, "total_households"), field(t("nom.poor"), poor, "poor_households"),
+  field(t("tasks.recommendation"), recommendation, "recommendation"),
+  h("fieldset", {}, h("legend", {}, t("tasks.verified")),
+    h("table", { class: "figures" }, h("thead", {}, h("tr", {}, ...["year", "total_households", "poor_households"].map((k) => h("th", { scope: "col" }, t(`tasks.${k}`))))), figures),
+    h("div", { class: "field-error", "data-error-for": "verified_statistics" }),
+    h("button", { type: "button", onclick: addYear }, t("tasks.add_year"))),
   h("div", { class: "actions" }, h("button", { class: "primary", type: "submit" }, t("tasks.report"))));
   card.append(form);
   return card;
