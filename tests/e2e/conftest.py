@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,9 +45,9 @@ def chromium() -> str:
     raise RuntimeError("Debian's chromium is not installed; `make test` installs it")
 
 
-@pytest.fixture(scope="package")
-def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("product")
+@contextmanager
+def running_product(data: Path) -> Iterator[str]:
+    """The product as `make run` starts it, on its own data directory and free ports."""
     port = free_port()
     env = {
         **os.environ,
@@ -65,18 +66,26 @@ def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/readyz", timeout=2):  # noqa: S310 - loopback
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the product did not become ready") from None
-            time.sleep(0.5)
-    yield base
-    os.killpg(process.pid, signal.SIGINT)
-    process.wait(timeout=60)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2):  # noqa: S310 - loopback
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the product did not become ready") from None
+                time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+
+
+@pytest.fixture(scope="package")
+def product(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_product(tmp_path_factory.mktemp("product")) as base:
+        yield base
 
 
 @pytest.fixture(scope="package")
