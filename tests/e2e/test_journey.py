@@ -177,3 +177,22 @@ def test_the_board_filters_by_stage_and_overdue(browser: Browser, product: str) 
     expect(page.locator("tbody tr").first.locator("td.overdue")).to_be_visible()
     assert page.locator("tbody tr").count() == page.locator("tbody td.overdue").count()
     reviewer.close()
+
+
+def test_a_wrong_password_is_named_and_repeated_failures_are_throttled(
+    browser: Browser, product: str
+) -> None:
+    context = browser.new_context(locale="vi-VN")
+    page = context.new_page()
+    page.goto(f"{product}/#/login")
+    error = page.locator("[data-error-for=password]")
+    page.fill("#f-username", "demo-council-7")
+    for _ in range(5):
+        page.fill("#f-password", "sai-mat-khau")
+        page.click("form button[type=submit]")
+        expect(error).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
+        error.evaluate("slot => { slot.textContent = '' }")
+    page.fill("#f-password", "thidua-demo")
+    page.click("form button[type=submit]")
+    expect(error).to_contain_text("Đăng nhập sai quá nhiều lần")
+    context.close()

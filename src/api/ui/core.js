@@ -1,0 +1,126 @@
+// Shared by every page: state, translations, formatting, DOM helpers and the API client.
+export const main = document.getElementById("main");
+export const state = { token: sessionStorage.getItem("token"), me: null, lang: localStorage.getItem("lang") || "vi", text: {}, after: 0 };
+// Read-your-writes: reads of the views wait until they have applied our last write.
+export const after = (path) => `${path}${path.includes("?") ? "&" : "?"}after=${state.after}`;
+
+// --- i18n and formatting -------------------------------------------------------------------
+export async function loadLanguage(lang) {
+  state.lang = lang;
+  localStorage.setItem("lang", lang);
+  state.text = await (await fetch(`/ui/i18n/${lang}.json`)).json();
+  document.documentElement.lang = lang;
+  // The switch names the other language in that language, as language pickers do.
+  const other = document.getElementById("lang");
+  other.textContent = t("lang.other");
+  other.lang = lang === "vi" ? "en" : "vi";
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+}
+export function t(key, values = {}) {
+  let text = state.text[key] ?? key;
+  for (const [k, v] of Object.entries(values)) text = text.replace(`{${k}}`, v);
+  return text;
+}
+export const locale = () => (state.lang === "vi" ? "vi-VN" : "en-GB");
+export function day(iso) {
+  if (!iso) return "—";
+  const [y, m, d] = String(iso).slice(0, 10).split("-");
+  return `${d}/${m}/${y}`;
+}
+// The user's own calendar day as YYYY-MM-DD (toISOString would give the UTC day).
+export function today() { return new Date().toLocaleDateString("sv-SE"); }
+export function number(n) { return n == null ? "—" : new Intl.NumberFormat(locale()).format(n); }
+export function percent(n, d) { return d ? new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format((100 * n) / d) + " %" : "—"; }
+export function daysLeft(iso) {
+  if (!iso) return "";
+  const due = new Date(`${String(iso).slice(0, 10)}T23:59:59+07:00`);
+  const days = Math.ceil((due - Date.now()) / 86400000);
+  return days >= 0 ? t("days_left", { n: days }) : t("days_over", { n: -days });
+}
+
+// --- DOM helpers ---------------------------------------------------------------------------
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v == null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const child of children.flat()) if (child != null) el.append(child.nodeType ? child : String(child));
+  return el;
+}
+export function field(label, input, name) {
+  input.id ||= `f-${name}`;
+  input.name = name;
+  return h("div", {}, h("label", { for: input.id }, label), input, h("div", { class: "field-error", "data-error-for": name }));
+}
+export function toast(message) {
+  const box = document.getElementById("toast");
+  const p = h("p", {}, message);
+  box.append(p);
+  setTimeout(() => p.remove(), 4000);
+}
+export function render(...nodes) {
+  main.replaceChildren(...nodes.filter((node) => node != null));
+  main.focus();
+}
+
+// --- the API -------------------------------------------------------------------------------
+export async function api(path, { method = "GET", body, form, raw } = {}) {
+  const headers = { Accept: "application/json" };
+  if (state.token) headers.Authorization = `Bearer ${state.token}`;
+  let payload;
+  if (form) payload = form;
+  else if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    payload = JSON.stringify(body);
+  }
+  if (method !== "GET") headers["Idempotency-Key"] = crypto.randomUUID();
+  const response = await fetch(path, { method, headers, body: payload });
+  if (response.status === 401 && path !== "/api/v1/auth/token") {
+    signOut();
+    throw new Error(t("login.failed"));
+  }
+  if (raw) return response;
+  const data = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+  if (!response.ok) {
+    const error = new Error(data?.detail || response.statusText);
+    error.problem = data;
+    throw error;
+  }
+  if (method !== "GET" && data && Number.isInteger(data.position)) state.after = Math.max(state.after, data.position);
+  return data;
+}
+export function showErrors(form, error) {
+  for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  const problems = error.problem?.errors || (error.problem?.field ? [{ field: error.problem.field, reason: error.problem.detail }] : []);
+  let shown = false;
+  for (const p of problems) {
+    const name = String(p.field).split(".").pop();
+    const head = String(p.field).split(".")[0];
+    const exact = form.querySelector(`[data-error-for="${name}"]`) || form.querySelector(`[data-error-for="${p.field}"]`);
+    const slot = exact || form.querySelector(`[data-error-for="${head}"]`);
+    if (slot) { slot.textContent = exact ? p.reason : `${p.field}: ${p.reason}`; shown = true; }
+  }
+  if (!shown) toast(`${t("error")}: ${error.message}`);
+}
+export async function submitting(form, action) {
+  try { await action(); toast(t("saved")); await refresh(); } catch (error) { showErrors(form, error); }
+}
+
+
+// --- the signed-in user --------------------------------------------------------------------------
+export function signOut() {
+  state.token = null;
+  state.me = null;
+  sessionStorage.removeItem("token");
+  location.hash = "#/login";
+}
+export const has = (...roles) => state.me?.roles.some((r) => roles.includes(r.role));
+
+// Pages re-render through the router after a write; the router registers itself here.
+let router = async () => {};
+export function setRouter(fn) { router = fn; }
+export function refresh() { return router(); }
