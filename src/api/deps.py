@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any
 
 import structlog
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
@@ -62,6 +62,10 @@ def state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(state)]
+# Read-your-writes: a read passes the position its write answered with.
+After = Annotated[
+    int | None, Query(ge=0, description="wait until the views reached this log position")
+]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import Caller, Principal, State, require_role
+from api.deps import After, Caller, Principal, State, require_role
 from api.routers.nominations import readable
 from api.schemas.audit import VerifyPublic, WhatIfIn, WhatIfRow
 from domain.audit import verify_store
@@ -32,7 +32,7 @@ def nomination_trail(
     nomination_id: Annotated[UUID, Path()],
     app: State,
     principal: Caller,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: After = None,
 ) -> dict[str, Any]:
     readable(app, principal, nomination_id)
     app.wait_for(after, "audit_trail")

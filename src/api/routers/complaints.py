@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import Principal, State, command, idempotent, require_role, written
+from api.deps import After, Principal, State, command, idempotent, require_role, written
 from api.schemas.common import Written
 from api.schemas.nominations import ComplaintIn, ResolveIn
 from domain.context import Role
@@ -61,7 +61,7 @@ def resolve(
     request: Request,
     app: State,
     who: Handler,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: After = None,
 ) -> JSONResponse:
     app.wait_for(after, "audit_trail")
     trail = app.runner.view("audit_trail")

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import Caller, Principal, State, command, idempotent, require_role, written
+from api.deps import After, Caller, Principal, State, command, idempotent, require_role, written
 from api.schemas.common import Written
 from api.schemas.council import (
     AgendaIn,
@@ -55,7 +55,12 @@ def schedule(
 @router.get(
     "", tags=["council member"], summary="The sessions the caller sits on (all, for the secretary)"
 )
-def sessions(app: State, principal: Caller) -> dict[str, Any]:
+def sessions(
+    app: State,
+    principal: Caller,
+    after: After = None,
+) -> dict[str, Any]:
+    app.wait_for(after, "council_agenda")
     view = app.runner.view("council_agenda")
     everyone = principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR)
     found = view.sessions_for_member(None if everyone else principal.username)

@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import Caller, Principal, State, command, idempotent, require_role, written
+from api.deps import After, Caller, Principal, State, command, idempotent, require_role, written
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role
@@ -26,7 +26,7 @@ Inspector = Annotated[Principal, Depends(require_role(Role.INSPECTOR))]
 def tasks(
     app: State,
     principal: Caller,
-    after: Annotated[int | None, Query(ge=0)] = None,
+    after: After = None,
     include_done: Annotated[bool, Query()] = False,
 ) -> Page[TaskPublic]:
     app.wait_for(after, "task_inbox")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Reques
 from fastapi.responses import JSONResponse
 
 from api.deps import (
+    After,
     AppState,
     Caller,
     Principal,
@@ -40,9 +41,6 @@ from projections.board import BoardQuery, is_overdue
 router = APIRouter(prefix="/api/v1/nominations")
 Officer = Annotated[Principal, Depends(require_role(Role.UNIT_OFFICER))]
 NominationId = Annotated[UUID, Path(description="the nomination's id")]
-After = Annotated[
-    int | None, Query(ge=0, description="wait until the views reached this log position")
-]
 
 ALLOWED_TYPES = {
     "application/pdf": ".pdf",

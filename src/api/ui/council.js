@@ -2,7 +2,7 @@
 import { after, api, day, field, h, has, refresh, render, state, submitting, t, toast } from "./core.js";
 
 export async function councilPage() {
-  const sessions = await api("/api/v1/council/sessions");
+  const sessions = await api(after("/api/v1/council/sessions"));
   const parts = [h("h1", {}, t("council.title")), sessions.data.length ? h("ul", {}, sessions.data.map((s) => h("li", {}, h("a", { href: `#/council/${s.session_id}` }, s.title), ` · ${day(s.scheduled_for)} · ${t(`council.state.${s.state}`)}`))) : h("p", {}, t("nom.none"))];
   if (has("council_secretary")) {
     const title = h("input", { required: true });
