@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from eventsourcing.application import Application
@@ -11,10 +12,21 @@ from eventsourcing.application import Application
 from domain.chain import GENESIS, digest_of
 
 
+class BreakKind(StrEnum):
+    """What broke, as a stable code a reader can translate; ``reason`` says it in prose."""
+
+    UNREADABLE = "unreadable"
+    VERSION_MISSING = "version_missing"
+    SUCCESSOR_DISAGREES = "successor_disagrees"
+    CHANGED_SINCE_RECORDED = "changed_since_recorded"
+    DELETED_SINCE_RECORDED = "deleted_since_recorded"
+
+
 @dataclass(frozen=True)
 class BrokenLink:
     aggregate_id: str
     version: int
+    kind: BreakKind
     reason: str
 
 
@@ -56,13 +68,25 @@ def verify_store(
             try:
                 event = app.mapper.to_domain_event(notification)
             except Exception as error:  # any row that cannot be read is a broken link
-                return _broken(checked, heads, aggregate_id, version, f"cannot be read: {error}")
+                return _broken(
+                    checked,
+                    heads,
+                    aggregate_id,
+                    version,
+                    BreakKind.UNREADABLE,
+                    f"cannot be read: {error}",
+                )
             digest = digest_of(event)
             last_version, last_digest = heads.get(aggregate_id, (0, GENESIS))
             if version != last_version + 1:
                 missing = last_version + 1
                 return _broken(
-                    checked, heads, aggregate_id, missing, f"version {missing} is missing"
+                    checked,
+                    heads,
+                    aggregate_id,
+                    missing,
+                    BreakKind.VERSION_MISSING,
+                    f"version {missing} is missing",
                 )
             if getattr(event, "prev_hash", None) != last_digest:
                 return _broken(
@@ -70,6 +94,7 @@ def verify_store(
                     heads,
                     aggregate_id,
                     last_version,
+                    BreakKind.SUCCESSOR_DISAGREES,
                     f"changed: version {version} recorded another hash of it",
                 )
             if recorded_digests is not None:
@@ -80,6 +105,7 @@ def verify_store(
                         heads,
                         aggregate_id,
                         version,
+                        BreakKind.CHANGED_SINCE_RECORDED,
                         "changed since the audit trail recorded it",
                     )
             heads[aggregate_id] = (version, digest)
@@ -95,12 +121,19 @@ def verify_store(
                     heads,
                     aggregate_id,
                     version,
+                    BreakKind.DELETED_SINCE_RECORDED,
                     "missing: the audit trail recorded it, the store no longer has it",
                 )
     return VerifyReport(True, checked, len(heads))
 
 
 def _broken(
-    checked: int, heads: dict[str, tuple[int, str]], aggregate_id: str, version: int, reason: str
+    checked: int,
+    heads: dict[str, tuple[int, str]],
+    aggregate_id: str,
+    version: int,
+    kind: BreakKind,
+    reason: str,
 ) -> VerifyReport:
-    return VerifyReport(False, checked, len(heads), BrokenLink(aggregate_id, version, reason))
+    link = BrokenLink(aggregate_id, version, kind, reason)
+    return VerifyReport(False, checked, len(heads), link)

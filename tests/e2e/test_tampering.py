@@ -38,6 +38,7 @@ def test_the_auditor_sees_the_first_broken_link_after_a_row_is_changed(
         result = auditor.page.locator("#verify-result")
         expect(result).to_contain_text("Phát hiện sai lệch tại")
         expect(result).to_contain_text("phiên bản 2")
+        expect(result).to_contain_text("đã bị sửa sau khi nhật ký kiểm tra ghi nhận")
         text = result.inner_text().replace("-", "")
         assert aggregate in text
         auditor.shot("audit-broken-chain")

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import pytest
 
-from domain.audit import verify_store
+from domain.audit import BreakKind, verify_store
 from domain.criteria.ruleset import RuleSet
 from domain.service import NominationService
 from projections.audit_trail import TrailFilter
@@ -99,6 +99,7 @@ def test_a_changed_byte_in_a_stored_event_is_found(
     assert report.first_broken is not None
     assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(good), 3)
     assert "changed" in report.first_broken.reason
+    assert report.first_broken.kind is BreakKind.SUCCESSOR_DISAGREES
 
 
 def test_a_changed_last_event_is_found_through_the_audit_trails_copy(
@@ -112,6 +113,20 @@ def test_a_changed_last_event_is_found_through_the_audit_trails_copy(
     report = verify_store(service, recorded(runner))
     assert report.first_broken is not None
     assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(dropped), last)
+    assert report.first_broken.kind is BreakKind.CHANGED_SINCE_RECORDED
+
+
+def test_a_deleted_last_event_is_found_through_the_audit_trails_copy(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner, rows: StoredRows
+) -> None:
+    dropped = ids["dropped"]
+    last = service.get_nomination(dropped).version
+    digests = recorded(runner)
+    rows.delete(dropped, last)
+    report = verify_store(service, digests)
+    assert report.first_broken is not None
+    assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(dropped), last)
+    assert report.first_broken.kind is BreakKind.DELETED_SINCE_RECORDED
 
 
 def test_an_event_deleted_from_the_middle_of_a_stream_is_found(
@@ -122,6 +137,7 @@ def test_an_event_deleted_from_the_middle_of_a_stream_is_found(
     assert report.first_broken is not None
     assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(ids["slow"]), 4)
     assert report.first_broken.reason == "version 4 is missing"
+    assert report.first_broken.kind is BreakKind.VERSION_MISSING
 
 
 def test_a_stored_event_that_no_longer_decodes_is_found(
@@ -132,6 +148,7 @@ def test_a_stored_event_that_no_longer_decodes_is_found(
     assert report.first_broken is not None
     assert report.first_broken.version == 2
     assert report.first_broken.reason.startswith("cannot be read")
+    assert report.first_broken.kind is BreakKind.UNREADABLE
 
 
 def test_the_board_as_of_a_moment_is_replayed_not_read_from_the_live_view(

@@ -122,6 +122,7 @@ def verify(app: State, auditor: Auditor) -> VerifyPublic:
         else {
             "aggregate_id": broken.aggregate_id,
             "version": broken.version,
+            "kind": broken.kind,
             "reason": broken.reason,
         },  # type: ignore[arg-type]
     )

@@ -5,11 +5,13 @@ from typing import Any
 from pydantic import Field
 
 from api.schemas.common import Schema, example
+from domain.audit import BreakKind
 
 
 class BrokenPublic(Schema):
     aggregate_id: str
     version: int
+    kind: BreakKind = Field(description="what broke, as a stable code")
     reason: str
 
 

@@ -5,8 +5,13 @@ export async function auditPage() {
   const result = h("p", { id: "verify-result", role: "status" });
   const verify = h("button", { type: "button", class: "primary", id: "verify", onclick: async () => {
     const r = await api("/api/v1/audit/verify");
-    result.textContent = r.ok ? t("audit.ok", { n: number(r.checked_events) }) : t("audit.broken", { aggregate: r.first_broken.aggregate_id, version: r.first_broken.version, reason: r.first_broken.reason });
+    const broken = r.first_broken;
     result.className = r.ok ? "met" : "error";
+    if (r.ok) return result.replaceChildren(t("audit.ok", { n: number(r.checked_events) }));
+    // The code reads in the reader's language; the store's own words follow for the record.
+    result.replaceChildren(
+      t("audit.broken", { aggregate: broken.aggregate_id, version: broken.version, reason: t(`audit.break.${broken.kind}`) }),
+      h("span", { class: "muted mono detail" }, broken.reason));
   } }, t("audit.verify"));
   const fmt = h("select", {}, h("option", { value: "csv" }, "CSV"), h("option", { value: "jsonl" }, "JSON Lines"));
   const cycle = h("input", { type: "number", min: "2023", max: "2025" });

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.audit import BreakKind
 from domain.nomination import Nomination
 
 pytestmark = pytest.mark.unit
@@ -52,3 +53,9 @@ def test_every_step_in_a_nominations_history_has_a_name_in_both_languages() -> N
     for language in ("vi", "en"):
         texts = json.loads((UI / "i18n" / f"{language}.json").read_text("utf-8"))
         assert {f"event.{step}" for step in steps} - set(texts) == set()
+
+
+def test_every_kind_of_broken_link_has_a_name_in_both_languages() -> None:
+    for language in ("vi", "en"):
+        texts = json.loads((UI / "i18n" / f"{language}.json").read_text("utf-8"))
+        assert {f"audit.break.{kind}" for kind in BreakKind} - set(texts) == set()
