@@ -1,5 +1,5 @@
 // Shared by every page: state, translations, formatting, DOM helpers and the API client.
-export const main = document.getElementById("main");
+const main = document.getElementById("main");
 export const state = { token: sessionStorage.getItem("token"), me: null, lang: localStorage.getItem("lang") || "vi", text: {}, after: 0 };
 // Read-your-writes: reads of the views wait until they have applied our last write.
 export const after = (path) => `${path}${path.includes("?") ? "&" : "?"}after=${state.after}`;
@@ -93,7 +93,7 @@ export async function api(path, { method = "GET", body, form, raw } = {}) {
   if (method !== "GET" && data && Number.isInteger(data.position)) state.after = Math.max(state.after, data.position);
   return data;
 }
-export function showErrors(form, error) {
+function showErrors(form, error) {
   for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
   const problems = error.problem?.errors || (error.problem?.field ? [{ field: error.problem.field, reason: error.problem.detail }] : []);
   let shown = false;
