@@ -5,17 +5,16 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.processes import product_env, wait_until_ready
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 # Two busy CI cores run the product, Temporal and Chromium at once; waits are generous, and a
@@ -32,12 +31,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def chromium() -> str:
     for candidate in ("/usr/bin/chromium", shutil.which("chromium") or ""):
         if candidate and Path(candidate).exists():
@@ -48,34 +41,16 @@ def chromium() -> str:
 @contextmanager
 def running_product(data: Path) -> Iterator[str]:
     """The product as `make run` starts it, on its own data directory and free ports."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "THIDUA_DATA_DIR": str(data),
-        "THIDUA_DEMO": "1",
-        "THIDUA_PORT": str(port),
-        "THIDUA_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
-        "THIDUA_TEMPORAL_UI_PORT": str(free_port()),
-        "THIDUA_LOG_FORMAT": "json",
-    }
+    env, base = product_env(data)
     process = subprocess.Popen(
         [sys.executable, "-m", "thidua.cli", "run"],
-        env=env,
+        env={**env, "THIDUA_DEMO": "1"},
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2):  # noqa: S310 - loopback
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the product did not become ready") from None
-                time.sleep(0.5)
+        wait_until_ready(base, process)
         yield base
     finally:
         os.killpg(process.pid, signal.SIGINT)

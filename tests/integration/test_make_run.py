@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.integration.test_temporal_dev_server import free_port
+from tests.processes import product_env, wait_until_ready
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,15 +33,7 @@ def fetch(url: str, data: bytes | None = None, token: str | None = None) -> tupl
 
 
 def test_make_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
-    port = free_port()
-    env = {
-        **os.environ,
-        "THIDUA_DATA_DIR": str(tmp_path),
-        "THIDUA_PORT": str(port),
-        "THIDUA_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
-        "THIDUA_TEMPORAL_UI_PORT": str(free_port()),
-        "THIDUA_LOG_FORMAT": "json",
-    }
+    env, base = product_env(tmp_path)
     process = subprocess.Popen(
         ["make", "run"],  # noqa: S607 - make is what a newcomer types
         cwd=ROOT,
@@ -50,16 +42,8 @@ def test_make_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        ready = False
-        while time.monotonic() < deadline and not ready:
-            try:
-                ready = fetch(f"{base}/readyz")[0] == 200
-            except OSError:
-                time.sleep(0.5)
-        assert ready, "the product never became ready"
+        wait_until_ready(base, process)
         form = urllib.parse.urlencode(
             {"username": "demo-auditor", "password": "thidua-demo"}
         ).encode()

@@ -4,7 +4,6 @@ relay, an inspection task, and timers that survive a server restart."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +20,7 @@ from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from projections.views.database import SQLiteDatabase
 from tests.factories import ADMIN, PROVINCE, SECRETARY, ctx, inspector, member, officer
+from tests.processes import free_port
 from tests.workflows.conftest import Outbox
 from thidua.services import temporal_dev_server
 from thidua.settings import Settings
@@ -30,12 +30,6 @@ from workflows.worker import connect
 from workflows.worker import run as run_worker_and_relay
 
 pytestmark = [pytest.mark.integration, pytest.mark.asyncio(loop_scope="session")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager

@@ -21,7 +21,8 @@ from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.views.database import SQLiteDatabase
 from tests.factories import ADMIN, ctx, officer
-from tests.integration.test_temporal_dev_server import dev_server, free_port
+from tests.integration.test_temporal_dev_server import dev_server
+from tests.processes import free_port
 from workflows.relay import Relay
 from workflows.worker import connect
 
