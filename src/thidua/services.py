@@ -154,7 +154,7 @@ async def serve_everything(settings: Settings) -> None:
         clock = asyncio.create_task(_clock(settings, client, service, stop))
         base = f"http://{settings.host}:{settings.port}"
         print(
-            f"API: {base}/api/v1 — docs {base}/docs — ready {base}/readyz\n"
+            f"Web UI: {base}/ — API: {base}/api/v1 — docs {base}/docs — ready {base}/readyz\n"
             f"Temporal: {settings.temporal_address} — Web UI http://127.0.0.1:"
             f"{settings.temporal_ui_port}\nCtrl-C stops everything.",
             flush=True,
