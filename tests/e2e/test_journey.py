@@ -25,6 +25,13 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     open_row(officer.page, "S-832-01")
     expect(officer.page.locator("#preview li").first).to_be_visible()
     officer.shot("nomination-collecting")
+    # Choosing a declared year loads its figures for correction.
+    first_year = officer.page.locator("table tbody tr").first
+    declared_year = first_year.locator("td").nth(0).inner_text()
+    declared_total = first_year.locator("td").nth(1).inner_text().replace(".", "")
+    officer.page.fill("#f-year", declared_year)
+    officer.page.dispatch_event("#f-year", "change")
+    expect(officer.page.locator("#f-total_households")).to_have_value(declared_total)
     officer.page.click("#submit")
     expect(officer.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
     officer.close()

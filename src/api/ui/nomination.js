@@ -82,6 +82,18 @@ function actions(n) {
     const flows = Object.fromEntries(["exited", "newly_poor", "fallen_back", "removed"].map((k) => [k, h("input", { type: "number", min: "0" })]));
     const decision = h("input", {});
     const decided = h("input", { type: "date" });
+    // Choosing a year already declared loads its figures, so answering a return is an edit.
+    const load = () => {
+      const s = n.statistics[year.value] ?? {};
+      total.value = s.total_households ?? "";
+      poor.value = s.poor_households ?? "";
+      near.value = s.near_poor_households ?? "";
+      for (const [k, f] of Object.entries(flows)) f.value = s.flows?.[k] ?? "";
+      decision.value = s.source?.decision_number ?? "";
+      decided.value = s.source?.decision_date ?? "";
+    };
+    year.addEventListener("change", load);
+    load();
     const stats = h("form", { class: "card", onsubmit: (e) => {
       e.preventDefault();
       const body = { total_households: Number(total.value), poor_households: Number(poor.value) };
