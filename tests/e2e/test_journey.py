@@ -203,3 +203,34 @@ def test_a_wrong_password_is_named_and_repeated_failures_are_throttled(
     page.click("form button[type=submit]")
     expect(error).to_contain_text("Đăng nhập sai quá nhiều lần")
     context.close()
+
+
+def test_a_returned_dossier_is_corrected_and_submitted_again(
+    browser: Browser, product: str
+) -> None:
+    province = User(browser, product, "demo-province-reviewer")
+    province.go("#/nominations", "table")
+    open_row(province.page, "S-838-01")
+    province.page.fill("#f-comment", "Bổ sung quyết định công nhận số liệu năm 2024.")
+    province.page.click("button[value=return]")
+    expect(province.page.locator("#stage")).to_have_text("Thu thập hồ sơ")
+    province.close()
+
+    officer = User(browser, product, "demo-officer")
+    officer.go("#/nominations", "table")
+    open_row(officer.page, "S-838-01")
+    expect(officer.page.locator("#requested-changes")).to_contain_text(
+        "Bổ sung quyết định công nhận số liệu năm 2024."
+    )
+    officer.page.fill("#f-year", "2024")
+    officer.page.dispatch_event("#f-year", "change")
+    officer.page.fill("#f-decision_number", "123/QĐ-UBND")
+    officer.page.fill("#f-decision_date", "2025-01-15")
+    steps = officer.page.locator("#history li")
+    before = steps.count()
+    officer.page.click("form:has(#f-year) button[type=submit]")
+    expect(steps).to_have_count(before + 1)
+    expect(steps.last).to_contain_text("Ghi số liệu hộ nghèo — demo-officer")
+    officer.page.click("#submit")
+    expect(officer.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
+    officer.close()
