@@ -12,6 +12,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.nomination import Nomination
+from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
 
 OPEN_STAGES = ("collecting", "district_review", "province_review", "public_notice", "council")
@@ -119,10 +120,6 @@ def is_overdue(row: dict[str, Any], today: date) -> bool:
     return bool(due) and row["stage"] in OPEN_STAGES and date.fromisoformat(due) < today
 
 
-def _due(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 class BoardProjection(Projection[BoardView]):
     name = "board"
     topics = tuple(
@@ -157,7 +154,7 @@ class BoardProjection(Projection[BoardView]):
                 "award_form": event.award_form,
                 "cycle_year": event.cycle_year,
                 "stage": "collecting",
-                "due_on": _due(event.due_on),
+                "due_on": iso_day(event.due_on),
                 "version": event.originator_version,
                 "opened_at": at,
                 "updated_at": at,
@@ -168,7 +165,7 @@ class BoardProjection(Projection[BoardView]):
     @process_event.register(Nomination.DistrictReviewCompleted)  # type: ignore[attr-defined]
     @process_event.register(Nomination.ProvinceReviewCompleted)  # type: ignore[attr-defined]
     def _moved(self, event: Any, tracking: Tracking) -> None:
-        changes: dict[str, Any] = {"stage": event.to_stage, "due_on": _due(event.due_on)}
+        changes: dict[str, Any] = {"stage": event.to_stage, "due_on": iso_day(event.due_on)}
         if getattr(event, "decision", None) == "reject":
             changes["outcome"] = "rejected"
         self._touch(event, **changes)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
@@ -12,6 +11,7 @@ from eventsourcing.utils import get_topic
 
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
 
 VISIT_COLUMNS = (
@@ -145,10 +145,6 @@ class TaskInboxView(TrackedView):
         return dict(zip(VISIT_COLUMNS, row, strict=True)) if row else None
 
 
-def _day(value: Any) -> str | None:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 class TaskInboxProjection(Projection[TaskInboxView]):
     name = "task_inbox"
     topics = tuple(
@@ -185,7 +181,7 @@ class TaskInboxProjection(Projection[TaskInboxView]):
         self.view.queue(
             str(event.originator_id),
             event.to_stage,
-            _day(event.due_on),
+            iso_day(event.due_on),
             event.timestamp.isoformat(),
         )
 
@@ -201,7 +197,7 @@ class TaskInboxProjection(Projection[TaskInboxView]):
                 "nomination_id": event.nomination_id,
                 "unit_code": event.unit_code,
                 "team_id": event.team_id,
-                "due_on": _day(event.due_on),
+                "due_on": iso_day(event.due_on),
                 "state": "ordered",
                 "overdue": 0,
                 "escalated": 0,

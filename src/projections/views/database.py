@@ -11,6 +11,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from typing import Any, Protocol
 
 import psycopg
@@ -196,3 +197,8 @@ class _PostgresCursor:
 
     def fetchmany(self, size: int) -> list[Any]:
         return list(self._cursor.fetchmany(size))
+
+
+def iso_day(value: Any) -> str | None:
+    """A day as views store it: ISO text (events carry dates, or text after an upcast)."""
+    return value.isoformat() if isinstance(value, date) else value
