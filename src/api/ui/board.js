@@ -1,5 +1,5 @@
 // The board of nominations, its filters and a new nomination.
-import { after, api, day, daysLeft, field, h, has, number, render, state, submitting, t } from "./core.js";
+import { after, api, cell, day, daysLeft, field, h, has, number, render, state, submitting, t } from "./core.js";
 
 export async function boardPage() {
   const filters = state.boardFilters ||= { stage: "", district: "", cycle: "", overdue: false };
@@ -7,7 +7,6 @@ export async function boardPage() {
   for (const key of ["stage", "district", "cycle"]) if (filters[key]) query.set(key, filters[key]);
   if (filters.overdue) query.set("overdue", "true");
   const page = await api(after(`/api/v1/nominations?${query}`));
-  const cell = (key, attrs, ...content) => h("td", { ...attrs, "data-label": t(key) }, ...content);
   const rows = page.data.map((n) => h("tr", {},
     cell("board.unit", {}, h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name), h("div", { class: "muted" }, n.unit_code)),
     cell("board.form", {}, t(`form.${n.award_form}`)),

@@ -51,6 +51,10 @@ export function h(tag, attrs = {}, ...children) {
   for (const child of children.flat()) if (child != null) el.append(child.nodeType ? child : String(child));
   return el;
 }
+// A table cell that names its column, so narrow screens can show rows as cards.
+export function cell(key, attrs, ...content) {
+  return h("td", { ...attrs, "data-label": t(key) }, ...content);
+}
 export function field(label, input, name) {
   input.id ||= `f-${name}`;
   input.name = name;

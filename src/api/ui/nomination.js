@@ -1,5 +1,5 @@
 // One nomination: figures, checks, evidence, visits, complaints, history and the actions of each role.
-import { api, day, daysLeft, field, h, has, locale, number, percent, render, state, submitting, t } from "./core.js";
+import { api, cell, day, daysLeft, field, h, has, locale, number, percent, render, state, submitting, t } from "./core.js";
 
 function chart(stats) {
   const years = Object.keys(stats).sort();
@@ -35,15 +35,15 @@ function statsTable(stats) {
 }
 function checksTable(checks) {
   if (!checks.length) return h("p", {}, t("nom.none"));
-  return h("div", { class: "scroll" }, h("table", {},
+  return h("div", { class: "scroll" }, h("table", { class: "cards" },
     h("thead", {}, h("tr", {}, ...["nom.criterion", "nom.outcome", "nom.basis", "nom.threshold", "nom.rule_set", "nom.explanation"].map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, checks.map((c) => h("tr", {},
-      h("td", {}, c.criterion_id),
-      h("td", { class: c.outcome }, t(`outcome.${c.outcome}`)),
-      h("td", {}, t(`basis.${c.basis}`)),
-      h("td", { class: "mono" }, c.threshold),
-      h("td", {}, `${c.rule_set.id} v${c.rule_set.version}`, h("div", { class: "mono muted" }, c.rule_set.digest.slice(0, 16) + "…")),
-      h("td", {}, state.lang === "vi" ? c.explanation.vi : c.explanation.en))))));
+      cell("nom.criterion", {}, c.criterion_id),
+      cell("nom.outcome", { class: c.outcome }, t(`outcome.${c.outcome}`)),
+      cell("nom.basis", {}, t(`basis.${c.basis}`)),
+      cell("nom.threshold", { class: "mono" }, c.threshold),
+      cell("nom.rule_set", {}, `${c.rule_set.id} v${c.rule_set.version}`, h("div", { class: "mono muted" }, c.rule_set.digest.slice(0, 16) + "…")),
+      cell("nom.explanation", {}, state.lang === "vi" ? c.explanation.vi : c.explanation.en))))));
 }
 export async function nominationPage(id, query) {
   const params = new URLSearchParams(query);
