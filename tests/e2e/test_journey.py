@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -231,6 +233,15 @@ def test_a_returned_dossier_is_corrected_and_submitted_again(
     officer.page.click("form:has(#f-year) button[type=submit]")
     expect(steps).to_have_count(before + 1)
     expect(steps.last).to_contain_text("Ghi số liệu hộ nghèo — demo-officer")
+    decision = b"%PDF-1.4\n% Quyet dinh cong nhan so lieu 2024\n%%EOF\n"
+    officer.page.set_input_files(
+        "#f-file",
+        files=[{"name": "quyet-dinh-2024.pdf", "mimeType": "application/pdf", "buffer": decision}],
+    )
+    officer.page.click("form:has(#f-file) button[type=submit]")
+    expect(officer.page.locator("#main")).to_contain_text(
+        f"quyet-dinh-2024.pdf {hashlib.sha256(decision).hexdigest()}"
+    )
     officer.page.click("#submit")
     expect(officer.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
     officer.close()
