@@ -145,6 +145,17 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     auditor.go("#/audit", "#verify")
     auditor.page.click("#verify")
     expect(auditor.page.locator("#verify-result")).to_contain_text("Toàn vẹn")
+    # What-if answers stay on the page, outcomes in the reader's language.
+    what_if = auditor.page.locator("form", has_text="Xét lại theo bộ tiêu chí khác")
+    what_if.locator("button[type=submit]").click()
+    expect(what_if.locator("li").first).to_contain_text("→")
+    assert "not_met" not in what_if.inner_text()
+    expect(what_if).to_contain_text("Không đạt → Không đạt")
+    # The board as it stood before the demo's first cycle was empty.
+    then = auditor.page.locator("form", has_text="Bảng hồ sơ tại ngày")
+    then.locator("input[type=date]").fill("2020-01-01")
+    then.locator("button[type=submit]").click()
+    expect(then.locator("p").first).to_have_text("0 hồ sơ")
     auditor.shot("audit")
     auditor.go("#/nominations", "table")
     open_row(auditor.page, "S-832-01")

@@ -1,5 +1,5 @@
 // The auditor's tools: verification, exports, what-if and the board as of a date.
-import { api, field, h, number, render, submitting, t } from "./core.js";
+import { api, asking, field, h, number, render, t } from "./core.js";
 
 export async function auditPage() {
   const result = h("p", { id: "verify-result", role: "status" });
@@ -18,8 +18,7 @@ export async function auditPage() {
   const district = h("input", {});
   const criterion = h("input", {});
   const outcomeFilter = h("select", {}, h("option", { value: "" }, "—"), ...["met", "not_met", "insufficient_data", "needs_judgement"].map((o) => h("option", { value: o }, t(`outcome.${o}`))));
-  const exportForm = h("form", { class: "card", onsubmit: async (e) => {
-    e.preventDefault();
+  const exportForm = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); asking(exportForm, async () => {
     const q = new URLSearchParams({ format: fmt.value });
     if (cycle.value) q.set("cycle", cycle.value);
     if (district.value) q.set("district", district.value);
@@ -28,21 +27,20 @@ export async function auditPage() {
     const response = await api(`/api/v1/audit/criterion-checks?${q}`, { raw: true });
     const link = h("a", { href: URL.createObjectURL(await response.blob()), download: `criterion-checks.${fmt.value}` });
     link.click();
-  } }, h("h2", {}, t("audit.export")), field(t("audit.format"), fmt, "format"), field(t("board.cycle"), cycle, "cycle"),
+  }); } }, h("h2", {}, t("audit.export")), field(t("audit.format"), fmt, "format"), field(t("board.cycle"), cycle, "cycle"),
   field(t("audit.district"), district, "district"), field(t("nom.criterion"), criterion, "criterion"), field(t("nom.outcome"), outcomeFilter, "outcome"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("audit.export"))));
   const version = h("input", { type: "number", min: "1", value: "1" });
   const whatIfCycle = h("input", { type: "number", min: "2023", max: "2025", value: "2023" });
   const whatIfOut = h("div", {});
-  const whatIf = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); submitting(whatIf, async () => {
+  const whatIf = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); asking(whatIf, async () => {
     const rows = await api("/api/v1/audit/what-if", { method: "POST", body: { rule_set_version: Number(version.value), cycle_year: Number(whatIfCycle.value) } });
-    whatIfOut.replaceChildren(h("ul", {}, rows.map((r) => h("li", { class: r.changed ? "overdue" : "" }, `${r.unit_code} · ${r.criterion_id}: ${r.current_outcome} → ${r.what_if_outcome}`))));
+    whatIfOut.replaceChildren(h("ul", {}, rows.map((r) => h("li", { class: r.changed ? "overdue" : "" }, `${r.unit_code} · ${r.criterion_id}: ${t(`outcome.${r.current_outcome}`)} → ${t(`outcome.${r.what_if_outcome}`)}`))));
   }); } }, h("h2", {}, t("audit.what_if")), field(t("nom.rule_set"), version, "rule_set_version"), field(t("board.cycle"), whatIfCycle, "cycle_year"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.show"))), whatIfOut);
   const date = h("input", { type: "date", required: true });
   const boardOut = h("div", {});
-  const boardThen = h("form", { class: "card", onsubmit: async (e) => {
-    e.preventDefault();
+  const boardThen = h("form", { class: "card", onsubmit: (e) => { e.preventDefault(); asking(boardThen, async () => {
     const r = await api(`/api/v1/audit/board?as_of=${encodeURIComponent(date.value + "T23:59:59+07:00")}`);
-    boardOut.replaceChildren(h("p", {}, String(r.count)), h("ul", {}, r.data.map((n) => h("li", {}, `${n.unit_name} — ${t(`stage.${n.stage}`)}`))));
-  } }, h("h2", {}, t("audit.board_as_of")), field(t("nom.as_of"), date, "as_of"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.show"))), boardOut);
+    boardOut.replaceChildren(h("p", {}, t("audit.board_count", { n: number(r.count) })), h("ul", {}, r.data.map((n) => h("li", {}, `${n.unit_name} — ${t(`stage.${n.stage}`)}`))));
+  }); } }, h("h2", {}, t("audit.board_as_of")), field(t("nom.as_of"), date, "as_of"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.show"))), boardOut);
   render(h("h1", {}, t("audit.title")), h("div", { class: "card" }, verify, result), exportForm, whatIf, boardThen);
 }

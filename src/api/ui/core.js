@@ -87,7 +87,7 @@ export async function api(path, { method = "GET", body, form, raw } = {}) {
     signOut();
     throw new Error(t("login.failed"));
   }
-  if (raw) return response;
+  if (raw && response.ok) return response;
   const data = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
   if (!response.ok) {
     const error = new Error(data?.detail || response.statusText);
@@ -112,6 +112,11 @@ function showErrors(form, error) {
 }
 export async function submitting(form, action) {
   try { await action(); toast(t("saved")); await refresh(); } catch (error) { showErrors(form, error); }
+}
+// A form that asks rather than changes: its answer stays on the page, its errors by the fields.
+export async function asking(form, action) {
+  for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  try { await action(); } catch (error) { showErrors(form, error); }
 }
 
 
