@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -145,6 +147,17 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     auditor.go("#/audit", "#verify")
     auditor.page.click("#verify")
     expect(auditor.page.locator("#verify-result")).to_contain_text("Toàn vẹn")
+    # The export keeps to its filters: cycle 2023, failed checks only.
+    export = auditor.page.locator("form", has_text="Xuất kết quả xét tiêu chí")
+    export.locator("input[name=cycle]").fill("2023")
+    export.locator("select[name=outcome]").select_option("not_met")
+    with auditor.page.expect_download() as download:
+        export.locator("button[type=submit]").click()
+    saved = download.value
+    assert saved.suggested_filename == "criterion-checks.csv"
+    rows = list(csv.DictReader(Path(saved.path()).read_text("utf-8-sig").splitlines()))
+    assert rows
+    assert {(r["cycle_year"], r["outcome"]) for r in rows} == {("2023", "not_met")}
     # What-if answers stay on the page, outcomes in the reader's language.
     what_if = auditor.page.locator("form", has_text="Xét lại theo bộ tiêu chí khác")
     what_if.locator("button[type=submit]").click()
