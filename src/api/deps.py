@@ -9,9 +9,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Annotated, Any
+from uuid import UUID
 
 import structlog
-from fastapi import Depends, HTTPException, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
@@ -62,6 +63,7 @@ def state(request: Request) -> AppState:
 
 
 State = Annotated[AppState, Depends(state)]
+NominationId = Annotated[UUID, Path(description="the nomination's id")]
 # Read-your-writes: a read passes the position its write answered with.
 After = Annotated[
     int | None, Query(ge=0, description="wait until the views reached this log position")

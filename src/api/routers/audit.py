@@ -10,10 +10,10 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from api.deps import After, Caller, Principal, State, require_role
+from api.deps import After, Caller, NominationId, Principal, State, require_role
 from api.routers.nominations import readable
 from api.schemas.audit import VerifyPublic, WhatIfIn, WhatIfRow
 from domain.audit import verify_store
@@ -29,7 +29,7 @@ Auditor = Annotated[Principal, Depends(require_role(Role.AUDITOR))]
 
 @router.get("/nominations/{nomination_id}/audit", summary="A nomination's audit trail")
 def nomination_trail(
-    nomination_id: Annotated[UUID, Path()],
+    nomination_id: NominationId,
     app: State,
     principal: Caller,
     after: After = None,

@@ -8,7 +8,16 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import After, Principal, State, command, idempotent, require_role, written
+from api.deps import (
+    After,
+    NominationId,
+    Principal,
+    State,
+    command,
+    idempotent,
+    require_role,
+    written,
+)
 from api.schemas.common import Written
 from api.schemas.nominations import ComplaintIn, ResolveIn
 from domain.context import Role
@@ -34,7 +43,7 @@ def _role(principal: Principal) -> Role:
     summary="File a complaint: it blocks the decision until resolved",
 )
 def file_complaint(
-    nomination_id: Annotated[UUID, Path()],
+    nomination_id: NominationId,
     body: ComplaintIn,
     request: Request,
     app: State,

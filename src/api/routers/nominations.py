@@ -16,6 +16,7 @@ from api.deps import (
     After,
     AppState,
     Caller,
+    NominationId,
     Principal,
     State,
     command,
@@ -40,7 +41,6 @@ from projections.board import BoardQuery, is_overdue
 
 router = APIRouter(prefix="/api/v1/nominations")
 Officer = Annotated[Principal, Depends(require_role(Role.UNIT_OFFICER))]
-NominationId = Annotated[UUID, Path(description="the nomination's id")]
 
 ALLOWED_TYPES = {
     "application/pdf": ".pdf",

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from api.deps import Principal, State, command, idempotent, require_role, written
+from api.deps import NominationId, Principal, State, command, idempotent, require_role, written
 from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, JudgedCheckIn, OverrideIn, ReviewIn
 from domain.context import Role
@@ -19,7 +18,6 @@ Province = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER))]
 Reviewer = Annotated[
     Principal, Depends(require_role(Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER))
 ]
-NominationId = Annotated[UUID, Path()]
 
 
 @router.post(
