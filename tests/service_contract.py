@@ -17,6 +17,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from domain.accounts import Account, Roster
+from domain.audit import verify_store
 from domain.chain import ChainedAggregate, digest_of
 from domain.council import CouncilSession
 from domain.cycles import Cycle
@@ -250,6 +251,13 @@ class ServiceContract:
         assert events[1].basis == "declared"  # type: ignore[attr-defined]
         assert events[2].prev_hash == digest_of(events[1])  # type: ignore[attr-defined]
         assert service.verify_chain(nid) == (3, None)
+        assert verify_store(service).ok  # hashed as stored, before the upcast
+        assert "_" not in "".join(
+            k[0]
+            for k in service.mapper.stored_content(  # type: ignore[attr-defined]
+                next(iter(service.recorder.select_events(nid, gt=1, lte=2)))
+            ).state
+        )
         assert service.get_nomination(nid).statistics["2021"]["poor_households"] == 400
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.domain import Snapshot
 
-from domain.chain import GENESIS, digest_of
+from domain.chain import GENESIS
+from domain.store import ChainMapper, CheckedRepository, ForgedSnapshot
 
 
 class BreakKind(StrEnum):
@@ -20,6 +24,8 @@ class BreakKind(StrEnum):
     SUCCESSOR_DISAGREES = "successor_disagrees"
     CHANGED_SINCE_RECORDED = "changed_since_recorded"
     DELETED_SINCE_RECORDED = "deleted_since_recorded"
+    FORGED_FIELD = "forged_field"
+    FORGED_SNAPSHOT = "forged_snapshot"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,9 @@ def verify_store(
     """
     heads: dict[str, tuple[int, str]] = {}
     checked = 0
+    mapper = app.mapper
+    if not isinstance(mapper, ChainMapper):
+        raise TypeError("verification needs the chain mapper of domain.store")
     head = app.recorder.max_notification_id() or 0
     position = 0
     while True:
@@ -66,7 +75,8 @@ def verify_store(
             aggregate_id = str(notification.originator_id)
             version = notification.originator_version
             try:
-                event = app.mapper.to_domain_event(notification)
+                content = mapper.stored_content(notification)
+                app.mapper.to_domain_event(notification)  # it must also load, upcasts included
             except Exception as error:  # any row that cannot be read is a broken link
                 return _broken(
                     checked,
@@ -76,7 +86,16 @@ def verify_store(
                     BreakKind.UNREADABLE,
                     f"cannot be read: {error}",
                 )
-            digest = digest_of(event)
+            if content.reserved_keys:
+                return _broken(
+                    checked,
+                    heads,
+                    aggregate_id,
+                    version,
+                    BreakKind.FORGED_FIELD,
+                    f"holds {', '.join(content.reserved_keys)}, which no event records",
+                )
+            digest = content.digest
             last_version, last_digest = heads.get(aggregate_id, (0, GENESIS))
             if version != last_version + 1:
                 missing = last_version + 1
@@ -88,7 +107,7 @@ def verify_store(
                     BreakKind.VERSION_MISSING,
                     f"version {missing} is missing",
                 )
-            if getattr(event, "prev_hash", None) != last_digest:
+            if content.state.get("prev_hash") != last_digest:
                 return _broken(
                     checked,
                     heads,
@@ -124,7 +143,43 @@ def verify_store(
                     BreakKind.DELETED_SINCE_RECORDED,
                     "missing: the audit trail recorded it, the store no longer has it",
                 )
+    forged = _first_forged_snapshot(app, heads)
+    if forged is not None:
+        return _broken(checked, heads, *forged)
     return VerifyReport(True, checked, len(heads))
+
+
+def _first_forged_snapshot(
+    app: Application[Any], heads: Mapping[str, tuple[int, str]]
+) -> tuple[str, int, BreakKind, str] | None:
+    """Every snapshot must be the state its events give at its version, head included."""
+    if app.snapshots is None:
+        return None
+    intervals = [i for i in getattr(app, "snapshotting_intervals", {}).values() if i]
+    smallest = min(intervals, default=1)
+    checker = CheckedRepository(app.events)
+    for aggregate_id, (version, _) in sorted(heads.items()):
+        if version < smallest:
+            continue
+        for snapshot in app.snapshots.get(UUID(aggregate_id)):
+            at = snapshot.originator_version
+            try:
+                checker.check_snapshot(snapshot)
+            except ForgedSnapshot as refused:
+                return aggregate_id, at, BreakKind.FORGED_SNAPSHOT, refused.reason
+            replayed = Snapshot.take(checker.get(UUID(aggregate_id), version=at))
+            if _canonical(replayed.state) != _canonical(cast(Snapshot, snapshot).state):
+                return (
+                    aggregate_id,
+                    at,
+                    BreakKind.FORGED_SNAPSHOT,
+                    "its state is not what the events give at its version",
+                )
+    return None
+
+
+def _canonical(state: Mapping[str, Any]) -> str:
+    return json.dumps(state, sort_keys=True, default=str, ensure_ascii=False)
 
 
 def _broken(

@@ -1,7 +1,9 @@
 """Hash-chained aggregates: every event records the SHA-256 of its predecessor.
 
-The digest covers a canonical JSON encoding of the event's fields, which is the same
-before saving and after loading, so a verifier can recompute every link from the store.
+The digest covers a canonical JSON encoding of the event's content as it is stored: its
+topic, its fields and, from version 2 on, its class version. A new event is hashed from
+its fields; a loaded one from the state read from the store, before any upcast, by the
+mapper in ``domain.store``. Nothing inside a stored event can change how it is hashed.
 """
 
 from __future__ import annotations
@@ -21,8 +23,13 @@ from domain.context import current_context
 GENESIS = ""
 """The ``prev_hash`` of an aggregate's first event."""
 
-LEGACY_DIGEST_KEY = "_stored_digest"
-"""Set by upcasters: the digest of the shape in which an old event was stored."""
+LOADED_DIGEST = "_digest_as_stored"
+"""Set by the mapper on every loaded event, after decoding: what its stored content hashes
+to. Any key of that name read from the store is overwritten, so it cannot vouch for itself.
+"""
+
+RESERVED_PREFIX = "_"
+"""No event field starts with it: a stored state holding such a key was written by hand."""
 
 
 def _encode_special(value: Any) -> Any:
@@ -46,29 +53,24 @@ _CANONICAL = json.JSONEncoder(
 
 
 def event_digest(topic: str, state: Mapping[str, Any]) -> str:
-    """SHA-256 over the event's topic and its fields (``state`` includes id and version)."""
-    fields = {k: v for k, v in state.items() if k != LEGACY_DIGEST_KEY}
-    body = _CANONICAL.encode({"topic": topic, "state": fields})
+    """SHA-256 over a topic and a state exactly as stored (with id, version and, when
+    above 1, ``class_version``): every key counts, none is skipped."""
+    body = _CANONICAL.encode({"topic": topic, "state": state})
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def preserve_stored_digest(event_class: type, state: dict[str, Any]) -> None:
-    """For upcasters: keep the digest of the shape the event was stored in, before changing it.
-
-    The chain protects what was written; an upcast event must still link to its successor.
-    """
-    if LEGACY_DIGEST_KEY not in state:
-        topic = f"{event_class.__module__}:{event_class.__qualname__}"
-        state[LEGACY_DIGEST_KEY] = event_digest(topic, state)
-
-
 def digest_of(event: object) -> str:
+    """The digest of an event: as loaded (set by the mapper), or of a new event's fields."""
     state = vars(event)
-    stored = state.get(LEGACY_DIGEST_KEY)
-    if isinstance(stored, str):
-        return stored
+    loaded = state.get(LOADED_DIGEST)
+    if loaded is not None:
+        return str(loaded)
     cls = type(event)
-    return event_digest(f"{cls.__module__}:{cls.__qualname__}", state)
+    content = dict(state)
+    class_version = getattr(cls, "class_version", 1)
+    if class_version > 1:
+        content["class_version"] = class_version  # as the mapper stores it
+    return event_digest(f"{cls.__module__}:{cls.__qualname__}", content)
 
 
 class ChainedAggregate(Aggregate):

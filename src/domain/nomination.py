@@ -14,7 +14,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.access import require_grant
-from domain.chain import ChainedAggregate, preserve_stored_digest
+from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.checks import CriterionCheck, RuleSetRef
 from domain.criteria.rules import Basis, Explanation, Outcome, RuleOutcome
@@ -221,7 +221,7 @@ class Nomination(ChainedAggregate):
 
         @classmethod
         def upcast_v1_v2(cls, state: dict[str, Any]) -> None:
-            preserve_stored_digest(cls, state)
+            # The chain still links: a loaded event is hashed as stored, before this runs.
             state["basis"] = "declared"
 
     @event(StatisticsRecorded)

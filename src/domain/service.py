@@ -21,7 +21,7 @@ from eventsourcing.application import (
     Repository,
 )
 from eventsourcing.domain import Aggregate, Snapshot
-from eventsourcing.persistence import JSONTranscoder, RecordConflictError, Transcoding
+from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictError, Transcoding
 from eventsourcing.utils import Environment, EnvType
 
 from domain.accounts import Account, Roster, account_id, normalise_username, parse_grants, roster_id
@@ -48,6 +48,7 @@ from domain.inspection import InspectionVisit, visit_id
 from domain.nomination import Nomination, nomination_id
 from domain.stages import Stage
 from domain.statistics import YearStatistics
+from domain.store import ChainMapper, CheckedRepository
 from domain.summaries import (
     AccountSummary,
     CommandResult,
@@ -111,11 +112,11 @@ class NominationService(Application[UUID]):
         self._locks_guard = threading.Lock()
         super().__init__(env)
         # Reads and secondary loads never touch the command cache's objects.
-        self._store_reader: Repository[UUID] = Repository(
+        self._store_reader: Repository[UUID] = CheckedRepository(
             self.events, snapshot_store=self.snapshots
         )
         # Every request reads its caller's account: keep accounts, catching up on each read.
-        self._account_reader: Repository[UUID] = Repository(
+        self._account_reader: Repository[UUID] = CheckedRepository(
             self.events, snapshot_store=self.snapshots, cache_maxsize=10_000, fastforward=True
         )
 
@@ -146,6 +147,21 @@ class NominationService(Application[UUID]):
                 and aggregate.version == event.originator_version
             ):
                 self.snapshots.put([Snapshot.take(aggregate)])
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ChainMapper)
+
+    def construct_repository(self) -> Repository[UUID]:
+        plain = super().construct_repository()
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return CheckedRepository(
+            self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=plain.fastforward,
+            fastforward_skipping=plain.fastforward_skipping,
+            deepcopy_from_cache=plain.deepcopy_from_cache,
+        )
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

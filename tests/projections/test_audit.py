@@ -32,6 +32,8 @@ class StoredRows:
         self.service = service
         self.db = store.database()
         self.table = service.recorder.events_table_name  # type: ignore[attr-defined]
+        assert service.snapshots is not None
+        self.snapshots = service.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
         self.sqlite = self.db.dialect == "sqlite"
 
     def key(self, aggregate_id: UUID) -> Any:
@@ -52,6 +54,21 @@ class StoredRows:
                 f"UPDATE {self.table} SET state = ? WHERE originator_id = ?"  # noqa: S608
                 " AND originator_version = ?",
                 (state, self.key(aggregate_id), version),
+            )
+
+    def snapshot_state(self, aggregate_id: UUID) -> bytes:
+        with self.db.reading() as cursor:
+            cursor.execute(
+                f"SELECT state FROM {self.snapshots} WHERE originator_id = ?",  # noqa: S608
+                (self.key(aggregate_id),),
+            )
+            return bytes(cursor.fetchone()[0])
+
+    def overwrite_snapshot(self, aggregate_id: UUID, state: bytes) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                f"UPDATE {self.snapshots} SET state = ? WHERE originator_id = ?",  # noqa: S608
+                (state, self.key(aggregate_id)),
             )
 
     def delete(self, aggregate_id: UUID, version: int) -> None:
@@ -100,6 +117,93 @@ def test_a_changed_byte_in_a_stored_event_is_found(
     assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(good), 3)
     assert "changed" in report.first_broken.reason
     assert report.first_broken.kind is BreakKind.SUCCESSOR_DISAGREES
+
+
+def test_a_changed_event_that_carries_its_old_digest_is_still_found(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner, rows: StoredRows
+) -> None:
+    """The old digest is public (the next event's prev_hash): a stored key cannot vouch."""
+    good = ids["good"]
+    events = list(service.events.get(good))
+    old_digest = events[3].prev_hash  # type: ignore[attr-defined]
+    state = json.loads(rows.state(good, 3))
+    assert state["statistics"]["poor_households"] == 310
+    state["statistics"]["poor_households"] = 100
+    state["_stored_digest"] = old_digest
+    rows.overwrite(good, 3, json.dumps(state).encode())
+    for report in (verify_store(service), verify_store(service, recorded(runner))):
+        assert report.first_broken is not None
+        assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(good), 3)
+    digest = service.mapper.stored_content(  # type: ignore[attr-defined]
+        next(iter(service.recorder.select_events(good, gt=2, lte=3)))
+    ).digest
+    assert digest != old_digest
+
+
+def test_a_current_event_holding_a_legacy_digest_key_is_reported_broken(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner, rows: StoredRows
+) -> None:
+    dropped = ids["dropped"]
+    last = service.get_nomination(dropped).version
+    state = json.loads(rows.state(dropped, last))
+    state["_stored_digest"] = "0" * 64
+    rows.overwrite(dropped, last, json.dumps(state).encode())
+    report = verify_store(service)
+    assert report.first_broken is not None
+    assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(dropped), last)
+    assert report.first_broken.kind is BreakKind.FORGED_FIELD
+    assert "_stored_digest" in report.first_broken.reason
+
+
+def snapshotted(service: NominationService) -> UUID:
+    """A nomination past the snapshot interval of 200 events."""
+    story = Story(service)
+    from tests.scenarios import GOOD
+    from tests.service_contract import SYSTEM, ctx
+
+    nid = story.open("S-831-01", GOOD)
+    story.to_province_review(nid)
+    for i in range(200):
+        service.record_reminder(ctx(SYSTEM), nid, "province_review", ["p@x.org"], f"#{i}")
+    assert service.snapshots is not None
+    assert list(service.snapshots.get(nid))
+    return nid
+
+
+def test_a_forged_snapshot_is_refused_at_load_and_the_aggregate_rebuilt_from_events(
+    service: NominationService, rows: StoredRows, caplog: pytest.LogCaptureFixture
+) -> None:
+    nid = snapshotted(service)
+    truth = service.get_nomination(nid)
+    snapshot = rows.snapshot_state(nid)
+    forged = json.loads(snapshot)
+    forged["state"]["stage_name"] = "decided"
+    forged["state"]["chain_head"] = "f" * 64
+    rows.overwrite_snapshot(nid, json.dumps(forged).encode())
+    service.repository.cache = None
+    with caplog.at_level("ERROR"):
+        loaded = service.get_nomination(nid)
+    assert loaded.stage == truth.stage == "province_review"
+    assert loaded.chain_head == truth.chain_head
+    assert any("snapshot" in r.getMessage() and str(nid) in r.getMessage() for r in caplog.records)
+    report = verify_store(service)
+    assert report.first_broken is not None
+    assert report.first_broken.kind is BreakKind.FORGED_SNAPSHOT
+    assert report.first_broken.aggregate_id == str(nid)
+
+
+def test_verify_finds_a_snapshot_whose_state_was_changed_but_head_kept(
+    service: NominationService, rows: StoredRows
+) -> None:
+    nid = snapshotted(service)
+    assert verify_store(service).ok
+    forged = json.loads(rows.snapshot_state(nid))
+    forged["state"]["stage_name"] = "decided"
+    rows.overwrite_snapshot(nid, json.dumps(forged).encode())
+    report = verify_store(service)
+    assert report.first_broken is not None
+    assert report.first_broken.kind is BreakKind.FORGED_SNAPSHOT
+    assert "not what the events give" in report.first_broken.reason
 
 
 def test_a_changed_last_event_is_found_through_the_audit_trails_copy(

@@ -1,0 +1,135 @@
+"""How chained events come out of the store: hashed as stored, and snapshots checked.
+
+The mapper hashes each event's state exactly as read from the store, before any upcast,
+and hands that digest to the event; the repository refuses a snapshot whose chain head is
+not the digest of the event at its version, and rebuilds the aggregate from events.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any, cast
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import (
+    Mapper,
+    MapperDeserialisationError,
+    StoredEvent,
+    find_id_convertor,
+)
+from eventsourcing.utils import resolve_topic
+
+from domain.chain import (
+    LOADED_DIGEST,
+    RESERVED_PREFIX,
+    ChainedAggregate,
+    digest_of,
+    event_digest,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StoredContent:
+    """An event's state as it is stored (with its id, version and class version), hashed."""
+
+    topic: str
+    state: dict[str, Any]
+    digest: str
+
+    @property
+    def reserved_keys(self) -> list[str]:
+        return sorted(k for k in self.state if k.startswith(RESERVED_PREFIX))
+
+
+class ChainMapper(Mapper[UUID]):
+    """The library's mapper, hashing every chained event from its stored state."""
+
+    def stored_content(self, stored_event: StoredEvent) -> StoredContent:
+        data = stored_event.state
+        try:
+            if self.cipher:
+                data = self.cipher.decrypt(data)
+            if self.compressor:
+                data = self.compressor.decompress(data)
+            state: dict[str, Any] = self.transcoder.decode(data)
+            if not isinstance(state, dict):
+                raise TypeError(f"the state is a {type(state).__name__}, not an object")
+        except Exception as error:
+            raise MapperDeserialisationError(
+                f"cannot decode {stored_event.topic} {stored_event.originator_id}"
+                f" v{stored_event.originator_version}: {error}"
+            ) from error
+        cls = resolve_topic(stored_event.topic)
+        convert = find_id_convertor(cls, cast(Hashable, type(stored_event.originator_id)))
+        state["originator_id"] = convert(stored_event.originator_id)
+        state["originator_version"] = stored_event.originator_version
+        return StoredContent(stored_event.topic, state, event_digest(stored_event.topic, state))
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        content = self.stored_content(stored_event)
+        cls = resolve_topic(stored_event.topic)
+        state = dict(content.state)
+        target = getattr(cls, "class_version", 1)
+        version = state.pop("class_version", 1)
+        while version < target:
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+            version += 1
+        if issubclass(cls, ChainedAggregate.Event):
+            state[LOADED_DIGEST] = content.digest  # after decoding: the store cannot set it
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
+        return event
+
+
+class ForgedSnapshot(Exception):
+    def __init__(self, aggregate_id: UUID, version: int, reason: str) -> None:
+        super().__init__(f"snapshot of {aggregate_id} at version {version}: {reason}")
+        self.aggregate_id = aggregate_id
+        self.version = version
+        self.reason = reason
+
+
+class CheckedRepository(Repository[UUID]):
+    """Uses a snapshot only when its chain head is the digest of the event at its version."""
+
+    def check_snapshot(self, snapshot: Any) -> None:
+        head = cast(Snapshot, snapshot).state.get("chain_head")
+        version = snapshot.originator_version
+        events = list(
+            self.event_store.get(snapshot.originator_id, gt=version - 1, lte=version, limit=1)
+        )
+        if not events:
+            raise ForgedSnapshot(snapshot.originator_id, version, "no event at its version")
+        if head != digest_of(events[0]):
+            raise ForgedSnapshot(
+                snapshot.originator_id,
+                version,
+                "its chain head is not the digest of the event at its version",
+            )
+
+    def _reconstruct_aggregate(
+        self, aggregate_id: UUID, version: int | None, projector_func: Any
+    ) -> Any:
+        snapshots: list[Any] = []
+        gt: int | None = None
+        if self.snapshot_store is not None:
+            snapshots = list(self.snapshot_store.get(aggregate_id, desc=True, limit=1, lte=version))
+            if snapshots:
+                try:
+                    self.check_snapshot(snapshots[0])
+                    gt = snapshots[0].originator_version
+                except ForgedSnapshot as refused:
+                    log.error("snapshot.refused: %s; rebuilt from events", refused)
+                    snapshots = []
+        events = self.event_store.get(aggregate_id, gt=gt, lte=version)
+        aggregate = projector_func(None, chain(snapshots, events))
+        if aggregate is None:
+            raise AggregateNotFoundError(f"aggregate {aggregate_id} version {version} not found")
+        return aggregate
