@@ -20,7 +20,7 @@ from bench.append import OFFICER, ctx
 from domain.context import Actor, Grant, Role
 from domain.service import NominationService
 from projections.views.database import SQLiteDatabase
-from thidua.bootstrap import load_units
+from thidua.bootstrap import SQLITE_FACTORY, load_units
 from thidua.services import temporal_dev_server
 from thidua.settings import Settings
 from workflows.inputs import NominationClockInput, StageChanged
@@ -63,7 +63,7 @@ async def main_async(events: int) -> None:
         settings = Settings(  # type: ignore[call-arg]
             data_dir=data, temporal_address=f"127.0.0.1:{port}", temporal_ui_port=free_port()
         )
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(data / "e.db")}
+        env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(data / "e.db")}
         service = NominationService(env, units=load_units(settings.units_file))
         with temporal_dev_server(settings):
             client = await connect(settings.temporal_address, "default")

@@ -16,6 +16,8 @@ from projections.views.database import Database, PostgresDatabase, SQLiteDatabas
 from thidua.settings import Settings
 from workflows.notifier import Directory, LogNotifier, Notifier, SmtpNotifier
 
+SQLITE_FACTORY = "thidua.sqlite:ThiduaSQLiteFactory"
+
 
 def event_store_env(settings: Settings) -> dict[str, str]:
     """The ``eventsourcing`` environment for the configured store."""
@@ -24,7 +26,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         path = settings.event_store_path
         path.parent.mkdir(parents=True, exist_ok=True)
         env.update(
-            PERSISTENCE_MODULE="eventsourcing.sqlite",
+            PERSISTENCE_MODULE=SQLITE_FACTORY,
             SQLITE_DBNAME=str(path),
             SQLITE_LOCK_TIMEOUT=str(settings.sqlite_lock_timeout_seconds),
         )
@@ -33,6 +35,8 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         raise ValueError("THIDUA_POSTGRES_URL is required for the postgres store")
     env.update(postgres_env(settings.postgres_url.get_secret_value(), settings.postgres_schema))
     env["POSTGRES_POOL_SIZE"] = str(settings.postgres_pool_size)
+    if settings.postgres_owner_url is not None:
+        env["CREATE_TABLE"] = "n"  # the owner role creates and migrates the schema
     return env
 
 
@@ -74,7 +78,19 @@ def build_calendar(settings: Settings) -> WorkingCalendar:
     return WorkingCalendar(settings.extra_days_off, settings.make_up_working_days)
 
 
+def migrate_store(settings: Settings) -> None:
+    """With an owner role configured, it creates or updates the schema and the guards."""
+    if settings.store != "postgres" or settings.postgres_owner_url is None:
+        return
+    from thidua.postgres import migrate
+
+    url = settings.postgres_url.get_secret_value() if settings.postgres_url else ""
+    app_role = str(conninfo_to_dict(url).get("user") or "")
+    migrate(settings.postgres_owner_url.get_secret_value(), settings.postgres_schema, app_role)
+
+
 def build_service(settings: Settings) -> NominationService:
+    migrate_store(settings)
     return NominationService(
         event_store_env(settings),
         units=load_units(settings.units_file),

@@ -1,10 +1,16 @@
-"""A PostgreSQL recorder that appends in one round trip and keeps commit order.
+"""A PostgreSQL recorder that appends in one round trip, keeps commit order, and whose
+tables refuse to change their past.
 
-The library's recorder takes ``LOCK TABLE … IN EXCLUSIVE MODE`` so notification ids commit
-in order (a follower reading "after id N" never passes over a late commit), but spends
-several round trips per append. Its server-function path is one round trip yet drops the
-lock. This recorder runs one server function that takes the same lock, inserts, and
-notifies, as a single statement in its own transaction.
+Notification ids must commit in order, so that a follower reading "after id N" never
+passes over a late commit. The library takes ``LOCK TABLE … IN EXCLUSIVE MODE`` for that,
+which needs UPDATE, DELETE or TRUNCATE rights; the product's role has only INSERT and
+SELECT. This recorder serialises appends with a transaction-scoped advisory lock instead,
+held from before the id is drawn until the commit, in one server function that takes the
+lock, inserts and notifies as a single statement.
+
+Triggers refuse UPDATE, DELETE and TRUNCATE on the event and snapshot tables. With
+``THIDUA_POSTGRES_OWNER_URL`` set, an owner role creates and migrates the schema
+(``migrate``) and grants the product's role what it needs, no more.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import structlog
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
@@ -19,9 +26,11 @@ from eventsourcing.postgres import (
     PostgresDatastore,
     PostgresFactory,
 )
-from eventsourcing.utils import retry
+from eventsourcing.utils import Environment, retry
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
+
+from thidua.append_only import GUARDS, guard_names
 
 
 class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -31,6 +40,10 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
         super().__init__(datastore, events_table_name=events_table_name)
         schema = Identifier(self.datastore.schema)
         table = Identifier(self.events_table_name)
+        # One advisory lock per events table: appends to it queue, readers never wait.
+        self.append_lock_key: Composable = SQL("hashtextextended({key}, 0)").format(
+            key=Literal(f"{self.datastore.schema}.{self.events_table_name}")
+        )
         self.pg_function_name_insert_events = (
             f"thidua_append_{self.events_table_name}_{self.datastore.originator_id_type}"
         )
@@ -46,7 +59,7 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "RETURNS SETOF bigint LANGUAGE plpgsql AS $BODY$ "
             "BEGIN "
             "  SET LOCAL lock_timeout = '{lock_timeout}s'; "
-            "  LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+            "  PERFORM pg_advisory_xact_lock({lock_key}); "
             "  NOTIFY {channel}; "
             "  RETURN QUERY "
             "  INSERT INTO {schema}.{table} AS t (originator_id, originator_version, topic, state) "
@@ -60,6 +73,7 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
             table=table,
             channel=Identifier(self.channel_name),
             lock_timeout=self.datastore.lock_timeout,
+            lock_key=self.append_lock_key,
         )
         self.sql_create_statements[self.create_insert_function_statement_index] = (
             self.sql_create_pg_function_insert_events
@@ -82,7 +96,7 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 "DECLARE position bigint; "
                 "BEGIN "
                 "  SET LOCAL lock_timeout = '{lock_timeout}s'; "
-                "  LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE; "
+                "  PERFORM pg_advisory_xact_lock({lock_key}); "
                 "  NOTIFY {channel}; "
                 "  INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state) "
                 "  VALUES (id, version, topic, state) RETURNING notification_id INTO position; "
@@ -95,8 +109,13 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 table=table,
                 channel=Identifier(self.channel_name),
                 lock_timeout=self.datastore.lock_timeout,
+                lock_key=self.append_lock_key,
             )
         )
+        self.sql_create_statements.extend(postgres_guards(self.datastore.schema, events_table_name))
+
+    def missing_guards(self) -> list[str]:
+        return missing_guards(self)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -127,12 +146,16 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
 
 class SnapshotPostgresRecorder(PostgresAggregateRecorder):
+    def missing_guards(self) -> list[str]:
+        return missing_guards(self)
+
     """Snapshots are not in the notification log: a plain insert of binary values suffices."""
 
     def __init__(
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        self.sql_create_statements.extend(postgres_guards(self.datastore.schema, events_table_name))
         self.sql_insert_row = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
             " VALUES (%b, %b, %b, %b)"
@@ -159,3 +182,91 @@ class ThiduaPostgresFactory(PostgresFactory):
 
     aggregate_recorder_class = SnapshotPostgresRecorder
     application_recorder_class = OrderedPostgresApplicationRecorder
+
+    def aggregate_recorder(self, purpose: str = "events") -> Any:
+        recorder = super().aggregate_recorder(purpose)
+        report_missing_guards(recorder)
+        return recorder
+
+    def application_recorder(self) -> Any:
+        recorder = super().application_recorder()
+        report_missing_guards(recorder)
+        return recorder
+
+
+REFUSE_FUNCTION = "thidua_refuse_change"
+
+
+def postgres_guards(schema: str, table: str) -> list[Composed]:
+    """A trigger function and the triggers that refuse UPDATE, DELETE and TRUNCATE."""
+    names = dict(zip(GUARDS, guard_names(table), strict=True))
+    function = SQL("{schema}.{function}").format(
+        schema=Identifier(schema), function=Identifier(REFUSE_FUNCTION)
+    )
+    target = SQL("{schema}.{table}").format(schema=Identifier(schema), table=Identifier(table))
+    return [
+        SQL(
+            "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $BODY$ "
+            "BEGIN RAISE EXCEPTION '% is append-only: a recorded row cannot be %d',"
+            " TG_TABLE_NAME, lower(TG_OP) USING ERRCODE = 'insufficient_privilege'; END; $BODY$"
+        ).format(function=function),
+        SQL(
+            "CREATE OR REPLACE TRIGGER {name} BEFORE UPDATE ON {target}"
+            " FOR EACH ROW EXECUTE FUNCTION {function}()"
+        ).format(name=Identifier(names["no_update"]), target=target, function=function),
+        SQL(
+            "CREATE OR REPLACE TRIGGER {name} BEFORE DELETE ON {target}"
+            " FOR EACH ROW EXECUTE FUNCTION {function}()"
+        ).format(name=Identifier(names["no_delete"]), target=target, function=function),
+        SQL(
+            "CREATE OR REPLACE TRIGGER {name} BEFORE TRUNCATE ON {target}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+        ).format(name=Identifier(names["no_truncate"]), target=target, function=function),
+    ]
+
+
+def missing_guards(recorder: PostgresAggregateRecorder) -> list[str]:
+    """The append-only triggers the recorder's table should have and has not."""
+    with recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute(
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relname = %s AND t.tgenabled <> 'D'",
+            (recorder.datastore.schema, recorder.events_table_name),
+        )
+        present = {row["tgname"] for row in cursor.fetchall()}
+    return [n for n in guard_names(recorder.events_table_name) if n not in present]
+
+
+def report_missing_guards(recorder: Any) -> None:
+    missing = missing_guards(recorder)
+    if missing:
+        structlog.get_logger().error(
+            "store.append_only_guard_missing", table=recorder.events_table_name, missing=missing
+        )
+
+
+def migrate(owner_url: str, schema: str, app_role: str, name: str = "thidua") -> None:
+    """As the owner: create or update the event store, its guards, and the product role's
+    rights — SELECT and INSERT on the event and snapshot tables, nothing more on them."""
+    from thidua.bootstrap import postgres_env
+
+    env = Environment(name, {**postgres_env(owner_url, schema), "CREATE_TABLE": "y"})
+    factory = ThiduaPostgresFactory(env)
+    try:
+        events = factory.application_recorder()
+        snapshots = factory.aggregate_recorder("snapshots")
+        sch = Identifier(factory.datastore.schema)
+        role = Identifier(app_role)
+        with factory.datastore.transaction(commit=True) as cursor:
+            cursor.execute(SQL("GRANT USAGE, CREATE ON SCHEMA {} TO {}").format(sch, role))
+            for recorder in (events, snapshots):
+                table = SQL("{}.{}").format(sch, Identifier(recorder.events_table_name))
+                cursor.execute(SQL("REVOKE ALL ON {} FROM {}").format(table, role))
+                cursor.execute(SQL("GRANT SELECT, INSERT ON {} TO {}").format(table, role))
+            cursor.execute(SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(sch, role))
+            cursor.execute(
+                SQL("GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {} TO {}").format(sch, role)
+            )
+    finally:
+        factory.close()

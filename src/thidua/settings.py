@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     postgres_url: SecretStr | None = Field(
         default=None, description="postgresql://user:password@host:port/dbname"
     )
+    postgres_owner_url: SecretStr | None = Field(
+        default=None,
+        description="the role that owns and migrates the schema; the product then connects"
+        " as THIDUA_POSTGRES_URL's role, which may only SELECT and INSERT recorded events",
+    )
     postgres_schema: str = ""
     postgres_pool_size: int = Field(default=5, ge=1)
 

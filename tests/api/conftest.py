@@ -16,6 +16,7 @@ from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from projections.views.database import SQLiteDatabase
+from thidua.bootstrap import SQLITE_FACTORY
 from thidua.passwords import hash_password
 from thidua.settings import Settings
 
@@ -101,7 +102,7 @@ def settings_for(tmp_path: Path) -> Settings:
 def api(tmp_path: Path, units: UnitRegistry) -> Iterator[Api]:
     path = str(tmp_path / "events.sqlite3")
     env = {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "PERSISTENCE_MODULE": SQLITE_FACTORY,
         "SQLITE_DBNAME": path,
         "AGGREGATE_CACHE_MAXSIZE": "100",
     }

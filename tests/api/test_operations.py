@@ -53,6 +53,18 @@ def test_readiness_checks_the_store(api: Api) -> None:
     ready = api.client.get("/readyz").json()
     assert ready["ready"] is True
     assert ready["checks"]["store"]["ok"] is True
+    assert ready["checks"]["append_only"]["ok"] is True
+
+
+def test_readiness_fails_while_an_append_only_trigger_is_missing(api: Api) -> None:
+    with api.client.app.state.thidua.database.transaction() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("DROP TRIGGER stored_events_no_update")
+    response = api.client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["append_only"] == {
+        "ok": False,
+        "missing": ["stored_events_no_update"],
+    }
 
 
 def test_an_unreachable_store_is_503_with_a_retry_hint(

@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from domain.units import UnitRegistry
 from projections.views.database import SQLiteDatabase
 from tests.api.conftest import build, settings_for
+from thidua.bootstrap import SQLITE_FACTORY
 
 pytestmark = pytest.mark.api
 EXAMPLES = 6  # per operation: bounded so the suite stays fast
@@ -39,7 +40,7 @@ def test_the_api_never_errs_and_never_contradicts_its_schema(
     tmp_path: Path, units: UnitRegistry
 ) -> None:
     path = str(tmp_path / "events.sqlite3")
-    env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+    env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
     for api in build(settings_for(tmp_path), env, SQLiteDatabase(path), units):
         state = api.client.app.state.thidua  # type: ignore[attr-defined]
         state.clock = lambda: date(2024, 1, 15)

@@ -10,7 +10,7 @@ import pytest
 from domain.service import NominationService
 from domain.units import UnitRegistry
 from tests.service_contract import SharedStoreContract
-from thidua.bootstrap import postgres_env
+from thidua.bootstrap import SQLITE_FACTORY, postgres_env
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,7 @@ class TestSQLiteFileService(TwoProcesses):
     @pytest.fixture
     def env(self, tmp_path: Path) -> dict[str, str]:
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": SQLITE_FACTORY,
             "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
             "SQLITE_LOCK_TIMEOUT": "10",
             "AGGREGATE_CACHE_MAXSIZE": "100",

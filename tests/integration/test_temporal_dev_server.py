@@ -22,6 +22,7 @@ from projections.views.database import SQLiteDatabase
 from tests.factories import ADMIN, PROVINCE, SECRETARY, ctx, inspector, member, officer
 from tests.processes import free_port
 from tests.workflows.conftest import Outbox
+from thidua.bootstrap import SQLITE_FACTORY
 from thidua.services import temporal_dev_server
 from thidua.settings import Settings
 from workflows import council_workflow_id, inspection_workflow_id, nomination_workflow_id
@@ -50,7 +51,7 @@ class Product:
     def __init__(self, data_dir: Path, units: UnitRegistry) -> None:
         self.path = data_dir / "events.sqlite3"
         self.env = {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": SQLITE_FACTORY,
             "SQLITE_DBNAME": str(self.path),
             "AGGREGATE_CACHE_MAXSIZE": "100",
         }

@@ -23,6 +23,7 @@ from projections.views.database import SQLiteDatabase
 from tests.factories import ADMIN, ctx, officer
 from tests.integration.test_temporal_dev_server import dev_server
 from tests.processes import free_port
+from thidua.bootstrap import SQLITE_FACTORY
 from workflows.relay import Relay
 from workflows.worker import connect
 
@@ -73,7 +74,7 @@ async def test_a_worker_killed_mid_activity_is_replaced_and_nothing_is_recorded_
     smtp.start()
     service = NominationService(
         {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": SQLITE_FACTORY,
             "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
         },
         units=units,

@@ -11,7 +11,7 @@ from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
-from thidua.bootstrap import postgres_env
+from thidua.bootstrap import SQLITE_FACTORY, postgres_env
 from thidua.embedded import fresh_schema, postgres_server
 
 
@@ -39,7 +39,7 @@ class Store:
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     if request.param == "sqlite":
         path = str(tmp_path / "events.sqlite3")
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path}
+        env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
         yield Store(env, lambda: SQLiteDatabase(path))
         return
     url = request.getfixturevalue("postgres_url")

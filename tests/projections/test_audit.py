@@ -26,7 +26,8 @@ pytestmark = pytest.mark.projections
 
 
 class StoredRows:
-    """Direct access to the event table, as someone with database access would have."""
+    """Direct access to the event table, as someone with the owner's rights would have:
+    the append-only triggers are dropped before each change."""
 
     def __init__(self, service: NominationService, store: Store) -> None:
         self.service = service
@@ -48,8 +49,16 @@ class StoredRows:
             )
             return bytes(cursor.fetchone()[0])
 
+    def drop_guards(self, cursor: Any, table: str) -> None:
+        for guard in ("no_update", "no_delete"):
+            if self.sqlite:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_{guard}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_{guard} ON {table}")
+
     def overwrite(self, aggregate_id: UUID, version: int, state: bytes) -> None:
         with self.db.transaction() as cursor:
+            self.drop_guards(cursor, self.table)
             cursor.execute(
                 f"UPDATE {self.table} SET state = ? WHERE originator_id = ?"  # noqa: S608
                 " AND originator_version = ?",
@@ -66,6 +75,7 @@ class StoredRows:
 
     def overwrite_snapshot(self, aggregate_id: UUID, state: bytes) -> None:
         with self.db.transaction() as cursor:
+            self.drop_guards(cursor, self.snapshots)
             cursor.execute(
                 f"UPDATE {self.snapshots} SET state = ? WHERE originator_id = ?",  # noqa: S608
                 (state, self.key(aggregate_id)),
@@ -73,6 +83,7 @@ class StoredRows:
 
     def delete(self, aggregate_id: UUID, version: int) -> None:
         with self.db.transaction() as cursor:
+            self.drop_guards(cursor, self.table)
             cursor.execute(
                 f"DELETE FROM {self.table} WHERE originator_id = ? AND originator_version = ?",  # noqa: S608
                 (self.key(aggregate_id), version),

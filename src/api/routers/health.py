@@ -25,6 +25,7 @@ async def readyz(app: State) -> JSONResponse:
         checks["store"] = {"ok": True, "head": app.service.recorder.max_notification_id() or 0}
     except Exception as error:
         checks["store"] = {"ok": False, "error": str(error)}
+    checks["append_only"] = _append_only(app.service)
     if app.temporal_probe is not None:
         try:
             checks["temporal"] = {"ok": bool(await app.temporal_probe())}
@@ -32,6 +33,21 @@ async def readyz(app: State) -> JSONResponse:
             checks["temporal"] = {"ok": False, "error": str(error)}
     ready = all(c["ok"] for c in checks.values())
     return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+
+def _append_only(service: Any) -> dict[str, Any]:
+    """The event and snapshot tables still refuse changes: none of their triggers is gone."""
+    missing: list[str] = []
+    try:
+        for recorder in (service.recorder, getattr(service.snapshots, "recorder", None)):
+            check = getattr(recorder, "missing_guards", None)
+            if check is not None:
+                missing.extend(check())
+            elif recorder is not None:
+                missing.append(f"{type(recorder).__name__} has no append-only guards")
+    except Exception as error:
+        return {"ok": False, "error": str(error)}
+    return {"ok": not missing, "missing": missing} if missing else {"ok": True}
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.unit
 def test_the_embedded_default_is_a_sqlite_file_under_the_data_directory(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "var", _env_file=None)  # type: ignore[call-arg]
     env = event_store_env(settings)
-    assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    assert env["PERSISTENCE_MODULE"] == "thidua.sqlite:ThiduaSQLiteFactory"
     assert env["SQLITE_DBNAME"] == str(tmp_path / "var" / "thidua.sqlite3")
     assert (tmp_path / "var").is_dir()
 

@@ -1,0 +1,78 @@
+"""SQLite recorders whose tables refuse to change their past.
+
+Triggers abort any UPDATE or DELETE of a stored event or snapshot. They are created with
+the tables; at start-up a missing one is logged as an error, and ``/readyz`` reports it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from eventsourcing.sqlite import (
+    SQLiteAggregateRecorder,
+    SQLiteApplicationRecorder,
+    SQLiteDatastore,
+    SQLiteFactory,
+)
+
+from thidua.append_only import SQLITE_GUARDS, guard_names, sqlite_guards
+
+
+class _Guarded:
+    datastore: SQLiteDatastore
+    events_table_name: str
+
+    def missing_guards(self) -> list[str]:
+        """The append-only triggers this table should have and has not."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+                (self.events_table_name,),
+            )
+            present = {row[0] for row in cursor.fetchall()}
+        return [
+            name
+            for name in guard_names(self.events_table_name, SQLITE_GUARDS)
+            if name not in present
+        ]
+
+    def report_missing_guards(self) -> None:
+        missing = self.missing_guards()
+        if missing:
+            structlog.get_logger().error(
+                "store.append_only_guard_missing", table=self.events_table_name, missing=missing
+            )
+
+
+class AppendOnlySQLiteApplicationRecorder(_Guarded, SQLiteApplicationRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            *sqlite_guards(self.events_table_name),
+        ]
+
+
+class AppendOnlySQLiteAggregateRecorder(_Guarded, SQLiteAggregateRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            *sqlite_guards(self.events_table_name),
+        ]
+
+
+class ThiduaSQLiteFactory(SQLiteFactory):
+    """The library's SQLite factory with append-only events and snapshots."""
+
+    aggregate_recorder_class = AppendOnlySQLiteAggregateRecorder
+    application_recorder_class = AppendOnlySQLiteApplicationRecorder
+
+    def aggregate_recorder(self, purpose: str = "events") -> Any:
+        recorder: Any = super().aggregate_recorder(purpose)
+        recorder.report_missing_guards()
+        return recorder
+
+    def application_recorder(self) -> Any:
+        recorder: Any = super().application_recorder()
+        recorder.report_missing_guards()
+        return recorder
