@@ -11,6 +11,7 @@ from domain.calendar import WorkingCalendar
 from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.service import NominationService
 from domain.units import UnitRegistry
+from projections.receipts import Receipts, SigningKey
 from projections.runner import ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
 from thidua.settings import Settings
@@ -68,6 +69,17 @@ def build_runner(
     settings: Settings, service: NominationService, names: Iterable[str] | None = None
 ) -> ProjectionRunner:
     return ProjectionRunner(service, views_database(settings), names)
+
+
+def signing_key(settings: Settings) -> SigningKey:
+    """The receipts' key: from settings in production, else made once under the data dir."""
+    if settings.audit_signing_key is not None:
+        return SigningKey.from_pem(settings.audit_signing_key.get_secret_value().encode())
+    return SigningKey.load_or_create(settings.keys_dir)
+
+
+def build_receipts(settings: Settings, service: NominationService) -> Receipts:
+    return Receipts(service, views_database(settings), signing_key(settings))
 
 
 def load_units(path: Path) -> UnitRegistry:

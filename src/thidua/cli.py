@@ -24,9 +24,10 @@ from domain.service import NominationService
 from projections.audit_trail import TrailFilter
 from projections.board import BoardQuery
 from projections.exports import FORMATS, export
+from projections.receipts import ReceiptError, prove_append
 from projections.runner import CATALOGUE, ProjectionRunner
 from projections.time_travel import board_as_of
-from thidua.bootstrap import build_runner, build_service
+from thidua.bootstrap import build_receipts, build_runner, build_service
 from thidua.logging import configure_logging
 from thidua.settings import Settings
 
@@ -160,6 +161,8 @@ def _projections_rebuild(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    if args.receipt is not None:
+        return _audit_verify_receipt(settings, args.receipt)
     with _service(settings) as service:
         runner = build_runner(settings, service, ["audit_trail"])
         digests = runner.view("audit_trail").digests()
@@ -167,6 +170,51 @@ def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
             report = verify_store(service, digests, progress=progress)
     print(json.dumps(asdict(report), ensure_ascii=False))
     return 0 if report.ok else 1
+
+
+def _read_receipt(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        raise UsageError(f"{path}: not a readable receipt ({error})") from error
+
+
+def _audit_verify_receipt(settings: Settings, path: Path) -> int:
+    receipt = _read_receipt(path)
+    with _service(settings) as service:
+        try:
+            check = build_receipts(settings, service).check(receipt)
+        except ReceiptError as refused:
+            print(json.dumps({"ok": False, "refused": str(refused)}, ensure_ascii=False))
+            return 1
+    print(json.dumps(asdict(check), ensure_ascii=False))
+    return 0 if check.ok else 1
+
+
+def _audit_seal(settings: Settings, args: argparse.Namespace) -> int:
+    with _service(settings) as service:
+        try:
+            receipt = build_receipts(settings, service).seal()
+        except ReceiptError as refused:
+            print(f"thidua: not sealed: {refused}", file=sys.stderr)
+            return 1
+    with _output(args.output) as out:
+        out.write(json.dumps(receipt, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _audit_prove_append(settings: Settings, args: argparse.Namespace) -> int:
+    old, new = _read_receipt(args.old), _read_receipt(args.new)
+    with _service(settings) as service:
+        receipts = build_receipts(settings, service)
+        try:
+            proof = receipts.consistency(int(old["position"]), int(new["position"]))
+            prove_append(old, new, proof, receipts.key.public)
+        except (ReceiptError, KeyError, TypeError, ValueError) as refused:
+            print(json.dumps({"ok": False, "refused": str(refused)}, ensure_ascii=False))
+            return 1
+    print(json.dumps({"ok": True, **proof}, ensure_ascii=False))
+    return 0
 
 
 def _audit_export(settings: Settings, args: argparse.Namespace) -> int:
@@ -289,8 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="verify, export and replay history").add_subparsers(
         dest="action", required=True
     )
-    verify = audit.add_parser("verify", help="recompute every hash chain")
+    verify = audit.add_parser("verify", help="recompute every hash chain, or check a receipt")
+    verify.add_argument("--receipt", type=Path, help="a receipt kept from `audit seal`")
     verify.set_defaults(handler=_audit_verify)
+    seal = audit.add_parser("seal", help="sign a receipt over the whole log as it stands")
+    seal.add_argument("--output", type=Path, help="where to write it (default: stdout)")
+    seal.set_defaults(handler=_audit_seal)
+    prove = audit.add_parser("prove-append", help="check that the log at NEW extends OLD")
+    prove.add_argument("old", type=Path, metavar="OLD")
+    prove.add_argument("new", type=Path, metavar="NEW")
+    prove.set_defaults(handler=_audit_prove_append)
     exporting = audit.add_parser("export", help="the audit trail as CSV or JSON Lines")
     exporting.add_argument("--checks", action="store_true", help="criterion checks only")
     exporting.add_argument("--format", choices=FORMATS, default="csv")

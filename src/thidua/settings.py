@@ -70,12 +70,23 @@ class Settings(BaseSettings):
     login_attempts: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
 
+    audit_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) that signs audit receipts; default: made once"
+        " under <data_dir>/keys/ with mode 0600",
+    )
+    audit_seal_hours: int = Field(default=24, ge=1, description="how often the worker seals")
+
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @property
     def event_store_path(self) -> Path:
         return self.sqlite_path or self.data_dir / "thidua.sqlite3"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.data_dir / "keys"
 
     @property
     def uploads_dir(self) -> Path:

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 import pytest
@@ -19,75 +18,10 @@ from projections.board import BoardQuery
 from projections.exports import export
 from projections.runner import ProjectionRunner
 from projections.time_travel import board_as_of
-from tests.projections.conftest import Store
+from tests.projections.conftest import StoredRows
 from tests.scenarios import Story
 
 pytestmark = pytest.mark.projections
-
-
-class StoredRows:
-    """Direct access to the event table, as someone with the owner's rights would have:
-    the append-only triggers are dropped before each change."""
-
-    def __init__(self, service: NominationService, store: Store) -> None:
-        self.service = service
-        self.db = store.database()
-        self.table = service.recorder.events_table_name  # type: ignore[attr-defined]
-        assert service.snapshots is not None
-        self.snapshots = service.snapshots.recorder.events_table_name  # type: ignore[attr-defined]
-        self.sqlite = self.db.dialect == "sqlite"
-
-    def key(self, aggregate_id: UUID) -> Any:
-        return aggregate_id.hex if self.sqlite else aggregate_id
-
-    def state(self, aggregate_id: UUID, version: int) -> bytes:
-        with self.db.reading() as cursor:
-            cursor.execute(
-                f"SELECT state FROM {self.table}"  # noqa: S608
-                " WHERE originator_id = ? AND originator_version = ?",
-                (self.key(aggregate_id), version),
-            )
-            return bytes(cursor.fetchone()[0])
-
-    def drop_guards(self, cursor: Any, table: str) -> None:
-        for guard in ("no_update", "no_delete"):
-            if self.sqlite:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_{guard}")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_{guard} ON {table}")
-
-    def overwrite(self, aggregate_id: UUID, version: int, state: bytes) -> None:
-        with self.db.transaction() as cursor:
-            self.drop_guards(cursor, self.table)
-            cursor.execute(
-                f"UPDATE {self.table} SET state = ? WHERE originator_id = ?"  # noqa: S608
-                " AND originator_version = ?",
-                (state, self.key(aggregate_id), version),
-            )
-
-    def snapshot_state(self, aggregate_id: UUID) -> bytes:
-        with self.db.reading() as cursor:
-            cursor.execute(
-                f"SELECT state FROM {self.snapshots} WHERE originator_id = ?",  # noqa: S608
-                (self.key(aggregate_id),),
-            )
-            return bytes(cursor.fetchone()[0])
-
-    def overwrite_snapshot(self, aggregate_id: UUID, state: bytes) -> None:
-        with self.db.transaction() as cursor:
-            self.drop_guards(cursor, self.snapshots)
-            cursor.execute(
-                f"UPDATE {self.snapshots} SET state = ? WHERE originator_id = ?",  # noqa: S608
-                (state, self.key(aggregate_id)),
-            )
-
-    def delete(self, aggregate_id: UUID, version: int) -> None:
-        with self.db.transaction() as cursor:
-            self.drop_guards(cursor, self.table)
-            cursor.execute(
-                f"DELETE FROM {self.table} WHERE originator_id = ? AND originator_version = ?",  # noqa: S608
-                (self.key(aggregate_id), version),
-            )
 
 
 @pytest.fixture
@@ -95,11 +29,6 @@ def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, UUID]
     built = Story(service).full_lifecycle()
     runner.catch_up_all()
     return built
-
-
-@pytest.fixture
-def rows(service: NominationService, store: Store) -> StoredRows:
-    return StoredRows(service, store)
 
 
 def recorded(runner: ProjectionRunner) -> dict[tuple[str, int], str]:
