@@ -31,6 +31,7 @@ from api.routers import (
 )
 from api.security import LoginThrottle
 from domain.service import NominationService
+from projections.receipts import Receipts
 from projections.runner import ProjectionRunner
 from thidua.settings import Settings
 
@@ -106,7 +107,7 @@ def create_app(
     temporal_probe: Callable[[], Awaitable[bool]] | None = None,
     follow_projections: bool = True,
 ) -> FastAPI:
-    from thidua.bootstrap import build_runner, build_service, ensure_admin
+    from thidua.bootstrap import build_runner, build_service, ensure_admin, signing_key
 
     own_service = service is None
     service = service or build_service(settings)
@@ -124,6 +125,7 @@ def create_app(
     )
     metrics = Metrics()
     state.extra["metrics"] = metrics
+    state.extra["receipts"] = Receipts(service, database, signing_key(settings))
     ensure_admin(settings, service)
 
     @asynccontextmanager

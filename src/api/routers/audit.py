@@ -6,21 +6,29 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from api.deps import After, Caller, NominationId, Principal, State, require_role
 from api.routers.nominations import readable
-from api.schemas.audit import VerifyPublic, WhatIfIn, WhatIfRow
+from api.schemas.audit import (
+    PublicKey,
+    ReceiptCheckPublic,
+    VerifyPublic,
+    WhatIfIn,
+    WhatIfRow,
+)
 from domain.audit import verify_store
 from domain.context import Role
-from domain.errors import InvalidNomination
+from domain.errors import InvalidNomination, NotFound
 from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
 from projections.board import BoardQuery
+from projections.receipts import ReceiptError, Receipts
 from projections.time_travel import board_as_of
 
 router = APIRouter(prefix="/api/v1", tags=["auditor"])
@@ -126,6 +134,68 @@ def verify(app: State, auditor: Auditor) -> VerifyPublic:
             "reason": broken.reason,
         },  # type: ignore[arg-type]
     )
+
+
+def _receipts(app: Any) -> Receipts:
+    return app.extra["receipts"]  # type: ignore[no-any-return]
+
+
+@router.get(
+    "/audit/public-key",
+    response_model=PublicKey,
+    summary="The Ed25519 public key that signs receipts; keep it with them",
+)
+def public_key(app: State) -> PublicKey:
+    key = _receipts(app).key
+    return PublicKey(key_id=key.key_id, pem=key.public_pem())
+
+
+@router.get("/audit/receipts", summary="Signed receipts over the log, newest first")
+def receipts(
+    app: State, auditor: Auditor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> dict[str, Any]:
+    data = _receipts(app).receipts(limit)
+    return {"data": data, "count": len(data)}
+
+
+@router.get("/audit/receipts/latest", summary="The newest signed receipt, to keep elsewhere")
+def latest_receipt(app: State, auditor: Auditor) -> dict[str, Any]:
+    receipt = _receipts(app).latest()
+    if receipt is None:
+        raise NotFound("no receipt has been sealed yet")
+    return receipt
+
+
+@router.post(
+    "/audit/receipts/verify",
+    response_model=ReceiptCheckPublic,
+    summary="Check the store against a receipt: the first event changed, deleted, inserted"
+    " or reordered since it was sealed",
+)
+def verify_receipt(
+    app: State, auditor: Auditor, receipt: Annotated[dict[str, Any], Body()]
+) -> ReceiptCheckPublic:
+    try:
+        check = _receipts(app).check(receipt)
+    except ReceiptError as refused:
+        raise InvalidNomination(refused.field, refused.reason) from None
+    return ReceiptCheckPublic.model_validate(asdict(check))
+
+
+@router.get(
+    "/audit/consistency",
+    summary="An RFC 6962 proof that the log at 'to' extends the log at 'from'",
+)
+def consistency(
+    app: State,
+    auditor: Auditor,
+    from_: Annotated[int, Query(alias="from", ge=0)],
+    to: Annotated[int, Query(ge=0)],
+) -> dict[str, Any]:
+    try:
+        return _receipts(app).consistency(from_, to)
+    except ReceiptError as refused:
+        raise InvalidNomination(refused.field, refused.reason) from None
 
 
 @router.post(

@@ -57,3 +57,25 @@ class EventPublic(Schema):
     prev_hash: str
     digest: str
     payload: dict[str, Any]
+
+
+class ReceiptFinding(Schema):
+    change: str = Field(description="changed, deleted, inserted, reordered, or a break kind")
+    position: int
+    aggregate_id: str
+    version: int
+    reason: str
+
+
+class ReceiptCheckPublic(Schema):
+    ok: bool
+    position: int = Field(description="the log position the receipt signed")
+    count: int = Field(description="events the receipt signed")
+    checked: int = Field(description="events found at or below that position now")
+    finding: ReceiptFinding | None = None
+
+
+class PublicKey(Schema):
+    algorithm: str = "Ed25519"
+    key_id: str
+    pem: str
