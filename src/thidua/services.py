@@ -16,7 +16,13 @@ import structlog
 
 from domain.service import NominationService
 from thidua.binaries import find_binary
-from thidua.bootstrap import build_directory, build_notifier, build_service, views_database
+from thidua.bootstrap import (
+    build_directory,
+    build_notifier,
+    build_receipts,
+    build_service,
+    views_database,
+)
 from thidua.settings import Settings
 from workflows.worker import connect
 from workflows.worker import run as run_worker_and_relay
@@ -87,6 +93,8 @@ def _clock(
         build_notifier(settings),
         build_directory(settings),
         stop,
+        receipts=build_receipts(settings, service),
+        seal_hours=settings.audit_seal_hours,
         **parts,
     )
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import structlog
 from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from domain.service import NominationService
+from projections.receipts import Receipts
 from projections.views.database import Database
 from workflows.activities import ClockActivities
 from workflows.council import CouncilSessionWorkflow
@@ -19,11 +21,13 @@ from workflows.inspection import InspectionVisitWorkflow
 from workflows.nomination import NominationClockWorkflow
 from workflows.notifier import Directory, Notifier
 from workflows.relay import Relay
+from workflows.sealing import SEAL_WORKFLOW_ID, AuditSealWorkflow, SealActivities
 
 WORKFLOWS: Sequence[type] = (
     NominationClockWorkflow,
     InspectionVisitWorkflow,
     CouncilSessionWorkflow,
+    AuditSealWorkflow,
 )
 
 
@@ -41,14 +45,28 @@ def build_worker(
     notifier: Notifier,
     directory: Directory,
     executor: concurrent.futures.Executor,
+    receipts: Receipts | None = None,
 ) -> Worker:
-    activities = ClockActivities(service, notifier, directory)
+    activities: list[Callable[..., object]] = ClockActivities(service, notifier, directory).all()
+    if receipts is not None:
+        activities.append(SealActivities(receipts).seal_log)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=list(WORKFLOWS),
-        activities=activities.all(),
+        activities=activities,
         activity_executor=executor,
+    )
+
+
+async def start_sealing(client: Client, task_queue: str, hours: int) -> None:
+    """The daily seal runs once per Temporal namespace, whichever worker starts it first."""
+    await client.start_workflow(
+        AuditSealWorkflow.run,
+        hours,
+        id=SEAL_WORKFLOW_ID,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
 
 
@@ -63,6 +81,8 @@ async def run(
     *,
     with_worker: bool = True,
     with_relay: bool = True,
+    receipts: Receipts | None = None,
+    seal_hours: int = 24,
 ) -> None:
     """Runs the worker, the relay or both until ``stop`` is set."""
     log = structlog.get_logger()
@@ -70,9 +90,13 @@ async def run(
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as executor:
         worker = None
         if with_worker:
-            worker = build_worker(client, task_queue, service, notifier, directory, executor)
+            worker = build_worker(
+                client, task_queue, service, notifier, directory, executor, receipts
+            )
             tasks.append(asyncio.create_task(worker.run()))
             log.info("worker.started", task_queue=task_queue)
+            if receipts is not None:
+                await start_sealing(client, task_queue, seal_hours)
         if with_relay:
             relay = Relay(service, database, client, task_queue)
             tasks.append(asyncio.create_task(relay.run(stop)))
