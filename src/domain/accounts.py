@@ -13,6 +13,7 @@ from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Grant, Role
 from domain.errors import InvalidNomination, StageTransitionError
+from domain.text import free_text
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 ROLES_WITH_SCOPE = {Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.INSPECTOR}
@@ -80,7 +81,7 @@ class Account(ChainedAggregate):
             username=name,
             password_hash=password_hash,
             grants=grants_to_dicts(grants),
-            display_name=unicodedata.normalize("NFC", display_name.strip()) or name,
+            display_name=free_text("display_name", display_name).strip() or name,
             email=email,
         )
 
@@ -122,7 +123,7 @@ class Account(ChainedAggregate):
     def deactivate(self, reason: str) -> None:
         require_grant("deactivate an account", Role.ADMIN)
         self._require_active()
-        self._deactivated(reason=(reason or "").strip() or "—")
+        self._deactivated(reason=free_text("reason", reason or "").strip() or "—")
 
     @event("Deactivated")
     def _deactivated(self, reason: str) -> None:

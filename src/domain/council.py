@@ -15,6 +15,7 @@ from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.ruleset import VotingRule
 from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
+from domain.text import free_text
 
 
 class SessionState(StrEnum):
@@ -79,7 +80,7 @@ class CouncilSession(ChainedAggregate):
         voting_rule: VotingRule,
     ) -> CouncilSession:
         require_grant("schedule a council session", Role.COUNCIL_SECRETARY)
-        name = (title or "").strip()
+        name = free_text("title", title or "").strip()
         if not name:
             raise InvalidNomination("title", "is required")
         unique = sorted({m.strip() for m in members if m and m.strip()})

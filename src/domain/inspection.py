@@ -13,6 +13,7 @@ from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.errors import InvalidNomination, StageTransitionError
+from domain.text import free_text
 
 RECOMMENDATIONS = ("confirm", "discrepancy")
 
@@ -122,7 +123,8 @@ class InspectionVisit(ChainedAggregate):
             )
         if visited_on > current_context().today:
             raise InvalidNomination("visited_on", "must not be in the future")
-        if not findings or not findings.strip():
+        findings = free_text("findings", findings or "")
+        if not findings.strip():
             raise InvalidNomination("findings", "is required")
         self._report_filed(
             visited_on=visited_on,

@@ -23,6 +23,7 @@ from domain.deadlines import DueDates
 from domain.errors import AlreadyExists, InvalidNomination, StageTransitionError
 from domain.stages import ALLOWED, Command, Stage, has_district_review, next_stage, route
 from domain.statistics import YearStatistics, check_flows_reconcile
+from domain.text import free_text
 from domain.units import Nominee
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -35,7 +36,7 @@ def nomination_id(unit_code: str, award_form: str, cycle_year: int) -> UUID:
 
 
 def _text(field: str, value: str | None, *, required: bool = True, limit: int = 20_000) -> str:
-    text = (value or "").strip()
+    text = free_text(field, value or "").strip()
     if required and not text:
         raise InvalidNomination(field, "is required")
     if len(text) > limit:

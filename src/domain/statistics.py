@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from domain.errors import InvalidNomination
+from domain.text import free_text
 
 
 def _optional_count(data: dict[str, Any], name: str, prefix: str) -> int | None:
@@ -133,6 +134,8 @@ def _source(raw: Any, prefix: str) -> Source:
     if not isinstance(raw, dict):
         raise InvalidNomination(prefix.rstrip("."), "must be an object")
     number = raw.get("decision_number")
+    if isinstance(number, str):
+        number = free_text("source.number", number)
     if not isinstance(number, str) or not number.strip():
         raise InvalidNomination(f"{prefix}decision_number", "is required")
     raw_date = raw.get("decision_date")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,6 +16,7 @@ from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role
 from domain.errors import AlreadyExists, InvalidNomination, UnitNotFound
+from domain.text import free_text
 
 
 class UnitKind(StrEnum):
@@ -41,8 +41,8 @@ class UnitFlag(StrEnum):
     ISLAND = "island"
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text).strip()
+def nfc(text: str, field: str = "name") -> str:
+    return free_text(field, text).strip()
 
 
 @dataclass(frozen=True)

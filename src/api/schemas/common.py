@@ -1,14 +1,38 @@
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from domain.text import text_problem
 
 T = TypeVar("T")
 
 
 class Schema(BaseModel):
+    """Every request's strings are NFC-normalised; a lone surrogate or a control character
+    other than newline or tab is a 422 that names the field, never a 500."""
+
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _free_text(cls, value: Any) -> Any:
+        return _normalised(value)
+
+
+def _normalised(value: Any) -> Any:
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [_normalised(v) for v in value]
+    if isinstance(value, dict):
+        return {_normalised(k): _normalised(v) for k, v in value.items()}
+    return value
 
 
 def example(**values: Any) -> ConfigDict:

@@ -1,0 +1,29 @@
+"""Free text as recorded: NFC-normalised, so the same words always hash the same, and free
+of what cannot be stored or shown (lone surrogates, control characters)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from domain.errors import InvalidNomination
+
+ALLOWED_CONTROLS = frozenset("\n\t")
+
+
+def text_problem(value: str) -> str | None:
+    """Why ``value`` cannot be recorded, or None."""
+    for char in value:
+        code = ord(char)
+        if 0xD800 <= code <= 0xDFFF:
+            return "holds a lone surrogate, which is not text"
+        if unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS:
+            return f"holds the control character U+{code:04X}; only newline and tab are allowed"
+    return None
+
+
+def free_text(field: str, value: str) -> str:
+    """``value`` NFC-normalised; InvalidNomination naming ``field`` if it is not text."""
+    problem = text_problem(value)
+    if problem is not None:
+        raise InvalidNomination(field, problem)
+    return unicodedata.normalize("NFC", value)
