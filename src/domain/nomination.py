@@ -44,6 +44,11 @@ def _text(field: str, value: str | None, *, required: bool = True, limit: int = 
     return text
 
 
+def _weight(check: dict[str, Any]) -> int:
+    """Judged checks and checks on verified figures outrank checks on declared figures."""
+    return 1 if check["kind"] == "judged" or check["basis"] != Basis.DECLARED else 0
+
+
 class Nomination(ChainedAggregate):
     @staticmethod
     def create_id(nominee: dict[str, Any], award_form: str, cycle_year: int) -> UUID:
@@ -141,9 +146,15 @@ class Nomination(ChainedAggregate):
         return {int(y): YearStatistics.from_dict(s) for y, s in merged.items()}
 
     def effective_checks(self) -> dict[str, CriterionCheck]:
-        """Per criterion, the latest check: a verified or judged one supersedes a declared one."""
-        latest = {c["criterion_id"]: c for c in self.checks}
-        return {cid: CriterionCheck.from_dict(c) for cid, c in latest.items()}
+        """Per criterion, the check in force: the latest judged or verified one, which no
+        later check on declared figures displaces; else the latest declared one. Only a
+        reasoned override changes its effect (see ``overrides``)."""
+        in_force: dict[str, dict[str, Any]] = {}
+        for check in self.checks:
+            current = in_force.get(check["criterion_id"])
+            if current is None or _weight(check) >= _weight(current):
+                in_force[check["criterion_id"]] = check
+        return {cid: CriterionCheck.from_dict(c) for cid, c in in_force.items()}
 
     def open_visits(self) -> list[str]:
         return [vid for vid, v in self.visits.items() if v["state"] == "ordered"]
@@ -335,7 +346,11 @@ class Nomination(ChainedAggregate):
     @event("CriterionChecked")
     def _criterion_checked(self, check: dict[str, Any], stage: str) -> None:
         self.checks.append(check)
-        self.overrides.pop(check["criterion_id"], None)
+        # An override answers the check it was made against; a check that takes its place
+        # needs a new one. A declared check that does not take its place leaves it.
+        current = self.effective_checks().get(check["criterion_id"])
+        if current is not None and current.to_dict() == check:
+            self.overrides.pop(check["criterion_id"], None)
 
     def record_judged_check(
         self,

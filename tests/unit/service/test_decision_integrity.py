@@ -1,0 +1,70 @@
+"""The decision path cannot be bent: verified findings stand, and nobody reviews their own
+nomination."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+import pytest
+
+from domain.errors import StageTransitionError
+from domain.service import NominationService
+from domain.units import UnitRegistry
+from tests.factories import PROVINCE, ctx, district_reviewer, inspector, officer
+from tests.scenarios import GOOD, Story
+
+
+@pytest.fixture
+def service(units: UnitRegistry) -> NominationService:
+    return NominationService({"PERSISTENCE_MODULE": "eventsourcing.popo"}, units=units)
+
+
+def _inspected_not_met(service: NominationService) -> UUID:
+    story = Story(service)
+    nid = story.open("S-831-01", GOOD)
+    story.to_province_review(nid)
+    service.schedule_inspection_visit(ctx(PROVINCE, date(2024, 2, 20)), nid, "team-1")
+    vid = next(UUID(v) for v in service.get_nomination(nid).visits)
+    service.claim_visit(ctx(inspector(), date(2024, 3, 14)), vid)
+    verified = dict(GOOD[2023], poor_households=300)  # barely any fall: not met
+    service.file_visit_report(
+        ctx(inspector(), date(2024, 3, 14)),
+        vid,
+        date(2024, 3, 14),
+        "Số liệu thực tế cao hơn kê khai.",
+        "discrepancy",
+        {"2023": verified},
+    )
+    return nid
+
+
+def _outcome(service: NominationService, nid: UUID, criterion: str) -> str:
+    checks = {c["criterion_id"]: c for c in service.get_nomination(nid).checks}
+    return str(checks[criterion]["outcome"])
+
+
+def test_a_verified_finding_is_not_erased_by_resubmitting_the_declared_figures(
+    service: NominationService,
+) -> None:
+    nid = _inspected_not_met(service)
+    assert _outcome(service, nid, "commune-high-pp2") == "not_met"
+    service.complete_province_review(
+        ctx(PROVINCE, date(2024, 3, 15)), nid, "return", "Bổ sung hồ sơ."
+    )
+    service.submit_nomination(ctx(officer(), date(2024, 3, 18)), nid)  # the same declared figures
+    assert _outcome(service, nid, "commune-high-pp2") == "not_met"
+    service.complete_district_review(
+        ctx(district_reviewer("831"), date(2024, 3, 19)), nid, "approve", "Đạt."
+    )
+    assert _outcome(service, nid, "commune-high-pp2") == "not_met"
+    with pytest.raises(StageTransitionError, match="not met"):
+        service.complete_province_review(
+            ctx(PROVINCE, date(2024, 3, 20)), nid, "approve", "Trình Hội đồng."
+        )
+    service.override_check(
+        ctx(PROVINCE, date(2024, 3, 20)), nid, "commune-high-pp2", "Đã xác minh lại tại chỗ."
+    )
+    service.complete_province_review(
+        ctx(PROVINCE, date(2024, 3, 20)), nid, "approve", "Trình Hội đồng."
+    )
