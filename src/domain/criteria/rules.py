@@ -6,6 +6,7 @@ evaluation window. No clock, no I/O, no floats.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -50,6 +51,33 @@ def percent(value: Fraction) -> str:
 
 def percent_vi(value: Fraction) -> str:
     return percent(value).replace(".", ",")
+
+
+def _floored(value: Fraction, decimals: int) -> Fraction:
+    scale = 10**decimals
+    return Fraction(math.floor(value * 100 * scale), scale)
+
+
+def _shown(value: Fraction, decimals: int) -> str:
+    sign = "-" if value < 0 else ""
+    scale = 10**decimals
+    whole, frac = divmod(abs(value.numerator * scale // value.denominator), scale)
+    return f"{sign}{whole}.{frac:0{decimals}d}"
+
+
+def agreeing_percents(value: Fraction, threshold: Fraction, holds: bool) -> tuple[str, str]:
+    """``value`` and ``threshold`` as percentages with as many decimals (two at least) as it
+    takes for the words to agree with the outcome: a 19.996 % cut that misses 20 % reads
+    19.99 %, never 20.00 %. Both are cut toward minus infinity, never rounded up."""
+    for decimals in range(2, 16):
+        shown, bar = _floored(value, decimals), _floored(threshold, decimals)
+        if (shown >= bar) == holds:
+            return _shown(shown, decimals), _shown(bar, decimals)
+    return fraction_text(value * 100), fraction_text(threshold * 100)  # pragma: no cover
+
+
+def _vi(number: str) -> str:
+    return number.replace(".", ",")
 
 
 def fraction_text(value: Fraction) -> str:
@@ -140,12 +168,13 @@ def reduces_poor_households_by_a_fifth(
     fell = before - after
     holds = share.denominator * fell >= share.numerator * before
     achieved = Fraction(fell, before)
+    shown, bar = agreeing_percents(achieved, share, holds)
     values = {
         "previous_poor": before,
         "poor": after,
         "reduction": fell,
         "reduction_share": fraction_text(achieved),
-        "reduction_percent": percent(achieved),
+        "reduction_percent": shown,
     }
     verdict_vi = "đạt" if holds else "không đạt"
     verdict_en = "meets" if holds else "misses"
@@ -154,9 +183,9 @@ def reduces_poor_households_by_a_fifth(
         Outcome.MET if holds else Outcome.NOT_MET,
         values,
         f"Năm {year}: số hộ nghèo từ {before} còn {after} (giảm {fell} hộ, "
-        f"{percent_vi(achieved)} %), {verdict_vi} mức giảm từ {percent_vi(share)} % trở lên.",
+        f"{_vi(shown)} %), {verdict_vi} mức giảm từ {_vi(bar)} % trở lên.",
         f"{year}: poor households went from {before} to {after} ({fell} fewer, "
-        f"{percent(achieved)} %), which {verdict_en} the reduction of {percent(share)} % or more.",
+        f"{shown} %), which {verdict_en} the reduction of {bar} % or more.",
     )
 
 
@@ -200,13 +229,14 @@ def reduces_rate_by_two_points(
     )
     rate_before, rate_after = Fraction(before, h_before), Fraction(after, h_after)
     drop = rate_before - rate_after
+    shown, bar = agreeing_percents(drop, points, holds)
     values = {
         "previous_rate": fraction_text(rate_before),
         "rate": fraction_text(rate_after),
         "previous_rate_percent": percent(rate_before),
         "rate_percent": percent(rate_after),
         "rate_drop": fraction_text(drop),
-        "rate_drop_points": percent(drop),
+        "rate_drop_points": shown,
         "previous_poor": before,
         "poor": after,
         "previous_total": h_before,
@@ -219,11 +249,11 @@ def reduces_rate_by_two_points(
         Outcome.MET if holds else Outcome.NOT_MET,
         values,
         f"Năm {year}: tỷ lệ hộ nghèo từ {percent_vi(rate_before)} % còn "
-        f"{percent_vi(rate_after)} % (giảm {percent_vi(drop)} điểm %), {verdict_vi} mức giảm "
-        f"từ {percent_vi(points)} điểm % trở lên.",
+        f"{percent_vi(rate_after)} % (giảm {_vi(shown)} điểm %), {verdict_vi} mức giảm "
+        f"từ {_vi(bar)} điểm % trở lên.",
         f"{year}: the poverty rate went from {percent(rate_before)} % to {percent(rate_after)} % "
-        f"(down {percent(drop)} points), which {verdict_en} the reduction of "
-        f"{percent(points)} points or more.",
+        f"(down {shown} points), which {verdict_en} the reduction of "
+        f"{bar} points or more.",
     )
 
 

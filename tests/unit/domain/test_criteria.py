@@ -322,3 +322,41 @@ def test_percent_rounds_half_up_to_two_decimals(num: int, den: int) -> None:
     )
     if num >= 0:
         assert percent(Fraction(num, den)) == f"{expected:.2f}"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "outcome", "vi", "en"),
+    [
+        (25_000, 20_001, Outcome.NOT_MET, "19,99 %), không đạt mức giảm từ 20,00 %", "19.99 %"),
+        (5_000, 4_000, Outcome.MET, "20,00 %), đạt mức giảm từ 20,00 %", "20.00 %"),
+        (100_000, 80_001, Outcome.NOT_MET, "19,99 %), không đạt", "19.99 %"),
+    ],
+)
+def test_a_relative_cut_never_reads_as_the_bar_it_misses(
+    before: int, after: int, outcome: Outcome, vi: str, en: str
+) -> None:
+    result = reduces_poor_households_by_a_fifth(2022, ys(200_000, before), ys(200_000, after))
+    assert result.outcome is outcome
+    assert vi in result.vi
+    assert en in result.en
+    assert "20.00 %)" not in result.en or outcome is Outcome.MET
+
+
+@given(
+    before=st.integers(min_value=1, max_value=10**6),
+    fell=st.integers(min_value=0, max_value=10**6),
+)
+def test_the_words_always_agree_with_the_outcome(before: int, fell: int) -> None:
+    fell = min(fell, before)
+    result = reduces_poor_households_by_a_fifth(2022, ys(10**7, before), ys(10**7, before - fell))
+    shown = Fraction(result.values["reduction_percent"])
+    bar = Fraction(20)
+    assert (shown >= bar) == (result.outcome is Outcome.MET)
+
+
+def test_a_rate_drop_just_under_two_points_reads_under_two_points() -> None:
+    # 10 % to 8.0001 %: down 1.9999 points, which misses 2 points
+    result = reduces_rate_by_two_points(2022, ys(100_000, 10_000), ys(100_000, 8_000 + 1))
+    assert result.outcome is Outcome.NOT_MET
+    assert "giảm 1,99 điểm %" in result.vi
+    assert "down 1.99 points" in result.en
