@@ -91,7 +91,8 @@ class ServiceContract:
         assert good.outcome == "revoked"
         assert good.decision is not None
         assert good.decision["decision_number"] == "15/QĐ-UBND"
-        assert good.decision["tally"]["approve"] == 7
+        assert good.decision["tally"]["approve"] == 6
+        assert good.decision["tally"]["recuse"] == 1  # member-7 works for the nominee
         slow = service.get_nomination(ids["slow"])
         assert (slow.stage, slow.outcome) == ("decided", "not_approved")
         assert service.get_nomination(ids["dropped"]).outcome == "withdrawn"

@@ -35,6 +35,7 @@ class ItemOutcome(StrEnum):
     APPROVED = "approved"
     NOT_APPROVED = "not_approved"
     NO_QUORUM = "no_quorum"
+    NO_DECISION = "no_decision"  # too few members may vote for any valid decision
     BLOCKED = "blocked"  # an open complaint keeps the council from deciding
 
     @property
@@ -43,11 +44,12 @@ class ItemOutcome(StrEnum):
 
 
 def tally(members: int, choices: list[str], rule: VotingRule) -> dict[str, int]:
-    """Counts of one item's ballots; recused members leave the total when the rule says so."""
+    """Counts of one item's ballots; recused members leave the total only when the rule
+    counts the eligible members (and cites why it may)."""
     counts = Counter(choices)
     recused = counts[Choice.RECUSE.value]
     present = sum(counts[c.value] for c in (Choice.APPROVE, Choice.REJECT, Choice.ABSTAIN))
-    total = members - recused if rule.recusal_reduces_total else members
+    total = members - recused if rule.total_of == "eligible" else members
     return {
         "members": members,
         "total": total,
@@ -59,7 +61,15 @@ def tally(members: int, choices: list[str], rule: VotingRule) -> dict[str, int]:
     }
 
 
+def too_few_eligible(counts: dict[str, int], rule: VotingRule) -> bool:
+    """The members who may vote could not form a quorum of the whole membership."""
+    eligible = counts["members"] - counts["recuse"]
+    return eligible <= 0 or not rule.has_quorum(eligible, counts["members"])
+
+
 def judge(counts: dict[str, int], rule: VotingRule) -> ItemOutcome:
+    if too_few_eligible(counts, rule):
+        return ItemOutcome.NO_DECISION
     if counts["total"] <= 0 or not rule.has_quorum(counts["present"], counts["total"]):
         return ItemOutcome.NO_QUORUM
     if rule.approves(counts["approve"], counts["present"], counts["total"]):
@@ -157,6 +167,20 @@ class CouncilSession(ChainedAggregate):
         self.agenda.append(nomination_id)
         self.ballots[nomination_id] = {}
 
+    def recuse_automatically(self, nomination_id: UUID, member_id: str, reason: str) -> None:
+        """A member who belongs to the nominated unit does not vote on it; the record says why."""
+        item = str(nomination_id)
+        if (
+            item in self.agenda
+            and member_id in self.members
+            and member_id not in self.ballots[item]
+        ):
+            self._member_recused(nomination_id=item, member_id=member_id, reason=reason)
+
+    @event("MemberRecused")
+    def _member_recused(self, nomination_id: str, member_id: str, reason: str) -> None:
+        self.ballots[nomination_id][member_id] = Choice.RECUSE.value
+
     def open(self) -> None:
         require_grant("open the session", Role.COUNCIL_SECRETARY)
         self._require_state("open the session", SessionState.DRAFT)
@@ -226,11 +250,16 @@ class CouncilSession(ChainedAggregate):
         for item in self.agenda:
             counts = tally(len(self.members), list(self.ballots[item].values()), rule)
             outcome = ItemOutcome.BLOCKED if item in blocked else judge(counts, rule)
-            results[item] = {
-                "outcome": outcome.value,
-                "tally": counts,
-                "reason": blocked.get(item),
-            }
+            reason = blocked.get(item)
+            if outcome is ItemOutcome.NO_DECISION:
+                eligible = counts["members"] - counts["recuse"]
+                reason = (
+                    f"no decision: {eligible} of {counts['members']} members may vote, fewer"
+                    " than a quorum of the whole council; the item goes back to the agenda"
+                )
+            results[item] = {"outcome": outcome.value, "tally": counts, "reason": reason}
+            if not rule.secret_ballot:  # an open ballot records who chose what
+                results[item]["ballots"] = dict(sorted(self.ballots[item].items()))
         self._session_closed(results=results)
         return results
 

@@ -102,7 +102,7 @@ class NominationService(Application[UUID]):
         *,
         units: UnitRegistry,
         calendar: WorkingCalendar | None = None,
-        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 1),
+        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 2),
     ) -> None:
         self.units = UnitRegistry(units)  # its own copy: registered units are added to it
         self.calendar = calendar or WorkingCalendar()
@@ -603,10 +603,29 @@ class NominationService(Application[UUID]):
                     "nomination_id", f"{nid} is outside the district of this council ({s.scope})"
                 )
             s.add_item(n.id, n.award_form)
+            for member, grant in self._members_of_unit(s.members, n.unit.code):
+                s.recuse_automatically(
+                    n.id,
+                    member,
+                    f"{member} belongs to the nominated unit {n.unit.code} ({grant})",
+                )
             n.place_on_agenda(s.id)
             return [n]
 
         return self._execute(ctx, SESSION, sid, decide)
+
+    def _members_of_unit(self, members: Sequence[str], unit_code: str) -> list[tuple[str, str]]:
+        """Members with a role scoped to the unit itself, and that role."""
+        found = []
+        for member in members:
+            account = self.find_account(member)
+            if account is None:
+                continue
+            for grant in account.grants:
+                if grant.get("scope") == unit_code:
+                    found.append((member, str(grant["role"])))
+                    break
+        return found
 
     def open_session(self, ctx: CommandContext, sid: UUID) -> CommandResult:
         return self._execute(ctx, SESSION, sid, lambda s: s.open())

@@ -78,10 +78,14 @@ PROVINCE_DIRECT = frozenset({"department", "front", "policy_bank", "credit_insti
 def has_district_review(
     nominee: Nominee, form_has_district_review: bool, on: date, district_level_ends_on: date
 ) -> bool:
-    """District review exists for nominees inside a district, and only while districts do."""
+    """District review exists for nominees inside a district, and only while districts do.
+
+    A district's own nomination skips it: its reviewer would be reviewing their own unit.
+    """
     return (
         form_has_district_review
         and nominee.district_code is not None
+        and nominee.district_code != nominee.code
         and nominee.kind.value not in PROVINCE_DIRECT
         and on < district_level_ends_on
     )

@@ -66,6 +66,7 @@ KINDS: dict[type[Any], str] = {
     CouncilSession.ItemAdded: "council",  # type: ignore[attr-defined]
     CouncilSession.SessionOpened: "council",  # type: ignore[attr-defined]
     CouncilSession.BallotCast: "vote",  # type: ignore[attr-defined]
+    CouncilSession.MemberRecused: "vote",  # type: ignore[attr-defined]
     CouncilSession.SessionClosed: "council",  # type: ignore[attr-defined]
     CouncilSession.ClosingDeadlineSet: "council",  # type: ignore[attr-defined]
     CouncilSession.ReminderSent: "reminder",  # type: ignore[attr-defined]

@@ -163,6 +163,7 @@ class CouncilAgendaProjection(Projection[CouncilAgendaView]):
             CouncilSession.ItemAdded,  # type: ignore[attr-defined]
             CouncilSession.SessionOpened,  # type: ignore[attr-defined]
             CouncilSession.BallotCast,  # type: ignore[attr-defined]
+            CouncilSession.MemberRecused,  # type: ignore[attr-defined]
             CouncilSession.SessionClosed,  # type: ignore[attr-defined]
         )
     )
@@ -196,6 +197,7 @@ class CouncilAgendaProjection(Projection[CouncilAgendaView]):
         self.view.set_state(str(event.originator_id), "open")
 
     @process_event.register(CouncilSession.BallotCast)  # type: ignore[attr-defined]
+    @process_event.register(CouncilSession.MemberRecused)  # type: ignore[attr-defined]
     def _ballot(self, event: Any, tracking: Tracking) -> None:
         self.view.participate(
             str(event.originator_id),

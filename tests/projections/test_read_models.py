@@ -79,9 +79,12 @@ def test_the_audit_trail_has_a_row_for_every_step_of_a_case(
         "decision",
         "revocation",
     } <= kinds
-    votes = [r for r in rows if r["kind"] == "vote"]
+    votes = [r for r in rows if r["event_type"] == "BallotCast"]
     assert votes
     assert all(set(r["details"]) == {"member_id"} for r in votes)  # never the choice
+    recusals = [r for r in rows if r["event_type"] == "MemberRecused"]
+    assert [r["details"]["member_id"] for r in recusals] == ["member-7"]
+    assert "belongs to the nominated unit S-831-01" in recusals[0]["reason"]
     assert all(r["actor_id"] and r["correlation_id"] for r in rows)
 
 
@@ -137,7 +140,7 @@ def test_the_council_agenda_shows_participation_and_tallies_after_closing(
     items = {i["nomination_id"]: i for i in session["items"]}
     good = items[str(ids["good"])]
     assert good["outcome"] == "approved"
-    assert good["tally"]["approve"] == 7
+    assert (good["tally"]["approve"], good["tally"]["recuse"]) == (6, 1)  # member-7 recused
     assert len(good["voted"]) == 7
     assert good["not_voted"] == []
     assert items[str(ids["slow"])]["outcome"] == "blocked"

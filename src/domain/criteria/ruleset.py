@@ -50,7 +50,13 @@ class CriterionSpec:
 
 @dataclass(frozen=True)
 class VotingRule:
-    """Quorum and approval compared in integers: ``den·count ≥ num·base`` (or ``>``)."""
+    """Quorum and approval compared in integers: ``den·count ≥ num·base`` (or ``>``).
+
+    ``total_of`` is the denominator: the whole ``membership`` (the default), or the members
+    ``eligible`` once recusals are taken out, which a rule may choose only by citing its
+    ``legal_basis``. Whatever the rule, recusals never let fewer members decide than a
+    quorum of the whole membership (see ``domain.council.judge``).
+    """
 
     quorum_numerator: int
     quorum_denominator: int
@@ -59,8 +65,9 @@ class VotingRule:
     approval_denominator: int
     approval_strict: bool
     approval_of: str  # "total" or "present"
-    secret_ballot: bool
-    recusal_reduces_total: bool
+    secret_ballot: bool  # True: choices are never recorded in results or shown
+    total_of: str = "membership"  # or "eligible"
+    legal_basis: str = ""
 
     def has_quorum(self, present: int, total: int) -> bool:
         lhs, rhs = self.quorum_denominator * present, self.quorum_numerator * total
@@ -85,12 +92,21 @@ class VotingRule:
                 "of": self.approval_of,
             },
             "secret_ballot": self.secret_ballot,
-            "recusal_reduces_total": self.recusal_reduces_total,
+            "total_of": self.total_of,
+            "legal_basis": self.legal_basis,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> VotingRule:
         quorum, approval = data["quorum"], data["approval"]
+        if "recusal_reduces_total" in data:  # rule sets before total_of named it this way
+            total_of = "eligible" if data["recusal_reduces_total"] else "membership"
+            legal_basis = str(data.get("legal_basis", ""))
+        else:
+            total_of = str(data.get("total_of", "membership"))
+            legal_basis = str(data.get("legal_basis", "")).strip()
+            if total_of == "eligible" and not legal_basis:
+                raise ValueError("total_of 'eligible' needs the legal_basis that allows it")
         rule = cls(
             int(quorum["numerator"]),
             int(quorum["denominator"]),
@@ -100,10 +116,13 @@ class VotingRule:
             approval.get("comparison", "strict") == "strict",
             approval.get("of", "total"),
             bool(data.get("secret_ballot", True)),
-            bool(data.get("recusal_reduces_total", True)),
+            total_of,
+            legal_basis,
         )
         if rule.approval_of not in ("total", "present"):
             raise ValueError("approval.of must be 'total' or 'present'")
+        if rule.total_of not in ("membership", "eligible"):
+            raise ValueError("total_of must be 'membership' or 'eligible'")
         if rule.quorum_denominator <= 0 or rule.approval_denominator <= 0:
             raise ValueError("voting denominators must be positive")
         return rule
@@ -414,4 +433,4 @@ def latest_rule_set(rule_set_id: str) -> RuleSet:
     return candidates[-1]
 
 
-DEFAULT_RULE_SET = ("ben-tre-vi-nguoi-ngheo-2021-2025", 1)
+DEFAULT_RULE_SET = ("ben-tre-vi-nguoi-ngheo-2021-2025", 2)

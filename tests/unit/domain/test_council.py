@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from domain.council import Choice, CouncilSession, ItemOutcome, judge, tally
-from domain.criteria.ruleset import RuleSet, VotingRule
+from domain.criteria.ruleset import RuleSet, VotingRule, load_rule_set
 from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
 from tests.factories import SECRETARY, as_, member
 
@@ -49,18 +49,65 @@ def test_abstentions_count_as_present_but_not_as_approval(provincial: VotingRule
     assert outcome(provincial, 9, approve=4, abstain=4) is ItemOutcome.NOT_APPROVED
 
 
-def test_recused_members_leave_the_total(provincial: VotingRule) -> None:
-    # 9 members, 2 recuse: total 7; 5 present meets 3·5 ≥ 2·7; 4 approvals > 7/2.
-    counts = tally(9, ["approve"] * 4 + ["reject"] + ["recuse"] * 2, provincial)
-    assert counts["total"] == 7
-    assert counts["present"] == 5
+def test_recusals_do_not_shrink_the_whole_membership(provincial: VotingRule) -> None:
+    # 9 members, 2 recuse: the total stays 9; 5 approvals > 9/2, 4 are not.
+    assert provincial.total_of == "membership"
+    assert "Nghị định 98/2023/NĐ-CP" in provincial.legal_basis
+    counts = tally(9, ["approve"] * 5 + ["reject"] + ["recuse"] * 2, provincial)
+    assert counts["total"] == 9
     assert judge(counts, provincial) is ItemOutcome.APPROVED
+    counts = tally(9, ["approve"] * 4 + ["reject"] * 2 + ["recuse"] * 2, provincial)
+    assert judge(counts, provincial) is ItemOutcome.NOT_APPROVED
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_two_approvals_with_six_of_nine_recused_decide_nothing(version: int) -> None:
+    rule = (
+        load_rule_set("ben-tre-vi-nguoi-ngheo-2021-2025", version)
+        .award_form("bang-khen-tinh")
+        .voting
+    )
+    counts = tally(9, ["approve"] * 2 + ["reject"] + ["recuse"] * 6, rule)
+    assert judge(counts, rule) is ItemOutcome.NO_DECISION
+
+
+def test_an_eligible_denominator_needs_its_legal_basis(provincial: VotingRule) -> None:
+    data = dict(provincial.to_dict(), total_of="eligible", legal_basis="")
+    with pytest.raises(ValueError, match="legal_basis"):
+        VotingRule.from_dict(data)
+    cited = VotingRule.from_dict(dict(data, legal_basis="Quy chế số 1/QC-HĐTĐKT"))
+    counts = tally(9, ["approve"] * 4 + ["reject"] * 2 + ["recuse"] * 3, cited)
+    assert counts["total"] == 6
+    assert judge(counts, cited) is ItemOutcome.APPROVED
+
+
+def test_an_item_without_a_decision_says_why_and_an_open_ballot_records_choices(
+    provincial: VotingRule,
+) -> None:
+    session, [item] = scheduled(provincial)
+    for m in MEMBERS[:6]:
+        with as_(member(m)):
+            session.cast_vote(UUID(item), Choice.RECUSE)
+    with as_(member(MEMBERS[6])):
+        session.cast_vote(UUID(item), Choice.APPROVE)
+    with as_(SECRETARY):
+        results = session.close({})
+    assert results[item]["outcome"] == "no_decision"
+    assert "3 of 9 members may vote" in results[item]["reason"]
+    assert "ballots" not in results[item]  # a secret ballot records no choices
+    open_rule = VotingRule.from_dict(dict(provincial.to_dict(), secret_ballot=False))
+    session, [item] = scheduled(open_rule)
+    with as_(member(MEMBERS[0])):
+        session.cast_vote(UUID(item), Choice.APPROVE)
+    with as_(SECRETARY):
+        results = session.close({})
+    assert results[item]["ballots"] == {MEMBERS[0]: "approve"}
 
 
 def test_an_inclusive_threshold_of_those_present_accepts_exactly_half() -> None:
-    rule = VotingRule(2, 3, True, 1, 2, False, "present", True, True)
+    rule = VotingRule(2, 3, True, 1, 2, False, "present", True)
     assert rule.approves(yes=3, present=6, total=9)
-    strict = VotingRule(2, 3, True, 1, 2, True, "present", True, True)
+    strict = VotingRule(2, 3, True, 1, 2, True, "present", True)
     assert not strict.approves(yes=3, present=6, total=9)
 
 
