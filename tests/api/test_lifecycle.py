@@ -12,7 +12,7 @@ import pytest
 from domain.units import UnitRegistry
 from projections.views.database import PostgresDatabase
 from tests.api.conftest import Api, build, settings_for
-from tests.api.journey import ok, open_dossier
+from tests.api.journey import ok, open_dossier, to_province
 from tests.factories import SYSTEM, ctx
 from thidua.bootstrap import postgres_env
 from thidua.embedded import fresh_schema, postgres_server
@@ -178,3 +178,59 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
     assert csv_text.splitlines()[0].startswith("nomination_id,unit_code")
     then = ok(api.get(f"/api/v1/nominations/{nid}", "auditor", params={"version": 5}))
     assert then["stage"] == "collecting"
+
+
+def test_an_inspections_finding_is_not_erased_by_returning_and_resubmitting(
+    store_api: Api,
+) -> None:
+    """The province returns a dossier an inspection found wanting; the officer submits the
+    same declared figures again; the check stays not met until a reasoned override."""
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    nid = open_dossier(api)
+    to_province(api, nid)
+    api.client.app.state.thidua.clock = lambda: date(2024, 2, 20)  # type: ignore[attr-defined]
+    ordered = ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/inspections",
+            "province",
+            json={"team_id": "team-1", "due_date": "2024-03-01"},
+        ),
+        201,
+    )
+    visit = ordered["extra"]["visit_id"]
+    ok(api.post(f"/api/v1/tasks/{visit}/claim", "inspector", params={"after": ordered["position"]}))
+    ok(
+        api.post(
+            f"/api/v1/inspections/{visit}/report",
+            "inspector",
+            json={
+                "visited_on": "2024-02-20",
+                "findings": "Số hộ nghèo thực tế cao hơn.",
+                "recommendation": "discrepancy",
+                "verified_statistics": {"2023": {"total_households": 4040, "poor_households": 300}},
+            },
+        )
+    )
+
+    def pp2() -> str:
+        checks = ok(api.get(f"/api/v1/nominations/{nid}", "province"))["checks"]
+        return next(c["outcome"] for c in checks if c["criterion_id"] == "commune-high-pp2")
+
+    assert pp2() == "not_met"
+    ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/province-review",
+            "province",
+            json={"decision": "return", "comment": "Giải trình số liệu."},
+        )
+    )
+    to_province(api, nid)  # the same declared figures, submitted again
+    assert pp2() == "not_met"
+    refused = api.post(
+        f"/api/v1/nominations/{nid}/province-review",
+        "province",
+        json={"decision": "approve", "comment": "Trình Hội đồng."},
+    )
+    assert refused.status_code == 409, refused.text
+    assert "commune-high-pp2" in refused.text
