@@ -1,5 +1,5 @@
-// The auditor's tools: verification, exports, what-if and the board as of a date.
-import { api, asking, field, h, number, render, t } from "./core.js";
+// The auditor's tools: verification, receipts, exports, what-if and the board as of a date.
+import { api, asking, field, h, locale, number, render, t } from "./core.js";
 
 export async function auditPage() {
   const result = h("p", { id: "verify-result", role: "status" });
@@ -13,6 +13,7 @@ export async function auditPage() {
       t("audit.broken", { aggregate: broken.aggregate_id, version: broken.version, reason: t(`audit.break.${broken.kind}`) }),
       h("span", { class: "muted mono detail" }, broken.reason));
   } }, t("audit.verify"));
+  const receipts = receiptsCard();
   const fmt = h("select", {}, h("option", { value: "csv" }, "CSV"), h("option", { value: "jsonl" }, "JSON Lines"));
   const cycle = h("input", { type: "number", min: "2023", max: "2025" });
   const district = h("input", {});
@@ -42,5 +43,45 @@ export async function auditPage() {
     const r = await api(`/api/v1/audit/board?as_of=${encodeURIComponent(date.value + "T23:59:59+07:00")}`);
     boardOut.replaceChildren(h("p", {}, t("audit.board_count", { n: number(r.count) })), h("ul", {}, r.data.map((n) => h("li", {}, `${n.unit_name} — ${t(`stage.${n.stage}`)}`))));
   }); } }, h("h2", {}, t("audit.board_as_of")), field(t("nom.as_of"), date, "as_of"), h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.show"))), boardOut);
-  render(h("h1", {}, t("audit.title")), h("div", { class: "card" }, verify, result), exportForm, whatIf, boardThen);
+  render(h("h1", {}, t("audit.title")), h("div", { class: "card" }, verify, result), receipts, exportForm, whatIf, boardThen);
+}
+
+// Receipts are kept outside the store: download the newest, and later check the store against it.
+function receiptsCard() {
+  const latestOut = h("p", { id: "receipt-latest", role: "status" });
+  const download = h("button", { type: "button", id: "download-receipt", onclick: async () => {
+    try {
+      const receipt = await api("/api/v1/audit/receipts/latest");
+      const blob = new Blob([JSON.stringify(receipt, null, 2)], { type: "application/json" });
+      h("a", { href: URL.createObjectURL(blob), download: `thidua-receipt-${receipt.position}.json` }).click();
+      latestOut.className = "";
+      latestOut.replaceChildren(t("receipt.downloaded", { position: number(receipt.position), count: number(receipt.count), at: new Date(receipt.sealed_at).toLocaleString(locale()) }));
+    } catch (error) {
+      latestOut.className = "error";
+      latestOut.replaceChildren(error.problem?.status === 404 ? t("receipt.none") : error.message);
+    }
+  } }, t("receipt.download"));
+  const file = h("input", { type: "file", id: "receipt-file", accept: "application/json,.json", required: true });
+  const checkOut = h("p", { id: "receipt-result", role: "status" });
+  const check = h("form", { onsubmit: (e) => { e.preventDefault(); asking(check, async () => {
+    let receipt;
+    try { receipt = JSON.parse(await file.files[0].text()); } catch { checkOut.className = "error"; return checkOut.replaceChildren(t("receipt.unreadable")); }
+    try {
+      const r = await api("/api/v1/audit/receipts/verify", { method: "POST", body: receipt });
+      checkOut.className = r.ok ? "met" : "error";
+      if (r.ok) return checkOut.replaceChildren(t("receipt.ok", { count: number(r.count), position: number(r.position) }));
+      const f = r.finding;
+      // The change in the reader's language; the store's own words follow for the record.
+      const key = [`receipt.change.${f.change}`, `audit.break.${f.change}`].find((k) => t(k) !== k);
+      checkOut.replaceChildren(
+        t("receipt.changed", { count: number(r.count), position: number(r.position) }),
+        h("br"),
+        key ? t(key, { at: number(f.position), aggregate: f.aggregate_id, version: f.version }) : f.reason,
+        h("span", { class: "muted mono detail" }, f.reason));
+    } catch (error) {
+      checkOut.className = "error";
+      checkOut.replaceChildren(t("receipt.refused", { reason: error.problem?.errors?.[0] ? `${error.problem.errors[0].field}: ${error.problem.errors[0].reason}` : error.message }));
+    }
+  }); } }, field(t("receipt.file"), file, "receipt"), h("div", { class: "actions" }, h("button", { type: "submit", id: "check-receipt" }, t("receipt.check"))), checkOut);
+  return h("div", { class: "card" }, h("h2", {}, t("receipt.title")), h("p", { class: "muted" }, t("receipt.explain")), download, latestOut, check);
 }
