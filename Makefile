@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m bench.relay
 	$(BIN)/python -m bench.workflows
 	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.seal
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -56,8 +56,7 @@ class ReceiptError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
-class Leaf:
+class Leaf(NamedTuple):  # a tuple: a hundred thousand of them are made per seal
     position: int
     aggregate_id: str
     version: int

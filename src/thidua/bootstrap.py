@@ -36,7 +36,7 @@ def event_store_env(settings: Settings) -> dict[str, str]:
         raise ValueError("THIDUA_POSTGRES_URL is required for the postgres store")
     env.update(postgres_env(settings.postgres_url.get_secret_value(), settings.postgres_schema))
     env["POSTGRES_POOL_SIZE"] = str(settings.postgres_pool_size)
-    if settings.postgres_owner_url is not None:
+    if settings.postgres_owner_url is not None or not settings.postgres_create_schema:
         env["CREATE_TABLE"] = "n"  # the owner role creates and migrates the schema
     return env
 
@@ -90,15 +90,16 @@ def build_calendar(settings: Settings) -> WorkingCalendar:
     return WorkingCalendar(settings.extra_days_off, settings.make_up_working_days)
 
 
-def migrate_store(settings: Settings) -> None:
+def migrate_store(settings: Settings) -> bool:
     """With an owner role configured, it creates or updates the schema and the guards."""
     if settings.store != "postgres" or settings.postgres_owner_url is None:
-        return
+        return False
     from thidua.postgres import migrate
 
     url = settings.postgres_url.get_secret_value() if settings.postgres_url else ""
     app_role = str(conninfo_to_dict(url).get("user") or "")
     migrate(settings.postgres_owner_url.get_secret_value(), settings.postgres_schema, app_role)
+    return True
 
 
 def build_service(settings: Settings) -> NominationService:

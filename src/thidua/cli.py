@@ -27,7 +27,7 @@ from projections.exports import FORMATS, export
 from projections.receipts import ReceiptError, prove_append
 from projections.runner import CATALOGUE, ProjectionRunner
 from projections.time_travel import board_as_of
-from thidua.bootstrap import build_receipts, build_runner, build_service
+from thidua.bootstrap import build_receipts, build_runner, build_service, migrate_store
 from thidua.logging import configure_logging
 from thidua.settings import Settings
 
@@ -217,6 +217,15 @@ def _audit_prove_append(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_migrate(settings: Settings, _: argparse.Namespace) -> int:
+    if not migrate_store(settings):
+        raise UsageError(
+            "THIDUA_POSTGRES_OWNER_URL: set it (and THIDUA_STORE=postgres) to migrate as the owner"
+        )
+    print("migrated: tables, append-only triggers and the product role's rights are in place")
+    return 0
+
+
 def _audit_export(settings: Settings, args: argparse.Namespace) -> int:
     where = TrailFilter(args.cycle, args.district, args.criterion, args.outcome)
     with _service(settings) as service:
@@ -333,6 +342,13 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.add_argument("name", nargs="?", metavar="NAME")
     rebuild.add_argument("--all", action="store_true")
     rebuild.set_defaults(handler=_projections_rebuild)
+
+    db = commands.add_parser("db", help="the event store's schema").add_subparsers(
+        dest="action", required=True
+    )
+    db.add_parser(
+        "migrate", help="as the owner role: create or update tables, triggers and grants"
+    ).set_defaults(handler=_db_migrate)
 
     audit = commands.add_parser("audit", help="verify, export and replay history").add_subparsers(
         dest="action", required=True

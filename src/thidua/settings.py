@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         description="the role that owns and migrates the schema; the product then connects"
         " as THIDUA_POSTGRES_URL's role, which may only SELECT and INSERT recorded events",
     )
+    postgres_create_schema: bool = Field(
+        default=True,
+        description="false: this process never creates or changes the event store's schema;"
+        " `thidua db migrate` does, as THIDUA_POSTGRES_OWNER_URL's role",
+    )
     postgres_schema: str = ""
     postgres_pool_size: int = Field(default=5, ge=1)
 

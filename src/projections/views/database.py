@@ -23,6 +23,9 @@ class Cursor(Protocol):
     def fetchone(self) -> Any: ...
     def fetchall(self) -> list[Any]: ...
     def fetchmany(self, size: int) -> list[Any]: ...
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None: ...
 
 
 class Database(ABC):
@@ -125,6 +128,14 @@ class _SQLiteCursor:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._cursor.execute(sql, tuple(params))
 
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        # Table and column names are the views' own constants, never input.
+        marks = ", ".join("?" for _ in columns)
+        names = ", ".join(columns)
+        self.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         return self._cursor.executemany(sql, rows)
 
@@ -188,6 +199,15 @@ class _PostgresCursor:
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Any:
         return self._cursor.executemany(self._db.sql(sql), rows)
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Many rows at once with COPY, several times faster than row-by-row inserts."""
+        names = ", ".join(columns)
+        with self._cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     def fetchone(self) -> Any:
         return self._cursor.fetchone()

@@ -39,7 +39,7 @@ def test_the_image_runs_a_command_the_cli_has() -> None:
     commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     assert command in commands
     ours = [s for s in compose()["services"].values() if s.get("image") == "thidua:latest"]  # type: ignore[attr-defined]
-    assert {s["command"][0] for s in ours} == {"api", "worker", "relay", "projections"}
+    assert {s["command"][0] for s in ours} == {"db", "api", "worker", "relay", "projections"}
     parser = build_parser()
     for service in ours:
         parser.parse_args(service["command"])  # each is a command line the CLI accepts
@@ -63,8 +63,28 @@ def test_third_party_images_are_pinned_and_secrets_are_required() -> None:
             if "PASSWORD" in key or "PWD" in key or "SECRET" in key:
                 assert str(value).startswith("${"), (name, key)
                 assert ":?" in str(value), (name, key)  # required, no default
-            if key == "THIDUA_POSTGRES_URL":
-                assert "${POSTGRES_PASSWORD:?" in value, name
+            if key in ("THIDUA_POSTGRES_URL", "THIDUA_POSTGRES_OWNER_URL"):
+                assert re.search(r"\$\{[A-Z_]+_PASSWORD:\?", value), name
+
+
+def test_only_the_migration_holds_the_owner_role_and_every_process_connects_as_the_app_role() -> (
+    None
+):
+    services = compose()["services"]
+    ours = {n: s for n, s in services.items() if s.get("image") == "thidua:latest"}  # type: ignore[attr-defined]
+    for name, service in ours.items():
+        env = service["environment"]
+        assert env["THIDUA_POSTGRES_URL"].startswith("postgresql://thidua_app:"), name
+        if name == "migrate":
+            assert env["THIDUA_POSTGRES_OWNER_URL"].startswith("postgresql://thidua_owner:")
+        else:
+            assert "THIDUA_POSTGRES_OWNER_URL" not in env, name
+            assert env["THIDUA_POSTGRES_CREATE_SCHEMA"] == "false", name
+            assert service["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    script = (DOCKER / "postgres-init" / "10-roles.sh").read_text("utf-8")
+    assert "CREATE ROLE thidua_owner" in script
+    assert "CREATE ROLE thidua_app" in script
+    assert "CREATE SCHEMA thidua AUTHORIZATION thidua_owner" in script
 
 
 def test_the_image_installs_this_package_and_the_compose_services_have_health_checks() -> None:
