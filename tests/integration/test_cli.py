@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.scenarios import GOOD, Story
+from thidua.bootstrap import build_service
+from thidua.settings import Settings
+
 pytestmark = pytest.mark.integration
 
 
@@ -45,19 +49,57 @@ def test_an_auditor_rebuilds_verifies_exports_and_finds_a_tampered_row(tmp_path:
         checks = list(csv.DictReader(f))
     assert {c["outcome"] for c in checks} >= {"met", "not_met"}
 
+    kept = tmp_path / "receipt.json"
+    thidua(tmp_path, "audit", "seal", "--output", str(kept))
+    assert json.loads(thidua(tmp_path, "audit", "verify", "--receipt", str(kept)).stdout)["ok"]
+
     with sqlite3.connect(tmp_path / "thidua.sqlite3") as db:
         aggregate, state = db.execute(
             "SELECT originator_id, state FROM stored_events WHERE originator_version = 2 LIMIT 1"
         ).fetchone()
-        db.execute(
-            "UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = 2",
-            (bytes(state).replace(b"20", b"21", 1), aggregate),
+        refused = (
+            "UPDATE stored_events SET state = ? WHERE originator_id = ? AND originator_version = 2"
         )
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(refused, (b"{}", aggregate))
+        db.execute("DROP TRIGGER stored_events_no_update")  # as the file's owner could
+        db.execute(refused, (bytes(state).replace(b"20", b"21", 1), aggregate))
     tampered = thidua(tmp_path, "audit", "verify", check=False)
     assert tampered.returncode == 1
     broken = json.loads(tampered.stdout)["first_broken"]
     assert broken["version"] == 2
     assert broken["aggregate_id"].replace("-", "") == aggregate
+
+    thidua(tmp_path, "projections", "rebuild", "--all")  # the views now absorb the change
+    against = thidua(tmp_path, "audit", "verify", "--receipt", str(kept), check=False)
+    assert against.returncode == 1
+    finding = json.loads(against.stdout)["finding"]
+    assert (finding["change"], finding["version"]) == ("changed", 2)
+    assert finding["aggregate_id"].replace("-", "") == aggregate
+    not_sealed = thidua(tmp_path, "audit", "seal", check=False)
+    assert not_sealed.returncode == 1
+    assert "no longer matches" in not_sealed.stderr
+
+
+def test_a_later_receipt_proves_the_log_only_grew_and_a_forged_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    thidua(tmp_path, "demo")
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    thidua(tmp_path, "audit", "seal", "--output", str(old))
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    with build_service(settings) as service:  # the log grows
+        Story(service).open("S-832-01", GOOD)
+    thidua(tmp_path, "audit", "seal", "--output", str(new))
+    proof = json.loads(thidua(tmp_path, "audit", "prove-append", str(old), str(new)).stdout)
+    assert proof["ok"] is True
+    assert proof["to"] > proof["from"] > 0
+    forged = json.loads(old.read_text("utf-8"))
+    forged["count"] -= 1
+    old.write_text(json.dumps(forged), "utf-8")
+    refused = thidua(tmp_path, "audit", "verify", "--receipt", str(old), check=False)
+    assert refused.returncode == 1
+    assert "signature" in json.loads(refused.stdout)["refused"]
 
 
 def test_bad_input_is_named_and_changes_nothing(tmp_path: Path) -> None:
