@@ -58,14 +58,14 @@ def load(
 def serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     code = (
         "import uvicorn\n"
-        "from api.main import create_app\n"
+        "from thidua.bootstrap import build_app\n"
         "from thidua.settings import Settings\n"
         "from thidua.demo import seed_demo\n"
         "from thidua.bootstrap import build_service\n"
         "s = Settings()\n"
         "svc = build_service(s)\n"
         "seed_demo(svc, s.units_file)\n"
-        f"uvicorn.run(create_app(s, service=svc), host='127.0.0.1', port={port},"
+        f"uvicorn.run(build_app(s, service=svc), host='127.0.0.1', port={port},"
         " log_level='warning', access_log=False)\n"
     )
     return subprocess.Popen(  # noqa: S603

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
 
+from api.config import ApiConfig
 from api.security import LoginThrottle, read_token
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import InvalidNomination
@@ -24,7 +25,6 @@ from domain.service import NominationService
 from domain.summaries import CommandResult
 from projections.runner import ProjectionRunner
 from projections.views.database import Database
-from thidua.settings import Settings
 
 VIETNAM = timezone(timedelta(hours=7))
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -32,7 +32,7 @@ oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 @dataclass
 class AppState:
-    settings: Settings
+    settings: ApiConfig
     service: NominationService
     runner: ProjectionRunner
     database: Database

@@ -1,4 +1,7 @@
-"""create_app(settings): routers, error handlers, middleware, and the app's lifespan."""
+"""create_app(config, parts): routers, error handlers, middleware, and the app's lifespan.
+
+The parts come built: the composition root (``thidua.bootstrap.build_app``) makes them.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from api import errors
+from api.config import ApiConfig
 from api.deps import IDEMPOTENCY_DDL, AppState
 from api.routers import (
     admin,
@@ -33,7 +37,6 @@ from api.security import LoginThrottle
 from domain.service import NominationService
 from projections.receipts import Receipts
 from projections.runner import ProjectionRunner
-from thidua.settings import Settings
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -91,42 +94,33 @@ class Metrics:
     def refresh_lag(self, app: AppState) -> None:
         for lag in app.runner.lag():
             self.projection_lag.labels(lag.name).set(lag.behind)
-        relay = app.runner.view("audit_trail")  # any view reads the shared tracking table
-        with relay.db.reading() as cursor:
-            cursor.execute("SELECT position FROM projection_tracking WHERE projection = 'relay'")
-            row = cursor.fetchone()
-        head = app.runner.head()
-        self.relay_lag.set(max(head - (int(row[0]) if row else 0), 0))
+        self.relay_lag.set(app.runner.lag_of("relay"))
 
 
 def create_app(
-    settings: Settings,
+    config: ApiConfig,
     *,
-    service: NominationService | None = None,
-    runner: ProjectionRunner | None = None,
+    service: NominationService,
+    runner: ProjectionRunner,
+    receipts: Receipts,
     temporal_probe: Callable[[], Awaitable[bool]] | None = None,
     follow_projections: bool = True,
+    on_shutdown: Callable[[], None] | None = None,
 ) -> FastAPI:
-    from thidua.bootstrap import build_runner, build_service, ensure_admin, signing_key
-
-    own_service = service is None
-    service = service or build_service(settings)
-    runner = runner or build_runner(settings, service)
     database = runner.database
     with database.transaction() as cursor:
         cursor.execute(IDEMPOTENCY_DDL)
     state = AppState(
-        settings,
+        config,
         service,
         runner,
         database,
-        LoginThrottle(settings.login_attempts, settings.login_window_minutes * 60),
+        LoginThrottle(config.login_attempts, config.login_window_minutes * 60),
         temporal_probe,
     )
     metrics = Metrics()
     state.extra["metrics"] = metrics
-    state.extra["receipts"] = Receipts(service, database, signing_key(settings))
-    ensure_admin(settings, service)
+    state.extra["receipts"] = receipts
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -141,8 +135,8 @@ def create_app(
             stop.set()
             if follower is not None:
                 follower.join(timeout=10)
-            if own_service:
-                service.close()
+            if on_shutdown is not None:
+                on_shutdown()
 
     app = FastAPI(
         title="thidua",

@@ -124,6 +124,17 @@ class ProjectionRunner:
         self.view(name).drop()
         return self.catch_up(name, progress)
 
+    def lag_of(self, reader: str) -> int:
+        """How many events any reader that tracks its position here (a projection, or the
+        relay) is behind the head of the log."""
+        with self.database.reading() as cursor:
+            cursor.execute(
+                "SELECT position FROM projection_tracking WHERE projection = ? AND application = ?",
+                (reader, self.app.name),
+            )
+            row = cursor.fetchone()
+        return max(self.head() - (int(row[0]) if row else 0), 0)
+
     def lag(self) -> list[Lag]:
         head = self.head()
         return [Lag(name, self.position(name), head) for name in self.projections]

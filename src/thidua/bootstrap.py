@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
+from fastapi import FastAPI
 from psycopg.conninfo import conninfo_to_dict
 
+from api.config import ApiConfig
 from domain.calendar import WorkingCalendar
 from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.service import NominationService
@@ -80,6 +82,44 @@ def signing_key(settings: Settings) -> SigningKey:
 
 def build_receipts(settings: Settings, service: NominationService) -> Receipts:
     return Receipts(service, views_database(settings), signing_key(settings))
+
+
+def api_config(settings: Settings) -> ApiConfig:
+    return ApiConfig(
+        secret_key=settings.secret_key,
+        token_minutes=settings.token_minutes,
+        upload_max_bytes=settings.upload_max_bytes,
+        uploads_dir=settings.uploads_dir,
+        read_wait_seconds=settings.read_wait_seconds,
+        login_attempts=settings.login_attempts,
+        login_window_minutes=settings.login_window_minutes,
+    )
+
+
+def build_app(
+    settings: Settings,
+    *,
+    service: NominationService | None = None,
+    runner: ProjectionRunner | None = None,
+    temporal_probe: Callable[[], Awaitable[bool]] | None = None,
+    follow_projections: bool = True,
+) -> FastAPI:
+    """The web app on built parts; a service it builds itself is closed with the app."""
+    from api.main import create_app
+
+    own = service is None
+    service = service or build_service(settings)
+    runner = runner or build_runner(settings, service)
+    ensure_admin(settings, service)
+    return create_app(
+        api_config(settings),
+        service=service,
+        runner=runner,
+        receipts=Receipts(service, runner.database, signing_key(settings)),
+        temporal_probe=temporal_probe,
+        follow_projections=follow_projections,
+        on_shutdown=service.close if own else None,
+    )
 
 
 def load_units(path: Path) -> UnitRegistry:

@@ -104,12 +104,12 @@ def _api_server(
 ) -> Any:
     import uvicorn
 
-    from api.main import create_app
+    from thidua.bootstrap import build_app
 
     async def temporal_ready() -> bool:
         return bool(await client.service_client.check_health())
 
-    app = create_app(
+    app = build_app(
         settings,
         service=service,
         temporal_probe=temporal_ready,

@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from projections.views.database import SQLiteDatabase
-from thidua.bootstrap import SQLITE_FACTORY
+from thidua.bootstrap import SQLITE_FACTORY, build_app
 from thidua.passwords import hash_password
 from thidua.settings import Settings
 
@@ -86,7 +85,7 @@ def build(
             username,
         )
     runner = ProjectionRunner(service, database)
-    app = create_app(settings, service=service, runner=runner)
+    app = build_app(settings, service=service, runner=runner)
     with TestClient(app) as client:
         yield Api(client, service)
     service.close()

@@ -111,9 +111,8 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
     )
     ok(
         api.post(
-            f"/api/v1/complaints/{complaint['extra']['complaint_id']}/resolve",
+            f"/api/v1/nominations/{nid}/complaints/{complaint['extra']['complaint_id']}/resolve",
             "province",
-            params={"after": complaint["position"]},
             json={"resolution": "Không có cơ sở.", "upheld": False},
         )
     )

@@ -110,3 +110,33 @@ def test_readiness_is_503_while_temporal_cannot_be_reached(api: Api) -> None:
     response = api.client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["temporal"]["ok"] is False
+
+
+def test_a_complaint_is_resolved_under_its_own_nomination_without_waiting_for_a_read_model(
+    api: Api,
+) -> None:
+    from datetime import date
+
+    from tests.factories import PROVINCE, ctx
+    from tests.scenarios import GOOD, Story
+
+    story = Story(api.service)
+    first, second = story.open("S-831-01", GOOD), story.open("S-832-01", GOOD)
+    for nid in (first, second):
+        story.to_province_review(nid)
+        api.service.complete_province_review(ctx(PROVINCE, date(2024, 3, 1)), nid, "approve", "")
+    complaint, _ = api.service.file_complaint(
+        ctx(PROVINCE, date(2024, 3, 2)), first, "Phản ánh.", "Người dân"
+    )
+    before = api.events()
+    body = {"resolution": "Không có cơ sở.", "upheld": False}
+    wrong = api.post(
+        f"/api/v1/nominations/{second}/complaints/{complaint}/resolve", "province", json=body
+    )
+    assert wrong.status_code == 422
+    assert "complaint_id" in wrong.text
+    assert api.events() == before
+    right = api.post(
+        f"/api/v1/nominations/{first}/complaints/{complaint}/resolve", "province", json=body
+    )
+    assert right.status_code == 200, right.text

@@ -11,7 +11,6 @@ from api.deps import Principal, State, command, idempotent, require_role, writte
 from api.schemas.admin import (
     AccountCreate,
     AccountPublic,
-    CyclePublic,
     CycleUpdate,
     GrantIn,
     UnitCreate,
@@ -84,13 +83,3 @@ def set_cycle(
         return written(app.service.configure_cycle(command(request, admin, Role.ADMIN), terms))
 
     return idempotent(app, request, admin, 200, produce)
-
-
-def cycle_public(terms: CycleTerms) -> CyclePublic:
-    return CyclePublic(
-        year=terms.year,
-        kind=terms.kind.value,
-        closes_on=terms.closes_on,
-        evaluation_years=list(terms.evaluation_years),
-        public_notice_working_days=terms.public_notice_working_days,
-    )

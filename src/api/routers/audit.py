@@ -14,8 +14,8 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import StreamingResponse
 
+from api.access import readable
 from api.deps import After, Caller, NominationId, Principal, State, require_role
-from api.routers.nominations import readable
 from api.schemas.audit import (
     PublicKey,
     ReceiptCheckPublic,

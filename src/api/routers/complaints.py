@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 
 from api.deps import (
-    After,
     NominationId,
     Principal,
     State,
@@ -21,7 +20,6 @@ from api.deps import (
 from api.schemas.common import Written
 from api.schemas.nominations import ComplaintIn, ResolveIn
 from domain.context import Role
-from domain.errors import NotFound
 
 router = APIRouter(prefix="/api/v1")
 Handler = Annotated[
@@ -59,32 +57,23 @@ def file_complaint(
 
 
 @router.post(
-    "/complaints/{complaint_id}/resolve",
+    "/nominations/{nomination_id}/complaints/{complaint_id}/resolve",
     tags=["province reviewer"],
     response_model=Written,
-    summary="Resolve a complaint",
+    summary="Resolve a complaint filed on this nomination",
 )
 def resolve(
+    nomination_id: NominationId,
     complaint_id: Annotated[UUID, Path()],
     body: ResolveIn,
     request: Request,
     app: State,
     who: Handler,
-    after: After = None,
 ) -> JSONResponse:
-    app.wait_for(after, "audit_trail")
-    trail = app.runner.view("audit_trail")
-    nomination = trail.complaint_nomination(str(complaint_id))
-    if nomination is None:  # maybe filed a moment ago: let the trail catch up once
-        app.wait_for(app.runner.head(), "audit_trail")
-        nomination = trail.complaint_nomination(str(complaint_id))
-    if nomination is None:
-        raise NotFound(f"complaint {complaint_id} does not exist", complaint_id=str(complaint_id))
-
     def produce() -> dict[str, Any]:
         result = app.service.resolve_complaint(
             command(request, who, _role(who)),
-            UUID(nomination),
+            nomination_id,
             complaint_id,
             body.resolution,
             body.upheld,

@@ -12,6 +12,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from api.access import EVERYONE_READS, may_read, readable
 from api.deps import (
     After,
     AppState,
@@ -35,7 +36,7 @@ from api.schemas.nominations import (
     WithdrawIn,
 )
 from domain.context import Role
-from domain.errors import JurisdictionError, NominationNotFound
+from domain.errors import NominationNotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, is_overdue
 
@@ -49,36 +50,6 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
 }
-EVERYONE_READS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
-
-
-def may_read(app: AppState, principal: Principal, n: NominationSummary) -> bool:
-    """SPEC section 9's read column: own units, own district, own tasks, agenda items, all."""
-    if principal.has(*EVERYONE_READS):
-        return True
-    units = app.service.units
-    for scope in principal.scopes(Role.UNIT_OFFICER):
-        if scope and n.unit_code in units and units.is_within(n.unit_code, scope):
-            return True
-    if n.district_code and n.district_code in principal.scopes(Role.DISTRICT_REVIEWER):
-        return True
-    teams = set(principal.scopes(Role.INSPECTOR))
-    if teams and any(v.get("team_id") in teams for v in n.visits.values()):
-        return True
-    if principal.has(Role.COUNCIL_MEMBER):
-        sessions = {n.agenda_session_id, (n.decision or {}).get("session_id")} - {None}
-        for sid in sessions:
-            if principal.username in app.service.get_session(UUID(str(sid))).members:
-                return True
-    return False
-
-
-def readable(app: AppState, principal: Principal, nid: UUID, **when: Any) -> NominationSummary:
-    n = app.service.get_nomination(nid, **when)
-    if not may_read(app, principal, n):
-        # Not a 404: the nomination exists, the caller may simply not see it.
-        raise JurisdictionError(f"{principal.username} may not read nomination {nid}")
-    return n
 
 
 def nomination_public(n: NominationSummary) -> NominationPublic:

@@ -7,8 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 
 from api.deps import Caller, State
-from api.routers.admin import cycle_public
-from api.schemas.admin import CyclePublic, UnitPublic
+from api.schemas.admin import CyclePublic, UnitPublic, cycle_public
 from api.schemas.common import Page
 from domain.criteria.ruleset import shipped_rule_sets
 from domain.errors import RuleSetNotFound

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from api.schemas.common import Schema, example
+from domain.cycles import CycleTerms
 
 
 class GrantableRole(StrEnum):
@@ -139,3 +140,13 @@ class CyclePublic(Schema):
     closes_on: date
     evaluation_years: list[int]
     public_notice_working_days: int | None
+
+
+def cycle_public(terms: CycleTerms) -> CyclePublic:
+    return CyclePublic(
+        year=terms.year,
+        kind=terms.kind.value,
+        closes_on=terms.closes_on,
+        evaluation_years=list(terms.evaluation_years),
+        public_notice_working_days=terms.public_notice_working_days,
+    )

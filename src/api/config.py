@@ -1,0 +1,19 @@
+"""What the API needs to know of the product's settings, given by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+
+@dataclass
+class ApiConfig:
+    secret_key: SecretStr
+    token_minutes: int
+    upload_max_bytes: int
+    uploads_dir: Path
+    read_wait_seconds: float
+    login_attempts: int
+    login_window_minutes: int
