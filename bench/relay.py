@@ -19,6 +19,7 @@ from pathlib import Path
 from bench.append import OFFICER, ctx
 from domain.context import Actor, Grant, Role
 from domain.service import NominationService
+from projections.tracking import Positions
 from projections.views.database import SQLiteDatabase
 from thidua.bootstrap import SQLITE_FACTORY, load_units
 from thidua.services import temporal_dev_server
@@ -67,7 +68,9 @@ async def main_async(events: int) -> None:
         service = NominationService(env, units=load_units(settings.units_file))
         with temporal_dev_server(settings):
             client = await connect(settings.temporal_address, "default")
-            relay = Relay(service, SQLiteDatabase(str(data / "e.db")), client, "bench")
+            relay = Relay(
+                service, Positions(SQLiteDatabase(str(data / "e.db")), "relay"), client, "bench"
+            )
             # Start every nomination's workflow first: then each event is a plain signal.
             await relay.catch_up()
             signals = back_and_forth(service, events)  # submissions and returns

@@ -21,6 +21,7 @@ from bench.append import OFFICER, ctx
 from bench.trivial import TrivialWorkflow
 from domain.errors import DomainError
 from domain.service import NominationService
+from projections.tracking import Positions
 from projections.views.database import SQLiteDatabase
 from thidua.binaries import find_binary
 from thidua.bootstrap import load_units
@@ -44,7 +45,12 @@ async def main_async(rounds: int) -> None:
                 {"PERSISTENCE_MODULE": "eventsourcing.popo"},
                 units=load_units(Settings().units_file),
             )
-            relay = Relay(service, SQLiteDatabase(str(Path(folder) / "r.db")), env.client, "bench")
+            relay = Relay(
+                service,
+                Positions(SQLiteDatabase(str(Path(folder) / "r.db")), "relay"),
+                env.client,
+                "bench",
+            )
             worker = build_worker(env.client, "bench", service, LogNotifier(), Directory(), pool)
             trivial = Worker(env.client, task_queue="trivial", workflows=[TrivialWorkflow])
             async with worker, trivial:

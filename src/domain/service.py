@@ -21,7 +21,13 @@ from eventsourcing.application import (
     Repository,
 )
 from eventsourcing.domain import Aggregate, Snapshot
-from eventsourcing.persistence import JSONTranscoder, Mapper, RecordConflictError, Transcoding
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    RecordConflictError,
+    Transcoding,
+)
 from eventsourcing.utils import Environment, EnvType
 
 from domain.accounts import Account, Roster, account_id, normalise_username, parse_grants, roster_id
@@ -960,6 +966,23 @@ class NominationService(Application[UUID]):
             unit = Unit.from_dict(data)
             if unit.code not in self.units:
                 self.units.add(unit)
+
+    # --- the log, for readers outside the domain (the relay) --------------------------------
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def read_log(
+        self, after: int, limit: int, stop: int, topics: Sequence[str] = ()
+    ) -> list[Notification]:
+        return list(
+            self.recorder.select_notifications(
+                start=after, limit=limit, stop=stop, topics=topics, inclusive_of_start=False
+            )
+        )
+
+    def event_of(self, notification: Notification) -> Any:
+        return self.mapper.to_domain_event(notification)
 
     def verify_chain(self, aggregate_id: UUID) -> tuple[int, str | None]:
         """Re-links one aggregate's events; returns the count and the first broken link."""

@@ -22,6 +22,7 @@ from projections.board import BoardProjection, BoardView
 from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
 from projections.statistics import StatisticsProjection, StatisticsView
 from projections.task_inbox import TaskInboxProjection, TaskInboxView
+from projections.tracking import Positions
 from projections.views.database import Database, PostgresDatabase
 from projections.views.tracked import TrackedView
 
@@ -127,13 +128,7 @@ class ProjectionRunner:
     def lag_of(self, reader: str) -> int:
         """How many events any reader that tracks its position here (a projection, or the
         relay) is behind the head of the log."""
-        with self.database.reading() as cursor:
-            cursor.execute(
-                "SELECT position FROM projection_tracking WHERE projection = ? AND application = ?",
-                (reader, self.app.name),
-            )
-            row = cursor.fetchone()
-        return max(self.head() - (int(row[0]) if row else 0), 0)
+        return max(self.head() - Positions(self.database, reader).get(self.app.name), 0)
 
     def lag(self) -> list[Lag]:
         head = self.head()

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 import structlog
 from eventsourcing.domain import DomainEventProtocol
-from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
@@ -25,9 +25,6 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.council import CouncilSession
 from domain.nomination import Nomination
-from domain.service import NominationService
-from projections.views.database import Database
-from projections.views.tracked import TrackedView
 from workflows import council_workflow_id, nomination_workflow_id
 from workflows.council import CouncilSessionWorkflow
 from workflows.inputs import (
@@ -45,10 +42,24 @@ VIETNAM = timezone(timedelta(hours=7))
 SESSION_CLOSES = time(17, 0)  # unless set, voting closes at the end of the meeting day
 
 
-class RelayPosition(TrackedView):
-    """The relay's place in the log, kept in the event store's database."""
+class EventLog(Protocol):
+    """What the relay reads: the committed log, its events, and a session's closing time."""
 
-    name = "relay"
+    name: str
+
+    def head(self) -> int: ...
+    def read_log(
+        self, after: int, limit: int, stop: int, topics: Sequence[str] = ()
+    ) -> Sequence[Any]: ...
+    def event_of(self, notification: Any) -> Any: ...
+    def get_session(self, sid: UUID) -> Any: ...
+
+
+class PositionStore(Protocol):
+    """Where the relay keeps its place in the log, beside the projections' places."""
+
+    def get(self, application: str) -> int: ...
+    def save(self, application: str, position: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -87,8 +98,8 @@ TOPICS = tuple(
 class Relay:
     def __init__(
         self,
-        service: NominationService,
-        database: Database,
+        service: EventLog,
+        position: PositionStore,
         client: Client,
         task_queue: str,
         page_size: int = 200,
@@ -96,7 +107,7 @@ class Relay:
     ) -> None:
         self.id_prefix = id_prefix
         self.service = service
-        self.position = RelayPosition(database)
+        self.position = position
         self.client = client
         self.task_queue = task_queue
         self.page_size = page_size
@@ -199,7 +210,7 @@ class Relay:
         notifications, reached = page
         signals: dict[str, list[Signal]] = {}
         for notification in notifications:
-            event = self.service.mapper.to_domain_event(notification)
+            event = self.service.event_of(notification)
             for signal in self.signals_for(event):  # type: ignore[arg-type]
                 signals.setdefault(signal.workflow_id, []).append(signal)
 
@@ -213,23 +224,16 @@ class Relay:
         return len(notifications) or 1
 
     def _read_page(self) -> tuple[list[Any], int] | None:
-        position = self.position.max_tracking_id(self.service.name) or 0
-        head = self.service.recorder.max_notification_id() or 0
+        position = self.position.get(self.service.name)
+        head = self.service.head()
         if position >= head:
             return None
-        notifications = self.service.recorder.select_notifications(
-            start=position,
-            limit=self.page_size,
-            stop=head,
-            topics=TOPICS,
-            inclusive_of_start=False,
-        )
+        notifications = self.service.read_log(position, self.page_size, head, TOPICS)
         reached = notifications[-1].id if len(notifications) == self.page_size else head
         return list(notifications), reached
 
     def _store_position(self, reached: int) -> None:
-        with self.position.page():
-            self.position.insert_tracking(Tracking(self.service.name, reached))
+        self.position.save(self.service.name, reached)
 
     async def catch_up(self) -> None:
         while await self.step():
@@ -245,5 +249,4 @@ class Relay:
                 await asyncio.wait_for(stop.wait(), poll_seconds)
 
     def lag(self) -> int:
-        position = self.position.max_tracking_id(self.service.name) or 0
-        return max((self.service.recorder.max_notification_id() or 0) - position, 0)
+        return max(self.service.head() - self.position.get(self.service.name), 0)

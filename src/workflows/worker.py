@@ -14,6 +14,7 @@ from temporalio.worker import Worker
 
 from domain.service import NominationService
 from projections.receipts import Receipts
+from projections.tracking import Positions
 from projections.views.database import Database
 from workflows.activities import ClockActivities
 from workflows.council import CouncilSessionWorkflow
@@ -98,7 +99,7 @@ async def run(
             if receipts is not None:
                 await start_sealing(client, task_queue, seal_hours)
         if with_relay:
-            relay = Relay(service, database, client, task_queue)
+            relay = Relay(service, Positions(database, "relay"), client, task_queue)
             tasks.append(asyncio.create_task(relay.run(stop)))
             log.info("relay.started")
         await stop.wait()

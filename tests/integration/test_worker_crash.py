@@ -19,6 +19,7 @@ from aiosmtpd.controller import Controller
 from domain.cycles import CycleKind, CycleTerms
 from domain.service import NominationService
 from domain.units import UnitRegistry
+from projections.tracking import Positions
 from projections.views.database import SQLiteDatabase
 from tests.factories import ADMIN, ctx, officer
 from tests.integration.test_temporal_dev_server import dev_server
@@ -89,9 +90,8 @@ async def test_a_worker_killed_mid_activity_is_replaced_and_nothing_is_recorded_
         with dev_server(tmp_path, free_port()) as address:
             first = worker_process(tmp_path, address, smtp_port)
             client = await connect(address, "default")
-            relay = Relay(
-                service, SQLiteDatabase(str(tmp_path / "events.sqlite3")), client, "thidua"
-            )
+            positions = Positions(SQLiteDatabase(str(tmp_path / "events.sqlite3")), "relay")
+            relay = Relay(service, positions, client, "thidua")
             await relay.catch_up()
             arrived = await asyncio.to_thread(inbox.first_arrived.wait, 60)
             assert arrived, "the reminder activity never reached the mail server"

@@ -18,6 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.service import NominationService
 from domain.units import UnitRegistry
+from projections.tracking import Positions
 from projections.views.database import SQLiteDatabase
 from thidua.binaries import find_binary
 from workflows.notifier import Directory
@@ -125,7 +126,7 @@ async def clock(
     prefix = f"{task_queue}-"
     relay = Relay(
         service,
-        SQLiteDatabase(str(tmp_path / "relay.sqlite3")),
+        Positions(SQLiteDatabase(str(tmp_path / "relay.sqlite3")), "relay"),
         env.client,
         task_queue,
         id_prefix=prefix,

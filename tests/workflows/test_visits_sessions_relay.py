@@ -170,7 +170,7 @@ async def test_a_relay_that_dies_between_commit_and_signal_loses_nothing_and_dou
         ctx(PROVINCE, await clock.today()), nid, "return", "Bổ sung hồ sơ."
     )
     restarted = Relay(
-        clock.service, dying.position.db, clock.env.client, clock.task_queue, id_prefix=clock.prefix
+        clock.service, dying.position, clock.env.client, clock.task_queue, id_prefix=clock.prefix
     )
     await restarted.catch_up()
     assert restarted.lag() == 0

@@ -10,6 +10,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
+from projections.tracking import TRACKING_DDL, UPSERT
 from projections.views.database import Cursor, Database
 
 _TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
@@ -18,13 +19,6 @@ _TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IG
 def _table_of(sql: str) -> str:
     match = _TABLE.match(sql)
     return match.group(1).lower() if match else sql
-
-
-TRACKING_DDL = (
-    "CREATE TABLE IF NOT EXISTS projection_tracking ("
-    " projection TEXT NOT NULL, application TEXT NOT NULL, position BIGINT NOT NULL,"
-    " PRIMARY KEY (projection, application))"
-)
 
 
 class TrackedView(TrackingRecorder):
@@ -124,12 +118,7 @@ class TrackedView(TrackingRecorder):
     # --- TrackingRecorder ---------------------------------------------------------------
 
     def insert_tracking(self, tracking: Tracking) -> None:
-        self.execute(
-            "INSERT INTO projection_tracking (projection, application, position)"
-            " VALUES (?, ?, ?) ON CONFLICT (projection, application)"
-            " DO UPDATE SET position = excluded.position",
-            (self.name, tracking.application_name, tracking.notification_id),
-        )
+        self.execute(UPSERT, (self.name, tracking.application_name, tracking.notification_id))
 
     def max_tracking_id(self, application_name: str) -> int | None:
         with self.db.reading() as cursor:

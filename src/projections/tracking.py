@@ -1,0 +1,39 @@
+"""How far each reader of the log has got: projections and the relay share one table."""
+
+from __future__ import annotations
+
+from projections.views.database import Database
+
+TRACKING_DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_tracking ("
+    " projection TEXT NOT NULL, application TEXT NOT NULL, position BIGINT NOT NULL,"
+    " PRIMARY KEY (projection, application))"
+)
+UPSERT = (
+    "INSERT INTO projection_tracking (projection, application, position)"
+    " VALUES (?, ?, ?) ON CONFLICT (projection, application)"
+    " DO UPDATE SET position = excluded.position"
+)
+
+
+class Positions:
+    """One reader's position in the log, read and saved in the store's own database."""
+
+    def __init__(self, database: Database, reader: str) -> None:
+        self.db = database
+        self.reader = reader
+        with self.db.transaction() as cursor:
+            cursor.execute(TRACKING_DDL)
+
+    def get(self, application: str) -> int:
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT position FROM projection_tracking WHERE projection = ? AND application = ?",
+                (self.reader, application),
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    def save(self, application: str, position: int) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(UPSERT, (self.reader, application, position))
