@@ -30,7 +30,7 @@ lint: install
 	$(BIN)/ruff format --check src tests bench
 
 typecheck: install
-	$(BIN)/mypy --strict src/domain
+	$(BIN)/mypy --strict src
 
 imports: install
 	$(BIN)/lint-imports

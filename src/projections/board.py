@@ -117,7 +117,7 @@ class BoardView(TrackedView):
 
 def is_overdue(row: dict[str, Any], today: date) -> bool:
     due = row.get("due_on")
-    return bool(due) and row["stage"] in OPEN_STAGES and date.fromisoformat(due) < today
+    return bool(due) and row["stage"] in OPEN_STAGES and date.fromisoformat(str(due)) < today
 
 
 class BoardProjection(Projection[BoardView]):

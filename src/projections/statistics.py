@@ -142,7 +142,8 @@ class StatisticsView(TrackedView):
     def pass_rates(
         self, cycle_year: int | None = None, district_code: str | None = None
     ) -> list[dict[str, Any]]:
-        clauses, params = [], []
+        clauses: list[str] = []
+        params: list[object] = []
         if cycle_year is not None:
             clauses.append("cycle_year = ?")
             params.append(cycle_year)

@@ -359,7 +359,7 @@ def seed_accounts(service: NominationService) -> None:
                 CommandContext(ADMIN_ACTOR, f"demo/account/{username}", "demo", date(2024, 1, 2)),
                 username,
                 hashed,
-                grants,  # type: ignore[arg-type]
+                grants,
                 name,
             )
 

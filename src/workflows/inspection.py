@@ -70,7 +70,7 @@ class InspectionVisitWorkflow:
         )
         try:
             result = await workflow.execute_activity_method(
-                activity,  # type: ignore[arg-type]
+                activity,
                 step,
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,

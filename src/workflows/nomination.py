@@ -149,7 +149,7 @@ class NominationClockWorkflow:
         }[alarm.kind]
         try:
             result: ClockResult = await workflow.execute_activity_method(
-                activity,  # type: ignore[arg-type]
+                activity,
                 step,
                 start_to_close_timeout=ACTIVITY_TIMEOUT,
                 retry_policy=RETRY,

@@ -120,7 +120,7 @@ class Relay:
         event_id = f"{event.originator_id}:{event.originator_version}"
         aggregate_id = str(event.originator_id)
         state = vars(event)
-        if isinstance(event, Nomination.Event):  # type: ignore[misc]
+        if isinstance(event, Nomination.Event):
             kind = type(event).__name__
             stage, due_on, name = None, None, "stage_changed"
             payload: Any
@@ -211,7 +211,7 @@ class Relay:
         signals: dict[str, list[Signal]] = {}
         for notification in notifications:
             event = self.service.event_of(notification)
-            for signal in self.signals_for(event):  # type: ignore[arg-type]
+            for signal in self.signals_for(event):
                 signals.setdefault(signal.workflow_id, []).append(signal)
 
         async def in_order(batch: list[Signal]) -> None:

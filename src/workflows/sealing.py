@@ -36,7 +36,7 @@ class AuditSealWorkflow:
 
     @workflow.run
     async def run(self, hours: int) -> None:
-        await workflow.execute_activity(
+        await workflow.execute_activity_method(
             SealActivities.seal_log,
             start_to_close_timeout=timedelta(minutes=30),
             retry_policy=RetryPolicy(maximum_attempts=5, initial_interval=timedelta(seconds=5)),

@@ -52,7 +52,8 @@ def nomination_trail(
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(row, default=str))
+    public: dict[str, Any] = json.loads(json.dumps(row, default=str))
+    return public
 
 
 @router.get(

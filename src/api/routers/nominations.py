@@ -349,4 +349,5 @@ def events(nomination_id: NominationId, app: State, principal: Caller) -> dict[s
 def _safe(payload: dict[str, Any]) -> dict[str, Any]:
     import json
 
-    return json.loads(json.dumps(payload, default=str))
+    public: dict[str, Any] = json.loads(json.dumps(payload, default=str))
+    return public

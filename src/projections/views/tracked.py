@@ -82,7 +82,8 @@ class TrackedView(TrackingRecorder):
         cursor = getattr(self._page, "cursor", None)
         if cursor is None:
             raise RuntimeError(f"{self.name}: writes happen inside a page transaction")
-        return cursor
+        found: Cursor = cursor
+        return found
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         self._page_cursor()
