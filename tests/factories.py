@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from typing import Any
 from uuid import uuid4
 
+from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role, acting
 
-VIETNAM = timezone(timedelta(hours=7))
 TODAY = date(2024, 1, 10)
 
 

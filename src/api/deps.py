@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from api.config import ApiConfig
 from api.security import LoginThrottle, read_token
+from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import InvalidNomination
 from domain.service import NominationService
@@ -26,7 +27,6 @@ from domain.summaries import CommandResult
 from projections.runner import ProjectionRunner
 from projections.views.database import Database
 
-VIETNAM = timezone(timedelta(hours=7))
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 

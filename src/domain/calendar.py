@@ -4,9 +4,12 @@ configured days off, plus configured make-up working days (ngày làm bù)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 from domain.errors import InvalidNomination
+
+VIETNAM = timezone(timedelta(hours=7))
+"""The product's one time zone: deadlines and business dates are Vietnamese."""
 
 HolidayLookup = Callable[[int], Iterable[date]]
 

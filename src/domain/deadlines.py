@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
-from domain.calendar import WorkingCalendar
+from domain.calendar import VIETNAM, WorkingCalendar
 from domain.criteria.ruleset import Deadlines
 from domain.cycles import CycleTerms
 from domain.stages import Stage
@@ -41,7 +41,6 @@ class DueDates:
         return self.calendar.add_working_days(self.today, self.deadlines.inspection_days)
 
 
-VIETNAM = timezone(timedelta(hours=7))
 WORKDAY_STARTS = time(8, 0)
 
 

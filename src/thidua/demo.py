@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from uuid import UUID
 
+from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import DomainError
 from domain.service import NominationService
 from domain.summaries import NominationSummary
 
-VIETNAM = timezone(timedelta(hours=7))
 TEAM = "doan-kiem-tra-1"
 MEMBERS = tuple(f"demo-council-{i}" for i in range(1, 8))
 

@@ -6,10 +6,11 @@ changes nothing twice. Domain refusals are not retried; infrastructure errors ar
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from temporalio import activity
@@ -24,6 +25,7 @@ from workflows.inputs import AlarmPlan, ClockResult, ClockStep, PlanStage, PlanV
 from workflows.notifier import Directory, Notifier
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 STAGE_AUDIENCE = {
     "collecting": "unit_officer",
@@ -46,6 +48,17 @@ def domain_errors_are_final() -> Iterator[None]:
         yield
     except DomainError as error:
         raise ApplicationError(str(error), type=type(error).__name__, non_retryable=True) from None
+
+
+def final_domain_errors(activity_method: F) -> F:
+    """Every activity: a domain refusal is final (not retried); anything else is retried."""
+
+    @functools.wraps(activity_method)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        with domain_errors_are_final():
+            return activity_method(*args, **kwargs)
+
+    return cast(F, guarded)
 
 
 def _plans(alarms: list[Alarm]) -> list[AlarmPlan]:
@@ -79,6 +92,7 @@ class ClockActivities:
     # --- planning -------------------------------------------------------------------------
 
     @activity.defn
+    @final_domain_errors
     def plan_stage(self, plan: PlanStage) -> list[AlarmPlan]:
         rules = self.service.default_rule_set
         with domain_errors_are_final():
@@ -88,6 +102,7 @@ class ClockActivities:
         return _plans(alarms)
 
     @activity.defn
+    @final_domain_errors
     def plan_visit(self, plan: PlanVisit) -> list[AlarmPlan]:
         rules = self.service.default_rule_set
         return _plans(visit_alarms(plan.due_on, self.service.calendar, rules.deadlines))
@@ -95,6 +110,7 @@ class ClockActivities:
     # --- nominations ------------------------------------------------------------------------
 
     @activity.defn
+    @final_domain_errors
     def remind_nomination(self, step: ClockStep) -> ClockResult:
         nid = UUID(step.aggregate_id)
         nomination = self.service.get_nomination(nid)
@@ -124,6 +140,7 @@ class ClockActivities:
         return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
 
     @activity.defn
+    @final_domain_errors
     def record_deadline_missed(self, step: ClockStep) -> ClockResult:
         if step.due_on is None:
             return ClockResult(recorded=False, detail="no due date")
@@ -137,6 +154,7 @@ class ClockActivities:
         return ClockResult(recorded=result.position is not None)
 
     @activity.defn
+    @final_domain_errors
     def escalate_nomination(self, step: ClockStep) -> ClockResult:
         nid = UUID(step.aggregate_id)
         nomination = self.service.get_nomination(nid)
@@ -157,6 +175,7 @@ class ClockActivities:
         return ClockResult(recorded=result.position is not None, detail=to)
 
     @activity.defn
+    @final_domain_errors
     def end_public_notice(self, step: ClockStep) -> ClockResult:
         result = self._once(
             step, lambda ctx: self.service.end_public_notice(ctx, UUID(step.aggregate_id))
@@ -166,6 +185,7 @@ class ClockActivities:
     # --- inspection visits ----------------------------------------------------------------
 
     @activity.defn
+    @final_domain_errors
     def mark_visit_overdue(self, step: ClockStep) -> ClockResult:
         result = self._once(
             step, lambda ctx: self.service.mark_visit_overdue(ctx, UUID(step.aggregate_id))
@@ -173,6 +193,7 @@ class ClockActivities:
         return ClockResult(recorded=result.position is not None)
 
     @activity.defn
+    @final_domain_errors
     def remind_visit_team(self, step: ClockStep) -> ClockResult:
         vid = UUID(step.aggregate_id)
         visit = self.service.get_visit(vid)
@@ -190,6 +211,7 @@ class ClockActivities:
         return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
 
     @activity.defn
+    @final_domain_errors
     def escalate_visit(self, step: ClockStep) -> ClockResult:
         vid = UUID(step.aggregate_id)
         if self.service.get_visit(vid).state == "reported":
@@ -207,6 +229,7 @@ class ClockActivities:
     # --- council sessions -------------------------------------------------------------------
 
     @activity.defn
+    @final_domain_errors
     def remind_council_members(self, step: ClockStep) -> ClockResult:
         sid = UUID(step.aggregate_id)
         session = self.service.get_session(sid)
@@ -224,6 +247,7 @@ class ClockActivities:
         return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
 
     @activity.defn
+    @final_domain_errors
     def close_council_session(self, step: ClockStep) -> ClockResult:
         sid = UUID(step.aggregate_id)
         if self.service.get_session(sid).state != "open":
@@ -248,6 +272,7 @@ class ClockActivities:
         ]
 
     @activity.defn
+    @final_domain_errors
     def set_closing_deadline(self, step: ClockStep) -> ClockResult:
         sid, closes_at = UUID(step.aggregate_id), step.closes_at
         if closes_at is None:

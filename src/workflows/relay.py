@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -23,6 +23,7 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from domain.calendar import VIETNAM
 from domain.council import CouncilSession
 from domain.nomination import Nomination
 from workflows import council_workflow_id, nomination_workflow_id
@@ -38,7 +39,6 @@ from workflows.inputs import (
 )
 from workflows.nomination import NominationClockWorkflow
 
-VIETNAM = timezone(timedelta(hours=7))
 SESSION_CLOSES = time(17, 0)  # unless set, voting closes at the end of the meeting day
 
 

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import date, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-DOMAIN_ERRORS = [
-    "StageTransitionError",
-    "JurisdictionError",
-    "InvalidNomination",
-    "NominationNotFound",
-    "SessionNotFound",
-    "VisitNotFound",
-    "NotFound",
-    "AlreadyExists",
-    "MissingContextError",
-]
-# Domain refusals are final; anything else (a database or network blip) is retried.
+from domain.calendar import VIETNAM
+
+# A database or network blip is retried; domain refusals are marked final by the activities
+# themselves (``workflows.activities.final_domain_errors``).
 RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     backoff_coefficient=2.0,
     maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=DOMAIN_ERRORS,
 )
 # Every activity is a few database calls and at most one e-mail (10 s SMTP timeout).
 ACTIVITY_TIMEOUT = timedelta(seconds=20)
-VIETNAM = timezone(timedelta(hours=7))
 
 
 def today_in_vietnam() -> date:

@@ -8,7 +8,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from domain.calendar import VIETNAM
 from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.tracking import Positions
@@ -24,8 +25,6 @@ from thidua.binaries import find_binary
 from workflows.notifier import Directory
 from workflows.relay import Relay
 from workflows.worker import build_worker
-
-VIETNAM = timezone(timedelta(hours=7))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
