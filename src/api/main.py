@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -38,6 +38,7 @@ from domain.service import NominationService
 from projections.receipts import Receipts
 from projections.runner import ProjectionRunner
 
+API_PREFIX = "/api/v1"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -165,6 +166,7 @@ def create_app(
     def index() -> FileResponse:
         return FileResponse(ui / "index.html")
 
+    api = APIRouter(prefix=API_PREFIX)
     for module in (
         auth,
         admin,
@@ -175,9 +177,10 @@ def create_app(
         complaints,
         council,
         audit,
-        health,
     ):
-        app.include_router(module.router)
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(health.router)  # operations endpoints live at the root
 
     @app.middleware("http")
     async def observe(
@@ -192,7 +195,11 @@ def create_app(
         started = time.perf_counter()
         response = await call_next(request)
         elapsed = time.perf_counter() - started
-        route = getattr(request.scope.get("route"), "path", "unmatched")
+        route = getattr(request.scope.get("route"), "path", None)
+        if route is None:
+            route = "unmatched"
+        elif request.url.path.startswith(API_PREFIX + "/"):
+            route = API_PREFIX + route  # a mounted router's routes know only their own path
         metrics.requests.labels(request.method, route, str(response.status_code)).inc()
         metrics.latency.labels(request.method, route).observe(elapsed)
         response.headers["X-Request-ID"] = request_id

@@ -20,7 +20,7 @@ from api.security import hash_password
 from domain.context import Role
 from domain.cycles import CycleKind, CycleTerms
 
-router = APIRouter(prefix="/api/v1", tags=["admin"])
+router = APIRouter(tags=["admin"])
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 

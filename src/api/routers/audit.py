@@ -31,7 +31,7 @@ from projections.board import BoardQuery
 from projections.receipts import ReceiptError, Receipts
 from projections.time_travel import board_as_of
 
-router = APIRouter(prefix="/api/v1", tags=["auditor"])
+router = APIRouter(tags=["auditor"])
 Auditor = Annotated[Principal, Depends(require_role(Role.AUDITOR))]
 
 

@@ -12,7 +12,7 @@ from api.schemas.admin import GrantIn, MePublic, TokenPublic
 from api.security import issue_token, verify_password
 from domain.accounts import normalise_username
 
-router = APIRouter(prefix="/api/v1", tags=["everyone"])
+router = APIRouter(tags=["everyone"])
 
 
 @router.post(

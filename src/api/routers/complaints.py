@@ -21,7 +21,7 @@ from api.schemas.common import Written
 from api.schemas.nominations import ComplaintIn, ResolveIn
 from domain.context import Role
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter()
 Handler = Annotated[
     Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))
 ]

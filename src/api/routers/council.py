@@ -22,7 +22,7 @@ from api.schemas.council import (
 from domain.context import Role
 from domain.errors import JurisdictionError
 
-router = APIRouter(prefix="/api/v1/council/sessions")
+router = APIRouter(prefix="/council/sessions")
 Secretary = Annotated[Principal, Depends(require_role(Role.COUNCIL_SECRETARY))]
 Member = Annotated[Principal, Depends(require_role(Role.COUNCIL_MEMBER))]
 SessionId = Annotated[UUID, Path()]

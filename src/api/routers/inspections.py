@@ -13,7 +13,7 @@ from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter()
 Inspector = Annotated[Principal, Depends(require_role(Role.INSPECTOR))]
 
 

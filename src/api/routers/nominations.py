@@ -40,7 +40,7 @@ from domain.errors import NominationNotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, is_overdue
 
-router = APIRouter(prefix="/api/v1/nominations")
+router = APIRouter(prefix="/nominations")
 Officer = Annotated[Principal, Depends(require_role(Role.UNIT_OFFICER))]
 
 ALLOWED_TYPES = {

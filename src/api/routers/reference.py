@@ -12,7 +12,7 @@ from api.schemas.common import Page
 from domain.criteria.ruleset import shipped_rule_sets
 from domain.errors import RuleSetNotFound
 
-router = APIRouter(prefix="/api/v1", tags=["everyone"])
+router = APIRouter(tags=["everyone"])
 
 
 def unit_public(unit: Any) -> UnitPublic:

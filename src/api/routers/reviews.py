@@ -12,7 +12,7 @@ from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, JudgedCheckIn, OverrideIn, ReviewIn
 from domain.context import Role
 
-router = APIRouter(prefix="/api/v1/nominations")
+router = APIRouter(prefix="/nominations")
 District = Annotated[Principal, Depends(require_role(Role.DISTRICT_REVIEWER))]
 Province = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER))]
 Reviewer = Annotated[
