@@ -187,3 +187,23 @@ def test_concurrent_votes_by_different_members_all_count_and_a_second_ballot_is_
     assert again.status_code == 409
     voted = ok(api.get(f"/api/v1/council/sessions/{session}", "secretary"))["items"][0]["voted"]
     assert voted == members
+
+
+def test_an_upload_repeated_with_its_idempotency_key_records_nothing_more(api: Api) -> None:
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    body = {"unit_code": "S-831-01", "award_form": "bang-khen-tinh", "cycle_year": 2023}
+    nid = api.post("/api/v1/nominations", "officer", json=body).json()["id"]
+    upload = {"file": ("quyet-dinh.pdf", b"%PDF-1.7 once", "application/pdf")}
+    headers = {"Idempotency-Key": "upload-once"}
+    first = api.post(
+        f"/api/v1/nominations/{nid}/evidence", "officer", files=upload, headers=headers
+    )
+    assert first.status_code == 201, first.text
+    events = api.events()
+    again = api.post(
+        f"/api/v1/nominations/{nid}/evidence", "officer", files=upload, headers=headers
+    )
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert api.events() == events

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
@@ -25,6 +23,7 @@ from api.deps import (
     require_role,
     written,
 )
+from api.evidence import EvidenceStore, TooLarge
 from api.schemas.common import Page, Written
 from api.schemas.nominations import (
     BoardRow,
@@ -229,51 +228,43 @@ def write_report(
     response_model=EvidencePublic,
     summary="Upload a document; it is stored by its SHA-256, the same bytes once",
 )
-async def upload_evidence(
+def upload_evidence(
     nomination_id: NominationId,
     request: Request,
     app: State,
     officer: Officer,
     file: Annotated[UploadFile, File(description="PDF, JPEG, PNG, DOCX or XLSX")],
-) -> EvidencePublic:
+) -> JSONResponse:
     media_type = (file.content_type or "").split(";")[0].strip()
     if media_type not in ALLOWED_TYPES:
         raise HTTPException(
             415, f"file: {media_type or 'unknown type'} is not allowed ({', '.join(ALLOWED_TYPES)})"
         )
-    limit = app.settings.upload_max_bytes
-    folder = app.settings.uploads_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    with tempfile.NamedTemporaryFile(dir=folder, delete=False) as temporary:
-        while chunk := await file.read(1 << 16):
-            size += len(chunk)
-            if size > limit:
-                temporary.close()
-                os.unlink(temporary.name)
-                raise HTTPException(413, f"file: larger than {limit} bytes")
-            digest.update(chunk)
-            temporary.write(chunk)
-    if size == 0:
-        os.unlink(temporary.name)
-        from domain.errors import InvalidNomination
 
-        raise InvalidNomination("file", "is empty")
-    sha = digest.hexdigest()
-    target = folder / sha[:2] / sha
-    target.parent.mkdir(exist_ok=True)
-    stored = not target.exists()
-    if stored:
-        os.replace(temporary.name, target)
-    else:
-        os.unlink(temporary.name)
-    name = os.path.basename(file.filename or "evidence")[:255] or "evidence"
-    app.service.attach_evidence(
-        command(request, officer, Role.UNIT_OFFICER), nomination_id, sha, name, media_type, size
-    )
-    return EvidencePublic(
-        sha256=sha, filename=name, media_type=media_type, size=size, stored=stored
-    )
+    def produce() -> EvidencePublic:
+        store = EvidenceStore(app.settings.uploads_dir, app.settings.upload_max_bytes)
+        try:
+            kept = store.put(iter(lambda: file.file.read(1 << 16), b""))
+        except TooLarge as refused:
+            raise HTTPException(413, str(refused)) from None
+        name = os.path.basename(file.filename or "evidence")[:255] or "evidence"
+        app.service.attach_evidence(
+            command(request, officer, Role.UNIT_OFFICER),
+            nomination_id,
+            kept.sha256,
+            name,
+            media_type,
+            kept.size,
+        )
+        return EvidencePublic(
+            sha256=kept.sha256,
+            filename=name,
+            media_type=media_type,
+            size=kept.size,
+            stored=kept.stored,
+        )
+
+    return idempotent(app, request, officer, 201, produce)
 
 
 @router.post(
