@@ -94,7 +94,7 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     expect(difference).to_contain_text("125")
     province.page.fill("#f-reason", "Đơn vị có nhiều mô hình giảm nghèo bền vững (dữ liệu mẫu).")
     province.page.click("form:has(#f-reason) button[type=submit]")
-    province.page.wait_for_timeout(300)
+    expect(province.page.locator("#toast")).to_contain_text("Đã lưu")  # the override is saved
     province.page.click("button[value=approve]")
     expect(province.page.locator("#stage")).to_have_text("Công khai")
     province.close()

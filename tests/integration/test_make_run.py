@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -57,6 +56,6 @@ def test_make_run_serves_the_demo_and_stops_cleanly_on_ctrl_c(tmp_path: Path) ->
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=60)
-    time.sleep(1)
-    left = [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    _, alive = psutil.wait_procs(descendants, timeout=30)
+    left = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
     assert left == []

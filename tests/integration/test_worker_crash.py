@@ -25,6 +25,7 @@ from tests.factories import ADMIN, ctx, officer
 from tests.integration.test_temporal_dev_server import dev_server
 from tests.processes import free_port
 from thidua.bootstrap import SQLITE_FACTORY
+from workflows import nomination_workflow_id
 from workflows.relay import Relay
 from workflows.worker import connect
 
@@ -109,7 +110,16 @@ async def test_a_worker_killed_mid_activity_is_replaced_and_nothing_is_recorded_
                     if reminders:
                         break
                     await asyncio.sleep(0.5)
-                await asyncio.sleep(3)  # room for a duplicate, were there one
+                # A duplicate could only come from the retried activity: wait until the
+                # workflow has no activity pending, then count.
+                handle = client.get_workflow_handle(nomination_workflow_id(str(nid)))
+                while datetime.now(UTC) < deadline:
+                    described = await handle.describe()
+                    if not described.raw_description.pending_activities:
+                        break
+                    await asyncio.sleep(0.2)
+                else:
+                    raise AssertionError("the reminder activity never finished")
                 reminders = [
                     e for e in service.events.get(nid) if type(e).__name__ == "ReminderSent"
                 ]
