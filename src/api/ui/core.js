@@ -60,6 +60,13 @@ export function field(label, input, name) {
   input.name = name;
   return h("div", {}, h("label", { for: input.id }, label), input, h("div", { class: "field-error", "data-error-for": name }));
 }
+// A part of a page that failed to load says so in place; the rest of the page still shows.
+export async function orFailure(promise) {
+  try { return { value: await promise }; } catch (error) { return { error }; }
+}
+export function failed(what, error) {
+  return h("p", { class: "error", role: "alert" }, t("load.failed", { what, reason: error.message }));
+}
 export function toast(message) {
   const box = document.getElementById("toast");
   const p = h("p", {}, message);

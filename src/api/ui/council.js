@@ -1,5 +1,5 @@
 // Council sessions: the secretary's agenda and the members' ballots.
-import { after, api, day, field, h, has, refresh, render, state, submitting, t, toast } from "./core.js";
+import { after, api, day, failed, field, h, has, orFailure, refresh, render, state, submitting, t, toast } from "./core.js";
 
 export async function councilPage() {
   const sessions = await api(after("/api/v1/council/sessions"));
@@ -21,9 +21,12 @@ export async function sessionPage(id) {
   const s = await api(`/api/v1/council/sessions/${id}`);
   const me = state.me.username;
   const parts = [h("h1", {}, s.title), h("p", { id: "session-state" }, `${day(s.scheduled_for)} · ${t(`council.state.${s.state}`)}`)];
-  for (const item of s.items) {
-    const n = await api(`/api/v1/nominations/${item.nomination_id}`).catch(() => null);
+  // Every item's nomination loads at once; one that fails says so on its card.
+  const loaded = await Promise.all(s.items.map((item) => orFailure(api(`/api/v1/nominations/${item.nomination_id}`))));
+  for (const [index, item] of s.items.entries()) {
+    const n = loaded[index].value;
     const card = h("div", { class: "card item" }, h("h2", {}, h("a", { href: `#/nominations/${item.nomination_id}` }, n ? n.unit_name : item.nomination_id)),
+      loaded[index].error ? failed(t("council.item"), loaded[index].error) : null,
       h("p", {}, `${t("council.voted")}: ${item.voted.length}/${s.members.length}`));
     if (has("council_secretary")) card.append(h("p", { class: "muted" }, `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`));
     if (item.tally) card.append(h("p", { class: "tally" }, t("council.tally", item.tally), " — ", h("strong", {}, t(`outcome.${item.outcome}`))));

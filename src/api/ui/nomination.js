@@ -1,5 +1,5 @@
 // One nomination: figures, checks, evidence, visits, complaints, history and the actions of each role.
-import { api, cell, day, daysLeft, field, h, has, locale, number, percent, render, state, submitting, t } from "./core.js";
+import { api, cell, day, daysLeft, failed, field, h, has, locale, number, orFailure, percent, render, state, submitting, t } from "./core.js";
 
 function chart(stats) {
   const years = Object.keys(stats).sort();
@@ -47,8 +47,11 @@ function checksTable(checks) {
 }
 export async function nominationPage(id, query) {
   const params = new URLSearchParams(query);
-  const n = await api(`/api/v1/nominations/${id}${params.toString() ? "?" + params : ""}`);
-  const history = await api(`/api/v1/nominations/${id}/events`).catch(() => ({ data: [] }));
+  // The nomination and its history load together; a failed history is said, not hidden.
+  const [n, history] = await Promise.all([
+    api(`/api/v1/nominations/${id}${params.toString() ? "?" + params : ""}`),
+    orFailure(api(`/api/v1/nominations/${id}/events`)),
+  ]);
   const parts = [
     h("h1", {}, `${n.unit_name}`),
     h("p", {}, `${t(`form.${n.award_form}`)} · ${t("board.cycle")} ${n.cycle_year} · `, h("strong", { id: "stage" }, t(`stage.${n.stage}`)),
@@ -57,8 +60,8 @@ export async function nominationPage(id, query) {
   if (params.toString()) parts.push(h("p", { class: "muted", id: "travel-note" }, `${t("nom.travel")}: ${t("nom.version")} ${n.version}`));
   if (n.requested_changes) parts.push(h("div", { class: "card", id: "requested-changes" }, h("h2", {}, t("nom.requested")), n.requested_changes));
   if (n.stage === "collecting" && !params.toString()) {
-    const preview = await api(`/api/v1/nominations/${id}/checks-preview`).catch(() => ({ data: [] }));
-    parts.push(h("h2", {}, t("nom.preview")), h("ul", { id: "preview" }, preview.data.map((c) => h("li", {}, h("span", { class: c.outcome }, t(`outcome.${c.outcome}`)), ` — ${c.criterion_id}: ${state.lang === "vi" ? c.explanation.vi : c.explanation.en}`))));
+    const preview = await orFailure(api(`/api/v1/nominations/${id}/checks-preview`));
+    parts.push(h("h2", {}, t("nom.preview")), preview.error ? failed(t("nom.preview"), preview.error) : h("ul", { id: "preview" }, preview.value.data.map((c) => h("li", {}, h("span", { class: c.outcome }, t(`outcome.${c.outcome}`)), ` — ${c.criterion_id}: ${state.lang === "vi" ? c.explanation.vi : c.explanation.en}`))));
   }
   if (n.decision) parts.push(h("div", { class: "card" }, h("h2", {}, t("nom.decision")), `${t(`outcome.${n.decision.outcome}`)} — ${n.decision.decision_number || ""} ${day(n.decision.decision_date)}`));
   parts.push(h("h2", {}, t("nom.statistics")), statsTable(n.statistics), chart(n.statistics));
@@ -68,7 +71,7 @@ export async function nominationPage(id, query) {
   parts.push(h("h2", {}, t("nom.complaints")), Object.keys(n.complaints).length ? h("ul", {}, Object.values(n.complaints).map((c) => h("li", {}, `${c.text} (${t(`complaint.${c.state}`)})`))) : h("p", {}, t("nom.none")));
   parts.push(...actions(n));
   if (has("auditor")) parts.push(travelForm(id, n.version));
-  parts.push(h("h2", {}, t("nom.history")), h("ol", { id: "history" }, history.data.map((e) => h("li", { title: e.type }, `${state.text[`event.${e.type}`] ?? e.type} — ${e.actor_id} (${e.actor_role}) · ${new Date(e.timestamp).toLocaleString(locale())} · `, h("span", { class: "mono" }, e.correlation_id)))));
+  parts.push(h("h2", {}, t("nom.history")), history.error ? failed(t("nom.history"), history.error) : h("ol", { id: "history" }, history.value.data.map((e) => h("li", { title: e.type }, `${state.text[`event.${e.type}`] ?? e.type} — ${e.actor_id} (${e.actor_role}) · ${new Date(e.timestamp).toLocaleString(locale())} · `, h("span", { class: "mono" }, e.correlation_id)))));
   render(...parts);
 }
 function actions(n) {
