@@ -16,6 +16,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The UI's lint and format tools, pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 # Browser tests drive Debian's Chromium; Playwright never downloads one.
 browser:
 	@command -v chromium >/dev/null || { \
@@ -25,9 +31,11 @@ browser:
 run: install
 	THIDUA_DEMO=$${THIDUA_DEMO:-1} $(BIN)/thidua run
 
-lint: install
+lint: install $(NODE_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	npx --no-install eslint src/api/ui
+	npx --no-install prettier --check src/api/ui
 
 typecheck: install
 	$(BIN)/mypy --strict src
@@ -50,4 +58,4 @@ bench: install
 	$(BIN)/python -m bench.seal
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

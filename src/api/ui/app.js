@@ -15,35 +15,65 @@ function home() {
 }
 function navigation() {
   const links = [["#/nominations", "nav.board"]];
-  if (has("inspector", "district_reviewer", "province_reviewer")) links.push(["#/tasks", "nav.tasks"]);
+  if (has("inspector", "district_reviewer", "province_reviewer"))
+    links.push(["#/tasks", "nav.tasks"]);
   if (has("council_member", "council_secretary")) links.push(["#/council", "nav.council"]);
   if (has("auditor")) links.push(["#/audit", "nav.audit"]);
-  document.getElementById("nav").replaceChildren(
-    ...(state.me ? links.map(([href, key]) => h("a", { href, "aria-current": location.hash.startsWith(href) ? "page" : null }, t(key))) : []),
-  );
+  document
+    .getElementById("nav")
+    .replaceChildren(
+      ...(state.me
+        ? links.map(([href, key]) =>
+            h(
+              "a",
+              { href, "aria-current": location.hash.startsWith(href) ? "page" : null },
+              t(key),
+            ),
+          )
+        : []),
+    );
   document.getElementById("who").textContent = state.me ? state.me.display_name : "";
   document.getElementById("logout").hidden = !state.me;
 }
 
 function loginPage() {
   const username = h("input", { autocomplete: "username", required: true });
-  const password = h("input", { type: "password", autocomplete: "current-password", required: true });
-  const form = h("form", { class: "card", onsubmit: async (event) => {
-    event.preventDefault();
-    try {
-      const data = await api("/api/v1/auth/token", { method: "POST", form: new URLSearchParams({ username: username.value, password: password.value }) });
-      state.token = data.access_token;
-      sessionStorage.setItem("token", state.token);
-      state.me = await api("/api/v1/me");
-      location.hash = home();
-    } catch (error) {
-      const throttled = error.problem?.status === 429;
-      form.querySelector("[data-error-for=password]").textContent = t(throttled ? "login.throttled" : "login.failed");
-    }
-  } },
-  field(t("login.username"), username, "username"),
-  field(t("login.password"), password, "password"),
-  h("div", { class: "actions" }, h("button", { class: "primary", type: "submit" }, t("login.submit"))));
+  const password = h("input", {
+    type: "password",
+    autocomplete: "current-password",
+    required: true,
+  });
+  const form = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          const data = await api("/api/v1/auth/token", {
+            method: "POST",
+            form: new URLSearchParams({ username: username.value, password: password.value }),
+          });
+          state.token = data.access_token;
+          sessionStorage.setItem("token", state.token);
+          state.me = await api("/api/v1/me");
+          location.hash = home();
+        } catch (error) {
+          const throttled = error.problem?.status === 429;
+          form.querySelector("[data-error-for=password]").textContent = t(
+            throttled ? "login.throttled" : "login.failed",
+          );
+        }
+      },
+    },
+    field(t("login.username"), username, "username"),
+    field(t("login.password"), password, "password"),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { class: "primary", type: "submit" }, t("login.submit")),
+    ),
+  );
   render(h("h1", {}, t("login.title")), form);
 }
 
@@ -51,9 +81,16 @@ function loginPage() {
 async function route() {
   const [path, query = ""] = location.hash.slice(1).split("?");
   const parts = path.split("/").filter(Boolean);
-  if (!state.token) { navigation(); return loginPage(); }
+  if (!state.token) {
+    navigation();
+    return loginPage();
+  }
   if (!state.me) {
-    try { state.me = await api("/api/v1/me"); } catch { return; }
+    try {
+      state.me = await api("/api/v1/me");
+    } catch {
+      return;
+    }
   }
   navigation();
   try {
@@ -70,7 +107,10 @@ async function route() {
   }
 }
 
-document.getElementById("lang").addEventListener("click", async () => { await loadLanguage(state.lang === "vi" ? "en" : "vi"); route(); });
+document.getElementById("lang").addEventListener("click", async () => {
+  await loadLanguage(state.lang === "vi" ? "en" : "vi");
+  route();
+});
 document.getElementById("logout").addEventListener("click", signOut);
 setRouter(route);
 window.addEventListener("hashchange", route);

@@ -1,54 +1,166 @@
 // The board of nominations, its filters and a new nomination.
-import { after, api, cell, day, daysLeft, field, h, has, number, render, state, submitting, t } from "./core.js";
+import {
+  after,
+  api,
+  cell,
+  day,
+  daysLeft,
+  field,
+  h,
+  has,
+  render,
+  state,
+  submitting,
+  t,
+} from "./core.js";
 
 export async function boardPage() {
-  const filters = state.boardFilters ||= { stage: "", district: "", cycle: "", overdue: false };
+  const filters = (state.boardFilters ||= { stage: "", district: "", cycle: "", overdue: false });
   const query = new URLSearchParams({ limit: "200" });
   for (const key of ["stage", "district", "cycle"]) if (filters[key]) query.set(key, filters[key]);
   if (filters.overdue) query.set("overdue", "true");
   const page = await api(after(`/api/v1/nominations?${query}`));
-  const rows = page.data.map((n) => h("tr", {},
-    cell("board.unit", {}, h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name), h("div", { class: "muted" }, n.unit_code)),
-    cell("board.form", {}, t(`form.${n.award_form}`)),
-    cell("board.cycle", {}, n.cycle_year),
-    cell("board.stage", {}, t(`stage.${n.stage}`)),
-    cell("board.due", { class: n.overdue ? "overdue" : "" }, day(n.due_on), n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null),
-    cell("board.outcome", {}, n.outcome ? t(`outcome.${n.outcome}`) : "—")));
+  const rows = page.data.map((n) =>
+    h(
+      "tr",
+      {},
+      cell(
+        "board.unit",
+        {},
+        h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name),
+        h("div", { class: "muted" }, n.unit_code),
+      ),
+      cell("board.form", {}, t(`form.${n.award_form}`)),
+      cell("board.cycle", {}, n.cycle_year),
+      cell("board.stage", {}, t(`stage.${n.stage}`)),
+      cell(
+        "board.due",
+        { class: n.overdue ? "overdue" : "" },
+        day(n.due_on),
+        n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null,
+      ),
+      cell("board.outcome", {}, n.outcome ? t(`outcome.${n.outcome}`) : "—"),
+    ),
+  );
   const table = rows.length
-    ? h("div", { class: "scroll" }, h("table", { class: "cards" }, h("thead", {}, h("tr", {}, ...["board.unit", "board.form", "board.cycle", "board.stage", "board.due", "board.outcome"].map((k) => h("th", { scope: "col" }, t(k))))), h("tbody", {}, rows)))
+    ? h(
+        "div",
+        { class: "scroll" },
+        h(
+          "table",
+          { class: "cards" },
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ...[
+                "board.unit",
+                "board.form",
+                "board.cycle",
+                "board.stage",
+                "board.due",
+                "board.outcome",
+              ].map((k) => h("th", { scope: "col" }, t(k))),
+            ),
+          ),
+          h("tbody", {}, rows),
+        ),
+      )
     : h("p", {}, t("board.empty"));
   const parts = [h("h1", {}, t("board.title")), boardFilterForm(filters), table];
   if (has("unit_officer")) parts.push(newNominationForm());
   render(...parts);
 }
 function boardFilterForm(filters) {
-  const stages = ["collecting", "district_review", "province_review", "public_notice", "council", "decided", "closed"];
-  const stage = h("select", { id: "q-stage" }, h("option", { value: "" }, t("board.any")), ...stages.map((s) => h("option", { value: s }, t(`stage.${s}`))));
+  const stages = [
+    "collecting",
+    "district_review",
+    "province_review",
+    "public_notice",
+    "council",
+    "decided",
+    "closed",
+  ];
+  const stage = h(
+    "select",
+    { id: "q-stage" },
+    h("option", { value: "" }, t("board.any")),
+    ...stages.map((s) => h("option", { value: s }, t(`stage.${s}`))),
+  );
   const district = h("input", { id: "q-district", value: filters.district, maxlength: "64" });
-  const cycle = h("input", { id: "q-cycle", type: "number", min: "2000", max: "2100", value: filters.cycle });
+  const cycle = h("input", {
+    id: "q-cycle",
+    type: "number",
+    min: "2000",
+    max: "2100",
+    value: filters.cycle,
+  });
   const overdue = h("input", { id: "q-overdue", type: "checkbox" });
   stage.value = filters.stage;
   overdue.checked = filters.overdue;
-  return h("form", { class: "filters", role: "search", onsubmit: (event) => {
-    event.preventDefault();
-    state.boardFilters = { stage: stage.value, district: district.value.trim(), cycle: cycle.value, overdue: overdue.checked };
-    boardPage();
-  } },
-  field(t("board.stage"), stage, "stage"), field(t("board.district"), district, "district"), field(t("board.cycle"), cycle, "cycle"),
-  h("div", { class: "check" }, overdue, h("label", { for: overdue.id }, t("board.overdue_only"))),
-  h("div", { class: "actions" }, h("button", { type: "submit" }, t("board.filter"))));
+  return h(
+    "form",
+    {
+      class: "filters",
+      role: "search",
+      onsubmit: (event) => {
+        event.preventDefault();
+        state.boardFilters = {
+          stage: stage.value,
+          district: district.value.trim(),
+          cycle: cycle.value,
+          overdue: overdue.checked,
+        };
+        boardPage();
+      },
+    },
+    field(t("board.stage"), stage, "stage"),
+    field(t("board.district"), district, "district"),
+    field(t("board.cycle"), cycle, "cycle"),
+    h("div", { class: "check" }, overdue, h("label", { for: overdue.id }, t("board.overdue_only"))),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("board.filter"))),
+  );
 }
 function newNominationForm() {
   const unit = h("input", { required: true });
-  const form = h("select", {}, ...["bang-khen-tinh", "co-thi-dua-tinh", "giay-khen-huyen"].map((f) => h("option", { value: f }, t(`form.${f}`))));
+  const form = h(
+    "select",
+    {},
+    ...["bang-khen-tinh", "co-thi-dua-tinh", "giay-khen-huyen"].map((f) =>
+      h("option", { value: f }, t(`form.${f}`)),
+    ),
+  );
   const cycle = h("input", { type: "number", value: "2025", min: "2023", max: "2025" });
-  const el = h("form", { class: "card", onsubmit: (event) => {
-    event.preventDefault();
-    submitting(el, async () => {
-      const made = await api("/api/v1/nominations", { method: "POST", body: { unit_code: unit.value.trim(), award_form: form.value, cycle_year: Number(cycle.value) } });
-      location.hash = `#/nominations/${made.id}`;
-    });
-  } }, h("h2", {}, t("board.new")), field(t("board.unit_code"), unit, "unit_code"), field(t("board.form"), form, "award_form"), field(t("board.cycle"), cycle, "cycle_year"),
-  h("div", { class: "actions" }, h("button", { class: "primary", type: "submit" }, t("board.new"))));
+  const el = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: (event) => {
+        event.preventDefault();
+        submitting(el, async () => {
+          const made = await api("/api/v1/nominations", {
+            method: "POST",
+            body: {
+              unit_code: unit.value.trim(),
+              award_form: form.value,
+              cycle_year: Number(cycle.value),
+            },
+          });
+          location.hash = `#/nominations/${made.id}`;
+        });
+      },
+    },
+    h("h2", {}, t("board.new")),
+    field(t("board.unit_code"), unit, "unit_code"),
+    field(t("board.form"), form, "award_form"),
+    field(t("board.cycle"), cycle, "cycle_year"),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { class: "primary", type: "submit" }, t("board.new")),
+    ),
+  );
   return el;
 }

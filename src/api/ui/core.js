@@ -1,6 +1,12 @@
 // Shared by every page: state, translations, formatting, DOM helpers and the API client.
 const main = document.getElementById("main");
-export const state = { token: sessionStorage.getItem("token"), me: null, lang: localStorage.getItem("lang") || "vi", text: {}, after: 0 };
+export const state = {
+  token: sessionStorage.getItem("token"),
+  me: null,
+  lang: localStorage.getItem("lang") || "vi",
+  text: {},
+  after: 0,
+};
 // Read-your-writes: reads of the views wait until they have applied our last write.
 export const after = (path) => `${path}${path.includes("?") ? "&" : "?"}after=${state.after}`;
 
@@ -15,7 +21,8 @@ export async function loadLanguage(lang) {
   other.textContent = t("lang.other");
   other.lang = lang === "vi" ? "en" : "vi";
   for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+  for (const el of document.querySelectorAll("[data-i18n-label]"))
+    el.setAttribute("aria-label", t(el.dataset.i18nLabel));
 }
 export function t(key, values = {}) {
   let text = state.text[key] ?? key;
@@ -29,9 +36,20 @@ export function day(iso) {
   return `${d}/${m}/${y}`;
 }
 // The user's own calendar day as YYYY-MM-DD (toISOString would give the UTC day).
-export function today() { return new Date().toLocaleDateString("sv-SE"); }
-export function number(n) { return n == null ? "—" : new Intl.NumberFormat(locale()).format(n); }
-export function percent(n, d) { return d ? new Intl.NumberFormat(locale(), { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format((100 * n) / d) + " %" : "—"; }
+export function today() {
+  return new Date().toLocaleDateString("sv-SE");
+}
+export function number(n) {
+  return n == null ? "—" : new Intl.NumberFormat(locale()).format(n);
+}
+export function percent(n, d) {
+  return d
+    ? new Intl.NumberFormat(locale(), {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      }).format((100 * n) / d) + " %"
+    : "—";
+}
 export function daysLeft(iso) {
   if (!iso) return "";
   const due = new Date(`${String(iso).slice(0, 10)}T23:59:59+07:00`);
@@ -48,7 +66,8 @@ export function h(tag, attrs = {}, ...children) {
     else if (k === "class") el.className = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const child of children.flat()) if (child != null) el.append(child.nodeType ? child : String(child));
+  for (const child of children.flat())
+    if (child != null) el.append(child.nodeType ? child : String(child));
   return el;
 }
 // A table cell that names its column, so narrow screens can show rows as cards.
@@ -58,14 +77,28 @@ export function cell(key, attrs, ...content) {
 export function field(label, input, name) {
   input.id ||= `f-${name}`;
   input.name = name;
-  return h("div", {}, h("label", { for: input.id }, label), input, h("div", { class: "field-error", "data-error-for": name }));
+  return h(
+    "div",
+    {},
+    h("label", { for: input.id }, label),
+    input,
+    h("div", { class: "field-error", "data-error-for": name }),
+  );
 }
 // A part of a page that failed to load says so in place; the rest of the page still shows.
 export async function orFailure(promise) {
-  try { return { value: await promise }; } catch (error) { return { error }; }
+  try {
+    return { value: await promise };
+  } catch (error) {
+    return { error };
+  }
 }
 export function failed(what, error) {
-  return h("p", { class: "error", role: "alert" }, t("load.failed", { what, reason: error.message }));
+  return h(
+    "p",
+    { class: "error", role: "alert" },
+    t("load.failed", { what, reason: error.message }),
+  );
 }
 export function toast(message) {
   const box = document.getElementById("toast");
@@ -95,37 +128,56 @@ export async function api(path, { method = "GET", body, form, raw } = {}) {
     throw new Error(t("login.failed"));
   }
   if (raw && response.ok) return response;
-  const data = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+  const data = response.headers.get("content-type")?.includes("json")
+    ? await response.json()
+    : null;
   if (!response.ok) {
     const error = new Error(data?.detail || response.statusText);
     error.problem = data;
     throw error;
   }
-  if (method !== "GET" && data && Number.isInteger(data.position)) state.after = Math.max(state.after, data.position);
+  if (method !== "GET" && data && Number.isInteger(data.position))
+    state.after = Math.max(state.after, data.position);
   return data;
 }
 function showErrors(form, error) {
   for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
-  const problems = error.problem?.errors || (error.problem?.field ? [{ field: error.problem.field, reason: error.problem.detail }] : []);
+  const problems =
+    error.problem?.errors ||
+    (error.problem?.field ? [{ field: error.problem.field, reason: error.problem.detail }] : []);
   let shown = false;
   for (const p of problems) {
     const name = String(p.field).split(".").pop();
     const head = String(p.field).split(".")[0];
-    const exact = form.querySelector(`[data-error-for="${name}"]`) || form.querySelector(`[data-error-for="${p.field}"]`);
+    const exact =
+      form.querySelector(`[data-error-for="${name}"]`) ||
+      form.querySelector(`[data-error-for="${p.field}"]`);
     const slot = exact || form.querySelector(`[data-error-for="${head}"]`);
-    if (slot) { slot.textContent = exact ? p.reason : `${p.field}: ${p.reason}`; shown = true; }
+    if (slot) {
+      slot.textContent = exact ? p.reason : `${p.field}: ${p.reason}`;
+      shown = true;
+    }
   }
   if (!shown) toast(`${t("error")}: ${error.message}`);
 }
 export async function submitting(form, action) {
-  try { await action(); toast(t("saved")); await refresh(); } catch (error) { showErrors(form, error); }
+  try {
+    await action();
+    toast(t("saved"));
+    await refresh();
+  } catch (error) {
+    showErrors(form, error);
+  }
 }
 // A form that asks rather than changes: its answer stays on the page, its errors by the fields.
 export async function asking(form, action) {
   for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
-  try { await action(); } catch (error) { showErrors(form, error); }
+  try {
+    await action();
+  } catch (error) {
+    showErrors(form, error);
+  }
 }
-
 
 // --- the signed-in user --------------------------------------------------------------------------
 export function signOut() {
@@ -138,5 +190,9 @@ export const has = (...roles) => state.me?.roles.some((r) => roles.includes(r.ro
 
 // Pages re-render through the router after a write; the router registers itself here.
 let router = async () => {};
-export function setRouter(fn) { router = fn; }
-export function refresh() { return router(); }
+export function setRouter(fn) {
+  router = fn;
+}
+export function refresh() {
+  return router();
+}
