@@ -72,3 +72,13 @@ def test_members_list_only_the_sessions_they_sit_on_and_the_secretary_lists_all(
     refused = api.get("/api/v1/council/sessions", "member-1", params={"after": -1})
     assert refused.status_code == 422
     assert "after" in refused.text
+
+
+def test_the_ui_takes_its_choices_from_the_api(api: Api) -> None:
+    values = api.get("/api/v1/enumerations", "auditor").json()
+    assert values["stages"][0] == "collecting"
+    assert values["stages"][-2:] == ["decided", "closed"]
+    assert values["choices"] == ["approve", "reject", "abstain", "recuse"]
+    assert "needs_judgement" in values["outcomes"]
+    assert "needs_judgement" not in values["judged_outcomes"]
+    assert api.client.get("/api/v1/enumerations").status_code == 401

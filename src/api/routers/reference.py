@@ -9,14 +9,28 @@ from fastapi import APIRouter, Path, Query
 from api.deps import Caller, State
 from api.schemas.admin import CyclePublic, UnitPublic, cycle_public
 from api.schemas.common import Page
+from domain.council import Choice
+from domain.criteria.rules import Basis, Outcome
 from domain.criteria.ruleset import shipped_rule_sets
 from domain.errors import RuleSetNotFound
+from domain.stages import Stage
 
 router = APIRouter(tags=["everyone"])
 
 
 def unit_public(unit: Any) -> UnitPublic:
     return UnitPublic(**unit.to_dict())
+
+
+@router.get("/enumerations", summary="The values the UI offers: stages, outcomes, ballot choices")
+def enumerations(_: Caller) -> dict[str, list[str]]:
+    return {
+        "stages": [s.value for s in Stage],
+        "outcomes": [o.value for o in Outcome],
+        "judged_outcomes": [o.value for o in Outcome if o is not Outcome.NEEDS_JUDGEMENT],
+        "bases": [b.value for b in Basis],
+        "choices": [c.value for c in Choice],
+    }
 
 
 @router.get("/units", response_model=Page[UnitPublic], summary="The unit registry")

@@ -56,7 +56,7 @@ function loginPage() {
           });
           state.token = data.access_token;
           sessionStorage.setItem("token", state.token);
-          state.me = await api("/api/v1/me");
+          await loadMe();
           location.hash = home();
         } catch (error) {
           const throttled = error.problem?.status === 429;
@@ -87,7 +87,7 @@ async function route() {
   }
   if (!state.me) {
     try {
-      state.me = await api("/api/v1/me");
+      await loadMe();
     } catch {
       return;
     }
@@ -116,3 +116,8 @@ setRouter(route);
 window.addEventListener("hashchange", route);
 await loadLanguage(state.lang);
 route();
+
+// Who is signed in, and the values the pages offer (stages, outcomes, choices), together.
+async function loadMe() {
+  [state.me, state.enums] = await Promise.all([api("/api/v1/me"), api("/api/v1/enumerations")]);
+}

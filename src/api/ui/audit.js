@@ -1,5 +1,5 @@
 // The auditor's tools: verification, receipts, exports, what-if and the board as of a date.
-import { api, asking, field, h, locale, number, render, t } from "./core.js";
+import { api, asking, field, h, locale, number, render, state, t } from "./core.js";
 
 export async function auditPage() {
   const result = h("p", { id: "verify-result", role: "status" });
@@ -41,9 +41,7 @@ export async function auditPage() {
     "select",
     {},
     h("option", { value: "" }, "—"),
-    ...["met", "not_met", "insufficient_data", "needs_judgement"].map((o) =>
-      h("option", { value: o }, t(`outcome.${o}`)),
-    ),
+    ...state.enums.outcomes.map((o) => h("option", { value: o }, t(`outcome.${o}`))),
   );
   const exportForm = h(
     "form",

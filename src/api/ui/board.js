@@ -74,15 +74,7 @@ export async function boardPage() {
   render(...parts);
 }
 function boardFilterForm(filters) {
-  const stages = [
-    "collecting",
-    "district_review",
-    "province_review",
-    "public_notice",
-    "council",
-    "decided",
-    "closed",
-  ];
+  const stages = state.enums.stages;
   const stage = h(
     "select",
     { id: "q-stage" },

@@ -126,7 +126,7 @@ export async function sessionPage(id) {
           h(
             "div",
             { class: "actions" },
-            ...["approve", "reject", "abstain", "recuse"].map((choice) =>
+            ...state.enums.choices.map((choice) =>
               h(
                 "button",
                 {

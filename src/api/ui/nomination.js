@@ -441,9 +441,7 @@ function actions(n) {
     const outcome = h(
       "select",
       {},
-      ...["met", "not_met", "insufficient_data"].map((o) =>
-        h("option", { value: o }, t(`outcome.${o}`)),
-      ),
+      ...state.enums.judged_outcomes.map((o) => h("option", { value: o }, t(`outcome.${o}`))),
     );
     const why = h("textarea", { required: true });
     const judge = h(
