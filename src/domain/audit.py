@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
@@ -12,8 +12,12 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
 
-from domain.chain import GENESIS
+from domain.application import NOMINATION, ServiceBase
+from domain.chain import GENESIS, digest_of
+from domain.criteria.rules import Basis
+from domain.criteria.ruleset import RuleSet
 from domain.store import ChainMapper, CheckedRepository, ForgedSnapshot
+from domain.summaries import RecordedEvent, WhatIf
 
 
 class BreakKind(StrEnum):
@@ -192,3 +196,64 @@ def _broken(
 ) -> VerifyReport:
     link = BrokenLink(aggregate_id, version, kind, reason)
     return VerifyReport(False, checked, len(heads), link)
+
+
+class AuditQueries(ServiceBase):
+    """What auditors ask of the log: raw history with digests, and re-evaluation under
+    another rule set, which writes nothing."""
+
+    def history(self, aggregate_id: UUID) -> Iterator[RecordedEvent]:
+        """The raw history of any aggregate, with each event's digest."""
+        for stored in self.events.get(aggregate_id):
+            state = dict(vars(stored))
+            yield RecordedEvent(
+                aggregate_id=stored.originator_id,
+                version=stored.originator_version,
+                topic=f"{type(stored).__module__}:{type(stored).__qualname__}",
+                timestamp=state.pop("timestamp"),
+                actor_id=state.pop("actor_id"),
+                actor_role=state.pop("actor_role"),
+                correlation_id=state.pop("correlation_id"),
+                command_id=state.pop("command_id"),
+                prev_hash=state.pop("prev_hash"),
+                digest=digest_of(stored),
+                payload={
+                    k: v
+                    for k, v in state.items()
+                    if k not in ("originator_id", "originator_version") and not k.startswith("_")
+                },
+            )
+
+    def what_if(self, nids: Sequence[UUID], rule_set: RuleSet) -> list[WhatIf]:
+        """Each nomination's automatic checks re-run under ``rule_set``; writes nothing.
+
+        Both the declared and any inspection-verified figures are re-evaluated; rows pair
+        the check in force with its counterpart under the other rule set.
+        """
+        rows: list[WhatIf] = []
+        for nid in nids:
+            n = self._load(NOMINATION, nid)
+            years = (n.evaluation_years[0], n.evaluation_years[1])
+            current = {(c["criterion_id"], c["basis"]): c for c in n.checks}
+            bases = [(Basis.DECLARED, n.declared())]
+            if n.verified_statistics:
+                bases.append((Basis.INSPECTION_VERIFIED, n.verified()))
+            for basis, figures in bases:
+                for result in rule_set.evaluate(n.unit, years, figures, basis):
+                    if result.kind != "automatic":
+                        continue
+                    now = current.get((result.criterion_id, basis.value))
+                    rows.append(
+                        WhatIf(
+                            nomination_id=n.id,
+                            unit_code=n.unit.code,
+                            criterion_id=result.criterion_id,
+                            basis=basis.value,
+                            current_outcome=now["outcome"] if now else None,
+                            current_rule_set=now["rule_set"] if now else None,
+                            what_if_outcome=result.outcome.outcome.value,
+                            what_if_rule_set=rule_set.ref.to_dict(),
+                            explanation=result.outcome.explanation.en,
+                        )
+                    )
+        return rows

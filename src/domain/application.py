@@ -1,0 +1,400 @@
+"""The application's base: the store, the mapper, snapshots, rule sets and the one place that
+touches the library's internals (load, cache, commit, retry on conflict)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar, Generic, TypeVar, cast
+from uuid import UUID
+
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
+from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    RecordConflictError,
+    Transcoding,
+)
+from eventsourcing.utils import Environment, EnvType
+
+from domain.accounts import (
+    Account,
+    account_id,
+)
+from domain.calendar import WorkingCalendar
+from domain.context import CommandContext, acting
+from domain.council import CouncilSession
+from domain.criteria.checks import RuleSetRef
+from domain.criteria.ruleset import RuleSet, load_rule_set
+from domain.cycles import Cycle, CycleTerms, cycle_id
+from domain.deadlines import DueDates
+from domain.errors import (
+    AlreadyExists,
+    ConcurrentWriteError,
+    DomainError,
+    InvalidNomination,
+    NominationNotFound,
+    NotFound,
+    SessionNotFound,
+    VisitNotFound,
+)
+from domain.inspection import InspectionVisit
+from domain.nomination import Nomination
+from domain.store import ChainMapper, CheckedRepository
+from domain.summaries import (
+    AccountSummary,
+    CommandResult,
+)
+from domain.units import Unit, UnitCatalogue, UnitRegistry, catalogue_id
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Kind(Generic[A]):
+    """An aggregate class and the error that says one of its ids is unknown."""
+
+    cls: type[A]
+    missing: Callable[[UUID], NotFound]
+
+
+NOMINATION = Kind(Nomination, NominationNotFound)
+SESSION = Kind(CouncilSession, SessionNotFound)
+VISIT = Kind(InspectionVisit, VisitNotFound)
+CYCLE = Kind(Cycle, lambda year_id: NotFound(f"cycle {year_id} is not configured"))
+ACCOUNT = Kind(Account, lambda aid: NotFound(f"account {aid} does not exist"))
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ServiceBase(Application[UUID]):
+    """Plumbing every use case shares; the use cases live in ``domain.usecases``."""
+
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Nomination: 200, CouncilSession: 200}
+
+    def __init__(
+        self,
+        env: EnvType | None = None,
+        *,
+        units: UnitRegistry,
+        calendar: WorkingCalendar | None = None,
+        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 2),
+    ) -> None:
+        self.units = UnitRegistry(units)  # its own copy: registered units are added to it
+        self.calendar = calendar or WorkingCalendar()
+        self._rule_sets: dict[tuple[str, int], RuleSet] = {}
+        self.default_rule_set = self.rule_set(*default_rule_set)
+        self._locks: dict[UUID, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        super().__init__(env)
+        # Reads and secondary loads never touch the command cache's objects.
+        self._store_reader: Repository[UUID] = CheckedRepository(
+            self.events, snapshot_store=self.snapshots
+        )
+        # Every request reads its caller's account: keep accounts, catching up on each read.
+        self._account_reader: Repository[UUID] = CheckedRepository(
+            self.events, snapshot_store=self.snapshots, cache_maxsize=10_000, fastforward=True
+        )
+
+    # The environment comes from settings alone, never from stray process variables.
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        values = dict(type(self).env)
+        if type(self).is_snapshotting_enabled or type(self).snapshotting_intervals:
+            values["IS_SNAPSHOTTING_ENABLED"] = "y"
+        values.update(env or {})
+        # Commands trust their cached aggregate and let a version conflict reveal that it
+        # is behind (see _execute); reads go to the store. No per-command catch-up query.
+        values["AGGREGATE_CACHE_FASTFORWARD"] = "n"
+        return Environment(name, values)
+
+    def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
+        # The aggregate just saved is exactly the stored state at its version: snapshot it
+        # as it is, rather than reloading it from the store.
+        for event in processing_event.events:
+            interval = None
+            aggregate = processing_event.aggregates.get(event.originator_id)
+            if aggregate is not None:
+                interval = self.snapshotting_intervals.get(type(aggregate))
+            if (
+                interval
+                and self.snapshots is not None
+                and event.originator_version % interval == 0
+                and aggregate is not None
+                and aggregate.version == event.originator_version
+            ):
+                self.snapshots.put([Snapshot.take(aggregate)])
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ChainMapper)
+
+    def construct_repository(self) -> Repository[UUID]:
+        plain = super().construct_repository()
+        maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return CheckedRepository(
+            self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(maxsize) if maxsize else None,
+            fastforward=plain.fastforward,
+            fastforward_skipping=plain.fastforward_skipping,
+            deepcopy_from_cache=plain.deepcopy_from_cache,
+        )
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # --- rule sets -----------------------------------------------------------------------
+
+    def rule_set(self, rule_set_id: str, version: int) -> RuleSet:
+        key = (rule_set_id, version)
+        if key not in self._rule_sets:
+            self._rule_sets[key] = load_rule_set(rule_set_id, version)
+        return self._rule_sets[key]
+
+    def _rule_set_of(self, ref: RuleSetRef) -> RuleSet:
+        rules = self.rule_set(ref.id, ref.version)
+        if rules.ref.digest != ref.digest:
+            raise InvalidNomination(
+                "rule_set",
+                f"{ref.id} v{ref.version} on disk (digest {rules.ref.digest[:12]}) is not the file"
+                f" this nomination was judged under (digest {ref.digest[:12]})",
+            )
+        return rules
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _lock(self, aggregate_id: UUID) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(aggregate_id, threading.Lock())
+
+    def _load(self, kind: Kind[A], aggregate_id: UUID, version: int | None = None) -> A:
+        """A private copy rebuilt from the store (snapshot plus later events)."""
+        try:
+            aggregate: Aggregate = self._store_reader.get(aggregate_id, version=version)
+        except AggregateNotFoundError:
+            raise kind.missing(aggregate_id) from None
+        if not isinstance(aggregate, kind.cls):
+            raise kind.missing(aggregate_id)
+        return aggregate
+
+    def _load_for_command(self, kind: Kind[A], aggregate_id: UUID) -> tuple[A, bool]:
+        """The cached aggregate itself (and True), or one just loaded from the store.
+
+        Only used under the aggregate's lock. A cached aggregate may be behind another
+        process's writes: saving it then conflicts, and the command runs again fresh.
+        """
+        cached = self._cached(aggregate_id)
+        try:
+            aggregate: Aggregate = cached or self.repository.get(
+                aggregate_id, deepcopy_from_cache=False
+            )
+        except AggregateNotFoundError:
+            raise kind.missing(aggregate_id) from None
+        if not isinstance(aggregate, kind.cls):
+            raise kind.missing(aggregate_id)
+        return aggregate, cached is not None
+
+    def _cached(self, aggregate_id: UUID) -> Aggregate | None:
+        cache = self.repository.cache
+        if cache is None:
+            return None
+        try:
+            return cast(Aggregate, cache.get(aggregate_id))
+        except KeyError:
+            return None
+
+    def _evict(self, aggregate_id: UUID) -> None:
+        cache = self.repository.cache
+        if cache is not None:
+            with contextlib.suppress(KeyError):
+                cache.get(aggregate_id, evict=True)
+
+    def _commit(self, *aggregates: Aggregate) -> int | None:
+        """Saves the aggregates' new events atomically; returns the last log position."""
+        # Application.save() does the same after checking each argument against runtime
+        # protocols, which costs more than the rest of a one-event save in Python.
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        for aggregate in aggregates:
+            processing.events.extend(aggregate.collect_events())
+            processing.aggregates[aggregate.id] = aggregate
+        try:
+            recordings = self._record(processing)
+        except RecordConflictError:
+            raise ConcurrentWriteError(
+                "another change was saved first; reload and retry",
+                ids=[str(a.id) for a in aggregates],
+            ) from None
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings[-1].notification.id if recordings else None
+
+    def _execute(
+        self,
+        ctx: CommandContext,
+        kind: Kind[A],
+        aggregate_id: UUID,
+        decide: Callable[[A], Sequence[Aggregate] | None],
+        *,
+        conflicts_retried: int = 0,
+    ) -> CommandResult:
+        """Loads, skips a command already handled, lets the aggregate decide, saves all.
+
+        ``conflicts_retried`` re-runs a command that lost a race that many times, for
+        commands that do not depend on each other (ballots of different members).
+
+        Commands on one aggregate take turns within this process; across processes the
+        store's version check decides. A command that fails on a cached aggregate is tried
+        once more on the stored one, since the cache may be behind; a failed command
+        leaves nothing in the cache.
+        """
+        with self._lock(aggregate_id), acting(ctx):
+            retries = conflicts_retried
+            while True:
+                aggregate, from_cache = self._load_for_command(kind, aggregate_id)
+                if aggregate.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                    return CommandResult(aggregate.id, aggregate.version, None, replayed=True)
+                try:
+                    others = decide(aggregate) or ()
+                    position = self._commit(aggregate, *others)
+                except ConcurrentWriteError:
+                    self._evict(aggregate_id)
+                    if from_cache or retries > 0:
+                        retries -= 0 if from_cache else 1
+                        continue
+                    raise
+                except DomainError:
+                    self._evict(aggregate_id)
+                    if from_cache:
+                        continue
+                    raise
+                except BaseException:
+                    self._evict(aggregate_id)
+                    raise
+                return CommandResult(aggregate.id, aggregate.version, position)
+
+    def _create(
+        self,
+        ctx: CommandContext,
+        aggregate_id: UUID,
+        build: Callable[[], Aggregate],
+        describe: str,
+    ) -> CommandResult:
+        """Creates an aggregate with a deterministic id; a retry finds the first one."""
+        with self._lock(aggregate_id), acting(ctx):
+            try:
+                existing: Aggregate = self._store_reader.get(aggregate_id)
+            except AggregateNotFoundError:
+                aggregate = build()
+                try:
+                    position = self._commit(aggregate)
+                except ConcurrentWriteError:
+                    existing = self._store_reader.get(aggregate_id)
+                else:
+                    return CommandResult(aggregate.id, aggregate.version, position)
+            if existing.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                return CommandResult(existing.id, existing.version, None, replayed=True)
+            raise AlreadyExists(f"{describe} exists already", id=str(aggregate_id))
+
+    def _due(self, nomination: Nomination, today: date, rules: RuleSet) -> DueDates:
+        cycle = self.cycle_terms(nomination.cycle_year, rules)
+        form = rules.award_form(nomination.award_form)
+        return DueDates(
+            self.calendar,
+            rules.deadlines,
+            cycle,
+            today,
+            cycle.notice_days(form.public_notice_working_days) if form.public_notice else 0,
+        )
+
+    # --- lookups every use case shares -------------------------------------------------
+
+    def cycle_terms(self, year: int, rules: RuleSet | None = None) -> CycleTerms:
+        """An admin's settings for the year, or the rule set's defaults."""
+        try:
+            cycle = self._load(CYCLE, cycle_id(year))
+        except NotFound:
+            return CycleTerms.default(rules or self.default_rule_set, year)
+        return cycle.terms
+
+    def unit(self, code: str) -> Unit:
+        """A unit from the shipped data set or registered since, by any process."""
+        if code not in self.units:
+            self._load_registered_units()
+        return self.units.get(code)
+
+    def find_account(self, username: str) -> AccountSummary | None:
+        try:
+            account: Aggregate = self._account_reader.get(account_id(username))
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(account, Account):
+            return None
+        return AccountSummary(
+            account.username,
+            account.display_name,
+            account.email,
+            list(account.grants),
+            account.active,
+            account.password_hash,
+            account.version,
+        )
+
+    def _load_registered_units(self) -> None:
+        try:
+            catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
+        except AggregateNotFoundError:
+            return
+        for data in catalogue.units:
+            unit = Unit.from_dict(data)
+            if unit.code not in self.units:
+                self.units.add(unit)
+
+    def _version_at(self, nid: UUID, moment: datetime) -> int:
+        version = 0
+        for stored in self.events.get(nid):
+            if stored.timestamp > moment:  # type: ignore[attr-defined]
+                break
+            version = stored.originator_version
+        if version == 0:
+            raise NominationNotFound(nid)
+        return version
+
+    # --- the log, for readers outside the domain (the relay) --------------------------------
+
+    def head(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def read_log(
+        self, after: int, limit: int, stop: int, topics: Sequence[str] = ()
+    ) -> list[Notification]:
+        return list(
+            self.recorder.select_notifications(
+                start=after, limit=limit, stop=stop, topics=topics, inclusive_of_start=False
+            )
+        )
+
+    def event_of(self, notification: Notification) -> Any:
+        return self.mapper.to_domain_event(notification)
+
+
+def _ignore(_: object) -> None:
+    """Commands from the clock report whether they recorded; the service needs no answer."""

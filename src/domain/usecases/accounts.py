@@ -1,0 +1,114 @@
+"""Accounts and the unit register."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from eventsourcing.application import (
+    AggregateNotFoundError,
+)
+from eventsourcing.domain import Aggregate
+
+from domain.accounts import Account, Roster, account_id, normalise_username, parse_grants, roster_id
+from domain.application import (
+    ACCOUNT,
+    ServiceBase,
+)
+from domain.context import CommandContext, Role, acting
+from domain.errors import (
+    AlreadyExists,
+)
+from domain.summaries import (
+    AccountSummary,
+    CommandResult,
+)
+from domain.units import Unit, UnitCatalogue, catalogue_id
+
+
+class AccountCases(ServiceBase):
+    """Accounts and the unit register."""
+
+    # --- accounts ------------------------------------------------------------------------
+
+    def register_account(
+        self,
+        ctx: CommandContext,
+        username: str,
+        password_hash: str,
+        grants: list[dict[str, Any]],
+        display_name: str = "",
+        email: str | None = None,
+    ) -> CommandResult:
+        """A new account and its place in the roster, saved together."""
+        parsed = parse_grants(grants)
+        for grant in parsed:
+            if grant.role in (Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER) and grant.scope:
+                self.unit(grant.scope)
+        aid = account_id(username)
+
+        with self._lock(aid), acting(ctx):
+            try:
+                existing: Aggregate = self._store_reader.get(aid)
+            except AggregateNotFoundError:
+                account = Account.register(username, password_hash, parsed, display_name, email)
+                try:
+                    roster: Roster = self._store_reader.get(roster_id())
+                except AggregateNotFoundError:
+                    roster = Roster()
+                roster.enrol(account.username)
+                position = self._commit(account, roster)
+                return CommandResult(account.id, account.version, position)
+            if existing.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                return CommandResult(existing.id, existing.version, None, replayed=True)
+            raise AlreadyExists(f"account {normalise_username(username)} exists already")
+
+    def change_account_grants(
+        self, ctx: CommandContext, username: str, grants: list[dict[str, Any]]
+    ) -> CommandResult:
+        parsed = parse_grants(grants)
+        return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.change_grants(parsed))
+
+    def change_password(
+        self, ctx: CommandContext, username: str, password_hash: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx, ACCOUNT, account_id(username), lambda a: a.change_password(password_hash)
+        )
+
+    def deactivate_account(self, ctx: CommandContext, username: str, reason: str) -> CommandResult:
+        return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.deactivate(reason))
+
+    def list_accounts(self) -> list[AccountSummary]:
+        try:
+            roster: Roster = self._store_reader.get(roster_id())
+        except AggregateNotFoundError:
+            return []
+        found = [self.find_account(name) for name in roster.usernames]
+        return [a for a in found if a is not None]
+
+    # --- units ---------------------------------------------------------------------------
+
+    def register_unit(self, ctx: CommandContext, data: Mapping[str, Any]) -> CommandResult:
+        unit = Unit.from_dict(dict(data))
+        self._load_registered_units()
+        if unit.code in self.units:
+            raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
+        if unit.parent_code is not None:
+            self.unit(unit.parent_code)
+
+        def decide(catalogue: UnitCatalogue) -> None:
+            catalogue.register(unit)
+
+        with self._lock(catalogue_id()), acting(ctx):
+            try:
+                catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
+            except AggregateNotFoundError:
+                catalogue = UnitCatalogue()  # the first registration starts the catalogue
+            else:
+                if catalogue.has_handled(ctx.command_id):
+                    return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
+            decide(catalogue)
+            position = self._commit(catalogue)
+        self.units.add(unit)
+        return CommandResult(catalogue.id, catalogue.version, position)

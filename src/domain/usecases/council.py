@@ -1,0 +1,148 @@
+"""Council sessions: agenda, recusal, ballots and the closing decision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from domain.application import (
+    NOMINATION,
+    SESSION,
+    ServiceBase,
+    _ignore,
+)
+from domain.context import CommandContext
+from domain.council import Choice, CouncilSession, ItemOutcome
+from domain.errors import (
+    InvalidNomination,
+)
+from domain.summaries import (
+    CommandResult,
+)
+
+
+class CouncilCases(ServiceBase):
+    """Council sessions: agenda, recusal, ballots and the closing decision."""
+
+    # --- council -------------------------------------------------------------------------
+
+    def schedule_council_session(
+        self,
+        ctx: CommandContext,
+        title: str,
+        scheduled_for: date,
+        members: list[str],
+        award_form: str,
+        scope: str | None = None,
+    ) -> CommandResult:
+        rules = self.default_rule_set
+        form = rules.award_form(award_form)
+        sid = uuid5(NAMESPACE_URL, f"/council-sessions/{ctx.command_id}")
+        if form.council_level == "district" and scope is not None:
+            self.units.get(scope)
+        return self._create(
+            ctx,
+            sid,
+            lambda: CouncilSession.schedule(
+                title,
+                scheduled_for,
+                members,
+                award_form,
+                form.council_level,
+                scope if form.council_level == "district" else None,
+                form.voting,
+            ),
+            "this council session",
+        )
+
+    def add_to_agenda(self, ctx: CommandContext, sid: UUID, nid: UUID) -> CommandResult:
+        def decide(s: CouncilSession) -> list[Aggregate]:
+            n = self._load(NOMINATION, nid)
+            if s.scope is not None and n.unit.district_code != s.scope:
+                raise InvalidNomination(
+                    "nomination_id", f"{nid} is outside the district of this council ({s.scope})"
+                )
+            s.add_item(n.id, n.award_form)
+            for member, grant in self._members_of_unit(s.members, n.unit.code):
+                s.recuse_automatically(
+                    n.id,
+                    member,
+                    f"{member} belongs to the nominated unit {n.unit.code} ({grant})",
+                )
+            n.place_on_agenda(s.id)
+            return [n]
+
+        return self._execute(ctx, SESSION, sid, decide)
+
+    def _members_of_unit(self, members: Sequence[str], unit_code: str) -> list[tuple[str, str]]:
+        """Members with a role scoped to the unit itself, and that role."""
+        found = []
+        for member in members:
+            account = self.find_account(member)
+            if account is None:
+                continue
+            for grant in account.grants:
+                if grant.get("scope") == unit_code:
+                    found.append((member, str(grant["role"])))
+                    break
+        return found
+
+    def open_session(self, ctx: CommandContext, sid: UUID) -> CommandResult:
+        return self._execute(ctx, SESSION, sid, lambda s: s.open())
+
+    def cast_vote(self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str) -> CommandResult:
+        try:
+            ballot = Choice(choice)
+        except ValueError:
+            allowed = ", ".join(c.value for c in Choice)
+            raise InvalidNomination("choice", f"must be one of {allowed}") from None
+        return self._execute(
+            ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot), conflicts_retried=5
+        )
+
+    def close_session(
+        self, ctx: CommandContext, sid: UUID, decision_number: str | None = None
+    ) -> CommandResult:
+        """Decides every item; the session and all its nominations are saved in one go."""
+
+        def decide(s: CouncilSession) -> list[Aggregate]:
+            nominations = [self._load(NOMINATION, UUID(item)) for item in s.agenda]
+            blocked = {
+                str(n.id): f"complaint {n.open_complaints()[0]} is open"
+                for n in nominations
+                if n.open_complaints()
+            }
+            results = s.close(blocked)
+            number = decision_number or f"{ctx.today.year}/HĐTĐKT-{s.id.hex[:6].upper()}"
+            for n in nominations:
+                result = results[str(n.id)]
+                outcome = ItemOutcome(result["outcome"])
+                if outcome.decides:
+                    n.decide(
+                        s.id, outcome is ItemOutcome.APPROVED, result["tally"], number, ctx.today
+                    )
+                else:
+                    n.defer(s.id, result["reason"] or outcome.value)
+            return list(nominations)
+
+        return self._execute(ctx, SESSION, sid, decide)
+
+    def set_closing_deadline(
+        self, ctx: CommandContext, sid: UUID, closes_at: datetime
+    ) -> CommandResult:
+        return self._execute(ctx, SESSION, sid, lambda s: s.set_closing_deadline(closes_at))
+
+    def record_session_reminder(
+        self, ctx: CommandContext, sid: UUID, recipients: list[str], message: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx, SESSION, sid, lambda s: _ignore(s.record_reminder(recipients, message))
+        )
+
+    def revoke_award(
+        self, ctx: CommandContext, nid: UUID, reason: str, decision_number: str
+    ) -> CommandResult:
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.revoke(reason, decision_number))

@@ -1,0 +1,209 @@
+"""Nominations: collecting, review, public notice, complaints and the clock's records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from domain.application import (
+    NOMINATION,
+    ServiceBase,
+    _ignore,
+)
+from domain.context import CommandContext
+from domain.criteria.rules import Outcome
+from domain.deadlines import DueDates
+from domain.errors import (
+    InvalidNomination,
+)
+from domain.nomination import Nomination, nomination_id
+from domain.stages import Stage
+from domain.statistics import YearStatistics
+from domain.summaries import (
+    CommandResult,
+)
+from domain.units import Nominee
+
+
+class NominationCases(ServiceBase):
+    """Nominations: collecting, review, public notice, complaints and the clock's records."""
+
+    # --- nominations: collecting -----------------------------------------------------------
+
+    def open_nomination(
+        self, ctx: CommandContext, unit_code: str, award_form: str, cycle_year: int
+    ) -> CommandResult:
+        unit = self.unit(unit_code)
+        nominee = Nominee.of(unit, self.units)
+        rules = self.default_rule_set
+        rules.award_form(award_form)
+        cycle = self.cycle_terms(cycle_year, rules)
+        nid = nomination_id(unit.code, award_form, cycle_year)
+        due = DueDates(self.calendar, rules.deadlines, cycle, ctx.today, 0)
+        return self._create(
+            ctx,
+            nid,
+            lambda: Nomination.open(
+                nominee,
+                award_form,
+                cycle_year,
+                cycle.evaluation_years,
+                rules,
+                due.for_stage(Stage.COLLECTING) or cycle.closes_on,
+            ),
+            f"a nomination of {unit.code} for {award_form} in {cycle_year}",
+        )
+
+    def record_statistics(
+        self, ctx: CommandContext, nid: UUID, year: int, statistics: Mapping[str, Any]
+    ) -> CommandResult:
+        stats = YearStatistics.from_dict(dict(statistics))
+
+        def decide(n: Nomination) -> None:
+            n.record_statistics(year, stats, self._rule_set_of(n.rule_set_ref))
+
+        return self._execute(ctx, NOMINATION, nid, decide)
+
+    def attach_evidence(
+        self, ctx: CommandContext, nid: UUID, sha256: str, filename: str, media_type: str, size: int
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            NOMINATION,
+            nid,
+            lambda n: n.attach_evidence(sha256, filename, media_type, size),
+        )
+
+    def write_achievement_report(self, ctx: CommandContext, nid: UUID, text: str) -> CommandResult:
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.write_achievement_report(text))
+
+    def submit_nomination(self, ctx: CommandContext, nid: UUID) -> CommandResult:
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.submit(rules, self._due(n, ctx.today, rules))
+
+        return self._execute(ctx, NOMINATION, nid, decide)
+
+    def preview_checks(self, nid: UUID) -> list[dict[str, Any]]:
+        """The automatic checks as they would be on submission; writes nothing."""
+        n = self._load(NOMINATION, nid)
+        rules = self._rule_set_of(n.rule_set_ref)
+        return [
+            {
+                "criterion_id": r.criterion_id,
+                "kind": r.kind,
+                "outcome": r.outcome.outcome.value,
+                "explanation": {"vi": r.outcome.explanation.vi, "en": r.outcome.explanation.en},
+            }
+            for r in n.preview_checks(rules)
+        ]
+
+    def withdraw_nomination(self, ctx: CommandContext, nid: UUID, reason: str) -> CommandResult:
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.withdraw(reason))
+
+    # --- nominations: review -------------------------------------------------------------
+
+    def complete_district_review(
+        self, ctx: CommandContext, nid: UUID, decision: str, comment: str
+    ) -> CommandResult:
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.complete_district_review(decision, comment, rules, self._due(n, ctx.today, rules))
+
+        return self._execute(ctx, NOMINATION, nid, decide)
+
+    def complete_province_review(
+        self, ctx: CommandContext, nid: UUID, decision: str, comment: str
+    ) -> CommandResult:
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.complete_province_review(decision, comment, rules, self._due(n, ctx.today, rules))
+
+        return self._execute(ctx, NOMINATION, nid, decide)
+
+    def record_criterion_check(
+        self,
+        ctx: CommandContext,
+        nid: UUID,
+        criterion_id: str,
+        outcome: str,
+        justification: str,
+        evidence: Sequence[str] = (),
+    ) -> CommandResult:
+        try:
+            judged = Outcome(outcome)
+        except ValueError:
+            allowed = ", ".join(o.value for o in Outcome)
+            raise InvalidNomination("outcome", f"must be one of {allowed}") from None
+
+        def decide(n: Nomination) -> None:
+            rules = self._rule_set_of(n.rule_set_ref)
+            n.record_judged_check(criterion_id, judged, justification, tuple(evidence), rules)
+
+        return self._execute(ctx, NOMINATION, nid, decide)
+
+    def override_check(
+        self, ctx: CommandContext, nid: UUID, criterion_id: str, reason: str
+    ) -> CommandResult:
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.override_check(criterion_id, reason))
+
+    # --- public notice and complaints ------------------------------------------------------
+
+    def file_complaint(
+        self, ctx: CommandContext, nid: UUID, text: str, filed_by: str
+    ) -> tuple[UUID, CommandResult]:
+        complaint = uuid5(NAMESPACE_URL, f"/complaints/{nid}/{ctx.command_id}")
+        result = self._execute(
+            ctx,
+            NOMINATION,
+            nid,
+            lambda n: n.file_complaint(complaint, text, filed_by),
+        )
+        return complaint, result
+
+    def resolve_complaint(
+        self, ctx: CommandContext, nid: UUID, complaint_id: UUID, resolution: str, upheld: bool
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            NOMINATION,
+            nid,
+            lambda n: n.resolve_complaint(complaint_id, resolution, upheld),
+        )
+
+    def end_public_notice(self, ctx: CommandContext, nid: UUID) -> CommandResult:
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.end_public_notice())
+
+    # --- the clock's records (called by workflow activities) ---------------------------------
+
+    def mark_deadline_missed(
+        self, ctx: CommandContext, nid: UUID, stage: str, due_on: date
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            NOMINATION,
+            nid,
+            lambda n: _ignore(n.mark_deadline_missed(Stage(stage), due_on)),
+        )
+
+    def record_reminder(
+        self, ctx: CommandContext, nid: UUID, stage: str, recipients: list[str], message: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            NOMINATION,
+            nid,
+            lambda n: _ignore(n.record_reminder(Stage(stage), recipients, message)),
+        )
+
+    def record_escalation(
+        self, ctx: CommandContext, nid: UUID, stage: str, to: str, reason: str
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            NOMINATION,
+            nid,
+            lambda n: _ignore(n.escalate(Stage(stage), to, reason)),
+        )
