@@ -1,3 +1,4 @@
+# Over 400 lines: one aggregate, and eventsourcing's @event methods must be defined on its class.
 """The Nomination aggregate: a unit's dossier for an award, from collection to decision.
 
 Public methods guard and decide; private ``@event`` methods only record. State holds

@@ -1,3 +1,4 @@
+# Over 400 lines: the view's tables, its queries and the projection that fills them change together.
 """The audit trail: one append-only row per criterion check and per other step of a case.
 
 Every event's digest is kept too, so verification can compare the store with an

@@ -1,3 +1,4 @@
+# Over 400 lines: one scripted story through every stage, read top to bottom.
 """``thidua demo``: sample nominations taken through their whole lifecycle.
 
 Every command id is deterministic, so running the demo again over the same store records
