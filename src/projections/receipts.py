@@ -1,4 +1,4 @@
-# Over 400 lines: keys, leaves, sealing, checking and proofs share one receipt format, kept in one home.
+# Over 400 lines: keys, leaves, sealing, checks and proofs share one receipt format.
 """Signed receipts over the whole log, and proofs that the log only grew.
 
 A receipt commits to every event up to a log position: a Merkle root (RFC 6962, by

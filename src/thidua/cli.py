@@ -1,4 +1,4 @@
-# Over 400 lines: one argparse tree and a short handler per command; together they are the command list.
+# Over 400 lines: one argparse tree and a short handler per command: the command list.
 """The ``thidua`` command."""
 
 from __future__ import annotations
