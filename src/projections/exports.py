@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS
@@ -16,23 +17,50 @@ def columns_for(what: str) -> tuple[str, ...]:
     return CHECK_COLUMNS if what == "checks" else ROW_COLUMNS
 
 
+def row_writer(fmt: str, out: TextIO, columns: tuple[str, ...]) -> Callable[[dict[str, Any]], None]:
+    """Writes the header now (CSV) and returns what writes one row: the one CSV and JSON
+    Lines encoding of rows, for files, the CLI and HTTP alike."""
+    if fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        return lambda row: writer.writerow([_cell(row.get(c)) for c in columns])
+
+    def line(row: dict[str, Any]) -> None:
+        out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str))
+        out.write("\n")
+
+    return line
+
+
 def write_csv(rows: Iterable[dict[str, Any]], out: TextIO, columns: tuple[str, ...]) -> int:
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    count = 0
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-        count += 1
-    return count
+    return _write(rows, row_writer("csv", out, columns))
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO, columns: tuple[str, ...]) -> int:
+    return _write(rows, row_writer("jsonl", out, columns))
+
+
+def _write(rows: Iterable[dict[str, Any]], write: Callable[[dict[str, Any]], None]) -> int:
     count = 0
     for row in rows:
-        out.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str))
-        out.write("\n")
+        write(row)
         count += 1
     return count
+
+
+def chunks(
+    rows: Iterable[dict[str, Any]], fmt: str, columns: tuple[str, ...], size: int = 1 << 16
+) -> Iterator[str]:
+    """The same encoding in pieces of about ``size`` characters, for a streamed response."""
+    buffer = io.StringIO()
+    write = row_writer(fmt, buffer, columns)
+    for row in rows:
+        write(row)
+        if buffer.tell() > size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def export(

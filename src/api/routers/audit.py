@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -28,6 +25,7 @@ from domain.context import Role
 from domain.errors import InvalidNomination, NotFound
 from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
 from projections.board import BoardQuery
+from projections.exports import chunks
 from projections.receipts import ReceiptError, Receipts
 from projections.time_travel import board_as_of
 
@@ -75,7 +73,7 @@ def criterion_checks(
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     suffix = "csv" if format == "csv" else "jsonl"
     return StreamingResponse(
-        _stream(rows, format, CHECK_COLUMNS),
+        chunks(rows, format, CHECK_COLUMNS),
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="criterion-checks.{suffix}"'},
     )
@@ -91,30 +89,7 @@ def trail(
 ) -> StreamingResponse:
     rows = app.runner.view("audit_trail").rows(TrailFilter(cycle, district))
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
-    return StreamingResponse(_stream(rows, format, ROW_COLUMNS), media_type=media)
-
-
-def _stream(rows: Iterator[dict[str, Any]], fmt: str, columns: tuple[str, ...]) -> Iterator[str]:
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
-            if buffer.tell() > 1 << 16:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-        return
-    for row in rows:
-        yield json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False, default=str) + "\n"
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return "" if value is None else value
+    return StreamingResponse(chunks(rows, format, ROW_COLUMNS), media_type=media)
 
 
 @router.get("/audit/verify", response_model=VerifyPublic, summary="Recompute every hash chain")
