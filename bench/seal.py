@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.append import OFFICER, SYSTEM, ctx
 from bench.support import postgres, schema
 from domain.service import NominationService
-from domain.store import ChainMapper
+from domain.store import ChainMapper, log_pages
 from projections.receipts import Receipts, SigningKey, tree_of
 from projections.views.database import PostgresDatabase
 from thidua.bootstrap import load_units, postgres_env
@@ -30,15 +30,11 @@ def digest_loop(service: NominationService, page_size: int = 1000) -> int:
     mapper = service.mapper
     assert isinstance(mapper, ChainMapper)
     head = service.recorder.max_notification_id() or 0
-    position, hashed = 0, 0
-    while position < head:
-        page = service.recorder.select_notifications(
-            start=position, limit=page_size, stop=head, inclusive_of_start=False
-        )
+    hashed = 0
+    for page in log_pages(service.recorder, upto=head, page_size=page_size):
         for notification in page:
             mapper.stored_content(notification)
             hashed += 1
-        position = page[-1].id
     return hashed
 
 

@@ -16,7 +16,7 @@ from domain.application import NOMINATION, ServiceBase
 from domain.chain import GENESIS, digest_of
 from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
-from domain.store import ChainMapper, CheckedRepository, ForgedSnapshot
+from domain.store import ChainMapper, CheckedRepository, ForgedSnapshot, log_pages
 from domain.summaries import RecordedEvent, WhatIf
 
 
@@ -68,13 +68,7 @@ def verify_store(
     if not isinstance(mapper, ChainMapper):
         raise TypeError("verification needs the chain mapper of domain.store")
     head = app.recorder.max_notification_id() or 0
-    position = 0
-    while True:
-        notifications = app.recorder.select_notifications(
-            start=position, limit=page_size, stop=head, inclusive_of_start=False
-        )
-        if not notifications:
-            break
+    for notifications in log_pages(app.recorder, upto=head, page_size=page_size):
         for notification in notifications:
             aggregate_id = str(notification.originator_id)
             version = notification.originator_version
@@ -133,9 +127,8 @@ def verify_store(
                     )
             heads[aggregate_id] = (version, digest)
             checked += 1
-        position = notifications[-1].id
         if progress is not None:
-            progress(position, head)
+            progress(notifications[-1].id, head)
     if recorded_digests is not None:
         for aggregate_id, version in sorted(recorded_digests):
             if version > heads.get(aggregate_id, (0, ""))[0]:

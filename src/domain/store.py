@@ -8,7 +8,7 @@ not the digest of the event at its version, and rebuilds the aggregate from even
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any, cast
@@ -17,8 +17,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import (
+    ApplicationRecorder,
     Mapper,
     MapperDeserialisationError,
+    Notification,
     StoredEvent,
     find_id_convertor,
 )
@@ -33,6 +35,27 @@ from domain.chain import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def log_pages(
+    recorder: ApplicationRecorder,
+    *,
+    upto: int,
+    after: int = 0,
+    page_size: int = 1000,
+    topics: Sequence[str] = (),
+) -> Iterator[Sequence[Notification]]:
+    """The notification log after ``after`` up to ``upto``, in log order, a page at a time:
+    the one paging loop every reader of the whole log shares."""
+    position = after
+    while position < upto:
+        page = recorder.select_notifications(
+            start=position, limit=page_size, stop=upto, topics=topics, inclusive_of_start=False
+        )
+        if not page:
+            return
+        yield page
+        position = page[-1].id
 
 
 @dataclass(frozen=True)

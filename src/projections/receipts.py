@@ -33,7 +33,7 @@ from pymerkle.proof import ConsistencyProof, InvalidProof
 
 from domain.audit import verify_store
 from domain.service import NominationService
-from domain.store import ChainMapper
+from domain.store import ChainMapper, log_pages
 from projections.views.database import Database
 
 FORMAT = "thidua-receipt/1"
@@ -167,13 +167,7 @@ def log_leaves(service: NominationService, upto: int, page_size: int = 1000) -> 
     mapper = service.mapper
     if not isinstance(mapper, ChainMapper):
         raise TypeError("receipts need the chain mapper of domain.store")
-    position = 0
-    while position < upto:
-        page = service.recorder.select_notifications(
-            start=position, limit=page_size, stop=upto, inclusive_of_start=False
-        )
-        if not page:
-            return
+    for page in log_pages(service.recorder, upto=upto, page_size=page_size):
         for notification in page:
             try:
                 digest = mapper.stored_content(notification).digest
@@ -185,7 +179,6 @@ def log_leaves(service: NominationService, upto: int, page_size: int = 1000) -> 
                 notification.originator_version,
                 digest,
             )
-        position = page[-1].id
 
 
 def tree_of(leaves: Sequence[Leaf]) -> InmemoryTree:

@@ -10,6 +10,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 
+from domain.store import log_pages
 from projections.board import BoardPage, BoardProjection, BoardQuery, BoardView
 from projections.views.database import SQLiteDatabase
 
@@ -23,24 +24,16 @@ def board_as_of(
         database = SQLiteDatabase(str(Path(folder) / "board.sqlite3"))
         try:
             projection = BoardProjection(BoardView(database))
-            position = 0
             head = app.recorder.max_notification_id() or 0
-            while position < head:
-                notifications = app.recorder.select_notifications(
-                    start=position,
-                    limit=page_size,
-                    stop=head,
-                    topics=projection.topics,
-                    inclusive_of_start=False,
-                )
-                if not notifications:
-                    break
+            pages = log_pages(
+                app.recorder, upto=head, page_size=page_size, topics=projection.topics
+            )
+            for notifications in pages:
                 with projection.view.page():
                     for notification in notifications:
                         event = app.mapper.to_domain_event(notification)
                         if event.timestamp <= moment:  # type: ignore[attr-defined]
                             projection.process_event(event, Tracking(app.name, notification.id))
-                position = notifications[-1].id
             return projection.view.page_of(query)
         finally:
             database.close()
