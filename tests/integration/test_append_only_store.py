@@ -4,11 +4,9 @@ product role that may only SELECT and INSERT recorded events."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import psycopg
 import pytest
@@ -18,7 +16,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from domain.audit import BreakKind, verify_store
 from domain.service import NominationService
 from domain.units import UnitRegistry
-from tests.factories import SYSTEM, ctx, officer
+from tests.factories import SYSTEM, ctx
+from tests.integration.followers import follow_while_writing
 from tests.scenarios import GOOD, Story
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env
 from thidua.postgres import migrate
@@ -188,42 +187,8 @@ def test_under_the_product_role_a_follower_never_passes_over_an_event(
 ) -> None:
     """Appends queue on an advisory lock held to the commit, not on a table lock."""
     writers = [NominationService(roles.app_env(), units=units) for _ in range(3)]
-    codes = ["S-829-01", "S-831-01", "S-832-01"]
-    ids: list[UUID] = [
-        w.open_nomination(ctx(officer(), date(2024, 1, 8)), code, "bang-khen-tinh", 2023).id
-        for w, code in zip(writers, codes, strict=True)
-    ]
     recorder = writers[0].recorder
-    done = threading.Event()
-    seen: list[int] = []
-
-    def follow() -> None:
-        last = recorder.max_notification_id() or 0
-        seen.extend(range(1, last + 1))
-        while True:
-            finished = done.is_set()
-            batch = recorder.select_notifications(last + 1, 50)
-            for notification in batch:
-                seen.append(notification.id)
-                last = notification.id
-            if finished and not batch:
-                return
-
-    def write(index: int) -> None:
-        for i in range(80):
-            writers[index].record_reminder(
-                ctx(SYSTEM), ids[index], "collecting", ["a@example.org"], f"#{i}"
-            )
-
-    follower = threading.Thread(target=follow)
-    follower.start()
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    done.set()
-    follower.join()
+    seen = follow_while_writing(writers, 80)
     everything = [n.id for n in recorder.select_notifications(1, 10_000)]
     assert seen == everything
     for w in writers:
