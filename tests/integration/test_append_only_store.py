@@ -3,7 +3,10 @@ product role that may only SELECT and INSERT recorded events."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
@@ -193,3 +196,43 @@ def test_under_the_product_role_a_follower_never_passes_over_an_event(
     assert seen == everything
     for w in writers:
         w.close()
+
+
+def test_the_owner_migrates_from_the_command_line_and_the_product_runs_as_its_role(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    made = Roles(postgres_url)
+    made.create()
+    try:
+        env = {
+            **os.environ,
+            "THIDUA_DATA_DIR": str(tmp_path),
+            "THIDUA_STORE": "postgres",
+            "THIDUA_POSTGRES_URL": made.app_url,
+            "THIDUA_POSTGRES_SCHEMA": made.schema,
+            "THIDUA_LOG_FORMAT": "json",
+        }
+        cli = [sys.executable, "-m", "thidua.cli"]
+        refused = subprocess.run(
+            [*cli, "db", "migrate"], env=env, capture_output=True, text=True, check=False
+        )
+        assert refused.returncode == 2
+        assert "THIDUA_POSTGRES_OWNER_URL" in refused.stderr
+        migrated = subprocess.run(
+            [*cli, "db", "migrate"],
+            env={**env, "THIDUA_POSTGRES_OWNER_URL": made.owner_url},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert "migrated" in migrated.stdout
+        product = {**env, "THIDUA_POSTGRES_CREATE_SCHEMA": "false"}
+        subprocess.run([*cli, "demo"], env=product, capture_output=True, check=True)
+        verified = subprocess.run(
+            [*cli, "audit", "verify"], env=product, capture_output=True, text=True, check=True
+        )
+        assert '"ok": true' in verified.stdout
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _as(made.app_url, made.schema, "DELETE FROM thidua_events")
+    finally:
+        made.drop()
