@@ -16,7 +16,7 @@ from uuid import UUID
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from domain.context import SYSTEM_ACTOR, CommandContext
+from domain.context import SYSTEM_ACTOR, CommandContext, Role
 from domain.deadlines import Alarm, stage_alarms, visit_alarms
 from domain.errors import DomainError
 from domain.service import NominationService
@@ -28,12 +28,12 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 STAGE_AUDIENCE = {
-    "collecting": "unit_officer",
-    "district_review": "district_reviewer",
-    "province_review": "province_reviewer",
-    "public_notice": "province_reviewer",
+    "collecting": Role.UNIT_OFFICER.value,
+    "district_review": Role.DISTRICT_REVIEWER.value,
+    "province_review": Role.PROVINCE_REVIEWER.value,
+    "public_notice": Role.PROVINCE_REVIEWER.value,
 }
-ESCALATION_AUDIENCE = {"province": "province_reviewer", "board_head": "board_head"}
+ESCALATION_AUDIENCE = {"province": Role.PROVINCE_REVIEWER.value, "board_head": "board_head"}
 STAGE_NAMES_VI = {
     "collecting": "thu thập hồ sơ",
     "district_review": "thẩm định cấp huyện",
@@ -118,7 +118,7 @@ class ClockActivities:
             return ClockResult(recorded=False, detail="the stage has moved on")
         role = STAGE_AUDIENCE.get(step.stage or "", "province_reviewer")
         scope = nomination.district_code if role == "district_reviewer" else None
-        if role == "unit_officer":
+        if role == Role.UNIT_OFFICER.value:
             scope = nomination.unit_code
         recipients = self.directory.recipients(role, scope)
         due = step.due_on.strftime("%d/%m/%Y") if step.due_on else "—"

@@ -207,3 +207,15 @@ def test_an_upload_repeated_with_its_idempotency_key_records_nothing_more(api: A
     assert again.headers["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
     assert api.events() == events
+
+
+def test_the_system_role_cannot_be_granted_and_the_schema_lists_only_grantable_roles(
+    api: Api,
+) -> None:
+    body = {"username": "may.chu", "password": "a-long-password", "roles": [{"role": "system"}]}
+    refused = api.post("/api/v1/accounts", "admin", json=body)
+    assert refused.status_code == 422
+    assert "roles.0.role" in refused.text
+    schema = api.client.get("/openapi.json").json()["components"]["schemas"]["GrantIn"]
+    assert "system" not in schema["properties"]["role"]["enum"]
+    assert "auditor" in schema["properties"]["role"]["enum"]

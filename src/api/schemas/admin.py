@@ -1,24 +1,28 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, WithJsonSchema
 
 from api.schemas.common import Schema, example
+from domain.accounts import GRANTABLE
+from domain.context import Role
 from domain.cycles import CycleTerms
 
 
-class GrantableRole(StrEnum):
-    UNIT_OFFICER = "unit_officer"
-    DISTRICT_REVIEWER = "district_reviewer"
-    PROVINCE_REVIEWER = "province_reviewer"
-    INSPECTOR = "inspector"
-    COUNCIL_MEMBER = "council_member"
-    COUNCIL_SECRETARY = "council_secretary"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
+def _grantable(role: Role) -> Role:
+    if role not in GRANTABLE:
+        raise ValueError(f"{role.value} cannot be granted")
+    return role
+
+
+# The roles an admin may grant, derived from the domain's, not copied from it.
+GrantableRole = Annotated[
+    Role,
+    AfterValidator(_grantable),
+    WithJsonSchema({"type": "string", "enum": sorted(r.value for r in GRANTABLE)}),
+]
 
 
 class GrantIn(Schema):
