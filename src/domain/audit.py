@@ -1,4 +1,5 @@
-"""Chain verification: recompute every aggregate's hash chain from the stored events."""
+"""What auditors ask of the store: every chain and snapshot verified from the stored
+events, raw history with digests, and re-evaluation under another rule set."""
 
 from __future__ import annotations
 
