@@ -36,6 +36,7 @@ lint: install $(NODE_STAMP)
 	$(BIN)/ruff format --check src tests bench
 	npx --no-install eslint src/api/ui
 	npx --no-install prettier --check src/api/ui
+	npx --no-install tsc -p tsconfig.json
 
 typecheck: install
 	$(BIN)/mypy --strict src

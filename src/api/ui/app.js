@@ -1,3 +1,4 @@
+// @ts-check
 // The web UI: plain ES modules on the public HTTP API. Vietnamese first, English on request.
 import { api, field, h, has, loadLanguage, render, setRouter, signOut, state, t } from "./core.js";
 import { boardPage } from "./board.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The auditor's tools: verification, receipts, exports, what-if and the board as of a date.
 import { api, asking, field, h, locale, number, render, state, t } from "./core.js";
 

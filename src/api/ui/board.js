@@ -1,3 +1,4 @@
+// @ts-check
 // The board of nominations, its filters and a new nomination.
 import {
   after,

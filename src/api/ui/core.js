@@ -1,3 +1,4 @@
+// @ts-check
 // Shared by every page: state, translations, formatting, DOM helpers and the API client.
 const main = document.getElementById("main");
 export const state = {
@@ -20,9 +21,10 @@ export async function loadLanguage(lang) {
   const other = document.getElementById("lang");
   other.textContent = t("lang.other");
   other.lang = lang === "vi" ? "en" : "vi";
-  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll("[data-i18n]"))
+    el.textContent = t(el.getAttribute("data-i18n"));
   for (const el of document.querySelectorAll("[data-i18n-label]"))
-    el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+    el.setAttribute("aria-label", t(el.getAttribute("data-i18n-label")));
 }
 export function t(key, values = {}) {
   let text = state.text[key] ?? key;
@@ -53,7 +55,7 @@ export function percent(n, d) {
 export function daysLeft(iso) {
   if (!iso) return "";
   const due = new Date(`${String(iso).slice(0, 10)}T23:59:59+07:00`);
-  const days = Math.ceil((due - Date.now()) / 86400000);
+  const days = Math.ceil((due.getTime() - Date.now()) / 86400000);
   return days >= 0 ? t("days_left", { n: days }) : t("days_over", { n: -days });
 }
 
@@ -112,6 +114,20 @@ export function render(...nodes) {
 }
 
 // --- the API -------------------------------------------------------------------------------
+/**
+ * @typedef {{ field: string, reason: string }} FieldError
+ * @typedef {{ status?: number, title?: string, detail?: string, field?: string,
+ *   errors?: FieldError[] }} Problem  An application/problem+json answer.
+ * @typedef {Error & { problem?: Problem | null }} ProblemError
+ * @typedef {{ method?: string, body?: unknown, form?: URLSearchParams | FormData,
+ *   raw?: boolean }} ApiOptions
+ */
+/**
+ * One call to the API: JSON in and out, the caller's token, an idempotency key on writes.
+ * @param {string} path
+ * @param {ApiOptions} [options]
+ * @returns {Promise<any>} the decoded answer, or the Response itself with ``raw``
+ */
 export async function api(path, { method = "GET", body, form, raw } = {}) {
   const headers = { Accept: "application/json" };
   if (state.token) headers.Authorization = `Bearer ${state.token}`;
@@ -132,7 +148,7 @@ export async function api(path, { method = "GET", body, form, raw } = {}) {
     ? await response.json()
     : null;
   if (!response.ok) {
-    const error = new Error(data?.detail || response.statusText);
+    const error = /** @type {ProblemError} */ (new Error(data?.detail || response.statusText));
     error.problem = data;
     throw error;
   }

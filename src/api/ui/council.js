@@ -1,3 +1,4 @@
+// @ts-check
 // Council sessions: the secretary's agenda and the members' ballots.
 import {
   after,

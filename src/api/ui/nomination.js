@@ -1,3 +1,4 @@
+// @ts-check
 // One nomination: figures, checks, evidence, visits, complaints, history and the actions of each role.
 import {
   api,
@@ -41,14 +42,14 @@ function chart(stats) {
       width: bar - 16,
       height: h2,
       fill: "#b3121b",
-    }).forEach(([k, v]) => rect.setAttribute(k, v));
+    }).forEach(([k, v]) => rect.setAttribute(k, String(v)));
     const label = document.createElementNS(svg.namespaceURI, "text");
     Object.entries({
       x: left + i * bar + bar / 2,
       y: height - 12,
       "text-anchor": "middle",
       "font-size": "12",
-    }).forEach(([k, v]) => label.setAttribute(k, v));
+    }).forEach(([k, v]) => label.setAttribute(k, String(v)));
     label.textContent = y;
     const value = document.createElementNS(svg.namespaceURI, "text");
     Object.entries({
@@ -56,7 +57,7 @@ function chart(stats) {
       y: height - 34 - h2,
       "text-anchor": "middle",
       "font-size": "11",
-    }).forEach(([k, v]) => value.setAttribute(k, v));
+    }).forEach(([k, v]) => value.setAttribute(k, String(v)));
     value.textContent = `${number(s.poor_households)} · ${percent(s.poor_households, s.total_households)}`;
     svg.append(rect, label, value);
   });

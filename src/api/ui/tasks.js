@@ -1,3 +1,4 @@
+// @ts-check
 // Task inboxes: reviewers' queues and inspectors' visits.
 import {
   after,
