@@ -17,7 +17,13 @@ from domain.application import NOMINATION, ServiceBase
 from domain.chain import GENESIS, digest_of
 from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
-from domain.store import ChainMapper, CheckedRepository, ForgedSnapshot, log_pages
+from domain.store import (
+    ChainMapper,
+    CheckedRepository,
+    ForgedSnapshot,
+    check_snapshot,
+    log_pages,
+)
 from domain.summaries import RecordedEvent, WhatIf
 
 
@@ -75,7 +81,7 @@ def verify_store(
             version = notification.originator_version
             try:
                 content = mapper.stored_content(notification)
-                app.mapper.to_domain_event(notification)  # it must also load, upcasts included
+                mapper.event_from(content)  # it must also load, upcasts included
             except Exception as error:  # any row that cannot be read is a broken link
                 return _broken(
                     checked,
@@ -162,7 +168,7 @@ def _first_forged_snapshot(
         for snapshot in app.snapshots.get(UUID(aggregate_id)):
             at = snapshot.originator_version
             try:
-                checker.check_snapshot(snapshot)
+                check_snapshot(snapshot, checker.event_at(UUID(aggregate_id), at))
             except ForgedSnapshot as refused:
                 return aggregate_id, at, BreakKind.FORGED_SNAPSHOT, refused.reason
             replayed = Snapshot.take(checker.get(UUID(aggregate_id), version=at))

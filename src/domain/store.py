@@ -96,8 +96,11 @@ class ChainMapper(Mapper[UUID]):
         return StoredContent(stored_event.topic, state, event_digest(stored_event.topic, state))
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        content = self.stored_content(stored_event)
-        cls = resolve_topic(stored_event.topic)
+        return self.event_from(self.stored_content(stored_event))
+
+    def event_from(self, content: StoredContent) -> Any:
+        """The domain event of content already decoded and hashed, upcasts applied."""
+        cls = resolve_topic(content.topic)
         state = dict(content.state)
         target = getattr(cls, "class_version", 1)
         version = state.pop("class_version", 1)
@@ -119,39 +122,47 @@ class ForgedSnapshot(Exception):
         self.reason = reason
 
 
+def check_snapshot(snapshot: Any, event_at_version: Any | None) -> None:
+    """Raises ForgedSnapshot unless the snapshot's chain head is the digest of the event at
+    its version (``None`` when the store has no such event)."""
+    version = snapshot.originator_version
+    if event_at_version is None or event_at_version.originator_version != version:
+        raise ForgedSnapshot(snapshot.originator_id, version, "no event at its version")
+    if cast(Snapshot, snapshot).state.get("chain_head") != digest_of(event_at_version):
+        raise ForgedSnapshot(
+            snapshot.originator_id,
+            version,
+            "its chain head is not the digest of the event at its version",
+        )
+
+
 class CheckedRepository(Repository[UUID]):
     """Uses a snapshot only when its chain head is the digest of the event at its version."""
 
-    def check_snapshot(self, snapshot: Any) -> None:
-        head = cast(Snapshot, snapshot).state.get("chain_head")
-        version = snapshot.originator_version
-        events = list(
-            self.event_store.get(snapshot.originator_id, gt=version - 1, lte=version, limit=1)
-        )
-        if not events:
-            raise ForgedSnapshot(snapshot.originator_id, version, "no event at its version")
-        if head != digest_of(events[0]):
-            raise ForgedSnapshot(
-                snapshot.originator_id,
-                version,
-                "its chain head is not the digest of the event at its version",
-            )
+    def event_at(self, aggregate_id: UUID, version: int) -> Any | None:
+        found = list(self.event_store.get(aggregate_id, gt=version - 1, lte=version, limit=1))
+        return found[0] if found else None
 
     def _reconstruct_aggregate(
         self, aggregate_id: UUID, version: int | None, projector_func: Any
     ) -> Any:
         snapshots: list[Any] = []
-        gt: int | None = None
         if self.snapshot_store is not None:
             snapshots = list(self.snapshot_store.get(aggregate_id, desc=True, limit=1, lte=version))
-            if snapshots:
-                try:
-                    self.check_snapshot(snapshots[0])
-                    gt = snapshots[0].originator_version
-                except ForgedSnapshot as refused:
-                    log.error("snapshot.refused: %s; rebuilt from events", refused)
-                    snapshots = []
-        events = self.event_store.get(aggregate_id, gt=gt, lte=version)
+        if not snapshots:
+            events = list(self.event_store.get(aggregate_id, lte=version))
+        else:
+            # One read serves both: the event at the snapshot's version checks it, the rest
+            # replay on top of it.
+            at = snapshots[0].originator_version
+            events = list(self.event_store.get(aggregate_id, gt=at - 1, lte=version))
+            try:
+                check_snapshot(snapshots[0], events[0] if events else None)
+                events = events[1:]
+            except ForgedSnapshot as refused:
+                log.error("snapshot.refused: %s; rebuilt from events", refused)
+                snapshots = []
+                events = list(self.event_store.get(aggregate_id, lte=version))
         aggregate = projector_func(None, chain(snapshots, events))
         if aggregate is None:
             raise AggregateNotFoundError(f"aggregate {aggregate_id} version {version} not found")

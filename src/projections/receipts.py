@@ -194,12 +194,13 @@ def root_of(tree: InmemoryTree, size: int) -> str:
 
 def first_difference(sealed: Sequence[Leaf], now: Sequence[Leaf]) -> Finding | None:
     """The first place, in log order, where the log now differs from the sealed one."""
-    now_at = {leaf.position: leaf for leaf in now}
-    sealed_at = {leaf.position: leaf for leaf in sealed}
     for index, old in enumerate(sealed):
         new = now[index] if index < len(now) else None
         if new == old:
             continue
+        # Only a log that differs pays for the look-ups by position.
+        now_at = {leaf.position: leaf for leaf in now}
+        sealed_positions = {leaf.position for leaf in sealed}
         here = now_at.get(old.position)
         if here is None:
             return Finding(
@@ -210,7 +211,7 @@ def first_difference(sealed: Sequence[Leaf], now: Sequence[Leaf]) -> Finding | N
                 f"the event at position {old.position} ({old.aggregate_id} v{old.version})"
                 " was deleted",
             )
-        if new is not None and new.position not in sealed_at:
+        if new is not None and new.position not in sealed_positions:
             return Finding(
                 "inserted",
                 new.position,

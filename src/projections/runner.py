@@ -22,7 +22,7 @@ from projections.board import BoardProjection, BoardView
 from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
 from projections.statistics import StatisticsProjection, StatisticsView
 from projections.task_inbox import TaskInboxProjection, TaskInboxView
-from projections.tracking import Positions
+from projections.tracking import position_of
 from projections.views.database import Database, PostgresDatabase
 from projections.views.tracked import TrackedView
 
@@ -128,7 +128,7 @@ class ProjectionRunner:
     def lag_of(self, reader: str) -> int:
         """How many events any reader that tracks its position here (a projection, or the
         relay) is behind the head of the log."""
-        return max(self.head() - Positions(self.database, reader).get(self.app.name), 0)
+        return max(self.head() - (position_of(self.database, reader, self.app.name) or 0), 0)
 
     def lag(self) -> list[Lag]:
         head = self.head()

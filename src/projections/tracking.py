@@ -16,6 +16,17 @@ UPSERT = (
 )
 
 
+def position_of(database: Database, reader: str, application: str) -> int | None:
+    """Where ``reader`` has got to in ``application``'s log, or None before its first page."""
+    with database.reading() as cursor:
+        cursor.execute(
+            "SELECT position FROM projection_tracking WHERE projection = ? AND application = ?",
+            (reader, application),
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
+
+
 class Positions:
     """One reader's position in the log, read and saved in the store's own database."""
 
@@ -26,13 +37,7 @@ class Positions:
             cursor.execute(TRACKING_DDL)
 
     def get(self, application: str) -> int:
-        with self.db.reading() as cursor:
-            cursor.execute(
-                "SELECT position FROM projection_tracking WHERE projection = ? AND application = ?",
-                (self.reader, application),
-            )
-            row = cursor.fetchone()
-        return int(row[0]) if row else 0
+        return position_of(self.db, self.reader, application) or 0
 
     def save(self, application: str, position: int) -> None:
         with self.db.transaction() as cursor:

@@ -93,7 +93,8 @@ def _clock(
         build_notifier(settings),
         build_directory(settings),
         stop,
-        receipts=build_receipts(settings, service),
+        # Only a worker seals: a relay-only process needs no key or receipts table.
+        receipts=build_receipts(settings, service) if parts.get("with_worker", True) else None,
         seal_hours=settings.audit_seal_hours,
         **parts,
     )

@@ -43,3 +43,15 @@ def to_province(api: Api, nid: str) -> None:
             json={"decision": "approve", "comment": ""},
         )
     )
+
+
+def order_inspection(api: Api, nid: str, due_date: str = "2024-03-01") -> dict[str, Any]:
+    """The province orders a visit by team-1; the answer holds the visit id and position."""
+    return ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/inspections",
+            "province",
+            json={"team_id": "team-1", "due_date": due_date},
+        ),
+        201,
+    )

@@ -12,7 +12,7 @@ import pytest
 from domain.units import UnitRegistry
 from projections.views.database import PostgresDatabase
 from tests.api.conftest import Api, build, settings_for
-from tests.api.journey import ok, open_dossier, to_province
+from tests.api.journey import ok, open_dossier, order_inspection, to_province
 from tests.factories import SYSTEM, ctx
 from thidua.bootstrap import postgres_env
 from thidua.embedded import fresh_schema, postgres_server
@@ -59,14 +59,7 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
     )
 
     api.client.app.state.thidua.clock = lambda: date(2024, 2, 20)  # type: ignore[attr-defined]
-    ordered = ok(
-        api.post(
-            f"/api/v1/nominations/{nid}/inspections",
-            "province",
-            json={"team_id": "team-1", "due_date": "2024-03-01"},
-        ),
-        201,
-    )
+    ordered = order_inspection(api, nid)
     visit = ordered["extra"]["visit_id"]
     tasks = ok(api.get("/api/v1/tasks", "inspector", params={"after": ordered["position"]}))
     assert [t["id"] for t in tasks["data"]] == [visit]
@@ -189,14 +182,7 @@ def test_an_inspections_finding_is_not_erased_by_returning_and_resubmitting(
     nid = open_dossier(api)
     to_province(api, nid)
     api.client.app.state.thidua.clock = lambda: date(2024, 2, 20)  # type: ignore[attr-defined]
-    ordered = ok(
-        api.post(
-            f"/api/v1/nominations/{nid}/inspections",
-            "province",
-            json={"team_id": "team-1", "due_date": "2024-03-01"},
-        ),
-        201,
-    )
+    ordered = order_inspection(api, nid)
     visit = ordered["extra"]["visit_id"]
     ok(api.post(f"/api/v1/tasks/{visit}/claim", "inspector", params={"after": ordered["position"]}))
     ok(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.api.conftest import Api
-from tests.api.journey import FIGURES, ok, open_dossier, to_province
+from tests.api.journey import FIGURES, ok, open_dossier, order_inspection, to_province
 
 pytestmark = pytest.mark.api
 
@@ -136,14 +136,7 @@ def test_only_province_reviewers_order_inspections_and_only_the_team_reports(dat
         403,
         json={"team_id": "team-1"},
     )
-    ordered = ok(
-        dated.post(
-            f"/api/v1/nominations/{nid}/inspections",
-            "province",
-            json={"team_id": "team-1", "due_date": "2024-02-01"},
-        ),
-        201,
-    )
+    ordered = order_inspection(dated, nid, due_date="2024-02-01")
     visit = ordered["extra"]["visit_id"]
     report = {"visited_on": "2024-01-15", "findings": "x", "recommendation": "confirm"}
     refused(dated, "post", f"/api/v1/inspections/{visit}/report", "inspector-2", 403, json=report)

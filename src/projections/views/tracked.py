@@ -10,7 +10,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
-from projections.tracking import TRACKING_DDL, UPSERT
+from projections.tracking import TRACKING_DDL, UPSERT, position_of
 from projections.views.database import Cursor, Database
 
 _TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
@@ -122,13 +122,7 @@ class TrackedView(TrackingRecorder):
         self.execute(UPSERT, (self.name, tracking.application_name, tracking.notification_id))
 
     def max_tracking_id(self, application_name: str) -> int | None:
-        with self.db.reading() as cursor:
-            cursor.execute(
-                "SELECT position FROM projection_tracking WHERE projection = ? AND application = ?",
-                (self.name, application_name),
-            )
-            row = cursor.fetchone()
-        return int(row[0]) if row else None
+        return position_of(self.db, self.name, application_name)
 
     def digest(self) -> str:
         """SHA-256 over every row of every table, in key order: equal views, equal digests."""
