@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 from uuid import UUID
 
 import structlog
-from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request, Response
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
-from pydantic import BaseModel
 
 from api.config import ApiConfig
+from api.schemas.common import Written
 from api.security import LoginThrottle, read_token
 from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
@@ -59,7 +61,8 @@ class AppState:
 
 
 def state(request: Request) -> AppState:
-    return request.app.state.thidua  # type: ignore[no-any-return]
+    app_state: AppState = request.app.state.thidua
+    return app_state
 
 
 State = Annotated[AppState, Depends(state)]
@@ -127,18 +130,61 @@ def today(request: Request | None = None) -> date:
     return datetime.now(VIETNAM).date()
 
 
-def command(request: Request, principal: Principal, role: Role) -> CommandContext:
-    """The context of one write: a command id from the Idempotency-Key when given."""
-    key = request.headers.get("Idempotency-Key")
-    command_id = f"http:{principal.username}:{key}" if key else f"http:{uuid.uuid4()}"
-    return CommandContext(
-        actor=principal.actor(),
-        command_id=command_id,
-        correlation_id=request.state.request_id,
-        today=today(request),
-        role=role,
-        at=datetime.now(UTC),
-    )
+@dataclass(frozen=True)
+class Command:
+    """One write: the caller, the role they act in, and the request it came with."""
+
+    app: AppState
+    principal: Principal
+    role: Role
+    request: Request
+    response: Response
+
+    @property
+    def service(self) -> NominationService:
+        return self.app.service
+
+    @property
+    def context(self) -> CommandContext:
+        return self.acting_as(self.role)
+
+    @property
+    def key(self) -> str | None:
+        """The client's Idempotency-Key, checked before anything runs."""
+        key = self.request.headers.get("Idempotency-Key")
+        if key is not None and not (1 <= len(key) <= 200):
+            raise InvalidNomination("Idempotency-Key", "must be 1 to 200 characters")
+        return key
+
+    def acting_as(self, role: Role) -> CommandContext:
+        """The context of the write: a command id from the Idempotency-Key when given."""
+        key = self.key
+        username = self.principal.username
+        return CommandContext(
+            actor=self.principal.actor(),
+            command_id=f"http:{username}:{key}" if key else f"http:{uuid.uuid4()}",
+            correlation_id=self.request.state.request_id,
+            today=today(self.request),
+            role=role,
+            at=datetime.now(UTC),
+        )
+
+
+def writes_as(*roles: Role) -> Callable[..., Command]:
+    """A write's dependency: the caller holds one of these roles, and acts in the first held."""
+    gate = require_role(*roles)
+
+    def dependency(
+        request: Request,
+        response: Response,
+        app: State,
+        # A default, not Annotated: the gate is local, so a string annotation could not name it.
+        principal: Principal = Depends(gate),  # noqa: B008
+    ) -> Command:
+        role = next(r for r in roles if principal.has(r))
+        return Command(app, principal, role, request, response)
+
+    return dependency
 
 
 IDEMPOTENCY_DDL = (
@@ -149,64 +195,70 @@ IDEMPOTENCY_DDL = (
 )
 
 
-def idempotent(
-    app: AppState,
-    request: Request,
-    principal: Principal,
-    status: int,
-    produce: Callable[[], BaseModel | dict[str, Any]],
-) -> JSONResponse:
-    """Runs a write once per Idempotency-Key: a repeat gets the first response back."""
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not (1 <= len(key) <= 200):
-        raise InvalidNomination("Idempotency-Key", "must be 1 to 200 characters")
-    method, path = request.method, request.url.path
-    if key:
-        with app.database.reading() as cursor:
-            cursor.execute(
-                "SELECT method, path, status, body FROM api_idempotency"
-                " WHERE account = ? AND key = ?",
-                (principal.username, key),
-            )
-            row = cursor.fetchone()
-        if row is not None:
-            if (row[0], row[1]) != (method, path):
-                raise InvalidNomination(
-                    "Idempotency-Key", f"was used for {row[0]} {row[1]}; use a new key"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def idempotent_write(route: Callable[P, R]) -> Callable[P, R | JSONResponse]:
+    """Runs a write once per Idempotency-Key: a repeat gets the first response back.
+
+    The route takes a ``Command``; its answer, validated by FastAPI against the route's
+    response model, is remembered under the caller's key with the route's status code.
+    """
+
+    @functools.wraps(route)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R | JSONResponse:
+        cmd = next(v for v in kwargs.values() if isinstance(v, Command))
+        key, request = cmd.key, cmd.request
+        method, path = request.method, request.url.path
+        status = int(request.scope["route"].status_code or 200)
+        if key:
+            with cmd.app.database.reading() as cursor:
+                cursor.execute(
+                    "SELECT method, path, status, body FROM api_idempotency"
+                    " WHERE account = ? AND key = ?",
+                    (cmd.principal.username, key),
                 )
-            response = JSONResponse(json.loads(row[3]), status_code=int(row[2]))
-            response.headers["Idempotent-Replayed"] = "true"
-            return response
-    result = produce()
-    body = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
-    if key:
-        with app.database.transaction() as cursor:
-            cursor.execute(
-                "INSERT INTO api_idempotency VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (account, key) DO NOTHING",
-                (
-                    principal.username,
-                    key,
-                    method,
-                    path,
-                    status,
-                    json.dumps(body),
-                    datetime.now(UTC).isoformat(),
-                ),
-            )
-    response = JSONResponse(body, status_code=status)
-    position = body.get("position") if isinstance(body, dict) else None
-    if position is not None:
-        response.headers["X-Event-Position"] = str(position)
-    return response
+                row = cursor.fetchone()
+            if row is not None:
+                if (row[0], row[1]) != (method, path):
+                    raise InvalidNomination(
+                        "Idempotency-Key", f"was used for {row[0]} {row[1]}; use a new key"
+                    )
+                replay = JSONResponse(json.loads(row[3]), status_code=int(row[2]))
+                replay.headers["Idempotent-Replayed"] = "true"
+                return replay
+        result = route(*args, **kwargs)
+        body = jsonable_encoder(result)
+        if key:
+            with cmd.app.database.transaction() as cursor:
+                cursor.execute(
+                    "INSERT INTO api_idempotency VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (account, key) DO NOTHING",
+                    (
+                        cmd.principal.username,
+                        key,
+                        method,
+                        path,
+                        status,
+                        json.dumps(body),
+                        datetime.now(UTC).isoformat(),
+                    ),
+                )
+        position = body.get("position") if isinstance(body, dict) else None
+        if position is not None:
+            cmd.response.headers["X-Event-Position"] = str(position)
+        return result
+
+    return run
 
 
-def written(result: CommandResult, **extra: Any) -> dict[str, Any]:
+def written(result: CommandResult, **extra: Any) -> Written:
     """The common shape of a write's answer: what changed and where in the log."""
-    return {
-        "id": str(result.id),
-        "version": result.version,
-        "position": result.position,
-        "replayed": result.replayed,
+    return Written(
+        id=str(result.id),
+        version=result.version,
+        position=result.position,
+        replayed=result.replayed,
         **extra,
-    }
+    )

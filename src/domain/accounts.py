@@ -85,7 +85,14 @@ class Account(ChainedAggregate):
             email=email,
         )
 
-    @event("Registered")
+    class Registered(ChainedAggregate.Created):
+        username: str
+        password_hash: str
+        grants: list[dict[str, Any]]
+        display_name: str
+        email: str | None
+
+    @event(Registered)
     def __init__(
         self,
         username: str,
@@ -107,7 +114,10 @@ class Account(ChainedAggregate):
         if grants_to_dicts(grants) != self.grants:
             self._grants_changed(grants=grants_to_dicts(grants))
 
-    @event("GrantsChanged")
+    class GrantsChanged(ChainedAggregate.Event):
+        grants: list[dict[str, Any]]
+
+    @event(GrantsChanged)
     def _grants_changed(self, grants: list[dict[str, Any]]) -> None:
         self.grants = list(grants)
 
@@ -116,7 +126,10 @@ class Account(ChainedAggregate):
         self._require_active()
         self._password_changed(password_hash=password_hash)
 
-    @event("PasswordChanged")
+    class PasswordChanged(ChainedAggregate.Event):
+        password_hash: str
+
+    @event(PasswordChanged)
     def _password_changed(self, password_hash: str) -> None:
         self.password_hash = password_hash
 
@@ -125,7 +138,10 @@ class Account(ChainedAggregate):
         self._require_active()
         self._deactivated(reason=free_text("reason", reason or "").strip() or "—")
 
-    @event("Deactivated")
+    class Deactivated(ChainedAggregate.Event):
+        reason: str
+
+    @event(Deactivated)
     def _deactivated(self, reason: str) -> None:
         self.active = False
 
@@ -149,7 +165,10 @@ class Roster(ChainedAggregate):
     def create_id() -> UUID:
         return roster_id()
 
-    @event("Started")
+    class Started(ChainedAggregate.Created):
+        pass
+
+    @event(Started)
     def __init__(self) -> None:
         self.usernames: list[str] = []
 
@@ -157,6 +176,9 @@ class Roster(ChainedAggregate):
         if username not in self.usernames:
             self._enrolled(username=username)
 
-    @event("Enrolled")
+    class Enrolled(ChainedAggregate.Event):
+        username: str
+
+    @event(Enrolled)
     def _enrolled(self, username: str) -> None:
         self.usernames.append(username)

@@ -32,6 +32,7 @@ from domain.accounts import (
     account_id,
 )
 from domain.calendar import WorkingCalendar
+from domain.chain import ChainedAggregate, occurred_at
 from domain.context import CommandContext, acting
 from domain.council import CouncilSession
 from domain.criteria.checks import RuleSetRef
@@ -57,7 +58,7 @@ from domain.summaries import (
 )
 from domain.units import Unit, UnitCatalogue, UnitRegistry, catalogue_id
 
-A = TypeVar("A", bound=Aggregate)
+A = TypeVar("A", bound=ChainedAggregate)
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,7 @@ class ServiceBase(Application[UUID]):
             retries = conflicts_retried
             while True:
                 aggregate, from_cache = self._load_for_command(kind, aggregate_id)
-                if aggregate.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+                if aggregate.has_handled(ctx.command_id):
                     return CommandResult(aggregate.id, aggregate.version, None, replayed=True)
                 try:
                     others = decide(aggregate) or ()
@@ -301,7 +302,7 @@ class ServiceBase(Application[UUID]):
         """Creates an aggregate with a deterministic id; a retry finds the first one."""
         with self._lock(aggregate_id), acting(ctx):
             try:
-                existing: Aggregate = self._store_reader.get(aggregate_id)
+                existing: ChainedAggregate = self._store_reader.get(aggregate_id)
             except AggregateNotFoundError:
                 aggregate = build()
                 try:
@@ -310,7 +311,7 @@ class ServiceBase(Application[UUID]):
                     existing = self._store_reader.get(aggregate_id)
                 else:
                     return CommandResult(aggregate.id, aggregate.version, position)
-            if existing.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+            if existing.has_handled(ctx.command_id):
                 return CommandResult(existing.id, existing.version, None, replayed=True)
             raise AlreadyExists(f"{describe} exists already", id=str(aggregate_id))
 
@@ -371,7 +372,7 @@ class ServiceBase(Application[UUID]):
     def _version_at(self, nid: UUID, moment: datetime) -> int:
         version = 0
         for stored in self.events.get(nid):
-            if stored.timestamp > moment:  # type: ignore[attr-defined]
+            if occurred_at(stored) > moment:
                 break
             version = stored.originator_version
         if version == 0:

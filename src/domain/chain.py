@@ -59,6 +59,14 @@ def event_digest(topic: str, state: Mapping[str, Any]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def occurred_at(event: object) -> datetime:
+    """When a stored event happened: the library's protocol type does not say it has a time."""
+    timestamp = getattr(event, "timestamp", None)
+    if not isinstance(timestamp, datetime):
+        raise TypeError(f"{type(event).__name__} has no timestamp")
+    return timestamp
+
+
 def digest_of(event: object) -> str:
     """The digest of an event: as loaded (set by the mapper), or of a new event's fields."""
     state = vars(event)

@@ -110,7 +110,16 @@ class CouncilSession(ChainedAggregate):
             voting_rule=voting_rule.to_dict(),
         )
 
-    @event("Scheduled")
+    class Scheduled(ChainedAggregate.Created):
+        title: str
+        scheduled_for: date
+        members: list[str]
+        award_form: str
+        council_level: str
+        scope: str | None
+        voting_rule: dict[str, Any]
+
+    @event(Scheduled)
     def __init__(
         self,
         title: str,
@@ -162,7 +171,10 @@ class CouncilSession(ChainedAggregate):
             raise AlreadyExists(f"{nomination_id} is already on the agenda")
         self._item_added(nomination_id=str(nomination_id))
 
-    @event("ItemAdded")
+    class ItemAdded(ChainedAggregate.Event):
+        nomination_id: str
+
+    @event(ItemAdded)
     def _item_added(self, nomination_id: str) -> None:
         self.agenda.append(nomination_id)
         self.ballots[nomination_id] = {}
@@ -177,7 +189,12 @@ class CouncilSession(ChainedAggregate):
         ):
             self._member_recused(nomination_id=item, member_id=member_id, reason=reason)
 
-    @event("MemberRecused")
+    class MemberRecused(ChainedAggregate.Event):
+        nomination_id: str
+        member_id: str
+        reason: str
+
+    @event(MemberRecused)
     def _member_recused(self, nomination_id: str, member_id: str, reason: str) -> None:
         self.ballots[nomination_id][member_id] = Choice.RECUSE.value
 
@@ -188,7 +205,10 @@ class CouncilSession(ChainedAggregate):
             raise StageTransitionError("the agenda is empty", session_id=str(self.id))
         self._session_opened()
 
-    @event("SessionOpened")
+    class SessionOpened(ChainedAggregate.Event):
+        pass
+
+    @event(SessionOpened)
     def _session_opened(self) -> None:
         self.state_name = SessionState.OPEN.value
 
@@ -205,7 +225,12 @@ class CouncilSession(ChainedAggregate):
             raise AlreadyExists(f"{member} has already voted on {item}", nomination_id=item)
         self._ballot_cast(nomination_id=item, member_id=member, choice=Choice(choice).value)
 
-    @event("BallotCast")
+    class BallotCast(ChainedAggregate.Event):
+        nomination_id: str
+        member_id: str
+        choice: str
+
+    @event(BallotCast)
     def _ballot_cast(self, nomination_id: str, member_id: str, choice: str) -> None:
         self.ballots[nomination_id][member_id] = choice
 
@@ -222,7 +247,10 @@ class CouncilSession(ChainedAggregate):
         if closes_at != self.closes_at:
             self._closing_deadline_set(closes_at=closes_at)
 
-    @event("ClosingDeadlineSet")
+    class ClosingDeadlineSet(ChainedAggregate.Event):
+        closes_at: datetime
+
+    @event(ClosingDeadlineSet)
     def _closing_deadline_set(self, closes_at: datetime) -> None:
         self.closes_at = closes_at
 
@@ -237,7 +265,11 @@ class CouncilSession(ChainedAggregate):
         self._reminder_sent(recipients=sorted(recipients), message=message)
         return True
 
-    @event("ReminderSent")
+    class ReminderSent(ChainedAggregate.Event):
+        recipients: list[str]
+        message: str
+
+    @event(ReminderSent)
     def _reminder_sent(self, recipients: list[str], message: str) -> None:
         self.reminders += 1
 
@@ -263,7 +295,10 @@ class CouncilSession(ChainedAggregate):
         self._session_closed(results=results)
         return results
 
-    @event("SessionClosed")
+    class SessionClosed(ChainedAggregate.Event):
+        results: dict[str, dict[str, Any]]
+
+    @event(SessionClosed)
     def _session_closed(self, results: dict[str, dict[str, Any]]) -> None:
         self.state_name = SessionState.CLOSED.value
         self.results = results

@@ -73,7 +73,14 @@ class Cycle(ChainedAggregate):
     def create_id(year: int) -> UUID:
         return cycle_id(year)
 
-    @event("Configured")
+    class Configured(ChainedAggregate.Created):
+        year: int
+        kind: str
+        closes_on: date
+        evaluation_years: list[int]
+        public_notice_working_days: int | None
+
+    @event(Configured)
     def __init__(
         self,
         year: int,
@@ -108,7 +115,13 @@ class Cycle(ChainedAggregate):
                 public_notice_working_days=terms.public_notice_working_days,
             )
 
-    @event("Reconfigured")
+    class Reconfigured(ChainedAggregate.Event):
+        kind: str
+        closes_on: date
+        evaluation_years: list[int]
+        public_notice_working_days: int | None
+
+    @event(Reconfigured)
     def _reconfigured(
         self,
         kind: str,

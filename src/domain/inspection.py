@@ -54,7 +54,15 @@ class InspectionVisit(ChainedAggregate):
             due_on=due_on,
         )
 
-    @event("Ordered")
+    class Ordered(ChainedAggregate.Created):
+        nomination_id: str
+        round_no: int
+        ordinal: int
+        unit_code: str
+        team_id: str
+        due_on: date
+
+    @event(Ordered)
     def __init__(
         self,
         nomination_id: str,
@@ -103,7 +111,10 @@ class InspectionVisit(ChainedAggregate):
             )
         self._claimed(inspector_id=me)
 
-    @event("Claimed")
+    class Claimed(ChainedAggregate.Event):
+        inspector_id: str
+
+    @event(Claimed)
     def _claimed(self, inspector_id: str) -> None:
         self.claimed_by = inspector_id
         self.state_name = VisitState.CLAIMED.value
@@ -133,7 +144,13 @@ class InspectionVisit(ChainedAggregate):
             verified_years=sorted(verified_years),
         )
 
-    @event("ReportFiled")
+    class ReportFiled(ChainedAggregate.Event):
+        visited_on: date
+        findings: str
+        recommendation: str
+        verified_years: list[int]
+
+    @event(ReportFiled)
     def _report_filed(
         self, visited_on: date, findings: str, recommendation: str, verified_years: list[int]
     ) -> None:
@@ -154,7 +171,10 @@ class InspectionVisit(ChainedAggregate):
         self._became_overdue(due_on=self.due_on)
         return True
 
-    @event("BecameOverdue")
+    class BecameOverdue(ChainedAggregate.Event):
+        due_on: date
+
+    @event(BecameOverdue)
     def _became_overdue(self, due_on: date) -> None:
         self.overdue = True
 
@@ -165,7 +185,11 @@ class InspectionVisit(ChainedAggregate):
         self._reminder_sent(recipients=sorted(recipients), message=message)
         return True
 
-    @event("ReminderSent")
+    class ReminderSent(ChainedAggregate.Event):
+        recipients: list[str]
+        message: str
+
+    @event(ReminderSent)
     def _reminder_sent(self, recipients: list[str], message: str) -> None:
         self.reminders += 1
 
@@ -176,6 +200,10 @@ class InspectionVisit(ChainedAggregate):
         self._escalated(to=to, reason=reason)
         return True
 
-    @event("Escalated")
+    class Escalated(ChainedAggregate.Event):
+        to: str
+        reason: str
+
+    @event(Escalated)
     def _escalated(self, to: str, reason: str) -> None:
         self.escalated = True

@@ -90,7 +90,15 @@ class Nomination(ChainedAggregate):
             due_on=due_on,
         )
 
-    @event("Opened")
+    class Opened(ChainedAggregate.Created):
+        nominee: dict[str, Any]
+        award_form: str
+        cycle_year: int
+        evaluation_years: list[int]
+        rule_set: dict[str, Any]
+        due_on: date
+
+    @event(Opened)
     def __init__(
         self,
         nominee: dict[str, Any],
@@ -255,7 +263,13 @@ class Nomination(ChainedAggregate):
             return
         self._evidence_attached(sha256=digest, filename=name, media_type=media_type, size=size)
 
-    @event("EvidenceAttached")
+    class EvidenceAttached(ChainedAggregate.Event):
+        sha256: str
+        filename: str
+        media_type: str
+        size: int
+
+    @event(EvidenceAttached)
     def _evidence_attached(self, sha256: str, filename: str, media_type: str, size: int) -> None:
         self.evidence[sha256] = {"filename": filename, "media_type": media_type, "size": size}
 
@@ -266,7 +280,10 @@ class Nomination(ChainedAggregate):
         if report != self.achievement_report:
             self._achievement_report_written(text=report)
 
-    @event("AchievementReportWritten")
+    class AchievementReportWritten(ChainedAggregate.Event):
+        text: str
+
+    @event(AchievementReportWritten)
     def _achievement_report_written(self, text: str) -> None:
         self.achievement_report = text
 
@@ -298,7 +315,12 @@ class Nomination(ChainedAggregate):
         to = self._next(rule_set, notice_days=due.public_notice_days)
         self._submitted(round=self.round + 1, to_stage=to.value, due_on=due.for_stage(to))
 
-    @event("Submitted")
+    class Submitted(ChainedAggregate.Event):
+        round: int
+        to_stage: str
+        due_on: date | None
+
+    @event(Submitted)
     def _submitted(self, round: int, to_stage: str, due_on: date | None) -> None:
         self.round = round
         self.requested_changes = None
@@ -309,7 +331,10 @@ class Nomination(ChainedAggregate):
         self._require_officer("withdraw the nomination")
         self._withdrawn(reason=_text("reason", reason))
 
-    @event("Withdrawn")
+    class Withdrawn(ChainedAggregate.Event):
+        reason: str
+
+    @event(Withdrawn)
     def _withdrawn(self, reason: str) -> None:
         self.outcome = "withdrawn"
         self._enter(Stage.CLOSED.value, None)
@@ -344,7 +369,11 @@ class Nomination(ChainedAggregate):
         )
         self._criterion_checked(check=check.to_dict(), stage=self.stage_name)
 
-    @event("CriterionChecked")
+    class CriterionChecked(ChainedAggregate.Event):
+        check: dict[str, Any]
+        stage: str
+
+    @event(CriterionChecked)
     def _criterion_checked(self, check: dict[str, Any], stage: str) -> None:
         self.checks.append(check)
         # An override answers the check it was made against; a check that takes its place
@@ -411,7 +440,11 @@ class Nomination(ChainedAggregate):
             raise AlreadyExists(f"{criterion_id} is already overridden", criterion_id=criterion_id)
         self._check_overridden(criterion_id=criterion_id, reason=_text("reason", reason))
 
-    @event("CheckOverridden")
+    class CheckOverridden(ChainedAggregate.Event):
+        criterion_id: str
+        reason: str
+
+    @event(CheckOverridden)
     def _check_overridden(self, criterion_id: str, reason: str) -> None:
         self.overrides[criterion_id] = {"reason": reason}
 
@@ -427,7 +460,13 @@ class Nomination(ChainedAggregate):
             decision=decision, comment=text, to_stage=to.value, due_on=due.for_stage(to)
         )
 
-    @event("DistrictReviewCompleted")
+    class DistrictReviewCompleted(ChainedAggregate.Event):
+        decision: str
+        comment: str
+        to_stage: str
+        due_on: date | None
+
+    @event(DistrictReviewCompleted)
     def _district_review_completed(
         self, decision: str, comment: str, to_stage: str, due_on: date | None
     ) -> None:
@@ -445,7 +484,13 @@ class Nomination(ChainedAggregate):
             decision=decision, comment=text, to_stage=to.value, due_on=due.for_stage(to)
         )
 
-    @event("ProvinceReviewCompleted")
+    class ProvinceReviewCompleted(ChainedAggregate.Event):
+        decision: str
+        comment: str
+        to_stage: str
+        due_on: date | None
+
+    @event(ProvinceReviewCompleted)
     def _province_review_completed(
         self, decision: str, comment: str, to_stage: str, due_on: date | None
     ) -> None:
@@ -518,7 +563,12 @@ class Nomination(ChainedAggregate):
             raise AlreadyExists(f"visit {visit_id} is already ordered", visit_id=str(visit_id))
         self._inspection_ordered(visit_id=str(visit_id), team_id=team, due_on=due_on)
 
-    @event("InspectionOrdered")
+    class InspectionOrdered(ChainedAggregate.Event):
+        visit_id: str
+        team_id: str
+        due_on: date
+
+    @event(InspectionOrdered)
     def _inspection_ordered(self, visit_id: str, team_id: str, due_on: date) -> None:
         self.visits[visit_id] = {
             "team_id": team_id,
@@ -579,7 +629,13 @@ class Nomination(ChainedAggregate):
                 if result.kind == "automatic":
                     self._check(result, Basis.INSPECTION_VERIFIED, rule_set)
 
-    @event("InspectionReported")
+    class InspectionReported(ChainedAggregate.Event):
+        visit_id: str
+        visited_on: date
+        findings: str
+        recommendation: str
+
+    @event(InspectionReported)
     def _inspection_reported(
         self, visit_id: str, visited_on: date, findings: str, recommendation: str
     ) -> None:
@@ -591,7 +647,11 @@ class Nomination(ChainedAggregate):
             "recommendation": recommendation,
         }
 
-    @event("DiscrepancyRecorded")
+    class DiscrepancyRecorded(ChainedAggregate.Event):
+        visit_id: str
+        differences: dict[str, Any]
+
+    @event(DiscrepancyRecorded)
     def _discrepancy_recorded(self, visit_id: str, differences: dict[str, Any]) -> None:
         self.visits[visit_id] = {**self.visits[visit_id], "discrepancies": differences}
 
@@ -612,7 +672,12 @@ class Nomination(ChainedAggregate):
             filed_by=_text("filed_by", filed_by, limit=255),
         )
 
-    @event("ComplaintFiled")
+    class ComplaintFiled(ChainedAggregate.Event):
+        complaint_id: str
+        text: str
+        filed_by: str
+
+    @event(ComplaintFiled)
     def _complaint_filed(self, complaint_id: str, text: str, filed_by: str) -> None:
         self.complaints[complaint_id] = {"state": "open", "text": text, "filed_by": filed_by}
 
@@ -632,7 +697,12 @@ class Nomination(ChainedAggregate):
             upheld=upheld,
         )
 
-    @event("ComplaintResolved")
+    class ComplaintResolved(ChainedAggregate.Event):
+        complaint_id: str
+        resolution: str
+        upheld: bool
+
+    @event(ComplaintResolved)
     def _complaint_resolved(self, complaint_id: str, resolution: str, upheld: bool) -> None:
         self.complaints[complaint_id] = {
             **self.complaints[complaint_id],
@@ -657,7 +727,10 @@ class Nomination(ChainedAggregate):
             )
         self._public_notice_ended(to_stage=Stage.COUNCIL.value)
 
-    @event("PublicNoticeEnded")
+    class PublicNoticeEnded(ChainedAggregate.Event):
+        to_stage: str
+
+    @event(PublicNoticeEnded)
     def _public_notice_ended(self, to_stage: str) -> None:
         self._enter(to_stage, None)
 
@@ -673,7 +746,10 @@ class Nomination(ChainedAggregate):
             )
         self._placed_on_agenda(session_id=str(session_id))
 
-    @event("PlacedOnAgenda")
+    class PlacedOnAgenda(ChainedAggregate.Event):
+        session_id: str
+
+    @event(PlacedOnAgenda)
     def _placed_on_agenda(self, session_id: str) -> None:
         self.agenda_session_id = session_id
 
@@ -698,7 +774,15 @@ class Nomination(ChainedAggregate):
             to_stage=Stage.DECIDED.value,
         )
 
-    @event("CouncilDecided")
+    class CouncilDecided(ChainedAggregate.Event):
+        session_id: str
+        outcome: str
+        tally: dict[str, int]
+        decision_number: str | None
+        decision_date: date
+        to_stage: str
+
+    @event(CouncilDecided)
     def _council_decided(
         self,
         session_id: str,
@@ -725,7 +809,11 @@ class Nomination(ChainedAggregate):
         self._require_on_agenda(session_id)
         self._council_deferred(session_id=str(session_id), reason=reason)
 
-    @event("CouncilDeferred")
+    class CouncilDeferred(ChainedAggregate.Event):
+        session_id: str
+        reason: str
+
+    @event(CouncilDeferred)
     def _council_deferred(self, session_id: str, reason: str) -> None:
         self.agenda_session_id = None
 
@@ -757,7 +845,11 @@ class Nomination(ChainedAggregate):
             decision_number=_text("decision_number", decision_number, limit=100),
         )
 
-    @event("Revoked")
+    class Revoked(ChainedAggregate.Event):
+        reason: str
+        decision_number: str
+
+    @event(Revoked)
     def _revoked(self, reason: str, decision_number: str) -> None:
         self.outcome = "revoked"
         self.revocation = {"reason": reason, "decision_number": decision_number}
@@ -775,7 +867,11 @@ class Nomination(ChainedAggregate):
         self._deadline_missed(stage=stage.value, due_on=due_on)
         return True
 
-    @event("DeadlineMissed")
+    class DeadlineMissed(ChainedAggregate.Event):
+        stage: str
+        due_on: date
+
+    @event(DeadlineMissed)
     def _deadline_missed(self, stage: str, due_on: date) -> None:
         self.missed_deadlines.append(f"{stage}:{due_on.isoformat()}")
 
@@ -786,7 +882,12 @@ class Nomination(ChainedAggregate):
         self._reminder_sent(stage=stage.value, recipients=sorted(recipients), message=message)
         return True
 
-    @event("ReminderSent")
+    class ReminderSent(ChainedAggregate.Event):
+        stage: str
+        recipients: list[str]
+        message: str
+
+    @event(ReminderSent)
     def _reminder_sent(self, stage: str, recipients: list[str], message: str) -> None:
         pass
 
@@ -797,6 +898,11 @@ class Nomination(ChainedAggregate):
         self._escalated(stage=stage.value, to=_text("to", to), reason=_text("reason", reason))
         return True
 
-    @event("Escalated")
+    class Escalated(ChainedAggregate.Event):
+        stage: str
+        to: str
+        reason: str
+
+    @event(Escalated)
     def _escalated(self, stage: str, to: str, reason: str) -> None:
         pass

@@ -246,7 +246,10 @@ class UnitCatalogue(ChainedAggregate):
     def create_id() -> UUID:
         return catalogue_id()
 
-    @event("Started")
+    class Started(ChainedAggregate.Created):
+        pass
+
+    @event(Started)
     def __init__(self) -> None:
         self.units: list[dict[str, Any]] = []
 
@@ -256,6 +259,9 @@ class UnitCatalogue(ChainedAggregate):
             raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
         self._unit_registered(unit=unit.to_dict())
 
-    @event("UnitRegistered")
+    class UnitRegistered(ChainedAggregate.Event):
+        unit: dict[str, Any]
+
+    @event(UnitRegistered)
     def _unit_registered(self, unit: dict[str, Any]) -> None:
         self.units.append(unit)

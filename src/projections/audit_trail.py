@@ -19,7 +19,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.accounts import Account, Roster
-from domain.chain import digest_of
+from domain.chain import digest_of, occurred_at
 from domain.council import CouncilSession
 from domain.cycles import Cycle
 from domain.inspection import InspectionVisit
@@ -40,53 +40,53 @@ CONTEXT = (
 )
 
 KINDS: dict[type[Any], str] = {
-    Nomination.Opened: "opened",  # type: ignore[attr-defined]
+    Nomination.Opened: "opened",
     Nomination.StatisticsRecorded: "statistics",
-    Nomination.EvidenceAttached: "evidence",  # type: ignore[attr-defined]
-    Nomination.AchievementReportWritten: "report",  # type: ignore[attr-defined]
-    Nomination.Submitted: "stage_change",  # type: ignore[attr-defined]
-    Nomination.Withdrawn: "stage_change",  # type: ignore[attr-defined]
-    Nomination.CriterionChecked: "check",  # type: ignore[attr-defined]
-    Nomination.CheckOverridden: "override",  # type: ignore[attr-defined]
-    Nomination.DistrictReviewCompleted: "review",  # type: ignore[attr-defined]
-    Nomination.ProvinceReviewCompleted: "review",  # type: ignore[attr-defined]
-    Nomination.InspectionOrdered: "inspection",  # type: ignore[attr-defined]
-    Nomination.InspectionReported: "inspection",  # type: ignore[attr-defined]
-    Nomination.DiscrepancyRecorded: "inspection",  # type: ignore[attr-defined]
-    Nomination.ComplaintFiled: "complaint",  # type: ignore[attr-defined]
-    Nomination.ComplaintResolved: "complaint",  # type: ignore[attr-defined]
-    Nomination.PublicNoticeEnded: "stage_change",  # type: ignore[attr-defined]
-    Nomination.PlacedOnAgenda: "council",  # type: ignore[attr-defined]
-    Nomination.CouncilDecided: "decision",  # type: ignore[attr-defined]
-    Nomination.CouncilDeferred: "council",  # type: ignore[attr-defined]
-    Nomination.Revoked: "revocation",  # type: ignore[attr-defined]
-    Nomination.DeadlineMissed: "deadline",  # type: ignore[attr-defined]
-    Nomination.ReminderSent: "reminder",  # type: ignore[attr-defined]
-    Nomination.Escalated: "escalation",  # type: ignore[attr-defined]
-    CouncilSession.Scheduled: "council",  # type: ignore[attr-defined]
-    CouncilSession.ItemAdded: "council",  # type: ignore[attr-defined]
-    CouncilSession.SessionOpened: "council",  # type: ignore[attr-defined]
-    CouncilSession.BallotCast: "vote",  # type: ignore[attr-defined]
-    CouncilSession.MemberRecused: "vote",  # type: ignore[attr-defined]
-    CouncilSession.SessionClosed: "council",  # type: ignore[attr-defined]
-    CouncilSession.ClosingDeadlineSet: "council",  # type: ignore[attr-defined]
-    CouncilSession.ReminderSent: "reminder",  # type: ignore[attr-defined]
-    InspectionVisit.Ordered: "inspection",  # type: ignore[attr-defined]
-    InspectionVisit.Claimed: "inspection",  # type: ignore[attr-defined]
-    InspectionVisit.ReportFiled: "inspection",  # type: ignore[attr-defined]
-    InspectionVisit.BecameOverdue: "deadline",  # type: ignore[attr-defined]
-    InspectionVisit.ReminderSent: "reminder",  # type: ignore[attr-defined]
-    InspectionVisit.Escalated: "escalation",  # type: ignore[attr-defined]
-    Account.Registered: "account",  # type: ignore[attr-defined]
-    Account.GrantsChanged: "account",  # type: ignore[attr-defined]
-    Account.PasswordChanged: "account",  # type: ignore[attr-defined]
-    Account.Deactivated: "account",  # type: ignore[attr-defined]
-    Roster.Started: "account",  # type: ignore[attr-defined]
-    Roster.Enrolled: "account",  # type: ignore[attr-defined]
-    UnitCatalogue.Started: "unit",  # type: ignore[attr-defined]
-    UnitCatalogue.UnitRegistered: "unit",  # type: ignore[attr-defined]
-    Cycle.Configured: "cycle",  # type: ignore[attr-defined]
-    Cycle.Reconfigured: "cycle",  # type: ignore[attr-defined]
+    Nomination.EvidenceAttached: "evidence",
+    Nomination.AchievementReportWritten: "report",
+    Nomination.Submitted: "stage_change",
+    Nomination.Withdrawn: "stage_change",
+    Nomination.CriterionChecked: "check",
+    Nomination.CheckOverridden: "override",
+    Nomination.DistrictReviewCompleted: "review",
+    Nomination.ProvinceReviewCompleted: "review",
+    Nomination.InspectionOrdered: "inspection",
+    Nomination.InspectionReported: "inspection",
+    Nomination.DiscrepancyRecorded: "inspection",
+    Nomination.ComplaintFiled: "complaint",
+    Nomination.ComplaintResolved: "complaint",
+    Nomination.PublicNoticeEnded: "stage_change",
+    Nomination.PlacedOnAgenda: "council",
+    Nomination.CouncilDecided: "decision",
+    Nomination.CouncilDeferred: "council",
+    Nomination.Revoked: "revocation",
+    Nomination.DeadlineMissed: "deadline",
+    Nomination.ReminderSent: "reminder",
+    Nomination.Escalated: "escalation",
+    CouncilSession.Scheduled: "council",
+    CouncilSession.ItemAdded: "council",
+    CouncilSession.SessionOpened: "council",
+    CouncilSession.BallotCast: "vote",
+    CouncilSession.MemberRecused: "vote",
+    CouncilSession.SessionClosed: "council",
+    CouncilSession.ClosingDeadlineSet: "council",
+    CouncilSession.ReminderSent: "reminder",
+    InspectionVisit.Ordered: "inspection",
+    InspectionVisit.Claimed: "inspection",
+    InspectionVisit.ReportFiled: "inspection",
+    InspectionVisit.BecameOverdue: "deadline",
+    InspectionVisit.ReminderSent: "reminder",
+    InspectionVisit.Escalated: "escalation",
+    Account.Registered: "account",
+    Account.GrantsChanged: "account",
+    Account.PasswordChanged: "account",
+    Account.Deactivated: "account",
+    Roster.Started: "account",
+    Roster.Enrolled: "account",
+    UnitCatalogue.Started: "unit",
+    UnitCatalogue.UnitRegistered: "unit",
+    Cycle.Configured: "cycle",
+    Cycle.Reconfigured: "cycle",
 }
 
 ALL_TOPICS = tuple(sorted(get_topic(cls) for cls in KINDS))
@@ -368,14 +368,14 @@ class AuditTrailProjection(Projection[AuditTrailView]):
             "actor_id": state.get("actor_id"),
             "actor_role": state.get("actor_role"),
             "correlation_id": state.get("correlation_id"),
-            "occurred_at": event.timestamp.isoformat(),  # type: ignore[attr-defined]
+            "occurred_at": occurred_at(event).isoformat(),
         }
         payload = {k: v for k, v in state.items() if k not in CONTEXT and not k.startswith("_")}
         if kind == "check":
             self.view.append(
                 {**base, **_check_columns(payload["check"]), "stage": payload["stage"]}
             )
-        elif cls is CouncilSession.SessionClosed:  # type: ignore[attr-defined]
+        elif cls is CouncilSession.SessionClosed:
             for item, (nid, result) in enumerate(sorted(payload["results"].items()), start=1):
                 item_case = self.view.case(nid)
                 self.view.append(
@@ -393,7 +393,7 @@ class AuditTrailProjection(Projection[AuditTrailView]):
                     }
                 )
         else:
-            if cls is CouncilSession.BallotCast:  # type: ignore[attr-defined]
+            if cls is CouncilSession.BallotCast:
                 payload = {"member_id": payload["member_id"]}  # the choice stays secret
             payload.pop("password_hash", None)
             self.view.append(
@@ -405,7 +405,7 @@ class AuditTrailProjection(Projection[AuditTrailView]):
                     "details": _json(payload),
                 }
             )
-        if cls is Nomination.ComplaintFiled:  # type: ignore[attr-defined]
+        if cls is Nomination.ComplaintFiled:
             self.view.link(payload["complaint_id"], aggregate_id)
         if owner == "Nomination" and "to_stage" in payload:
             self.view.move_case(aggregate_id, payload["to_stage"])

@@ -125,14 +125,14 @@ class BoardProjection(Projection[BoardView]):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            Nomination.Opened,  # type: ignore[attr-defined]
-            Nomination.Submitted,  # type: ignore[attr-defined]
-            Nomination.Withdrawn,  # type: ignore[attr-defined]
-            Nomination.DistrictReviewCompleted,  # type: ignore[attr-defined]
-            Nomination.ProvinceReviewCompleted,  # type: ignore[attr-defined]
-            Nomination.PublicNoticeEnded,  # type: ignore[attr-defined]
-            Nomination.CouncilDecided,  # type: ignore[attr-defined]
-            Nomination.Revoked,  # type: ignore[attr-defined]
+            Nomination.Opened,
+            Nomination.Submitted,
+            Nomination.Withdrawn,
+            Nomination.DistrictReviewCompleted,
+            Nomination.ProvinceReviewCompleted,
+            Nomination.PublicNoticeEnded,
+            Nomination.CouncilDecided,
+            Nomination.Revoked,
         )
     )
 
@@ -140,7 +140,7 @@ class BoardProjection(Projection[BoardView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Events the board does not show."""
 
-    @process_event.register(Nomination.Opened)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         unit = event.nominee
         at = event.timestamp.isoformat()
@@ -161,28 +161,28 @@ class BoardProjection(Projection[BoardView]):
             }
         )
 
-    @process_event.register(Nomination.Submitted)  # type: ignore[attr-defined]
-    @process_event.register(Nomination.DistrictReviewCompleted)  # type: ignore[attr-defined]
-    @process_event.register(Nomination.ProvinceReviewCompleted)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Submitted)
+    @process_event.register(Nomination.DistrictReviewCompleted)
+    @process_event.register(Nomination.ProvinceReviewCompleted)
     def _moved(self, event: Any, tracking: Tracking) -> None:
         changes: dict[str, Any] = {"stage": event.to_stage, "due_on": iso_day(event.due_on)}
         if getattr(event, "decision", None) == "reject":
             changes["outcome"] = "rejected"
         self._touch(event, **changes)
 
-    @process_event.register(Nomination.Withdrawn)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Withdrawn)
     def _withdrawn(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, stage="closed", due_on=None, outcome="withdrawn")
 
-    @process_event.register(Nomination.PublicNoticeEnded)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.PublicNoticeEnded)
     def _notice_ended(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, stage=event.to_stage, due_on=None)
 
-    @process_event.register(Nomination.CouncilDecided)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.CouncilDecided)
     def _decided(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, stage=event.to_stage, due_on=None, outcome=event.outcome)
 
-    @process_event.register(Nomination.Revoked)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Revoked)
     def _revoked(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, outcome="revoked")
 

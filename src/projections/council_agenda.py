@@ -159,12 +159,12 @@ class CouncilAgendaProjection(Projection[CouncilAgendaView]):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            CouncilSession.Scheduled,  # type: ignore[attr-defined]
-            CouncilSession.ItemAdded,  # type: ignore[attr-defined]
-            CouncilSession.SessionOpened,  # type: ignore[attr-defined]
-            CouncilSession.BallotCast,  # type: ignore[attr-defined]
-            CouncilSession.MemberRecused,  # type: ignore[attr-defined]
-            CouncilSession.SessionClosed,  # type: ignore[attr-defined]
+            CouncilSession.Scheduled,
+            CouncilSession.ItemAdded,
+            CouncilSession.SessionOpened,
+            CouncilSession.BallotCast,
+            CouncilSession.MemberRecused,
+            CouncilSession.SessionClosed,
         )
     )
 
@@ -172,7 +172,7 @@ class CouncilAgendaProjection(Projection[CouncilAgendaView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Events the agenda does not show."""
 
-    @process_event.register(CouncilSession.Scheduled)  # type: ignore[attr-defined]
+    @process_event.register(CouncilSession.Scheduled)
     def _scheduled(self, event: Any, tracking: Tracking) -> None:
         self.view.schedule(
             (
@@ -188,16 +188,16 @@ class CouncilAgendaProjection(Projection[CouncilAgendaView]):
             )
         )
 
-    @process_event.register(CouncilSession.ItemAdded)  # type: ignore[attr-defined]
+    @process_event.register(CouncilSession.ItemAdded)
     def _item(self, event: Any, tracking: Tracking) -> None:
         self.view.add_item(str(event.originator_id), event.nomination_id)
 
-    @process_event.register(CouncilSession.SessionOpened)  # type: ignore[attr-defined]
+    @process_event.register(CouncilSession.SessionOpened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         self.view.set_state(str(event.originator_id), "open")
 
-    @process_event.register(CouncilSession.BallotCast)  # type: ignore[attr-defined]
-    @process_event.register(CouncilSession.MemberRecused)  # type: ignore[attr-defined]
+    @process_event.register(CouncilSession.BallotCast)
+    @process_event.register(CouncilSession.MemberRecused)
     def _ballot(self, event: Any, tracking: Tracking) -> None:
         self.view.participate(
             str(event.originator_id),
@@ -206,7 +206,7 @@ class CouncilAgendaProjection(Projection[CouncilAgendaView]):
             event.timestamp.isoformat(),
         )
 
-    @process_event.register(CouncilSession.SessionClosed)  # type: ignore[attr-defined]
+    @process_event.register(CouncilSession.SessionClosed)
     def _closed(self, event: Any, tracking: Tracking) -> None:
         session_id = str(event.originator_id)
         self.view.set_state(session_id, "closed", event.timestamp.isoformat())

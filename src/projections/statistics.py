@@ -178,9 +178,9 @@ class StatisticsProjection(Projection[StatisticsView]):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            Nomination.Opened,  # type: ignore[attr-defined]
+            Nomination.Opened,
             Nomination.StatisticsRecorded,
-            Nomination.CriterionChecked,  # type: ignore[attr-defined]
+            Nomination.CriterionChecked,
         )
     )
 
@@ -188,7 +188,7 @@ class StatisticsProjection(Projection[StatisticsView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Events without figures."""
 
-    @process_event.register(Nomination.Opened)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         self.view.add_case(str(event.originator_id), event.nominee, event.cycle_year)
 
@@ -196,6 +196,6 @@ class StatisticsProjection(Projection[StatisticsView]):
     def _figures(self, event: Any, tracking: Tracking) -> None:
         self.view.record_year(str(event.originator_id), event.year, event.basis, event.statistics)
 
-    @process_event.register(Nomination.CriterionChecked)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.CriterionChecked)
     def _checked(self, event: Any, tracking: Tracking) -> None:
         self.view.record_check(str(event.originator_id), event.check)

@@ -150,17 +150,17 @@ class TaskInboxProjection(Projection[TaskInboxView]):
     topics = tuple(
         get_topic(cls)
         for cls in (
-            Nomination.Opened,  # type: ignore[attr-defined]
-            Nomination.Submitted,  # type: ignore[attr-defined]
-            Nomination.Withdrawn,  # type: ignore[attr-defined]
-            Nomination.DistrictReviewCompleted,  # type: ignore[attr-defined]
-            Nomination.ProvinceReviewCompleted,  # type: ignore[attr-defined]
-            InspectionVisit.Ordered,  # type: ignore[attr-defined]
-            InspectionVisit.Claimed,  # type: ignore[attr-defined]
-            InspectionVisit.ReportFiled,  # type: ignore[attr-defined]
-            InspectionVisit.BecameOverdue,  # type: ignore[attr-defined]
-            InspectionVisit.ReminderSent,  # type: ignore[attr-defined]
-            InspectionVisit.Escalated,  # type: ignore[attr-defined]
+            Nomination.Opened,
+            Nomination.Submitted,
+            Nomination.Withdrawn,
+            Nomination.DistrictReviewCompleted,
+            Nomination.ProvinceReviewCompleted,
+            InspectionVisit.Ordered,
+            InspectionVisit.Claimed,
+            InspectionVisit.ReportFiled,
+            InspectionVisit.BecameOverdue,
+            InspectionVisit.ReminderSent,
+            InspectionVisit.Escalated,
         )
     )
 
@@ -168,15 +168,15 @@ class TaskInboxProjection(Projection[TaskInboxView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """Events no inbox shows."""
 
-    @process_event.register(Nomination.Opened)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         self.view.remember_unit(
             str(event.originator_id), event.nominee, event.award_form, event.cycle_year
         )
 
-    @process_event.register(Nomination.Submitted)  # type: ignore[attr-defined]
-    @process_event.register(Nomination.DistrictReviewCompleted)  # type: ignore[attr-defined]
-    @process_event.register(Nomination.ProvinceReviewCompleted)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Submitted)
+    @process_event.register(Nomination.DistrictReviewCompleted)
+    @process_event.register(Nomination.ProvinceReviewCompleted)
     def _moved(self, event: Any, tracking: Tracking) -> None:
         self.view.queue(
             str(event.originator_id),
@@ -185,11 +185,11 @@ class TaskInboxProjection(Projection[TaskInboxView]):
             event.timestamp.isoformat(),
         )
 
-    @process_event.register(Nomination.Withdrawn)  # type: ignore[attr-defined]
+    @process_event.register(Nomination.Withdrawn)
     def _withdrawn(self, event: Any, tracking: Tracking) -> None:
         self.view.queue(str(event.originator_id), "closed", None, event.timestamp.isoformat())
 
-    @process_event.register(InspectionVisit.Ordered)  # type: ignore[attr-defined]
+    @process_event.register(InspectionVisit.Ordered)
     def _ordered(self, event: Any, tracking: Tracking) -> None:
         self.view.add_visit(
             {
@@ -206,26 +206,26 @@ class TaskInboxProjection(Projection[TaskInboxView]):
             }
         )
 
-    @process_event.register(InspectionVisit.Claimed)  # type: ignore[attr-defined]
+    @process_event.register(InspectionVisit.Claimed)
     def _claimed(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(
             str(event.originator_id), state="claimed", claimed_by=event.inspector_id
         )
 
-    @process_event.register(InspectionVisit.ReportFiled)  # type: ignore[attr-defined]
+    @process_event.register(InspectionVisit.ReportFiled)
     def _reported(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(
             str(event.originator_id), state="reported", reported_at=event.timestamp.isoformat()
         )
 
-    @process_event.register(InspectionVisit.BecameOverdue)  # type: ignore[attr-defined]
+    @process_event.register(InspectionVisit.BecameOverdue)
     def _overdue(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(str(event.originator_id), overdue=1)
 
-    @process_event.register(InspectionVisit.ReminderSent)  # type: ignore[attr-defined]
+    @process_event.register(InspectionVisit.ReminderSent)
     def _reminded(self, event: Any, tracking: Tracking) -> None:
         self.view.count_reminder(str(event.originator_id))
 
-    @process_event.register(InspectionVisit.Escalated)  # type: ignore[attr-defined]
+    @process_event.register(InspectionVisit.Escalated)
     def _escalated(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(str(event.originator_id), escalated=1)

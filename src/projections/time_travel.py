@@ -10,6 +10,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 
+from domain.chain import occurred_at
 from domain.store import log_pages
 from projections.board import BoardPage, BoardProjection, BoardQuery, BoardView
 from projections.views.database import SQLiteDatabase
@@ -32,7 +33,7 @@ def board_as_of(
                 with projection.view.page():
                     for notification in notifications:
                         event = app.mapper.to_domain_event(notification)
-                        if event.timestamp <= moment:  # type: ignore[attr-defined]
+                        if occurred_at(event) <= moment:
                             projection.process_event(event, Tracking(app.name, notification.id))
             return projection.view.page_of(query)
         finally:

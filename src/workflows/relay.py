@@ -72,25 +72,25 @@ class Signal:
 
 
 STAGE_EVENTS = (
-    Nomination.Submitted,  # type: ignore[attr-defined]
-    Nomination.DistrictReviewCompleted,  # type: ignore[attr-defined]
-    Nomination.ProvinceReviewCompleted,  # type: ignore[attr-defined]
-    Nomination.PublicNoticeEnded,  # type: ignore[attr-defined]
-    Nomination.CouncilDecided,  # type: ignore[attr-defined]
+    Nomination.Submitted,
+    Nomination.DistrictReviewCompleted,
+    Nomination.ProvinceReviewCompleted,
+    Nomination.PublicNoticeEnded,
+    Nomination.CouncilDecided,
 )
 TOPICS = tuple(
     get_topic(cls)
     for cls in (
-        Nomination.Opened,  # type: ignore[attr-defined]
+        Nomination.Opened,
         *STAGE_EVENTS,
-        Nomination.Withdrawn,  # type: ignore[attr-defined]
-        Nomination.ComplaintFiled,  # type: ignore[attr-defined]
-        Nomination.ComplaintResolved,  # type: ignore[attr-defined]
-        Nomination.InspectionOrdered,  # type: ignore[attr-defined]
-        Nomination.InspectionReported,  # type: ignore[attr-defined]
-        CouncilSession.SessionOpened,  # type: ignore[attr-defined]
-        CouncilSession.ClosingDeadlineSet,  # type: ignore[attr-defined]
-        CouncilSession.SessionClosed,  # type: ignore[attr-defined]
+        Nomination.Withdrawn,
+        Nomination.ComplaintFiled,
+        Nomination.ComplaintResolved,
+        Nomination.InspectionOrdered,
+        Nomination.InspectionReported,
+        CouncilSession.SessionOpened,
+        CouncilSession.ClosingDeadlineSet,
+        CouncilSession.SessionClosed,
     )
 )
 

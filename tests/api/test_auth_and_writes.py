@@ -219,3 +219,32 @@ def test_the_system_role_cannot_be_granted_and_the_schema_lists_only_grantable_r
     schema = api.client.get("/openapi.json").json()["components"]["schemas"]["GrantIn"]
     assert "system" not in schema["properties"]["role"]["enum"]
     assert "auditor" in schema["properties"]["role"]["enum"]
+
+
+def test_every_write_route_runs_once_per_idempotency_key_and_answers_with_a_model() -> None:
+    from fastapi.routing import APIRoute
+
+    from api.routers import (
+        admin,
+        audit,
+        auth,
+        complaints,
+        council,
+        inspections,
+        nominations,
+        reviews,
+    )
+
+    reads_by_post = {"/token", "/audit/receipts/verify", "/audit/what-if"}
+    writes = [
+        route
+        for module in (auth, admin, nominations, reviews, inspections, complaints, council, audit)
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+        and route.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        and not any(route.path.endswith(read) for read in reads_by_post)
+    ]
+    assert len(writes) >= 23
+    for route in writes:
+        assert getattr(route.endpoint, "__wrapped__", None) is not None, route.path
+        assert route.response_model is not None, route.path

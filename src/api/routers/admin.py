@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path
 
-from api.deps import Principal, State, command, idempotent, require_role, written
+from api.deps import Command, Principal, State, idempotent_write, require_role, writes_as, written
 from api.schemas.admin import (
     AccountCreate,
     AccountPublic,
@@ -19,36 +18,36 @@ from api.schemas.common import Page, Written
 from api.security import hash_password
 from domain.context import Role
 from domain.cycles import CycleKind, CycleTerms
+from domain.summaries import AccountSummary
 
 router = APIRouter(tags=["admin"])
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
+AsAdmin = Annotated[Command, Depends(writes_as(Role.ADMIN))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 
 
-def account_public(a: object) -> AccountPublic:
+def account_public(a: AccountSummary) -> AccountPublic:
     return AccountPublic(
-        username=a.username,  # type: ignore[attr-defined]
-        display_name=a.display_name,  # type: ignore[attr-defined]
-        email=a.email,  # type: ignore[attr-defined]
-        roles=[GrantIn(**g) for g in a.grants],  # type: ignore[attr-defined]
-        active=a.active,  # type: ignore[attr-defined]
+        username=a.username,
+        display_name=a.display_name,
+        email=a.email,
+        roles=[GrantIn(**g) for g in a.grants],
+        active=a.active,
     )
 
 
 @router.post("/accounts", status_code=201, response_model=Written, summary="Create an account")
-def create_account(body: AccountCreate, request: Request, app: State, admin: Admin) -> JSONResponse:
-    def produce() -> dict[str, object]:
-        result = app.service.register_account(
-            command(request, admin, Role.ADMIN),
-            body.username,
-            hash_password(body.password),
-            [g.model_dump() for g in body.roles],
-            body.display_name,
-            body.email,
-        )
-        return written(result)
-
-    return idempotent(app, request, admin, 201, produce)
+@idempotent_write
+def create_account(body: AccountCreate, cmd: AsAdmin) -> Written:
+    result = cmd.service.register_account(
+        cmd.context,
+        body.username,
+        hash_password(body.password),
+        [g.model_dump() for g in body.roles],
+        body.display_name,
+        body.email,
+    )
+    return written(result)
 
 
 @router.get("/accounts", response_model=Page[AccountPublic], summary="Every account")
@@ -58,28 +57,20 @@ def list_accounts(app: State, admin: Admin) -> Page[AccountPublic]:
 
 
 @router.post("/units", status_code=201, response_model=Written, summary="Register a unit")
-def register_unit(body: UnitCreate, request: Request, app: State, admin: Admin) -> JSONResponse:
-    def produce() -> dict[str, object]:
-        result = app.service.register_unit(
-            command(request, admin, Role.ADMIN), body.model_dump(mode="json")
-        )
-        return written(result)
-
-    return idempotent(app, request, admin, 201, produce)
+@idempotent_write
+def register_unit(body: UnitCreate, cmd: AsAdmin) -> Written:
+    result = cmd.service.register_unit(cmd.context, body.model_dump(mode="json"))
+    return written(result)
 
 
 @router.put(
     "/cycles/{year}", response_model=Written, summary="Set a cycle's dates, window and notice days"
 )
-def set_cycle(
-    year: Year, body: CycleUpdate, request: Request, app: State, admin: Admin
-) -> JSONResponse:
+@idempotent_write
+def set_cycle(year: Year, body: CycleUpdate, cmd: AsAdmin) -> Written:
     first, second = body.evaluation_years
     terms = CycleTerms(
         year, CycleKind(body.kind), body.closes_on, (first, second), body.public_notice_working_days
     )
 
-    def produce() -> dict[str, object]:
-        return written(app.service.configure_cycle(command(request, admin, Role.ADMIN), terms))
-
-    return idempotent(app, request, admin, 200, produce)
+    return written(cmd.service.configure_cycle(cmd.context, terms))

@@ -14,6 +14,7 @@ from fastapi.responses import StreamingResponse
 from api.access import readable
 from api.deps import After, Caller, NominationId, Principal, State, require_role
 from api.schemas.audit import (
+    BrokenPublic,
     PublicKey,
     ReceiptCheckPublic,
     VerifyPublic,
@@ -103,17 +104,20 @@ def verify(app: State, auditor: Auditor) -> VerifyPublic:
         aggregates=report.aggregates,
         first_broken=None
         if broken is None
-        else {
-            "aggregate_id": broken.aggregate_id,
-            "version": broken.version,
-            "kind": broken.kind,
-            "reason": broken.reason,
-        },  # type: ignore[arg-type]
+        else BrokenPublic.model_validate(
+            {
+                "aggregate_id": broken.aggregate_id,
+                "version": broken.version,
+                "kind": broken.kind,
+                "reason": broken.reason,
+            }
+        ),
     )
 
 
 def _receipts(app: Any) -> Receipts:
-    return app.extra["receipts"]  # type: ignore[no-any-return]
+    receipts: Receipts = app.extra["receipts"]
+    return receipts
 
 
 @router.get(

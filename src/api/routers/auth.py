@@ -63,5 +63,5 @@ def me(principal: Caller) -> MePublic:
     return MePublic(
         username=principal.username,
         display_name=principal.display_name,
-        roles=[GrantIn(role=g.role.value, scope=g.scope) for g in principal.grants],  # type: ignore[arg-type]
+        roles=[GrantIn(role=g.role, scope=g.scope) for g in principal.grants],
     )

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path
 
 from api.deps import (
+    Command,
     NominationId,
-    Principal,
-    State,
-    command,
-    idempotent,
-    require_role,
+    idempotent_write,
+    writes_as,
     written,
 )
 from api.schemas.common import Written
@@ -22,15 +19,7 @@ from api.schemas.nominations import ComplaintIn, ResolveIn
 from domain.context import Role
 
 router = APIRouter()
-Handler = Annotated[
-    Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))
-]
-
-
-def _role(principal: Principal) -> Role:
-    return (
-        Role.PROVINCE_REVIEWER if principal.has(Role.PROVINCE_REVIEWER) else Role.COUNCIL_SECRETARY
-    )
+AsHandler = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))]
 
 
 @router.post(
@@ -40,20 +29,16 @@ def _role(principal: Principal) -> Role:
     response_model=Written,
     summary="File a complaint: it blocks the decision until resolved",
 )
+@idempotent_write
 def file_complaint(
     nomination_id: NominationId,
     body: ComplaintIn,
-    request: Request,
-    app: State,
-    who: Handler,
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        complaint, result = app.service.file_complaint(
-            command(request, who, _role(who)), nomination_id, body.text, body.filed_by
-        )
-        return written(result, extra={"complaint_id": str(complaint)})
-
-    return idempotent(app, request, who, 201, produce)
+    cmd: AsHandler,
+) -> Written:
+    complaint, result = cmd.service.file_complaint(
+        cmd.context, nomination_id, body.text, body.filed_by
+    )
+    return written(result, extra={"complaint_id": str(complaint)})
 
 
 @router.post(
@@ -62,22 +47,18 @@ def file_complaint(
     response_model=Written,
     summary="Resolve a complaint filed on this nomination",
 )
+@idempotent_write
 def resolve(
     nomination_id: NominationId,
     complaint_id: Annotated[UUID, Path()],
     body: ResolveIn,
-    request: Request,
-    app: State,
-    who: Handler,
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        result = app.service.resolve_complaint(
-            command(request, who, _role(who)),
-            nomination_id,
-            complaint_id,
-            body.resolution,
-            body.upheld,
-        )
-        return written(result)
-
-    return idempotent(app, request, who, 200, produce)
+    cmd: AsHandler,
+) -> Written:
+    result = cmd.service.resolve_complaint(
+        cmd.context,
+        nomination_id,
+        complaint_id,
+        body.resolution,
+        body.upheld,
+    )
+    return written(result)

@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path
 
-from api.deps import After, Caller, Principal, State, command, idempotent, require_role, written
+from api.deps import (
+    After,
+    Caller,
+    Command,
+    State,
+    idempotent_write,
+    writes_as,
+    written,
+)
 from api.schemas.common import Written
 from api.schemas.council import (
     AgendaIn,
@@ -23,8 +30,8 @@ from domain.context import Role
 from domain.errors import JurisdictionError
 
 router = APIRouter(prefix="/council/sessions")
-Secretary = Annotated[Principal, Depends(require_role(Role.COUNCIL_SECRETARY))]
-Member = Annotated[Principal, Depends(require_role(Role.COUNCIL_MEMBER))]
+AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
+AsMember = Annotated[Command, Depends(writes_as(Role.COUNCIL_MEMBER))]
 SessionId = Annotated[UUID, Path()]
 
 
@@ -35,21 +42,17 @@ SessionId = Annotated[UUID, Path()]
     response_model=Written,
     summary="Schedule a council session",
 )
-def schedule(
-    body: SessionCreate, request: Request, app: State, secretary: Secretary
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        result = app.service.schedule_council_session(
-            command(request, secretary, Role.COUNCIL_SECRETARY),
-            body.title,
-            body.scheduled_for,
-            body.members,
-            body.award_form,
-            body.scope,
-        )
-        return written(result)
-
-    return idempotent(app, request, secretary, 201, produce)
+@idempotent_write
+def schedule(body: SessionCreate, cmd: AsSecretary) -> Written:
+    result = cmd.service.schedule_council_session(
+        cmd.context,
+        body.title,
+        body.scheduled_for,
+        body.members,
+        body.award_form,
+        body.scope,
+    )
+    return written(result)
 
 
 @router.get(
@@ -114,14 +117,10 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
     response_model=Written,
     summary="Put a nomination on the agenda",
 )
-def add_item(
-    session_id: SessionId, body: AgendaIn, request: Request, app: State, secretary: Secretary
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, secretary, Role.COUNCIL_SECRETARY)
-        return written(app.service.add_to_agenda(ctx, session_id, UUID(body.nomination_id)))
-
-    return idempotent(app, request, secretary, 200, produce)
+@idempotent_write
+def add_item(session_id: SessionId, body: AgendaIn, cmd: AsSecretary) -> Written:
+    ctx = cmd.context
+    return written(cmd.service.add_to_agenda(ctx, session_id, UUID(body.nomination_id)))
 
 
 @router.post(
@@ -130,17 +129,9 @@ def add_item(
     response_model=Written,
     summary="Open the session for voting",
 )
-def open_session(
-    session_id: SessionId, request: Request, app: State, secretary: Secretary
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        return written(
-            app.service.open_session(
-                command(request, secretary, Role.COUNCIL_SECRETARY), session_id
-            )
-        )
-
-    return idempotent(app, request, secretary, 200, produce)
+@idempotent_write
+def open_session(session_id: SessionId, cmd: AsSecretary) -> Written:
+    return written(cmd.service.open_session(cmd.context, session_id))
 
 
 @router.post(
@@ -149,14 +140,10 @@ def open_session(
     response_model=Written,
     summary="Set when voting closes",
 )
-def closing_deadline(
-    session_id: SessionId, body: DeadlineIn, request: Request, app: State, secretary: Secretary
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, secretary, Role.COUNCIL_SECRETARY)
-        return written(app.service.set_closing_deadline(ctx, session_id, body.closes_at))
-
-    return idempotent(app, request, secretary, 200, produce)
+@idempotent_write
+def closing_deadline(session_id: SessionId, body: DeadlineIn, cmd: AsSecretary) -> Written:
+    ctx = cmd.context
+    return written(cmd.service.set_closing_deadline(ctx, session_id, body.closes_at))
 
 
 @router.post(
@@ -165,14 +152,10 @@ def closing_deadline(
     response_model=Written,
     summary="Close the session: every item is decided",
 )
-def close(
-    session_id: SessionId, body: CloseIn, request: Request, app: State, secretary: Secretary
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, secretary, Role.COUNCIL_SECRETARY)
-        return written(app.service.close_session(ctx, session_id, body.decision_number))
-
-    return idempotent(app, request, secretary, 200, produce)
+@idempotent_write
+def close(session_id: SessionId, body: CloseIn, cmd: AsSecretary) -> Written:
+    ctx = cmd.context
+    return written(cmd.service.close_session(ctx, session_id, body.decision_number))
 
 
 @router.post(
@@ -182,12 +165,8 @@ def close(
     response_model=Written,
     summary="Cast a ballot",
 )
-def vote(
-    session_id: SessionId, body: VoteIn, request: Request, app: State, member: Member
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, member, Role.COUNCIL_MEMBER)
-        result = app.service.cast_vote(ctx, session_id, UUID(body.nomination_id), body.choice)
-        return written(result)
-
-    return idempotent(app, request, member, 201, produce)
+@idempotent_write
+def vote(session_id: SessionId, body: VoteIn, cmd: AsMember) -> Written:
+    ctx = cmd.context
+    result = cmd.service.cast_vote(ctx, session_id, UUID(body.nomination_id), body.choice)
+    return written(result)

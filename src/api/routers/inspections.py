@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Path, Query
 
-from api.deps import After, Caller, Principal, State, command, idempotent, require_role, written
+from api.deps import (
+    After,
+    Caller,
+    Command,
+    State,
+    idempotent_write,
+    writes_as,
+    written,
+)
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role
 
 router = APIRouter()
-Inspector = Annotated[Principal, Depends(require_role(Role.INSPECTOR))]
+AsInspector = Annotated[Command, Depends(writes_as(Role.INSPECTOR))]
 
 
 @router.get(
@@ -75,15 +82,9 @@ def tasks(
     response_model=Written,
     summary="Claim an inspection task",
 )
-def claim(
-    task_id: Annotated[UUID, Path()], request: Request, app: State, inspector: Inspector
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        return written(
-            app.service.claim_visit(command(request, inspector, Role.INSPECTOR), task_id)
-        )
-
-    return idempotent(app, request, inspector, 200, produce)
+@idempotent_write
+def claim(task_id: Annotated[UUID, Path()], cmd: AsInspector) -> Written:
+    return written(cmd.service.claim_visit(cmd.context, task_id))
 
 
 @router.post(
@@ -92,27 +93,23 @@ def claim(
     response_model=Written,
     summary="File the visit report",
 )
+@idempotent_write
 def report(
     visit_id: Annotated[UUID, Path()],
     body: VisitReportIn,
-    request: Request,
-    app: State,
-    inspector: Inspector,
-) -> JSONResponse:
+    cmd: AsInspector,
+) -> Written:
     verified = {
         year: figures.model_dump(mode="json", exclude_none=True)
         for year, figures in (body.verified_statistics or {}).items()
     }
 
-    def produce() -> dict[str, Any]:
-        result = app.service.file_visit_report(
-            command(request, inspector, Role.INSPECTOR),
-            visit_id,
-            body.visited_on,
-            body.findings,
-            body.recommendation,
-            verified,
-        )
-        return written(result)
-
-    return idempotent(app, request, inspector, 200, produce)
+    result = cmd.service.file_visit_report(
+        cmd.context,
+        visit_id,
+        body.visited_on,
+        body.findings,
+        body.recommendation,
+        verified,
+    )
+    return written(result)

@@ -7,26 +7,26 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, UploadFile
 
 from api.access import EVERYONE_READS, may_read, readable
 from api.deps import (
     After,
     AppState,
     Caller,
+    Command,
     NominationId,
     Principal,
     State,
-    command,
-    idempotent,
-    require_role,
+    idempotent_write,
+    writes_as,
     written,
 )
 from api.evidence import EvidenceStore, TooLarge
 from api.schemas.common import Page, Written
 from api.schemas.nominations import (
     BoardRow,
+    CheckPublic,
     EvidencePublic,
     NominationCreate,
     NominationPublic,
@@ -40,7 +40,7 @@ from domain.summaries import NominationSummary
 from projections.board import BoardQuery, is_overdue
 
 router = APIRouter(prefix="/nominations")
-Officer = Annotated[Principal, Depends(require_role(Role.UNIT_OFFICER))]
+AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 
 ALLOWED_TYPES = {
     "application/pdf": ".pdf",
@@ -68,8 +68,8 @@ def nomination_public(n: NominationSummary) -> NominationPublic:
         version=n.version,
         statistics=n.statistics,
         verified_statistics=n.verified_statistics,
-        checks=n.checks,  # type: ignore[arg-type]
-        check_history=n.check_history,  # type: ignore[arg-type]
+        checks=[CheckPublic.model_validate(c) for c in n.checks],
+        check_history=[CheckPublic.model_validate(c) for c in n.check_history],
         overrides=n.overrides,
         evidence=n.evidence,
         achievement_report=n.achievement_report,
@@ -120,8 +120,9 @@ def board(
         )
         visible = [r for r in everything.rows if _row_visible(app, principal, r)]
         rows, count = visible[offset : offset + limit], len(visible)
-    # Plain data: FastAPI validates it against the response model once, on the way out.
-    return {"data": [_board_row(r, on) for r in rows], "count": count}  # type: ignore[return-value]
+    return Page[BoardRow](
+        data=[BoardRow.model_validate(_board_row(r, on)) for r in rows], count=count
+    )
 
 
 def _row_visible(app: AppState, principal: Principal, row: dict[str, Any]) -> bool:
@@ -168,15 +169,11 @@ def get_nomination(
 @router.post(
     "", tags=["unit officer"], status_code=201, response_model=Written, summary="Open a nomination"
 )
-def open_nomination(
-    body: NominationCreate, request: Request, app: State, officer: Officer
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, officer, Role.UNIT_OFFICER)
-        result = app.service.open_nomination(ctx, body.unit_code, body.award_form, body.cycle_year)
-        return written(result, stage=app.service.get_nomination(result.id).stage)
-
-    return idempotent(app, request, officer, 201, produce)
+@idempotent_write
+def open_nomination(body: NominationCreate, cmd: AsOfficer) -> Written:
+    ctx = cmd.context
+    result = cmd.service.open_nomination(ctx, body.unit_code, body.award_form, body.cycle_year)
+    return written(result, stage=cmd.service.get_nomination(result.id).stage)
 
 
 @router.put(
@@ -185,24 +182,20 @@ def open_nomination(
     response_model=Written,
     summary="Record a year's poverty statistics",
 )
+@idempotent_write
 def record_statistics(
     nomination_id: NominationId,
     year: Annotated[int, Path(ge=2000, le=2100)],
     body: StatisticsIn,
-    request: Request,
-    app: State,
-    officer: Officer,
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        result = app.service.record_statistics(
-            command(request, officer, Role.UNIT_OFFICER),
-            nomination_id,
-            year,
-            body.model_dump(mode="json", exclude_none=True),
-        )
-        return written(result)
-
-    return idempotent(app, request, officer, 200, produce)
+    cmd: AsOfficer,
+) -> Written:
+    result = cmd.service.record_statistics(
+        cmd.context,
+        nomination_id,
+        year,
+        body.model_dump(mode="json", exclude_none=True),
+    )
+    return written(result)
 
 
 @router.put(
@@ -211,14 +204,10 @@ def record_statistics(
     response_model=Written,
     summary="Write the achievement report",
 )
-def write_report(
-    nomination_id: NominationId, body: ReportIn, request: Request, app: State, officer: Officer
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, officer, Role.UNIT_OFFICER)
-        return written(app.service.write_achievement_report(ctx, nomination_id, body.text))
-
-    return idempotent(app, request, officer, 200, produce)
+@idempotent_write
+def write_report(nomination_id: NominationId, body: ReportIn, cmd: AsOfficer) -> Written:
+    ctx = cmd.context
+    return written(cmd.service.write_achievement_report(ctx, nomination_id, body.text))
 
 
 @router.post(
@@ -228,43 +217,40 @@ def write_report(
     response_model=EvidencePublic,
     summary="Upload a document; it is stored by its SHA-256, the same bytes once",
 )
+@idempotent_write
 def upload_evidence(
     nomination_id: NominationId,
-    request: Request,
     app: State,
-    officer: Officer,
+    cmd: AsOfficer,
     file: Annotated[UploadFile, File(description="PDF, JPEG, PNG, DOCX or XLSX")],
-) -> JSONResponse:
+) -> EvidencePublic:
     media_type = (file.content_type or "").split(";")[0].strip()
     if media_type not in ALLOWED_TYPES:
         raise HTTPException(
             415, f"file: {media_type or 'unknown type'} is not allowed ({', '.join(ALLOWED_TYPES)})"
         )
 
-    def produce() -> EvidencePublic:
-        store = EvidenceStore(app.settings.uploads_dir, app.settings.upload_max_bytes)
-        try:
-            kept = store.put(iter(lambda: file.file.read(1 << 16), b""))
-        except TooLarge as refused:
-            raise HTTPException(413, str(refused)) from None
-        name = os.path.basename(file.filename or "evidence")[:255] or "evidence"
-        app.service.attach_evidence(
-            command(request, officer, Role.UNIT_OFFICER),
-            nomination_id,
-            kept.sha256,
-            name,
-            media_type,
-            kept.size,
-        )
-        return EvidencePublic(
-            sha256=kept.sha256,
-            filename=name,
-            media_type=media_type,
-            size=kept.size,
-            stored=kept.stored,
-        )
-
-    return idempotent(app, request, officer, 201, produce)
+    store = EvidenceStore(app.settings.uploads_dir, app.settings.upload_max_bytes)
+    try:
+        kept = store.put(iter(lambda: file.file.read(1 << 16), b""))
+    except TooLarge as refused:
+        raise HTTPException(413, str(refused)) from None
+    name = os.path.basename(file.filename or "evidence")[:255] or "evidence"
+    cmd.service.attach_evidence(
+        cmd.context,
+        nomination_id,
+        kept.sha256,
+        name,
+        media_type,
+        kept.size,
+    )
+    return EvidencePublic(
+        sha256=kept.sha256,
+        filename=name,
+        media_type=media_type,
+        size=kept.size,
+        stored=kept.stored,
+    )
 
 
 @router.post(
@@ -273,17 +259,11 @@ def upload_evidence(
     response_model=Written,
     summary="Submit: runs every automatic check",
 )
-def submit(
-    nomination_id: NominationId, request: Request, app: State, officer: Officer
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        result = app.service.submit_nomination(
-            command(request, officer, Role.UNIT_OFFICER), nomination_id
-        )
-        n = app.service.get_nomination(nomination_id)
-        return written(result, stage=n.stage, extra={"checks": n.checks})
-
-    return idempotent(app, request, officer, 200, produce)
+@idempotent_write
+def submit(nomination_id: NominationId, cmd: AsOfficer) -> Written:
+    result = cmd.service.submit_nomination(cmd.context, nomination_id)
+    n = cmd.service.get_nomination(nomination_id)
+    return written(result, stage=n.stage, extra={"checks": n.checks})
 
 
 @router.post(
@@ -292,15 +272,11 @@ def submit(
     response_model=Written,
     summary="Withdraw a nomination in collection",
 )
-def withdraw(
-    nomination_id: NominationId, body: WithdrawIn, request: Request, app: State, officer: Officer
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, officer, Role.UNIT_OFFICER)
-        result = app.service.withdraw_nomination(ctx, nomination_id, body.reason)
-        return written(result, stage="closed")
-
-    return idempotent(app, request, officer, 200, produce)
+@idempotent_write
+def withdraw(nomination_id: NominationId, body: WithdrawIn, cmd: AsOfficer) -> Written:
+    ctx = cmd.context
+    result = cmd.service.withdraw_nomination(ctx, nomination_id, body.reason)
+    return written(result, stage="closed")
 
 
 @router.get(

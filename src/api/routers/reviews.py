@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends
 
-from api.deps import NominationId, Principal, State, command, idempotent, require_role, written
+from api.deps import (
+    Command,
+    NominationId,
+    idempotent_write,
+    writes_as,
+    written,
+)
 from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, JudgedCheckIn, OverrideIn, ReviewIn
 from domain.context import Role
 
 router = APIRouter(prefix="/nominations")
-District = Annotated[Principal, Depends(require_role(Role.DISTRICT_REVIEWER))]
-Province = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER))]
-Reviewer = Annotated[
-    Principal, Depends(require_role(Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER))
-]
+AsDistrict = Annotated[Command, Depends(writes_as(Role.DISTRICT_REVIEWER))]
+AsProvince = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER))]
+# A reviewer of both levels acts as the province reviewer.
+AsReviewer = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.DISTRICT_REVIEWER))]
 
 
 @router.post(
@@ -26,17 +30,11 @@ Reviewer = Annotated[
     response_model=Written,
     summary="Approve, return or reject",
 )
-def district_review(
-    nomination_id: NominationId, body: ReviewIn, request: Request, app: State, reviewer: District
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, reviewer, Role.DISTRICT_REVIEWER)
-        result = app.service.complete_district_review(
-            ctx, nomination_id, body.decision, body.comment
-        )
-        return written(result, stage=app.service.get_nomination(nomination_id).stage)
-
-    return idempotent(app, request, reviewer, 200, produce)
+@idempotent_write
+def district_review(nomination_id: NominationId, body: ReviewIn, cmd: AsDistrict) -> Written:
+    ctx = cmd.context
+    result = cmd.service.complete_district_review(ctx, nomination_id, body.decision, body.comment)
+    return written(result, stage=cmd.service.get_nomination(nomination_id).stage)
 
 
 @router.post(
@@ -45,17 +43,11 @@ def district_review(
     response_model=Written,
     summary="Approve, return or reject",
 )
-def province_review(
-    nomination_id: NominationId, body: ReviewIn, request: Request, app: State, reviewer: Province
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, reviewer, Role.PROVINCE_REVIEWER)
-        result = app.service.complete_province_review(
-            ctx, nomination_id, body.decision, body.comment
-        )
-        return written(result, stage=app.service.get_nomination(nomination_id).stage)
-
-    return idempotent(app, request, reviewer, 200, produce)
+@idempotent_write
+def province_review(nomination_id: NominationId, body: ReviewIn, cmd: AsProvince) -> Written:
+    ctx = cmd.context
+    result = cmd.service.complete_province_review(ctx, nomination_id, body.decision, body.comment)
+    return written(result, stage=cmd.service.get_nomination(nomination_id).stage)
 
 
 @router.post(
@@ -65,29 +57,21 @@ def province_review(
     response_model=Written,
     summary="Record a judged criterion check",
 )
+@idempotent_write
 def judged_check(
     nomination_id: NominationId,
     body: JudgedCheckIn,
-    request: Request,
-    app: State,
-    reviewer: Reviewer,
-) -> JSONResponse:
-    role = (
-        Role.PROVINCE_REVIEWER if reviewer.has(Role.PROVINCE_REVIEWER) else Role.DISTRICT_REVIEWER
+    cmd: AsReviewer,
+) -> Written:
+    result = cmd.service.record_criterion_check(
+        cmd.context,
+        nomination_id,
+        body.criterion_id,
+        body.outcome,
+        body.justification,
+        body.evidence,
     )
-
-    def produce() -> dict[str, Any]:
-        result = app.service.record_criterion_check(
-            command(request, reviewer, role),
-            nomination_id,
-            body.criterion_id,
-            body.outcome,
-            body.justification,
-            body.evidence,
-        )
-        return written(result)
-
-    return idempotent(app, request, reviewer, 201, produce)
+    return written(result)
 
 
 @router.post(
@@ -97,16 +81,10 @@ def judged_check(
     response_model=Written,
     summary="Forward despite a not-met check, with the reason",
 )
-def override(
-    nomination_id: NominationId, body: OverrideIn, request: Request, app: State, reviewer: Province
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, reviewer, Role.PROVINCE_REVIEWER)
-        return written(
-            app.service.override_check(ctx, nomination_id, body.criterion_id, body.reason)
-        )
-
-    return idempotent(app, request, reviewer, 201, produce)
+@idempotent_write
+def override(nomination_id: NominationId, body: OverrideIn, cmd: AsProvince) -> Written:
+    ctx = cmd.context
+    return written(cmd.service.override_check(ctx, nomination_id, body.criterion_id, body.reason))
 
 
 @router.post(
@@ -116,20 +94,14 @@ def override(
     response_model=Written,
     summary="Order an inspection visit",
 )
+@idempotent_write
 def order_inspection(
     nomination_id: NominationId,
     body: InspectionOrder,
-    request: Request,
-    app: State,
-    reviewer: Province,
-) -> JSONResponse:
-    def produce() -> dict[str, Any]:
-        ctx = command(request, reviewer, Role.PROVINCE_REVIEWER)
-        result = app.service.schedule_inspection_visit(
-            ctx, nomination_id, body.team_id, body.due_date
-        )
-        visits = app.service.get_nomination(nomination_id).visits
-        newest = max(visits.items(), key=lambda kv: kv[1]["due_on"] + kv[0], default=(None, {}))[0]
-        return written(result, extra={"visit_ids": sorted(visits), "visit_id": newest})
-
-    return idempotent(app, request, reviewer, 201, produce)
+    cmd: AsProvince,
+) -> Written:
+    ctx = cmd.context
+    result = cmd.service.schedule_inspection_visit(ctx, nomination_id, body.team_id, body.due_date)
+    visits = cmd.service.get_nomination(nomination_id).visits
+    newest = max(visits.items(), key=lambda kv: kv[1]["due_on"] + kv[0], default=(None, {}))[0]
+    return written(result, extra={"visit_ids": sorted(visits), "visit_id": newest})

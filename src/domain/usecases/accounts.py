@@ -8,13 +8,13 @@ from typing import Any
 from eventsourcing.application import (
     AggregateNotFoundError,
 )
-from eventsourcing.domain import Aggregate
 
 from domain.accounts import Account, Roster, account_id, normalise_username, parse_grants, roster_id
 from domain.application import (
     ACCOUNT,
     ServiceBase,
 )
+from domain.chain import ChainedAggregate
 from domain.context import CommandContext, Role, acting
 from domain.errors import (
     AlreadyExists,
@@ -49,7 +49,7 @@ class AccountCases(ServiceBase):
 
         with self._lock(aid), acting(ctx):
             try:
-                existing: Aggregate = self._store_reader.get(aid)
+                existing: ChainedAggregate = self._store_reader.get(aid)
             except AggregateNotFoundError:
                 account = Account.register(username, password_hash, parsed, display_name, email)
                 try:
@@ -59,7 +59,7 @@ class AccountCases(ServiceBase):
                 roster.enrol(account.username)
                 position = self._commit(account, roster)
                 return CommandResult(account.id, account.version, position)
-            if existing.has_handled(ctx.command_id):  # type: ignore[attr-defined]
+            if existing.has_handled(ctx.command_id):
                 return CommandResult(existing.id, existing.version, None, replayed=True)
             raise AlreadyExists(f"account {normalise_username(username)} exists already")
 

@@ -8,7 +8,6 @@ from uuid import UUID
 from eventsourcing.application import (
     AggregateNotFoundError,
 )
-from eventsourcing.domain import Aggregate
 
 from domain.application import (
     NOMINATION,
@@ -16,6 +15,7 @@ from domain.application import (
     VISIT,
     ServiceBase,
 )
+from domain.chain import ChainedAggregate
 from domain.errors import (
     InvalidNomination,
 )
@@ -87,7 +87,7 @@ class ReadCases(ServiceBase):
     def has_handled(self, aggregate_id: UUID, command_id: str) -> bool:
         """Whether a command id was already applied to an aggregate (for side effects)."""
         try:
-            aggregate: Aggregate = self._store_reader.get(aggregate_id)
+            aggregate: ChainedAggregate = self._store_reader.get(aggregate_id)
         except AggregateNotFoundError:
             return False
-        return bool(aggregate.has_handled(command_id))  # type: ignore[attr-defined]
+        return aggregate.has_handled(command_id)
