@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run demo test lint typecheck imports pytest bench clean
+.PHONY: install browser run demo test lint typecheck imports pytest bench clean ui-types
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,22 @@ browser:
 run: install
 	THIDUA_DEMO=$${THIDUA_DEMO:-1} $(BIN)/thidua run
 
+# The UI's types for every API shape, generated from the OpenAPI document into $$out.
+UI_TYPES := src/api/ui/api.d.ts
+GENERATE_UI_TYPES = $(BIN)/thidua openapi -o $$out/openapi.json 2>/dev/null \
+	&& npx --no-install openapi-typescript $$out/openapi.json -o $$out/api.d.ts --silent \
+	&& npx --no-install prettier --config .prettierrc.json --log-level warn --write $$out/api.d.ts
+
+ui-types: install $(NODE_STAMP)
+	@out=$$(mktemp -d) && $(GENERATE_UI_TYPES) && cp $$out/api.d.ts $(UI_TYPES)
+
 lint: install $(NODE_STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	npx --no-install eslint src/api/ui
 	npx --no-install prettier --check src/api/ui
+	@out=$$(mktemp -d) && $(GENERATE_UI_TYPES) && cmp -s $$out/api.d.ts $(UI_TYPES) \
+		|| { echo "$(UI_TYPES) does not match the API: run make ui-types"; exit 1; }
 	npx --no-install tsc -p tsconfig.json
 
 typecheck: install

@@ -212,6 +212,8 @@ class ServiceContract:
         story = Story(service)
         nid = story.open("S-831-01", GOOD)
         story.to_province_review(nid)
+        # The snapshot holds a visit, stored through its transcoding.
+        service.schedule_inspection_visit(ctx(PROVINCE, date(2024, 2, 20)), nid, "team-1")
         for i in range(200):  # past the snapshot interval of 200
             service.record_reminder(ctx(SYSTEM), nid, "province_review", ["p@x.org"], f"#{i}")
         assert service.snapshots is not None

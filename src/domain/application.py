@@ -39,6 +39,7 @@ from domain.criteria.checks import RuleSetRef
 from domain.criteria.ruleset import RuleSet, load_rule_set
 from domain.cycles import Cycle, CycleTerms, cycle_id
 from domain.deadlines import DueDates
+from domain.dossier import DOSSIER_VALUES, Complaint, CouncilDecision, Revocation, Visit
 from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
@@ -85,6 +86,20 @@ class DateAsISO(Transcoding):
 
     def decode(self, data: str) -> date:
         return date.fromisoformat(data)
+
+
+class DossierValue(Transcoding):
+    """A nomination snapshot's visit, complaint, decision or revocation."""
+
+    def __init__(self, value_type: type[Visit | Complaint | CouncilDecision | Revocation]):
+        self.type = self._value_type = value_type
+        self.name = f"dossier_{value_type.__name__.lower()}"
+
+    def encode(self, obj: Visit | Complaint | CouncilDecision | Revocation) -> dict[str, Any]:
+        return obj.to_dict()
+
+    def decode(self, data: dict[str, Any]) -> Visit | Complaint | CouncilDecision | Revocation:
+        return self._value_type.from_dict(data)
 
 
 class ServiceBase(Application[UUID]):
@@ -162,6 +177,8 @@ class ServiceBase(Application[UUID]):
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())
+        for value_type in DOSSIER_VALUES:
+            transcoder.register(DossierValue(value_type))
 
     # --- rule sets -----------------------------------------------------------------------
 

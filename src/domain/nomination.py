@@ -21,28 +21,19 @@ from domain.criteria.checks import CriterionCheck, RuleSetRef
 from domain.criteria.rules import Basis, Explanation, Outcome, RuleOutcome
 from domain.criteria.ruleset import CriterionResult, RuleSet
 from domain.deadlines import DueDates
+from domain.dossier import Complaint, CouncilDecision, ReviewDecision, Revocation, Visit
 from domain.errors import AlreadyExists, InvalidNomination, StageTransitionError
 from domain.stages import ALLOWED, Command, Stage, has_district_review, next_stage, route
-from domain.statistics import YearStatistics, check_flows_reconcile
-from domain.text import free_text
+from domain.statistics import YearStatistics, check_flows_reconcile, discrepancies
+from domain.text import bounded_text
 from domain.units import Nominee
 
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
-REVIEW_DECISIONS = ("approve", "return", "reject")
 
 
 def nomination_id(unit_code: str, award_form: str, cycle_year: int) -> UUID:
     """One nomination per unit, award form and cycle."""
     return uuid5(NAMESPACE_URL, f"/nominations/{unit_code}/{award_form}/{cycle_year}")
-
-
-def _text(field: str, value: str | None, *, required: bool = True, limit: int = 20_000) -> str:
-    text = free_text(field, value or "").strip()
-    if required and not text:
-        raise InvalidNomination(field, "is required")
-    if len(text) > limit:
-        raise InvalidNomination(field, f"is longer than {limit} characters")
-    return text
 
 
 def _weight(check: dict[str, Any]) -> int:
@@ -51,6 +42,19 @@ def _weight(check: dict[str, Any]) -> int:
 
 
 class Nomination(ChainedAggregate):
+    # Version 2 holds its dossier parts as values (domain.dossier); version 1 held dicts.
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot taken before the dossier values existed."""
+        state["visits"] = {k: Visit.from_dict(v) for k, v in state["visits"].items()}
+        state["complaints"] = {k: Complaint.from_dict(v) for k, v in state["complaints"].items()}
+        if state.get("decision") is not None:
+            state["decision"] = CouncilDecision.from_dict(state["decision"])
+        if state.get("revocation") is not None:
+            state["revocation"] = Revocation.from_dict(state["revocation"])
+
     @staticmethod
     def create_id(nominee: dict[str, Any], award_form: str, cycle_year: int) -> UUID:
         return nomination_id(nominee["code"], award_form, cycle_year)
@@ -123,11 +127,11 @@ class Nomination(ChainedAggregate):
         self.achievement_report: str | None = None
         self.checks: list[dict[str, Any]] = []
         self.overrides: dict[str, dict[str, Any]] = {}
-        self.visits: dict[str, dict[str, Any]] = {}
-        self.complaints: dict[str, dict[str, Any]] = {}
+        self.visits: dict[str, Visit] = {}
+        self.complaints: dict[str, Complaint] = {}
         self.agenda_session_id: str | None = None
-        self.decision: dict[str, Any] | None = None
-        self.revocation: dict[str, Any] | None = None
+        self.decision: CouncilDecision | None = None
+        self.revocation: Revocation | None = None
         self.requested_changes: str | None = None
         self.missed_deadlines: list[str] = []
 
@@ -166,10 +170,10 @@ class Nomination(ChainedAggregate):
         return {cid: CriterionCheck.from_dict(c) for cid, c in in_force.items()}
 
     def open_visits(self) -> list[str]:
-        return [vid for vid, v in self.visits.items() if v["state"] == "ordered"]
+        return [vid for vid, v in self.visits.items() if v.is_open]
 
     def open_complaints(self) -> list[str]:
-        return [cid for cid, c in self.complaints.items() if c["state"] == "open"]
+        return [cid for cid, c in self.complaints.items() if c.is_open]
 
     # --- guards -----------------------------------------------------------------------
 
@@ -256,7 +260,7 @@ class Nomination(ChainedAggregate):
         digest = sha256.strip().lower()
         if not SHA256_HEX.match(digest):
             raise InvalidNomination("sha256", "must be 64 hexadecimal characters")
-        name = _text("filename", filename, limit=255)
+        name = bounded_text("filename", filename, limit=255)
         if size <= 0:
             raise InvalidNomination("size", "must be greater than zero")
         if digest in self.evidence:
@@ -276,7 +280,7 @@ class Nomination(ChainedAggregate):
     def write_achievement_report(self, text: str) -> None:
         self._require_stage(Command.WRITE_REPORT)
         self._require_officer("write the achievement report")
-        report = _text("text", text, limit=100_000)
+        report = bounded_text("text", text, limit=100_000)
         if report != self.achievement_report:
             self._achievement_report_written(text=report)
 
@@ -329,7 +333,7 @@ class Nomination(ChainedAggregate):
     def withdraw(self, reason: str) -> None:
         self._require_stage(Command.WITHDRAW)
         self._require_officer("withdraw the nomination")
-        self._withdrawn(reason=_text("reason", reason))
+        self._withdrawn(reason=bounded_text("reason", reason))
 
     class Withdrawn(ChainedAggregate.Event):
         reason: str
@@ -410,7 +414,7 @@ class Nomination(ChainedAggregate):
             raise InvalidNomination(
                 "outcome", "a judgement must decide: met, not_met or insufficient_data"
             )
-        reason = _text("justification", justification)
+        reason = bounded_text("justification", justification)
         unknown = [e for e in evidence if e not in self.evidence]
         if unknown:
             raise InvalidNomination("evidence", f"{unknown[0]} is not attached to this nomination")
@@ -438,7 +442,7 @@ class Nomination(ChainedAggregate):
             )
         if criterion_id in self.overrides:
             raise AlreadyExists(f"{criterion_id} is already overridden", criterion_id=criterion_id)
-        self._check_overridden(criterion_id=criterion_id, reason=_text("reason", reason))
+        self._check_overridden(criterion_id=criterion_id, reason=bounded_text("reason", reason))
 
     class CheckOverridden(ChainedAggregate.Event):
         criterion_id: str
@@ -499,21 +503,20 @@ class Nomination(ChainedAggregate):
     def _review_target(
         self, decision: str, comment: str, rule_set: RuleSet, due: DueDates
     ) -> tuple[Stage, str]:
-        if decision not in REVIEW_DECISIONS:
-            raise InvalidNomination("decision", f"must be one of {', '.join(REVIEW_DECISIONS)}")
-        text = _text("comment", comment, required=decision != "approve")
-        if decision == "approve":
+        verdict = ReviewDecision.parse(decision)
+        text = bounded_text("comment", comment, required=verdict is not ReviewDecision.APPROVE)
+        if verdict is ReviewDecision.APPROVE:
             return self._next(rule_set, notice_days=due.public_notice_days), text
-        if decision == "return":
+        if verdict is ReviewDecision.RETURN:
             return Stage.COLLECTING, text
         return Stage.CLOSED, text
 
     def _after_review(
         self, decision: str, comment: str, to_stage: str, due_on: date | None
     ) -> None:
-        if decision == "return":
+        if decision == ReviewDecision.RETURN:
             self.requested_changes = comment
-        if decision == "reject":
+        if decision == ReviewDecision.REJECT:
             self.outcome = "rejected"
         self._enter(to_stage, due_on)
 
@@ -556,7 +559,7 @@ class Nomination(ChainedAggregate):
     def order_inspection(self, visit_id: UUID, team_id: str, due_on: date) -> None:
         self._require_stage(Command.ORDER_INSPECTION)
         self._require_province_reviewer("order an inspection visit")
-        team = _text("team_id", team_id, limit=100)
+        team = bounded_text("team_id", team_id, limit=100)
         if due_on < current_context().today:
             raise InvalidNomination("due_date", "must not be in the past")
         if str(visit_id) in self.visits:
@@ -570,11 +573,7 @@ class Nomination(ChainedAggregate):
 
     @event(InspectionOrdered)
     def _inspection_ordered(self, visit_id: str, team_id: str, due_on: date) -> None:
-        self.visits[visit_id] = {
-            "team_id": team_id,
-            "due_on": due_on.isoformat(),
-            "state": "ordered",
-        }
+        self.visits[visit_id] = Visit(team_id, due_on)
 
     def record_inspection_report(
         self,
@@ -591,12 +590,12 @@ class Nomination(ChainedAggregate):
         visit = self.visits.get(str(visit_id))
         if visit is None:
             raise InvalidNomination("visit_id", f"{visit_id} was not ordered for this nomination")
-        if visit["state"] != "ordered":
+        if not visit.is_open:
             raise StageTransitionError(
                 f"visit {visit_id} is already reported", visit_id=str(visit_id)
             )
         require_grant(
-            "file this visit report", Role.INSPECTOR, lambda scope: scope == visit["team_id"]
+            "file this visit report", Role.INSPECTOR, lambda scope: scope == visit.team_id
         )
         last = self.evaluation_years[-1]
         for year in verified_statistics:
@@ -605,16 +604,11 @@ class Nomination(ChainedAggregate):
                     f"verified_statistics.{year}",
                     f"must be a year between {rule_set.baseline_year} and {last}",
                 )
-        declared = self.declared()
-        differences = {
-            str(year): declared[year].differences(stats) if year in declared else {"year": "new"}
-            for year, stats in sorted(verified_statistics.items())
-        }
-        differences = {y: d for y, d in differences.items() if d}
+        differences = discrepancies(self.declared(), verified_statistics)
         self._inspection_reported(
             visit_id=str(visit_id),
             visited_on=visited_on,
-            findings=_text("findings", findings),
+            findings=bounded_text("findings", findings),
             recommendation=recommendation,
         )
         for year, stats in sorted(verified_statistics.items()):
@@ -639,13 +633,7 @@ class Nomination(ChainedAggregate):
     def _inspection_reported(
         self, visit_id: str, visited_on: date, findings: str, recommendation: str
     ) -> None:
-        self.visits[visit_id] = {
-            **self.visits[visit_id],
-            "state": "reported",
-            "visited_on": visited_on.isoformat(),
-            "findings": findings,
-            "recommendation": recommendation,
-        }
+        self.visits[visit_id] = self.visits[visit_id].reported(visited_on, findings, recommendation)
 
     class DiscrepancyRecorded(ChainedAggregate.Event):
         visit_id: str
@@ -653,7 +641,7 @@ class Nomination(ChainedAggregate):
 
     @event(DiscrepancyRecorded)
     def _discrepancy_recorded(self, visit_id: str, differences: dict[str, Any]) -> None:
-        self.visits[visit_id] = {**self.visits[visit_id], "discrepancies": differences}
+        self.visits[visit_id] = self.visits[visit_id].with_discrepancies(differences)
 
     # --- public notice and complaints ---------------------------------------------------
 
@@ -668,8 +656,8 @@ class Nomination(ChainedAggregate):
             raise AlreadyExists(f"complaint {complaint_id} exists", complaint_id=str(complaint_id))
         self._complaint_filed(
             complaint_id=str(complaint_id),
-            text=_text("text", text),
-            filed_by=_text("filed_by", filed_by, limit=255),
+            text=bounded_text("text", text),
+            filed_by=bounded_text("filed_by", filed_by, limit=255),
         )
 
     class ComplaintFiled(ChainedAggregate.Event):
@@ -679,7 +667,7 @@ class Nomination(ChainedAggregate):
 
     @event(ComplaintFiled)
     def _complaint_filed(self, complaint_id: str, text: str, filed_by: str) -> None:
-        self.complaints[complaint_id] = {"state": "open", "text": text, "filed_by": filed_by}
+        self.complaints[complaint_id] = Complaint(text, filed_by)
 
     def resolve_complaint(self, complaint_id: UUID, resolution: str, upheld: bool) -> None:
         self._require_stage(Command.RESOLVE_COMPLAINT)
@@ -689,11 +677,11 @@ class Nomination(ChainedAggregate):
             raise InvalidNomination(
                 "complaint_id", f"{complaint_id} is not a complaint on this nomination"
             )
-        if complaint["state"] != "open":
+        if not complaint.is_open:
             raise StageTransitionError(f"complaint {complaint_id} is already resolved")
         self._complaint_resolved(
             complaint_id=str(complaint_id),
-            resolution=_text("resolution", resolution),
+            resolution=bounded_text("resolution", resolution),
             upheld=upheld,
         )
 
@@ -704,12 +692,7 @@ class Nomination(ChainedAggregate):
 
     @event(ComplaintResolved)
     def _complaint_resolved(self, complaint_id: str, resolution: str, upheld: bool) -> None:
-        self.complaints[complaint_id] = {
-            **self.complaints[complaint_id],
-            "state": "resolved",
-            "resolution": resolution,
-            "upheld": upheld,
-        }
+        self.complaints[complaint_id] = self.complaints[complaint_id].resolved(resolution, upheld)
 
     def end_public_notice(self) -> None:
         """The window closed: the stage ends unless a complaint is open."""
@@ -794,13 +777,7 @@ class Nomination(ChainedAggregate):
     ) -> None:
         self.outcome = outcome
         self.agenda_session_id = None
-        self.decision = {
-            "session_id": session_id,
-            "outcome": outcome,
-            "tally": tally,
-            "decision_number": decision_number,
-            "decision_date": decision_date.isoformat(),
-        }
+        self.decision = CouncilDecision(session_id, outcome, tally, decision_number, decision_date)
         self._enter(to_stage, None)
 
     def defer(self, session_id: UUID, reason: str) -> None:
@@ -841,8 +818,8 @@ class Nomination(ChainedAggregate):
                 f"only an approved award can be revoked (it is {self.outcome})"
             )
         self._revoked(
-            reason=_text("reason", reason),
-            decision_number=_text("decision_number", decision_number, limit=100),
+            reason=bounded_text("reason", reason),
+            decision_number=bounded_text("decision_number", decision_number, limit=100),
         )
 
     class Revoked(ChainedAggregate.Event):
@@ -852,7 +829,7 @@ class Nomination(ChainedAggregate):
     @event(Revoked)
     def _revoked(self, reason: str, decision_number: str) -> None:
         self.outcome = "revoked"
-        self.revocation = {"reason": reason, "decision_number": decision_number}
+        self.revocation = Revocation(reason, decision_number)
 
     # --- the clock's records -----------------------------------------------------------
 
@@ -895,7 +872,9 @@ class Nomination(ChainedAggregate):
         require_grant("record an escalation", Role.SYSTEM)
         if self.stage is not stage:
             return False
-        self._escalated(stage=stage.value, to=_text("to", to), reason=_text("reason", reason))
+        self._escalated(
+            stage=stage.value, to=bounded_text("to", to), reason=bounded_text("reason", reason)
+        )
         return True
 
     class Escalated(ChainedAggregate.Event):

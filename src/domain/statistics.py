@@ -130,6 +130,20 @@ class YearStatistics:
         return diffs
 
 
+def discrepancies(
+    declared: dict[int, YearStatistics], verified: dict[int, YearStatistics]
+) -> dict[str, dict[str, Any]]:
+    """Per year, how verified figures differ from declared ones; a year never declared is new."""
+    found: dict[str, dict[str, Any]] = {}
+    for year, figures in sorted(verified.items()):
+        differences: dict[str, Any] = (
+            declared[year].differences(figures) if year in declared else {"year": "new"}
+        )
+        if differences:
+            found[str(year)] = differences
+    return found
+
+
 def _source(raw: Any, prefix: str) -> Source:
     if not isinstance(raw, dict):
         raise InvalidNomination(prefix.rstrip("."), "must be an object")

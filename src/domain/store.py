@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from typing import Any, cast
 from uuid import UUID
@@ -64,7 +65,11 @@ class StoredContent:
 
     topic: str
     state: dict[str, Any]
-    digest: str
+
+    @cached_property
+    def digest(self) -> str:
+        # Only when asked: a snapshot's state holds values no event may, and is never hashed.
+        return event_digest(self.topic, self.state)
 
     @property
     def reserved_keys(self) -> list[str]:
@@ -93,7 +98,7 @@ class ChainMapper(Mapper[UUID]):
         convert = find_id_convertor(cls, cast(Hashable, type(stored_event.originator_id)))
         state["originator_id"] = convert(stored_event.originator_id)
         state["originator_version"] = stored_event.originator_version
-        return StoredContent(stored_event.topic, state, event_digest(stored_event.topic, state))
+        return StoredContent(stored_event.topic, state)
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         return self.event_from(self.stored_content(stored_event))

@@ -27,3 +27,15 @@ def free_text(field: str, value: str) -> str:
     if problem is not None:
         raise InvalidNomination(field, problem)
     return unicodedata.normalize("NFC", value)
+
+
+def bounded_text(
+    field: str, value: str | None, *, required: bool = True, limit: int = 20_000
+) -> str:
+    """Free text, trimmed; InvalidNomination naming ``field`` if missing or over ``limit``."""
+    text = free_text(field, value or "").strip()
+    if required and not text:
+        raise InvalidNomination(field, "is required")
+    if len(text) > limit:
+        raise InvalidNomination(field, f"is longer than {limit} characters")
+    return text

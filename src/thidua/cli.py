@@ -102,6 +102,25 @@ def _api(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def _openapi(settings: Settings, args: argparse.Namespace) -> int:
+    """The API's OpenAPI document, from an app built on a throwaway store."""
+    import tempfile
+
+    from thidua.bootstrap import build_app
+
+    with tempfile.TemporaryDirectory(prefix="thidua-openapi-") as scratch:
+        throwaway = settings.model_copy(
+            update={"store": "sqlite", "sqlite_path": None, "data_dir": Path(scratch)}
+        )
+        app = build_app(throwaway, follow_projections=False)
+        document = app.openapi()
+        app.state.thidua.service.close()
+    with _output(args.output) as out:
+        json.dump(document, out, ensure_ascii=False, indent=2, sort_keys=True)
+        out.write("\n")
+    return 0
+
+
 def _relay(settings: Settings, _: argparse.Namespace) -> int:
     import asyncio
 
@@ -327,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(handler=_worker)
     api = commands.add_parser("api", help="the HTTP API alone, on THIDUA_HOST:THIDUA_PORT")
     api.set_defaults(handler=_api)
+    openapi = commands.add_parser("openapi", help="the API's OpenAPI document, as JSON")
+    openapi.add_argument("-o", "--output", type=Path, help="a file (default: standard output)")
+    openapi.set_defaults(handler=_openapi)
     relay = commands.add_parser("relay", help="turn committed events into workflow signals")
     relay.set_defaults(handler=_relay)
 

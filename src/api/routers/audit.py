@@ -14,13 +14,20 @@ from fastapi.responses import StreamingResponse
 from api.access import readable
 from api.deps import After, Caller, NominationId, Principal, State, require_role
 from api.schemas.audit import (
+    STREAMED,
     BrokenPublic,
+    CheckRowPublic,
+    ConsistencyPublic,
     PublicKey,
     ReceiptCheckPublic,
+    ReceiptPublic,
+    TrailRowPublic,
     VerifyPublic,
     WhatIfIn,
     WhatIfRow,
 )
+from api.schemas.common import Page
+from api.schemas.nominations import BoardThen
 from domain.audit import verify_store
 from domain.context import Role
 from domain.errors import InvalidNomination, NotFound
@@ -34,20 +41,24 @@ router = APIRouter(tags=["auditor"])
 Auditor = Annotated[Principal, Depends(require_role(Role.AUDITOR))]
 
 
-@router.get("/nominations/{nomination_id}/audit", summary="A nomination's audit trail")
+@router.get(
+    "/nominations/{nomination_id}/audit",
+    response_model=Page[TrailRowPublic],
+    summary="A nomination's audit trail",
+)
 def nomination_trail(
     nomination_id: NominationId,
     app: State,
     principal: Caller,
     after: After = None,
-) -> dict[str, Any]:
+) -> Page[TrailRowPublic]:
     readable(app, principal, nomination_id)
     app.wait_for(after, "audit_trail")
     rows = [
-        _public(r)
+        TrailRowPublic.model_validate(_public(r))
         for r in app.runner.view("audit_trail").rows(TrailFilter(nomination_id=str(nomination_id)))
     ]
-    return {"data": rows, "count": len(rows)}
+    return Page[TrailRowPublic](data=rows, count=len(rows))
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +67,10 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get(
-    "/audit/criterion-checks", summary="Every criterion check, filtered; JSON, CSV or JSON Lines"
+    "/audit/criterion-checks",
+    response_model=Page[CheckRowPublic],
+    responses={200: {"content": STREAMED}},
+    summary="Every criterion check, filtered; JSON, CSV or JSON Lines",
 )
 def criterion_checks(
     app: State,
@@ -66,11 +80,14 @@ def criterion_checks(
     criterion: Annotated[str | None, Query(max_length=100)] = None,
     outcome: Annotated[str | None, Query(max_length=40)] = None,
     format: Annotated[Literal["json", "csv", "jsonl"], Query()] = "json",
-) -> Any:
+) -> Page[CheckRowPublic] | StreamingResponse:
     rows = app.runner.view("audit_trail").checks(TrailFilter(cycle, district, criterion, outcome))
     if format == "json":
-        data = [{c: _public(r).get(c) for c in CHECK_COLUMNS} for r in rows]
-        return {"data": data, "count": len(data)}
+        data = [
+            CheckRowPublic.model_validate({c: _public(r).get(c) for c in CHECK_COLUMNS})
+            for r in rows
+        ]
+        return Page[CheckRowPublic](data=data, count=len(data))
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     suffix = "csv" if format == "csv" else "jsonl"
     return StreamingResponse(
@@ -80,7 +97,12 @@ def criterion_checks(
     )
 
 
-@router.get("/audit/trail", summary="The whole audit trail, streamed as CSV or JSON Lines")
+@router.get(
+    "/audit/trail",
+    response_class=StreamingResponse,
+    responses={200: {"content": STREAMED}},
+    summary="The whole audit trail, streamed as CSV or JSON Lines",
+)
 def trail(
     app: State,
     auditor: Auditor,
@@ -130,20 +152,28 @@ def public_key(app: State) -> PublicKey:
     return PublicKey(key_id=key.key_id, pem=key.public_pem())
 
 
-@router.get("/audit/receipts", summary="Signed receipts over the log, newest first")
+@router.get(
+    "/audit/receipts",
+    response_model=Page[ReceiptPublic],
+    summary="Signed receipts over the log, newest first",
+)
 def receipts(
     app: State, auditor: Auditor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
-) -> dict[str, Any]:
-    data = _receipts(app).receipts(limit)
-    return {"data": data, "count": len(data)}
+) -> Page[ReceiptPublic]:
+    data = [ReceiptPublic.model_validate(r) for r in _receipts(app).receipts(limit)]
+    return Page[ReceiptPublic](data=data, count=len(data))
 
 
-@router.get("/audit/receipts/latest", summary="The newest signed receipt, to keep elsewhere")
-def latest_receipt(app: State, auditor: Auditor) -> dict[str, Any]:
+@router.get(
+    "/audit/receipts/latest",
+    response_model=ReceiptPublic,
+    summary="The newest signed receipt, to keep elsewhere",
+)
+def latest_receipt(app: State, auditor: Auditor) -> ReceiptPublic:
     receipt = _receipts(app).latest()
     if receipt is None:
         raise NotFound("no receipt has been sealed yet")
-    return receipt
+    return ReceiptPublic.model_validate(receipt)
 
 
 @router.post(
@@ -164,6 +194,8 @@ def verify_receipt(
 
 @router.get(
     "/audit/consistency",
+    response_model=ConsistencyPublic,
+    response_model_by_alias=True,
     summary="An RFC 6962 proof that the log at 'to' extends the log at 'from'",
 )
 def consistency(
@@ -171,9 +203,9 @@ def consistency(
     auditor: Auditor,
     from_: Annotated[int, Query(alias="from", ge=0)],
     to: Annotated[int, Query(ge=0)],
-) -> dict[str, Any]:
+) -> ConsistencyPublic:
     try:
-        return _receipts(app).consistency(from_, to)
+        return ConsistencyPublic.model_validate(_receipts(app).consistency(from_, to))
     except ReceiptError as refused:
         raise InvalidNomination(refused.field, refused.reason) from None
 
@@ -214,15 +246,19 @@ def what_if(body: WhatIfIn, app: State, auditor: Auditor) -> list[WhatIfRow]:
     ]
 
 
-@router.get("/audit/board", summary="The board as it stood at a moment, replayed from the log")
+@router.get(
+    "/audit/board",
+    response_model=Page[BoardThen],
+    summary="The board as it stood at a moment, replayed from the log",
+)
 def board_then(
     app: State,
     auditor: Auditor,
     as_of: Annotated[datetime, Query()],
     stage: Annotated[str | None, Query(max_length=40)] = None,
     cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-) -> dict[str, Any]:
+) -> Page[BoardThen]:
     if as_of.tzinfo is None:
         raise InvalidNomination("as_of", "must include a time zone")
     page = board_as_of(app.service, as_of, BoardQuery(stage=stage, cycle_year=cycle, limit=100_000))
-    return {"data": page.rows, "count": page.count}
+    return Page[BoardThen](data=[BoardThen.model_validate(r) for r in page.rows], count=page.count)

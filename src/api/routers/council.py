@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path
@@ -16,7 +16,7 @@ from api.deps import (
     writes_as,
     written,
 )
-from api.schemas.common import Written
+from api.schemas.common import Page, Written
 from api.schemas.council import (
     AgendaIn,
     CloseIn,
@@ -24,6 +24,7 @@ from api.schemas.council import (
     ItemPublic,
     SessionCreate,
     SessionPublic,
+    SessionRow,
     VoteIn,
 )
 from domain.context import Role
@@ -56,22 +57,27 @@ def schedule(body: SessionCreate, cmd: AsSecretary) -> Written:
 
 
 @router.get(
-    "", tags=["council member"], summary="The sessions the caller sits on (all, for the secretary)"
+    "",
+    tags=["council member"],
+    response_model=Page[SessionRow],
+    summary="The sessions the caller sits on (all, for the secretary)",
 )
 def sessions(
     app: State,
     principal: Caller,
     after: After = None,
-) -> dict[str, Any]:
+) -> Page[SessionRow]:
     app.wait_for(after, "council_agenda")
     view = app.runner.view("council_agenda")
     everyone = principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR)
     found = view.sessions_for_member(None if everyone else principal.username)
     data = [
-        {k: s[k] for k in ("session_id", "title", "scheduled_for", "award_form", "state")}
+        SessionRow.model_validate(
+            {k: s[k] for k in ("session_id", "title", "scheduled_for", "award_form", "state")}
+        )
         for s in found
     ]
-    return {"data": data, "count": len(data)}
+    return Page[SessionRow](data=data, count=len(data))
 
 
 @router.get(

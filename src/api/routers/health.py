@@ -5,21 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel, Field
 
 from api.deps import State
 
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", summary="The process is alive")
-def healthz() -> dict[str, str]:
-    return {"status": "ok"}
+class Alive(BaseModel):
+    status: str
 
 
-@router.get("/readyz", summary="The event store and Temporal answer")
-async def readyz(app: State) -> JSONResponse:
+class Readiness(BaseModel):
+    ready: bool
+    checks: dict[str, dict[str, Any]] = Field(
+        description="store, append_only and temporal, each with ok and what was found"
+    )
+
+
+@router.get("/healthz", response_model=Alive, summary="The process is alive")
+def healthz() -> Alive:
+    return Alive(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "a part does not answer"}},
+    summary="The event store and Temporal answer",
+)
+async def readyz(app: State, response: Response) -> Readiness:
     checks: dict[str, Any] = {}
     try:
         checks["store"] = {"ok": True, "head": app.service.recorder.max_notification_id() or 0}
@@ -32,7 +48,8 @@ async def readyz(app: State) -> JSONResponse:
         except Exception as error:
             checks["temporal"] = {"ok": False, "error": str(error)}
     ready = all(c["ok"] for c in checks.values())
-    return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+    response.status_code = 200 if ready else 503
+    return Readiness(ready=ready, checks=checks)
 
 
 def _append_only(service: Any) -> dict[str, Any]:

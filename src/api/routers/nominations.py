@@ -23,6 +23,7 @@ from api.deps import (
     written,
 )
 from api.evidence import EvidenceStore, TooLarge
+from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Written
 from api.schemas.nominations import (
     BoardRow,
@@ -30,6 +31,7 @@ from api.schemas.nominations import (
     EvidencePublic,
     NominationCreate,
     NominationPublic,
+    PreviewCheck,
     ReportIn,
     StatisticsIn,
     WithdrawIn,
@@ -282,35 +284,41 @@ def withdraw(nomination_id: NominationId, body: WithdrawIn, cmd: AsOfficer) -> W
 @router.get(
     "/{nomination_id}/checks-preview",
     tags=["unit officer"],
+    response_model=Page[PreviewCheck],
     summary="The automatic checks as submission would run them now; writes nothing",
 )
-def preview(nomination_id: NominationId, app: State, principal: Caller) -> dict[str, Any]:
+def preview(nomination_id: NominationId, app: State, principal: Caller) -> Page[PreviewCheck]:
     readable(app, principal, nomination_id)
-    data = app.service.preview_checks(nomination_id)
-    return {"data": data, "count": len(data)}
+    data = [PreviewCheck.model_validate(c) for c in app.service.preview_checks(nomination_id)]
+    return Page[PreviewCheck](data=data, count=len(data))
 
 
-@router.get("/{nomination_id}/events", tags=["auditor"], summary="The raw history, event by event")
-def events(nomination_id: NominationId, app: State, principal: Caller) -> dict[str, Any]:
+@router.get(
+    "/{nomination_id}/events",
+    tags=["auditor"],
+    response_model=Page[EventPublic],
+    summary="The raw history, event by event",
+)
+def events(nomination_id: NominationId, app: State, principal: Caller) -> Page[EventPublic]:
     readable(app, principal, nomination_id)
     data = [
-        {
-            "version": e.version,
-            "type": e.topic.rsplit(".", 1)[-1],
-            "timestamp": e.timestamp.isoformat(),
-            "actor_id": e.actor_id,
-            "actor_role": e.actor_role,
-            "correlation_id": e.correlation_id,
-            "command_id": e.command_id,
-            "prev_hash": e.prev_hash,
-            "digest": e.digest,
-            "payload": _safe(e.payload),
-        }
+        EventPublic(
+            version=e.version,
+            type=e.topic.rsplit(".", 1)[-1],
+            timestamp=e.timestamp.isoformat(),
+            actor_id=e.actor_id,
+            actor_role=e.actor_role,
+            correlation_id=e.correlation_id,
+            command_id=e.command_id,
+            prev_hash=e.prev_hash,
+            digest=e.digest,
+            payload=_safe(e.payload),
+        )
         for e in app.service.history(nomination_id)
     ]
     if not data:
         raise NominationNotFound(nomination_id)
-    return {"data": data, "count": len(data)}
+    return Page[EventPublic](data=data, count=len(data))
 
 
 def _safe(payload: dict[str, Any]) -> dict[str, Any]:

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Path, Query
 
 from api.deps import Caller, State
 from api.schemas.admin import CyclePublic, UnitPublic, cycle_public
-from api.schemas.common import Page
+from api.schemas.common import Page, Text
+from api.schemas.reference import Enumerations, RuleSetPublic
 from domain.council import Choice
 from domain.criteria.rules import Basis, Outcome
-from domain.criteria.ruleset import shipped_rule_sets
+from domain.criteria.ruleset import RuleSet, shipped_rule_sets
 from domain.errors import RuleSetNotFound
 from domain.stages import Stage
 
@@ -22,15 +23,19 @@ def unit_public(unit: Any) -> UnitPublic:
     return UnitPublic(**unit.to_dict())
 
 
-@router.get("/enumerations", summary="The values the UI offers: stages, outcomes, ballot choices")
-def enumerations(_: Caller) -> dict[str, list[str]]:
-    return {
-        "stages": [s.value for s in Stage],
-        "outcomes": [o.value for o in Outcome],
-        "judged_outcomes": [o.value for o in Outcome if o is not Outcome.NEEDS_JUDGEMENT],
-        "bases": [b.value for b in Basis],
-        "choices": [c.value for c in Choice],
-    }
+@router.get(
+    "/enumerations",
+    response_model=Enumerations,
+    summary="The values the UI offers: stages, outcomes, ballot choices",
+)
+def enumerations(_: Caller) -> Enumerations:
+    return Enumerations(
+        stages=[s.value for s in Stage],
+        outcomes=[o.value for o in Outcome],
+        judged_outcomes=[o.value for o in Outcome if o is not Outcome.NEEDS_JUDGEMENT],
+        bases=[b.value for b in Basis],
+        choices=[c.value for c in Choice],
+    )
 
 
 @router.get("/units", response_model=Page[UnitPublic], summary="The unit registry")
@@ -55,30 +60,37 @@ def unit(app: State, _: Caller, code: Annotated[str, Path(max_length=64)]) -> Un
     return unit_public(app.service.unit(code))
 
 
-@router.get("/rule-sets", summary="Rule sets with version and digest")
-def rule_sets(_: Caller) -> dict[str, Any]:
+@router.get(
+    "/rule-sets", response_model=Page[RuleSetPublic], summary="Rule sets with version and digest"
+)
+def rule_sets(_: Caller) -> Page[RuleSetPublic]:
     data = [rule_set_public(r) for r in shipped_rule_sets()]
-    return {"data": data, "count": len(data)}
+    return Page[RuleSetPublic](data=data, count=len(data))
 
 
-@router.get("/rule-sets/{rule_set_id}", summary="One rule set's versions, each with its content")
-def rule_set(_: Caller, rule_set_id: Annotated[str, Path(max_length=100)]) -> dict[str, Any]:
+@router.get(
+    "/rule-sets/{rule_set_id}",
+    response_model=Page[RuleSetPublic],
+    summary="One rule set's versions, each with its content",
+)
+def rule_set(_: Caller, rule_set_id: Annotated[str, Path(max_length=100)]) -> Page[RuleSetPublic]:
     versions = [r for r in shipped_rule_sets() if r.ref.id == rule_set_id]
     if not versions:
         raise RuleSetNotFound(rule_set_id)
-    data = [{**rule_set_public(r), "content": r.raw} for r in versions]
-    return {"data": data, "count": len(data)}
+    data = [rule_set_public(r, content=True) for r in versions]
+    return Page[RuleSetPublic](data=data, count=len(data))
 
 
-def rule_set_public(rules: Any) -> dict[str, Any]:
-    return {
-        "id": rules.ref.id,
-        "version": rules.ref.version,
-        "digest": rules.ref.digest,
-        "title": {"vi": rules.title.vi, "en": rules.title.en},
-        "criteria": sorted(rules.criteria),
-        "award_forms": sorted(rules.award_forms),
-    }
+def rule_set_public(rules: RuleSet, *, content: bool = False) -> RuleSetPublic:
+    return RuleSetPublic(
+        id=rules.ref.id,
+        version=rules.ref.version,
+        digest=rules.ref.digest,
+        title=Text(vi=rules.title.vi, en=rules.title.en),
+        criteria=sorted(rules.criteria),
+        award_forms=sorted(rules.award_forms),
+        content=rules.raw if content else None,
+    )
 
 
 @router.get("/cycles/{year}", response_model=CyclePublic, summary="A cycle, or its defaults")

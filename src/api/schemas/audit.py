@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from api.schemas.common import Schema, example
 from domain.audit import BreakKind
@@ -79,3 +79,97 @@ class PublicKey(Schema):
     algorithm: str = "Ed25519"
     key_id: str
     pem: str
+
+
+class TrailRowPublic(Schema):
+    """One row of the audit trail: an event, or one criterion check it recorded."""
+
+    position: int
+    item: int
+    aggregate_id: str
+    aggregate_type: str
+    version: int
+    event_type: str
+    kind: str
+    nomination_id: str | None
+    unit_code: str | None
+    district_code: str | None
+    cycle_year: int | None
+    stage: str | None
+    criterion_id: str | None
+    outcome: str | None
+    basis: str | None
+    rule_set_id: str | None
+    rule_set_version: int | None
+    rule_set_digest: str | None
+    inputs: Any
+    check_values: Any
+    threshold: str | None
+    explanation_vi: str | None
+    explanation_en: str | None
+    checked_by: str | None
+    reason: str | None
+    details: Any
+    actor_id: str | None
+    actor_role: str | None
+    correlation_id: str | None
+    occurred_at: str
+
+
+class ReceiptPublic(Schema):
+    """A signed receipt, every field as signed: keep it whole to verify it later."""
+
+    format: str
+    position: int
+    count: int
+    root: str
+    tree: str
+    leaf: str
+    sealed_at: str
+    key_id: str
+    public_key: str
+    signature: str
+
+
+class ConsistencyPublic(Schema):
+    """An RFC 6962 consistency proof between two sealed sizes of the log."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    from_: int = Field(alias="from", serialization_alias="from")
+    to: int
+    from_count: int
+    to_count: int
+    from_root: str | None
+    to_root: str | None
+    proof: dict[str, Any] | None
+
+
+class CheckRowPublic(Schema):
+    """One criterion check as the audit trail holds it."""
+
+    nomination_id: str | None
+    unit_code: str | None
+    district_code: str | None
+    cycle_year: int | None
+    stage: str | None
+    criterion_id: str | None
+    outcome: str | None
+    basis: str | None
+    rule_set_id: str | None
+    rule_set_version: int | None
+    rule_set_digest: str | None
+    inputs: Any
+    check_values: Any
+    threshold: str | None
+    explanation_vi: str | None
+    explanation_en: str | None
+    checked_by: str | None
+    reason: str | None
+    actor_id: str | None
+    occurred_at: str
+    version: int
+
+
+STREAMED: dict[str, dict[str, Any]] = {"text/csv": {}, "application/x-ndjson": {}}
+"""The other forms an export route answers in, besides JSON."""

@@ -69,3 +69,11 @@ class SessionPublic(Schema):
     items: list[ItemPublic]
     voting_rule: dict[str, Any]
     version: int
+
+
+class SessionRow(Schema):
+    session_id: str
+    title: str
+    scheduled_for: str
+    award_form: str
+    state: str

@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from api.schemas.common import Schema, example
+from api.schemas.common import Schema, Text, example
 
 Count = Field(ge=0, le=10_000_000)
 
@@ -181,7 +181,7 @@ class NominationPublic(Schema):
     modified_on: datetime
 
 
-class BoardRow(Schema):
+class BoardEntry(Schema):
     nomination_id: str
     unit_code: str
     unit_name: str
@@ -192,9 +192,18 @@ class BoardRow(Schema):
     stage: str
     outcome: str | None
     due_on: str | None
-    overdue: bool
     opened_at: str
     updated_at: str
+
+
+class BoardRow(BoardEntry):
+    overdue: bool
+
+
+class BoardThen(BoardEntry):
+    """A row of the board as it stood at a past moment, with the version it had then."""
+
+    version: int
 
 
 class TaskPublic(Schema):
@@ -215,3 +224,10 @@ class EvidencePublic(Schema):
     media_type: str
     size: int
     stored: bool = Field(description="false when the same bytes were already stored")
+
+
+class PreviewCheck(Schema):
+    criterion_id: str
+    kind: str
+    outcome: str
+    explanation: Text

@@ -346,7 +346,7 @@ def test_an_open_inspection_blocks_forwarding_and_its_report_reruns_the_checks(
             {2023: YearStatistics(4040, 300)},
             rules,
         )
-    assert n.visits[str(visit)]["discrepancies"] == {
+    assert n.visits[str(visit)].discrepancies == {
         "2023": {"poor_households": {"declared": 220, "verified": 300}}
     }
     verified = n.effective_checks()["commune-high-pp2"]
@@ -431,7 +431,7 @@ def test_the_council_decides_a_nomination_on_its_agenda(
         n.decide(session, True, {"approve": 5}, "12/QĐ-UBND", date(2024, 3, 20))
     assert (n.stage, n.outcome) == (Stage.DECIDED, "approved")
     assert n.decision is not None
-    assert n.decision["decision_number"] == "12/QĐ-UBND"
+    assert n.decision.decision_number == "12/QĐ-UBND"
     decided = n.pending_events[-1]
     assert type(decided).__name__ == "CouncilDecided"
     assert decided.prev_hash  # type: ignore[attr-defined]
@@ -562,3 +562,53 @@ def test_an_inspection_cannot_be_ordered_twice_under_one_id(
         n.order_inspection(visit, "team-1", date(2024, 3, 5))
         with pytest.raises(AlreadyExists):
             n.order_inspection(visit, "team-1", date(2024, 3, 5))
+
+
+def test_a_snapshot_keeps_visits_as_values_and_an_older_dict_shaped_one_reloads_as_values(
+    units: UnitRegistry, rules: RuleSet
+) -> None:
+    from eventsourcing.domain import Snapshot
+
+    from domain.dossier import Visit, VisitState
+
+    n = in_province_review(units, rules)
+    visit, other = uuid4(), uuid4()
+    with as_(PROVINCE, date(2024, 2, 20)):
+        n.order_inspection(visit, "team-1", date(2024, 3, 5))
+        n.order_inspection(other, "team-1", date(2024, 3, 6))
+    with as_(inspector(), date(2024, 2, 27)):
+        n.record_inspection_report(
+            visit, date(2024, 2, 27), "Đúng.", "ok", {2023: YearStatistics(4040, 300)}, rules
+        )
+    assert n.visits[str(other)] == Visit("team-1", date(2024, 3, 6), VisitState.ORDERED)
+    assert n.visits[str(visit)].state is VisitState.REPORTED
+
+    n.collect_events()
+    snapshot = Snapshot.take(n)
+    assert snapshot.state["class_version"] == 2
+    assert vars(snapshot.mutate(None)) == vars(n)
+
+    # As stored before the dossier values: dicts, no class version.
+    old = dict(snapshot.state)
+    del old["class_version"]
+    old["visits"] = {k: v.to_dict() for k, v in n.visits.items()}
+    legacy = Snapshot(
+        originator_id=n.id,
+        originator_version=n.version,
+        timestamp=snapshot.timestamp,
+        topic=snapshot.topic,
+        state=old,
+    )
+    reloaded = legacy.mutate(None)
+    assert isinstance(reloaded.visits[str(visit)], Visit)  # type: ignore[attr-defined]
+    assert vars(reloaded) == vars(n)
+
+
+def test_a_review_decision_outside_approve_return_reject_is_refused_naming_the_field(
+    units: UnitRegistry, rules: RuleSet
+) -> None:
+    n = in_province_review(units, rules)
+    with as_(PROVINCE), pytest.raises(InvalidNomination) as refused:
+        n.complete_province_review("maybe", "", rules, due(rules, date(2024, 2, 20)))
+    assert refused.value.field == "decision"
+    assert "approve, return, reject" in str(refused.value)
