@@ -34,7 +34,7 @@ run: install
 # The UI's types for every API shape, generated from the OpenAPI document into $$out.
 UI_TYPES := src/api/ui/api.d.ts
 GENERATE_UI_TYPES = $(BIN)/thidua openapi -o $$out/openapi.json 2>/dev/null \
-	&& npx --no-install openapi-typescript $$out/openapi.json -o $$out/api.d.ts --silent \
+	&& npx --no-install openapi-typescript $$out/openapi.json -o $$out/api.d.ts --default-non-nullable false --silent \
 	&& npx --no-install prettier --config .prettierrc.json --log-level warn --write $$out/api.d.ts
 
 ui-types: install $(NODE_STAMP)

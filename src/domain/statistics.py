@@ -28,6 +28,10 @@ def _count(data: dict[str, Any], name: str, prefix: str) -> int:
     return value
 
 
+FLOW_FIELDS = ("exited", "newly_poor", "fallen_back", "removed")
+"""In the order the UI asks for them."""
+
+
 @dataclass(frozen=True)
 class Flows:
     """Movements during the year: P[y-1] - exited + newly_poor + fallen_back - removed = P[y]."""
@@ -96,10 +100,7 @@ class YearStatistics:
             if not isinstance(raw_flows, dict):
                 raise InvalidNomination(f"{prefix}flows", "must be an object")
             flows = Flows(
-                **{
-                    name: _count(raw_flows, name, f"{prefix}flows.")
-                    for name in ("exited", "newly_poor", "fallen_back", "removed")
-                }
+                **{name: _count(raw_flows, name, f"{prefix}flows.") for name in FLOW_FIELDS}
             )
         source = None
         raw_source = data.get("source")

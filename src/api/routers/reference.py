@@ -13,8 +13,10 @@ from api.schemas.reference import Enumerations, RuleSetPublic
 from domain.council import Choice
 from domain.criteria.rules import Basis, Outcome
 from domain.criteria.ruleset import RuleSet, shipped_rule_sets
+from domain.dossier import ReviewDecision
 from domain.errors import RuleSetNotFound
 from domain.stages import Stage
+from domain.statistics import FLOW_FIELDS
 
 router = APIRouter(tags=["everyone"])
 
@@ -28,8 +30,11 @@ def unit_public(unit: Any) -> UnitPublic:
     response_model=Enumerations,
     summary="The values the UI offers: stages, outcomes, ballot choices",
 )
-def enumerations(_: Caller) -> Enumerations:
+def enumerations(app: State, _: Caller) -> Enumerations:
     return Enumerations(
+        award_forms=sorted(app.service.default_rule_set.award_forms),
+        review_decisions=[d.value for d in ReviewDecision],
+        flows=list(FLOW_FIELDS),
         stages=[s.value for s in Stage],
         outcomes=[o.value for o in Outcome],
         judged_outcomes=[o.value for o in Outcome if o is not Outcome.NEEDS_JUDGEMENT],

@@ -132,12 +132,28 @@ class ResolveIn(Schema):
     upheld: bool
 
 
+class FiguresPublic(Schema):
+    """A year's figures as recorded."""
+
+    total_households: int
+    poor_households: int
+    near_poor_households: int | None = None
+    flows: FlowsIn | None = None
+    source: SourceIn | None = None
+
+
+class RuleSetRefPublic(Schema):
+    id: str
+    version: int
+    digest: str = Field(description="SHA-256 of the rule set's file")
+
+
 class CheckPublic(Schema):
     criterion_id: str
     kind: str
     outcome: str
     basis: str
-    rule_set: dict[str, Any]
+    rule_set: RuleSetRefPublic
     inputs: dict[str, Any]
     values: dict[str, Any]
     threshold: str
@@ -146,6 +162,49 @@ class CheckPublic(Schema):
     checked_at: str
     justification: str | None = None
     evidence: list[str] = Field(default_factory=list)
+
+
+class VisitPublic(Schema):
+    team_id: str
+    due_on: date
+    state: Literal["ordered", "reported"]
+    visited_on: date | None = None
+    findings: str | None = None
+    recommendation: str | None = None
+    discrepancies: dict[str, dict[str, Any]] | None = Field(
+        default=None, description="per year, each figure as declared and as verified"
+    )
+
+
+class ComplaintPublic(Schema):
+    state: Literal["open", "resolved"]
+    text: str
+    filed_by: str
+    resolution: str | None = None
+    upheld: bool | None = None
+
+
+class DecisionPublic(Schema):
+    session_id: str
+    outcome: str
+    tally: dict[str, int]
+    decision_number: str | None
+    decision_date: date
+
+
+class RevocationPublic(Schema):
+    reason: str
+    decision_number: str
+
+
+class EvidenceEntry(Schema):
+    filename: str
+    media_type: str
+    size: int
+
+
+class OverridePublic(Schema):
+    reason: str
 
 
 class NominationPublic(Schema):
@@ -157,23 +216,23 @@ class NominationPublic(Schema):
     award_form: str
     cycle_year: int
     evaluation_years: list[int]
-    rule_set: dict[str, Any]
+    rule_set: RuleSetRefPublic
     stage: str
     outcome: str | None
     due_at: date | None
     version: int
-    statistics: dict[str, Any]
-    verified_statistics: dict[str, Any]
+    statistics: dict[str, FiguresPublic] = Field(description="by year, as declared")
+    verified_statistics: dict[str, FiguresPublic] = Field(description="by year, as inspected")
     checks: list[CheckPublic]
     check_history: list[CheckPublic]
-    overrides: dict[str, Any]
-    evidence: dict[str, Any]
+    overrides: dict[str, OverridePublic]
+    evidence: dict[str, EvidenceEntry] = Field(description="by SHA-256")
     achievement_report: str | None
-    visits: dict[str, Any]
-    complaints: dict[str, Any]
+    visits: dict[str, VisitPublic]
+    complaints: dict[str, ComplaintPublic]
     agenda_session_id: str | None
-    decision: dict[str, Any] | None
-    revocation: dict[str, Any] | None
+    decision: DecisionPublic | None
+    revocation: RevocationPublic | None
     requested_changes: str | None
     missed_deadlines: list[str]
     chain_head: str

@@ -10,6 +10,9 @@ from api.schemas.common import Schema, Text
 class Enumerations(Schema):
     """The values the UI offers, as the domain defines them."""
 
+    award_forms: list[str] = Field(description="of the rule set new nominations follow")
+    review_decisions: list[str]
+    flows: list[str] = Field(description="the movements that explain a year's change in poor")
     stages: list[str]
     outcomes: list[str]
     judged_outcomes: list[str]

@@ -865,7 +865,7 @@ export interface components {
        * Display Name
        * @default
        */
-      display_name: string;
+      display_name?: string;
       /** Email */
       email?: string | null;
       /** Password */
@@ -1038,10 +1038,7 @@ export interface components {
       kind: string;
       /** Outcome */
       outcome: string;
-      /** Rule Set */
-      rule_set: {
-        [key: string]: unknown;
-      };
+      rule_set: components["schemas"]["RuleSetRefPublic"];
       /** Threshold */
       threshold: string;
       /** Values */
@@ -1119,6 +1116,22 @@ export interface components {
       filed_by: string;
       /** Text */
       text: string;
+    };
+    /** ComplaintPublic */
+    ComplaintPublic: {
+      /** Filed By */
+      filed_by: string;
+      /** Resolution */
+      resolution?: string | null;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "open" | "resolved";
+      /** Text */
+      text: string;
+      /** Upheld */
+      upheld?: boolean | null;
     };
     /**
      * ConsistencyPublic
@@ -1199,19 +1212,49 @@ export interface components {
        */
       closes_at: string;
     };
+    /** DecisionPublic */
+    DecisionPublic: {
+      /**
+       * Decision Date
+       * Format: date
+       */
+      decision_date: string;
+      /** Decision Number */
+      decision_number: string | null;
+      /** Outcome */
+      outcome: string;
+      /** Session Id */
+      session_id: string;
+      /** Tally */
+      tally: {
+        [key: string]: number;
+      };
+    };
     /**
      * Enumerations
      * @description The values the UI offers, as the domain defines them.
      */
     Enumerations: {
+      /**
+       * Award Forms
+       * @description of the rule set new nominations follow
+       */
+      award_forms: string[];
       /** Bases */
       bases: string[];
       /** Choices */
       choices: string[];
+      /**
+       * Flows
+       * @description the movements that explain a year's change in poor
+       */
+      flows: string[];
       /** Judged Outcomes */
       judged_outcomes: string[];
       /** Outcomes */
       outcomes: string[];
+      /** Review Decisions */
+      review_decisions: string[];
       /** Stages */
       stages: string[];
     };
@@ -1240,6 +1283,15 @@ export interface components {
       /** Version */
       version: number;
     };
+    /** EvidenceEntry */
+    EvidenceEntry: {
+      /** Filename */
+      filename: string;
+      /** Media Type */
+      media_type: string;
+      /** Size */
+      size: number;
+    };
     /** EvidencePublic */
     EvidencePublic: {
       /** Filename */
@@ -1255,6 +1307,20 @@ export interface components {
        * @description false when the same bytes were already stored
        */
       stored: boolean;
+    };
+    /**
+     * FiguresPublic
+     * @description A year's figures as recorded.
+     */
+    FiguresPublic: {
+      flows?: components["schemas"]["FlowsIn"] | null;
+      /** Near Poor Households */
+      near_poor_households?: number | null;
+      /** Poor Households */
+      poor_households: number;
+      source?: components["schemas"]["SourceIn"] | null;
+      /** Total Households */
+      total_households: number;
     };
     /** FlowsIn */
     FlowsIn: {
@@ -1396,7 +1462,7 @@ export interface components {
       checks: components["schemas"]["CheckPublic"][];
       /** Complaints */
       complaints: {
-        [key: string]: unknown;
+        [key: string]: components["schemas"]["ComplaintPublic"];
       };
       /**
        * Created On
@@ -1405,19 +1471,19 @@ export interface components {
       created_on: string;
       /** Cycle Year */
       cycle_year: number;
-      /** Decision */
-      decision: {
-        [key: string]: unknown;
-      } | null;
+      decision: components["schemas"]["DecisionPublic"] | null;
       /** District Code */
       district_code: string | null;
       /** Due At */
       due_at: string | null;
       /** Evaluation Years */
       evaluation_years: number[];
-      /** Evidence */
+      /**
+       * Evidence
+       * @description by SHA-256
+       */
       evidence: {
-        [key: string]: unknown;
+        [key: string]: components["schemas"]["EvidenceEntry"];
       };
       /** Id */
       id: string;
@@ -1432,23 +1498,20 @@ export interface components {
       outcome: string | null;
       /** Overrides */
       overrides: {
-        [key: string]: unknown;
+        [key: string]: components["schemas"]["OverridePublic"];
       };
       /** Requested Changes */
       requested_changes: string | null;
-      /** Revocation */
-      revocation: {
-        [key: string]: unknown;
-      } | null;
-      /** Rule Set */
-      rule_set: {
-        [key: string]: unknown;
-      };
+      revocation: components["schemas"]["RevocationPublic"] | null;
+      rule_set: components["schemas"]["RuleSetRefPublic"];
       /** Stage */
       stage: string;
-      /** Statistics */
+      /**
+       * Statistics
+       * @description by year, as declared
+       */
       statistics: {
-        [key: string]: unknown;
+        [key: string]: components["schemas"]["FiguresPublic"];
       };
       /** Unit Code */
       unit_code: string;
@@ -1456,15 +1519,18 @@ export interface components {
       unit_kind: string;
       /** Unit Name */
       unit_name: string;
-      /** Verified Statistics */
+      /**
+       * Verified Statistics
+       * @description by year, as inspected
+       */
       verified_statistics: {
-        [key: string]: unknown;
+        [key: string]: components["schemas"]["FiguresPublic"];
       };
       /** Version */
       version: number;
       /** Visits */
       visits: {
-        [key: string]: unknown;
+        [key: string]: components["schemas"]["VisitPublic"];
       };
     };
     /**
@@ -1477,6 +1543,11 @@ export interface components {
     OverrideIn: {
       /** Criterion Id */
       criterion_id: string;
+      /** Reason */
+      reason: string;
+    };
+    /** OverridePublic */
+    OverridePublic: {
       /** Reason */
       reason: string;
     };
@@ -1580,7 +1651,7 @@ export interface components {
        * Algorithm
        * @default Ed25519
        */
-      algorithm: string;
+      algorithm?: string;
       /** Key Id */
       key_id: string;
       /** Pem */
@@ -1698,12 +1769,19 @@ export interface components {
        * Comment
        * @default
        */
-      comment: string;
+      comment?: string;
       /**
        * Decision
        * @enum {string}
        */
       decision: "approve" | "return" | "reject";
+    };
+    /** RevocationPublic */
+    RevocationPublic: {
+      /** Decision Number */
+      decision_number: string;
+      /** Reason */
+      reason: string;
     };
     /**
      * Role
@@ -1740,6 +1818,18 @@ export interface components {
       /** Id */
       id: string;
       title: components["schemas"]["Text"];
+      /** Version */
+      version: number;
+    };
+    /** RuleSetRefPublic */
+    RuleSetRefPublic: {
+      /**
+       * Digest
+       * @description SHA-256 of the rule set's file
+       */
+      digest: string;
+      /** Id */
+      id: string;
       /** Version */
       version: number;
     };
@@ -2017,7 +2107,7 @@ export interface components {
        * Synthetic
        * @default false
        */
-      synthetic: boolean;
+      synthetic?: boolean;
       /**
        * Valid From
        * Format: date
@@ -2072,6 +2162,36 @@ export interface components {
       first_broken?: components["schemas"]["BrokenPublic"] | null;
       /** Ok */
       ok: boolean;
+    };
+    /** VisitPublic */
+    VisitPublic: {
+      /**
+       * Discrepancies
+       * @description per year, each figure as declared and as verified
+       */
+      discrepancies?: {
+        [key: string]: {
+          [key: string]: unknown;
+        };
+      } | null;
+      /**
+       * Due On
+       * Format: date
+       */
+      due_on: string;
+      /** Findings */
+      findings?: string | null;
+      /** Recommendation */
+      recommendation?: string | null;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "ordered" | "reported";
+      /** Team Id */
+      team_id: string;
+      /** Visited On */
+      visited_on?: string | null;
     };
     /**
      * VisitReportIn
@@ -2138,7 +2258,7 @@ export interface components {
        * Rule Set Id
        * @default ben-tre-vi-nguoi-ngheo-2021-2025
        */
-      rule_set_id: string;
+      rule_set_id?: string;
       /** Rule Set Version */
       rule_set_version: number;
     };

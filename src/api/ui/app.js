@@ -48,23 +48,9 @@ function loginPage() {
     "form",
     {
       class: "card",
-      onsubmit: async (event) => {
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
         event.preventDefault();
-        try {
-          const data = await api("/api/v1/auth/token", {
-            method: "POST",
-            form: new URLSearchParams({ username: username.value, password: password.value }),
-          });
-          state.token = data.access_token;
-          sessionStorage.setItem("token", state.token);
-          await loadMe();
-          location.hash = home();
-        } catch (error) {
-          const throttled = error.problem?.status === 429;
-          form.querySelector("[data-error-for=password]").textContent = t(
-            throttled ? "login.throttled" : "login.failed",
-          );
-        }
+        signIn(form, username.value, password.value);
       },
     },
     field(t("login.username"), username, "username"),
@@ -76,6 +62,31 @@ function loginPage() {
     ),
   );
   render(h("h1", {}, t("login.title")), form);
+}
+
+/**
+ * Either way the answer is the same few words: which of name or password was wrong is not said.
+ * @param {HTMLElement} form
+ * @param {string} username
+ * @param {string} password
+ */
+async function signIn(form, username, password) {
+  try {
+    /** @type {import("./core.js").Schemas["TokenPublic"]} */
+    const token = await api("/api/v1/auth/token", {
+      method: "POST",
+      form: new URLSearchParams({ username, password }),
+    });
+    state.token = token.access_token;
+    sessionStorage.setItem("token", state.token);
+    await loadMe();
+    location.hash = home();
+  } catch (error) {
+    const throttled = error.problem?.status === 429;
+    form.querySelector("[data-error-for=password]").textContent = t(
+      throttled ? "login.throttled" : "login.failed",
+    );
+  }
 }
 
 // --- routing -----------------------------------------------------------------------------------

@@ -15,65 +15,77 @@ import {
   t,
 } from "./core.js";
 
-export async function boardPage() {
-  const filters = (state.boardFilters ||= { stage: "", district: "", cycle: "", overdue: false });
+/** @typedef {import("./core.js").Schemas["BoardRow"]} BoardRow */
+/** @typedef {{ stage: string, district: string, cycle: string, overdue: boolean }} Filters */
+
+// --- loading ---------------------------------------------------------------------------------
+/**
+ * @param {Filters} filters
+ * @returns {Promise<import("./core.js").Schemas["Page_BoardRow_"]>}
+ */
+function loadBoard(filters) {
   const query = new URLSearchParams({ limit: "200" });
   for (const key of ["stage", "district", "cycle"]) if (filters[key]) query.set(key, filters[key]);
   if (filters.overdue) query.set("overdue", "true");
-  const page = await api(after(`/api/v1/nominations?${query}`));
-  const rows = page.data.map((n) =>
-    h(
-      "tr",
-      {},
-      cell(
-        "board.unit",
-        {},
-        h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name),
-        h("div", { class: "muted" }, n.unit_code),
-      ),
-      cell("board.form", {}, t(`form.${n.award_form}`)),
-      cell("board.cycle", {}, n.cycle_year),
-      cell("board.stage", {}, t(`stage.${n.stage}`)),
-      cell(
-        "board.due",
-        { class: n.overdue ? "overdue" : "" },
-        day(n.due_on),
-        n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null,
-      ),
-      cell("board.outcome", {}, n.outcome ? t(`outcome.${n.outcome}`) : "—"),
-    ),
-  );
-  const table = rows.length
-    ? h(
-        "div",
-        { class: "scroll" },
-        h(
-          "table",
-          { class: "cards" },
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              ...[
-                "board.unit",
-                "board.form",
-                "board.cycle",
-                "board.stage",
-                "board.due",
-                "board.outcome",
-              ].map((k) => h("th", { scope: "col" }, t(k))),
-            ),
-          ),
-          h("tbody", {}, rows),
-        ),
-      )
-    : h("p", {}, t("board.empty"));
-  const parts = [h("h1", {}, t("board.title")), boardFilterForm(filters), table];
+  return api(after(`/api/v1/nominations?${query}`));
+}
+
+export async function boardPage() {
+  /** @type {Filters} */
+  const filters = (state.boardFilters ||= { stage: "", district: "", cycle: "", overdue: false });
+  const page = await loadBoard(filters);
+  const parts = [h("h1", {}, t("board.title")), boardFilterForm(filters), boardTable(page.data)];
   if (has("unit_officer")) parts.push(newNominationForm());
   render(...parts);
 }
+
+// --- views -----------------------------------------------------------------------------------
+/** @param {BoardRow} n */
+function boardRow(n) {
+  return h(
+    "tr",
+    {},
+    cell(
+      "board.unit",
+      {},
+      h("a", { href: `#/nominations/${n.nomination_id}` }, n.unit_name),
+      h("div", { class: "muted" }, n.unit_code),
+    ),
+    cell("board.form", {}, t(`form.${n.award_form}`)),
+    cell("board.cycle", {}, n.cycle_year),
+    cell("board.stage", {}, t(`stage.${n.stage}`)),
+    cell(
+      "board.due",
+      { class: n.overdue ? "overdue" : "" },
+      day(n.due_on),
+      n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null,
+    ),
+    cell("board.outcome", {}, n.outcome ? t(`outcome.${n.outcome}`) : "—"),
+  );
+}
+/** @param {BoardRow[]} rows */
+function boardTable(rows) {
+  if (!rows.length) return h("p", {}, t("board.empty"));
+  const columns = [
+    "board.unit",
+    "board.form",
+    "board.cycle",
+    "board.stage",
+    "board.due",
+    "board.outcome",
+  ];
+  return h(
+    "div",
+    { class: "scroll" },
+    h(
+      "table",
+      { class: "cards" },
+      h("thead", {}, h("tr", {}, ...columns.map((k) => h("th", { scope: "col" }, t(k))))),
+      h("tbody", {}, rows.map(boardRow)),
+    ),
+  );
+}
+/** @param {Filters} filters */
 function boardFilterForm(filters) {
   const stages = state.enums.stages;
   const stage = h(
@@ -98,15 +110,14 @@ function boardFilterForm(filters) {
     {
       class: "filters",
       role: "search",
-      onsubmit: (event) => {
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
         event.preventDefault();
-        state.boardFilters = {
+        applyFilters({
           stage: stage.value,
           district: district.value.trim(),
           cycle: cycle.value,
           overdue: overdue.checked,
-        };
-        boardPage();
+        });
       },
     },
     field(t("board.stage"), stage, "stage"),
@@ -121,27 +132,19 @@ function newNominationForm() {
   const form = h(
     "select",
     {},
-    ...["bang-khen-tinh", "co-thi-dua-tinh", "giay-khen-huyen"].map((f) =>
-      h("option", { value: f }, t(`form.${f}`)),
-    ),
+    ...state.enums.award_forms.map((f) => h("option", { value: f }, t(`form.${f}`))),
   );
   const cycle = h("input", { type: "number", value: "2025", min: "2023", max: "2025" });
   const el = h(
     "form",
     {
       class: "card",
-      onsubmit: (event) => {
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
         event.preventDefault();
-        submitting(el, async () => {
-          const made = await api("/api/v1/nominations", {
-            method: "POST",
-            body: {
-              unit_code: unit.value.trim(),
-              award_form: form.value,
-              cycle_year: Number(cycle.value),
-            },
-          });
-          location.hash = `#/nominations/${made.id}`;
+        openNomination(el, {
+          unit_code: unit.value.trim(),
+          award_form: form.value,
+          cycle_year: Number(cycle.value),
         });
       },
     },
@@ -156,4 +159,22 @@ function newNominationForm() {
     ),
   );
   return el;
+}
+
+// --- handlers --------------------------------------------------------------------------------
+/** @param {Filters} filters */
+function applyFilters(filters) {
+  state.boardFilters = filters;
+  boardPage();
+}
+/**
+ * @param {HTMLElement} form
+ * @param {import("./core.js").Schemas["NominationCreate"]} body
+ */
+function openNomination(form, body) {
+  submitting(form, async () => {
+    /** @type {import("./core.js").Schemas["Written"]} */
+    const made = await api("/api/v1/nominations", { method: "POST", body });
+    location.hash = `#/nominations/${made.id}`;
+  });
 }

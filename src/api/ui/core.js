@@ -1,9 +1,16 @@
 // @ts-check
 // Shared by every page: state, translations, formatting, DOM helpers and the API client.
 const main = document.getElementById("main");
+/**
+ * @typedef {{ token: string | null, me: Schemas["MePublic"] | null,
+ *   enums: Schemas["Enumerations"] | null, lang: string, text: Record<string, string>,
+ *   after: number, boardFilters?: import("./board.js").Filters }} UiState
+ */
+/** @type {UiState} */
 export const state = {
   token: sessionStorage.getItem("token"),
   me: null,
+  enums: null,
   lang: localStorage.getItem("lang") || "vi",
   text: {},
   after: 0,
@@ -88,6 +95,11 @@ export function field(label, input, name) {
   );
 }
 // A part of a page that failed to load says so in place; the rest of the page still shows.
+/**
+ * @template T
+ * @param {Promise<T>} promise
+ * @returns {Promise<Loaded<T>>}
+ */
 export async function orFailure(promise) {
   try {
     return { value: await promise };
@@ -109,11 +121,18 @@ export function toast(message) {
   setTimeout(() => p.remove(), 4000);
 }
 export function render(...nodes) {
-  main.replaceChildren(...nodes.filter((node) => node != null));
+  main.replaceChildren(...nodes.flat().filter((node) => node != null));
   main.focus();
 }
 
 // --- the API -------------------------------------------------------------------------------
+// Every shape the API answers with is typed in api.d.ts, generated from its OpenAPI document.
+/** @typedef {import("./api").components["schemas"]} Schemas */
+/**
+ * @template T
+ * @typedef {{ value: T, error?: undefined } | { value?: undefined, error: Error }} Loaded
+ *   A part of a page that loaded, or the error that says why not.
+ */
 /**
  * @typedef {{ field: string, reason: string }} FieldError
  * @typedef {{ status?: number, title?: string, detail?: string, field?: string,
@@ -156,8 +175,13 @@ export async function api(path, { method = "GET", body, form, raw } = {}) {
     state.after = Math.max(state.after, data.position);
   return data;
 }
+/**
+ * The one error path: each problem by its field when the form has one, the rest in a toast.
+ * @param {HTMLElement | null} form
+ * @param {ProblemError} error
+ */
 function showErrors(form, error) {
-  for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  if (form) for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
   const problems =
     error.problem?.errors ||
     (error.problem?.field ? [{ field: error.problem.field, reason: error.problem.detail }] : []);
@@ -166,9 +190,9 @@ function showErrors(form, error) {
     const name = String(p.field).split(".").pop();
     const head = String(p.field).split(".")[0];
     const exact =
-      form.querySelector(`[data-error-for="${name}"]`) ||
-      form.querySelector(`[data-error-for="${p.field}"]`);
-    const slot = exact || form.querySelector(`[data-error-for="${head}"]`);
+      form?.querySelector(`[data-error-for="${name}"]`) ||
+      form?.querySelector(`[data-error-for="${p.field}"]`);
+    const slot = exact || form?.querySelector(`[data-error-for="${head}"]`);
     if (slot) {
       slot.textContent = exact ? p.reason : `${p.field}: ${p.reason}`;
       shown = true;
@@ -176,6 +200,12 @@ function showErrors(form, error) {
   }
   if (!shown) toast(`${t("error")}: ${error.message}`);
 }
+/**
+ * A write from a form (or, with no form, a button): saved and the page refreshed, or its
+ * problems shown by the fields they name.
+ * @param {HTMLElement | null} form
+ * @param {() => Promise<unknown>} action
+ */
 export async function submitting(form, action) {
   try {
     await action();
@@ -186,8 +216,12 @@ export async function submitting(form, action) {
   }
 }
 // A form that asks rather than changes: its answer stays on the page, its errors by the fields.
+/**
+ * @param {HTMLElement | null} form
+ * @param {() => Promise<unknown>} action
+ */
 export async function asking(form, action) {
-  for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  if (form) for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
   try {
     await action();
   } catch (error) {

@@ -9,23 +9,65 @@ import {
   h,
   has,
   orFailure,
-  refresh,
   render,
   state,
   submitting,
   t,
-  toast,
 } from "./core.js";
 
+/** @typedef {import("./core.js").Schemas} Schemas */
+/** @typedef {Schemas["SessionPublic"]} Session */
+/** @typedef {Schemas["ItemPublic"]} Item */
+/**
+ * @typedef {{ session: Session,
+ *   items: import("./core.js").Loaded<Schemas["NominationPublic"]>[],
+ *   candidates: Schemas["BoardRow"][] | null }} SessionData
+ *   A session, each item's nomination (or why it did not load), and, while the agenda is
+ *   open, the nominations that may still be put on it.
+ */
+
+// --- loading ---------------------------------------------------------------------------------
+/** @returns {Promise<Schemas["Page_SessionRow_"]>} */
+function loadSessions() {
+  return api(after("/api/v1/council/sessions"));
+}
+/**
+ * @param {string} id
+ * @returns {Promise<SessionData>}
+ */
+async function loadSession(id) {
+  /** @type {Session} */
+  const session = await api(`/api/v1/council/sessions/${id}`);
+  const drafting = has("council_secretary") && session.state === "draft";
+  // The items' nominations and the agenda's candidates load together.
+  const [items, candidates] = await Promise.all([
+    Promise.all(
+      session.items.map((item) => orFailure(api(`/api/v1/nominations/${item.nomination_id}`))),
+    ),
+    drafting ? api(after("/api/v1/nominations?stage=council&limit=200")) : null,
+  ]);
+  return { session, items, candidates: candidates ? candidates.data : null };
+}
+
 export async function councilPage() {
-  const sessions = await api(after("/api/v1/council/sessions"));
-  const parts = [
+  const sessions = await loadSessions();
+  render(...sessionsView(sessions.data));
+}
+/** @param {string} id */
+export async function sessionPage(id) {
+  render(...sessionView(await loadSession(id)));
+}
+
+// --- views -----------------------------------------------------------------------------------
+/** @param {Schemas["SessionRow"][]} sessions */
+function sessionsView(sessions) {
+  return [
     h("h1", {}, t("council.title")),
-    sessions.data.length
+    sessions.length
       ? h(
           "ul",
           {},
-          sessions.data.map((s) =>
+          sessions.map((s) =>
             h(
               "li",
               {},
@@ -35,187 +77,209 @@ export async function councilPage() {
           ),
         )
       : h("p", {}, t("nom.none")),
+    has("council_secretary") ? newSessionForm() : null,
   ];
-  if (has("council_secretary")) {
-    const title = h("input", { required: true });
-    const date = h("input", { type: "date", required: true });
-    const members = h("textarea", { required: true });
-    const form = h(
-      "form",
-      {
-        class: "card",
-        onsubmit: (e) => {
-          e.preventDefault();
-          submitting(form, async () => {
-            const made = await api("/api/v1/council/sessions", {
-              method: "POST",
-              body: {
-                title: title.value,
-                scheduled_for: date.value,
-                members: members.value.split(/\s+/).filter(Boolean),
-                award_form: "bang-khen-tinh",
-              },
-            });
-            location.hash = `#/council/${made.id}`;
-          });
-        },
-      },
-      h("h2", {}, t("council.new")),
-      field(t("council.session_title"), title, "title"),
-      field(t("council.date"), date, "scheduled_for"),
-      field(t("council.members"), members, "members"),
-      h(
-        "div",
-        { class: "actions" },
-        h("button", { class: "primary", type: "submit" }, t("council.new")),
-      ),
-    );
-    parts.push(form);
-  }
-  render(...parts);
 }
-export async function sessionPage(id) {
-  const s = await api(`/api/v1/council/sessions/${id}`);
-  const me = state.me.username;
+function newSessionForm() {
+  const title = h("input", { required: true });
+  const date = h("input", { type: "date", required: true });
+  const members = h("textarea", { required: true });
+  const awardForm = h(
+    "select",
+    {},
+    ...state.enums.award_forms.map((f) => h("option", { value: f }, t(`form.${f}`))),
+  );
+  awardForm.value = "bang-khen-tinh";
+  const form = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        scheduleSession(form, {
+          title: title.value,
+          scheduled_for: date.value,
+          members: members.value.split(/\s+/).filter(Boolean),
+          award_form: awardForm.value,
+        });
+      },
+    },
+    h("h2", {}, t("council.new")),
+    field(t("council.session_title"), title, "title"),
+    field(t("council.date"), date, "scheduled_for"),
+    field(t("board.form"), awardForm, "award_form"),
+    field(t("council.members"), members, "members"),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { class: "primary", type: "submit" }, t("council.new")),
+    ),
+  );
+  return form;
+}
+/** @param {SessionData} data */
+function sessionView({ session: s, items, candidates }) {
   const parts = [
     h("h1", {}, s.title),
     h("p", { id: "session-state" }, `${day(s.scheduled_for)} · ${t(`council.state.${s.state}`)}`),
+    ...s.items.map((item, index) => itemCard(s, item, items[index])),
   ];
-  // Every item's nomination loads at once; one that fails says so on its card.
-  const loaded = await Promise.all(
-    s.items.map((item) => orFailure(api(`/api/v1/nominations/${item.nomination_id}`))),
-  );
-  for (const [index, item] of s.items.entries()) {
-    const n = loaded[index].value;
-    const card = h(
-      "div",
-      { class: "card item" },
-      h(
-        "h2",
-        {},
-        h(
-          "a",
-          { href: `#/nominations/${item.nomination_id}` },
-          n ? n.unit_name : item.nomination_id,
-        ),
-      ),
-      loaded[index].error ? failed(t("council.item"), loaded[index].error) : null,
-      h("p", {}, `${t("council.voted")}: ${item.voted.length}/${s.members.length}`),
-    );
-    if (has("council_secretary"))
-      card.append(
-        h(
-          "p",
-          { class: "muted" },
-          `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`,
-        ),
-      );
-    if (item.tally)
-      card.append(
-        h(
-          "p",
-          { class: "tally" },
-          t("council.tally", item.tally),
-          " — ",
-          h("strong", {}, t(`outcome.${item.outcome}`)),
-        ),
-      );
-    else if (s.state === "open" && s.members.includes(me)) {
-      if (item.voted.includes(me)) card.append(h("p", { class: "voted" }, t("council.you_voted")));
-      else
-        card.append(
-          h(
-            "div",
-            { class: "actions" },
-            ...state.enums.choices.map((choice) =>
-              h(
-                "button",
-                {
-                  type: "button",
-                  "data-choice": choice,
-                  onclick: async () => {
-                    if (!confirm(t("council.confirm", { choice: t(`choice.${choice}`) }))) return;
-                    try {
-                      await api(`/api/v1/council/sessions/${id}/votes`, {
-                        method: "POST",
-                        body: { nomination_id: item.nomination_id, choice },
-                      });
-                      toast(t("council.you_voted"));
-                      refresh();
-                    } catch (e) {
-                      toast(e.message);
-                    }
-                  },
-                },
-                t(`choice.${choice}`),
-              ),
-            ),
-          ),
-        );
-    }
-    parts.push(card);
-  }
   if (has("council_secretary") && s.state !== "closed") {
-    const controls = h("div", { class: "actions" });
-    if (s.state === "draft") {
-      const board = await api(after("/api/v1/nominations?stage=council&limit=200"));
-      const pick = h(
-        "select",
-        { id: "agenda-pick" },
-        ...board.data
-          .filter((r) => !s.items.some((i) => i.nomination_id === r.nomination_id))
-          .map((r) => h("option", { value: r.nomination_id }, `${r.unit_name} (${r.unit_code})`)),
-      );
-      const add = h(
-        "form",
-        {
-          class: "card",
-          onsubmit: (e) => {
-            e.preventDefault();
-            submitting(add, () =>
-              api(`/api/v1/council/sessions/${id}/agenda`, {
-                method: "POST",
-                body: { nomination_id: pick.value },
-              }),
-            );
-          },
-        },
-        h("h2", {}, t("council.agenda")),
-        field(t("council.agenda"), pick, "nomination_id"),
-        h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.add"))),
-      );
-      parts.push(add);
-      controls.append(
-        h(
-          "button",
-          { type: "button", class: "primary", id: "open-session", onclick: () => act("open") },
-          t("council.open"),
-        ),
-      );
-    } else {
-      controls.append(
-        h(
-          "button",
-          {
-            type: "button",
-            class: "primary",
-            id: "close-session",
-            onclick: () => act("close", {}),
-          },
-          t("council.close"),
-        ),
-      );
-    }
-    parts.push(controls);
+    if (candidates) parts.push(agendaForm(s, candidates));
+    parts.push(sessionControls(s));
   }
-  async function act(what, body) {
-    try {
-      await api(`/api/v1/council/sessions/${id}/${what}`, { method: "POST", body });
-      toast(t("saved"));
-      refresh();
-    } catch (e) {
-      toast(e.message);
-    }
-  }
-  render(...parts);
+  return parts;
+}
+/**
+ * @param {Session} s
+ * @param {Item} item
+ * @param {import("./core.js").Loaded<Schemas["NominationPublic"]>} loaded
+ */
+function itemCard(s, item, loaded) {
+  const me = state.me.username;
+  const card = h(
+    "div",
+    { class: "card item" },
+    h(
+      "h2",
+      {},
+      h(
+        "a",
+        { href: `#/nominations/${item.nomination_id}` },
+        loaded.value ? loaded.value.unit_name : item.nomination_id,
+      ),
+    ),
+    loaded.error ? failed(t("council.item"), loaded.error) : null,
+    h("p", {}, `${t("council.voted")}: ${item.voted.length}/${s.members.length}`),
+  );
+  if (has("council_secretary"))
+    card.append(
+      h("p", { class: "muted" }, `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`),
+    );
+  if (item.tally)
+    card.append(
+      h(
+        "p",
+        { class: "tally" },
+        t("council.tally", item.tally),
+        " — ",
+        h("strong", {}, t(`outcome.${item.outcome}`)),
+      ),
+    );
+  else if (s.state === "open" && s.members.includes(me))
+    card.append(
+      item.voted.includes(me)
+        ? h("p", { class: "voted" }, t("council.you_voted"))
+        : ballotButtons(s, item),
+    );
+  return card;
+}
+/**
+ * @param {Session} s
+ * @param {Item} item
+ */
+function ballotButtons(s, item) {
+  return h(
+    "div",
+    { class: "actions" },
+    ...state.enums.choices.map((choice) =>
+      h(
+        "button",
+        { type: "button", "data-choice": choice, onclick: () => castVote(s, item, choice) },
+        t(`choice.${choice}`),
+      ),
+    ),
+  );
+}
+/**
+ * @param {Session} s
+ * @param {Schemas["BoardRow"][]} candidates
+ */
+function agendaForm(s, candidates) {
+  const pick = h(
+    "select",
+    { id: "agenda-pick" },
+    ...candidates
+      .filter((r) => !s.items.some((i) => i.nomination_id === r.nomination_id))
+      .map((r) => h("option", { value: r.nomination_id }, `${r.unit_name} (${r.unit_code})`)),
+  );
+  const form = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        addToAgenda(form, s, pick.value);
+      },
+    },
+    h("h2", {}, t("council.agenda")),
+    field(t("council.agenda"), pick, "nomination_id"),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.add"))),
+  );
+  return form;
+}
+/** @param {Session} s */
+function sessionControls(s) {
+  const [what, id, label] =
+    s.state === "draft"
+      ? ["open", "open-session", "council.open"]
+      : ["close", "close-session", "council.close"];
+  return h(
+    "div",
+    { class: "actions" },
+    h(
+      "button",
+      { type: "button", class: "primary", id, onclick: () => moveSession(s, what) },
+      t(label),
+    ),
+  );
+}
+
+// --- handlers --------------------------------------------------------------------------------
+/**
+ * @param {HTMLElement} form
+ * @param {Schemas["SessionCreate"]} body
+ */
+function scheduleSession(form, body) {
+  submitting(form, async () => {
+    /** @type {Schemas["Written"]} */
+    const made = await api("/api/v1/council/sessions", { method: "POST", body });
+    location.hash = `#/council/${made.id}`;
+  });
+}
+/**
+ * @param {Session} s
+ * @param {Item} item
+ * @param {string} choice
+ */
+function castVote(s, item, choice) {
+  if (!confirm(t("council.confirm", { choice: t(`choice.${choice}`) }))) return;
+  /** @type {Schemas["VoteIn"]} */
+  const body = { nomination_id: item.nomination_id, choice: /** @type {any} */ (choice) };
+  submitting(null, () => api(`/api/v1/council/sessions/${s.id}/votes`, { method: "POST", body }));
+}
+/**
+ * @param {HTMLElement} form
+ * @param {Session} s
+ * @param {string} nominationId
+ */
+function addToAgenda(form, s, nominationId) {
+  submitting(form, () =>
+    api(`/api/v1/council/sessions/${s.id}/agenda`, {
+      method: "POST",
+      body: { nomination_id: nominationId },
+    }),
+  );
+}
+/**
+ * @param {Session} s
+ * @param {string} what  "open" or "close"
+ */
+function moveSession(s, what) {
+  submitting(null, () =>
+    api(`/api/v1/council/sessions/${s.id}/${what}`, {
+      method: "POST",
+      body: what === "close" ? {} : undefined,
+    }),
+  );
 }

@@ -1,52 +1,55 @@
 // @ts-check
 // Task inboxes: reviewers' queues and inspectors' visits.
-import {
-  after,
-  api,
-  day,
-  daysLeft,
-  field,
-  h,
-  has,
-  refresh,
-  render,
-  submitting,
-  t,
-  toast,
-  today,
-} from "./core.js";
+import { after, api, day, daysLeft, field, h, has, render, submitting, t, today } from "./core.js";
+
+/** @typedef {import("./core.js").Schemas["TaskPublic"]} Task */
+/** @typedef {{ visits: Task[], reviews: Task[] }} Inbox */
+
+// --- loading ---------------------------------------------------------------------------------
+/** @returns {Promise<Inbox>} */
+async function loadInbox() {
+  /** @type {import("./core.js").Schemas["Page_TaskPublic_"]} */
+  const inbox = await api(after("/api/v1/tasks"));
+  return {
+    visits: inbox.data.filter((x) => x.kind === "visit"),
+    reviews: inbox.data.filter((x) => x.kind === "review"),
+  };
+}
 
 export async function tasksPage() {
-  const inbox = await api(after("/api/v1/tasks"));
-  const visits = inbox.data.filter((x) => x.kind === "visit");
-  const reviews = inbox.data.filter((x) => x.kind === "review");
+  render(...inboxView(await loadInbox()));
+}
+
+// --- views -----------------------------------------------------------------------------------
+/** @param {Inbox} inbox */
+function inboxView({ visits, reviews }) {
   const parts = [h("h1", {}, t("tasks.title"))];
   if (has("inspector")) {
     parts.push(h("h2", {}, t("tasks.visits")));
     for (const v of visits) parts.push(visitCard(v));
     if (!visits.length) parts.push(h("p", {}, t("nom.none")));
   }
-  if (has("district_reviewer", "province_reviewer")) {
-    parts.push(
-      h("h2", {}, t("tasks.reviews")),
-      reviews.length
-        ? h(
-            "ul",
-            {},
-            reviews.map((r) =>
-              h(
-                "li",
-                { class: r.overdue ? "overdue" : "" },
-                h("a", { href: `#/nominations/${r.nomination_id}` }, r.unit_code),
-                ` — ${t(`stage.${r.stage}`)} · ${t("board.due")} ${day(r.due_on)} (${daysLeft(r.due_on)})`,
-              ),
-            ),
-          )
-        : h("p", {}, t("nom.none")),
-    );
-  }
-  render(...parts);
+  if (has("district_reviewer", "province_reviewer"))
+    parts.push(h("h2", {}, t("tasks.reviews")), reviewList(reviews));
+  return parts;
 }
+/** @param {Task[]} reviews */
+function reviewList(reviews) {
+  if (!reviews.length) return h("p", {}, t("nom.none"));
+  return h(
+    "ul",
+    {},
+    reviews.map((r) =>
+      h(
+        "li",
+        { class: r.overdue ? "overdue" : "" },
+        h("a", { href: `#/nominations/${r.nomination_id}` }, r.unit_code),
+        ` — ${t(`stage.${r.stage}`)} · ${t("board.due")} ${day(r.due_on)} (${daysLeft(r.due_on)})`,
+      ),
+    ),
+  );
+}
+/** @param {Task} v */
 function visitCard(v) {
   const card = h(
     "div",
@@ -68,15 +71,7 @@ function visitCard(v) {
           "button",
           {
             type: "button",
-            onclick: async () => {
-              try {
-                await api(`/api/v1/tasks/${v.id}/claim`, { method: "POST" });
-                toast(t("saved"));
-                refresh();
-              } catch (e) {
-                toast(e.message);
-              }
-            },
+            onclick: () => claimVisit(v),
           },
           t("tasks.claim"),
         ),
@@ -91,63 +86,20 @@ function visitCard(v) {
     h("option", { value: "discrepancy" }, t("tasks.discrepancy")),
   );
   const figures = h("tbody", {});
-  const addYear = () =>
-    figures.append(
-      h(
-        "tr",
-        {},
-        ...[
-          ["year", "2021", "2030"],
-          ["total_households", "1", null],
-          ["poor_households", "0", null],
-        ].map(([name, min, max]) => {
-          const input = h("input", {
-            type: "number",
-            name,
-            min,
-            max,
-            "aria-label": t(`tasks.${name}`),
-          });
-          return h("td", {}, input);
-        }),
-      ),
-    );
+  const addYear = () => figures.append(figureRow());
   addYear();
+  /** @type {HTMLFormElement} */
   const form = h(
     "form",
     {
-      onsubmit: (e) => {
-        e.preventDefault();
-        const errors = form.querySelector("[data-error-for=verified_statistics]");
-        errors.textContent = "";
-        const verified = {};
-        for (const row of figures.rows) {
-          const [year, total, poor] = [...row.querySelectorAll("input")].map((input) =>
-            input.value.trim(),
-          );
-          if (!year && !total && !poor) continue;
-          const problem = !(year && total && poor)
-            ? "tasks.row_incomplete"
-            : Number(year) < 2021 || Number(year) > 2030
-              ? "tasks.row_year"
-              : Number(poor) > Number(total)
-                ? "tasks.row_poor_exceeds_total"
-                : year in verified
-                  ? "tasks.row_duplicate_year"
-                  : null;
-          if (problem) {
-            errors.textContent = `${year || "—"}: ${t(problem)}`;
-            return;
-          }
-          verified[year] = { total_households: Number(total), poor_households: Number(poor) };
-        }
-        const body = {
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        fileReport(form, v, {
           visited_on: visited.value,
           findings: findings.value,
-          recommendation: recommendation.value,
-          verified_statistics: Object.keys(verified).length ? verified : null,
-        };
-        submitting(form, () => api(`/api/v1/inspections/${v.id}/report`, { method: "POST", body }));
+          recommendation: /** @type {"confirm" | "discrepancy"} */ (recommendation.value),
+          figures,
+        });
       },
     },
     h("h2", {}, t("tasks.report")),
@@ -185,4 +137,75 @@ function visitCard(v) {
   );
   card.append(form);
   return card;
+}
+function figureRow() {
+  return h(
+    "tr",
+    {},
+    ...[
+      ["year", "2021", "2030"],
+      ["total_households", "1", null],
+      ["poor_households", "0", null],
+    ].map(([name, min, max]) =>
+      h("td", {}, h("input", { type: "number", name, min, max, "aria-label": t(`tasks.${name}`) })),
+    ),
+  );
+}
+
+// --- handlers --------------------------------------------------------------------------------
+/** @param {Task} v */
+function claimVisit(v) {
+  return submitting(null, () => api(`/api/v1/tasks/${v.id}/claim`, { method: "POST" }));
+}
+/**
+ * The verified figures as entered, or the first row's problem (checked here, said in place).
+ * @param {HTMLTableSectionElement} figures
+ * @returns {{ verified: Record<string, {total_households: number, poor_households: number}> }
+ *   | { problem: string }}
+ */
+function verifiedFigures(figures) {
+  /** @type {Record<string, {total_households: number, poor_households: number}>} */
+  const verified = {};
+  for (const row of figures.rows) {
+    const [year, total, poor] = [...row.querySelectorAll("input")].map((input) =>
+      input.value.trim(),
+    );
+    if (!year && !total && !poor) continue;
+    const problem = !(year && total && poor)
+      ? "tasks.row_incomplete"
+      : Number(year) < 2021 || Number(year) > 2030
+        ? "tasks.row_year"
+        : Number(poor) > Number(total)
+          ? "tasks.row_poor_exceeds_total"
+          : year in verified
+            ? "tasks.row_duplicate_year"
+            : null;
+    if (problem) return { problem: `${year || "—"}: ${t(problem)}` };
+    verified[year] = { total_households: Number(total), poor_households: Number(poor) };
+  }
+  return { verified };
+}
+/**
+ * @param {HTMLFormElement} form
+ * @param {Task} v
+ * @param {{ visited_on: string, findings: string,
+ *   recommendation: import("./core.js").Schemas["VisitReportIn"]["recommendation"],
+ *   figures: HTMLTableSectionElement }} entered
+ */
+function fileReport(form, v, { figures, ...report }) {
+  const errors = /** @type {HTMLElement} */ (
+    form.querySelector("[data-error-for=verified_statistics]")
+  );
+  errors.textContent = "";
+  const read = verifiedFigures(figures);
+  if ("problem" in read) {
+    errors.textContent = read.problem;
+    return;
+  }
+  /** @type {import("./core.js").Schemas["VisitReportIn"]} */
+  const body = {
+    ...report,
+    verified_statistics: Object.keys(read.verified).length ? read.verified : null,
+  };
+  submitting(form, () => api(`/api/v1/inspections/${v.id}/report`, { method: "POST", body }));
 }
