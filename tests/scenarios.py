@@ -22,6 +22,7 @@ from tests.factories import (
     officer,
     stats,
 )
+from thidua.story import Cast, StoryDriver
 
 MEMBERS = [f"member-{i}" for i in range(1, 8)]
 GOOD = {
@@ -32,28 +33,29 @@ GOOD = {
 SLOW = {2021: stats(3000, 150), 2022: stats(3010, 130), 2023: stats(3020, 118)}
 
 
+CAST = Cast(officer(), PROVINCE, inspector(), SECRETARY, SYSTEM, district_reviewer, member)
+
+
 @dataclass
 class Story:
+    """The tests' stories, told through the same driver as the demo's."""
+
     service: NominationService
     ids: dict[str, UUID] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.driver = StoryDriver(self.service, CAST, lambda who, _, today: ctx(who, today))
 
     def open(
         self, code: str, figures: dict[int, dict[str, object]], form: str = "bang-khen-tinh"
     ) -> UUID:
-        s = self.service
-        nid = s.open_nomination(ctx(officer(), date(2024, 1, 8)), code, form, 2023).id
-        for year, figure in figures.items():
-            s.record_statistics(ctx(officer(), date(2024, 1, 8)), nid, year, figure)
-        s.write_achievement_report(ctx(officer(), date(2024, 1, 8)), nid, "Báo cáo thành tích.")
-        return nid
+        return self.driver.open(
+            code, code, form, 2023, figures, "Báo cáo thành tích.", date(2024, 1, 8)
+        )
 
     def to_province_review(self, nid: UUID) -> None:
-        s = self.service
-        s.submit_nomination(ctx(officer(), date(2024, 1, 15)), nid)
-        district = s.get_nomination(nid).district_code or ""
-        s.complete_district_review(
-            ctx(district_reviewer(district), date(2024, 1, 22)), nid, "approve", "Đạt."
-        )
+        self.driver.submit("", nid, date(2024, 1, 15))
+        self.driver.district_review("", nid, date(2024, 1, 22))
 
     def full_lifecycle(self) -> dict[str, UUID]:
         """Every kind of event, in one plausible cycle."""
@@ -157,21 +159,17 @@ class Story:
         }
 
     def council(self, items: list[UUID], approve: set[UUID], date_: date) -> UUID:
-        s = self.service
-        sid = s.schedule_council_session(
-            ctx(SECRETARY, date_), "Phiên họp", date_, MEMBERS, "bang-khen-tinh"
-        ).id
-        for nid in items:
-            s.add_to_agenda(ctx(SECRETARY, date_), sid, nid)
-        s.set_closing_deadline(ctx(SECRETARY, date_), sid, datetime.combine(date_, time(17), UTC))
-        s.open_session(ctx(SECRETARY, date_), sid)
-        s.record_session_reminder(ctx(SYSTEM, date_), sid, ["member-1@x.org"], "Chưa bỏ phiếu")
-        taken = s.get_session(sid).participation
-        for nid in items:
-            for account in MEMBERS:
-                if account in taken.get(str(nid), []):
-                    continue  # recused when the item was added
-                choice = "approve" if nid in approve else "reject"
-                s.cast_vote(ctx(member(account), date_), sid, nid, choice)
-        s.close_session(ctx(SECRETARY, date_), sid, "15/QĐ-UBND")
-        return sid
+        return self.driver.hold_council(
+            "council",
+            "Phiên họp",
+            date_,
+            MEMBERS,
+            "bang-khen-tinh",
+            items,
+            lambda nid, _, __: "approve" if nid in approve else "reject",
+            closes_at=datetime.combine(date_, time(17), UTC),
+            decision_number="15/QĐ-UBND",
+            before_ballots=lambda sid: self.service.record_session_reminder(
+                ctx(SYSTEM, date_), sid, ["member-1@x.org"], "Chưa bỏ phiếu"
+            ),
+        )

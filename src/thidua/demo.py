@@ -20,6 +20,7 @@ from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import DomainError
 from domain.service import NominationService
 from domain.summaries import NominationSummary
+from thidua.story import Cast, StoryDriver
 
 TEAM = "doan-kiem-tra-1"
 MEMBERS = tuple(f"demo-council-{i}" for i in range(1, 8))
@@ -100,6 +101,8 @@ CASES = (
     Case("S-831-02", "bang-khen-tinh", 2025, "township, no district review after 1/7/2025"),
 )
 
+REJECTED_BY_COUNCIL = {c.unit_code for c in CASES if c.council_rejects}
+
 TIMELINES = {
     2024: Timeline(
         date(2025, 1, 6),
@@ -128,6 +131,20 @@ TIMELINES = {
 }
 
 
+CAST = Cast(OFFICER, PROVINCE, INSPECTOR, SECRETARY, SYSTEM, district_reviewer, member)
+
+
+def demo_context(actor: Actor, key: str, today: date) -> CommandContext:
+    """Fixed command ids from the step's key: the demo run again records nothing twice."""
+    return CommandContext(
+        actor=actor,
+        command_id=f"demo/{key}",
+        correlation_id=f"demo/{key.split('/')[0]}",
+        today=today,
+        at=datetime.combine(today, time(9, 0), VIETNAM),
+    )
+
+
 @dataclass
 class Demo:
     service: NominationService
@@ -135,14 +152,8 @@ class Demo:
     out: TextIO
     sessions: dict[tuple[int, str, str | None], list[UUID]] = field(default_factory=dict)
 
-    def ctx(self, actor: Actor, key: str, today: date) -> CommandContext:
-        return CommandContext(
-            actor=actor,
-            command_id=f"demo/{key}",
-            correlation_id=f"demo/{key.split('/')[0]}",
-            today=today,
-            at=datetime.combine(today, time(9, 0), VIETNAM),
-        )
+    def __post_init__(self) -> None:
+        self.story = StoryDriver(self.service, CAST, demo_context)
 
     def run(self) -> list[NominationSummary]:
         for case in CASES:
@@ -156,160 +167,107 @@ class Demo:
     # --- one nomination, from opening to the council's agenda ---------------------------
 
     def prepare(self, case: Case) -> None:
-        s, t = self.service, TIMELINES[case.cycle_year]
+        story, t = self.story, TIMELINES[case.cycle_year]
         key = f"{case.unit_code}/{case.award_form}/{case.cycle_year}"
-        nid = s.open_nomination(
-            self.ctx(OFFICER, f"{key}/open", t.opened),
+        _, last = self.service.cycle_terms(case.cycle_year).evaluation_years
+        declared = self.statistics.get(case.unit_code, {})
+        nid = story.open(
+            key,
             case.unit_code,
             case.award_form,
             case.cycle_year,
-        ).id
-        _, last = s.get_nomination(nid).evaluation_years
-        for year in range(2021, last + 1):
-            figures = self.statistics.get(case.unit_code, {}).get(str(year))
-            if figures:
-                s.record_statistics(
-                    self.ctx(OFFICER, f"{key}/stats/{year}", t.opened), nid, year, figures
-                )
-        s.write_achievement_report(
-            self.ctx(OFFICER, f"{key}/report", t.opened),
-            nid,
+            {
+                year: declared[str(year)]
+                for year in range(2021, last + 1)
+                if declared.get(str(year))
+            },
             f"Báo cáo thành tích (dữ liệu mẫu): {case.story}.",
+            t.opened,
         )
         if case.stop_at == "collecting":
             return
-        s.submit_nomination(self.ctx(OFFICER, f"{key}/submit", t.submitted), nid)
-        nomination = s.get_nomination(nid)
-        if nomination.stage == case.stop_at:
-            return
-        if nomination.stage == "district_review":
-            reviewer = district_reviewer(nomination.district_code or "")
-            s.complete_district_review(
-                self.ctx(reviewer, f"{key}/district", t.district_review),
-                nid,
-                "approve",
-                "Đủ điều kiện.",
-            )
-            nomination = s.get_nomination(nid)
-        if nomination.stage == case.stop_at:
-            return
-        if nomination.stage == "province_review":
-            if not self.province_review(case, key, nid, t):
-                return
-            nomination = s.get_nomination(nid)
-        if nomination.stage == case.stop_at:
-            return
-        if nomination.stage == "public_notice":
-            self.public_notice(case, key, nid, nomination.due_on or t.province_review)
-            nomination = s.get_nomination(nid)
-        if nomination.stage == case.stop_at:
-            return
-        if nomination.stage == "council":
-            scope = nomination.district_code if case.award_form == "giay-khen-huyen" else None
+        stage = story.submit(key, nid, t.submitted)
+        if stage == "district_review" != case.stop_at:
+            stage = story.district_review(key, nid, t.district_review, "approve", "Đủ điều kiện.")
+        if stage == "province_review" != case.stop_at:
+            stage = self.province_review(case, key, nid, t)
+        if stage == "public_notice" != case.stop_at:
+            ends = self.service.get_nomination(nid).due_on or t.province_review
+            if case.complaint:
+                story.complain(
+                    key,
+                    nid,
+                    ends - timedelta(days=3),
+                    "Phản ánh số hộ nghèo chưa chính xác (mẫu).",
+                    "Người dân ấp 3 (mẫu)",
+                    ends,
+                    "Đã xác minh: số liệu đúng; phản ánh không có cơ sở (mẫu).",
+                )
+            stage = story.end_notice(key, nid, ends + timedelta(days=1))
+        if stage == "council" != case.stop_at:
+            district = self.service.get_nomination(nid).district_code
+            scope = district if case.award_form == "giay-khen-huyen" else None
             self.sessions.setdefault((case.cycle_year, case.award_form, scope), []).append(nid)
 
-    def province_review(self, case: Case, key: str, nid: UUID, t: Timeline) -> bool:
-        s = self.service
-        ctx = self.ctx(PROVINCE, f"{key}/province", t.province_review)
+    def province_review(self, case: Case, key: str, nid: UUID, t: Timeline) -> str:
+        story = self.story
         if case.inspect:
             self.inspect(key, nid, t)
-        for check in s.get_nomination(nid).checks:
-            if check["outcome"] == "needs_judgement":
-                s.record_criterion_check(
-                    self.ctx(PROVINCE, f"{key}/judge/{check['criterion_id']}", t.province_review),
-                    nid,
-                    check["criterion_id"],
-                    "met",
-                    "Hồ sơ và biên bản làm việc chứng minh đạt tiêu chí (dữ liệu mẫu).",
-                )
-        not_met = [
-            c["criterion_id"] for c in s.get_nomination(nid).checks if c["outcome"] == "not_met"
-        ]
-        if not_met and case.override:
-            for cid in not_met:
-                s.override_check(
-                    self.ctx(PROVINCE, f"{key}/override/{cid}", t.province_review),
-                    nid,
-                    cid,
-                    "Năm sau giảm vượt mức, bù cho năm trước; Ban Thi đua đề nghị xem xét (mẫu).",
-                )
-        elif not_met:
-            s.complete_province_review(
-                ctx, nid, "reject", f"Không đạt tiêu chí {', '.join(not_met)}."
+        story.judge_open_checks(
+            key,
+            nid,
+            t.province_review,
+            "Hồ sơ và biên bản làm việc chứng minh đạt tiêu chí (dữ liệu mẫu).",
+        )
+        checks = self.service.get_nomination(nid).checks
+        not_met = [c["criterion_id"] for c in checks if c["outcome"] == "not_met"]
+        if not_met and not case.override:
+            return story.province_review(
+                key, nid, t.province_review, "reject", f"Không đạt tiêu chí {', '.join(not_met)}."
             )
-            return False
-        s.complete_province_review(ctx, nid, "approve", "Đề nghị Hội đồng xem xét.")
-        return True
+        for cid in not_met:
+            story.override(
+                key,
+                nid,
+                cid,
+                t.province_review,
+                "Năm sau giảm vượt mức, bù cho năm trước; Ban Thi đua đề nghị xem xét (mẫu).",
+            )
+        return story.province_review(
+            key, nid, t.province_review, "approve", "Đề nghị Hội đồng xem xét."
+        )
 
     def inspect(self, key: str, nid: UUID, t: Timeline) -> None:
-        s = self.service
-        s.schedule_inspection_visit(
-            self.ctx(PROVINCE, f"{key}/inspection", t.province_review), nid, TEAM
-        )
-        visit = next(iter(s.get_nomination(nid).visits))
-        s.claim_visit(self.ctx(INSPECTOR, f"{key}/claim", t.visited), UUID(visit))
-        declared = s.get_nomination(nid).statistics
+        declared = self.service.get_nomination(nid).statistics
         last = str(max(int(y) for y in declared))
         verified = dict(declared[last])
         verified["poor_households"] -= 2
         verified.pop("flows", None)
-        s.file_visit_report(
-            self.ctx(INSPECTOR, f"{key}/visit-report", t.visited),
-            UUID(visit),
+        self.story.inspect(
+            key,
+            nid,
+            TEAM,
+            t.province_review,
             t.visited,
             "Đối chiếu danh sách hộ nghèo tại xã; 2 hộ đã thoát nghèo chưa được cập nhật (mẫu).",
-            "discrepancy",
             {last: verified},
         )
-
-    def public_notice(self, case: Case, key: str, nid: UUID, ends: date) -> None:
-        s = self.service
-        if case.complaint:
-            complaint, _ = s.file_complaint(
-                self.ctx(PROVINCE, f"{key}/complaint", ends - timedelta(days=3)),
-                nid,
-                "Phản ánh số hộ nghèo chưa chính xác (mẫu).",
-                "Người dân ấp 3 (mẫu)",
-            )
-            s.resolve_complaint(
-                self.ctx(PROVINCE, f"{key}/complaint-resolved", ends),
-                nid,
-                complaint,
-                "Đã xác minh: số liệu đúng; phản ánh không có cơ sở (mẫu).",
-                upheld=False,
-            )
-        s.end_public_notice(self.ctx(SYSTEM, f"{key}/notice-ended", ends + timedelta(days=1)), nid)
 
     # --- council ------------------------------------------------------------------------
 
     def hold_council(self, year: int, form: str, scope: str | None, items: list[UUID]) -> None:
         s, t = self.service, TIMELINES[year]
-        key = f"council/{year}/{form}/{scope or 'province'}"
-        sid = s.schedule_council_session(
-            self.ctx(SECRETARY, f"{key}/schedule", t.council),
+        rejecting = {n for n in items if s.get_nomination(n).unit_code in REJECTED_BY_COUNCIL}
+        self.story.hold_council(
+            f"council/{year}/{form}/{scope or 'province'}",
             f"Phiên họp Hội đồng TĐKT {scope or 'tỉnh'} – đợt {year} ({form})",
             t.council,
-            list(MEMBERS),
+            MEMBERS,
             form,
-            scope,
-        ).id
-        for nid in items:
-            s.add_to_agenda(self.ctx(SECRETARY, f"{key}/agenda/{nid}", t.council), sid, nid)
-        s.open_session(self.ctx(SECRETARY, f"{key}/open", t.council), sid)
-        rejecting = {s.get_nomination(n).unit_code for n in items} & {
-            c.unit_code for c in CASES if c.council_rejects
-        }
-        for nid in items:
-            unit = s.get_nomination(nid).unit_code
-            for i, account in enumerate(MEMBERS):
-                choice = self.choice(i, unit in rejecting)
-                s.cast_vote(
-                    self.ctx(member(account), f"{key}/vote/{nid}/{account}", t.council),
-                    sid,
-                    nid,
-                    choice,
-                )
-        s.close_session(self.ctx(SECRETARY, f"{key}/close", t.council), sid)
+            items,
+            lambda nid, index, _: self.choice(index, nid in rejecting),
+            scope=scope,
+        )
 
     @staticmethod
     def choice(index: int, rejecting: bool) -> str:
