@@ -23,7 +23,6 @@ from eventsourcing.persistence import (
     Mapper,
     Notification,
     RecordConflictError,
-    Transcoding,
 )
 from eventsourcing.utils import Environment, EnvType
 
@@ -39,7 +38,6 @@ from domain.criteria.checks import RuleSetRef
 from domain.criteria.ruleset import RuleSet, load_rule_set
 from domain.cycles import Cycle, CycleTerms, cycle_id
 from domain.deadlines import DueDates
-from domain.dossier import DOSSIER_VALUES, Complaint, CouncilDecision, Revocation, Visit
 from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
@@ -57,6 +55,7 @@ from domain.summaries import (
     AccountSummary,
     CommandResult,
 )
+from domain.transcodings import TRANSCODINGS
 from domain.units import Unit, UnitCatalogue, UnitRegistry, catalogue_id
 
 A = TypeVar("A", bound=ChainedAggregate)
@@ -75,31 +74,6 @@ SESSION = Kind(CouncilSession, SessionNotFound)
 VISIT = Kind(InspectionVisit, VisitNotFound)
 CYCLE = Kind(Cycle, lambda year_id: NotFound(f"cycle {year_id} is not configured"))
 ACCOUNT = Kind(Account, lambda aid: NotFound(f"account {aid} does not exist"))
-
-
-class DateAsISO(Transcoding):
-    type = date
-    name = "date_iso"
-
-    def encode(self, obj: date) -> str:
-        return obj.isoformat()
-
-    def decode(self, data: str) -> date:
-        return date.fromisoformat(data)
-
-
-class DossierValue(Transcoding):
-    """A nomination snapshot's visit, complaint, decision or revocation."""
-
-    def __init__(self, value_type: type[Visit | Complaint | CouncilDecision | Revocation]):
-        self.type = self._value_type = value_type
-        self.name = f"dossier_{value_type.__name__.lower()}"
-
-    def encode(self, obj: Visit | Complaint | CouncilDecision | Revocation) -> dict[str, Any]:
-        return obj.to_dict()
-
-    def decode(self, data: dict[str, Any]) -> Visit | Complaint | CouncilDecision | Revocation:
-        return self._value_type.from_dict(data)
 
 
 class ServiceBase(Application[UUID]):
@@ -176,9 +150,8 @@ class ServiceBase(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        transcoder.register(DateAsISO())
-        for value_type in DOSSIER_VALUES:
-            transcoder.register(DossierValue(value_type))
+        for transcoding in TRANSCODINGS:
+            transcoder.register(transcoding)
 
     # --- rule sets -----------------------------------------------------------------------
 
