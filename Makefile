@@ -4,15 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run demo test lint typecheck imports pytest bench clean ui-types
+.PHONY: install browser run demo test lint typecheck imports pytest bench clean ui-types lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Every dependency is pinned with its hashes in requirements-dev.lock (the image uses
+# requirements.lock); the project itself goes in on top, without resolving anything again.
+$(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolves both lock files from pyproject.toml (uv: fast, and hashes for every file).
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --no-annotate --custom-compile-command "make lock"
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==0.9.30
+	$(UV_COMPILE) --quiet -o requirements.lock
+	$(UV_COMPILE) --quiet --extra dev -o requirements-dev.lock
 
 install: $(STAMP)
 

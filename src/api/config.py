@@ -17,3 +17,10 @@ class ApiConfig:
     read_wait_seconds: float
     login_attempts: int
     login_window_minutes: int
+    login_client_attempts: int = 30
+    max_body_bytes: int = 1024 * 1024
+    upload_quota_files: int = 50
+    upload_quota_bytes: int = 200 * 1024 * 1024
+    metrics_token: SecretStr | None = None
+    docs: bool = True
+    hsts: bool = False

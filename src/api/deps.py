@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import time
 import uuid
@@ -17,6 +18,7 @@ from fastapi import Depends, HTTPException, Path, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel
 
 from api.config import ApiConfig
 from api.schemas.common import Written
@@ -187,12 +189,70 @@ def writes_as(*roles: Role) -> Callable[..., Command]:
     return dependency
 
 
+# One row per caller and key: what the first request was (method, path, a digest of its body)
+# and what it was answered, so a repeat gets that answer and a different request is refused.
 IDEMPOTENCY_DDL = (
-    "CREATE TABLE IF NOT EXISTS api_idempotency ("
+    "CREATE TABLE IF NOT EXISTS api_requests ("
     " account TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,"
-    " status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,"
-    " PRIMARY KEY (account, key))"
+    " request_hash TEXT NOT NULL, status INTEGER NOT NULL, body TEXT NOT NULL,"
+    " created_at TEXT NOT NULL, PRIMARY KEY (account, key))"
 )
+
+
+def request_digest(**parts: Any) -> str:
+    """A digest of what a write was asked to do: its body, its file."""
+    canonical = json.dumps(jsonable_encoder(parts), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
+    """The first answer to this Idempotency-Key, or None when it is new; a key reused for
+    another request is refused, naming it."""
+    key, request = cmd.key, cmd.request
+    if not key:
+        return None
+    with cmd.app.database.reading() as cursor:
+        cursor.execute(
+            "SELECT method, path, request_hash, status, body FROM api_requests"
+            " WHERE account = ? AND key = ?",
+            (cmd.principal.username, key),
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if (row[0], row[1]) != (request.method, request.url.path):
+        raise InvalidNomination("Idempotency-Key", f"was used for {row[0]} {row[1]}; use a new key")
+    if row[2] != request_hash:
+        raise InvalidNomination(
+            "Idempotency-Key", "was used for a request with another body; use a new key"
+        )
+    replay = JSONResponse(json.loads(row[4]), status_code=int(row[3]))
+    replay.headers["Idempotent-Replayed"] = "true"
+    return replay
+
+
+def remember(cmd: Command, status: int, answer: Any, request_hash: str) -> None:
+    """Keeps the answer under the caller's key, and says where the write is in the log."""
+    body = jsonable_encoder(answer)
+    if cmd.key:
+        with cmd.app.database.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (account, key) DO NOTHING",
+                (
+                    cmd.principal.username,
+                    cmd.key,
+                    cmd.request.method,
+                    cmd.request.url.path,
+                    request_hash,
+                    status,
+                    json.dumps(body),
+                    datetime.now(UTC).isoformat(),
+                ),
+            )
+    position = body.get("position") if isinstance(body, dict) else None
+    if position is not None:
+        cmd.response.headers["X-Event-Position"] = str(position)
 
 
 P = ParamSpec("P")
@@ -200,7 +260,8 @@ R = TypeVar("R")
 
 
 def idempotent_write(route: Callable[P, R]) -> Callable[P, R | JSONResponse]:
-    """Runs a write once per Idempotency-Key: a repeat gets the first response back.
+    """Runs a write once per Idempotency-Key: a repeat gets the first response back, and the
+    same key with another body is refused.
 
     The route takes a ``Command``; its answer, validated by FastAPI against the route's
     response model, is remembered under the caller's key with the route's status code.
@@ -209,45 +270,14 @@ def idempotent_write(route: Callable[P, R]) -> Callable[P, R | JSONResponse]:
     @functools.wraps(route)
     def run(*args: P.args, **kwargs: P.kwargs) -> R | JSONResponse:
         cmd = next(v for v in kwargs.values() if isinstance(v, Command))
-        key, request = cmd.key, cmd.request
-        method, path = request.method, request.url.path
-        status = int(request.scope["route"].status_code or 200)
-        if key:
-            with cmd.app.database.reading() as cursor:
-                cursor.execute(
-                    "SELECT method, path, status, body FROM api_idempotency"
-                    " WHERE account = ? AND key = ?",
-                    (cmd.principal.username, key),
-                )
-                row = cursor.fetchone()
-            if row is not None:
-                if (row[0], row[1]) != (method, path):
-                    raise InvalidNomination(
-                        "Idempotency-Key", f"was used for {row[0]} {row[1]}; use a new key"
-                    )
-                replay = JSONResponse(json.loads(row[3]), status_code=int(row[2]))
-                replay.headers["Idempotent-Replayed"] = "true"
-                return replay
+        request_hash = request_digest(
+            **{name: value for name, value in kwargs.items() if isinstance(value, BaseModel)}
+        )
+        replay = replay_of(cmd, request_hash)
+        if replay is not None:
+            return replay
         result = route(*args, **kwargs)
-        body = jsonable_encoder(result)
-        if key:
-            with cmd.app.database.transaction() as cursor:
-                cursor.execute(
-                    "INSERT INTO api_idempotency VALUES (?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (account, key) DO NOTHING",
-                    (
-                        cmd.principal.username,
-                        key,
-                        method,
-                        path,
-                        status,
-                        json.dumps(body),
-                        datetime.now(UTC).isoformat(),
-                    ),
-                )
-        position = body.get("position") if isinstance(body, dict) else None
-        if position is not None:
-            cmd.response.headers["X-Event-Position"] = str(position)
+        remember(cmd, int(cmd.request.scope["route"].status_code or 200), result, request_hash)
         return result
 
     return run

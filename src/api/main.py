@@ -21,6 +21,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from api import errors
 from api.config import ApiConfig
 from api.deps import IDEMPOTENCY_DDL, AppState
+from api.limits import BodyLimit, body_limits
 from api.routers import (
     admin,
     audit,
@@ -159,6 +160,7 @@ def create_app(
     )
     app.state.thidua = state
     errors.install(app)
+    app.add_middleware(BodyLimit, limit_of=body_limits(config))
     ui = Path(__file__).parent / "ui"
     app.mount("/ui", StaticFiles(directory=ui), name="ui")
 

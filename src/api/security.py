@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections import deque
@@ -10,20 +11,39 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 from pwdlib import PasswordHash
+from zxcvbn import zxcvbn
 
 _hasher = PasswordHash.recommended()  # argon2id
 ALGORITHM = "HS256"
+
+
+# Unknown and inactive accounts are checked against this, so every wrong answer costs the same.
+_DUMMY_HASH = _hasher.hash("a password no account has: " + secrets.token_hex(16))
+MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(password: str, hashed: str) -> bool:
+def verify_password(password: str, hashed: str | None) -> bool:
+    """Whether the password matches; with no hash, a dummy one is checked for the same time."""
     try:
-        return bool(_hasher.verify(password, hashed))
-    except Exception:
+        return bool(_hasher.verify(password, hashed or _DUMMY_HASH)) and hashed is not None
+    except Exception:  # an unreadable hash never matches
         return False
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is refused: too short, or easy to guess (zxcvbn's estimate, which
+    knows the common passwords, keyboard walks and sequences); None when it will do."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"must be at least {MIN_PASSWORD_LENGTH} characters"
+    if len(password) > 200:
+        return "must be at most 200 characters"
+    if zxcvbn(password[:100])["score"] < 3:
+        return "is too common or too easy to guess"
+    return None
 
 
 def issue_token(username: str, secret: str, minutes: int) -> tuple[str, int]:

@@ -254,9 +254,13 @@ class Nomination(ChainedAggregate):
         target = self.statistics if basis == "declared" else self.verified_statistics
         target[str(year)] = statistics
 
-    def attach_evidence(self, sha256: str, filename: str, media_type: str, size: int) -> None:
+    def require_may_attach_evidence(self) -> None:
+        """Asked before an upload's bytes are read: the stage and the officer's scope."""
         self._require_stage(Command.ATTACH_EVIDENCE)
         self._require_officer("attach evidence")
+
+    def attach_evidence(self, sha256: str, filename: str, media_type: str, size: int) -> None:
+        self.require_may_attach_evidence()
         digest = sha256.strip().lower()
         if not SHA256_HEX.match(digest):
             raise InvalidNomination("sha256", "must be 64 hexadecimal characters")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from fastapi import FastAPI
 from psycopg.conninfo import conninfo_to_dict
+from pydantic import SecretStr
 
 from api.config import ApiConfig
 from domain.calendar import WorkingCalendar
@@ -84,15 +88,49 @@ def build_receipts(settings: Settings, service: NominationService) -> Receipts:
     return Receipts(service, views_database(settings), signing_key(settings))
 
 
+_TEST_TOKEN_KEY = SecretStr(secrets.token_hex(32))
+
+
+def token_key(settings: Settings) -> SecretStr:
+    """The key that signs bearer tokens: from settings, else made once under the data dir
+    (mode 0600) and shared by every process on it; under test, this process's own."""
+    if settings.secret_key is not None:
+        return settings.secret_key
+    if settings.environment == "test":
+        return _TEST_TOKEN_KEY
+    path = settings.keys_dir / "token.key"
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(100):  # another process may be writing it this instant
+            key = path.read_text("ascii").strip()
+            if key:
+                return SecretStr(key)
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is empty: delete it to make a new key") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+    return SecretStr(key)
+
+
 def api_config(settings: Settings) -> ApiConfig:
     return ApiConfig(
-        secret_key=settings.secret_key,
+        secret_key=token_key(settings),
         token_minutes=settings.token_minutes,
         upload_max_bytes=settings.upload_max_bytes,
         uploads_dir=settings.uploads_dir,
         read_wait_seconds=settings.read_wait_seconds,
         login_attempts=settings.login_attempts,
         login_window_minutes=settings.login_window_minutes,
+        login_client_attempts=settings.login_client_attempts,
+        max_body_bytes=settings.max_body_bytes,
+        upload_quota_files=settings.upload_quota_files,
+        upload_quota_bytes=settings.upload_quota_bytes,
+        metrics_token=settings.metrics_token,
+        docs=settings.docs if settings.docs is not None else settings.environment != "production",
+        hsts=settings.hsts,
     )
 
 

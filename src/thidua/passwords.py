@@ -1,18 +1,7 @@
-"""Password hashing with argon2id (pwdlib)."""
+"""Passwords for the composition root and the CLI: the API's own hashing and policy."""
 
 from __future__ import annotations
 
-from pwdlib import PasswordHash
+from api.security import hash_password, password_problem, verify_password
 
-_hasher = PasswordHash.recommended()
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def verify_password(password: str, hashed: str) -> bool:
-    try:
-        return bool(_hasher.verify(password, hashed))
-    except Exception:  # an unreadable hash never matches
-        return False
+__all__ = ["hash_password", "password_problem", "verify_password"]

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from thidua.passwords import password_problem
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "password", "admin"})
 
@@ -66,14 +68,35 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    secret_key: SecretStr = SecretStr("development-only-secret-change-me")
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="signs bearer tokens; unset outside production: a random key is made once"
+        " under <data_dir>/keys/ with mode 0600",
+    )
     token_minutes: int = Field(default=60, ge=1, le=24 * 60)
     admin_username: str = "admin"
     admin_password: SecretStr | None = None
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    upload_quota_files: int = Field(default=50, ge=1, description="evidence files a nomination")
+    upload_quota_bytes: int = Field(
+        default=200 * 1024 * 1024, ge=1, description="evidence bytes a nomination"
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="any request body but an upload's"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="the bearer token /metrics asks for; unset, /metrics is off"
+    )
+    docs: bool | None = Field(
+        default=None, description="serve /docs and /redoc (default: everywhere but production)"
+    )
+    hsts: bool = Field(default=False, description="send Strict-Transport-Security")
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
     login_attempts: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    login_client_attempts: int = Field(
+        default=30, ge=1, description="failed sign-ins from one address, any account, a window"
+    )
 
     audit_signing_key: SecretStr | None = Field(
         default=None,
@@ -100,11 +123,17 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.environment == "production":
-            key = self.secret_key.get_secret_value()
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
             if len(key) < 32 or "change-me" in key or key.lower() in PLACEHOLDER_SECRETS:
                 raise ValueError(
                     "THIDUA_SECRET_KEY: production needs a random key of 32+ characters"
                 )
+            if self.demo:
+                raise ValueError("THIDUA_DEMO: production does not run the demo's sample data")
+        if self.admin_password is not None:
+            problem = password_problem(self.admin_password.get_secret_value())
+            if problem is not None:
+                raise ValueError(f"THIDUA_ADMIN_PASSWORD: {problem}")
         if self.environment == "production" and self.store == "postgres":
             url = self.postgres_url.get_secret_value() if self.postgres_url else ""
             password = _password_of(url)

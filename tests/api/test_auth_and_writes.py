@@ -245,6 +245,10 @@ def test_every_write_route_runs_once_per_idempotency_key_and_answers_with_a_mode
         and not any(route.path.endswith(read) for read in reads_by_post)
     ]
     assert len(writes) >= 23
+    # The upload streams its body, so it keeps its key itself (tested above) rather than by
+    # the decorator, which needs the body read first.
+    streamed = {"/nominations/{nomination_id}/evidence"}
     for route in writes:
-        assert getattr(route.endpoint, "__wrapped__", None) is not None, route.path
+        wrapped = getattr(route.endpoint, "__wrapped__", None) is not None
+        assert wrapped or route.path in streamed, route.path
         assert route.response_model is not None, route.path

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse
 
 from api.access import EVERYONE_READS, may_read, readable
 from api.deps import (
@@ -19,10 +20,20 @@ from api.deps import (
     Principal,
     State,
     idempotent_write,
+    remember,
+    replay_of,
+    request_digest,
     writes_as,
     written,
 )
-from api.evidence import EvidenceStore, TooLarge
+from api.evidence import (
+    ALLOWED_TYPES,
+    EvidenceStore,
+    TooLarge,
+    WrongType,
+    check_content,
+    receive_upload,
+)
 from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Written
 from api.schemas.nominations import (
@@ -45,20 +56,12 @@ from api.schemas.nominations import (
     WithdrawIn,
 )
 from domain.context import Role
-from domain.errors import NominationNotFound
+from domain.errors import InvalidNomination, NominationNotFound, NotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, is_overdue
 
 router = APIRouter(prefix="/nominations")
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
-
-ALLOWED_TYPES = {
-    "application/pdf": ".pdf",
-    "image/jpeg": ".jpg",
-    "image/png": ".png",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
-}
 
 
 def nomination_public(n: NominationSummary) -> NominationPublic:
@@ -222,46 +225,132 @@ def write_report(nomination_id: NominationId, body: ReportIn, cmd: AsOfficer) ->
     return written(cmd.service.write_achievement_report(ctx, nomination_id, body.text))
 
 
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "PDF, JPEG, PNG, DOCX or XLSX (no macros)",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
     "/{nomination_id}/evidence",
     tags=["unit officer"],
     status_code=201,
     response_model=EvidencePublic,
     summary="Upload a document; it is stored by its SHA-256, the same bytes once",
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        413: {"description": "the file is larger than the upload limit"},
+        415: {"description": "the type is not accepted, or the bytes are not of that type"},
+    },
 )
-@idempotent_write
-def upload_evidence(
-    nomination_id: NominationId,
-    app: State,
-    cmd: AsOfficer,
-    file: Annotated[UploadFile, File(description="PDF, JPEG, PNG, DOCX or XLSX")],
-) -> EvidencePublic:
-    media_type = (file.content_type or "").split(";")[0].strip()
-    if media_type not in ALLOWED_TYPES:
-        raise HTTPException(
-            415, f"file: {media_type or 'unknown type'} is not allowed ({', '.join(ALLOWED_TYPES)})"
+async def upload_evidence(
+    nomination_id: NominationId, app: State, cmd: AsOfficer
+) -> EvidencePublic | JSONResponse:
+    """Who may upload, to which dossier and in which stage is settled before a byte of the
+    body is read; the file is checked before it is kept, and a refused one leaves nothing."""
+    ctx, config = cmd.context, app.settings
+    held = await run_in_threadpool(cmd.service.check_may_attach_evidence, ctx, nomination_id)
+    if len(held) >= config.upload_quota_files:
+        raise InvalidNomination(
+            "file", f"a nomination holds at most {config.upload_quota_files} files"
         )
-
-    store = EvidenceStore(app.settings.uploads_dir, app.settings.upload_max_bytes)
+    store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
     try:
-        kept = store.put(iter(lambda: file.file.read(1 << 16), b""))
+        upload = await receive_upload(cmd.request, store)
     except TooLarge as refused:
         raise HTTPException(413, str(refused)) from None
-    name = os.path.basename(file.filename or "evidence")[:255] or "evidence"
-    cmd.service.attach_evidence(
-        cmd.context,
-        nomination_id,
-        kept.sha256,
-        name,
-        media_type,
-        kept.size,
-    )
-    return EvidencePublic(
+    pending = upload.pending
+    try:
+        if upload.media_type not in ALLOWED_TYPES:
+            raise HTTPException(
+                415,
+                f"file: {upload.media_type or 'unknown type'} is not allowed"
+                f" ({', '.join(ALLOWED_TYPES)})",
+            )
+        try:
+            check_content(pending.path, upload.media_type)
+        except WrongType as wrong:
+            raise HTTPException(415, f"file: {wrong}") from None
+        if sum(e["size"] for e in held.values()) + pending.size > config.upload_quota_bytes:
+            raise HTTPException(
+                413, f"file: a nomination holds at most {config.upload_quota_bytes} bytes"
+            )
+        request_hash = request_digest(
+            sha256=pending.sha256, filename=upload.filename, media_type=upload.media_type
+        )
+        replay = await run_in_threadpool(replay_of, cmd, request_hash)
+        if replay is not None:
+            pending.discard()
+            return replay
+        kept = pending.keep()
+    except BaseException:
+        pending.discard()
+        raise
+    try:
+        await run_in_threadpool(
+            cmd.service.attach_evidence,
+            ctx,
+            nomination_id,
+            kept.sha256,
+            upload.filename,
+            upload.media_type,
+            kept.size,
+        )
+    except BaseException:
+        if kept.stored:
+            store.path_of(kept.sha256).unlink(missing_ok=True)
+        raise
+    answer = EvidencePublic(
         sha256=kept.sha256,
-        filename=name,
-        media_type=media_type,
+        filename=upload.filename,
+        media_type=upload.media_type,
         size=kept.size,
         stored=kept.stored,
+    )
+    await run_in_threadpool(remember, cmd, 201, answer, request_hash)
+    return answer
+
+
+@router.get(
+    "/{nomination_id}/evidence/{sha256}",
+    tags=["everyone"],
+    response_class=FileResponse,
+    responses={200: {"content": {t: {} for t in ALLOWED_TYPES}}},
+    summary="Download an evidence file, as an attachment",
+)
+def download_evidence(
+    nomination_id: NominationId,
+    sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")],
+    app: State,
+    principal: Caller,
+) -> FileResponse:
+    n = readable(app, principal, nomination_id)
+    entry = n.evidence.get(sha256)
+    path = EvidenceStore(app.settings.uploads_dir, 0).path_of(sha256)
+    if entry is None or not path.is_file():
+        raise NotFound(f"no evidence {sha256} on this nomination")
+    return FileResponse(
+        path,
+        media_type=entry["media_type"],
+        filename=entry["filename"],
+        content_disposition_type="attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"},
     )
 
 

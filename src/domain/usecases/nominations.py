@@ -12,7 +12,7 @@ from domain.application import (
     ServiceBase,
     _ignore,
 )
-from domain.context import CommandContext
+from domain.context import CommandContext, acting
 from domain.criteria.rules import Outcome
 from domain.deadlines import DueDates
 from domain.errors import (
@@ -75,6 +75,14 @@ class NominationCases(ServiceBase):
             nid,
             lambda n: n.attach_evidence(sha256, filename, media_type, size),
         )
+
+    def check_may_attach_evidence(self, ctx: CommandContext, nid: UUID) -> dict[str, Any]:
+        """Raises what attaching evidence would, before any file is read; records nothing.
+        The evidence already attached, by SHA-256, for quotas."""
+        with acting(ctx):
+            n = self._load(NOMINATION, nid)
+            n.require_may_attach_evidence()
+            return dict(n.evidence)
 
     def write_achievement_report(self, ctx: CommandContext, nid: UUID, text: str) -> CommandResult:
         return self._execute(ctx, NOMINATION, nid, lambda n: n.write_achievement_report(text))
