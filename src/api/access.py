@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.deps import AppState, Principal
+from fastapi import Request
+
+from api.deps import AppState, Caller, Principal
 from domain.context import Role
-from domain.errors import JurisdictionError
+from domain.errors import NominationNotFound
 from domain.summaries import NominationSummary
 
 EVERYONE_READS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
@@ -35,8 +37,22 @@ def may_read(app: AppState, principal: Principal, n: NominationSummary) -> bool:
 
 
 def readable(app: AppState, principal: Principal, nid: UUID, **when: Any) -> NominationSummary:
+    """The nomination, for a caller who may read it; for anyone else it does not exist: the
+    same 404 as an unknown id, so neither its stage nor its existence leaks."""
     n = app.service.get_nomination(nid, **when)
     if not may_read(app, principal, n):
-        # Not a 404: the nomination exists, the caller may simply not see it.
-        raise JurisdictionError(f"{principal.username} may not read nomination {nid}")
+        raise NominationNotFound(nid)
     return n
+
+
+def nomination_in_scope(request: Request, principal: Caller) -> None:
+    """A router's guard for every route on one nomination, writes included: scope before
+    stage. A caller who may not read the nomination gets its 404 before anything else."""
+    raw = request.path_params.get("nomination_id")
+    if raw is None:
+        return
+    try:
+        nid = UUID(str(raw))
+    except ValueError:
+        return  # the route's own validation names the field
+    readable(request.app.state.thidua, principal, nid)

@@ -62,7 +62,7 @@ def test_unit_officers_work_on_their_own_units_only(dated: Api) -> None:
         "put",
         f"/api/v1/nominations/{nid}/statistics/2022",
         "officer-829",
-        403,
+        404,
         json=FIGURES["2022"],
     )
     refused(
@@ -73,7 +73,7 @@ def test_unit_officers_work_on_their_own_units_only(dated: Api) -> None:
         403,
         json={"unit_code": "S-831-02", "award_form": "bang-khen-tinh", "cycle_year": 2023},
     )
-    refused(dated, "get", f"/api/v1/nominations/{nid}", "officer-829", 403)
+    refused(dated, "get", f"/api/v1/nominations/{nid}", "officer-829", 404)
     refused(
         dated,
         "post",
@@ -95,7 +95,7 @@ def test_district_reviewers_review_their_own_district_only(dated: Api) -> None:
         "post",
         f"/api/v1/nominations/{nid}/district-review",
         "district-829",
-        403,
+        404,
         json={"decision": "approve", "comment": ""},
     )
     refused(

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path
 
+from api.access import nomination_in_scope
 from api.deps import (
     Command,
     NominationId,
@@ -18,7 +19,7 @@ from api.schemas.common import Written
 from api.schemas.nominations import ComplaintIn, ResolveIn
 from domain.context import Role
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(nomination_in_scope)])
 AsHandler = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))]
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
-from api.access import EVERYONE_READS, may_read, readable
+from api.access import EVERYONE_READS, may_read, nomination_in_scope, readable
 from api.deps import (
     After,
     AppState,
@@ -60,7 +60,7 @@ from domain.errors import InvalidNomination, NominationNotFound, NotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, is_overdue
 
-router = APIRouter(prefix="/nominations")
+router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
+from api.access import nomination_in_scope
 from api.deps import (
     Command,
     NominationId,
@@ -17,7 +18,7 @@ from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, JudgedCheckIn, OverrideIn, ReviewIn
 from domain.context import Role
 
-router = APIRouter(prefix="/nominations")
+router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
 AsDistrict = Annotated[Command, Depends(writes_as(Role.DISTRICT_REVIEWER))]
 AsProvince = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER))]
 # A reviewer of both levels acts as the province reviewer.
