@@ -13,6 +13,18 @@ from domain.errors import NominationNotFound
 from domain.summaries import NominationSummary
 
 EVERYONE_READS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
+COMPLAINANT_READERS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
+"""Who may learn who complained (Law on Denunciation): everyone else sees the complaint alone."""
+COMPLAINANT_FIELDS = ("filed_by",)
+
+
+def sees_complainants(principal: Principal) -> bool:
+    return principal.has(*COMPLAINANT_READERS)
+
+
+def without_complainant(payload: dict[str, Any]) -> dict[str, Any]:
+    """An event's payload or a complaint with the complainant's identity and contact removed."""
+    return {k: (None if k in COMPLAINANT_FIELDS else v) for k, v in payload.items()}
 
 
 def may_read(app: AppState, principal: Principal, n: NominationSummary) -> bool:

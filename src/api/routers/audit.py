@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from api.access import readable
+from api.access import readable, sees_complainants, without_complainant
 from api.deps import After, Caller, NominationId, Principal, State, require_role
 from api.schemas.audit import (
     STREAMED,
@@ -54,11 +54,19 @@ def nomination_trail(
 ) -> Page[TrailRowPublic]:
     readable(app, principal, nomination_id)
     app.wait_for(after, "audit_trail")
+    sees = sees_complainants(principal)
     rows = [
-        TrailRowPublic.model_validate(_public(r))
+        TrailRowPublic.model_validate(_public(r if sees else _without_complainant(r)))
         for r in app.runner.view("audit_trail").rows(TrailFilter(nomination_id=str(nomination_id)))
     ]
     return Page[TrailRowPublic](data=rows, count=len(rows))
+
+
+def _without_complainant(row: dict[str, Any]) -> dict[str, Any]:
+    details = row.get("details")
+    if isinstance(details, dict):
+        return {**row, "details": without_complainant(details)}
+    return row
 
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,14 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
-from api.access import EVERYONE_READS, may_read, nomination_in_scope, readable
+from api.access import (
+    EVERYONE_READS,
+    may_read,
+    nomination_in_scope,
+    readable,
+    sees_complainants,
+    without_complainant,
+)
 from api.deps import (
     After,
     AppState,
@@ -64,7 +71,11 @@ router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_sc
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 
 
-def nomination_public(n: NominationSummary) -> NominationPublic:
+def nomination_public(n: NominationSummary, principal: Principal) -> NominationPublic:
+    """The nomination as this caller may see it: complainants only for those who may know."""
+    complaints = n.complaints
+    if not sees_complainants(principal):
+        complaints = {cid: without_complainant(c) for cid, c in complaints.items()}
     return NominationPublic(
         id=str(n.id),
         unit_code=n.unit_code,
@@ -89,7 +100,7 @@ def nomination_public(n: NominationSummary) -> NominationPublic:
         evidence={k: EvidenceEntry.model_validate(v) for k, v in n.evidence.items()},
         achievement_report=n.achievement_report,
         visits={k: VisitPublic.model_validate(v) for k, v in n.visits.items()},
-        complaints={k: ComplaintPublic.model_validate(v) for k, v in n.complaints.items()},
+        complaints={k: ComplaintPublic.model_validate(v) for k, v in complaints.items()},
         agenda_session_id=n.agenda_session_id,
         decision=DecisionPublic.model_validate(n.decision) if n.decision else None,
         revocation=RevocationPublic.model_validate(n.revocation) if n.revocation else None,
@@ -175,7 +186,8 @@ def get_nomination(
         from domain.errors import InvalidNomination
 
         raise InvalidNomination("as_of", "give either version or as_of, not both")
-    return nomination_public(readable(app, principal, nomination_id, version=version, as_of=as_of))
+    n = readable(app, principal, nomination_id, version=version, as_of=as_of)
+    return nomination_public(n, principal)
 
 
 # --- the unit officer ------------------------------------------------------------------------
@@ -400,6 +412,7 @@ def preview(nomination_id: NominationId, app: State, principal: Caller) -> Page[
 )
 def events(nomination_id: NominationId, app: State, principal: Caller) -> Page[EventPublic]:
     readable(app, principal, nomination_id)
+    sees = sees_complainants(principal)
     data = [
         EventPublic(
             version=e.version,
@@ -411,7 +424,7 @@ def events(nomination_id: NominationId, app: State, principal: Caller) -> Page[E
             command_id=e.command_id,
             prev_hash=e.prev_hash,
             digest=e.digest,
-            payload=_safe(e.payload),
+            payload=_safe(e.payload if sees else without_complainant(e.payload)),
         )
         for e in app.service.history(nomination_id)
     ]

@@ -179,7 +179,10 @@ class VisitPublic(Schema):
 class ComplaintPublic(Schema):
     state: Literal["open", "resolved"]
     text: str
-    filed_by: str
+    filed_by: str | None = Field(
+        description="who complained: shown to the province reviewer, the council secretary and"
+        " the auditor only"
+    )
     resolution: str | None = None
     upheld: bool | None = None
 

@@ -578,8 +578,29 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload a document; it is stored by its SHA-256, the same bytes once */
+    /**
+     * Upload a document; it is stored by its SHA-256, the same bytes once
+     * @description Who may upload, to which dossier and in which stage is settled before a byte of the
+     *     body is read; the file is checked before it is kept, and a refused one leaves nothing.
+     */
     post: operations["upload_evidence_api_v1_nominations__nomination_id__evidence_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/nominations/{nomination_id}/evidence/{sha256}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an evidence file, as an attachment */
+    get: operations["download_evidence_api_v1_nominations__nomination_id__evidence__sha256__get"];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -980,14 +1001,6 @@ export interface components {
        */
       username: string;
     };
-    /** Body_upload_evidence_api_v1_nominations__nomination_id__evidence_post */
-    Body_upload_evidence_api_v1_nominations__nomination_id__evidence_post: {
-      /**
-       * File
-       * @description PDF, JPEG, PNG, DOCX or XLSX
-       */
-      file: string;
-    };
     /**
      * BreakKind
      * @description What broke, as a stable code a reader can translate; ``reason`` says it in prose.
@@ -1119,8 +1132,11 @@ export interface components {
     };
     /** ComplaintPublic */
     ComplaintPublic: {
-      /** Filed By */
-      filed_by: string;
+      /**
+       * Filed By
+       * @description who complained: shown to the province reviewer, the council secretary and the auditor only
+       */
+      filed_by: string | null;
       /** Resolution */
       resolution?: string | null;
       /**
@@ -3538,7 +3554,13 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "multipart/form-data": components["schemas"]["Body_upload_evidence_api_v1_nominations__nomination_id__evidence_post"];
+        "multipart/form-data": {
+          /**
+           * Format: binary
+           * @description PDF, JPEG, PNG, DOCX or XLSX (no macros)
+           */
+          file: string;
+        };
       };
     };
     responses: {
@@ -3549,6 +3571,57 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["EvidencePublic"];
+        };
+      };
+      /** @description the file is larger than the upload limit */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description the type is not accepted, or the bytes are not of that type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  download_evidence_api_v1_nominations__nomination_id__evidence__sha256__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the nomination's id */
+        nomination_id: string;
+        sha256: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/pdf": unknown;
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+          "application/vnd.openxmlformats-officedocument.wordprocessingml.document": unknown;
+          "image/jpeg": unknown;
+          "image/png": unknown;
         };
       };
       /** @description Validation Error */
