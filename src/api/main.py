@@ -117,7 +117,12 @@ def create_app(
         service,
         runner,
         database,
-        LoginThrottle(config.login_attempts, config.login_window_minutes * 60),
+        LoginThrottle(
+            database,
+            config.login_attempts,
+            config.login_window_minutes * 60,
+            config.login_client_attempts,
+        ),
         temporal_probe,
     )
     metrics = Metrics()

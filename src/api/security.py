@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import jwt
 from pwdlib import PasswordHash
 from zxcvbn import zxcvbn
+
+from projections.views.database import Database
 
 _hasher = PasswordHash.recommended()  # argon2id
 ALGORITHM = "HS256"
@@ -64,33 +66,83 @@ def read_token(token: str, secret: str) -> str | None:
     return subject if isinstance(subject, str) and claims.get("typ") == "access" else None
 
 
+THROTTLE_DDL = (
+    "CREATE TABLE IF NOT EXISTS login_attempts ("
+    " key TEXT PRIMARY KEY, window_start DOUBLE PRECISION NOT NULL, failures INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS login_attempts_window ON login_attempts (window_start)",
+)
+_RESERVE = (
+    "INSERT INTO login_attempts (key, window_start, failures) VALUES (?, ?, 1)"
+    " ON CONFLICT (key) DO UPDATE SET"
+    " failures = CASE WHEN login_attempts.window_start < ? THEN 1"
+    " ELSE login_attempts.failures + 1 END,"
+    " window_start = CASE WHEN login_attempts.window_start < ? THEN excluded.window_start"
+    " ELSE login_attempts.window_start END"
+    " RETURNING failures, window_start"
+)
+
+
 @dataclass
 class LoginThrottle:
-    """After ``attempts`` failures for one account within ``window``, refuse for a while."""
+    """Sign-in attempts, counted in the store's database so every API process shares them
+    and a restart keeps them.
 
+    Each attempt is reserved before its password is checked, against two counts in a fixed
+    window: this account from this address (``attempts``), and this address for any account
+    (``client_attempts``, which slows password spraying). A flood from one address never
+    locks the account for another. A success clears its account-and-address count and gives
+    the address its attempt back; counts whose window has passed are deleted, so made-up
+    usernames leave nothing behind.
+    """
+
+    database: Database
     attempts: int = 5
     window: float = 15 * 60
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    client_attempts: int = 30
+    clock: Callable[[], float] = time.time
 
-    def retry_after(self, username: str, now: float | None = None) -> int:
-        """Seconds until this account may try again; 0 when it may now."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            failures = self._failures.get(username)
-            if not failures:
-                return 0
-            while failures and now - failures[0] > self.window:
-                failures.popleft()
-            if len(failures) < self.attempts:
-                return 0
-            return max(int(failures[0] + self.window - now) + 1, 1)
+    def __post_init__(self) -> None:
+        with self.database.transaction() as cursor:
+            for statement in THROTTLE_DDL:
+                cursor.execute(statement)
 
-    def failed(self, username: str, now: float | None = None) -> None:
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            self._failures.setdefault(username, deque()).append(now)
+    def reserve(self, username: str, client: str) -> int:
+        """Counts this attempt; the seconds to wait when it is one too many, else 0."""
+        now = self.clock()
+        expired = now - self.window
+        waits = []
+        with self.database.transaction() as cursor:
+            cursor.execute("DELETE FROM login_attempts WHERE window_start < ?", (expired,))
+            for key, limit in (
+                (_account_key(username, client), self.attempts),
+                (_client_key(client), self.client_attempts),
+            ):
+                cursor.execute(_RESERVE, (key, now, expired, expired))
+                failures, started = cursor.fetchone()
+                if failures > limit:
+                    waits.append(max(int(started + self.window - now) + 1, 1))
+        return max(waits, default=0)
 
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
+    def succeeded(self, username: str, client: str) -> None:
+        with self.database.transaction() as cursor:
+            cursor.execute(
+                "DELETE FROM login_attempts WHERE key = ?", (_account_key(username, client),)
+            )
+            cursor.execute(
+                "UPDATE login_attempts SET failures = failures - 1 WHERE key = ? AND failures > 0",
+                (_client_key(client),),
+            )
+
+    def tracked(self) -> int:
+        """How many counts are kept now."""
+        with self.database.reading() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM login_attempts")
+            return int(cursor.fetchone()[0])
+
+
+def _account_key(username: str, client: str) -> str:
+    return "account:" + hashlib.sha256(f"{username}\x00{client}".encode()).hexdigest()
+
+
+def _client_key(client: str) -> str:
+    return f"client:{client}"

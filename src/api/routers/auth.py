@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Form, HTTPException
+from fastapi import APIRouter, Form, HTTPException, Request
 
 from api.deps import Caller, State
 from api.schemas.admin import GrantIn, MePublic, TokenPublic
@@ -26,12 +26,14 @@ router = APIRouter(tags=["everyone"])
 )
 def sign_in(
     app: State,
+    request: Request,
     username: Annotated[str, Form(min_length=1, max_length=64, examples=["demo-auditor"])],
     password: Annotated[str, Form(min_length=1, max_length=200, examples=["thidua-demo"])],
 ) -> TokenPublic:
     log = structlog.get_logger()
     name = normalise_username(username)
-    wait = app.throttle.retry_after(name)
+    client = request.client.host if request.client else "unknown"
+    wait = app.throttle.reserve(name, client)
     if wait:
         log.warning("login.throttled", username=name, retry_after=wait)
         raise HTTPException(
@@ -40,21 +42,18 @@ def sign_in(
             headers={"Retry-After": str(wait)},
         )
     account = app.service.find_account(name)
-    if (
-        account is None
-        or not account.active
-        or not verify_password(password, account.password_hash)
-    ):
-        app.throttle.failed(name)
-        log.warning("login.failed", username=name)
+    usable = account if account is not None and account.active else None
+    # Unknown and inactive accounts are checked against a dummy hash: same time, same answer.
+    if not verify_password(password, usable.password_hash if usable else None) or usable is None:
+        log.warning("login.failed", username=name, client=client)
         raise HTTPException(
             401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
         )
-    app.throttle.succeeded(name)
+    app.throttle.succeeded(name, client)
     token, seconds = issue_token(
-        account.username, app.settings.secret_key.get_secret_value(), app.settings.token_minutes
+        usable.username, app.settings.secret_key.get_secret_value(), app.settings.token_minutes
     )
-    log.info("login.ok", username=account.username)
+    log.info("login.ok", username=usable.username)
     return TokenPublic(access_token=token, token_type="bearer", expires_in=seconds)  # noqa: S106
 
 
