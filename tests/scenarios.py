@@ -80,7 +80,10 @@ class Story:
             [{"role": "council_member"}, {"role": "unit_officer", "scope": "S-831-01"}],
         )
         s.change_password(ctx(ADMIN), "can.bo-xa", "$argon2id$other")
+        s.sign_out(ctx(ADMIN), "can.bo-xa")
         s.deactivate_account(ctx(ADMIN), "can.bo-xa", "Chuyển công tác.")
+        s.reactivate_account(ctx(ADMIN), "can.bo-xa")
+        s.deactivate_account(ctx(ADMIN), "can.bo-xa", "Nghỉ hưu.")
         s.register_unit(
             ctx(ADMIN),
             {

@@ -54,7 +54,7 @@ def event_classes() -> set[str]:
             if (
                 isinstance(value, type)
                 and issubclass(value, ChainedAggregate.Event)
-                and value.__name__ not in ("Event", "Created")
+                and value.__name__ not in ("Event", "Created", "Revoking")
             ):
                 found.add(f"{value.__module__}:{value.__qualname__}")
     return found

@@ -97,14 +97,17 @@ def current_principal(app: State, token: Annotated[str | None, Depends(oauth2)])
     )
     if not token:
         raise unauthorized
-    username = read_token(token, app.settings.secret_key.get_secret_value())
-    if username is None:
+    claims = read_token(token, app.settings.secret_key.get_secret_value())
+    if claims is None:
         raise unauthorized
-    account = app.service.find_account(username)
+    account = app.service.find_account(claims.username)
     if account is None or not account.active:
         raise unauthorized
+    revoked = account.tokens_valid_after
+    if revoked is not None and claims.issued_at <= revoked:
+        raise unauthorized  # signed out, or its password, roles or state changed since
     grants = tuple(Grant(Role(g["role"]), g.get("scope")) for g in account.grants)
-    structlog.contextvars.bind_contextvars(actor=username)
+    structlog.contextvars.bind_contextvars(actor=account.username)
     return Principal(account.username, account.display_name, grants)
 
 

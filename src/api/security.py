@@ -13,6 +13,7 @@ import jwt
 from pwdlib import PasswordHash
 from zxcvbn import zxcvbn
 
+from domain.errors import InvalidNomination
 from projections.views.database import Database
 
 _hasher = PasswordHash.recommended()  # argon2id
@@ -36,6 +37,14 @@ def verify_password(password: str, hashed: str | None) -> bool:
         return False
 
 
+def new_password_hash(field: str, password: str) -> str:
+    """The hash of a new password that meets the policy; a 422 naming the field otherwise."""
+    problem = password_problem(password)
+    if problem is not None:
+        raise InvalidNomination(field, problem)
+    return hash_password(password)
+
+
 def password_problem(password: str) -> str | None:
     """Why a new password is refused: too short, or easy to guess (zxcvbn's estimate, which
     knows the common passwords, keyboard walks and sequences); None when it will do."""
@@ -48,22 +57,39 @@ def password_problem(password: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class TokenClaims:
+    username: str
+    issued_at: datetime
+    """To the microsecond (``iat`` has whole seconds): a revocation in the same second counts."""
+
+
 def issue_token(username: str, secret: str, minutes: int) -> tuple[str, int]:
     now = datetime.now(UTC)
-    claims = {"sub": username, "iat": now, "exp": now + timedelta(minutes=minutes), "typ": "access"}
+    claims = {
+        "sub": username,
+        "iat": now,
+        "iat_us": int(now.timestamp() * 1_000_000),
+        "exp": now + timedelta(minutes=minutes),
+        "typ": "access",
+    }
     return jwt.encode(claims, secret, algorithm=ALGORITHM), minutes * 60
 
 
-def read_token(token: str, secret: str) -> str | None:
-    """The username a valid, unexpired token names; None for anything else."""
+def read_token(token: str, secret: str) -> TokenClaims | None:
+    """What a valid, unexpired access token says; None for anything else."""
     try:
         claims = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+            token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "iat"]}
         )
     except jwt.PyJWTError:
         return None
-    subject = claims.get("sub")
-    return subject if isinstance(subject, str) and claims.get("typ") == "access" else None
+    subject, micros = claims.get("sub"), claims.get("iat_us")
+    if not isinstance(subject, str) or claims.get("typ") != "access":
+        return None
+    if not isinstance(micros, int):
+        micros = int(claims["iat"]) * 1_000_000
+    return TokenClaims(subject, datetime.fromtimestamp(micros / 1_000_000, UTC))
 
 
 THROTTLE_DDL = (

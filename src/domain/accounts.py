@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -11,7 +12,7 @@ from eventsourcing.domain import event
 
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
-from domain.context import Grant, Role
+from domain.context import Grant, Role, current_context
 from domain.errors import InvalidNomination, StageTransitionError
 from domain.text import free_text
 
@@ -107,6 +108,14 @@ class Account(ChainedAggregate):
         self.display_name = display_name
         self.email = email
         self.active = True
+        self.tokens_valid_after: datetime | None = None
+
+    class Revoking(ChainedAggregate.Event):
+        """An event after which the tokens issued before it sign nobody in."""
+
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.tokens_valid_after = self.timestamp
 
     def change_grants(self, grants: list[Grant]) -> None:
         require_grant("change an account's roles", Role.ADMIN)
@@ -114,7 +123,7 @@ class Account(ChainedAggregate):
         if grants_to_dicts(grants) != self.grants:
             self._grants_changed(grants=grants_to_dicts(grants))
 
-    class GrantsChanged(ChainedAggregate.Event):
+    class GrantsChanged(Revoking):
         grants: list[dict[str, Any]]
 
     @event(GrantsChanged)
@@ -122,11 +131,13 @@ class Account(ChainedAggregate):
         self.grants = list(grants)
 
     def change_password(self, password_hash: str) -> None:
-        require_grant("change a password", Role.ADMIN, also=(Role.SYSTEM,))
+        """By an admin (a reset), or by the account's own user."""
+        if current_context().actor.account_id != self.username:
+            require_grant("change a password", Role.ADMIN, also=(Role.SYSTEM,))
         self._require_active()
         self._password_changed(password_hash=password_hash)
 
-    class PasswordChanged(ChainedAggregate.Event):
+    class PasswordChanged(Revoking):
         password_hash: str
 
     @event(PasswordChanged)
@@ -138,12 +149,38 @@ class Account(ChainedAggregate):
         self._require_active()
         self._deactivated(reason=free_text("reason", reason or "").strip() or "—")
 
-    class Deactivated(ChainedAggregate.Event):
+    class Deactivated(Revoking):
         reason: str
 
     @event(Deactivated)
     def _deactivated(self, reason: str) -> None:
         self.active = False
+
+    def reactivate(self) -> None:
+        require_grant("reactivate an account", Role.ADMIN)
+        if self.active:
+            return
+        self._reactivated()
+
+    class Reactivated(ChainedAggregate.Event):
+        pass
+
+    @event(Reactivated)
+    def _reactivated(self) -> None:
+        self.active = True
+
+    def sign_out(self) -> None:
+        """Every token issued so far stops working: the account's own user signs out."""
+        if current_context().actor.account_id != self.username:
+            require_grant("sign another account out", Role.ADMIN)
+        self._signed_out()
+
+    class SignedOut(Revoking):
+        pass
+
+    @event(SignedOut)
+    def _signed_out(self) -> None:
+        pass
 
     def _require_active(self) -> None:
         if not self.active:

@@ -347,6 +347,7 @@ class ServiceBase(Application[UUID]):
             account.active,
             account.password_hash,
             account.version,
+            account.tokens_valid_after,
         )
 
     def _load_registered_units(self) -> None:

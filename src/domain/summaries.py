@@ -119,6 +119,7 @@ class AccountSummary:
     active: bool
     password_hash: str
     version: int
+    tokens_valid_after: datetime | None = None
 
 
 @dataclass(frozen=True)

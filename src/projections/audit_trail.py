@@ -81,6 +81,8 @@ KINDS: dict[type[Any], str] = {
     Account.GrantsChanged: "account",
     Account.PasswordChanged: "account",
     Account.Deactivated: "account",
+    Account.Reactivated: "account",
+    Account.SignedOut: "account",
     Roster.Started: "account",
     Roster.Enrolled: "account",
     UnitCatalogue.Started: "unit",

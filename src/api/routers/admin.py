@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, Path
 
@@ -10,20 +10,24 @@ from api.deps import Command, Principal, State, idempotent_write, require_role, 
 from api.schemas.admin import (
     AccountCreate,
     AccountPublic,
+    AccountUpdate,
     CycleUpdate,
     GrantIn,
+    PasswordReset,
     UnitCreate,
 )
 from api.schemas.common import Page, Written
-from api.security import hash_password
+from api.security import new_password_hash
 from domain.context import Role
 from domain.cycles import CycleKind, CycleTerms
-from domain.summaries import AccountSummary
+from domain.errors import InvalidNomination
+from domain.summaries import AccountSummary, CommandResult
 
 router = APIRouter(tags=["admin"])
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 AsAdmin = Annotated[Command, Depends(writes_as(Role.ADMIN))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
+Username = Annotated[str, Path(min_length=2, max_length=64)]
 
 
 def account_public(a: AccountSummary) -> AccountPublic:
@@ -42,7 +46,7 @@ def create_account(body: AccountCreate, cmd: AsAdmin) -> Written:
     result = cmd.service.register_account(
         cmd.context,
         body.username,
-        hash_password(body.password),
+        new_password_hash("password", body.password),
         [g.model_dump() for g in body.roles],
         body.display_name,
         body.email,
@@ -54,6 +58,39 @@ def create_account(body: AccountCreate, cmd: AsAdmin) -> Written:
 def list_accounts(app: State, admin: Admin) -> Page[AccountPublic]:
     accounts = [account_public(a) for a in app.service.list_accounts()]
     return Page[AccountPublic](data=accounts, count=len(accounts))
+
+
+@router.patch(
+    "/accounts/{username}",
+    response_model=Written,
+    summary="Change an account's roles or whether it is active; its tokens stop working",
+)
+@idempotent_write
+def update_account(username: Username, body: AccountUpdate, cmd: AsAdmin) -> Written:
+    if body.roles is None and body.active is None:
+        raise InvalidNomination("body", "give roles, active or both")
+    result = None
+    ctx = cmd.context
+    if body.active is True:
+        result = cmd.service.reactivate_account(ctx, username)
+    if body.roles is not None:
+        result = cmd.service.change_account_grants(
+            ctx, username, [g.model_dump() for g in body.roles]
+        )
+    if body.active is False:
+        result = cmd.service.deactivate_account(ctx, username, body.reason)
+    return written(cast(CommandResult, result))
+
+
+@router.post(
+    "/accounts/{username}/password",
+    response_model=Written,
+    summary="Reset an account's password; its tokens stop working",
+)
+@idempotent_write
+def reset_password(username: Username, body: PasswordReset, cmd: AsAdmin) -> Written:
+    hashed = new_password_hash("password", body.password)
+    return written(cmd.service.change_password(cmd.context, username, hashed))
 
 
 @router.post("/units", status_code=201, response_model=Written, summary="Register a unit")

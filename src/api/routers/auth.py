@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 
-from api.deps import Caller, State
-from api.schemas.admin import GrantIn, MePublic, TokenPublic
-from api.security import issue_token, verify_password
+from api.deps import Caller, Command, State, idempotent_write, writes_as, written
+from api.schemas.admin import GrantIn, MePublic, PasswordChange, TokenPublic
+from api.schemas.common import Written
+from api.security import issue_token, new_password_hash, verify_password
 from domain.accounts import normalise_username
+from domain.context import Role
+from domain.errors import InvalidNomination
 
 router = APIRouter(tags=["everyone"])
 
@@ -64,3 +67,40 @@ def me(principal: Caller) -> MePublic:
         display_name=principal.display_name,
         roles=[GrantIn(role=g.role, scope=g.scope) for g in principal.grants],
     )
+
+
+Anyone = Annotated[Command, Depends(writes_as(*Role))]
+
+
+@router.post(
+    "/auth/logout",
+    response_model=Written,
+    summary="Sign out everywhere: every token of the caller's stops working",
+)
+@idempotent_write
+def sign_out(cmd: Anyone) -> Written:
+    return written(cmd.service.sign_out(cmd.context, cmd.principal.username))
+
+
+@router.post(
+    "/me/password",
+    response_model=Written,
+    summary="Change one's own password; every earlier token stops working",
+)
+@idempotent_write
+def change_own_password(body: PasswordChange, cmd: Anyone) -> Written:
+    app, name = cmd.app, cmd.principal.username
+    client = cmd.request.client.host if cmd.request.client else "unknown"
+    wait = app.throttle.reserve(name, client)
+    if wait:
+        raise HTTPException(
+            429,
+            f"too many wrong passwords; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
+    account = app.service.find_account(name)
+    if account is None or not verify_password(body.current_password, account.password_hash):
+        raise InvalidNomination("current_password", "is not the caller's current password")
+    app.throttle.succeeded(name, client)
+    hashed = new_password_hash("new_password", body.new_password)
+    return written(cmd.service.change_password(cmd.context, name, hashed))

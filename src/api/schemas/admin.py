@@ -154,3 +154,24 @@ def cycle_public(terms: CycleTerms) -> CyclePublic:
         evaluation_years=list(terms.evaluation_years),
         public_notice_working_days=terms.public_notice_working_days,
     )
+
+
+class AccountUpdate(Schema):
+    """What an admin changes on an account; either change revokes its tokens."""
+
+    model_config = example(roles=[{"role": "auditor"}], active=True)
+
+    roles: list[GrantIn] | None = Field(default=None, min_length=1)
+    active: bool | None = None
+    reason: str = Field(default="", max_length=2000, description="why it is deactivated")
+
+
+class PasswordReset(Schema):
+    password: str = Field(min_length=1, max_length=200, description="12+ characters, not common")
+
+
+class PasswordChange(Schema):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(
+        min_length=1, max_length=200, description="12+ characters, not common"
+    )

@@ -79,6 +79,13 @@ class AccountCases(ServiceBase):
     def deactivate_account(self, ctx: CommandContext, username: str, reason: str) -> CommandResult:
         return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.deactivate(reason))
 
+    def reactivate_account(self, ctx: CommandContext, username: str) -> CommandResult:
+        return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.reactivate())
+
+    def sign_out(self, ctx: CommandContext, username: str) -> CommandResult:
+        """Revokes every token the account holds now."""
+        return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.sign_out())
+
     def list_accounts(self) -> list[AccountSummary]:
         try:
             roster: Roster = self._store_reader.get(roster_id())

@@ -90,7 +90,8 @@ def test_only_the_migration_holds_the_owner_role_and_every_process_connects_as_t
 def test_the_image_installs_this_package_and_the_compose_services_have_health_checks() -> None:
     dockerfile = (DOCKER / "Dockerfile").read_text("utf-8")
     assert "COPY pyproject.toml" in dockerfile
-    assert "pip wheel --wheel-dir /wheels ." in dockerfile
+    assert "pip wheel --no-deps --wheel-dir /wheels ." in dockerfile
+    assert "--require-hashes --wheel-dir /wheels -r requirements.lock" in dockerfile
     services = compose()["services"]
     for name in ("postgres", "temporal", "api"):
         assert "healthcheck" in services[name], name  # type: ignore[index]
