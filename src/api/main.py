@@ -52,6 +52,18 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 # The interactive docs load their own script and styles inline; only they get a looser policy.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _request_id(given: str | None) -> str:
+    """The caller's X-Request-ID when it is a UUID; anything else is replaced, so no caller
+    text reaches a header or a log line."""
+    try:
+        return str(uuid.UUID(given or ""))
+    except ValueError:
+        return str(uuid.uuid4())
+
+
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline';"
     " img-src 'self' data:; frame-ancestors 'none'"
@@ -150,6 +162,10 @@ def create_app(
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Off in production unless THIDUA_DOCS=1: the API's map is no outsider's business.
+        docs_url="/docs" if config.docs else None,
+        redoc_url="/redoc" if config.docs else None,
+        openapi_url="/openapi.json" if config.docs else None,
         openapi_tags=[
             {"name": "everyone", "description": "Any signed-in user"},
             {"name": "unit officer", "description": "Cán bộ đơn vị: dossiers of their own units"},
@@ -193,9 +209,7 @@ def create_app(
     async def observe(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        request_id = request.headers.get("X-Request-ID") or str(uuid.uuid4())
-        if len(request_id) > 100:
-            request_id = str(uuid.uuid4())
+        request_id = _request_id(request.headers.get("X-Request-ID"))
         request.state.request_id = request_id
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
@@ -214,6 +228,10 @@ def create_app(
             response.headers.setdefault(name, value)
         if request.url.path in ("/docs", "/redoc"):
             response.headers["Content-Security-Policy"] = DOCS_CSP
+        if request.url.path.startswith(API_PREFIX + "/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        if config.hsts:
+            response.headers["Strict-Transport-Security"] = HSTS
         structlog.get_logger().info(
             "http",
             method=request.method,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import structlog
+from pydantic import SecretStr
 
 from tests.api.conftest import PASSWORD, Api
 
@@ -42,7 +43,11 @@ def test_logs_carry_the_request_id_and_never_the_token(api: Api) -> None:
 
 def test_metrics_count_requests_and_report_projection_and_relay_lag(api: Api) -> None:
     api.get("/api/v1/me", "auditor")
-    metrics = api.client.get("/metrics").text
+    settings = api.client.app.state.thidua.settings  # type: ignore[attr-defined]
+    settings.metrics_token = SecretStr("operations-token-for-the-test")
+    metrics = api.client.get(
+        "/metrics", headers={"Authorization": "Bearer operations-token-for-the-test"}
+    ).text
     assert 'thidua_http_requests_total{method="GET",route="/api/v1/me",status="200"}' in metrics
     assert "thidua_http_request_seconds_bucket" in metrics
     assert 'thidua_projection_lag_events{projection="board"}' in metrics
@@ -82,11 +87,14 @@ def test_an_unreachable_store_is_503_with_a_retry_hint(
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+REQUEST_ID = "0b7f3c9e-5a44-4f7e-9a0e-2d6a7c1f8b42"
+
+
 def test_the_request_id_becomes_the_correlation_id_of_the_events_it_causes(api: Api) -> None:
     response = api.post(
         "/api/v1/accounts",
         "admin",
-        headers={"X-Request-ID": "req-42"},
+        headers={"X-Request-ID": REQUEST_ID},
         json={
             "username": "new.user",
             "password": "a-long-passphrase",
@@ -94,11 +102,11 @@ def test_the_request_id_becomes_the_correlation_id_of_the_events_it_causes(api: 
         },
     )
     assert response.status_code == 201
-    assert response.headers["X-Request-ID"] == "req-42"
+    assert response.headers["X-Request-ID"] == REQUEST_ID
     from uuid import UUID
 
     [registered] = list(api.service.events.get(UUID(response.json()["id"])))
-    assert registered.correlation_id == "req-42"  # type: ignore[attr-defined]
+    assert registered.correlation_id == REQUEST_ID  # type: ignore[attr-defined]
     assert registered.actor_id == "admin"  # type: ignore[attr-defined]
 
 

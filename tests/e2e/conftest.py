@@ -17,6 +17,8 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from tests.processes import product_env, wait_until_ready
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
+DEMO_PASSWORD = "thidua-demo"
+ADMIN_PASSWORD = "the-e2e-admin-passphrase"
 # Two busy CI cores run the product, Temporal and Chromium at once; waits are generous, and a
 # wait only lasts as long as the page needs.
 expect.set_options(timeout=20_000)
@@ -44,7 +46,7 @@ def running_product(data: Path) -> Iterator[str]:
     env, base = product_env(data)
     process = subprocess.Popen(
         [sys.executable, "-m", "thidua.cli", "run"],
-        env={**env, "THIDUA_DEMO": "1"},
+        env={**env, "THIDUA_DEMO": "1", "THIDUA_ADMIN_PASSWORD": ADMIN_PASSWORD},
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -77,7 +79,14 @@ def browser() -> Iterator[Browser]:
 class User:
     """One person's browser tab, signed in."""
 
-    def __init__(self, browser: Browser, base: str, username: str, width: int = 1280) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        base: str,
+        username: str,
+        width: int = 1280,
+        password: str = DEMO_PASSWORD,
+    ) -> None:
         self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
         self.page: Page = self.context.new_page()
         self.page.set_default_timeout(30_000)
@@ -86,7 +95,7 @@ class User:
         self.base = base
         self.page.goto(f"{base}/#/login")
         self.page.fill("#f-username", username)
-        self.page.fill("#f-password", "thidua-demo")
+        self.page.fill("#f-password", password)
         self.page.click("form button[type=submit]")
         self.page.wait_for_selector("#logout:not([hidden])")
 

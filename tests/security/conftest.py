@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import ADMIN_PASSWORD, PASSWORD, Api, api, settings_for  # noqa: F401
+from tests.api.conftest import ADMIN_PASSWORD, PASSWORD, Api, api, settings_for
 
 pytestmark = pytest.mark.api
 
 
-def from_address(api: Api, address: str) -> Api:  # noqa: F811
+def from_address(api: Api, address: str) -> Api:
     """The same app, called from another client address."""
     return Api(TestClient(api.client.app, client=(address, 50000)), api.service)
 

@@ -24,7 +24,9 @@ OLD_PUBLISHED_DEFAULT = "development-only-secret-change-me"
 
 def bare_settings(data_dir: Path, **values: object) -> Settings:
     """Settings as ``thidua api`` reads them with nothing set but the data directory."""
-    return Settings(data_dir=data_dir, admin_password="a-long-admin-passphrase", _env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(
+        data_dir=data_dir, admin_password="a-long-admin-passphrase", _env_file=None, **values
+    )  # type: ignore[call-arg]
 
 
 def app_on(settings: Settings) -> TestClient:

@@ -43,9 +43,7 @@ def test_one_address_spraying_many_accounts_is_slowed(api: Api) -> None:
     assert sign_in(from_address(api, "198.51.100.8"), "province", PASSWORD) == 200
 
 
-def test_the_counts_live_in_the_store_shared_by_every_api_process(
-    api: Api, tmp_path: Path
-) -> None:
+def test_the_counts_live_in_the_store_shared_by_every_api_process(api: Api, tmp_path: Path) -> None:
     first = from_address(api, "203.0.113.11")
     for _ in range(5):
         assert sign_in(first, "auditor", "wrong-password") == 401

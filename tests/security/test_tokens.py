@@ -109,5 +109,9 @@ def test_a_reactivated_account_signs_in_again_with_a_new_token(api: Api) -> None
         ).status_code
         == 401
     )
-    ok(api.client.patch("/api/v1/accounts/auditor", json={"active": True}, headers=api.as_("admin")))
+    ok(
+        api.client.patch(
+            "/api/v1/accounts/auditor", json={"active": True}, headers=api.as_("admin")
+        )
+    )
     assert me(api, token_of(api, "auditor")) == 200

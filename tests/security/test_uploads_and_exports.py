@@ -26,9 +26,7 @@ def evidence_files(api: Api) -> list[Path]:
 
 
 def upload(api: Api, nid: str, name: str, data: bytes, media: str, who: str = "officer") -> object:
-    return api.post(
-        f"/api/v1/nominations/{nid}/evidence", who, files={"file": (name, data, media)}
-    )
+    return api.post(f"/api/v1/nominations/{nid}/evidence", who, files={"file": (name, data, media)})
 
 
 def office(main_part: str, *, macros: bool = False) -> bytes:
@@ -130,7 +128,7 @@ def test_one_idempotency_key_answers_one_request_only(api: Api) -> None:
     assert len(evidence_files(api)) == 1
 
 
-FORMULAS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "  =1+1"]
+FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "  =1+1"]
 
 
 def test_no_csv_cell_can_start_a_formula() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import secrets
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+import structlog
+from fastapi import APIRouter, Header, HTTPException, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field
 
@@ -40,13 +42,13 @@ async def readyz(app: State, response: Response) -> Readiness:
     try:
         checks["store"] = {"ok": True, "head": app.service.recorder.max_notification_id() or 0}
     except Exception as error:
-        checks["store"] = {"ok": False, "error": str(error)}
+        checks["store"] = _failed("store", error)
     checks["append_only"] = _append_only(app.service)
     if app.temporal_probe is not None:
         try:
             checks["temporal"] = {"ok": bool(await app.temporal_probe())}
         except Exception as error:
-            checks["temporal"] = {"ok": False, "error": str(error)}
+            checks["temporal"] = _failed("temporal", error)
     ready = all(c["ok"] for c in checks.values())
     response.status_code = 200 if ready else 503
     return Readiness(ready=ready, checks=checks)
@@ -63,11 +65,30 @@ def _append_only(service: Any) -> dict[str, Any]:
             elif recorder is not None:
                 missing.append(f"{type(recorder).__name__} has no append-only guards")
     except Exception as error:
-        return {"ok": False, "error": str(error)}
+        return _failed("append_only", error)
     return {"ok": not missing, "missing": missing} if missing else {"ok": True}
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-def metrics(app: State) -> Response:
+def _failed(check: str, error: Exception) -> dict[str, Any]:
+    """What went wrong is logged for operators; the answer says only that it did."""
+    structlog.get_logger().error("readiness.failed", check=check, error=str(error))
+    return {"ok": False}
+
+
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics, for the bearer of THIDUA_METRICS_TOKEN",
+    response_class=Response,
+    responses={401: {"description": "no or a wrong token"}, 404: {"description": "no token set"}},
+)
+def metrics(app: State, authorization: Annotated[str | None, Header()] = None) -> Response:
+    token = app.settings.metrics_token
+    if token is None:
+        raise HTTPException(404, "metrics are off: set THIDUA_METRICS_TOKEN")
+    given = (authorization or "").removeprefix("Bearer ").strip()
+    if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
+        raise HTTPException(
+            401, "metrics need the operations token", {"WWW-Authenticate": "Bearer"}
+        )
     app.extra["metrics"].refresh_lag(app)
     return Response(generate_latest(app.extra["metrics"].registry), media_type=CONTENT_TYPE_LATEST)

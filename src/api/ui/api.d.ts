@@ -22,6 +22,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/accounts/{username}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change an account's roles or whether it is active; its tokens stop working */
+    patch: operations["update_account_api_v1_accounts__username__patch"];
+    trace?: never;
+  };
+  "/api/v1/accounts/{username}/password": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reset an account's password; its tokens stop working */
+    post: operations["reset_password_api_v1_accounts__username__password_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/audit/board": {
     parameters: {
       query?: never;
@@ -186,6 +220,23 @@ export interface paths {
     put?: never;
     /** Re-evaluate stored statistics under another rule set; writes nothing */
     post: operations["what_if_api_v1_audit_what_if_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/auth/logout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign out everywhere: every token of the caller's stops working */
+    post: operations["sign_out_api_v1_auth_logout_post"];
     delete?: never;
     options?: never;
     head?: never;
@@ -392,6 +443,23 @@ export interface paths {
     get: operations["me_api_v1_me_get"];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/me/password": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change one's own password; every earlier token stops working */
+    post: operations["change_own_password_api_v1_me_password_post"];
     delete?: never;
     options?: never;
     head?: never;
@@ -836,7 +904,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics */
+    /** Prometheus metrics, for the bearer of THIDUA_METRICS_TOKEN */
     get: operations["metrics_metrics_get"];
     put?: never;
     post?: never;
@@ -911,6 +979,30 @@ export interface components {
       roles: components["schemas"]["GrantIn"][];
       /** Username */
       username: string;
+    };
+    /**
+     * AccountUpdate
+     * @description What an admin changes on an account; either change revokes its tokens.
+     * @example {
+     *       "active": true,
+     *       "roles": [
+     *         {
+     *           "role": "auditor"
+     *         }
+     *       ]
+     *     }
+     */
+    AccountUpdate: {
+      /** Active */
+      active?: boolean | null;
+      /**
+       * Reason
+       * @description why it is deactivated
+       * @default
+       */
+      reason?: string;
+      /** Roles */
+      roles?: components["schemas"]["GrantIn"][] | null;
     };
     /**
      * AgendaIn
@@ -1650,6 +1742,35 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["UnitPublic"][];
+    };
+    /**
+     * PasswordChange
+     * @example {
+     *       "current_password": "the-one-I-have-now",
+     *       "new_password": "Mat-khau-moi-2025!"
+     *     }
+     */
+    PasswordChange: {
+      /** Current Password */
+      current_password: string;
+      /**
+       * New Password
+       * @description 12+ characters, not common
+       */
+      new_password: string;
+    };
+    /**
+     * PasswordReset
+     * @example {
+     *       "password": "Mat-khau-moi-2025!"
+     *     }
+     */
+    PasswordReset: {
+      /**
+       * Password
+       * @description 12+ characters, not common
+       */
+      password: string;
     };
     /** PreviewCheck */
     PreviewCheck: {
@@ -2405,6 +2526,76 @@ export interface operations {
       };
     };
   };
+  update_account_api_v1_accounts__username__patch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AccountUpdate"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  reset_password_api_v1_accounts__username__password_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        username: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordReset"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
   board_then_api_v1_audit_board_get: {
     parameters: {
       query: {
@@ -2696,6 +2887,26 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  sign_out_api_v1_auth_logout_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
         };
       };
     };
@@ -3151,6 +3362,39 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["MePublic"];
+        };
+      };
+    };
+  };
+  change_own_password_api_v1_me_password_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasswordChange"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };
@@ -4082,7 +4326,9 @@ export interface operations {
   metrics_metrics_get: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        authorization?: string | null;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4094,6 +4340,29 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description no or a wrong token */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description no token set */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
       };
     };
   };

@@ -1,11 +1,12 @@
 // @ts-check
 // The web UI: plain ES modules on the public HTTP API. Vietnamese first, English on request.
-import { api, field, h, has, loadLanguage, render, setRouter, signOut, state, t } from "./core.js";
+import { api, field, h, has, loadLanguage, render, setRouter, state, t } from "./core.js";
 import { boardPage } from "./board.js";
 import { nominationPage } from "./nomination.js";
 import { tasksPage } from "./tasks.js";
 import { councilPage, sessionPage } from "./council.js";
 import { auditPage } from "./audit.js";
+import { accountsPage, mePage, signOutEverywhereNow } from "./accounts.js";
 
 // --- sign-in and navigation ------------------------------------------------------------------
 function home() {
@@ -20,6 +21,8 @@ function navigation() {
     links.push(["#/tasks", "nav.tasks"]);
   if (has("council_member", "council_secretary")) links.push(["#/council", "nav.council"]);
   if (has("auditor")) links.push(["#/audit", "nav.audit"]);
+  if (has("admin")) links.push(["#/accounts", "nav.accounts"]);
+  links.push(["#/me", "nav.me"]);
   document
     .getElementById("nav")
     .replaceChildren(
@@ -112,6 +115,8 @@ async function route() {
     if (parts[0] === "council" && parts[1]) return await sessionPage(parts[1]);
     if (parts[0] === "council") return await councilPage();
     if (parts[0] === "audit") return await auditPage();
+    if (parts[0] === "accounts" && has("admin")) return await accountsPage();
+    if (parts[0] === "me") return mePage();
     if (parts[0] === "login") return loginPage();
     location.hash = home();
   } catch (error) {
@@ -123,7 +128,8 @@ document.getElementById("lang").addEventListener("click", async () => {
   await loadLanguage(state.lang === "vi" ? "en" : "vi");
   route();
 });
-document.getElementById("logout").addEventListener("click", signOut);
+// Signing out ends this session's token on the server too, not just in this browser.
+document.getElementById("logout").addEventListener("click", signOutEverywhereNow);
 setRouter(route);
 window.addEventListener("hashchange", route);
 await loadLanguage(state.lang);

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from functools import partial
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from domain.criteria.checks import RuleSetRef
@@ -407,16 +409,29 @@ def _criterion(cid: str, spec: dict[str, Any]) -> CriterionSpec:
     )
 
 
-def _file_name(rule_set_id: str, version: int) -> str:
-    return f"{rule_set_id}.v{version}.json"
+SHIPPED_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]{0,99})\.v(?P<version>[1-9][0-9]{0,3})\.json$")
+
+
+def _shipped_files() -> dict[tuple[str, int], Traversable]:
+    found: dict[tuple[str, int], Traversable] = {}
+    for entry in resources.files(RULESET_PACKAGE).iterdir():
+        match = SHIPPED_FILE.match(entry.name)
+        if match:
+            found[(match["id"], int(match["version"]))] = entry
+    return found
 
 
 def load_rule_set(rule_set_id: str, version: int) -> RuleSet:
-    """A rule set shipped with the package."""
-    path = resources.files(RULESET_PACKAGE).joinpath(_file_name(rule_set_id, version))
-    if not path.is_file():
+    """A rule set shipped with the package, looked up among the files that are there: no
+    path is ever built from the text a caller gives."""
+    files = _shipped_files()
+    ids = sorted({known for known, _ in files})
+    if rule_set_id not in ids:
+        raise InvalidNomination("rule_set_id", f"must be one of {', '.join(ids)}")
+    entry = files.get((rule_set_id, version))
+    if entry is None:
         raise RuleSetNotFound(rule_set_id, version)
-    return RuleSet.from_bytes(path.read_bytes())
+    return RuleSet.from_bytes(entry.read_bytes())
 
 
 def shipped_rule_sets() -> list[RuleSet]:
