@@ -167,13 +167,16 @@ class AccountUpdate(Schema):
 
 
 class PasswordReset(Schema):
-    model_config = example(password="Mat-khau-moi-2025!")
+    model_config = example(password="Mat-khau-moi-2025!")  # noqa: S106 - an example
 
     password: str = Field(min_length=1, max_length=200, description="12+ characters, not common")
 
 
 class PasswordChange(Schema):
-    model_config = example(current_password="the-one-I-have-now", new_password="Mat-khau-moi-2025!")
+    model_config = example(
+        current_password="the-one-I-have-now",  # noqa: S106
+        new_password="Mat-khau-moi-2025!",  # noqa: S106
+    )
 
     current_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(
