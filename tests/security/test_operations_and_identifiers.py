@@ -27,17 +27,16 @@ def test_metrics_need_the_operations_token(api: Api) -> None:
     assert "thidua_http_requests_total" in right.text
 
 
-def test_readiness_gives_no_internal_error_text(api: Api, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    def broken() -> int:
-        raise RuntimeError("connection to server at 10.1.2.3 failed: password authentication")
+def test_readiness_gives_no_internal_error_text(api: Api) -> None:
+    async def unreachable() -> bool:
+        raise RuntimeError("connection to temporal at 10.1.2.3:7233 refused; token abc123")
 
-    monkeypatch.setattr(api.service.recorder, "max_notification_id", broken)
+    api.client.app.state.thidua.temporal_probe = unreachable  # type: ignore[attr-defined]
     answer = api.client.get("/readyz")
-    monkeypatch.undo()
     assert answer.status_code == 503
     assert "10.1.2.3" not in answer.text
-    assert "password" not in answer.text
-    assert answer.json()["checks"]["store"] == {"ok": False}
+    assert "abc123" not in answer.text
+    assert answer.json()["checks"]["temporal"] == {"ok": False}
 
 
 def test_docs_are_off_in_production_unless_asked_for(tmp_path: Path) -> None:
