@@ -83,7 +83,7 @@ def _failed(check: str, error: Exception) -> dict[str, Any]:
 )
 def metrics(app: State, authorization: Annotated[str | None, Header()] = None) -> Response:
     token = app.settings.metrics_token
-    if token is None:
+    if token is None or not token.get_secret_value():  # an empty token would match no header
         raise HTTPException(404, "metrics are off: set THIDUA_METRICS_TOKEN")
     given = (authorization or "").removeprefix("Bearer ").strip()
     if not secrets.compare_digest(given.encode(), token.get_secret_value().encode()):
