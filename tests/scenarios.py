@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.accounts import account_id, roster_id
 from domain.cycles import CycleKind, CycleTerms
+from domain.figures import figures_id
 from domain.service import NominationService
 from domain.units import catalogue_id
 from tests.factories import (
@@ -95,6 +96,26 @@ class Story:
                 "synthetic": True,
             },
         )
+        # The register has S-831-01's reviewed figures; 2023's were corrected once, and
+        # differ from what the officer declares.
+        for year, figures in GOOD.items():
+            official = {
+                **figures,
+                "poor_households": figures["poor_households"] + (1 if year == 2023 else 0),
+                "source": {
+                    "decision_number": f"{year}/QĐ-UBND",
+                    "decision_date": f"{year}-12-20",
+                    "issuing_body": "UBND tỉnh Bến Tre",
+                },
+            }
+            s.record_official_figures(ctx(PROVINCE, date(2024, 1, 5)), "S-831-01", year, official)
+        s.record_official_figures(
+            ctx(PROVINCE, date(2024, 1, 6)),
+            "S-831-01",
+            2023,
+            {**official, "near_poor_households": 150},
+            "Bổ sung số hộ cận nghèo.",
+        )
         good = self.open("S-831-01", GOOD)
         s.attach_evidence(ctx(officer()), good, "b" * 64, "quyet-dinh.pdf", "application/pdf", 2048)
         slow = self.open("S-829-02", SLOW)
@@ -159,6 +180,7 @@ class Story:
             "account": account_id("can.bo-xa"),
             "roster": roster_id(),
             "units": catalogue_id(),
+            "figures": figures_id("S-831-01", 2023),
         }
 
     def council(self, items: list[UUID], approve: set[UUID], date_: date) -> UUID:

@@ -28,6 +28,7 @@ from domain.errors import (
     NominationNotFound,
     StageTransitionError,
 )
+from domain.figures import OfficialFigures
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
 from domain.service import NominationService
@@ -43,6 +44,7 @@ AGGREGATES: tuple[type[ChainedAggregate], ...] = (
     Account,
     Roster,
     UnitCatalogue,
+    OfficialFigures,
 )
 
 

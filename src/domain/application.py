@@ -48,8 +48,10 @@ from domain.errors import (
     SessionNotFound,
     VisitNotFound,
 )
+from domain.figures import OfficialFigures, figures_id
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from domain.statistics import YearStatistics
 from domain.store import ChainMapper, CheckedRepository
 from domain.summaries import (
     AccountSummary,
@@ -331,6 +333,23 @@ class ServiceBase(Application[UUID]):
         if code not in self.units:
             self._load_registered_units()
         return self.units.get(code)
+
+    def official_statistics(self, unit_code: str, years: range) -> dict[int, YearStatistics]:
+        """The register's figures of a unit for these years, where it has them."""
+        found: dict[int, YearStatistics] = {}
+        for year in years:
+            try:
+                figures: Aggregate = self._store_reader.get(figures_id(unit_code, year))
+            except AggregateNotFoundError:
+                continue
+            if isinstance(figures, OfficialFigures):
+                found[year] = figures.statistics
+        return found
+
+    def official_for(self, nomination: Nomination) -> dict[int, YearStatistics]:
+        """The register's figures for a nomination's window: the baseline to its last year."""
+        first, last = nomination.evaluation_years
+        return self.official_statistics(nomination.unit.code, range(first - 2, last + 1))
 
     def find_account(self, username: str) -> AccountSummary | None:
         try:

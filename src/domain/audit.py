@@ -236,6 +236,8 @@ class AuditQueries(ServiceBase):
             years = (n.evaluation_years[0], n.evaluation_years[1])
             current = {(c["criterion_id"], c["basis"]): c for c in n.checks}
             bases = [(Basis.DECLARED, n.declared())]
+            if n.official_statistics:
+                bases.append((Basis.OFFICIAL, n.figures_with(n.official())[0]))
             if n.verified_statistics:
                 bases.append((Basis.INSPECTION_VERIFIED, n.verified()))
             for basis, figures in bases:

@@ -8,6 +8,7 @@ JSON-ready values (str keys, lists, dicts) so snapshots round-trip unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -43,7 +44,8 @@ def _weight(check: dict[str, Any]) -> int:
 
 class Nomination(ChainedAggregate):
     # Version 2 holds its dossier parts as values (domain.dossier); version 1 held dicts.
-    class_version = 2
+    # Version 3 keeps the official figures and how the declared ones differ from them.
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -54,6 +56,12 @@ class Nomination(ChainedAggregate):
             state["decision"] = CouncilDecision.from_dict(state["decision"])
         if state.get("revocation") is not None:
             state["revocation"] = Revocation.from_dict(state["revocation"])
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        """A snapshot taken before the register of official figures."""
+        state["official_statistics"] = {}
+        state["official_differences"] = {}
 
     @staticmethod
     def create_id(nominee: dict[str, Any], award_form: str, cycle_year: int) -> UUID:
@@ -123,6 +131,8 @@ class Nomination(ChainedAggregate):
         self.round = 0
         self.statistics: dict[str, dict[str, Any]] = {}
         self.verified_statistics: dict[str, dict[str, Any]] = {}
+        self.official_statistics: dict[str, dict[str, Any]] = {}
+        self.official_differences: dict[str, Any] = {}
         self.evidence: dict[str, dict[str, Any]] = {}
         self.achievement_report: str | None = None
         self.checks: list[dict[str, Any]] = []
@@ -152,11 +162,27 @@ class Nomination(ChainedAggregate):
     def declared(self) -> dict[int, YearStatistics]:
         return {int(y): YearStatistics.from_dict(s) for y, s in self.statistics.items()}
 
+    def official(self) -> dict[int, YearStatistics]:
+        return {int(y): YearStatistics.from_dict(s) for y, s in self.official_statistics.items()}
+
     def verified(self) -> dict[int, YearStatistics]:
-        """Declared figures overlaid with every inspection-verified year."""
+        """Declared figures overlaid with the official ones, then every inspection-verified
+        year."""
         merged = dict(self.statistics)
+        merged.update(self.official_statistics)
         merged.update(self.verified_statistics)
         return {int(y): YearStatistics.from_dict(s) for y, s in merged.items()}
+
+    def figures_with(
+        self, official: Mapping[int, YearStatistics]
+    ) -> tuple[dict[int, YearStatistics], Basis]:
+        """The figures to judge on: official where the register has them, declared elsewhere;
+        and the basis of the whole: official only when every year in the window is."""
+        merged = self.declared()
+        merged.update(official)
+        window = range(self.evaluation_years[0] - 2, self.evaluation_years[1] + 1)
+        all_official = all(y in official for y in window if y in merged)
+        return merged, Basis.OFFICIAL if official and all_official else Basis.DECLARED
 
     def effective_checks(self) -> dict[str, CriterionCheck]:
         """Per criterion, the check in force: the latest judged or verified one, which no
@@ -251,7 +277,10 @@ class Nomination(ChainedAggregate):
 
     @event(StatisticsRecorded)
     def _statistics_recorded(self, year: int, statistics: dict[str, Any], basis: str) -> None:
-        target = self.statistics if basis == "declared" else self.verified_statistics
+        target = {
+            "declared": self.statistics,
+            "official": self.official_statistics,
+        }.get(basis, self.verified_statistics)
         target[str(year)] = statistics
 
     def require_may_attach_evidence(self) -> None:
@@ -295,19 +324,29 @@ class Nomination(ChainedAggregate):
     def _achievement_report_written(self, text: str) -> None:
         self.achievement_report = text
 
-    def preview_checks(self, rule_set: RuleSet) -> list[CriterionResult]:
+    def preview_checks(
+        self, rule_set: RuleSet, official: Mapping[int, YearStatistics] | None = None
+    ) -> list[CriterionResult]:
         """What submission would find now, without recording anything."""
         self._require_rule_set(rule_set)
         years = (self.evaluation_years[0], self.evaluation_years[1])
-        return rule_set.evaluate(self.unit, years, self.declared())
+        figures, _ = self.figures_with(official or {})
+        return rule_set.evaluate(self.unit, years, figures)
 
-    def submit(self, rule_set: RuleSet, due: DueDates) -> None:
-        """Runs every automatic check; moves on only when all official figures exist."""
+    def submit(
+        self,
+        rule_set: RuleSet,
+        due: DueDates,
+        official: Mapping[int, YearStatistics] | None = None,
+    ) -> None:
+        """Runs every automatic check, on the official figures where the register has them;
+        moves on only when every year has figures."""
         self._require_stage(Command.SUBMIT)
         self._require_officer("submit the nomination")
         if self.achievement_report is None:
             raise InvalidNomination("achievement_report", "write the achievement report first")
-        results = self.preview_checks(rule_set)
+        official = dict(official or {})
+        results = self.preview_checks(rule_set, official)
         missing = [
             r.criterion_id for r in results if r.outcome.outcome is Outcome.INSUFFICIENT_DATA
         ]
@@ -318,10 +357,33 @@ class Nomination(ChainedAggregate):
             raise InvalidNomination(
                 "statistics", f"official figures are missing for {', '.join(missing)}: {details}"
             )
+        self._take_official(official)
+        _, basis = self.figures_with(official)
         for result in results:
-            self._check(result, Basis.DECLARED, rule_set)
+            self._check(result, basis, rule_set)
         to = self._next(rule_set, notice_days=due.public_notice_days)
         self._submitted(round=self.round + 1, to_stage=to.value, due_on=due.for_stage(to))
+
+    def _take_official(self, official: Mapping[int, YearStatistics]) -> None:
+        """Records the register's figures the dossier does not hold yet, and how the declared
+        ones differ from them, as an inspection's discrepancy is recorded."""
+        for year, statistics in sorted(official.items()):
+            if self.official_statistics.get(str(year)) != statistics.to_dict():
+                self._statistics_recorded(
+                    year=year, statistics=statistics.to_dict(), basis="official"
+                )
+        differences = discrepancies(self.declared(), dict(official), new_year=False)
+        if differences != self.official_differences:
+            self._official_figures_differ(differences=differences)
+
+    class OfficialFiguresDiffer(ChainedAggregate.Event):
+        """Per year, each figure as the officer declared it and as the register has it."""
+
+        differences: dict[str, Any]
+
+    @event(OfficialFiguresDiffer)
+    def _official_figures_differ(self, differences: dict[str, Any]) -> None:
+        self.official_differences = differences
 
     class Submitted(ChainedAggregate.Event):
         round: int

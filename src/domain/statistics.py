@@ -59,12 +59,26 @@ class Source:
 
     decision_number: str
     decision_date: date
+    issuing_body: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        return {
+        data = {
             "decision_number": self.decision_number,
             "decision_date": self.decision_date.isoformat(),
         }
+        if self.issuing_body:
+            data["issuing_body"] = self.issuing_body
+        return data
+
+    def check_dates(self, year: int, today: date, field: str = "source.decision_date") -> None:
+        """A year's figures are recognised once its review has started (1 September of that
+        year), and never on a future date."""
+        if self.decision_date < date(year, 9, 1):
+            raise InvalidNomination(
+                field, f"{self.decision_date.isoformat()} is before {year}'s review began (1/9)"
+            )
+        if self.decision_date > today:
+            raise InvalidNomination(field, f"{self.decision_date.isoformat()} is in the future")
 
 
 @dataclass(frozen=True)
@@ -132,11 +146,17 @@ class YearStatistics:
 
 
 def discrepancies(
-    declared: dict[int, YearStatistics], verified: dict[int, YearStatistics]
+    declared: dict[int, YearStatistics],
+    verified: dict[int, YearStatistics],
+    *,
+    new_year: bool = True,
 ) -> dict[str, dict[str, Any]]:
-    """Per year, how verified figures differ from declared ones; a year never declared is new."""
+    """Per year, how verified figures differ from declared ones; a year never declared is
+    new (or, with ``new_year=False``, left out)."""
     found: dict[str, dict[str, Any]] = {}
     for year, figures in sorted(verified.items()):
+        if year not in declared and not new_year:
+            continue
         differences: dict[str, Any] = (
             declared[year].differences(figures) if year in declared else {"year": "new"}
         )
@@ -158,7 +178,11 @@ def _source(raw: Any, prefix: str) -> Source:
         when = raw_date if isinstance(raw_date, date) else date.fromisoformat(str(raw_date))
     except ValueError:
         raise InvalidNomination(f"{prefix}decision_date", "must be a date (YYYY-MM-DD)") from None
-    return Source(number.strip(), when)
+    body = raw.get("issuing_body")
+    if body is not None and not isinstance(body, str):
+        raise InvalidNomination(f"{prefix}issuing_body", "must be text")
+    issuing_body = free_text(f"{prefix}issuing_body", body).strip()[:255] if body else None
+    return Source(number.strip(), when, issuing_body or None)
 
 
 def check_flows_reconcile(year: int, previous_poor: int | None, stats: YearStatistics) -> None:

@@ -22,6 +22,7 @@ from domain.accounts import Account, Roster
 from domain.chain import digest_of, occurred_at
 from domain.council import CouncilSession
 from domain.cycles import Cycle
+from domain.figures import OfficialFigures
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
 from domain.units import UnitCatalogue
@@ -42,6 +43,7 @@ CONTEXT = (
 KINDS: dict[type[Any], str] = {
     Nomination.Opened: "opened",
     Nomination.StatisticsRecorded: "statistics",
+    Nomination.OfficialFiguresDiffer: "statistics",
     Nomination.EvidenceAttached: "evidence",
     Nomination.AchievementReportWritten: "report",
     Nomination.Submitted: "stage_change",
@@ -89,6 +91,8 @@ KINDS: dict[type[Any], str] = {
     UnitCatalogue.UnitRegistered: "unit",
     Cycle.Configured: "cycle",
     Cycle.Reconfigured: "cycle",
+    OfficialFigures.Recorded: "figures",
+    OfficialFigures.Corrected: "figures",
 }
 
 ALL_TOPICS = tuple(sorted(get_topic(cls) for cls in KINDS))

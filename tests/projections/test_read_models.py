@@ -41,12 +41,21 @@ def test_the_audit_trail_holds_every_check_with_its_rule_set_inputs_and_explanat
     trail = runner.view("audit_trail")
     checks = list(trail.checks(TrailFilter(nomination_id=str(ids["good"]))))
     bases = [c["basis"] for c in checks]
-    assert bases == ["declared", "inspection_verified"]
+    assert bases == ["official", "inspection_verified"]  # the register has every year
     first = checks[0]
     assert first["criterion_id"] == "commune-high-pp2"
     assert first["rule_set_id"] == "ben-tre-vi-nguoi-ngheo-2021-2025"
     assert first["rule_set_digest"] == service.default_rule_set.ref.digest
-    assert first["inputs"]["2021"] == {"total_households": 4000, "poor_households": 400}
+    # The official figures, with the recognition decision they came from.
+    assert first["inputs"]["2021"] == {
+        "total_households": 4000,
+        "poor_households": 400,
+        "source": {
+            "decision_date": "2021-12-20",
+            "decision_number": "2021/QĐ-UBND",
+            "issuing_body": "UBND tỉnh Bến Tre",
+        },
+    }
     assert first["check_values"]["2022"]["outcome"] == "met"
     assert first["explanation_vi"].startswith("Xã, thị trấn")
     assert first["stage"] == "collecting"

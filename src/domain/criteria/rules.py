@@ -24,7 +24,8 @@ class Outcome(StrEnum):
 
 
 class Basis(StrEnum):
-    DECLARED = "declared"
+    DECLARED = "declared"  # by the unit's officer, not (yet) official
+    OFFICIAL = "official"  # from the register of the yearly poverty review
     INSPECTION_VERIFIED = "inspection_verified"
 
 

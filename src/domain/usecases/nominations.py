@@ -90,7 +90,7 @@ class NominationCases(ServiceBase):
     def submit_nomination(self, ctx: CommandContext, nid: UUID) -> CommandResult:
         def decide(n: Nomination) -> None:
             rules = self._rule_set_of(n.rule_set_ref)
-            n.submit(rules, self._due(n, ctx.today, rules))
+            n.submit(rules, self._due(n, ctx.today, rules), self.official_for(n))
 
         return self._execute(ctx, NOMINATION, nid, decide)
 
@@ -105,7 +105,7 @@ class NominationCases(ServiceBase):
                 "outcome": r.outcome.outcome.value,
                 "explanation": {"vi": r.outcome.explanation.vi, "en": r.outcome.explanation.en},
             }
-            for r in n.preview_checks(rules)
+            for r in n.preview_checks(rules, self.official_for(n))
         ]
 
     def withdraw_nomination(self, ctx: CommandContext, nid: UUID, reason: str) -> CommandResult:
