@@ -20,6 +20,9 @@ class FlowsIn(Schema):
 class SourceIn(Schema):
     decision_number: str = Field(min_length=1, max_length=100)
     decision_date: date
+    issuing_body: str | None = Field(
+        default=None, max_length=255, description="who issued the recognition decision"
+    )
 
 
 class StatisticsIn(Schema):

@@ -415,6 +415,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/imports/poverty-figures": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Import the poverty review's spreadsheet: all rows or none (or the valid ones) */
+    post: operations["import_figures_api_v1_imports_poverty_figures_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/imports/poverty-figures/template.xlsx": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The spreadsheet to fill in: one row per unit and year */
+    get: operations["template_api_v1_imports_poverty_figures_template_xlsx_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/inspections/{visit_id}/report": {
     parameters: {
       query?: never;
@@ -873,6 +907,40 @@ export interface paths {
     /** One unit */
     get: operations["unit_api_v1_units__code__get"];
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/units/{code}/poverty-figures": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A unit's official poverty figures, year by year */
+    get: operations["unit_figures_api_v1_units__code__poverty_figures_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/units/{code}/poverty-figures/{year}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Record a unit's official figures for a year; a change is a correction with a reason */
+    put: operations["record_figures_api_v1_units__code__poverty_figures__year__put"];
     post?: never;
     delete?: never;
     options?: never;
@@ -1464,6 +1532,50 @@ export interface components {
       /** Detail */
       detail?: components["schemas"]["ValidationError"][];
     };
+    /** ImportPublic */
+    ImportPublic: {
+      /**
+       * Accepted
+       * @description rows that are valid
+       */
+      accepted: number;
+      /**
+       * Applied
+       * @description whether the rows were recorded (never on a dry run)
+       */
+      applied: boolean;
+      /** Errors */
+      errors: components["schemas"]["ImportRowError"][];
+      /** File Sha256 */
+      file_sha256: string;
+      /**
+       * Position
+       * @description the log position of the write
+       */
+      position?: number | null;
+      /**
+       * Rejected
+       * @description rows with at least one error
+       */
+      rejected: number;
+      /**
+       * Rows
+       * @description data rows in the file
+       */
+      rows: number;
+    };
+    /** ImportRowError */
+    ImportRowError: {
+      /** Column */
+      column: string;
+      /** Reason */
+      reason: string;
+      /**
+       * Row
+       * @description the row as the spreadsheet numbers it (the header is row 1)
+       */
+      row: number;
+    };
     /**
      * InspectionOrder
      * @example {
@@ -1641,6 +1753,19 @@ export interface components {
         [key: string]: components["schemas"]["VisitPublic"];
       };
     };
+    /** OfficialYearPublic */
+    OfficialYearPublic: {
+      /**
+       * Corrections
+       * @description how many times these figures were corrected
+       */
+      corrections: number;
+      figures: components["schemas"]["FiguresPublic"];
+      /** Version */
+      version: number;
+      /** Year */
+      year: number;
+    };
     /**
      * OverrideIn
      * @example {
@@ -1693,6 +1818,13 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["EventPublic"][];
+    };
+    /** Page[OfficialYearPublic] */
+    Page_OfficialYearPublic_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["OfficialYearPublic"][];
     };
     /** Page[PreviewCheck] */
     Page_PreviewCheck_: {
@@ -2058,6 +2190,11 @@ export interface components {
       decision_date: string;
       /** Decision Number */
       decision_number: string;
+      /**
+       * Issuing Body
+       * @description who issued the recognition decision
+       */
+      issuing_body?: string | null;
     };
     /**
      * StatisticsIn
@@ -3311,6 +3448,67 @@ export interface operations {
       };
     };
   };
+  import_figures_api_v1_imports_poverty_figures_post: {
+    parameters: {
+      query?: {
+        /** @description check and report, write nothing */
+        dry_run?: boolean;
+        /** @description apply the valid rows, list the others */
+        partial?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "multipart/form-data": {
+          /** Format: binary */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ImportPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  template_api_v1_imports_poverty_figures_template_xlsx_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+        };
+      };
+    };
+  };
   report_api_v1_inspections__visit_id__report_post: {
     parameters: {
       query?: never;
@@ -4290,6 +4488,76 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["UnitPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  unit_figures_api_v1_units__code__poverty_figures_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_OfficialYearPublic_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  record_figures_api_v1_units__code__poverty_figures__year__put: {
+    parameters: {
+      query?: {
+        /** @description why, for a correction */
+        reason?: string | null;
+      };
+      header?: never;
+      path: {
+        code: string;
+        year: number;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["StatisticsIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
         };
       };
       /** @description Validation Error */

@@ -115,6 +115,12 @@ class FigureCases(ServiceBase):
         for row in rows:
             try:
                 unit = self.unit(row.unit_code)
+            except NotFound:
+                outcome.errors.append(
+                    (row.row, "unit_code", f"{row.unit_code} is not a known unit")
+                )
+                continue
+            try:
                 statistics = YearStatistics.from_dict(dict(row.figures))
             except DomainError as refused:
                 outcome.errors.append((row.row, _column(refused), str(refused)))
