@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 from uuid import UUID
@@ -119,6 +119,44 @@ def _openapi(settings: Settings, args: argparse.Namespace) -> int:
         json.dump(document, out, ensure_ascii=False, indent=2, sort_keys=True)
         out.write("\n")
     return 0
+
+
+def _import_poverty_figures(settings: Settings, args: argparse.Namespace) -> int:
+    """The province's spreadsheet, as the API imports it: all rows or none, unless partial."""
+    import hashlib
+
+    from api.spreadsheets import SheetError, read_figures
+    from domain.context import Actor, CommandContext, Grant, Role
+
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"file: {path} does not exist")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    try:
+        sheet = read_figures(path)
+    except SheetError as unreadable:
+        raise UsageError(f"file: {unreadable.reason}") from None
+    operator = Actor("cli", (Grant(Role.ADMIN),))
+    ctx = CommandContext(operator, f"cli/import/{digest}", f"import/{digest[:12]}", date.today())
+    with _service(settings) as service, _progress("import") as progress:
+        outcome = service.import_official_figures(
+            ctx,
+            sheet.rows,
+            digest,
+            apply=not args.dry_run and (args.partial or not sheet.errors),
+            partial=args.partial,
+            progress=progress,
+        )
+    errors = sorted([*sheet.errors, *outcome.errors])
+    for row, column, reason in errors:
+        print(f"row {row}, {column}: {reason}", file=sys.stderr)
+    rejected = len({row for row, _, _ in errors})
+    verdict = "applied" if outcome.applied else "not applied"
+    print(
+        f"{path.name} ({digest[:12]}): {sheet.total} rows, {len(outcome.accepted)} accepted,"
+        f" {rejected} rejected; {verdict}"
+    )
+    return 0 if outcome.applied or (args.dry_run and not errors) else 1
 
 
 def _relay(settings: Settings, _: argparse.Namespace) -> int:
@@ -386,6 +424,16 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("old", type=Path, metavar="OLD")
     prove.add_argument("new", type=Path, metavar="NEW")
     prove.set_defaults(handler=_audit_prove_append)
+    importing = commands.add_parser("import", help="bring in official data").add_subparsers(
+        dest="what", required=True
+    )
+    figures = importing.add_parser(
+        "poverty-figures", help="the poverty review's spreadsheet (XLSX), all rows or none"
+    )
+    figures.add_argument("file", type=Path, metavar="FILE.xlsx")
+    figures.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    figures.add_argument("--partial", action="store_true", help="apply the valid rows only")
+    figures.set_defaults(handler=_import_poverty_figures)
     exporting = audit.add_parser("export", help="the audit trail as CSV or JSON Lines")
     exporting.add_argument("--checks", action="store_true", help="criterion checks only")
     exporting.add_argument("--format", choices=FORMATS, default="csv")

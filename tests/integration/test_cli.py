@@ -113,3 +113,26 @@ def test_bad_input_is_named_and_changes_nothing(tmp_path: Path) -> None:
     unknown = thidua(tmp_path, "projections", "rebuild", "nothing", check=False)
     assert unknown.returncode == 2
     assert "name: must be one of" in unknown.stderr
+
+
+def test_the_poverty_review_spreadsheet_imports_once_from_the_command_line(
+    tmp_path: Path,
+) -> None:
+    from tests.xlsx import SAMPLE, write_figures
+
+    dry = thidua(tmp_path, "import", "poverty-figures", str(SAMPLE), "--dry-run")
+    assert "110 rows, 110 accepted, 0 rejected; not applied" in dry.stdout
+    applied = thidua(tmp_path, "import", "poverty-figures", str(SAMPLE))
+    assert "applied" in applied.stdout
+    with sqlite3.connect(tmp_path / "thidua.sqlite3") as db:
+        events = db.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0]
+    thidua(tmp_path, "import", "poverty-figures", str(SAMPLE))  # again: nothing new
+    with sqlite3.connect(tmp_path / "thidua.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0] == events
+    bad = write_figures(
+        tmp_path / "bad.xlsx",
+        [{"unit_code": "S-829-01", "year": 2024, "total_households": 10, "poor_households": 11}],
+    )
+    refused = thidua(tmp_path, "import", "poverty-figures", str(bad), check=False)
+    assert refused.returncode == 1
+    assert "row 2, decision_number: is required" in refused.stderr

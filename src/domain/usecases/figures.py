@@ -3,7 +3,7 @@ whole provincial spreadsheet in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -106,6 +106,7 @@ class FigureCases(ServiceBase):
         *,
         apply: bool,
         partial: bool = False,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportOutcome:
         """Checks every row; applies them all in one transaction, or none. With ``partial``,
         the valid rows are applied and the others listed. Each row's command id comes from
@@ -128,7 +129,9 @@ class FigureCases(ServiceBase):
             decided.append((replace(row, unit_code=unit.code), None, statistics))
         changed: dict[UUID, OfficialFigures] = {}
         with acting(ctx):
-            for row, _, statistics in decided:
+            for done, (row, _, statistics) in enumerate(decided, start=1):
+                if progress is not None and (done % 100 == 0 or done == len(decided)):
+                    progress(done, len(decided))
                 row_ctx = replace(ctx, command_id=f"import:{file_sha256}:{row.row}")
                 try:
                     with acting(row_ctx):
