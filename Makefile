@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run demo test lint typecheck imports pytest bench clean ui-types lock
+.PHONY: install browser run demo test lint typecheck imports pytest bench clean ui-types lock samples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml requirements-dev.lock | $(BIN)/python
 # Re-resolves both lock files from pyproject.toml (uv: fast, and hashes for every file).
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
 	--python-platform x86_64-unknown-linux-gnu --no-annotate --custom-compile-command "make lock"
+# The XLSX template the API serves and the sample under data/samples/, written again.
+samples: install
+	$(BIN)/python -m tests.xlsx
+
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet uv==0.9.30
 	$(UV_COMPILE) --quiet -o requirements.lock
@@ -79,6 +83,7 @@ bench: install
 	$(BIN)/python -m bench.workflows
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.seal
+	$(BIN)/python -m bench.import
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

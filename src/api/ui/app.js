@@ -7,6 +7,7 @@ import { tasksPage } from "./tasks.js";
 import { councilPage, sessionPage } from "./council.js";
 import { auditPage } from "./audit.js";
 import { accountsPage, mePage, signOutEverywhereNow } from "./accounts.js";
+import { importsPage } from "./imports.js";
 
 // --- sign-in and navigation ------------------------------------------------------------------
 function home() {
@@ -21,6 +22,7 @@ function navigation() {
     links.push(["#/tasks", "nav.tasks"]);
   if (has("council_member", "council_secretary")) links.push(["#/council", "nav.council"]);
   if (has("auditor")) links.push(["#/audit", "nav.audit"]);
+  if (has("province_reviewer", "admin")) links.push(["#/imports", "nav.imports"]);
   if (has("admin")) links.push(["#/accounts", "nav.accounts"]);
   links.push(["#/me", "nav.me"]);
   document
@@ -117,6 +119,7 @@ async function route() {
     if (parts[0] === "audit") return await auditPage();
     if (parts[0] === "accounts" && has("admin")) return await accountsPage();
     if (parts[0] === "me") return mePage();
+    if (parts[0] === "imports" && has("province_reviewer", "admin")) return importsPage();
     if (parts[0] === "login") return loginPage();
     location.hash = home();
   } catch (error) {

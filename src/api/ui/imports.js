@@ -1,0 +1,151 @@
+// @ts-check
+// The province reviewer's import of the poverty review's spreadsheet: preview, then apply.
+import { api, field, h, render, state, t, toast } from "./core.js";
+
+/** @typedef {import("./core.js").Schemas} Schemas */
+/** @typedef {Schemas["ImportPublic"]} ImportResult */
+
+export function importsPage() {
+  const file = /** @type {HTMLInputElement} */ (
+    h("input", {
+      type: "file",
+      id: "import-file",
+      required: true,
+      accept: ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    })
+  );
+  const partial = /** @type {HTMLInputElement} */ (
+    h("input", { type: "checkbox", id: "import-partial" })
+  );
+  const out = h("div", { id: "import-result", role: "status" });
+  const form = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        preview(form, file, partial, out);
+      },
+    },
+    field(t("imports.file"), file, "file"),
+    h("div", { class: "check" }, partial, h("label", { for: partial.id }, t("imports.partial"))),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", id: "import-preview" }, t("imports.preview")),
+      h("button", { type: "button", onclick: downloadTemplate }, t("imports.template")),
+    ),
+  );
+  render(
+    h("h1", {}, t("imports.title")),
+    h("p", { class: "muted" }, t("imports.explain")),
+    form,
+    out,
+  );
+}
+
+// --- views -----------------------------------------------------------------------------------
+/**
+ * @param {ImportResult} r
+ * @param {(() => void) | null} apply  offered when the preview may be applied
+ */
+function resultView(r, apply) {
+  const summary = h(
+    "p",
+    { class: r.rejected ? "error" : "met" },
+    t(r.applied ? "imports.applied" : "imports.checked", {
+      rows: r.rows,
+      accepted: r.accepted,
+      rejected: r.rejected,
+    }),
+  );
+  const errors = r.errors.length
+    ? h(
+        "table",
+        { class: "cards", id: "import-errors" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ...["imports.row", "imports.column", "imports.reason"].map((k) =>
+              h("th", { scope: "col" }, t(k)),
+            ),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          r.errors.map((e) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, e.row),
+              h("td", { class: "mono" }, e.column),
+              h("td", {}, e.reason),
+            ),
+          ),
+        ),
+      )
+    : null;
+  const applyButton = apply
+    ? h(
+        "button",
+        { type: "button", class: "primary", id: "import-apply", onclick: apply },
+        t("imports.apply"),
+      )
+    : null;
+  return [summary, h("p", { class: "muted mono" }, r.file_sha256), errors, applyButton];
+}
+
+// --- handlers --------------------------------------------------------------------------------
+/**
+ * @param {HTMLInputElement} file
+ * @param {boolean} dryRun
+ * @param {boolean} partial
+ * @returns {Promise<ImportResult>}
+ */
+function send(file, dryRun, partial) {
+  const data = new FormData();
+  data.append("file", file.files[0]);
+  const query = new URLSearchParams({ dry_run: String(dryRun), partial: String(partial) });
+  return api(`/api/v1/imports/poverty-figures?${query}`, { method: "POST", form: data });
+}
+/**
+ * @param {HTMLElement} form
+ * @param {HTMLInputElement} file
+ * @param {HTMLInputElement} partial
+ * @param {HTMLElement} out
+ */
+async function preview(form, file, partial, out) {
+  for (const el of form.querySelectorAll("[data-error-for]")) el.textContent = "";
+  try {
+    const r = await send(file, true, partial.checked);
+    const mayApply = r.accepted > 0 && (r.rejected === 0 || partial.checked);
+    out.replaceChildren(...resultView(r, mayApply ? () => apply(file, partial, out) : null));
+  } catch (error) {
+    out.replaceChildren(h("p", { class: "error" }, error.message));
+  }
+}
+/**
+ * @param {HTMLInputElement} file
+ * @param {HTMLInputElement} partial
+ * @param {HTMLElement} out
+ */
+async function apply(file, partial, out) {
+  try {
+    const r = await send(file, false, partial.checked);
+    out.replaceChildren(...resultView(r, null));
+    if (r.applied) toast(t("saved"));
+  } catch (error) {
+    out.replaceChildren(h("p", { class: "error" }, error.message));
+  }
+}
+async function downloadTemplate() {
+  const response = await api("/api/v1/imports/poverty-figures/template.xlsx", { raw: true });
+  h("a", {
+    href: URL.createObjectURL(await response.blob()),
+    download: state.lang === "vi" ? "bieu-mau-so-lieu-ho-ngheo.xlsx" : "poverty-figures.xlsx",
+  }).click();
+}
