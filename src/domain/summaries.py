@@ -41,6 +41,8 @@ class NominationSummary:
     round: int
     statistics: dict[str, dict[str, Any]]
     verified_statistics: dict[str, dict[str, Any]]
+    official_statistics: dict[str, dict[str, Any]]
+    official_differences: dict[str, Any]
     checks: list[dict[str, Any]]
     check_history: list[dict[str, Any]]
     overrides: dict[str, dict[str, Any]]
@@ -162,6 +164,8 @@ def nomination_summary(n: Nomination) -> NominationSummary:
         round=n.round,
         statistics=dict(n.statistics),
         verified_statistics=dict(n.verified_statistics),
+        official_statistics=dict(n.official_statistics),
+        official_differences=dict(n.official_differences),
         checks=sorted(effective, key=lambda c: c["criterion_id"]),
         check_history=list(n.checks),
         overrides=dict(n.overrides),

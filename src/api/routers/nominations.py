@@ -94,6 +94,10 @@ def nomination_public(n: NominationSummary, principal: Principal) -> NominationP
         verified_statistics={
             y: FiguresPublic.model_validate(f) for y, f in n.verified_statistics.items()
         },
+        official_statistics={
+            y: FiguresPublic.model_validate(f) for y, f in n.official_statistics.items()
+        },
+        official_differences=n.official_differences,
         checks=[CheckPublic.model_validate(c) for c in n.checks],
         check_history=[CheckPublic.model_validate(c) for c in n.check_history],
         overrides={k: OverridePublic.model_validate(v) for k, v in n.overrides.items()},

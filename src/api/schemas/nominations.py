@@ -229,6 +229,12 @@ class NominationPublic(Schema):
     version: int
     statistics: dict[str, FiguresPublic] = Field(description="by year, as declared")
     verified_statistics: dict[str, FiguresPublic] = Field(description="by year, as inspected")
+    official_statistics: dict[str, FiguresPublic] = Field(
+        description="by year, from the register of the poverty review, as the checks used them"
+    )
+    official_differences: dict[str, dict[str, Any]] = Field(
+        description="per year, each figure as declared and as official, where they differ"
+    )
     checks: list[CheckPublic]
     check_history: list[CheckPublic]
     overrides: dict[str, OverridePublic]

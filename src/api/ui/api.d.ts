@@ -1714,6 +1714,22 @@ export interface components {
        * Format: date-time
        */
       modified_on: string;
+      /**
+       * Official Differences
+       * @description per year, each figure as declared and as official, where they differ
+       */
+      official_differences: {
+        [key: string]: {
+          [key: string]: unknown;
+        };
+      };
+      /**
+       * Official Statistics
+       * @description by year, from the register of the poverty review, as the checks used them
+       */
+      official_statistics: {
+        [key: string]: components["schemas"]["FiguresPublic"];
+      };
       /** Outcome */
       outcome: string | null;
       /** Overrides */

@@ -200,6 +200,7 @@ function nominationView({ n, travelling, history, preview }) {
     h("h2", {}, t("nom.statistics")),
     statsTable(n.statistics),
     chart(n.statistics),
+    ...officialFigures(n),
     h("h2", {}, t("nom.checks")),
     checksTable(n.checks),
     h("h2", {}, t("nom.evidence")),
@@ -264,6 +265,32 @@ function previewList(preview) {
             ),
           ),
         ),
+  ];
+}
+/**
+ * The register's figures the checks used, and where the declared ones differ from them.
+ * @param {Nomination} n
+ */
+function officialFigures(n) {
+  if (!Object.keys(n.official_statistics).length)
+    return [h("p", { class: "muted", id: "not-official" }, t("nom.no_official"))];
+  return [
+    h("h2", {}, t("nom.official")),
+    h("div", { id: "official-figures" }, statsTable(n.official_statistics)),
+    h(
+      "ul",
+      { class: "muted" },
+      Object.entries(n.official_statistics).map(([year, f]) =>
+        h(
+          "li",
+          {},
+          `${year}: ${f.source?.decision_number ?? "—"} · ${day(f.source?.decision_date)} · ${f.source?.issuing_body ?? ""}`,
+        ),
+      ),
+    ),
+    Object.keys(n.official_differences).length
+      ? discrepancyTable(n.official_differences, "nom.official_differences")
+      : null,
   ];
 }
 /** @param {Schemas["DecisionPublic"]} decision */
@@ -362,8 +389,11 @@ const FIGURE_LABELS = {
   poor_households: "nom.poor",
   near_poor_households: "nom.near_poor",
 };
-/** @param {Schemas["VisitPublic"]["discrepancies"]} discrepancies */
-function discrepancyTable(discrepancies) {
+/**
+ * @param {Schemas["VisitPublic"]["discrepancies"]} discrepancies
+ * @param {string} [caption]
+ */
+function discrepancyTable(discrepancies, caption = "nom.discrepancies") {
   const rows = Object.entries(discrepancies).flatMap(([year, fields]) =>
     fields.year === "new"
       ? [h("tr", {}, h("td", {}, year), h("td", { colspan: "3" }, t("nom.discrepancy_new_year")))]
@@ -384,7 +414,7 @@ function discrepancyTable(discrepancies) {
   return h(
     "table",
     { class: "discrepancies" },
-    h("caption", {}, t("nom.discrepancies")),
+    h("caption", {}, t(caption)),
     h(
       "thead",
       {},
