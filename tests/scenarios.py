@@ -31,6 +31,13 @@ GOOD = {
     2022: stats(4020, 310, flows={"exited": 100, "newly_poor": 5, "fallen_back": 5, "removed": 0}),
     2023: stats(4040, 220),
 }
+# Phường 7, xã Bình Phú and xã Thanh Tân: 4.5 % together at end-2021, poor households down
+# by more than a fifth a year.
+MERGED_PREDECESSORS = {
+    "S-829-P7": {2021: (2100, 80), 2022: (2110, 62), 2023: (2120, 48), 2024: (2130, 37)},
+    "S-829-BP": {2021: (2600, 120), 2022: (2610, 93), 2023: (2620, 72), 2024: (2630, 55)},
+    "S-838-TT": {2021: (3300, 160), 2022: (3310, 125), 2023: (3320, 95), 2024: (3330, 73)},
+}
 SLOW = {2021: stats(3000, 150), 2022: stats(3010, 130), 2023: stats(3020, 118)}
 
 
@@ -117,6 +124,7 @@ class Story:
             "Bổ sung số hộ cận nghèo.",
         )
         good = self.open("S-831-01", GOOD)
+        merged = self.merged_ward()
         s.attach_evidence(ctx(officer()), good, "b" * 64, "quyet-dinh.pdf", "application/pdf", 2048)
         slow = self.open("S-829-02", SLOW)
         dropped = self.open("S-838-01", {})
@@ -181,7 +189,40 @@ class Story:
             "roster": roster_id(),
             "units": catalogue_id(),
             "figures": figures_id("S-831-01", 2023),
+            "merged": merged,
         }
+
+    def merged_ward(self) -> UUID:
+        """Phường Bến Tre, formed on 1/7/2025 from three units, submitted for the 2025 final
+        review: its years before the merger are its predecessors' official figures, summed."""
+        s = self.service
+        for code, years in MERGED_PREDECESSORS.items():
+            for year, (total, poor) in years.items():
+                figures = {
+                    "total_households": total,
+                    "poor_households": poor,
+                    "source": {
+                        "decision_number": f"{year}/QĐ-UBND",
+                        "decision_date": f"{year}-12-20",
+                        "issuing_body": "UBND tỉnh Bến Tre",
+                    },
+                }
+                s.record_official_figures(ctx(PROVINCE, date(2025, 6, 1)), code, year, figures)
+        on = date(2026, 1, 5)
+        ward_2025 = {
+            "total_households": 8100,
+            "poor_households": 125,
+            "source": {
+                "decision_number": "2025/QĐ-UBND",
+                "decision_date": "2025-12-20",
+                "issuing_body": "UBND tỉnh Vĩnh Long",
+            },
+        }
+        s.record_official_figures(ctx(PROVINCE, on), "28789", 2025, ward_2025)
+        nid = s.open_nomination(ctx(officer("86"), on), "28789", "bang-khen-tinh", 2025).id
+        s.write_achievement_report(ctx(officer("86"), on), nid, "Báo cáo thành tích.")
+        s.submit_nomination(ctx(officer("86"), date(2026, 1, 12)), nid)
+        return nid
 
     def council(self, items: list[UUID], approve: set[UUID], date_: date) -> UUID:
         return self.driver.hold_council(

@@ -123,6 +123,36 @@ class ServiceContract:
                         assert _is_instance(value, hints[name]), (topic, name, value)
         assert seen == event_classes(), (event_classes() - seen, seen - event_classes())
 
+    def test_a_merged_ward_is_judged_on_its_predecessors_summed_official_figures(
+        self, service: NominationService
+    ) -> None:
+        ids = Story(service).full_lifecycle()
+        ward = service.get_nomination(ids["merged"])
+        assert ward.unit_code == "28789"
+        assert ward.stage == "province_review"  # no district review after 1/7/2025
+        assert ward.official_statistics["2021"] == {
+            "total_households": 8000,
+            "poor_households": 360,
+        }
+        [check] = [c for c in ward.checks if c["kind"] == "automatic"]
+        assert (check["criterion_id"], check["outcome"]) == ("commune-low-rel20", "met")
+        assert check["basis"] == "official"
+        assert "summed_from" not in check["inputs"]["2025"]  # its own figures, once it exists
+        parts = check["inputs"]["2024"]["summed_from"]
+        assert [p["unit_code"] for p in parts] == ["S-829-BP", "S-829-P7", "S-838-TT"]
+        assert all(p["source"]["issuing_body"] == "UBND tỉnh Bến Tre" for p in parts)
+
+    def test_a_unit_that_ceased_is_nominated_only_for_years_it_lived_through(
+        self, service: NominationService
+    ) -> None:
+        on = date(2025, 1, 6)
+        service.open_nomination(ctx(officer(), on), "S-829-P7", "bang-khen-tinh", 2024)
+        with pytest.raises(InvalidNomination) as refused:
+            service.open_nomination(
+                ctx(officer(), date(2026, 1, 5)), "S-829-P7", "bang-khen-tinh", 2025
+            )
+        assert refused.value.field == "unit_code"
+
     def test_closing_a_session_saves_the_session_and_its_nominations_together(
         self, service: NominationService
     ) -> None:

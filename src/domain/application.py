@@ -50,6 +50,7 @@ from domain.errors import (
 )
 from domain.figures import OfficialFigures, figures_id
 from domain.inspection import InspectionVisit
+from domain.lineage import OfficialWindow, official_window
 from domain.nomination import Nomination
 from domain.statistics import YearStatistics
 from domain.store import ChainMapper, CheckedRepository
@@ -334,22 +335,22 @@ class ServiceBase(Application[UUID]):
             self._load_registered_units()
         return self.units.get(code)
 
-    def official_statistics(self, unit_code: str, years: range) -> dict[int, YearStatistics]:
-        """The register's figures of a unit for these years, where it has them."""
-        found: dict[int, YearStatistics] = {}
-        for year in years:
-            try:
-                figures: Aggregate = self._store_reader.get(figures_id(unit_code, year))
-            except AggregateNotFoundError:
-                continue
-            if isinstance(figures, OfficialFigures):
-                found[year] = figures.statistics
-        return found
+    def official_figures_of(self, unit_code: str, year: int) -> YearStatistics | None:
+        """The register's own figures of one unit for one year, if it has them."""
+        try:
+            figures: Aggregate = self._store_reader.get(figures_id(unit_code, year))
+        except AggregateNotFoundError:
+            return None
+        return figures.statistics if isinstance(figures, OfficialFigures) else None
 
-    def official_for(self, nomination: Nomination) -> dict[int, YearStatistics]:
-        """The register's figures for a nomination's window: the baseline to its last year."""
+    def official_for(self, nomination: Nomination) -> OfficialWindow:
+        """The register's figures for a nomination's window (the baseline to its last year),
+        summed from its predecessors for the years before it existed."""
         first, last = nomination.evaluation_years
-        return self.official_statistics(nomination.unit.code, range(first - 2, last + 1))
+        unit = self.unit(nomination.unit.code)
+        baseline = self._rule_set_of(nomination.rule_set_ref).baseline_year
+        window = range(min(baseline, first - 1), last + 1)
+        return official_window(unit, window, self.units, self.official_figures_of)
 
     def find_account(self, username: str) -> AccountSummary | None:
         try:

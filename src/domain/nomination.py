@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -24,6 +25,7 @@ from domain.criteria.ruleset import CriterionResult, RuleSet
 from domain.deadlines import DueDates
 from domain.dossier import Complaint, CouncilDecision, ReviewDecision, Revocation, Visit
 from domain.errors import AlreadyExists, InvalidNomination, StageTransitionError
+from domain.lineage import OfficialWindow
 from domain.stages import ALLOWED, Command, Stage, has_district_review, next_stage, route
 from domain.statistics import YearStatistics, check_flows_reconcile, discrepancies
 from domain.text import bounded_text
@@ -35,6 +37,16 @@ SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 def nomination_id(unit_code: str, award_form: str, cycle_year: int) -> UUID:
     """One nomination per unit, award form and cycle."""
     return uuid5(NAMESPACE_URL, f"/nominations/{unit_code}/{award_form}/{cycle_year}")
+
+
+def _for_judgement(result: CriterionResult, reasons: list[tuple[str, str]]) -> CriterionResult:
+    """An automatic result that a reviewer must judge instead, saying why."""
+    if result.kind != "automatic":
+        return result
+    vi, en = "; ".join(r[0] for r in reasons), "; ".join(r[1] for r in reasons)
+    explanation = Explanation(f"Cần thẩm định: {vi}.", f"Needs judgement: {en}.")
+    outcome = replace(result.outcome, outcome=Outcome.NEEDS_JUDGEMENT, explanation=explanation)
+    return replace(result, outcome=outcome)
 
 
 def _weight(check: dict[str, Any]) -> int:
@@ -62,6 +74,7 @@ class Nomination(ChainedAggregate):
         """A snapshot taken before the register of official figures."""
         state["official_statistics"] = {}
         state["official_differences"] = {}
+        state["summed_from"] = {}
 
     @staticmethod
     def create_id(nominee: dict[str, Any], award_form: str, cycle_year: int) -> UUID:
@@ -90,9 +103,15 @@ class Nomination(ChainedAggregate):
                 f"{award_form} is decided by a district council, which {nominee.code} does not"
                 " have on this date",
             )
-        if nominee.unit_valid_to is not None and nominee.unit_valid_to < ctx.today:
-            raise InvalidNomination("unit_code", f"{nominee.code} ceased to exist")
         rule_set.check_evaluation_years(evaluation_years, cycle_year)
+        # A unit that ceased is judged on the years it lived through, and no others.
+        lived_until = date(evaluation_years[1], 12, 31)
+        if nominee.unit_valid_to is not None and nominee.unit_valid_to < lived_until:
+            raise InvalidNomination(
+                "unit_code",
+                f"{nominee.code} ceased on {nominee.unit_valid_to.isoformat()}, before the end"
+                f" of {evaluation_years[1]}, the cycle's last evaluation year",
+            )
         return cls(
             nominee=nominee.to_dict(),
             award_form=award_form,
@@ -133,6 +152,7 @@ class Nomination(ChainedAggregate):
         self.verified_statistics: dict[str, dict[str, Any]] = {}
         self.official_statistics: dict[str, dict[str, Any]] = {}
         self.official_differences: dict[str, Any] = {}
+        self.summed_from: dict[str, list[dict[str, Any]]] = {}
         self.evidence: dict[str, dict[str, Any]] = {}
         self.achievement_report: str | None = None
         self.checks: list[dict[str, Any]] = []
@@ -180,8 +200,8 @@ class Nomination(ChainedAggregate):
         and the basis of the whole: official only when every year in the window is."""
         merged = self.declared()
         merged.update(official)
-        window = range(self.evaluation_years[0] - 2, self.evaluation_years[1] + 1)
-        all_official = all(y in official for y in window if y in merged)
+        last = self.evaluation_years[1]
+        all_official = all(y in official for y in merged if y <= last)
         return merged, Basis.OFFICIAL if official and all_official else Basis.DECLARED
 
     def effective_checks(self) -> dict[str, CriterionCheck]:
@@ -325,19 +345,24 @@ class Nomination(ChainedAggregate):
         self.achievement_report = text
 
     def preview_checks(
-        self, rule_set: RuleSet, official: Mapping[int, YearStatistics] | None = None
+        self, rule_set: RuleSet, official: OfficialWindow | None = None
     ) -> list[CriterionResult]:
-        """What submission would find now, without recording anything."""
+        """What submission would find now, without recording anything. Where the register's
+        figures cannot simply be summed (a split, differing flags), a reviewer judges."""
         self._require_rule_set(rule_set)
+        official = official or OfficialWindow()
         years = (self.evaluation_years[0], self.evaluation_years[1])
-        figures, _ = self.figures_with(official or {})
-        return rule_set.evaluate(self.unit, years, figures)
+        figures, _ = self.figures_with(official.figures)
+        results = rule_set.evaluate(self.unit, years, figures)
+        if official.needs_judgement:
+            results = [_for_judgement(r, official.needs_judgement) for r in results]
+        return results
 
     def submit(
         self,
         rule_set: RuleSet,
         due: DueDates,
-        official: Mapping[int, YearStatistics] | None = None,
+        official: OfficialWindow | None = None,
     ) -> None:
         """Runs every automatic check, on the official figures where the register has them;
         moves on only when every year has figures."""
@@ -345,7 +370,7 @@ class Nomination(ChainedAggregate):
         self._require_officer("submit the nomination")
         if self.achievement_report is None:
             raise InvalidNomination("achievement_report", "write the achievement report first")
-        official = dict(official or {})
+        official = official or OfficialWindow()
         results = self.preview_checks(rule_set, official)
         missing = [
             r.criterion_id for r in results if r.outcome.outcome is Outcome.INSUFFICIENT_DATA
@@ -358,23 +383,37 @@ class Nomination(ChainedAggregate):
                 "statistics", f"official figures are missing for {', '.join(missing)}: {details}"
             )
         self._take_official(official)
-        _, basis = self.figures_with(official)
+        _, basis = self.figures_with(official.figures)
         for result in results:
             self._check(result, basis, rule_set)
         to = self._next(rule_set, notice_days=due.public_notice_days)
         self._submitted(round=self.round + 1, to_stage=to.value, due_on=due.for_stage(to))
 
-    def _take_official(self, official: Mapping[int, YearStatistics]) -> None:
-        """Records the register's figures the dossier does not hold yet, and how the declared
-        ones differ from them, as an inspection's discrepancy is recorded."""
-        for year, statistics in sorted(official.items()):
+    def _take_official(self, official: OfficialWindow) -> None:
+        """Records the register's figures the dossier does not hold yet, which units a year's
+        figures were summed from, and how the declared ones differ from them, as an
+        inspection's discrepancy is recorded."""
+        for year, parts in sorted(official.summed_from.items()):
+            if self.summed_from.get(str(year)) != parts:
+                self._figures_summed(year=year, parts=parts)
+        for year, statistics in sorted(official.figures.items()):
             if self.official_statistics.get(str(year)) != statistics.to_dict():
                 self._statistics_recorded(
                     year=year, statistics=statistics.to_dict(), basis="official"
                 )
-        differences = discrepancies(self.declared(), dict(official), new_year=False)
+        differences = discrepancies(self.declared(), official.figures, new_year=False)
         if differences != self.official_differences:
             self._official_figures_differ(differences=differences)
+
+    class FiguresSummed(ChainedAggregate.Event):
+        """A year before the unit existed: its figures are its predecessors' summed."""
+
+        year: int
+        parts: list[dict[str, Any]]
+
+    @event(FiguresSummed)
+    def _figures_summed(self, year: int, parts: list[dict[str, Any]]) -> None:
+        self.summed_from[str(year)] = parts
 
     class OfficialFiguresDiffer(ChainedAggregate.Event):
         """Per year, each figure as the officer declared it and as the register has it."""
@@ -428,7 +467,7 @@ class Nomination(ChainedAggregate):
             outcome=rule.outcome,
             basis=basis,
             rule_set=rule_set.ref,
-            inputs=rule.inputs,
+            inputs=self._with_provenance(rule.inputs),
             values={str(e.year): {"outcome": e.outcome.value, **e.values} for e in rule.years},
             threshold=rule.threshold,
             explanation=rule.explanation,
@@ -438,6 +477,15 @@ class Nomination(ChainedAggregate):
             evidence=evidence,
         )
         self._criterion_checked(check=check.to_dict(), stage=self.stage_name)
+
+    def _with_provenance(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A check's inputs, each summed year naming the units it was summed from."""
+        return {
+            year: {**figures, "summed_from": self.summed_from[year]}
+            if year in self.summed_from and isinstance(figures, dict)
+            else figures
+            for year, figures in inputs.items()
+        }
 
     class CriterionChecked(ChainedAggregate.Event):
         check: dict[str, Any]

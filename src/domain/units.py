@@ -56,6 +56,8 @@ class Unit:
     successor_codes: tuple[str, ...] = ()
     flags: frozenset[UnitFlag] = field(default_factory=frozenset)
     synthetic: bool = False
+    predecessor_codes: tuple[str, ...] = ()
+    """The units merged into this one on its ``valid_from`` (a split names its successors)."""
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -103,9 +105,10 @@ class Unit:
             parent_code=nfc(parent) if isinstance(parent, str) and parent.strip() else None,
             valid_from=valid_from,
             valid_to=valid_to,
-            successor_codes=tuple(data.get("successor_codes") or ()),
+            successor_codes=_codes(data, "successor_codes", "successors"),
             flags=flags,
             synthetic=bool(data.get("synthetic", False)),
+            predecessor_codes=_codes(data, "predecessor_codes", "predecessors"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -119,7 +122,15 @@ class Unit:
             "successor_codes": list(self.successor_codes),
             "flags": sorted(f.value for f in self.flags),
             "synthetic": self.synthetic,
+            "predecessor_codes": list(self.predecessor_codes),
         }
+
+
+def _codes(data: dict[str, Any], name: str, alias: str) -> tuple[str, ...]:
+    raw = data.get(name, data.get(alias)) or ()
+    if not isinstance(raw, list | tuple) or not all(isinstance(c, str) for c in raw):
+        raise InvalidNomination(alias, "must be a list of unit codes")
+    return tuple(nfc(c, alias) for c in raw)
 
 
 class UnitRegistry:
@@ -138,6 +149,9 @@ class UnitRegistry:
     def add(self, unit: Unit) -> None:
         if unit.parent_code is not None and unit.parent_code not in self._units:
             raise InvalidNomination("parent_code", f"unit {unit.parent_code!r} is not registered")
+        unknown = [c for c in unit.predecessor_codes if c not in self._units]
+        if unknown:
+            raise InvalidNomination("predecessors", f"{', '.join(unknown)} are not registered")
         self._units[unit.code] = unit
 
     def __contains__(self, code: object) -> bool:
@@ -179,6 +193,25 @@ class UnitRegistry:
 
     def children(self, code: str) -> list[Unit]:
         return [u for u in self._units.values() if u.parent_code == code]
+
+    def predecessors(self, code: str) -> list[Unit]:
+        """The units this one was formed from: those it names, and those naming it as their
+        successor."""
+        unit = self.get(code)
+        named = set(unit.predecessor_codes)
+        named |= {u.code for u in self._units.values() if code in u.successor_codes}
+        return sorted((self._units[c] for c in named if c in self._units), key=lambda u: u.code)
+
+    def successors(self, code: str) -> list[Unit]:
+        """The units this one went into: those it names, and those naming it as predecessor."""
+        unit = self.get(code)
+        named = set(unit.successor_codes)
+        named |= {u.code for u in self._units.values() if code in u.predecessor_codes}
+        return sorted((self._units[c] for c in named if c in self._units), key=lambda u: u.code)
+
+    def was_split(self, code: str) -> bool:
+        """Whether the unit went into several successors: its figures cannot be divided."""
+        return len(self.successors(code)) > 1
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ KINDS: dict[type[Any], str] = {
     Nomination.Opened: "opened",
     Nomination.StatisticsRecorded: "statistics",
     Nomination.OfficialFiguresDiffer: "statistics",
+    Nomination.FiguresSummed: "statistics",
     Nomination.EvidenceAttached: "evidence",
     Nomination.AchievementReportWritten: "report",
     Nomination.Submitted: "stage_change",

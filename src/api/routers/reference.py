@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from api.deps import Caller, State
-from api.schemas.admin import CyclePublic, UnitPublic, cycle_public
+from api.schemas.admin import CyclePublic, LinkedUnit, UnitPublic, cycle_public
 from api.schemas.common import Page, Text
 from api.schemas.reference import Enumerations, RuleSetPublic
 from domain.council import Choice
@@ -17,12 +17,24 @@ from domain.dossier import ReviewDecision
 from domain.errors import RuleSetNotFound
 from domain.stages import Stage
 from domain.statistics import FLOW_FIELDS
+from domain.units import Unit, UnitRegistry
 
 router = APIRouter(tags=["everyone"])
 
 
-def unit_public(unit: Any) -> UnitPublic:
-    return UnitPublic(**unit.to_dict())
+def unit_public(unit: Unit, registry: UnitRegistry | None = None) -> UnitPublic:
+    """A unit; with the registry, its predecessors and successors and their dates."""
+    public = UnitPublic(**unit.to_dict())
+    if registry is not None:
+        public.predecessors = [_linked(u) for u in registry.predecessors(unit.code)]
+        public.successors = [_linked(u) for u in registry.successors(unit.code)]
+    return public
+
+
+def _linked(unit: Unit) -> LinkedUnit:
+    return LinkedUnit(
+        code=unit.code, name=unit.name, valid_from=unit.valid_from, valid_to=unit.valid_to
+    )
 
 
 @router.get(
@@ -62,7 +74,7 @@ def units(
 
 @router.get("/units/{code}", response_model=UnitPublic, summary="One unit")
 def unit(app: State, _: Caller, code: Annotated[str, Path(max_length=64)]) -> UnitPublic:
-    return unit_public(app.service.unit(code))
+    return unit_public(app.service.unit(code), app.service.units)
 
 
 @router.get(

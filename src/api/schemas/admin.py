@@ -108,8 +108,22 @@ class UnitCreate(Schema):
     valid_from: date
     valid_to: date | None = None
     successor_codes: list[str] = Field(default_factory=list, max_length=20)
+    predecessors: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="the units merged into this one on its valid_from",
+    )
     flags: list[Literal["coastal_special_difficulty", "island"]] = Field(default_factory=list)
     synthetic: bool = False
+
+
+class LinkedUnit(Schema):
+    """A predecessor or a successor, with the dates that tie it to the unit."""
+
+    code: str
+    name: str
+    valid_from: date
+    valid_to: date | None
 
 
 class UnitPublic(Schema):
@@ -120,6 +134,9 @@ class UnitPublic(Schema):
     valid_from: date
     valid_to: date | None
     successor_codes: list[str]
+    predecessor_codes: list[str]
+    predecessors: list[LinkedUnit] = Field(default_factory=list)
+    successors: list[LinkedUnit] = Field(default_factory=list)
     flags: list[str]
     synthetic: bool
 

@@ -1632,6 +1632,23 @@ export interface components {
        */
       outcome: "met" | "not_met" | "insufficient_data";
     };
+    /**
+     * LinkedUnit
+     * @description A predecessor or a successor, with the dates that tie it to the unit.
+     */
+    LinkedUnit: {
+      /** Code */
+      code: string;
+      /** Name */
+      name: string;
+      /**
+       * Valid From
+       * Format: date
+       */
+      valid_from: string;
+      /** Valid To */
+      valid_to: string | null;
+    };
     /** MePublic */
     MePublic: {
       /** Display Name */
@@ -2391,6 +2408,11 @@ export interface components {
       name: string;
       /** Parent Code */
       parent_code?: string | null;
+      /**
+       * Predecessors
+       * @description the units merged into this one on its valid_from
+       */
+      predecessors?: string[];
       /** Successor Codes */
       successor_codes?: string[];
       /**
@@ -2418,8 +2440,14 @@ export interface components {
       name: string;
       /** Parent Code */
       parent_code: string | null;
+      /** Predecessor Codes */
+      predecessor_codes: string[];
+      /** Predecessors */
+      predecessors?: components["schemas"]["LinkedUnit"][];
       /** Successor Codes */
       successor_codes: string[];
+      /** Successors */
+      successors?: components["schemas"]["LinkedUnit"][];
       /** Synthetic */
       synthetic: boolean;
       /**

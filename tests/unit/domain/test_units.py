@@ -33,10 +33,31 @@ def test_the_data_set_names_the_nine_real_district_level_units(units: UnitRegist
     assert all(not u.synthetic and u.parent_code == "83" for u in districts)
 
 
-def test_every_unit_below_district_level_is_labelled_synthetic(units: UnitRegistry) -> None:
+REAL_WITH_SOURCE = {"28789"}  # Phường Bến Tre: code and name cited in the file's sources
+
+
+def test_every_unit_below_district_level_is_real_and_cited_or_labelled_synthetic(
+    units: UnitRegistry,
+) -> None:
     below = [u for u in units if u.kind not in (UnitKind.PROVINCE, UnitKind.DISTRICT)]
     assert below
-    assert all(u.synthetic and "mẫu" in u.name for u in below)
+    synthetic = [u for u in below if u.code not in REAL_WITH_SOURCE]
+    assert all(u.synthetic and "mẫu" in u.name for u in synthetic)
+    sources = json.loads(UNITS_FILE.read_text("utf-8"))["sources"]
+    for code in REAL_WITH_SOURCE:
+        unit = units.get(code)
+        assert not unit.synthetic
+        assert any(code in s["about"] and s["cite"].startswith("Nghị quyết") for s in sources)
+
+
+def test_a_merged_unit_knows_its_predecessors_and_they_their_successor(
+    units: UnitRegistry,
+) -> None:
+    ward = units.get("28789")
+    assert [p.code for p in units.predecessors("28789")] == ["S-829-BP", "S-829-P7", "S-838-TT"]
+    assert [s.code for s in units.successors("S-829-P7")] == ["28789"]
+    assert ward.valid_from.isoformat() == "2025-07-01"
+    assert not units.was_split("S-829-P7")
 
 
 def test_the_data_set_covers_every_kind_of_nominee(units: UnitRegistry) -> None:

@@ -1,0 +1,95 @@
+"""A unit's official figures across reorganisations: for a year before it existed, a merged
+unit's figures are the sums of its predecessors' official figures. Nothing is divided by
+guesswork: a predecessor that was split, or predecessors with different flags, need a
+reviewer's judgement."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from domain.statistics import YearStatistics
+from domain.units import Unit, UnitRegistry
+
+FiguresOf = Callable[[str, int], YearStatistics | None]
+"""The register's own figures of one unit for one year, if it has them."""
+
+
+@dataclass
+class OfficialWindow:
+    """The register's figures for a nomination's years, with where each came from."""
+
+    figures: dict[int, YearStatistics] = field(default_factory=dict)
+    summed_from: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    """Per summed year, each predecessor's code, name and figures (with their source)."""
+    needs_judgement: list[tuple[str, str]] = field(default_factory=list)
+    """Why the figures cannot simply be summed, in Vietnamese and in English."""
+
+
+def official_window(
+    unit: Unit, years: range, registry: UnitRegistry, figures_of: FiguresOf
+) -> OfficialWindow:
+    window = OfficialWindow()
+    flags = {frozenset(p.flags) for p in registry.predecessors(unit.code)}
+    if len(flags) > 1:
+        window.needs_judgement.append(
+            (
+                f"các đơn vị hợp nhất thành {unit.name} khác nhau về tiêu chí ven biển, hải đảo",
+                f"the units merged into {unit.name} differ in their coastal or island flags",
+            )
+        )
+    for year in years:
+        own = figures_of(unit.code, year)
+        if own is not None:
+            window.figures[year] = own
+            continue
+        if unit.valid_from <= date(year, 12, 31):
+            continue  # the unit existed: only its own figures count
+        summed = _summed(unit, year, registry, figures_of, window.needs_judgement)
+        if summed is not None:
+            window.figures[year], window.summed_from[year] = summed
+    return window
+
+
+def _summed(
+    unit: Unit,
+    year: int,
+    registry: UnitRegistry,
+    figures_of: FiguresOf,
+    reasons: list[tuple[str, str]],
+) -> tuple[YearStatistics, list[dict[str, Any]]] | None:
+    """The sum of the predecessors' figures for a year, or None when one is missing."""
+    predecessors = registry.predecessors(unit.code)
+    if not predecessors:
+        return None
+    parts: list[tuple[Unit, YearStatistics]] = []
+    for predecessor in predecessors:
+        if registry.was_split(predecessor.code):
+            names = ", ".join(s.name for s in registry.successors(predecessor.code))
+            reason = (
+                f"{predecessor.name} được chia cho {names}: không thể chia số liệu năm {year}",
+                f"{predecessor.name} was split between {names}: its {year} figures cannot"
+                " be divided",
+            )
+            if reason not in reasons:
+                reasons.append(reason)
+            return None
+        figures = figures_of(predecessor.code, year)
+        if figures is None and predecessor.valid_from > date(year, 12, 31):
+            deeper = _summed(predecessor, year, registry, figures_of, reasons)
+            figures = deeper[0] if deeper else None
+        if figures is None:
+            return None
+        parts.append((predecessor, figures))
+    nears = [f.near_poor_households for _, f in parts]
+    total = YearStatistics(
+        sum(f.total_households for _, f in parts),
+        sum(f.poor_households for _, f in parts),
+        sum(n for n in nears if n is not None) if all(n is not None for n in nears) else None,
+    )
+    provenance = [
+        {"unit_code": p.code, "name": p.name, **figures.to_dict()} for p, figures in parts
+    ]
+    return total, provenance

@@ -1,0 +1,49 @@
+"""Units with lineage over HTTP: a merged unit names its predecessors, and each shows the
+other with its dates."""
+
+from __future__ import annotations
+
+from tests.api.conftest import Api
+from tests.api.journey import ok
+
+
+def test_a_merged_unit_is_registered_with_its_predecessors_and_both_sides_show_it(
+    api: Api,
+) -> None:
+    body = {
+        "code": "S-86-MOI",
+        "name": "Xã Hợp Nhất (dữ liệu mẫu)",
+        "kind": "commune",
+        "parent_code": "86",
+        "valid_from": "2025-07-01",
+        "predecessors": ["S-831-01", "S-831-02"],
+        "synthetic": True,
+    }
+    ok(api.post("/api/v1/units", "admin", json=body), 201)
+    merged = ok(api.get("/api/v1/units/S-86-MOI", "officer"))
+    assert [p["code"] for p in merged["predecessors"]] == ["S-831-01", "S-831-02"]
+    assert all(p["valid_from"] for p in merged["predecessors"])
+    before = ok(api.get("/api/v1/units/S-831-01", "officer"))
+    assert [s["code"] for s in before["successors"]] == ["S-86-MOI"]
+    assert before["successors"][0]["valid_from"] == "2025-07-01"
+
+
+def test_a_predecessor_that_is_not_registered_is_refused_naming_the_field(api: Api) -> None:
+    body = {
+        "code": "S-86-X",
+        "name": "Xã X (dữ liệu mẫu)",
+        "kind": "commune",
+        "parent_code": "86",
+        "valid_from": "2025-07-01",
+        "predecessors": ["NO-SUCH"],
+    }
+    refused = api.post("/api/v1/units", "admin", json=body)
+    assert refused.status_code == 422
+    assert "predecessors" in refused.text
+
+
+def test_the_shipped_merged_ward_names_its_three_predecessors(api: Api) -> None:
+    ward = ok(api.get("/api/v1/units/28789", "officer"))
+    assert ward["name"] == "Phường Bến Tre"
+    assert [p["code"] for p in ward["predecessors"]] == ["S-829-BP", "S-829-P7", "S-838-TT"]
+    assert all(p["valid_to"] == "2025-06-30" for p in ward["predecessors"])

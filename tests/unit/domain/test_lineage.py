@@ -1,0 +1,79 @@
+"""A merged unit is judged on what its predecessors achieved; nothing is divided by guesswork."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.lineage import official_window
+from domain.statistics import Source, YearStatistics
+from domain.units import Unit, UnitFlag, UnitKind, UnitRegistry
+
+pytestmark = pytest.mark.unit
+
+
+def registry(*extra: Unit) -> UnitRegistry:
+    province = Unit("86", "Tỉnh Vĩnh Long", UnitKind.PROVINCE, None, date(2025, 7, 1))
+    old = Unit("83", "Tỉnh Bến Tre", UnitKind.PROVINCE, None, date(1976, 1, 1), date(2025, 6, 30))
+    a = Unit("A", "Xã A", UnitKind.COMMUNE, "83", date(2000, 1, 1), date(2025, 6, 30), ("M",))
+    b = Unit("B", "Xã B", UnitKind.COMMUNE, "83", date(2000, 1, 1), date(2025, 6, 30), ("M",))
+    merged = Unit("M", "Xã Mới", UnitKind.COMMUNE, "86", date(2025, 7, 1))
+    return UnitRegistry([old, province, a, b, merged, *extra])
+
+
+def figures(total: int, poor: int, number: str) -> YearStatistics:
+    return YearStatistics(total, poor, source=Source(number, date(2021, 12, 20), "UBND tỉnh"))
+
+
+REGISTER = {
+    ("A", 2021): figures(1000, 100, "1/QĐ"),
+    ("B", 2021): figures(3000, 60, "2/QĐ"),
+    ("M", 2025): figures(4100, 50, "9/QĐ"),
+}
+
+
+def lookup(code: str, year: int) -> YearStatistics | None:
+    return REGISTER.get((code, year))
+
+
+def test_a_year_before_the_merger_is_the_sum_of_the_predecessors_with_each_source() -> None:
+    units = registry()
+    window = official_window(units.get("M"), range(2021, 2026), units, lookup)
+    assert window.figures[2021] == YearStatistics(4000, 160)
+    assert window.figures[2025] == REGISTER[("M", 2025)]  # its own, once it exists
+    assert [p["unit_code"] for p in window.summed_from[2021]] == ["A", "B"]
+    assert window.summed_from[2021][0]["source"]["decision_number"] == "1/QĐ"
+    assert 2022 not in window.figures  # a predecessor's year missing: no sum
+    assert window.needs_judgement == []
+
+
+def test_a_split_predecessor_is_never_divided_it_needs_judgement() -> None:
+    split = Unit(
+        "C", "Xã C", UnitKind.COMMUNE, "83", date(2000, 1, 1), date(2025, 6, 30), ("M", "N")
+    )
+    other = Unit("N", "Xã Khác", UnitKind.COMMUNE, "86", date(2025, 7, 1))
+    units = registry(split, other)
+    REGISTER[("C", 2021)] = figures(500, 50, "3/QĐ")
+    try:
+        window = official_window(units.get("M"), range(2021, 2022), units, lookup)
+    finally:
+        del REGISTER[("C", 2021)]
+    assert 2021 not in window.figures
+    assert any("Xã C was split" in en for _, en in window.needs_judgement)
+
+
+def test_predecessors_that_differ_in_their_flags_need_judgement() -> None:
+    coastal = Unit(
+        "D",
+        "Xã D",
+        UnitKind.COMMUNE,
+        "83",
+        date(2000, 1, 1),
+        date(2025, 6, 30),
+        ("M",),
+        frozenset({UnitFlag.COASTAL_SPECIAL_DIFFICULTY}),
+    )
+    units = registry(coastal)
+    window = official_window(units.get("M"), range(2021, 2022), units, lookup)
+    assert any("flags" in en for _, en in window.needs_judgement)
