@@ -43,6 +43,7 @@ class NominationSummary:
     verified_statistics: dict[str, dict[str, Any]]
     official_statistics: dict[str, dict[str, Any]]
     official_differences: dict[str, Any]
+    summed_from: dict[str, list[dict[str, Any]]]
     checks: list[dict[str, Any]]
     check_history: list[dict[str, Any]]
     overrides: dict[str, dict[str, Any]]
@@ -166,6 +167,7 @@ def nomination_summary(n: Nomination) -> NominationSummary:
         verified_statistics=dict(n.verified_statistics),
         official_statistics=dict(n.official_statistics),
         official_differences=dict(n.official_differences),
+        summed_from=dict(n.summed_from),
         checks=sorted(effective, key=lambda c: c["criterion_id"]),
         check_history=list(n.checks),
         overrides=dict(n.overrides),

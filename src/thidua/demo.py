@@ -25,7 +25,8 @@ from thidua.story import Cast, StoryDriver
 TEAM = "doan-kiem-tra-1"
 MEMBERS = tuple(f"demo-council-{i}" for i in range(1, 8))
 
-OFFICER = Actor("demo-officer", (Grant(Role.UNIT_OFFICER, "83"),))
+# The officer works for Bến Tre's units, and for Vĩnh Long's since 1/7/2025.
+OFFICER = Actor("demo-officer", (Grant(Role.UNIT_OFFICER, "83"), Grant(Role.UNIT_OFFICER, "86")))
 PROVINCE = Actor("demo-province-reviewer", (Grant(Role.PROVINCE_REVIEWER),))
 INSPECTOR = Actor("demo-inspector", (Grant(Role.INSPECTOR, TEAM),))
 SECRETARY = Actor("demo-secretary", (Grant(Role.COUNCIL_SECRETARY),))
@@ -99,9 +100,18 @@ CASES = (
     ),
     Case("S-NHCSXH", "bang-khen-tinh", 2025, "policy bank after districts ended"),
     Case("S-831-02", "bang-khen-tinh", 2025, "township, no district review after 1/7/2025"),
+    Case(
+        "28789",
+        "bang-khen-tinh",
+        2025,
+        "Phường Bến Tre, merged on 1/7/2025: judged on its predecessors' summed figures",
+        stop_at="province_review",
+    ),
 )
 
 REJECTED_BY_COUNCIL = {c.unit_code for c in CASES if c.council_rejects}
+REGISTERED = ("S-829-P7", "S-829-BP", "S-838-TT")
+"""Units whose official figures the demo's register holds: the merged ward's predecessors."""
 
 TIMELINES = {
     2024: Timeline(
@@ -156,6 +166,7 @@ class Demo:
         self.story = StoryDriver(self.service, CAST, demo_context)
 
     def run(self) -> list[NominationSummary]:
+        self.record_register()
         for case in CASES:
             self.prepare(case)
         for (year, form, scope), nominations in sorted(
@@ -163,6 +174,27 @@ class Demo:
         ):
             self.hold_council(year, form, scope, nominations)
         return [self.service.get_nomination(n) for ns in self.sessions.values() for n in ns]
+
+    def record_register(self) -> None:
+        """The poverty review's official figures of the merged ward and its predecessors."""
+        for code in (*REGISTERED, "28789"):
+            for year, figures in sorted(self.statistics.get(code, {}).items()):
+                issuer = "UBND tỉnh Vĩnh Long" if int(year) >= 2025 else "UBND tỉnh Bến Tre"
+                official = {
+                    **figures,
+                    "source": {
+                        "decision_number": f"{year}/QĐ-UBND (mẫu)",
+                        "decision_date": f"{year}-12-20",
+                        "issuing_body": f"{issuer} (dữ liệu mẫu)",
+                    },
+                }
+                recorded_on = max(date(int(year) + 1, 1, 2), date(2025, 1, 2))
+                self.service.record_official_figures(
+                    demo_context(PROVINCE, f"figures/{code}/{year}", recorded_on),
+                    code,
+                    int(year),
+                    official,
+                )
 
     # --- one nomination, from opening to the council's agenda ---------------------------
 
@@ -280,7 +312,11 @@ class Demo:
 
 DEMO_PASSWORD = "thidua-demo"  # noqa: S105 - demo accounts only; listed in README
 DEMO_ACCOUNTS: tuple[tuple[str, str, list[dict[str, str | None]]], ...] = (
-    ("demo-officer", "Cán bộ đơn vị (mẫu)", [{"role": "unit_officer", "scope": "83"}]),
+    (
+        "demo-officer",
+        "Cán bộ đơn vị (mẫu)",
+        [{"role": "unit_officer", "scope": "83"}, {"role": "unit_officer", "scope": "86"}],
+    ),
     (
         "demo-district-831",
         "Phòng Nội vụ Châu Thành (mẫu)",

@@ -59,6 +59,7 @@ from api.schemas.nominations import (
     RevocationPublic,
     RuleSetRefPublic,
     StatisticsIn,
+    SummedPart,
     VisitPublic,
     WithdrawIn,
 )
@@ -98,6 +99,9 @@ def nomination_public(n: NominationSummary, principal: Principal) -> NominationP
             y: FiguresPublic.model_validate(f) for y, f in n.official_statistics.items()
         },
         official_differences=n.official_differences,
+        summed_from={
+            y: [SummedPart.model_validate(p) for p in parts] for y, parts in n.summed_from.items()
+        },
         checks=[CheckPublic.model_validate(c) for c in n.checks],
         check_history=[CheckPublic.model_validate(c) for c in n.check_history],
         overrides={k: OverridePublic.model_validate(v) for k, v in n.overrides.items()},

@@ -213,6 +213,18 @@ class OverridePublic(Schema):
     reason: str
 
 
+class SummedPart(Schema):
+    """One predecessor's official figures, as summed into a merged unit's year."""
+
+    unit_code: str
+    name: str
+    total_households: int
+    poor_households: int
+    near_poor_households: int | None = None
+    flows: FlowsIn | None = None
+    source: SourceIn | None = None
+
+
 class NominationPublic(Schema):
     id: str
     unit_code: str
@@ -234,6 +246,9 @@ class NominationPublic(Schema):
     )
     official_differences: dict[str, dict[str, Any]] = Field(
         description="per year, each figure as declared and as official, where they differ"
+    )
+    summed_from: dict[str, list[SummedPart]] = Field(
+        description="per year before the unit existed, the predecessors its figures sum"
     )
     checks: list[CheckPublic]
     check_history: list[CheckPublic]

@@ -1766,6 +1766,13 @@ export interface components {
       statistics: {
         [key: string]: components["schemas"]["FiguresPublic"];
       };
+      /**
+       * Summed From
+       * @description per year before the unit existed, the predecessors its figures sum
+       */
+      summed_from: {
+        [key: string]: components["schemas"]["SummedPart"][];
+      };
       /** Unit Code */
       unit_code: string;
       /** Unit Kind */
@@ -2256,6 +2263,24 @@ export interface components {
       source?: components["schemas"]["SourceIn"] | null;
       /** Total Households */
       total_households: number;
+    };
+    /**
+     * SummedPart
+     * @description One predecessor's official figures, as summed into a merged unit's year.
+     */
+    SummedPart: {
+      flows?: components["schemas"]["FlowsIn"] | null;
+      /** Name */
+      name: string;
+      /** Near Poor Households */
+      near_poor_households?: number | null;
+      /** Poor Households */
+      poor_households: number;
+      source?: components["schemas"]["SourceIn"] | null;
+      /** Total Households */
+      total_households: number;
+      /** Unit Code */
+      unit_code: string;
     };
     /** TaskPublic */
     TaskPublic: {

@@ -288,10 +288,35 @@ function officialFigures(n) {
         ),
       ),
     ),
+    Object.keys(n.summed_from).length ? summedFrom(n.summed_from) : null,
     Object.keys(n.official_differences).length
       ? discrepancyTable(n.official_differences, "nom.official_differences")
       : null,
   ];
+}
+/**
+ * The years before a merged unit existed: each predecessor's figures and source, summed.
+ * @param {Nomination["summed_from"]} summed
+ */
+function summedFrom(summed) {
+  return h(
+    "div",
+    { id: "summed-from", class: "card" },
+    h("h3", {}, t("nom.summed_from")),
+    ...Object.entries(summed).map(([year, parts]) =>
+      h(
+        "p",
+        {},
+        h("strong", {}, `${year}: `),
+        parts
+          .map(
+            (p) =>
+              `${p.name} (${number(p.poor_households)}/${number(p.total_households)}; ${p.source?.decision_number ?? "—"})`,
+          )
+          .join(" + "),
+      ),
+    ),
+  );
 }
 /** @param {Schemas["DecisionPublic"]} decision */
 function decisionCard(decision) {
