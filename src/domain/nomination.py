@@ -98,8 +98,7 @@ class Nomination(ChainedAggregate):
         if form.council_level == "district" and not has_district_review(
             nominee, True, ctx.today, rule_set.district_level_ends_on
         ):
-            raise InvalidNomination(
-                "award_form",
+            raise StageTransitionError(
                 f"{award_form} is decided by a district council, which {nominee.code} does not"
                 " have on this date",
             )

@@ -18,6 +18,7 @@ from domain.context import CommandContext
 from domain.council import Choice, CouncilSession, ItemOutcome
 from domain.errors import (
     InvalidNomination,
+    StageTransitionError,
 )
 from domain.summaries import (
     CommandResult,
@@ -42,7 +43,7 @@ class CouncilCases(ServiceBase):
         form = rules.award_form(award_form)
         sid = uuid5(NAMESPACE_URL, f"/council-sessions/{ctx.command_id}")
         if form.council_level == "district" and scope is not None:
-            self.units.get(scope)
+            self._require_district_in_force(scope, max(scheduled_for, ctx.today))
         return self._create(
             ctx,
             sid,
@@ -91,7 +92,22 @@ class CouncilCases(ServiceBase):
         return found
 
     def open_session(self, ctx: CommandContext, sid: UUID) -> CommandResult:
-        return self._execute(ctx, SESSION, sid, lambda s: s.open())
+        def decide(s: CouncilSession) -> None:
+            if s.council_level == "district" and s.scope:
+                self._require_district_in_force(s.scope, ctx.today)
+            s.open()
+
+        return self._execute(ctx, SESSION, sid, decide)
+
+    def _require_district_in_force(self, code: str, on: date) -> None:
+        """A district's council sits only while its district exists."""
+        district = self.units.get(code)
+        if district.valid_to is not None and on > district.valid_to:
+            raise StageTransitionError(
+                f"the council of {district.name} cannot sit on {on.isoformat()}: the district"
+                f" ceased on {district.valid_to.isoformat()}",
+                unit_code=code,
+            )
 
     def cast_vote(self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str) -> CommandResult:
         try:
@@ -109,6 +125,8 @@ class CouncilCases(ServiceBase):
         """Decides every item; the session and all its nominations are saved in one go."""
 
         def decide(s: CouncilSession) -> list[Aggregate]:
+            if s.council_level == "district" and s.scope:
+                self._require_district_in_force(s.scope, ctx.today)
             nominations = [self._load(NOMINATION, UUID(item)) for item in s.agenda]
             blocked = {
                 str(n.id): f"complaint {n.open_complaints()[0]} is open"

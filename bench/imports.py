@@ -17,11 +17,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+from tests.xlsx import write_figures
+
 from api.spreadsheets import read_figures
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.service import NominationService
 from domain.units import Unit, UnitKind, UnitRegistry
-from tests.xlsx import write_figures
 from thidua.bootstrap import SQLITE_FACTORY
 
 ADMIN = Actor("bench-admin", (Grant(Role.ADMIN),))
@@ -68,7 +69,8 @@ def timed_import(folder: Path, file: Path, registry: UnitRegistry) -> float:
         ctx = CommandContext(ADMIN, "bench/import", "bench", date(2026, 6, 1))
         outcome = service.import_official_figures(ctx, sheet.rows, "bench", apply=True)
         elapsed = time.perf_counter() - started
-        assert outcome.applied and not outcome.errors, outcome.errors[:3]
+        if not outcome.applied or outcome.errors:
+            raise RuntimeError(f"the import did not apply: {outcome.errors[:3]}")
         return elapsed
     finally:
         service.close()
