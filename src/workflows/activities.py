@@ -125,8 +125,9 @@ class ClockActivities:
         stage_name = STAGE_NAMES_VI.get(step.stage or "", step.stage)
         subject = f"[thidua] Nhắc hạn {stage_name}: {nomination.unit_name}"
         body = (
-            f"Hồ sơ đề nghị khen thưởng của {nomination.unit_name} ({nomination.award_form},"
-            f" đợt {nomination.cycle_year}) đang ở bước {step.stage}, hạn {due}.\n"
+            f"Hồ sơ đề nghị {self._form_name(nomination.award_form)} của"
+            f" {nomination.unit_name} (đợt {nomination.cycle_year}) đang ở bước {stage_name},"
+            f" hạn {due}.\n"
             f"Reminder: the nomination of {nomination.unit_name} is due on {due}."
         )
         if not self.service.has_handled(nid, step.command_id):
@@ -138,6 +139,13 @@ class ClockActivities:
             ),
         )
         return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
+
+    def _form_name(self, form: str) -> str:
+        """An award form as the notice names it, in Vietnamese."""
+        try:
+            return self.service.default_rule_set.award_form(form).name.vi
+        except DomainError:
+            return form
 
     @activity.defn
     @final_domain_errors
@@ -163,11 +171,13 @@ class ClockActivities:
         to = step.escalate_to or "province"
         recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
         reason = f"{step.stage} overdue since {step.due_on}"
+        stage_name = STAGE_NAMES_VI.get(step.stage or "", step.stage)
+        due = step.due_on.strftime("%d/%m/%Y") if step.due_on else "—"
         if not self.service.has_handled(nid, step.command_id):
             self.notifier.send(
                 recipients,
                 f"[thidua] Quá hạn, chuyển cấp trên: {nomination.unit_name}",
-                f"Hồ sơ của {nomination.unit_name} quá hạn bước {step.stage} ({step.due_on}).",
+                f"Hồ sơ của {nomination.unit_name} quá hạn bước {stage_name} (hạn {due}).",
             )
         result = self._once(
             step, lambda ctx: self.service.record_escalation(ctx, nid, step.stage or "", to, reason)

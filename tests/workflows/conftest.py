@@ -57,9 +57,11 @@ class Outbox:
     """A notifier that keeps what it was asked to send."""
 
     sent: list[tuple[list[str], str]] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
 
     def send(self, recipients: list[str], subject: str, body: str) -> None:
         self.sent.append((list(recipients), subject))
+        self.bodies.append(body)
 
 
 @dataclass

@@ -90,6 +90,11 @@ async def test_province_review_reminds_records_the_miss_and_escalates_to_the_boa
         NominationClockWorkflow.get_state
     )
     assert state["stage"] == "province_review"
+    # The notices read fully in Vietnamese: the stage and the award by name, not by code.
+    texts = [s + b for (_, s), b in zip(clock.outbox.sent, clock.outbox.bodies, strict=True)]
+    assert texts
+    assert all("province_review" not in text and "bang-khen" not in text for text in texts)
+    assert any("thẩm định cấp tỉnh" in text for text in texts)
 
 
 async def test_a_deadline_met_one_day_early_cancels_its_timers(clock: Clock) -> None:
