@@ -18,4 +18,4 @@ def units() -> UnitRegistry:
 
 @pytest.fixture(scope="session")
 def rules() -> RuleSet:
-    return load_rule_set("ben-tre-vi-nguoi-ngheo-2021-2025", 2)
+    return load_rule_set("ben-tre-vi-nguoi-ngheo-2021-2025", 3)

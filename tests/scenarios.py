@@ -125,6 +125,7 @@ class Story:
         )
         good = self.open("S-831-01", GOOD)
         merged = self.merged_ward()
+        stranded = self.stranded_in_district_review()
         s.attach_evidence(ctx(officer()), good, "b" * 64, "quyet-dinh.pdf", "application/pdf", 2048)
         slow = self.open("S-829-02", SLOW)
         dropped = self.open("S-838-01", {})
@@ -190,7 +191,23 @@ class Story:
             "units": catalogue_id(),
             "figures": figures_id("S-831-01", 2023),
             "merged": merged,
+            "stranded": stranded,
         }
+
+    def stranded_in_district_review(self) -> UUID:
+        """A dossier in district review on 30/6/2025, moved on 1/7/2025 when the district
+        level ended."""
+        s = self.service
+        on = date(2025, 1, 6)
+        nid = s.open_nomination(ctx(officer(), on), "S-829-02", "co-thi-dua-tinh", 2024).id
+        for year, figures in SLOW.items():
+            s.record_statistics(ctx(officer(), on), nid, year, figures)
+        s.record_statistics(ctx(officer(), on), nid, 2024, stats(3030, 110))
+        s.write_achievement_report(ctx(officer(), on), nid, "Báo cáo thành tích.")
+        s.submit_nomination(ctx(officer(), date(2025, 6, 20)), nid)
+        s.cut_over(ctx(SYSTEM, date(2025, 6, 30)), nid)  # the district level still exists
+        s.cut_over(ctx(SYSTEM, date(2025, 7, 1)), nid)
+        return nid
 
     def merged_ward(self) -> UUID:
         """Phường Bến Tre, formed on 1/7/2025 from three units, submitted for the 2025 final

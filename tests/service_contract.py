@@ -142,6 +142,21 @@ class ServiceContract:
         assert [p["unit_code"] for p in parts] == ["S-829-BP", "S-829-P7", "S-838-TT"]
         assert all(p["source"]["issuing_body"] == "UBND tỉnh Bến Tre" for p in parts)
 
+    def test_a_dossier_in_district_review_on_30_june_2025_moves_on_1_july_citing_the_law(
+        self, service: NominationService
+    ) -> None:
+        ids = Story(service).full_lifecycle()
+        moved = service.get_nomination(ids["stranded"])
+        assert moved.stage == "province_review"
+        [cut] = [e for e in service.history(ids["stranded"]) if e.topic.endswith("StageCutOver")]
+        assert cut.payload["from_stage"] == "district_review"
+        assert cut.payload["on"] == date(2025, 7, 1)
+        assert "72/2025/QH15" in cut.payload["legal_basis"]
+        assert cut.timestamp  # recorded by the clock's step on the business date
+        assert moved.checks  # the work done before the cut-over is kept
+        assert moved.due_on is not None
+        assert moved.due_on > date(2025, 7, 1)
+
     def test_a_unit_that_ceased_is_nominated_only_for_years_it_lived_through(
         self, service: NominationService
     ) -> None:

@@ -90,7 +90,7 @@ class ServiceBase(Application[UUID]):
         *,
         units: UnitRegistry,
         calendar: WorkingCalendar | None = None,
-        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 2),
+        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 3),
     ) -> None:
         self.units = UnitRegistry(units)  # its own copy: registered units are added to it
         self.calendar = calendar or WorkingCalendar()

@@ -667,6 +667,41 @@ class Nomination(ChainedAggregate):
         self.stage_name = to_stage
         self.due_on = due_on
 
+    # --- reorganisations ----------------------------------------------------------------
+
+    def cut_over(self, rule_set: RuleSet, due: DueDates) -> bool:
+        """A stage that a reorganisation ended hands the dossier to the stage replacing it,
+        citing the law; the work done in it is kept. Nothing happens in any other stage."""
+        require_grant("move a dossier at a reorganisation", Role.SYSTEM, also=(Role.ADMIN,))
+        today = current_context().today
+        reorganisation = rule_set.cut_over_of(self.stage_name, today)
+        if reorganisation is None:
+            return False
+        to = Stage(reorganisation.stages_end[self.stage_name])
+        self._stage_cut_over(
+            from_stage=self.stage_name,
+            to_stage=to.value,
+            on=reorganisation.on,
+            legal_basis=reorganisation.legal_basis.vi,
+            due_on=due.for_stage(to),
+        )
+        return True
+
+    class StageCutOver(ChainedAggregate.Event):
+        """The stage ended by law on ``on``; the dossier goes on in the stage replacing it."""
+
+        from_stage: str
+        to_stage: str
+        on: date
+        legal_basis: str
+        due_on: date | None
+
+    @event(StageCutOver)
+    def _stage_cut_over(
+        self, from_stage: str, to_stage: str, on: date, legal_basis: str, due_on: date | None
+    ) -> None:
+        self._enter(to_stage, due_on)
+
     # --- inspection -------------------------------------------------------------------
 
     def order_inspection(self, visit_id: UUID, team_id: str, due_on: date) -> None:

@@ -59,6 +59,7 @@ KINDS: dict[type[Any], str] = {
     Nomination.ComplaintFiled: "complaint",
     Nomination.ComplaintResolved: "complaint",
     Nomination.PublicNoticeEnded: "stage_change",
+    Nomination.StageCutOver: "stage_change",
     Nomination.PlacedOnAgenda: "council",
     Nomination.CouncilDecided: "decision",
     Nomination.CouncilDeferred: "council",

@@ -130,6 +130,7 @@ class BoardProjection(Projection[BoardView]):
             Nomination.Withdrawn,
             Nomination.DistrictReviewCompleted,
             Nomination.ProvinceReviewCompleted,
+            Nomination.StageCutOver,
             Nomination.PublicNoticeEnded,
             Nomination.CouncilDecided,
             Nomination.Revoked,
@@ -164,6 +165,7 @@ class BoardProjection(Projection[BoardView]):
     @process_event.register(Nomination.Submitted)
     @process_event.register(Nomination.DistrictReviewCompleted)
     @process_event.register(Nomination.ProvinceReviewCompleted)
+    @process_event.register(Nomination.StageCutOver)
     def _moved(self, event: Any, tracking: Tracking) -> None:
         changes: dict[str, Any] = {"stage": event.to_stage, "due_on": iso_day(event.due_on)}
         if getattr(event, "decision", None) == "reject":

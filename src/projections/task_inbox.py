@@ -155,6 +155,7 @@ class TaskInboxProjection(Projection[TaskInboxView]):
             Nomination.Withdrawn,
             Nomination.DistrictReviewCompleted,
             Nomination.ProvinceReviewCompleted,
+            Nomination.StageCutOver,
             InspectionVisit.Ordered,
             InspectionVisit.Claimed,
             InspectionVisit.ReportFiled,
@@ -177,6 +178,7 @@ class TaskInboxProjection(Projection[TaskInboxView]):
     @process_event.register(Nomination.Submitted)
     @process_event.register(Nomination.DistrictReviewCompleted)
     @process_event.register(Nomination.ProvinceReviewCompleted)
+    @process_event.register(Nomination.StageCutOver)
     def _moved(self, event: Any, tracking: Tracking) -> None:
         self.view.queue(
             str(event.originator_id),

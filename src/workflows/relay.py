@@ -77,6 +77,7 @@ STAGE_EVENTS = (
     Nomination.ProvinceReviewCompleted,
     Nomination.PublicNoticeEnded,
     Nomination.CouncilDecided,
+    Nomination.StageCutOver,
 )
 TOPICS = tuple(
     get_topic(cls)

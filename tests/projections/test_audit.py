@@ -220,7 +220,7 @@ def test_what_if_shows_changed_outcomes_side_by_side_and_writes_nothing(
         json.dumps(
             dict(
                 rules.raw,
-                version=3,
+                version=99,
                 thresholds={**rules.raw["thresholds"], "rate_reduction_points": "3/100"},
             )
         ).encode()
@@ -232,9 +232,9 @@ def test_what_if_shows_changed_outcomes_side_by_side_and_writes_nothing(
         ("commune-high-pp2", "met", "not_met")
     ]
     assert good[0].changed
-    assert good[0].what_if_rule_set["version"] == 3
+    assert good[0].what_if_rule_set["version"] == 99
     assert good[0].current_rule_set is not None
-    assert good[0].current_rule_set["version"] == 2
+    assert good[0].current_rule_set["version"] == 3
     assert service.recorder.max_notification_id() == head
 
 

@@ -143,6 +143,38 @@ class AwardForm:
 
 
 @dataclass(frozen=True)
+class Reorganisation:
+    """A date on which stages, award forms and the deciding authority changed, by law."""
+
+    on: date
+    legal_basis: Explanation
+    stages_end: dict[str, str]  # a stage that ends, and the stage that replaces it
+    forms_end: tuple[str, ...] = ()
+    forms_begin: tuple[str, ...] = ()
+    authority_before: Explanation | None = None
+    authority_after: Explanation | None = None
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Reorganisation:
+        def text(name: str) -> Explanation | None:
+            value = raw.get(name)
+            return Explanation(value["vi"], value["en"]) if value else None
+
+        basis = text("legal_basis")
+        if basis is None:
+            raise KeyError("legal_basis")
+        return cls(
+            date.fromisoformat(raw["on"]),
+            basis,
+            dict(raw.get("stages_end", {})),
+            tuple(raw.get("forms_end", ())),
+            tuple(raw.get("forms_begin", ())),
+            text("authority_before"),
+            text("authority_after"),
+        )
+
+
+@dataclass(frozen=True)
 class Deadlines:
     collecting_reminders_before: tuple[int, ...]
     returned_dossier_days: int
@@ -189,6 +221,12 @@ class RuleSet:
         self.coastal_rate_basis = RateBasis(raw.get("coastal_rate_basis", "poor"))
         self.zero_poor_policy = ZeroPoorPolicy(raw.get("zero_poor_policy", "needs_judgement"))
         self.district_level_ends_on = date.fromisoformat(raw["district_level_ends_on"])
+        self.reorganisations = tuple(
+            sorted(
+                (Reorganisation.from_dict(r) for r in raw.get("reorganisations", ())),
+                key=lambda r: r.on,
+            )
+        )
         self.criteria = {cid: _criterion(cid, spec) for cid, spec in raw["criteria"].items()}
         voting = {name: VotingRule.from_dict(v) for name, v in raw["voting_rules"].items()}
         self.award_forms = {
@@ -233,6 +271,31 @@ class RuleSet:
             return cls(raw, hashlib.sha256(data).hexdigest())
         except (ValueError, KeyError, TypeError) as error:
             raise InvalidNomination("rule_set", f"is not a valid rule-set file: {error}") from None
+
+    # --- reorganisations ----------------------------------------------------------------
+
+    def cut_over_of(self, stage: str, on: date) -> Reorganisation | None:
+        """The reorganisation in force on ``on`` that ended ``stage``, if any."""
+        for reorganisation in reversed(self.reorganisations):
+            if reorganisation.on <= on and stage in reorganisation.stages_end:
+                return reorganisation
+        return None
+
+    def next_cut_over(self, stage: str, after: date) -> Reorganisation | None:
+        """The first reorganisation after ``after`` that ends ``stage``."""
+        return next(
+            (r for r in self.reorganisations if r.on > after and stage in r.stages_end), None
+        )
+
+    def authority_on(self, day: date) -> Explanation | None:
+        """Who decides the province's awards on ``day``, when the rule set says."""
+        found = None
+        for reorganisation in self.reorganisations:
+            if reorganisation.authority_before is not None and found is None:
+                found = reorganisation.authority_before
+            if reorganisation.on <= day:
+                found = reorganisation.authority_after
+        return found
 
     # --- award forms and windows ---------------------------------------------------
 
@@ -449,4 +512,4 @@ def latest_rule_set(rule_set_id: str) -> RuleSet:
     return candidates[-1]
 
 
-DEFAULT_RULE_SET = ("ben-tre-vi-nguoi-ngheo-2021-2025", 2)
+DEFAULT_RULE_SET = ("ben-tre-vi-nguoi-ngheo-2021-2025", 3)

@@ -94,6 +94,16 @@ class NominationCases(ServiceBase):
 
         return self._execute(ctx, NOMINATION, nid, decide)
 
+    def cut_over(self, ctx: CommandContext, nid: UUID) -> CommandResult:
+        """Moves a dossier out of a stage a reorganisation ended (the clock's or an admin's
+        step); a dossier in any other stage is left as it is."""
+
+        def decide(n: Nomination) -> None:
+            rules = self.default_rule_set
+            n.cut_over(rules, self._due(n, ctx.today, self._rule_set_of(n.rule_set_ref)))
+
+        return self._execute(ctx, NOMINATION, nid, decide)
+
     def preview_checks(self, nid: UUID) -> list[dict[str, Any]]:
         """The automatic checks as they would be on submission; writes nothing."""
         n = self._load(NOMINATION, nid)

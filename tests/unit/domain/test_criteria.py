@@ -215,11 +215,11 @@ def test_the_rule_set_digest_is_the_sha256_of_the_file(rules: RuleSet) -> None:
 
     data = (
         resources.files("domain.rulesets")
-        .joinpath("ben-tre-vi-nguoi-ngheo-2021-2025.v2.json")
+        .joinpath("ben-tre-vi-nguoi-ngheo-2021-2025.v3.json")
         .read_bytes()
     )
     assert rules.ref.digest == hashlib.sha256(data).hexdigest()
-    assert (rules.ref.id, rules.ref.version) == ("ben-tre-vi-nguoi-ngheo-2021-2025", 2)
+    assert (rules.ref.id, rules.ref.version) == ("ben-tre-vi-nguoi-ngheo-2021-2025", 3)
 
 
 def test_a_changed_rule_set_file_has_another_digest(rules: RuleSet) -> None:
