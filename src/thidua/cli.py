@@ -159,6 +159,50 @@ def _import_poverty_figures(settings: Settings, args: argparse.Namespace) -> int
     return 0 if outcome.applied or (args.dry_run and not errors) else 1
 
 
+def _reorganise(settings: Settings, args: argparse.Namespace) -> int:
+    """Lists the dossiers in stages that the reorganisations up to a date ended, and moves
+    them (those the clock has not moved yet), each by a recorded event citing the law."""
+    from domain.context import Actor, CommandContext, Grant, Role
+
+    try:
+        on = date.fromisoformat(args.on)
+    except ValueError:
+        raise UsageError(f"on: {args.on!r} is not a date (YYYY-MM-DD)") from None
+    operator = Actor("cli", (Grant(Role.ADMIN),))
+    with _service(settings) as service:
+        runner = build_runner(settings, service)
+        runner.catch_up("board")
+        rules = service.default_rule_set
+        moves = {
+            stage: (to, reorganisation)
+            for reorganisation in rules.reorganisations
+            if reorganisation.on <= on
+            for stage, to in reorganisation.stages_end.items()
+        }
+        rows = [
+            row
+            for stage in sorted(moves)
+            for row in runner.view("board").page_of(BoardQuery(stage=stage, limit=1_000_000)).rows
+        ]
+        for row in rows:
+            to, reorganisation = moves[row["stage"]]
+            print(
+                f"{row['unit_code']}\t{row['nomination_id']}\t{row['stage']} → {to}"
+                f"\t(từ {reorganisation.on.isoformat()})"
+            )
+            if not args.dry_run:
+                ctx = CommandContext(
+                    operator,
+                    f"cli/reorganise/{on.isoformat()}/{row['nomination_id']}",
+                    f"reorganise/{on.isoformat()}",
+                    on,
+                )
+                service.cut_over(ctx, UUID(row["nomination_id"]))
+    verb = "would move" if args.dry_run else "moved"
+    print(f"{verb} {len(rows)} dossiers", file=sys.stderr)
+    return 0
+
+
 def _relay(settings: Settings, _: argparse.Namespace) -> int:
     import asyncio
 
@@ -424,6 +468,12 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("old", type=Path, metavar="OLD")
     prove.add_argument("new", type=Path, metavar="NEW")
     prove.set_defaults(handler=_audit_prove_append)
+    reorganise = commands.add_parser(
+        "reorganise", help="move dossiers out of the stages a reorganisation ended"
+    )
+    reorganise.add_argument("--on", required=True, help="the date, YYYY-MM-DD")
+    reorganise.add_argument("--dry-run", action="store_true", help="list, move nothing")
+    reorganise.set_defaults(handler=_reorganise)
     importing = commands.add_parser("import", help="bring in official data").add_subparsers(
         dest="what", required=True
     )

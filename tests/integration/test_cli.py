@@ -137,3 +137,38 @@ def test_the_poverty_review_spreadsheet_imports_once_from_the_command_line(
     refused = thidua(tmp_path, "import", "poverty-figures", str(bad), check=False)
     assert refused.returncode == 1
     assert "row 2, decision_number: is required" in refused.stderr
+
+
+def test_reorganise_lists_then_moves_the_dossiers_the_district_level_left_stranded(
+    tmp_path: Path,
+) -> None:
+    from datetime import date
+
+    from tests.factories import ctx, officer, stats
+    from tests.scenarios import SLOW
+
+    service = build_service(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+    try:
+        on = date(2025, 1, 6)
+        nid = service.open_nomination(ctx(officer(), on), "S-829-02", "co-thi-dua-tinh", 2024).id
+        for year, figures in SLOW.items():
+            service.record_statistics(ctx(officer(), on), nid, year, figures)
+        service.record_statistics(ctx(officer(), on), nid, 2024, stats(3030, 110))
+        service.write_achievement_report(ctx(officer(), on), nid, "Báo cáo thành tích.")
+        service.submit_nomination(ctx(officer(), date(2025, 6, 20)), nid)
+        assert service.get_nomination(nid).stage == "district_review"
+    finally:
+        service.close()
+    listed = thidua(tmp_path, "reorganise", "--on", "2025-07-01", "--dry-run")
+    assert f"S-829-02\t{nid}\tdistrict_review → province_review" in listed.stdout
+    assert "would move 1 dossiers" in listed.stderr
+    before = thidua(tmp_path, "reorganise", "--on", "2025-06-30", "--dry-run")
+    assert "would move 0 dossiers" in before.stderr
+    thidua(tmp_path, "reorganise", "--on", "2025-07-01")
+    again = thidua(tmp_path, "reorganise", "--on", "2025-07-01", "--dry-run")
+    assert "would move 0 dossiers" in again.stderr
+    service = build_service(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+    try:
+        assert service.get_nomination(nid).stage == "province_review"
+    finally:
+        service.close()
