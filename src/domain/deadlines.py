@@ -49,7 +49,7 @@ class Alarm:
     """A moment a stage's clock acts: remind, record a missed deadline, escalate, end."""
 
     at: datetime
-    kind: str  # "reminder", "deadline_missed", "escalate", "end_public_notice"
+    kind: str  # "reminder", "deadline_missed", "escalate", "end_public_notice", "cut_over"
     ordinal: int = 0
     escalate_to: str | None = None
 
@@ -61,6 +61,15 @@ def _morning(day: date) -> datetime:
 def _after(day: date) -> datetime:
     """The first moment past a due date: midnight in Vietnam."""
     return datetime.combine(day + timedelta(days=1), time(0, 0), VIETNAM)
+
+
+def until_cut_over(alarms: list[Alarm], ends_on: date | None) -> list[Alarm]:
+    """A stage a reorganisation ends on ``ends_on``: its alarms before that day, then the
+    cut-over at midnight in Vietnam (at once when that day has come)."""
+    if ends_on is None:
+        return alarms
+    at = datetime.combine(ends_on, time(0, 0), VIETNAM)
+    return [a for a in alarms if a.at < at] + [Alarm(at, "cut_over")]
 
 
 def stage_alarms(

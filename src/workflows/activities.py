@@ -17,7 +17,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from domain.context import SYSTEM_ACTOR, CommandContext, Role
-from domain.deadlines import Alarm, stage_alarms, visit_alarms
+from domain.deadlines import Alarm, stage_alarms, until_cut_over, visit_alarms
 from domain.errors import DomainError
 from domain.service import NominationService
 from domain.stages import Stage
@@ -99,6 +99,10 @@ class ClockActivities:
             alarms = stage_alarms(
                 Stage(plan.stage), plan.due_on, self.service.calendar, rules.deadlines
             )
+        if plan.today is not None:
+            ended = rules.cut_over_of(plan.stage, plan.today)
+            ahead = rules.next_cut_over(plan.stage, plan.today)
+            alarms = until_cut_over(alarms, plan.today if ended else ahead.on if ahead else None)
         return _plans(alarms)
 
     @activity.defn
@@ -139,6 +143,14 @@ class ClockActivities:
             ),
         )
         return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
+
+    @activity.defn
+    @final_domain_errors
+    def cut_over_nomination(self, step: ClockStep) -> ClockResult:
+        """The day a reorganisation ends the dossier's stage: it moves to the stage replacing
+        it, by a recorded event citing the law."""
+        result = self._once(step, lambda ctx: self.service.cut_over(ctx, UUID(step.aggregate_id)))
+        return ClockResult(recorded=result.position is not None)
 
     def _form_name(self, form: str) -> str:
         """An award form as the notice names it, in Vietnamese."""
@@ -273,6 +285,7 @@ class ClockActivities:
             self.record_deadline_missed,
             self.escalate_nomination,
             self.end_public_notice,
+            self.cut_over_nomination,
             self.mark_visit_overdue,
             self.remind_visit_team,
             self.escalate_visit,

@@ -72,6 +72,7 @@ class AlarmPlan(Payload):
 class PlanStage(Payload):
     stage: str
     due_on: date | None
+    today: date | None = None  # the clock's business date, to find a reorganisation ahead
 
 
 class PlanVisit(Payload):

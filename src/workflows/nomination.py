@@ -108,7 +108,7 @@ class NominationClockWorkflow:
         changes, stage, due_on, version = self._changes, self._stage, self._due_on, self._version
         alarms: list[AlarmPlan] = await workflow.execute_activity_method(
             ClockActivities.plan_stage,
-            PlanStage(stage=str(stage), due_on=due_on),
+            PlanStage(stage=str(stage), due_on=due_on, today=today_in_vietnam()),
             start_to_close_timeout=ACTIVITY_TIMEOUT,
             retry_policy=RETRY,
         )
@@ -146,6 +146,7 @@ class NominationClockWorkflow:
             "deadline_missed": ClockActivities.record_deadline_missed,
             "escalate": ClockActivities.escalate_nomination,
             "end_public_notice": ClockActivities.end_public_notice,
+            "cut_over": ClockActivities.cut_over_nomination,
         }[alarm.kind]
         try:
             result: ClockResult = await workflow.execute_activity_method(
