@@ -52,3 +52,15 @@ def test_a_district_form_cannot_be_nominated_after_the_district_level_ended(api:
     )
     assert refused.status_code == 409
     assert "district council" in refused.text
+
+
+def test_the_nomination_names_the_deciding_authority_in_force_on_its_date(api: Api) -> None:
+    from tests.api.journey import open_dossier
+
+    at(api, date(2024, 1, 15))
+    nid = open_dossier(api)
+    before = ok(api.get(f"/api/v1/nominations/{nid}", "officer"))
+    assert before["deciding_authority"]["vi"] == "Chủ tịch UBND tỉnh Bến Tre"
+    at(api, date(2025, 7, 1))
+    after = ok(api.get(f"/api/v1/nominations/{nid}", "officer"))
+    assert after["deciding_authority"]["vi"] == "Chủ tịch UBND tỉnh Vĩnh Long"

@@ -42,7 +42,7 @@ from api.evidence import (
     receive_upload,
 )
 from api.schemas.audit import EventPublic
-from api.schemas.common import Page, Written
+from api.schemas.common import Page, Text, Written
 from api.schemas.nominations import (
     BoardRow,
     CheckPublic,
@@ -72,7 +72,9 @@ router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_sc
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 
 
-def nomination_public(n: NominationSummary, principal: Principal) -> NominationPublic:
+def nomination_public(
+    n: NominationSummary, principal: Principal, authority: Text | None = None
+) -> NominationPublic:
     """The nomination as this caller may see it: complainants only for those who may know."""
     complaints = n.complaints
     if not sees_complainants(principal):
@@ -99,6 +101,7 @@ def nomination_public(n: NominationSummary, principal: Principal) -> NominationP
             y: FiguresPublic.model_validate(f) for y, f in n.official_statistics.items()
         },
         official_differences=n.official_differences,
+        deciding_authority=authority,
         summed_from={
             y: [SummedPart.model_validate(p) for p in parts] for y, parts in n.summed_from.items()
         },
@@ -195,7 +198,10 @@ def get_nomination(
 
         raise InvalidNomination("as_of", "give either version or as_of, not both")
     n = readable(app, principal, nomination_id, version=version, as_of=as_of)
-    return nomination_public(n, principal)
+    decided_on = date.fromisoformat(n.decision["decision_date"]) if n.decision else app.clock()
+    found = app.service.default_rule_set.authority_on(decided_on)
+    authority = Text(vi=found.vi, en=found.en) if found else None
+    return nomination_public(n, principal, authority)
 
 
 # --- the unit officer ------------------------------------------------------------------------

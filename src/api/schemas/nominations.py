@@ -247,6 +247,11 @@ class NominationPublic(Schema):
     official_differences: dict[str, dict[str, Any]] = Field(
         description="per year, each figure as declared and as official, where they differ"
     )
+    deciding_authority: Text | None = Field(
+        default=None,
+        description="who decides the award: the authority in force on the decision date, or"
+        " today while undecided",
+    )
     summed_from: dict[str, list[SummedPart]] = Field(
         description="per year before the unit existed, the predecessors its figures sum"
     )

@@ -1708,6 +1708,8 @@ export interface components {
       created_on: string;
       /** Cycle Year */
       cycle_year: number;
+      /** @description who decides the award: the authority in force on the decision date, or today while undecided */
+      deciding_authority?: components["schemas"]["Text"] | null;
       decision: components["schemas"]["DecisionPublic"] | null;
       /** District Code */
       district_code: string | null;

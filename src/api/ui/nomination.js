@@ -196,7 +196,7 @@ function nominationView({ n, travelling, history, preview }) {
   return [
     ...heading(n, travelling),
     ...(preview ? previewList(preview) : []),
-    n.decision ? decisionCard(n.decision) : null,
+    n.decision ? decisionCard(n.decision, n.deciding_authority) : null,
     h("h2", {}, t("nom.statistics")),
     statsTable(n.statistics),
     chart(n.statistics),
@@ -318,13 +318,19 @@ function summedFrom(summed) {
     ),
   );
 }
-/** @param {Schemas["DecisionPublic"]} decision */
-function decisionCard(decision) {
+/**
+ * @param {Schemas["DecisionPublic"]} decision
+ * @param {Schemas["Text"] | null | undefined} authority  who decided, in force on that date
+ */
+function decisionCard(decision, authority) {
   return h(
     "div",
-    { class: "card" },
+    { class: "card", id: "decision" },
     h("h2", {}, t("nom.decision")),
     `${t(`outcome.${decision.outcome}`)} — ${decision.decision_number || ""} ${day(decision.decision_date)}`,
+    authority
+      ? h("p", { class: "muted" }, state.lang === "vi" ? authority.vi : authority.en)
+      : null,
   );
 }
 /** @param {Nomination["evidence"]} evidence */
