@@ -33,7 +33,7 @@ from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
 from domain.service import NominationService
 from domain.units import UnitCatalogue
-from tests.factories import PROVINCE, SYSTEM, ctx, district_reviewer, officer, stats
+from tests.factories import PROVINCE, SECRETARY, SYSTEM, ctx, district_reviewer, officer, stats
 from tests.scenarios import GOOD, Story
 
 AGGREGATES: tuple[type[ChainedAggregate], ...] = (
@@ -156,6 +156,19 @@ class ServiceContract:
         assert moved.checks  # the work done before the cut-over is kept
         assert moved.due_on is not None
         assert moved.due_on > date(2025, 7, 1)
+
+    def test_scheduling_a_session_twice_with_one_command_id_makes_one_session(
+        self, service: NominationService
+    ) -> None:
+        again = ctx(SECRETARY, date(2024, 3, 1), command_id="schedule-once")
+        first = service.schedule_council_session(
+            again, "Phiên họp", date(2024, 3, 20), ["m-1", "m-2"], "bang-khen-tinh"
+        )
+        second = service.schedule_council_session(
+            again, "Phiên họp", date(2024, 3, 20), ["m-1", "m-2"], "bang-khen-tinh"
+        )
+        assert second.id == first.id
+        assert second.replayed
 
     def test_a_unit_that_ceased_is_nominated_only_for_years_it_lived_through(
         self, service: NominationService

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
@@ -88,7 +88,10 @@ class CouncilSession(ChainedAggregate):
         council_level: str,
         scope: str | None,
         voting_rule: VotingRule,
+        session_id: UUID | None = None,
     ) -> CouncilSession:
+        """``session_id`` comes from the command, so repeating the command finds the session
+        it made instead of making another."""
         require_grant("schedule a council session", Role.COUNCIL_SECRETARY)
         name = free_text("title", title or "").strip()
         if not name:
@@ -100,7 +103,9 @@ class CouncilSession(ChainedAggregate):
             raise InvalidNomination("members", "each member must be listed once")
         if council_level == "district" and not scope:
             raise InvalidNomination("scope", "a district council session needs the district code")
-        return cls(
+        session: CouncilSession = cls._create(
+            cls.Scheduled,
+            id=session_id or uuid4(),
             title=name,
             scheduled_for=scheduled_for,
             members=unique,
@@ -109,6 +114,7 @@ class CouncilSession(ChainedAggregate):
             scope=scope,
             voting_rule=voting_rule.to_dict(),
         )
+        return session
 
     class Scheduled(ChainedAggregate.Created):
         title: str

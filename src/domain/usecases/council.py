@@ -55,6 +55,7 @@ class CouncilCases(ServiceBase):
                 form.council_level,
                 scope if form.council_level == "district" else None,
                 form.voting,
+                sid,
             ),
             "this council session",
         )
