@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TextIO
@@ -52,6 +52,10 @@ class Case:
     complaint: bool = False
     council_rejects: bool = False
     stop_at: str | None = None  # leave the nomination waiting in this stage
+    current: bool = False  # in flight now: dated relative to today, not to its cycle
+    late_days: int = 0  # a current case put this many days further back, to show it overdue
+    order_visit: bool = False  # leave an inspection visit for the team to claim
+    ballot_open: bool = False  # on an open session where demo-council-1 has yet to vote
 
 
 @dataclass(frozen=True)
@@ -77,26 +81,69 @@ CASES = (
     Case("S-SO-LDTBXH", "bang-khen-tinh", 2023, "department: Plan 1067 tasks, judged"),
     Case("S-836-02", "giay-khen-huyen", 2023, "district award, district council"),
     Case("S-837-01", "bang-khen-tinh", 2023, "island commune", council_rejects=True),
-    Case("S-832-01", "bang-khen-tinh", 2024, "waiting in collection", stop_at="collecting"),
     Case(
-        "S-829-02", "co-thi-dua-tinh", 2024, "waiting for the district", stop_at="district_review"
+        "S-829-02",
+        "co-thi-dua-tinh",
+        2024,
+        "waited for the district on 30/6/2025: the clock moves it on",
+        stop_at="district_review",
     ),
-    Case("S-838-01", "bang-khen-tinh", 2024, "waiting for the province", stop_at="province_review"),
+    # The final review, still in flight: dated relative to today.
+    Case(
+        "S-832-01",
+        "bang-khen-tinh",
+        2025,
+        "waiting in collection",
+        stop_at="collecting",
+        current=True,
+    ),
+    Case(
+        "S-838-01",
+        "bang-khen-tinh",
+        2025,
+        "waiting for the province; a visit to claim",
+        stop_at="province_review",
+        current=True,
+        order_visit=True,
+    ),
+    Case(
+        "S-833-01",
+        "bang-khen-tinh",
+        2025,
+        "overdue in province review, on purpose",
+        stop_at="province_review",
+        current=True,
+        late_days=45,
+    ),
     Case(
         "S-838-02",
         "bang-khen-tinh",
-        2024,
+        2025,
         "on public notice",
         override=True,
         stop_at="public_notice",
+        current=True,
     ),
     Case(
         "S-836-01",
         "bang-khen-tinh",
-        2024,
+        2025,
         "waiting for the council",
         override=True,
         stop_at="council",
+        current=True,
+        late_days=30,  # its public notice has run its course
+    ),
+    Case(
+        "S-834-01",
+        "bang-khen-tinh",
+        2025,
+        "before the council now: the ballot is open",
+        override=True,
+        stop_at="council",
+        current=True,
+        late_days=30,
+        ballot_open=True,
     ),
     Case("S-NHCSXH", "bang-khen-tinh", 2025, "policy bank after districts ended"),
     Case("S-831-02", "bang-khen-tinh", 2025, "township, no district review after 1/7/2025"),
@@ -106,6 +153,7 @@ CASES = (
         2025,
         "Phường Bến Tre, merged on 1/7/2025: judged on its predecessors' summed figures",
         stop_at="province_review",
+        current=True,
     ),
 )
 
@@ -161,12 +209,14 @@ class Demo:
     statistics: dict[str, dict[str, dict[str, Any]]]
     out: TextIO
     sessions: dict[tuple[int, str, str | None], list[UUID]] = field(default_factory=dict)
+    today: date = field(default_factory=lambda: datetime.now(VIETNAM).date())
 
     def __post_init__(self) -> None:
         self.story = StoryDriver(self.service, CAST, demo_context)
 
     def run(self) -> list[NominationSummary]:
         self.record_register()
+        self.extend_final_review()
         for case in CASES:
             self.prepare(case)
         for (year, form, scope), nominations in sorted(
@@ -196,10 +246,31 @@ class Demo:
                     official,
                 )
 
+    def extend_final_review(self) -> None:
+        """The final review still takes dossiers: its window closes three weeks from today."""
+        terms = self.service.cycle_terms(2025)
+        extended = replace(terms, closes_on=self.today + timedelta(days=21))
+        ctx = demo_context(ADMIN_ACTOR, "cycle/2025/extended", self.today - timedelta(days=70))
+        self.service.configure_cycle(ctx, extended)
+
+    def timeline(self, case: Case) -> Timeline:
+        """A case's business dates: its cycle's, or, for one in flight now, days before today."""
+        if not case.current:
+            return TIMELINES[case.cycle_year]
+        back = self.today - timedelta(days=case.late_days)
+        return Timeline(
+            back - timedelta(days=20),
+            back - timedelta(days=14),
+            back - timedelta(days=14),
+            back - timedelta(days=9),
+            back - timedelta(days=5),
+            self.today,
+        )
+
     # --- one nomination, from opening to the council's agenda ---------------------------
 
     def prepare(self, case: Case) -> None:
-        story, t = self.story, TIMELINES[case.cycle_year]
+        story, t = self.story, self.timeline(case)
         key = f"{case.unit_code}/{case.award_form}/{case.cycle_year}"
         _, last = self.service.cycle_terms(case.cycle_year).evaluation_years
         declared = self.statistics.get(case.unit_code, {})
@@ -219,6 +290,10 @@ class Demo:
         if case.stop_at == "collecting":
             return
         stage = story.submit(key, nid, t.submitted)
+        if case.order_visit:
+            self.service.schedule_inspection_visit(
+                demo_context(PROVINCE, f"{key}/inspection", t.visited), nid, TEAM
+            )
         if stage == "district_review" != case.stop_at:
             stage = story.district_review(key, nid, t.district_review, "approve", "Đủ điều kiện.")
         if stage == "province_review" != case.stop_at:
@@ -240,6 +315,28 @@ class Demo:
             district = self.service.get_nomination(nid).district_code
             scope = district if case.award_form == "giay-khen-huyen" else None
             self.sessions.setdefault((case.cycle_year, case.award_form, scope), []).append(nid)
+        if stage == "council" and case.ballot_open:
+            self.open_ballot(key, nid, t)
+
+    def open_ballot(self, key: str, nid: UUID, t: Timeline) -> None:
+        """A session sitting today: four members have voted, demo-council-1 has not yet."""
+        s, council = self.service, f"council/{key}/open"
+        sid = s.schedule_council_session(
+            demo_context(SECRETARY, f"{council}/schedule", t.council),
+            "Phiên họp Hội đồng TĐKT tỉnh – tổng kết 2025 (đang biểu quyết)",
+            t.council,
+            list(MEMBERS),
+            "bang-khen-tinh",
+        ).id
+        s.add_to_agenda(demo_context(SECRETARY, f"{council}/agenda", t.council), sid, nid)
+        s.open_session(demo_context(SECRETARY, f"{council}/open", t.council), sid)
+        for account in MEMBERS[1:5]:
+            s.cast_vote(
+                demo_context(member(account), f"{council}/vote/{account}", t.council),
+                sid,
+                nid,
+                "approve",
+            )
 
     def province_review(self, case: Case, key: str, nid: UUID, t: Timeline) -> str:
         story = self.story

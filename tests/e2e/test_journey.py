@@ -37,7 +37,7 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     officer = User(browser, product, "demo-officer")
     officer.go("#/nominations", "table")
     officer.shot("board-officer")
-    open_row(officer.page, "S-832-01")
+    open_row(officer.page, "S-832-01", "2025")
     expect(officer.page.locator("#preview li").first).to_be_visible()
     officer.shot("nomination-collecting")
     # Choosing a declared year loads its figures for correction.
@@ -61,37 +61,39 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     # The province reviewer finds it, its history saying why, and orders an inspection.
     province = User(browser, product, "demo-province-reviewer")
     province.go("#/nominations", "table")
-    open_row(province.page, "S-829-02")
+    open_row(province.page, "S-829-02", "2024")
     until_stage(province.page, "Thẩm định cấp tỉnh")
     expect(province.page.locator("#history")).to_contain_text("sắp xếp tổ chức")
     province.page.click("form:has(#f-team_id) button[type=submit]")
     expect(province.page.locator("li", has_text="doan-kiem-tra-1")).to_be_visible()
     province.shot("nomination-province-review")
 
-    # The inspector claims the task and files the report.
+    # The inspector claims the task and files the report (another visit waits, from the demo).
     inspector = User(browser, product, "demo-inspector")
     inspector.go("#/tasks", ".card")
-    inspector.page.click("text=Nhận việc")
-    expect(inspector.page.locator(".card", has_text="demo-inspector")).to_be_visible()
-    inspector.page.fill("#f-findings", "Đối chiếu danh sách hộ nghèo tại xã.")
-    inspector.page.select_option("#f-recommendation", "discrepancy")
-    rows = inspector.page.locator("table.figures tbody tr")
+    card = inspector.page.locator(".card", has_text="S-829-02")
+    card.locator("text=Nhận việc").click()
+    card = inspector.page.locator(".card", has_text="S-829-02")
+    expect(card).to_contain_text("demo-inspector")
+    card.locator("[name=findings]").fill("Đối chiếu danh sách hộ nghèo tại xã.")
+    card.locator("[name=recommendation]").select_option("discrepancy")
+    rows = card.locator("table.figures tbody tr")
     rows.nth(0).locator("input[name=year]").fill("2023")
     rows.nth(0).locator("input[name=total_households]").fill("3020")
     rows.nth(0).locator("input[name=poor_households]").fill("4000")
-    inspector.page.click(".card form button[type=submit]")
+    card.locator("form button[type=submit]").click()
     # Checked before sending: more poor households than households is refused, row by row.
-    expect(inspector.page.locator("[data-error-for=verified_statistics]")).to_contain_text(
+    expect(card.locator("[data-error-for=verified_statistics]")).to_contain_text(
         "2023: số hộ nghèo không được lớn hơn tổng số hộ"
     )
     rows.nth(0).locator("input[name=poor_households]").fill("125")
-    inspector.page.click("text=Thêm năm")
+    card.locator("text=Thêm năm").click()
     rows.nth(1).locator("input[name=year]").fill("2024")
     rows.nth(1).locator("input[name=total_households]").fill("3030")
     rows.nth(1).locator("input[name=poor_households]").fill("117")
     inspector.shot("tasks-inspector")
-    inspector.page.click(".card form button[type=submit]")
-    expect(inspector.page.locator("#main")).to_contain_text("Không có")
+    card.locator("form button[type=submit]").click()
+    expect(inspector.page.locator(".card", has_text="S-829-02")).to_have_count(0)
     inspector.close()
 
     # The province reviewer forwards it despite a failed criterion, with a reason.
@@ -180,7 +182,7 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     expect(then.locator("p").first).to_have_text("0 hồ sơ")
     auditor.shot("audit")
     auditor.go("#/nominations", "table")
-    open_row(auditor.page, "S-832-01")
+    open_row(auditor.page, "S-832-01", "2025")
     expect(auditor.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
     auditor.page.fill("#f-version", "1")
     auditor.page.click("#travel")
@@ -245,7 +247,7 @@ def test_a_returned_dossier_is_corrected_and_submitted_again(
 ) -> None:
     province = User(browser, product, "demo-province-reviewer")
     province.go("#/nominations", "table")
-    open_row(province.page, "S-838-01")
+    open_row(province.page, "S-838-01", "2025")
     province.page.fill("#f-comment", "Bổ sung quyết định công nhận số liệu năm 2024.")
     province.page.click("button[value=return]")
     expect(province.page.locator("#stage")).to_have_text("Thu thập hồ sơ")
@@ -253,7 +255,7 @@ def test_a_returned_dossier_is_corrected_and_submitted_again(
 
     officer = User(browser, product, "demo-officer")
     officer.go("#/nominations", "table")
-    open_row(officer.page, "S-838-01")
+    open_row(officer.page, "S-838-01", "2025")
     expect(officer.page.locator("#requested-changes")).to_contain_text(
         "Bổ sung quyết định công nhận số liệu năm 2024."
     )

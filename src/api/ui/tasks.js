@@ -110,21 +110,26 @@ function visitCard(v) {
       "fieldset",
       {},
       h("legend", {}, t("tasks.verified")),
+      // On a phone the three columns of inputs scroll inside their box, not the page.
       h(
-        "table",
-        { class: "figures" },
+        "div",
+        { class: "scroll" },
         h(
-          "thead",
-          {},
+          "table",
+          { class: "figures" },
           h(
-            "tr",
+            "thead",
             {},
-            ...["year", "total_households", "poor_households"].map((k) =>
-              h("th", { scope: "col" }, t(`tasks.${k}`)),
+            h(
+              "tr",
+              {},
+              ...["year", "total_households", "poor_households"].map((k) =>
+                h("th", { scope: "col" }, t(`tasks.${k}`)),
+              ),
             ),
           ),
+          figures,
         ),
-        figures,
       ),
       h("div", { class: "field-error", "data-error-for": "verified_statistics" }),
       h("button", { type: "button", onclick: addYear }, t("tasks.add_year")),
