@@ -24,3 +24,4 @@ class ApiConfig:
     metrics_token: SecretStr | None = None
     docs: bool = True
     hsts: bool = False
+    waiting_imports_dir: Path | None = None

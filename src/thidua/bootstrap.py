@@ -121,6 +121,7 @@ def api_config(settings: Settings) -> ApiConfig:
         token_minutes=settings.token_minutes,
         upload_max_bytes=settings.upload_max_bytes,
         uploads_dir=settings.uploads_dir,
+        waiting_imports_dir=settings.waiting_imports_dir,
         read_wait_seconds=settings.read_wait_seconds,
         login_attempts=settings.login_attempts,
         login_window_minutes=settings.login_window_minutes,

@@ -71,9 +71,10 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
 
 
 def _demo(settings: Settings, _: argparse.Namespace) -> int:
-    from thidua.demo import run_demo
+    from thidua.demo import hold_sample_import, run_demo
 
     structlog.get_logger().info("demo.start", store=settings.store, data_dir=str(settings.data_dir))
+    hold_sample_import(settings.waiting_imports_dir)
     with _service(settings) as service:
         return run_demo(service, settings.units_file, sys.stdout)
 

@@ -8,6 +8,7 @@ nothing twice and prints the same outcomes.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -463,6 +464,17 @@ def seed_demo(service: NominationService, units_file: Path, out: TextIO | None =
     seed_accounts(service)
     statistics = json.loads(units_file.read_text("utf-8")).get("synthetic_statistics", {})
     Demo(service, statistics, out or io.StringIO()).run()
+
+
+SAMPLE_IMPORT = Path(__file__).resolve().parents[2] / "data" / "samples"
+SAMPLE_IMPORT /= "poverty-figures-2021-2025.xlsx"
+
+
+def hold_sample_import(waiting: Path) -> None:
+    """The province has the poverty review's spreadsheet waiting to be previewed."""
+    if SAMPLE_IMPORT.is_file() and not (waiting / SAMPLE_IMPORT.name).exists():
+        waiting.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SAMPLE_IMPORT, waiting / SAMPLE_IMPORT.name)
 
 
 def run_demo(service: NominationService, units_file: Path, out: TextIO) -> int:

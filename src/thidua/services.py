@@ -180,13 +180,14 @@ def run_everything(settings: Settings) -> int:
     """`make run`: Temporal dev server, API, worker, relay and projections; Ctrl-C stops all."""
     log = structlog.get_logger()
     if settings.demo:
-        from thidua.demo import seed_demo
+        from thidua.demo import hold_sample_import, seed_demo
 
         service = build_service(settings)
         try:
             seed_demo(service, settings.units_file)
         finally:
             service.close()
+        hold_sample_import(settings.waiting_imports_dir)
     with contextlib.ExitStack() as stack:
         if settings.start_temporal:
             stack.enter_context(temporal_dev_server(settings))

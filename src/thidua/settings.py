@@ -117,6 +117,11 @@ class Settings(BaseSettings):
         return self.data_dir / "keys"
 
     @property
+    def waiting_imports_dir(self) -> Path:
+        """Spreadsheets received for the province to preview, before anyone imports them."""
+        return self.data_dir / "imports" / "waiting"
+
+    @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "evidence"
 

@@ -136,3 +136,29 @@ def test_a_file_that_is_not_a_workbook_is_refused(api: Api, tmp_path: Path) -> N
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"%PDF-1.7 not a workbook")
     assert upload(api, fake).status_code == 415
+
+
+def test_a_waiting_spreadsheet_is_listed_previewed_and_once_imported_leaves_the_list(
+    api: Api,
+) -> None:
+    import shutil
+
+    waiting = api.client.app.state.thidua.settings.waiting_imports_dir  # type: ignore[attr-defined]
+    waiting.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SAMPLE, waiting / "ra-soat-2025.xlsx")
+    listed = ok(api.get("/api/v1/imports/poverty-figures/waiting", "province"))["data"]
+    assert [f["name"] for f in listed] == ["ra-soat-2025.xlsx"]
+    path = "/api/v1/imports/poverty-figures/waiting/ra-soat-2025.xlsx"
+    before = api.events()
+    preview = ok(api.post(path, "province"))
+    assert (preview["applied"], preview["rejected"]) == (False, 0)
+    assert api.events() == before
+    applied = ok(api.post(path, "province", params={"dry_run": "false"}))
+    assert applied["applied"] is True
+    assert ok(api.get("/api/v1/imports/poverty-figures/waiting", "province"))["count"] == 0
+    assert api.post(path, "province").status_code == 404
+    assert (
+        api.post("/api/v1/imports/poverty-figures/waiting/..%2Fx.xlsx", "province").status_code
+        == 404
+    )
+    assert api.get("/api/v1/imports/poverty-figures/waiting", "officer").status_code == 403

@@ -77,6 +77,10 @@ def test_the_demo_is_a_living_movement_dated_from_today(tmp_path: Path) -> None:
         assert session.state == "open"
         assert "demo-council-1" in session.members
         assert "demo-council-1" not in session.participation[str(before_council.id)]
+        # The province has the poverty review's spreadsheet waiting to be previewed.
+        assert [p.name for p in (tmp_path / "imports" / "waiting").iterdir()] == [
+            "poverty-figures-2021-2025.xlsx"
+        ]
         # demo-inspector has a visit to claim.
         waiting = service.get_nomination(nomination_id("S-838-01", "bang-khen-tinh", 2025))
         assert [v["state"] for v in waiting.visits.values()] == ["ordered"]

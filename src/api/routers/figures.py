@@ -3,6 +3,8 @@ province's spreadsheet imported whole."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import UTC, datetime
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -11,23 +13,27 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from api.deps import (
+    AppState,
     Caller,
     Command,
+    Principal,
     State,
     idempotent_write,
+    require_role,
     writes_as,
     written,
 )
 from api.evidence import XLSX, EvidenceStore, TooLarge, WrongType, check_content, receive_upload
 from api.schemas.common import Page, Written
-from api.schemas.figures import ImportPublic, ImportRowError, OfficialYearPublic
+from api.schemas.figures import ImportPublic, ImportRowError, OfficialYearPublic, WaitingImport
 from api.schemas.nominations import FiguresPublic, StatisticsIn
 from api.spreadsheets import SheetError, read_figures
 from domain.context import Role
-from domain.errors import InvalidNomination
+from domain.errors import InvalidNomination, NotFound
 
 router = APIRouter(tags=["province reviewer"])
 AsRegistrar = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.ADMIN))]
+Registrar = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Role.ADMIN))]
 UnitCode = Annotated[str, Path(min_length=1, max_length=64)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 TEMPLATE = FilePath(__file__).parents[1] / "templates" / "poverty-figures.xlsx"
@@ -126,26 +132,35 @@ async def import_figures(
             check_content(pending.path, XLSX)
         except WrongType as wrong:
             raise HTTPException(415, f"file: {wrong}") from None
-        try:
-            sheet = await run_in_threadpool(read_figures, pending.path)
-        except SheetError as unreadable:
-            raise InvalidNomination("file", unreadable.reason) from None
-        outcome = await run_in_threadpool(
-            cmd.service.import_official_figures,
-            cmd.context,
-            sheet.rows,
-            pending.sha256,
-            # Rows the sheet could not read count as errors: all or nothing, unless partial.
-            apply=not dry_run and (partial or not sheet.errors),
-            partial=partial,
+        answer = await run_in_threadpool(
+            _import, cmd, pending.path, pending.sha256, dry_run, partial
         )
-        if outcome.applied:
+        if answer.applied:
             pending.keep()  # the file stays beside the evidence, by its digest
     finally:
         pending.discard()
+    return answer
+
+
+def _import(
+    cmd: Command, path: FilePath, sha256: str, dry_run: bool, partial: bool
+) -> ImportPublic:
+    """Reads a spreadsheet and imports it (or, on a dry run, only checks it)."""
+    try:
+        sheet = read_figures(path)
+    except SheetError as unreadable:
+        raise InvalidNomination("file", unreadable.reason) from None
+    outcome = cmd.service.import_official_figures(
+        cmd.context,
+        sheet.rows,
+        sha256,
+        # Rows the sheet could not read count as errors: all or nothing, unless partial.
+        apply=not dry_run and (partial or not sheet.errors),
+        partial=partial,
+    )
     errors = sorted([*sheet.errors, *outcome.errors])
     return ImportPublic(
-        file_sha256=pending.sha256,
+        file_sha256=sha256,
         rows=sheet.total,
         accepted=len(outcome.accepted),
         rejected=len({row for row, _, _ in errors}),
@@ -153,3 +168,54 @@ async def import_figures(
         applied=outcome.applied,
         position=outcome.position,
     )
+
+
+def _waiting(app: AppState) -> dict[str, FilePath]:
+    """The spreadsheets received and not yet imported, by name."""
+    folder = app.settings.waiting_imports_dir
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.name: p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix == ".xlsx"}
+
+
+@router.get(
+    "/imports/poverty-figures/waiting",
+    response_model=Page[WaitingImport],
+    summary="Spreadsheets received and waiting to be previewed and imported",
+)
+def waiting_imports(app: State, _: Registrar) -> Page[WaitingImport]:
+    files = [
+        WaitingImport(
+            name=name,
+            size=path.stat().st_size,
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            received_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+        )
+        for name, path in _waiting(app).items()
+    ]
+    return Page[WaitingImport](data=files, count=len(files))
+
+
+@router.post(
+    "/imports/poverty-figures/waiting/{name}",
+    response_model=ImportPublic,
+    summary="Preview or import a waiting spreadsheet; once imported it leaves the list",
+)
+def import_waiting(
+    name: Annotated[str, Path(min_length=1, max_length=255)],
+    app: State,
+    cmd: AsRegistrar,
+    dry_run: Annotated[bool, Query(description="check and report, write nothing")] = True,
+    partial: Annotated[bool, Query(description="apply the valid rows, list the others")] = False,
+) -> ImportPublic:
+    # Looked up among the files that are there: no path is built from the caller's text.
+    path = _waiting(app).get(name)
+    if path is None:
+        raise NotFound(f"no spreadsheet named {name} is waiting")
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    answer = _import(cmd, path, sha256, dry_run, partial)
+    if answer.applied:
+        done = path.parent.parent / "done"
+        done.mkdir(parents=True, exist_ok=True)
+        path.replace(done / f"{sha256[:12]}-{path.name}")
+    return answer

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import Field
 
 from api.schemas.common import Schema
@@ -27,3 +29,10 @@ class ImportPublic(Schema):
     errors: list[ImportRowError]
     applied: bool = Field(description="whether the rows were recorded (never on a dry run)")
     position: int | None = Field(default=None, description="the log position of the write")
+
+
+class WaitingImport(Schema):
+    name: str
+    size: int
+    sha256: str
+    received_at: datetime

@@ -449,6 +449,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/imports/poverty-figures/waiting": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Spreadsheets received and waiting to be previewed and imported */
+    get: operations["waiting_imports_api_v1_imports_poverty_figures_waiting_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/imports/poverty-figures/waiting/{name}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Preview or import a waiting spreadsheet; once imported it leaves the list */
+    post: operations["import_waiting_api_v1_imports_poverty_figures_waiting__name__post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/inspections/{visit_id}/report": {
     parameters: {
       query?: never;
@@ -1917,6 +1951,13 @@ export interface components {
       /** Data */
       data: components["schemas"]["UnitPublic"][];
     };
+    /** Page[WaitingImport] */
+    Page_WaitingImport_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["WaitingImport"][];
+    };
     /**
      * PasswordChange
      * @example {
@@ -2585,6 +2626,20 @@ export interface components {
       choice: "approve" | "reject" | "abstain" | "recuse";
       /** Nomination Id */
       nomination_id: string;
+    };
+    /** WaitingImport */
+    WaitingImport: {
+      /** Name */
+      name: string;
+      /**
+       * Received At
+       * Format: date-time
+       */
+      received_at: string;
+      /** Sha256 */
+      sha256: string;
+      /** Size */
+      size: number;
     };
     /**
      * WhatIfIn
@@ -3576,6 +3631,62 @@ export interface operations {
         };
         content: {
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+        };
+      };
+    };
+  };
+  waiting_imports_api_v1_imports_poverty_figures_waiting_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_WaitingImport_"];
+        };
+      };
+    };
+  };
+  import_waiting_api_v1_imports_poverty_figures_waiting__name__post: {
+    parameters: {
+      query?: {
+        /** @description check and report, write nothing */
+        dry_run?: boolean;
+        /** @description apply the valid rows, list the others */
+        partial?: boolean;
+      };
+      header?: never;
+      path: {
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ImportPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };

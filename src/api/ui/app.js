@@ -119,7 +119,7 @@ async function route() {
     if (parts[0] === "audit") return await auditPage();
     if (parts[0] === "accounts" && has("admin")) return await accountsPage();
     if (parts[0] === "me") return mePage();
-    if (parts[0] === "imports" && has("province_reviewer", "admin")) return importsPage();
+    if (parts[0] === "imports" && has("province_reviewer", "admin")) return await importsPage();
     if (parts[0] === "login") return loginPage();
     location.hash = home();
   } catch (error) {

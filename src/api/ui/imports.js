@@ -1,11 +1,18 @@
 // @ts-check
 // The province reviewer's import of the poverty review's spreadsheet: preview, then apply.
-import { api, field, h, render, state, t, toast } from "./core.js";
+import { api, day, field, h, render, state, t, toast } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["ImportPublic"]} ImportResult */
 
-export function importsPage() {
+// --- loading ---------------------------------------------------------------------------------
+/** @returns {Promise<Schemas["Page_WaitingImport_"]>} */
+function loadWaiting() {
+  return api("/api/v1/imports/poverty-figures/waiting");
+}
+
+export async function importsPage() {
+  const waiting = await loadWaiting();
   const file = /** @type {HTMLInputElement} */ (
     h("input", {
       type: "file",
@@ -39,12 +46,44 @@ export function importsPage() {
   render(
     h("h1", {}, t("imports.title")),
     h("p", { class: "muted" }, t("imports.explain")),
+    waitingList(waiting.data, partial, out),
     form,
     out,
   );
 }
 
 // --- views -----------------------------------------------------------------------------------
+/**
+ * The spreadsheets received and not yet imported, each to preview.
+ * @param {Schemas["WaitingImport"][]} files
+ * @param {HTMLInputElement} partial
+ * @param {HTMLElement} out
+ */
+function waitingList(files, partial, out) {
+  if (!files.length) return null;
+  return h(
+    "div",
+    { class: "card" },
+    h("h2", {}, t("imports.waiting")),
+    h(
+      "ul",
+      { id: "import-waiting" },
+      files.map((f) =>
+        h(
+          "li",
+          {},
+          `${f.name} · ${day(f.received_at)} `,
+          h(
+            "button",
+            { type: "button", onclick: () => previewWaiting(f, partial, out) },
+            t("imports.preview"),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 /**
  * @param {ImportResult} r
  * @param {(() => void) | null} apply  offered when the preview may be applied
@@ -138,6 +177,37 @@ async function apply(file, partial, out) {
     const r = await send(file, false, partial.checked);
     out.replaceChildren(...resultView(r, null));
     if (r.applied) toast(t("saved"));
+  } catch (error) {
+    out.replaceChildren(h("p", { class: "error" }, error.message));
+  }
+}
+/**
+ * @param {Schemas["WaitingImport"]} file
+ * @param {boolean} dryRun
+ * @param {boolean} partial
+ * @returns {Promise<ImportResult>}
+ */
+function sendWaiting(file, dryRun, partial) {
+  const query = new URLSearchParams({ dry_run: String(dryRun), partial: String(partial) });
+  return api(`/api/v1/imports/poverty-figures/waiting/${encodeURIComponent(file.name)}?${query}`, {
+    method: "POST",
+  });
+}
+/**
+ * @param {Schemas["WaitingImport"]} file
+ * @param {HTMLInputElement} partial
+ * @param {HTMLElement} out
+ */
+async function previewWaiting(file, partial, out) {
+  try {
+    const r = await sendWaiting(file, true, partial.checked);
+    const mayApply = r.accepted > 0 && (r.rejected === 0 || partial.checked);
+    const apply = async () => {
+      const applied = await sendWaiting(file, false, partial.checked);
+      out.replaceChildren(...resultView(applied, null));
+      if (applied.applied) toast(t("saved"));
+    };
+    out.replaceChildren(...resultView(r, mayApply ? apply : null));
   } catch (error) {
     out.replaceChildren(h("p", { class: "error" }, error.message));
   }
