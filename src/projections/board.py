@@ -42,6 +42,8 @@ class BoardQuery:
     overdue_on: date | None = None  # only nominations overdue on this day
     limit: int = 50
     offset: int = 0
+    lineage: tuple[str, ...] = ()
+    """With ``unit_code``: the units it was formed from or went into, shown with it."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,16 @@ class BoardView(TrackedView):
         params: list[Any] = []
         for column, value in (
             ("stage", query.stage),
-            ("unit_code", query.unit_code),
             ("district_code", query.district_code),
             ("cycle_year", query.cycle_year),
         ):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 params.append(value)
+        if query.unit_code is not None:
+            units = (query.unit_code, *query.lineage)
+            clauses.append(f"unit_code IN ({', '.join('?' for _ in units)})")
+            params += units
         if query.overdue_on is not None:
             clauses.append(f"due_on < ? AND stage IN ({', '.join('?' for _ in OPEN_STAGES)})")
             params += [query.overdue_on.isoformat(), *OPEN_STAGES]

@@ -47,3 +47,31 @@ def test_the_shipped_merged_ward_names_its_three_predecessors(api: Api) -> None:
     assert ward["name"] == "Phường Bến Tre"
     assert [p["code"] for p in ward["predecessors"]] == ["S-829-BP", "S-829-P7", "S-838-TT"]
     assert all(p["valid_to"] == "2025-06-30" for p in ward["predecessors"])
+
+
+def test_the_board_finds_a_merged_units_dossiers_by_its_old_units_and_theirs_by_it(
+    api: Api,
+) -> None:
+    from datetime import date
+
+    from tests.api.journey import open_dossier
+
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    old = open_dossier(api)  # S-831-01, before the merger
+    body = {
+        "code": "S-86-GOP",
+        "name": "Xã Gộp (dữ liệu mẫu)",
+        "kind": "commune",
+        "parent_code": "86",
+        "valid_from": "2025-07-01",
+        "predecessors": ["S-831-01", "S-831-02"],
+        "synthetic": True,
+    }
+    ok(api.post("/api/v1/units", "admin", json=body), 201)
+    after = {"after": str(api.events())}
+    by_new = ok(api.get("/api/v1/nominations", "province", params={"unit": "S-86-GOP", **after}))
+    assert [r["nomination_id"] for r in by_new["data"]] == [old]
+    by_old = ok(api.get("/api/v1/nominations", "province", params={"unit": "S-831-01", **after}))
+    assert [r["nomination_id"] for r in by_old["data"]] == [old]
+    sibling = ok(api.get("/api/v1/nominations", "province", params={"unit": "S-831-02", **after}))
+    assert sibling["count"] == 0  # a sibling of the merger is not its forebear

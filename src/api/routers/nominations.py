@@ -147,19 +147,39 @@ def board(
     app.wait_for(after, "board")
     view = app.runner.view("board")
     on = app.clock()
-    query = BoardQuery(stage, unit, district, cycle, on if overdue else None, limit, offset)
+    lineage = _lineage(app, unit) if unit else ()
+    query = BoardQuery(
+        stage, unit, district, cycle, on if overdue else None, limit, offset, lineage
+    )
     if principal.has(*EVERYONE_READS):
         page = view.page_of(query)
         rows, count = page.rows, page.count
     else:
         everything = view.page_of(
-            BoardQuery(stage, unit, district, cycle, query.overdue_on, 1_000_000, 0)
+            BoardQuery(stage, unit, district, cycle, query.overdue_on, 1_000_000, 0, lineage)
         )
         visible = [r for r in everything.rows if _row_visible(app, principal, r)]
         rows, count = visible[offset : offset + limit], len(visible)
     return Page[BoardRow](
         data=[BoardRow.model_validate(_board_row(r, on)) for r in rows], count=count
     )
+
+
+def _lineage(app: AppState, code: str) -> tuple[str, ...]:
+    """A unit's forebears and heirs across reorganisations: filtering by an old unit finds
+    the new one's dossiers, and by a new unit its predecessors'."""
+    units = app.service.units
+    if code not in units:
+        return ()
+    found: set[str] = set()
+    for step in (units.predecessors, units.successors):  # back in time, then forward
+        todo = [code]
+        while todo:
+            for linked in step(todo.pop()):
+                if linked.code not in found:
+                    found.add(linked.code)
+                    todo.append(linked.code)
+    return tuple(sorted(found - {code}))
 
 
 def _row_visible(app: AppState, principal: Principal, row: dict[str, Any]) -> bool:
