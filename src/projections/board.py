@@ -30,6 +30,7 @@ COLUMNS = (
     "version",
     "opened_at",
     "updated_at",
+    "decided_on",
 )
 
 
@@ -60,10 +61,21 @@ class BoardView(TrackedView):
         " nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,"
         " unit_kind TEXT NOT NULL, district_code TEXT, award_form TEXT NOT NULL,"
         " cycle_year INTEGER NOT NULL, stage TEXT NOT NULL, outcome TEXT, due_on TEXT,"
-        " version BIGINT NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+        " version BIGINT NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+        " decided_on TEXT)",
         "CREATE INDEX IF NOT EXISTS board_by_stage ON board_nominations (stage, cycle_year)",
         "CREATE INDEX IF NOT EXISTS board_by_district ON board_nominations (district_code)",
     )
+
+    def create_tables(self) -> None:
+        """A board made before it kept the decision date is dropped, and the runner rebuilds
+        it from the log: a view is always what its events say, with every column."""
+        super().create_tables()
+        try:
+            with self.db.reading() as cursor:
+                cursor.execute("SELECT decided_on FROM board_nominations WHERE 1 = 0")
+        except Exception:
+            self.drop()
 
     def open(self, row: dict[str, Any]) -> None:
         self.execute(
@@ -187,7 +199,13 @@ class BoardProjection(Projection[BoardView]):
 
     @process_event.register(Nomination.CouncilDecided)
     def _decided(self, event: Any, tracking: Tracking) -> None:
-        self._touch(event, stage=event.to_stage, due_on=None, outcome=event.outcome)
+        self._touch(
+            event,
+            stage=event.to_stage,
+            due_on=None,
+            outcome=event.outcome,
+            decided_on=iso_day(event.decision_date),
+        )
 
     @process_event.register(Nomination.Revoked)
     def _revoked(self, event: Any, tracking: Tracking) -> None:

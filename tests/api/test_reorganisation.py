@@ -64,3 +64,17 @@ def test_the_nomination_names_the_deciding_authority_in_force_on_its_date(api: A
     at(api, date(2025, 7, 1))
     after = ok(api.get(f"/api/v1/nominations/{nid}", "officer"))
     assert after["deciding_authority"]["vi"] == "Chủ tịch UBND tỉnh Vĩnh Long"
+
+
+def test_the_board_names_the_authority_in_force_for_each_dossier(api: Api) -> None:
+    from tests.api.journey import open_dossier
+
+    at(api, date(2024, 1, 15))
+    open_dossier(api)
+    after = {"after": str(api.events())}
+    [row] = ok(api.get("/api/v1/nominations", "province", params=after))["data"]
+    assert row["deciding_authority"]["vi"] == "Chủ tịch UBND tỉnh Bến Tre"
+    assert row["decided_on"] is None
+    at(api, date(2025, 7, 2))
+    [row] = ok(api.get("/api/v1/nominations", "province", params=after))["data"]
+    assert row["deciding_authority"]["vi"] == "Chủ tịch UBND tỉnh Vĩnh Long"

@@ -105,6 +105,8 @@ def test_the_board_lists_nominations_with_filters_and_pages(
     assert everything.count == 3
     decided = board.page_of(BoardQuery(stage="decided"))
     assert {r["outcome"] for r in decided.rows} == {"revoked", "not_approved"}
+    # The decision's date, for naming the authority in force on it.
+    assert {r["decided_on"] for r in decided.rows} == {"2024-04-03", "2024-04-10"}
     first = board.page_of(BoardQuery(limit=2))
     second = board.page_of(BoardQuery(limit=2, offset=2))
     # The 2023 cycle's three, the dossier moved at the cut-over, and the merged ward's.
@@ -187,3 +189,30 @@ def count_digests(runner: ProjectionRunner) -> int:
     with runner.database.reading() as cursor:
         cursor.execute("SELECT COUNT(*) FROM audit_digests")
         return int(cursor.fetchone()[0])
+
+
+def test_a_board_kept_before_the_decision_date_is_dropped_and_rebuilt_whole(
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    from projections.board import BoardView
+    from projections.tracking import TRACKING_DDL
+    from projections.views.database import SQLiteDatabase
+
+    database = SQLiteDatabase(str(Path(str(tmp_path)) / "views.sqlite3"))
+    with database.transaction() as cursor:
+        cursor.execute(
+            "CREATE TABLE board_nominations (nomination_id TEXT PRIMARY KEY, unit_code TEXT,"
+            " unit_name TEXT, unit_kind TEXT, district_code TEXT, award_form TEXT,"
+            " cycle_year INTEGER, stage TEXT, outcome TEXT, due_on TEXT, version BIGINT,"
+            " opened_at TEXT, updated_at TEXT)"
+        )
+        cursor.execute(TRACKING_DDL)
+        cursor.execute("INSERT INTO projection_tracking VALUES ('board', 'NominationService', 42)")
+    BoardView(database)
+    with database.reading() as cursor:
+        cursor.execute("SELECT decided_on FROM board_nominations")
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT COUNT(*) FROM projection_tracking WHERE projection = 'board'")
+        assert cursor.fetchone()[0] == 0  # the runner replays the log into it

@@ -64,6 +64,7 @@ from api.schemas.nominations import (
     WithdrawIn,
 )
 from domain.context import Role
+from domain.criteria.ruleset import RuleSet
 from domain.errors import InvalidNomination, NominationNotFound, NotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, is_overdue
@@ -144,6 +145,7 @@ def board(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Page[BoardRow]:
+    rules = app.service.default_rule_set
     app.wait_for(after, "board")
     view = app.runner.view("board")
     on = app.clock()
@@ -161,7 +163,7 @@ def board(
         visible = [r for r in everything.rows if _row_visible(app, principal, r)]
         rows, count = visible[offset : offset + limit], len(visible)
     return Page[BoardRow](
-        data=[BoardRow.model_validate(_board_row(r, on)) for r in rows], count=count
+        data=[BoardRow.model_validate(_board_row(r, on, rules)) for r in rows], count=count
     )
 
 
@@ -194,9 +196,12 @@ def _row_visible(app: AppState, principal: Principal, row: dict[str, Any]) -> bo
     return False
 
 
-def _board_row(row: dict[str, Any], on: date) -> dict[str, Any]:
+def _board_row(row: dict[str, Any], on: date, rules: RuleSet) -> dict[str, Any]:
     shown = {k: v for k, v in row.items() if k != "version"}
     shown["overdue"] = is_overdue(row, on)
+    decided = row.get("decided_on")
+    authority = rules.authority_on(date.fromisoformat(decided) if decided else on)
+    shown["deciding_authority"] = {"vi": authority.vi, "en": authority.en} if authority else None
     return shown
 
 

@@ -285,10 +285,14 @@ class BoardEntry(Schema):
     due_on: str | None
     opened_at: str
     updated_at: str
+    decided_on: str | None = None
 
 
 class BoardRow(BoardEntry):
     overdue: bool
+    deciding_authority: Text | None = Field(
+        default=None, description="in force on the decision date, or today while undecided"
+    )
 
 
 class BoardThen(BoardEntry):

@@ -1127,6 +1127,10 @@ export interface components {
       award_form: string;
       /** Cycle Year */
       cycle_year: number;
+      /** Decided On */
+      decided_on?: string | null;
+      /** @description in force on the decision date, or today while undecided */
+      deciding_authority?: components["schemas"]["Text"] | null;
       /** District Code */
       district_code: string | null;
       /** Due On */
@@ -1159,6 +1163,8 @@ export interface components {
       award_form: string;
       /** Cycle Year */
       cycle_year: number;
+      /** Decided On */
+      decided_on?: string | null;
       /** District Code */
       district_code: string | null;
       /** Due On */
