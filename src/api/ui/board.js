@@ -60,7 +60,19 @@ function boardRow(n) {
       day(n.due_on),
       n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null,
     ),
-    cell("board.outcome", {}, n.outcome ? t(`outcome.${n.outcome}`) : "—"),
+    cell(
+      "board.outcome",
+      {},
+      n.outcome ? t(`outcome.${n.outcome}`) : "—",
+      // Who decided (or decides): the authority in force on the decision date.
+      n.deciding_authority
+        ? h(
+            "div",
+            { class: "muted" },
+            state.lang === "vi" ? n.deciding_authority.vi : n.deciding_authority.en,
+          )
+        : null,
+    ),
   );
 }
 /** @param {BoardRow[]} rows */
