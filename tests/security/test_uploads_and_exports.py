@@ -146,7 +146,15 @@ def test_no_csv_cell_can_start_a_formula() -> None:
 def test_the_audit_trail_export_neutralises_a_formula_in_free_text(api: Api) -> None:
     nid = dated(api)
     formula = '=HYPERLINK("http://evil.example","mở")'
-    ok(api.post(f"/api/v1/nominations/{nid}/withdraw", "officer", json={"reason": formula}))
+    written = ok(
+        api.post(f"/api/v1/nominations/{nid}/withdraw", "officer", json={"reason": formula})
+    )
+    # The export reads the audit trail as it stands: wait until it holds the withdrawal.
+    ok(
+        api.get(
+            f"/api/v1/nominations/{nid}/audit", "auditor", params={"after": written["position"]}
+        )
+    )
     exported = api.get("/api/v1/audit/trail?format=csv", "auditor")
     assert exported.status_code == 200
     cells = [cell for row in csv.reader(io.StringIO(exported.text)) for cell in row]
