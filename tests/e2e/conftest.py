@@ -98,6 +98,7 @@ class User:
         self.page.fill("#f-password", password)
         self.page.click("form button[type=submit]")
         self.page.wait_for_selector("#logout:not([hidden])")
+        self.page.wait_for_selector("#main h1")  # the home page has loaded
 
     def go(self, hash_path: str, wait_for: str) -> Page:
         self.page.goto(f"{self.base}/{hash_path}")

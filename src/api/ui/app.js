@@ -110,21 +110,31 @@ async function route() {
     }
   }
   navigation();
+  const started = location.hash;
   try {
-    if (parts[0] === "nominations" && parts[1]) return await nominationPage(parts[1], query);
-    if (parts[0] === "nominations") return await boardPage();
-    if (parts[0] === "tasks") return await tasksPage();
-    if (parts[0] === "council" && parts[1]) return await sessionPage(parts[1]);
-    if (parts[0] === "council") return await councilPage();
-    if (parts[0] === "audit") return await auditPage();
-    if (parts[0] === "accounts" && has("admin")) return await accountsPage();
-    if (parts[0] === "me") return mePage();
-    if (parts[0] === "imports" && has("province_reviewer", "admin")) return await importsPage();
-    if (parts[0] === "login") return loginPage();
-    location.hash = home();
+    await page(parts, query);
   } catch (error) {
     render(h("p", { class: "error" }, `${t("error")}: ${error.message}`));
   }
+  // A page that loaded slowly may have rendered over a newer one: show the newer one again.
+  if (location.hash !== started) await route();
+}
+/**
+ * @param {string[]} parts
+ * @param {string} query
+ */
+async function page(parts, query) {
+  if (parts[0] === "nominations" && parts[1]) return await nominationPage(parts[1], query);
+  if (parts[0] === "nominations") return await boardPage();
+  if (parts[0] === "tasks") return await tasksPage();
+  if (parts[0] === "council" && parts[1]) return await sessionPage(parts[1]);
+  if (parts[0] === "council") return await councilPage();
+  if (parts[0] === "audit") return await auditPage();
+  if (parts[0] === "accounts" && has("admin")) return await accountsPage();
+  if (parts[0] === "me") return mePage();
+  if (parts[0] === "imports" && has("province_reviewer", "admin")) return await importsPage();
+  if (parts[0] === "login") return loginPage();
+  location.hash = home();
 }
 
 document.getElementById("lang").addEventListener("click", async () => {
