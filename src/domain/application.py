@@ -1,3 +1,4 @@
+# Over 400 lines: the one base on the library's internals, and the lookups every use case shares.
 """The application's base: the store, the mapper, snapshots, rule sets and the one place that
 touches the library's internals (load, cache, commit, retry on conflict)."""
 

@@ -1,3 +1,4 @@
+# Over 400 lines: the board, a dossier and the officer's writes share their guards and schemas.
 """Nominations: the board, a dossier, and the unit officer's work on it."""
 
 from __future__ import annotations
