@@ -108,6 +108,25 @@ class EvidenceStore:
         return Pending(self, tempfile.NamedTemporaryFile(dir=self.folder, delete=False), self.limit)
 
 
+def upload_body(description: str) -> dict[str, Any]:
+    """The OpenAPI request body of a route that streams one multipart ``file`` itself."""
+    schema = {"type": "string", "format": "binary", "description": description}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": schema},
+                    }
+                }
+            },
+        }
+    }
+
+
 def check_content(path: Path, declared: str) -> None:
     """Raises WrongType unless the file's bytes are of the declared type; Office files must
     be the macro-free kind (no ``vbaProject.bin``, no macro-enabled content type)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.concurrency import run_in_threadpool
@@ -23,7 +23,15 @@ from api.deps import (
     writes_as,
     written,
 )
-from api.evidence import XLSX, EvidenceStore, TooLarge, WrongType, check_content, receive_upload
+from api.evidence import (
+    XLSX,
+    EvidenceStore,
+    TooLarge,
+    WrongType,
+    check_content,
+    receive_upload,
+    upload_body,
+)
 from api.schemas.common import Page, Written
 from api.schemas.figures import ImportPublic, ImportRowError, OfficialYearPublic, WaitingImport
 from api.schemas.nominations import FiguresPublic, StatisticsIn
@@ -37,20 +45,7 @@ Registrar = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Ro
 UnitCode = Annotated[str, Path(min_length=1, max_length=64)]
 Year = Annotated[int, Path(ge=2000, le=2100)]
 TEMPLATE = FilePath(__file__).parents[1] / "templates" / "poverty-figures.xlsx"
-UPLOAD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary"}},
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = upload_body("the poverty review's spreadsheet (XLSX)")
 
 
 @router.get(

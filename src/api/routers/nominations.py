@@ -41,6 +41,7 @@ from api.evidence import (
     WrongType,
     check_content,
     receive_upload,
+    upload_body,
 )
 from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Text, Written
@@ -277,26 +278,7 @@ def write_report(nomination_id: NominationId, body: ReportIn, cmd: AsOfficer) ->
     return written(cmd.service.write_achievement_report(ctx, nomination_id, body.text))
 
 
-UPLOAD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "PDF, JPEG, PNG, DOCX or XLSX (no macros)",
-                        }
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = upload_body("PDF, JPEG, PNG, DOCX or XLSX (no macros)")
 
 
 @router.post(

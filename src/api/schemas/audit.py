@@ -81,16 +81,9 @@ class PublicKey(Schema):
     pem: str
 
 
-class TrailRowPublic(Schema):
-    """One row of the audit trail: an event, or one criterion check it recorded."""
+class CheckColumns(Schema):
+    """What the audit trail holds of a criterion check, shared by its rows and its exports."""
 
-    position: int
-    item: int
-    aggregate_id: str
-    aggregate_type: str
-    version: int
-    event_type: str
-    kind: str
     nomination_id: str | None
     unit_code: str | None
     district_code: str | None
@@ -109,11 +102,23 @@ class TrailRowPublic(Schema):
     explanation_en: str | None
     checked_by: str | None
     reason: str | None
-    details: Any
     actor_id: str | None
+    occurred_at: str
+    version: int
+
+
+class TrailRowPublic(CheckColumns):
+    """One row of the audit trail: an event, or one criterion check it recorded."""
+
+    position: int
+    item: int
+    aggregate_id: str
+    aggregate_type: str
+    event_type: str
+    kind: str
+    details: Any
     actor_role: str | None
     correlation_id: str | None
-    occurred_at: str
 
 
 class ReceiptPublic(Schema):
@@ -145,30 +150,8 @@ class ConsistencyPublic(Schema):
     proof: dict[str, Any] | None
 
 
-class CheckRowPublic(Schema):
+class CheckRowPublic(CheckColumns):
     """One criterion check as the audit trail holds it."""
-
-    nomination_id: str | None
-    unit_code: str | None
-    district_code: str | None
-    cycle_year: int | None
-    stage: str | None
-    criterion_id: str | None
-    outcome: str | None
-    basis: str | None
-    rule_set_id: str | None
-    rule_set_version: int | None
-    rule_set_digest: str | None
-    inputs: Any
-    check_values: Any
-    threshold: str | None
-    explanation_vi: str | None
-    explanation_en: str | None
-    checked_by: str | None
-    reason: str | None
-    actor_id: str | None
-    occurred_at: str
-    version: int
 
 
 STREAMED: dict[str, dict[str, Any]] = {"text/csv": {}, "application/x-ndjson": {}}

@@ -3595,7 +3595,10 @@ export interface operations {
     requestBody: {
       content: {
         "multipart/form-data": {
-          /** Format: binary */
+          /**
+           * Format: binary
+           * @description the poverty review's spreadsheet (XLSX)
+           */
           file: string;
         };
       };

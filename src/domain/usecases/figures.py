@@ -31,10 +31,6 @@ class OfficialYear:
     corrections: int
     version: int
 
-    @property
-    def statistics(self) -> YearStatistics:
-        return YearStatistics.from_dict(self.figures)
-
 
 @dataclass(frozen=True)
 class FigureRow:
@@ -48,7 +44,6 @@ class FigureRow:
 
 @dataclass
 class ImportOutcome:
-    rows: int
     accepted: list[int] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # row, column, reason
     applied: bool = False
@@ -111,8 +106,8 @@ class FigureCases(ServiceBase):
         """Checks every row; applies them all in one transaction, or none. With ``partial``,
         the valid rows are applied and the others listed. Each row's command id comes from
         the file's digest and the row, so importing the same file again changes nothing."""
-        outcome = ImportOutcome(rows=len(rows))
-        decided: list[tuple[FigureRow, OfficialFigures | None, YearStatistics]] = []
+        outcome = ImportOutcome()
+        decided: list[tuple[FigureRow, YearStatistics]] = []
         for row in rows:
             try:
                 unit = self.unit(row.unit_code)
@@ -126,10 +121,10 @@ class FigureCases(ServiceBase):
             except DomainError as refused:
                 outcome.errors.append((row.row, _column(refused), str(refused)))
                 continue
-            decided.append((replace(row, unit_code=unit.code), None, statistics))
+            decided.append((replace(row, unit_code=unit.code), statistics))
         changed: dict[UUID, OfficialFigures] = {}
         with acting(ctx):
-            for done, (row, _, statistics) in enumerate(decided, start=1):
+            for done, (row, statistics) in enumerate(decided, start=1):
                 if progress is not None and (done % 100 == 0 or done == len(decided)):
                     progress(done, len(decided))
                 row_ctx = replace(ctx, command_id=f"import:{file_sha256}:{row.row}")
