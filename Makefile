@@ -83,7 +83,7 @@ bench: install
 	$(BIN)/python -m bench.workflows
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.seal
-	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.import
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

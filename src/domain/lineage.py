@@ -32,14 +32,7 @@ def official_window(
     unit: Unit, years: range, registry: UnitRegistry, figures_of: FiguresOf
 ) -> OfficialWindow:
     window = OfficialWindow()
-    flags = {frozenset(p.flags) for p in registry.predecessors(unit.code)}
-    if len(flags) > 1:
-        window.needs_judgement.append(
-            (
-                f"các đơn vị hợp nhất thành {unit.name} khác nhau về tiêu chí ven biển, hải đảo",
-                f"the units merged into {unit.name} differ in their coastal or island flags",
-            )
-        )
+    _judge_flags(unit, years, registry, window.needs_judgement)
     for year in years:
         own = figures_of(unit.code, year)
         if own is not None:
@@ -51,6 +44,40 @@ def official_window(
         if summed is not None:
             window.figures[year], window.summed_from[year] = summed
     return window
+
+
+def _judge_flags(
+    unit: Unit, years: range, registry: UnitRegistry, reasons: list[tuple[str, str]]
+) -> None:
+    """The unit's own dated flags decide; a flag that begins or ends inside the evaluated
+    years, or predecessors whose flags differ in a year before the unit existed, cannot be
+    settled by arithmetic."""
+    first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
+    for change in unit.flag_changes_within(max(first, unit.valid_from), last):
+        until = change.valid_to.isoformat() if change.valid_to else "nay"
+        reasons.append(
+            (
+                f"tiêu chí {change.flag.value} của {unit.name} chỉ áp dụng từ"
+                f" {change.valid_from.isoformat()} đến {until}, trong các năm đánh giá",
+                f"{unit.name}'s {change.flag.value} flag holds only from"
+                f" {change.valid_from.isoformat()} to {change.valid_to or 'now'},"
+                " within the evaluated years",
+            )
+        )
+    predecessors = registry.predecessors(unit.code)
+    for year in years:
+        if not predecessors or unit.valid_from <= date(year, 12, 31):
+            continue
+        if len({p.flags_for(year) for p in predecessors}) > 1:
+            reasons.append(
+                (
+                    f"các đơn vị hợp nhất thành {unit.name} khác nhau về tiêu chí ven biển,"
+                    f" hải đảo trong năm {year}",
+                    f"the units merged into {unit.name} differ in their coastal or island"
+                    f" flags in {year}",
+                )
+            )
+            return
 
 
 def _summed(

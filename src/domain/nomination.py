@@ -102,6 +102,7 @@ class Nomination(ChainedAggregate):
                 f"{award_form} is decided by a district council, which {nominee.code} does not"
                 " have on this date",
             )
+        rule_set.require_form_in_force(award_form, ctx.today)
         rule_set.check_evaluation_years(evaluation_years, cycle_year)
         # A unit that ceased is judged on the years it lived through, and no others.
         lived_until = date(evaluation_years[1], 12, 31)

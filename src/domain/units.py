@@ -41,6 +41,26 @@ class UnitFlag(StrEnum):
     ISLAND = "island"
 
 
+@dataclass(frozen=True)
+class DatedFlag:
+    """A flag held over a period, as the decision that listed the unit dates it (a list of
+    coastal communes in special difficulty is made for a programme's years)."""
+
+    flag: UnitFlag
+    valid_from: date
+    valid_to: date | None = None
+
+    def holds_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "flag": self.flag.value,
+            "valid_from": self.valid_from.isoformat(),
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+        }
+
+
 def nfc(text: str, field: str = "name") -> str:
     return free_text(field, text).strip()
 
@@ -58,9 +78,32 @@ class Unit:
     synthetic: bool = False
     predecessor_codes: tuple[str, ...] = ()
     """The units merged into this one on its ``valid_from`` (a split names its successors)."""
+    dated_flags: tuple[DatedFlag, ...] = ()
+    """Flags held over a period only; ``flags`` are held over the unit's whole life."""
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def flags_on(self, day: date) -> frozenset[UnitFlag]:
+        """The flags in force on a day: the undated ones and the dated ones holding then."""
+        return self.flags | {d.flag for d in self.dated_flags if d.holds_on(day)}
+
+    def flags_for(self, year: int) -> frozenset[UnitFlag]:
+        """The flags in force at the end of a year, or on the last day the unit existed in
+        it; a year before the unit existed takes its first day's flags."""
+        day = date(year, 12, 31)
+        if self.valid_to is not None and self.valid_to < day:
+            day = self.valid_to
+        return self.flags_on(max(day, self.valid_from))
+
+    def flag_changes_within(self, first: date, last: date) -> list[DatedFlag]:
+        """The dated flags that begin or end strictly inside a period."""
+        return [
+            d
+            for d in self.dated_flags
+            if first < d.valid_from <= last
+            or (d.valid_to is not None and first <= d.valid_to < last)
+        ]
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Unit:
@@ -92,6 +135,7 @@ class Unit:
             allowed = ", ".join(f.value for f in UnitFlag)
             raise InvalidNomination("flags", f"each flag must be one of {allowed}") from None
         parent = data.get("parent_code")
+        dated = _dated_flags(data.get("dated_flags") or ())
         valid_from = day("valid_from", required=True)
         valid_to = day("valid_to", required=False)
         if valid_from is None:  # pragma: no cover - required above
@@ -109,6 +153,7 @@ class Unit:
             flags=flags,
             synthetic=bool(data.get("synthetic", False)),
             predecessor_codes=_codes(data, "predecessor_codes", "predecessors"),
+            dated_flags=dated,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,7 +168,36 @@ class Unit:
             "flags": sorted(f.value for f in self.flags),
             "synthetic": self.synthetic,
             "predecessor_codes": list(self.predecessor_codes),
+            "dated_flags": [d.to_dict() for d in self.dated_flags],
         }
+
+
+def _dated_flags(raw: Any) -> tuple[DatedFlag, ...]:
+    if not isinstance(raw, list | tuple):
+        raise InvalidNomination("dated_flags", "must be a list of {flag, valid_from, valid_to}")
+    dated: list[DatedFlag] = []
+    for index, item in enumerate(raw):
+        where = f"dated_flags[{index}]"
+        if not isinstance(item, dict):
+            raise InvalidNomination(where, "must be an object {flag, valid_from, valid_to}")
+        try:
+            flag = UnitFlag(str(item.get("flag")))
+        except ValueError:
+            allowed = ", ".join(f.value for f in UnitFlag)
+            raise InvalidNomination(f"{where}.flag", f"must be one of {allowed}") from None
+        try:
+            first = _as_date(item.get("valid_from"))
+            last = _as_date(item["valid_to"]) if item.get("valid_to") is not None else None
+        except (ValueError, TypeError):
+            raise InvalidNomination(where, "valid_from and valid_to must be dates") from None
+        if last is not None and last < first:
+            raise InvalidNomination(f"{where}.valid_to", "is before valid_from")
+        dated.append(DatedFlag(flag, first, last))
+    return tuple(sorted(dated, key=lambda d: (d.flag.value, d.valid_from)))
+
+
+def _as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 def _codes(data: dict[str, Any], name: str, alias: str) -> tuple[str, ...]:
@@ -227,13 +301,14 @@ class Nominee:
     unit_valid_to: date | None = None
 
     @classmethod
-    def of(cls, unit: Unit, registry: UnitRegistry) -> Nominee:
+    def of(cls, unit: Unit, registry: UnitRegistry, last_year: int | None = None) -> Nominee:
+        """The nominee with the flags in force at the end of its last evaluated year."""
         district = registry.district_of(unit.code)
         return cls(
             unit.code,
             unit.name,
             unit.kind,
-            unit.flags,
+            unit.flags if last_year is None else unit.flags_for(last_year),
             district.code if district else None,
             tuple(u.code for u in registry.ancestors(unit.code)),
             unit.valid_to,

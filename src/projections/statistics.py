@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -10,8 +12,9 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
-from domain.criteria.rules import percent
+from domain.criteria.rules import Explanation, percent
 from domain.nomination import Nomination
+from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
 
 
@@ -25,7 +28,7 @@ class StatisticsView(TrackedView):
     ddl = (
         "CREATE TABLE IF NOT EXISTS stats_cases ("
         " nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL, district_code TEXT,"
-        " cycle_year INTEGER NOT NULL)",
+        " cycle_year INTEGER NOT NULL, award_form TEXT, outcome TEXT, decided_on TEXT)",
         "CREATE TABLE IF NOT EXISTS stats_years ("
         " nomination_id TEXT NOT NULL, year INTEGER NOT NULL, basis TEXT NOT NULL,"
         " unit_code TEXT NOT NULL, district_code TEXT, cycle_year INTEGER NOT NULL,"
@@ -39,8 +42,18 @@ class StatisticsView(TrackedView):
     )
 
     def __init__(self, database: Any) -> None:
-        super().__init__(database)
         self._cases: dict[str, tuple[Any, ...] | None] = {}
+        super().__init__(database)
+
+    def create_tables(self) -> None:
+        """A view made before it kept the council's decisions is dropped, and the runner
+        rebuilds it from the log."""
+        super().create_tables()
+        try:
+            with self.db.reading() as cursor:
+                cursor.execute("SELECT decided_on FROM stats_cases WHERE 1 = 0")
+        except Exception:
+            self.drop()
 
     def forget(self) -> None:
         self._cases.clear()
@@ -49,11 +62,20 @@ class StatisticsView(TrackedView):
         self.forget()
         super().drop()
 
-    def add_case(self, nomination_id: str, unit: dict[str, Any], cycle_year: int) -> None:
+    def add_case(
+        self, nomination_id: str, unit: dict[str, Any], cycle_year: int, award_form: str
+    ) -> None:
         self._cases[nomination_id] = (unit["code"], unit.get("district_code"), cycle_year)
         self.execute(
-            "INSERT INTO stats_cases VALUES (?, ?, ?, ?) ON CONFLICT (nomination_id) DO NOTHING",
-            (nomination_id, unit["code"], unit.get("district_code"), cycle_year),
+            "INSERT INTO stats_cases VALUES (?, ?, ?, ?, ?, NULL, NULL)"
+            " ON CONFLICT (nomination_id) DO NOTHING",
+            (nomination_id, unit["code"], unit.get("district_code"), cycle_year, award_form),
+        )
+
+    def record_decision(self, nomination_id: str, outcome: str, decided_on: str | None) -> None:
+        self.execute(
+            "UPDATE stats_cases SET outcome = ?, decided_on = ? WHERE nomination_id = ?",
+            (outcome, decided_on, nomination_id),
         )
 
     def _case(self, nomination_id: str) -> tuple[Any, ...] | None:
@@ -172,6 +194,67 @@ class StatisticsView(TrackedView):
             for district, cycle, criterion, checked, met in rows
         ]
 
+    def decisions(
+        self, cycle_year: int | None = None, district_code: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The council's decisions counted by cycle, award form, outcome and decision date
+        (the date says which authority was in force)."""
+        clauses = ["decided_on IS NOT NULL"]
+        params: list[object] = []
+        if cycle_year is not None:
+            clauses.append("cycle_year = ?")
+            params.append(cycle_year)
+        if district_code is not None:
+            clauses.append("district_code = ?")
+            params.append(district_code)
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT cycle_year, award_form, outcome, decided_on, COUNT(*)"  # noqa: S608
+                f" FROM stats_cases WHERE {' AND '.join(clauses)}"
+                " GROUP BY cycle_year, award_form, outcome, decided_on"
+                " ORDER BY cycle_year, decided_on, award_form, outcome",
+                params,
+            )
+            rows = cursor.fetchall()
+        return [
+            {
+                "cycle_year": int(cycle),
+                "award_form": form,
+                "outcome": outcome,
+                "decided_on": decided_on,
+                "count": int(count),
+            }
+            for cycle, form, outcome, decided_on, count in rows
+        ]
+
+
+def by_authority(
+    rows: Iterable[dict[str, Any]], authority_on: Callable[[date], Explanation | None]
+) -> list[dict[str, Any]]:
+    """Decision counts regrouped by the authority in force on each decision date, so a
+    cycle decided on both sides of a reorganisation shows each authority's share."""
+    counted: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        found = authority_on(date.fromisoformat(row["decided_on"]))
+        authority = {"vi": found.vi, "en": found.en} if found else None
+        key = (row["cycle_year"], row["award_form"], row["outcome"], found)
+        group = counted.get(key)
+        if group is None:
+            counted[key] = {
+                "cycle_year": row["cycle_year"],
+                "award_form": row["award_form"],
+                "outcome": row["outcome"],
+                "deciding_authority": authority,
+                "first_decided_on": row["decided_on"],
+                "last_decided_on": row["decided_on"],
+                "count": row["count"],
+            }
+            continue
+        group["count"] += row["count"]
+        group["first_decided_on"] = min(group["first_decided_on"], row["decided_on"])
+        group["last_decided_on"] = max(group["last_decided_on"], row["decided_on"])
+    return list(counted.values())
+
 
 class StatisticsProjection(Projection[StatisticsView]):
     name = "statistics"
@@ -181,6 +264,7 @@ class StatisticsProjection(Projection[StatisticsView]):
             Nomination.Opened,
             Nomination.StatisticsRecorded,
             Nomination.CriterionChecked,
+            Nomination.CouncilDecided,
         )
     )
 
@@ -190,7 +274,9 @@ class StatisticsProjection(Projection[StatisticsView]):
 
     @process_event.register(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
-        self.view.add_case(str(event.originator_id), event.nominee, event.cycle_year)
+        self.view.add_case(
+            str(event.originator_id), event.nominee, event.cycle_year, event.award_form
+        )
 
     @process_event.register(Nomination.StatisticsRecorded)
     def _figures(self, event: Any, tracking: Tracking) -> None:
@@ -199,3 +285,9 @@ class StatisticsProjection(Projection[StatisticsView]):
     @process_event.register(Nomination.CriterionChecked)
     def _checked(self, event: Any, tracking: Tracking) -> None:
         self.view.record_check(str(event.originator_id), event.check)
+
+    @process_event.register(Nomination.CouncilDecided)
+    def _decided(self, event: Any, tracking: Tracking) -> None:
+        self.view.record_decision(
+            str(event.originator_id), event.outcome, iso_day(event.decision_date)
+        )

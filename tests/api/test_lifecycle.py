@@ -164,6 +164,11 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
     assert {"check", "review", "inspection", "complaint", "vote", "decision"} <= kinds
     checks = [r for r in trail["data"] if r["kind"] == "check"]
     assert {c["basis"] for c in checks} == {"declared", "inspection_verified"}
+    statistics = ok(api.get("/api/v1/statistics", "auditor", params={"after": closed["position"]}))
+    [decision] = statistics["decisions"]
+    assert (decision["outcome"], decision["count"]) == ("approved", 1)
+    assert decision["deciding_authority"]["vi"] == "Chủ tịch UBND tỉnh Bến Tre"
+    assert api.get("/api/v1/statistics", "officer").status_code == 403
     verify = ok(api.get("/api/v1/audit/verify", "auditor"))
     assert verify["ok"] is True
     csv_text = api.get("/api/v1/audit/criterion-checks", "auditor", params={"format": "csv"}).text

@@ -75,3 +75,32 @@ def test_the_board_finds_a_merged_units_dossiers_by_its_old_units_and_theirs_by_
     assert [r["nomination_id"] for r in by_old["data"]] == [old]
     sibling = ok(api.get("/api/v1/nominations", "province", params={"unit": "S-831-02", **after}))
     assert sibling["count"] == 0  # a sibling of the merger is not its forebear
+
+
+def test_a_units_dated_flags_are_registered_and_read_back_and_a_reversed_period_is_refused(
+    api: Api,
+) -> None:
+    body = {
+        "code": "S-86-BIEN",
+        "name": "Xã Ven Biển (dữ liệu mẫu)",
+        "kind": "commune",
+        "parent_code": "86",
+        "valid_from": "2025-07-01",
+        "dated_flags": [{"flag": "coastal_special_difficulty", "valid_from": "2025-07-01"}],
+        "synthetic": True,
+    }
+    ok(api.post("/api/v1/units", "admin", json=body), 201)
+    unit = ok(api.get("/api/v1/units/S-86-BIEN", "officer"))
+    assert unit["flags"] == []
+    assert unit["dated_flags"] == [
+        {"flag": "coastal_special_difficulty", "valid_from": "2025-07-01", "valid_to": None}
+    ]
+    reversed_period = {
+        **body,
+        "code": "S-86-BIEN2",
+        "dated_flags": [{"flag": "island", "valid_from": "2025-07-01", "valid_to": "2025-01-01"}],
+    }
+    refused = api.post("/api/v1/units", "admin", json=reversed_period)
+    assert refused.status_code == 422
+    assert "dated_flags[0].valid_to" in refused.text
+    assert api.get("/api/v1/units/S-86-BIEN2", "officer").status_code == 404

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from domain.criteria.ruleset import RuleSet
 from domain.service import NominationService
 from projections.audit_trail import TrailFilter
 from projections.board import BoardQuery
@@ -174,6 +175,21 @@ def test_statistics_give_rates_reductions_and_pass_rates(
     assert rates[("831", "commune-high-pp2")]["pass_rate_percent"] == "100.00"
 
 
+def test_statistics_count_the_councils_decisions_under_the_authority_then_in_force(
+    ids: dict[str, object], runner: ProjectionRunner, rules: RuleSet
+) -> None:
+    from projections.statistics import by_authority
+
+    rows = runner.view("statistics").decisions(2023)
+    assert {r["decided_on"] for r in rows} == {"2024-04-03", "2024-04-10"}
+    assert sum(r["count"] for r in rows) == 2
+    after_the_merger = [{**rows[0], "decided_on": "2025-07-10"}]
+    counted = by_authority(rows + after_the_merger, rules.authority_on)
+    authorities = {c["deciding_authority"]["vi"]: c for c in counted}
+    assert set(authorities) == {"Chủ tịch UBND tỉnh Bến Tre", "Chủ tịch UBND tỉnh Vĩnh Long"}
+    assert authorities["Chủ tịch UBND tỉnh Vĩnh Long"]["first_decided_on"] == "2025-07-10"
+
+
 def test_the_audit_trail_has_every_event_kind_the_domain_records(
     ids: dict[str, object], runner: ProjectionRunner
 ) -> None:
@@ -216,3 +232,30 @@ def test_a_board_kept_before_the_decision_date_is_dropped_and_rebuilt_whole(
         assert cursor.fetchall() == []
         cursor.execute("SELECT COUNT(*) FROM projection_tracking WHERE projection = 'board'")
         assert cursor.fetchone()[0] == 0  # the runner replays the log into it
+
+
+def test_statistics_kept_before_the_decisions_are_dropped_and_rebuilt_whole(
+    tmp_path: object,
+) -> None:
+    from pathlib import Path
+
+    from projections.statistics import StatisticsView
+    from projections.tracking import TRACKING_DDL
+    from projections.views.database import SQLiteDatabase
+
+    database = SQLiteDatabase(str(Path(str(tmp_path)) / "views.sqlite3"))
+    with database.transaction() as cursor:
+        cursor.execute(
+            "CREATE TABLE stats_cases (nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL,"
+            " district_code TEXT, cycle_year INTEGER NOT NULL)"
+        )
+        cursor.execute(TRACKING_DDL)
+        cursor.execute(
+            "INSERT INTO projection_tracking VALUES ('statistics', 'NominationService', 42)"
+        )
+    StatisticsView(database)
+    with database.reading() as cursor:
+        cursor.execute("SELECT decided_on FROM stats_cases")
+        assert cursor.fetchall() == []
+        cursor.execute("SELECT COUNT(*) FROM projection_tracking WHERE projection = 'statistics'")
+        assert cursor.fetchone()[0] == 0

@@ -18,9 +18,12 @@ from api.schemas.audit import (
     BrokenPublic,
     CheckRowPublic,
     ConsistencyPublic,
+    DecisionCountPublic,
+    PassRatePublic,
     PublicKey,
     ReceiptCheckPublic,
     ReceiptPublic,
+    StatisticsPublic,
     TrailRowPublic,
     VerifyPublic,
     WhatIfIn,
@@ -35,6 +38,7 @@ from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
 from projections.board import BoardQuery
 from projections.exports import chunks
 from projections.receipts import ReceiptError, Receipts
+from projections.statistics import by_authority
 from projections.time_travel import board_as_of
 
 router = APIRouter(tags=["auditor"])
@@ -270,3 +274,33 @@ def board_then(
         raise InvalidNomination("as_of", "must include a time zone")
     page = board_as_of(app.service, as_of, BoardQuery(stage=stage, cycle_year=cycle, limit=100_000))
     return Page[BoardThen](data=[BoardThen.model_validate(r) for r in page.rows], count=page.count)
+
+
+Reader = Annotated[
+    Principal, Depends(require_role(Role.AUDITOR, Role.PROVINCE_REVIEWER, Role.ADMIN))
+]
+
+
+@router.get(
+    "/statistics",
+    response_model=StatisticsPublic,
+    summary="Criterion pass rates, and council decisions under the authority then in force",
+)
+def statistics(
+    app: State,
+    _: Reader,
+    cycle_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    district_code: Annotated[str | None, Query(max_length=64)] = None,
+    after: After = None,
+) -> StatisticsPublic:
+    app.wait_for(after, "statistics")
+    view = app.runner.view("statistics")
+    decisions = by_authority(
+        view.decisions(cycle_year, district_code), app.service.default_rule_set.authority_on
+    )
+    return StatisticsPublic(
+        pass_rates=[
+            PassRatePublic.model_validate(r) for r in view.pass_rates(cycle_year, district_code)
+        ],
+        decisions=[DecisionCountPublic.model_validate(d) for d in decisions],
+    )

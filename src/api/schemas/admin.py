@@ -90,6 +90,17 @@ UnitKindName = Literal[
 ]
 
 
+FlagName = Literal["coastal_special_difficulty", "island"]
+
+
+class DatedFlagBody(Schema):
+    """A flag the unit holds over a period only, as the decision listing it dates it."""
+
+    flag: FlagName
+    valid_from: date
+    valid_to: date | None = None
+
+
 class UnitCreate(Schema):
     model_config = example(
         code="S-836-03",
@@ -113,7 +124,14 @@ class UnitCreate(Schema):
         max_length=50,
         description="the units merged into this one on its valid_from",
     )
-    flags: list[Literal["coastal_special_difficulty", "island"]] = Field(default_factory=list)
+    flags: list[FlagName] = Field(
+        default_factory=list, description="flags held over the unit's whole life"
+    )
+    dated_flags: list[DatedFlagBody] = Field(
+        default_factory=list,
+        max_length=20,
+        description="flags held over a period only; the checks use those in force",
+    )
     synthetic: bool = False
 
 
@@ -138,6 +156,7 @@ class UnitPublic(Schema):
     predecessors: list[LinkedUnit] = Field(default_factory=list)
     successors: list[LinkedUnit] = Field(default_factory=list)
     flags: list[str]
+    dated_flags: list[DatedFlagBody] = Field(default_factory=list)
     synthetic: bool
 
 

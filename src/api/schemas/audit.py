@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field
 
-from api.schemas.common import Schema, example
+from api.schemas.common import Schema, Text, example
 from domain.audit import BreakKind
 
 
@@ -156,3 +156,31 @@ class CheckRowPublic(CheckColumns):
 
 STREAMED: dict[str, dict[str, Any]] = {"text/csv": {}, "application/x-ndjson": {}}
 """The other forms an export route answers in, besides JSON."""
+
+
+class PassRatePublic(Schema):
+    district_code: str | None
+    cycle_year: int
+    criterion_id: str
+    checked: int
+    met: int
+    pass_rate_percent: str
+
+
+class DecisionCountPublic(Schema):
+    """Council decisions of one cycle, award form and outcome under one authority."""
+
+    cycle_year: int
+    award_form: str
+    outcome: str
+    deciding_authority: Text | None = Field(
+        description="the authority in force on the decision dates counted here"
+    )
+    first_decided_on: str
+    last_decided_on: str
+    count: int
+
+
+class StatisticsPublic(Schema):
+    pass_rates: list[PassRatePublic]
+    decisions: list[DecisionCountPublic]

@@ -879,6 +879,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/statistics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Criterion pass rates, and council decisions under the authority then in force */
+    get: operations["statistics_api_v1_statistics_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/tasks": {
     parameters: {
       query?: never;
@@ -1416,6 +1433,24 @@ export interface components {
       public_notice_working_days?: number | null;
     };
     /**
+     * DatedFlagBody
+     * @description A flag the unit holds over a period only, as the decision listing it dates it.
+     */
+    DatedFlagBody: {
+      /**
+       * Flag
+       * @enum {string}
+       */
+      flag: "coastal_special_difficulty" | "island";
+      /**
+       * Valid From
+       * Format: date
+       */
+      valid_from: string;
+      /** Valid To */
+      valid_to?: string | null;
+    };
+    /**
      * DeadlineIn
      * @example {
      *       "closes_at": "2026-03-16T17:00:00+07:00"
@@ -1427,6 +1462,26 @@ export interface components {
        * Format: date-time
        */
       closes_at: string;
+    };
+    /**
+     * DecisionCountPublic
+     * @description Council decisions of one cycle, award form and outcome under one authority.
+     */
+    DecisionCountPublic: {
+      /** Award Form */
+      award_form: string;
+      /** Count */
+      count: number;
+      /** Cycle Year */
+      cycle_year: number;
+      /** @description the authority in force on the decision dates counted here */
+      deciding_authority: components["schemas"]["Text"] | null;
+      /** First Decided On */
+      first_decided_on: string;
+      /** Last Decided On */
+      last_decided_on: string;
+      /** Outcome */
+      outcome: string;
     };
     /** DecisionPublic */
     DecisionPublic: {
@@ -1964,6 +2019,21 @@ export interface components {
       /** Data */
       data: components["schemas"]["WaitingImport"][];
     };
+    /** PassRatePublic */
+    PassRatePublic: {
+      /** Checked */
+      checked: number;
+      /** Criterion Id */
+      criterion_id: string;
+      /** Cycle Year */
+      cycle_year: number;
+      /** District Code */
+      district_code: string | null;
+      /** Met */
+      met: number;
+      /** Pass Rate Percent */
+      pass_rate_percent: string;
+    };
     /**
      * PasswordChange
      * @example {
@@ -2313,6 +2383,13 @@ export interface components {
       /** Total Households */
       total_households: number;
     };
+    /** StatisticsPublic */
+    StatisticsPublic: {
+      /** Decisions */
+      decisions: components["schemas"]["DecisionCountPublic"][];
+      /** Pass Rates */
+      pass_rates: components["schemas"]["PassRatePublic"][];
+    };
     /**
      * SummedPart
      * @description One predecessor's official figures, as summed into a merged unit's year.
@@ -2460,7 +2537,15 @@ export interface components {
        * @example S-836-03
        */
       code: string;
-      /** Flags */
+      /**
+       * Dated Flags
+       * @description flags held over a period only; the checks use those in force
+       */
+      dated_flags?: components["schemas"]["DatedFlagBody"][];
+      /**
+       * Flags
+       * @description flags held over the unit's whole life
+       */
       flags?: ("coastal_special_difficulty" | "island")[];
       /**
        * Kind
@@ -2506,6 +2591,8 @@ export interface components {
     UnitPublic: {
       /** Code */
       code: string;
+      /** Dated Flags */
+      dated_flags?: components["schemas"]["DatedFlagBody"][];
       /** Flags */
       flags: string[];
       /** Kind */
@@ -4519,6 +4606,40 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Page_RuleSetPublic_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  statistics_api_v1_statistics_get: {
+    parameters: {
+      query?: {
+        cycle_year?: number | null;
+        district_code?: string | null;
+        /** @description wait until the views reached this log position */
+        after?: number | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["StatisticsPublic"];
         };
       };
       /** @description Validation Error */

@@ -28,7 +28,7 @@ from domain.criteria.rules import (
     reduces_rate_by_two_points,
     twice,
 )
-from domain.errors import InvalidNomination, RuleSetNotFound
+from domain.errors import InvalidNomination, RuleSetNotFound, StageTransitionError
 from domain.statistics import YearStatistics
 from domain.units import COMMUNE_LEVEL, Nominee, UnitKind
 
@@ -296,6 +296,22 @@ class RuleSet:
             if reorganisation.on <= day:
                 found = reorganisation.authority_after
         return found
+
+    def require_form_in_force(self, form_id: str, on: date) -> None:
+        """Refuses a form a reorganisation ended on or before ``on``, or one that begins
+        after it, citing the reorganisation's legal basis."""
+        for reorganisation in self.reorganisations:
+            when = reorganisation.on.isoformat()
+            if form_id in reorganisation.forms_end and reorganisation.on <= on:
+                raise StageTransitionError(
+                    f"{form_id} ended on {when} ({reorganisation.legal_basis.en})",
+                    award_form=form_id,
+                )
+            if form_id in reorganisation.forms_begin and on < reorganisation.on:
+                raise StageTransitionError(
+                    f"{form_id} begins on {when} ({reorganisation.legal_basis.en})",
+                    award_form=form_id,
+                )
 
     # --- award forms and windows ---------------------------------------------------
 

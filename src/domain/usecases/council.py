@@ -44,6 +44,7 @@ class CouncilCases(ServiceBase):
         sid = uuid5(NAMESPACE_URL, f"/council-sessions/{ctx.command_id}")
         if form.council_level == "district" and scope is not None:
             self._require_district_in_force(scope, max(scheduled_for, ctx.today))
+        rules.require_form_in_force(award_form, max(scheduled_for, ctx.today))
         return self._create(
             ctx,
             sid,

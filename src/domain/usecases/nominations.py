@@ -36,10 +36,10 @@ class NominationCases(ServiceBase):
         self, ctx: CommandContext, unit_code: str, award_form: str, cycle_year: int
     ) -> CommandResult:
         unit = self.unit(unit_code)
-        nominee = Nominee.of(unit, self.units)
         rules = self.default_rule_set
         rules.award_form(award_form)
         cycle = self.cycle_terms(cycle_year, rules)
+        nominee = Nominee.of(unit, self.units, cycle.evaluation_years[1])
         nid = nomination_id(unit.code, award_form, cycle_year)
         due = DueDates(self.calendar, rules.deadlines, cycle, ctx.today, 0)
         return self._create(

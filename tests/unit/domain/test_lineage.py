@@ -8,7 +8,7 @@ import pytest
 
 from domain.lineage import official_window
 from domain.statistics import Source, YearStatistics
-from domain.units import Unit, UnitFlag, UnitKind, UnitRegistry
+from domain.units import DatedFlag, Nominee, Unit, UnitFlag, UnitKind, UnitRegistry
 
 pytestmark = pytest.mark.unit
 
@@ -77,3 +77,67 @@ def test_predecessors_that_differ_in_their_flags_need_judgement() -> None:
     units = registry(coastal)
     window = official_window(units.get("M"), range(2021, 2022), units, lookup)
     assert any("flags" in en for _, en in window.needs_judgement)
+
+
+def coastal_from(first: date, last: date | None = None) -> tuple[DatedFlag, ...]:
+    return (DatedFlag(UnitFlag.COASTAL_SPECIAL_DIFFICULTY, first, last),)
+
+
+def test_the_successor_is_judged_by_its_own_flags_in_force_at_the_end_of_the_last_year() -> None:
+    merged = Unit(
+        "M2",
+        "Xã Ven Biển Mới",
+        UnitKind.COMMUNE,
+        "86",
+        date(2025, 7, 1),
+        dated_flags=coastal_from(date(2025, 7, 1)),
+    )
+    units = registry(merged)
+    assert Nominee.of(merged, units, 2025).flags == {UnitFlag.COASTAL_SPECIAL_DIFFICULTY}
+    listed_until_2024 = Unit(
+        "E",
+        "Xã E",
+        UnitKind.COMMUNE,
+        "83",
+        date(2000, 1, 1),
+        dated_flags=coastal_from(date(2021, 1, 1), date(2024, 12, 31)),
+    )
+    units.add(listed_until_2024)
+    assert Nominee.of(listed_until_2024, units, 2024).flags == {UnitFlag.COASTAL_SPECIAL_DIFFICULTY}
+    assert Nominee.of(listed_until_2024, units, 2025).flags == frozenset()
+
+
+def test_a_flag_that_begins_inside_the_evaluated_years_needs_judgement() -> None:
+    listed_late = Unit(
+        "F",
+        "Xã F",
+        UnitKind.COMMUNE,
+        "83",
+        date(2000, 1, 1),
+        dated_flags=coastal_from(date(2023, 3, 1)),
+    )
+    units = registry(listed_late)
+    window = official_window(listed_late, range(2022, 2024), units, lookup)
+    assert any(
+        "Xã F's coastal_special_difficulty flag holds only from 2023-03-01" in en
+        for _, en in window.needs_judgement
+    )
+    settled = official_window(listed_late, range(2024, 2026), units, lookup)
+    assert settled.needs_judgement == []
+
+
+def test_predecessors_are_compared_by_the_flags_they_held_in_each_summed_year() -> None:
+    listed_in_2021_only = Unit(
+        "D",
+        "Xã D",
+        UnitKind.COMMUNE,
+        "83",
+        date(2000, 1, 1),
+        date(2025, 6, 30),
+        ("M",),
+        dated_flags=coastal_from(date(2021, 1, 1), date(2021, 12, 31)),
+    )
+    units = registry(listed_in_2021_only)
+    assert official_window(units.get("M"), range(2022, 2024), units, lookup).needs_judgement == []
+    differing = official_window(units.get("M"), range(2021, 2022), units, lookup)
+    assert any("flags in 2021" in en for _, en in differing.needs_judgement)
