@@ -69,6 +69,42 @@ def test_a_repeated_write_with_the_same_key_returns_the_first_answer_and_records
     assert "Idempotency-Key" in other.json()["detail"]
 
 
+def forget_answers(api: Api) -> None:
+    """As if each first attempt committed and its process died before keeping the answer."""
+    with api.client.app.state.thidua.database.transaction() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("DELETE FROM api_requests")
+
+
+def test_a_retry_whose_first_attempt_committed_but_kept_no_answer_is_answered_as_the_first(
+    api: Api,
+) -> None:
+    unit = {
+        "code": "S-831-77",
+        "name": "Xã Thử (dữ liệu mẫu)",
+        "kind": "commune",
+        "parent_code": "831",
+        "valid_from": "2024-01-01",
+        "synthetic": True,
+    }
+    headers = {"Idempotency-Key": "register-831-77"}
+    first = api.post("/api/v1/units", "admin", json=unit, headers=headers)
+    assert first.status_code == 201
+    events = api.events()
+    forget_answers(api)
+    again = api.post("/api/v1/units", "admin", json=unit, headers=headers)
+    assert again.status_code == 201, again.text
+    assert (again.json()["id"], again.json()["version"]) == (
+        first.json()["id"],
+        first.json()["version"],
+    )
+    assert again.json()["replayed"] is True
+    assert api.events() == events
+    someone_else = api.post(
+        "/api/v1/units", "admin", json=unit, headers={"Idempotency-Key": "another-key"}
+    )
+    assert someone_else.status_code == 409  # a new command for the same unit is refused
+
+
 def test_evidence_is_stored_by_sha256_once_with_a_size_limit_and_allowed_types(api: Api) -> None:
     api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
     nid = open_dossier(api)

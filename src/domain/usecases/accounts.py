@@ -98,24 +98,22 @@ class AccountCases(ServiceBase):
 
     def register_unit(self, ctx: CommandContext, data: Mapping[str, Any]) -> CommandResult:
         unit = Unit.from_dict(dict(data))
-        self._load_registered_units()
-        if unit.code in self.units:
-            raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
-        if unit.parent_code is not None:
-            self.unit(unit.parent_code)
-
-        def decide(catalogue: UnitCatalogue) -> None:
-            catalogue.register(unit)
-
         with self._lock(catalogue_id()), acting(ctx):
             try:
                 catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
             except AggregateNotFoundError:
                 catalogue = UnitCatalogue()  # the first registration starts the catalogue
             else:
+                # A retry whose first attempt committed is answered as that attempt was,
+                # before anything else is checked: its unit exists now because of it.
                 if catalogue.has_handled(ctx.command_id):
                     return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
-            decide(catalogue)
+            self._load_registered_units()
+            if unit.code in self.units:
+                raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
+            if unit.parent_code is not None:
+                self.unit(unit.parent_code)
+            catalogue.register(unit)
             position = self._commit(catalogue)
         self.units.add(unit)
         return CommandResult(catalogue.id, catalogue.version, position)
