@@ -8,14 +8,20 @@ so nothing below the head can still appear.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+import structlog
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 from eventsourcing.projection import Projection
+from psycopg import sql
 
 from projections.audit_trail import AuditTrailProjection, AuditTrailView
 from projections.board import BoardProjection, BoardView
@@ -140,13 +146,27 @@ class ProjectionRunner:
         """Follows the log until ``stop`` is set.
 
         SQLite cannot push, so the runner polls. On PostgreSQL it sleeps until the store
-        notifies a new append (the recorder's channel), with the poll as a fallback.
+        notifies a new append (the recorder's channel), with the poll as a fallback. While
+        the database is unreachable it keeps trying, and resumes from the stored positions:
+        a page that failed was never committed.
         """
         database = self.database
         waiter = _NotifyWaiter(self, database) if isinstance(database, PostgresDatabase) else None
+        log = structlog.get_logger()
+        failing = False
         try:
             while not stop.is_set():
-                self.catch_up_all()
+                try:
+                    self.catch_up_all()
+                except OUTAGES as error:
+                    if not failing:
+                        log.warning("projections.database_unreachable", error=str(error))
+                    failing = True
+                    stop.wait(poll_seconds)
+                    continue
+                if failing:
+                    log.info("projections.database_back")
+                    failing = False
                 if waiter is not None:
                     waiter.wait(poll_seconds)
                 else:
@@ -156,20 +176,42 @@ class ProjectionRunner:
                 waiter.close()
 
 
+OUTAGES: tuple[type[Exception], ...] = (
+    sqlite3.OperationalError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    OperationalError,
+    InterfaceError,
+)
+"""What a lost or busy database raises: worth waiting out, unlike a bug in a view."""
+
+
 class _NotifyWaiter:
-    """LISTENs on the channel the event store NOTIFYs on each append."""
+    """LISTENs on the channel the event store NOTIFYs on each append; when the connection
+    is lost it waits out the poll and listens again on a new one."""
 
     def __init__(self, runner: ProjectionRunner, database: PostgresDatabase) -> None:
-        import psycopg
-        from psycopg import sql
+        self._conninfo = database.conninfo
+        self._channel = getattr(runner.app.recorder, "channel_name", "stored_events")
+        self._conn: psycopg.Connection[Any] | None = None
 
-        self._conn = psycopg.connect(database.conninfo, autocommit=True)
-        channel = getattr(runner.app.recorder, "channel_name", "stored_events")
-        self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+    def _listen(self) -> psycopg.Connection[Any]:
+        conn = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5)
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
+        return conn
 
     def wait(self, timeout: float) -> None:
-        for _ in self._conn.notifies(timeout=timeout, stop_after=1):
-            break
+        try:
+            if self._conn is None:
+                self._conn = self._listen()
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                break
+        except psycopg.Error:
+            self.close()
+            time.sleep(timeout)  # the poll goes on; the next wait listens again
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None

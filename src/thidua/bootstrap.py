@@ -68,7 +68,11 @@ def views_database(settings: Settings) -> Database:
         return SQLiteDatabase(str(settings.event_store_path), settings.sqlite_lock_timeout_seconds)
     if settings.postgres_url is None:  # pragma: no cover - the settings validator refuses it
         raise ValueError("THIDUA_POSTGRES_URL is required for the postgres store")
-    return PostgresDatabase(settings.postgres_url.get_secret_value(), settings.postgres_schema)
+    return PostgresDatabase(
+        settings.postgres_url.get_secret_value(),
+        settings.postgres_schema,
+        max_size=settings.postgres_views_pool_size,
+    )
 
 
 def build_runner(

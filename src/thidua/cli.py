@@ -242,8 +242,13 @@ def _report_lag(runner: ProjectionRunner, stop: threading.Event, log: Any) -> No
 def _projections_status(settings: Settings, _: argparse.Namespace) -> int:
     with _service(settings) as service:
         runner = build_runner(settings, service)
+        head = runner.head()
         for lag in runner.lag():
             print(f"{lag.name:16} position {lag.position:>10}  behind {lag.behind:>10}")
+        # The relay keeps its place in the same table: signals for events after it are
+        # still to be sent to the workflows.
+        relay = head - runner.lag_of("relay")
+        print(f"{'relay':16} position {relay:>10}  behind {head - relay:>10}")
     return 0
 
 
@@ -442,7 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(CATALOGUE)}")
     run.add_argument("--poll", type=float, default=0.5, help="seconds between polls")
     run.set_defaults(handler=_projections_run)
-    status = projections.add_parser("status", help="each projection's lag behind the log")
+    status = projections.add_parser(
+        "status", help="each projection's and the relay's position and lag behind the log"
+    )
     status.set_defaults(handler=_projections_status)
     rebuild = projections.add_parser("rebuild", help="drop a view and replay the log into it")
     rebuild.add_argument("name", nargs="?", metavar="NAME")

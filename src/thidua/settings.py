@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     )
     postgres_schema: str = ""
     postgres_pool_size: int = Field(default=5, ge=1)
+    postgres_views_pool_size: int = Field(
+        default=10, ge=1, description="connections for views, idempotency keys and positions"
+    )
 
     aggregate_cache_size: int = Field(default=1000, ge=0)
     units_file: Path = PROJECT_ROOT / "data" / "units" / "ben-tre.json"

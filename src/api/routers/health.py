@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from typing import Annotated, Any
 
@@ -22,7 +23,7 @@ class Alive(BaseModel):
 class Readiness(BaseModel):
     ready: bool
     checks: dict[str, dict[str, Any]] = Field(
-        description="store, append_only and temporal, each with ok and what was found"
+        description="store, views, append_only and temporal, each with ok and what was found"
     )
 
 
@@ -35,15 +36,13 @@ def healthz() -> Alive:
     "/readyz",
     response_model=Readiness,
     responses={503: {"model": Readiness, "description": "a part does not answer"}},
-    summary="The event store and Temporal answer",
+    summary="The event store, the views' database and Temporal answer",
 )
 async def readyz(app: State, response: Response) -> Readiness:
     checks: dict[str, Any] = {}
-    try:
-        checks["store"] = {"ok": True, "head": app.service.recorder.max_notification_id() or 0}
-    except Exception as error:
-        checks["store"] = _failed("store", error)
-    checks["append_only"] = _append_only(app.service)
+    checks["store"] = await asyncio.to_thread(_store, app.service)
+    checks["views"] = await asyncio.to_thread(_views, app.database)
+    checks["append_only"] = await asyncio.to_thread(_append_only, app.service)
     if app.temporal_probe is not None:
         try:
             checks["temporal"] = {"ok": bool(await app.temporal_probe())}
@@ -52,6 +51,40 @@ async def readyz(app: State, response: Response) -> Readiness:
     ready = all(c["ok"] for c in checks.values())
     response.status_code = 200 if ready else 503
     return Readiness(ready=ready, checks=checks)
+
+
+def _store(service: Any) -> dict[str, Any]:
+    """The event store answers through its pool, now: each call borrows a connection."""
+    try:
+        found: dict[str, Any] = {"ok": True, "head": service.recorder.max_notification_id() or 0}
+    except Exception as error:
+        return _failed("store", error)
+    pool = getattr(getattr(service.recorder, "datastore", None), "pool", None)
+    if hasattr(pool, "get_stats"):  # PostgreSQL's pool; SQLite's has no figures
+        found["pool"] = _pool_figures(pool)
+    return found
+
+
+def _views(database: Any) -> dict[str, Any]:
+    """The views' database answers: the views, idempotency keys, sign-in throttle and
+    positions live there, so a write needs it as much as the event store."""
+    try:
+        with database.reading() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:
+        return _failed("views", error)
+    pool = getattr(database, "pool", None)
+    return {"ok": True, "pool": _pool_figures(pool)} if hasattr(pool, "get_stats") else {"ok": True}
+
+
+def _pool_figures(pool: Any) -> dict[str, int]:
+    stats = pool.get_stats()
+    return {
+        "size": int(stats.get("pool_size", 0)),
+        "idle": int(stats.get("pool_available", 0)),
+        "waiting": int(stats.get("requests_waiting", 0)),
+    }
 
 
 def _append_only(service: Any) -> dict[str, Any]:

@@ -1,11 +1,12 @@
 """The views' database: the event store's own SQLite file or PostgreSQL schema.
 
 Views write plain SQL with ``?`` placeholders; the PostgreSQL handle turns them into
-``%s``. Each thread gets its own connection.
+``%s``. SQLite gives each thread its own connection; PostgreSQL lends them from a pool.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
@@ -15,6 +16,7 @@ from datetime import date
 from typing import Any, Protocol
 
 import psycopg
+from psycopg_pool import ConnectionPool
 
 
 class Cursor(Protocol):
@@ -150,12 +152,40 @@ class _SQLiteCursor:
 
 
 class PostgresDatabase(Database):
+    """Connections from a ``psycopg_pool`` pool, borrowed for one transaction or one read.
+
+    A connection the server cut (a restart, a failover) fails once; the pool is then swept
+    of every other idle connection the cut left broken, so the next borrower gets a live
+    one instead of each stale connection failing in turn. A thread inside ``transaction()``
+    reads through the connection it holds, so it sees its own uncommitted writes.
+    """
+
     dialect = "postgres"
 
-    def __init__(self, conninfo: str, schema: str = "public") -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        schema: str = "public",
+        *,
+        max_size: int = 10,
+        timeout_seconds: float = 5.0,
+        name: str = "views",
+    ) -> None:
         super().__init__()
         self.conninfo = conninfo
         self.schema = schema or "public"
+        self.pool = ConnectionPool(
+            conninfo,
+            kwargs={"autocommit": True, "options": f"-c search_path={self.schema}"},
+            min_size=1,
+            max_size=max(max_size, 1),
+            timeout=timeout_seconds,
+            name=name,
+            open=False,
+        )
+        # The server may still be starting: the pool connects in the background and a
+        # borrower waits up to ``timeout_seconds`` (then PoolTimeout, an OperationalError).
+        self.pool.open(wait=False)
 
     def _connect(self) -> psycopg.Connection[Any]:
         return psycopg.connect(
@@ -166,15 +196,40 @@ class PostgresDatabase(Database):
         return statement.replace("%", "%%").replace("?", "%s")
 
     @contextmanager
+    def _borrowed(self) -> Iterator[psycopg.Connection[Any]]:
+        held: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+            return
+        try:
+            with self.pool.connection() as conn:
+                self._local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = None
+        except psycopg.OperationalError:
+            self.sweep()
+            raise
+
+    def sweep(self) -> None:
+        """Drops every idle connection that no longer works (the pool replaces them)."""
+        with contextlib.suppress(Exception):
+            self.pool.check()
+
+    def ping(self) -> None:
+        """Raises unless a connection can be borrowed and used now."""
+        with self.reading() as cursor:
+            cursor.execute("SELECT 1")
+
+    @contextmanager
     def transaction(self) -> Iterator[Cursor]:
-        conn = self._connection()
-        with conn.transaction(), conn.cursor() as cursor:
+        with self._borrowed() as conn, conn.transaction(), conn.cursor() as cursor:
             yield _PostgresCursor(cursor, self)
 
     @contextmanager
     def reading(self) -> Iterator[Cursor]:
-        conn = self._connection()
-        with conn.cursor() as cursor:
+        with self._borrowed() as conn, conn.cursor() as cursor:
             yield _PostgresCursor(cursor, self)
 
     def stream(self, sql: str, params: Sequence[Any] = (), size: int = 1000) -> Iterator[Any]:
@@ -187,6 +242,9 @@ class PostgresDatabase(Database):
             cursor.itersize = size
             cursor.execute(self.sql(sql), tuple(params) or None)
             yield from cursor
+
+    def close(self) -> None:
+        self.pool.close()
 
 
 class _PostgresCursor:
