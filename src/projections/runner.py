@@ -26,6 +26,7 @@ from psycopg import sql
 from projections.audit_trail import AuditTrailProjection, AuditTrailView
 from projections.board import BoardProjection, BoardView
 from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
+from projections.lease import Lease, LeaseLost, holder_name
 from projections.statistics import StatisticsProjection, StatisticsView
 from projections.task_inbox import TaskInboxProjection, TaskInboxView
 from projections.tracking import position_of
@@ -71,6 +72,8 @@ class ProjectionRunner:
         if unknown:
             raise ValueError(f"unknown projection {unknown[0]!r}; known: {', '.join(CATALOGUE)}")
         self.projections: dict[str, Projection[Any]] = {}
+        self.leases: dict[str, Lease] = {}
+        """Set by ``run_forever``: each page then moves a view only while its lease holds."""
         for name in chosen:
             projection_class, view_class = CATALOGUE[name]
             self.projections[name] = projection_class(view_class(database))
@@ -109,6 +112,9 @@ class ProjectionRunner:
                     mapper.to_domain_event(notification),
                     Tracking(self.app.name, notification.id),
                 )
+            lease = self.leases.get(name)
+            if lease is not None:
+                lease.guard(projection.view.cursor)  # else LeaseLost: the page rolls back
             projection.view.insert_tracking(Tracking(self.app.name, reached))
         return reached
 
@@ -142,22 +148,36 @@ class ProjectionRunner:
 
     # --- running --------------------------------------------------------------------------
 
-    def run_forever(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
+    def run_forever(
+        self,
+        stop: threading.Event,
+        poll_seconds: float = 0.5,
+        lease_ttl_seconds: float | None = 3.0,
+    ) -> None:
         """Follows the log until ``stop`` is set.
 
         SQLite cannot push, so the runner polls. On PostgreSQL it sleeps until the store
         notifies a new append (the recorder's channel), with the poll as a fallback. While
         the database is unreachable it keeps trying, and resumes from the stored positions:
         a page that failed was never committed.
+
+        With ``lease_ttl_seconds``, each projection is followed only while this runner holds
+        its lease; other runners wait as standbys and take over when it lapses.
         """
         database = self.database
         waiter = _NotifyWaiter(self, database) if isinstance(database, PostgresDatabase) else None
         log = structlog.get_logger()
+        holder = holder_name()
+        if lease_ttl_seconds is not None:
+            self.leases = {
+                name: Lease(database, f"projection:{name}", holder, lease_ttl_seconds)
+                for name in self.projections
+            }
         failing = False
         try:
             while not stop.is_set():
                 try:
-                    self.catch_up_all()
+                    self._follow(log)
                 except OUTAGES as error:
                     if not failing:
                         log.warning("projections.database_unreachable", error=str(error))
@@ -174,6 +194,31 @@ class ProjectionRunner:
         finally:
             if waiter is not None:
                 waiter.close()
+            for lease in self.leases.values():
+                with contextlib.suppress(*OUTAGES):
+                    lease.release()
+
+    def _follow(self, log: Any) -> None:
+        """One round: each projection this runner may follow is brought to the head."""
+        for name in self.projections:
+            lease = self.leases.get(name)
+            if lease is not None:
+                was_held = lease.token is not None
+                if not lease.acquire():
+                    if was_held:
+                        log.warning("projection.lease_lost", projection=name)
+                    continue
+                if not was_held:
+                    log.info(
+                        "projection.lease_taken",
+                        projection=name,
+                        token=lease.token,
+                        position=self.position(name),
+                    )
+            try:
+                self.catch_up(name)
+            except LeaseLost as lost:
+                log.warning("projection.lease_lost", projection=name, reason=str(lost))
 
 
 OUTAGES: tuple[type[Exception], ...] = (

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from projections.views.database import Database
+
+if TYPE_CHECKING:
+    from projections.lease import Lease
 
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS projection_tracking ("
@@ -30,9 +35,10 @@ def position_of(database: Database, reader: str, application: str) -> int | None
 class Positions:
     """One reader's position in the log, read and saved in the store's own database."""
 
-    def __init__(self, database: Database, reader: str) -> None:
+    def __init__(self, database: Database, reader: str, lease: Lease | None = None) -> None:
         self.db = database
         self.reader = reader
+        self.lease = lease
         with self.db.transaction() as cursor:
             cursor.execute(TRACKING_DDL)
 
@@ -40,5 +46,8 @@ class Positions:
         return position_of(self.db, self.reader, application) or 0
 
     def save(self, application: str, position: int) -> None:
+        """Moves the position; with a lease, only while it holds (else ``LeaseLost``)."""
         with self.db.transaction() as cursor:
+            if self.lease is not None:
+                self.lease.guard(cursor)
             cursor.execute(UPSERT, (self.reader, application, position))

@@ -229,7 +229,7 @@ def _projections_run(settings: Settings, args: argparse.Namespace) -> int:
         reporter = threading.Thread(target=_report_lag, args=(runner, stop, log), daemon=True)
         reporter.start()
         log.info("projections.run", names=list(runner.projections))
-        runner.run_forever(stop, poll_seconds=args.poll)
+        runner.run_forever(stop, poll_seconds=args.poll, lease_ttl_seconds=settings.lease_seconds)
     return 0
 
 

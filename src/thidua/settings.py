@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     )
     postgres_schema: str = ""
     postgres_pool_size: int = Field(default=5, ge=1)
+    lease_seconds: float = Field(
+        default=3.0,
+        gt=0.5,
+        le=60,
+        description="how long an active relay or projection runner holds its lease unrenewed",
+    )
     postgres_views_pool_size: int = Field(
         default=10, ge=1, description="connections for views, idempotency keys and positions"
     )

@@ -26,6 +26,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from domain.calendar import VIETNAM
 from domain.council import CouncilSession
 from domain.nomination import Nomination
+from projections.lease import Lease, LeaseLost
 from workflows import council_workflow_id, nomination_workflow_id
 from workflows.council import CouncilSessionWorkflow
 from workflows.inputs import (
@@ -105,8 +106,10 @@ class Relay:
         task_queue: str,
         page_size: int = 200,
         id_prefix: str = "",
+        lease: Lease | None = None,
     ) -> None:
         self.id_prefix = id_prefix
+        self.lease = lease
         self.service = service
         self.position = position
         self.client = client
@@ -241,13 +244,39 @@ class Relay:
             pass
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
-        while not stop.is_set():
-            try:
-                await self.catch_up()
-            except Exception:  # a Temporal or database outage: keep the position, try again
-                self.log.exception("relay.step_failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), poll_seconds)
+        """Relays until ``stop`` is set; with a lease, only while this relay holds it (the
+        others wait as standbys, and the first to find it lapsed takes over)."""
+        try:
+            while not stop.is_set():
+                try:
+                    if await asyncio.to_thread(self._hold):
+                        await self.catch_up()
+                except LeaseLost as lost:  # paused past the lease: a standby moved on
+                    self.log.warning("relay.lease_lost", reason=str(lost))
+                except Exception:  # a Temporal or database outage: keep the position, retry
+                    self.log.exception("relay.step_failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), poll_seconds)
+        finally:
+            if self.lease is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(self.lease.release)
+
+    def _hold(self) -> bool:
+        lease = self.lease
+        if lease is None:
+            return True
+        was_held = lease.token is not None
+        held = lease.acquire()
+        if held and not was_held:
+            self.log.info(
+                "relay.lease_taken",
+                token=lease.token,
+                position=self.position.get(self.service.name),
+            )
+        elif was_held and not held:
+            self.log.warning("relay.lease_lost")
+        return held
 
     def lag(self) -> int:
         return max(self.service.head() - self.position.get(self.service.name), 0)

@@ -13,6 +13,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from domain.service import NominationService
+from projections.lease import Lease
 from projections.receipts import Receipts
 from projections.tracking import Positions
 from projections.views.database import Database
@@ -84,6 +85,7 @@ async def run(
     with_relay: bool = True,
     receipts: Receipts | None = None,
     seal_hours: int = 24,
+    lease_seconds: float = 3.0,
 ) -> None:
     """Runs the worker, the relay or both until ``stop`` is set."""
     log = structlog.get_logger()
@@ -99,7 +101,10 @@ async def run(
             if receipts is not None:
                 await start_sealing(client, task_queue, seal_hours)
         if with_relay:
-            relay = Relay(service, Positions(database, "relay"), client, task_queue)
+            lease = Lease(database, "relay", ttl_seconds=lease_seconds)
+            relay = Relay(
+                service, Positions(database, "relay", lease), client, task_queue, lease=lease
+            )
             tasks.append(asyncio.create_task(relay.run(stop)))
             log.info("relay.started")
         await stop.wait()

@@ -1040,7 +1040,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The event store and Temporal answer */
+    /** The event store, the views' database and Temporal answer */
     get: operations["readyz_readyz_get"];
     put?: never;
     post?: never;
@@ -2089,7 +2089,7 @@ export interface components {
     Readiness: {
       /**
        * Checks
-       * @description store, append_only and temporal, each with ok and what was found
+       * @description store, views, append_only and temporal, each with ok and what was found
        */
       checks: {
         [key: string]: {

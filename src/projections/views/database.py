@@ -151,6 +151,9 @@ class _SQLiteCursor:
         return self._cursor.fetchmany(size)
 
 
+IDLE_IN_TRANSACTION_MS = 10_000
+
+
 class PostgresDatabase(Database):
     """Connections from a ``psycopg_pool`` pool, borrowed for one transaction or one read.
 
@@ -176,7 +179,13 @@ class PostgresDatabase(Database):
         self.schema = schema or "public"
         self.pool = ConnectionPool(
             conninfo,
-            kwargs={"autocommit": True, "options": f"-c search_path={self.schema}"},
+            # A session paused inside a transaction (SIGSTOP) would hold its row locks, a
+            # lease's among them, for as long as it is paused: the server ends it instead.
+            kwargs={
+                "autocommit": True,
+                "options": f"-c search_path={self.schema}"
+                f" -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}",
+            },
             min_size=1,
             max_size=max(max_size, 1),
             timeout=timeout_seconds,
