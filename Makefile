@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run demo test lint typecheck imports pytest bench clean ui-types lock samples
+.PHONY: install browser run cluster faults demo test lint typecheck imports pytest bench clean ui-types lock samples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ browser:
 
 run: install
 	THIDUA_DEMO=$${THIDUA_DEMO:-1} $(BIN)/thidua run
+
+# Production-shaped: PostgreSQL, Temporal and two of each process (see README, Operations).
+cluster: install
+	THIDUA_DEMO=$${THIDUA_DEMO:-1} THIDUA_DATA_DIR=$${THIDUA_DATA_DIR:-var/cluster} $(BIN)/thidua cluster
+
+# The fault suite at length: more load and every fault (make test runs the short version).
+faults: install
+	THIDUA_FAULTS=long $(BIN)/pytest -m faults -s tests/faults
 
 # The UI's types for every API shape, generated from the OpenAPI document into $$out.
 UI_TYPES := src/api/ui/api.d.ts

@@ -275,6 +275,12 @@ class ServiceBase(Application[UUID]):
                     if from_cache or retries > 0:
                         retries -= 0 if from_cache else 1
                         continue
+                    # A client that got no answer sends the command again, perhaps to another
+                    # process while the first attempt still runs: if the write that won was
+                    # this same command, the retry is answered as it was.
+                    stored = self._load(kind, aggregate_id)
+                    if stored.has_handled(ctx.command_id):
+                        return CommandResult(stored.id, stored.version, None, replayed=True)
                     raise
                 except DomainError:
                     self._evict(aggregate_id)

@@ -85,6 +85,12 @@ def _run(settings: Settings, _: argparse.Namespace) -> int:
     return run_everything(settings)
 
 
+def _cluster(settings: Settings, _: argparse.Namespace) -> int:
+    from thidua.cluster import run_cluster
+
+    return run_cluster(settings)
+
+
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     import asyncio
 
@@ -429,6 +435,12 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="a local Temporal, the worker, the relay and the projections (make run)"
     )
     everything.set_defaults(handler=_run)
+    cluster = commands.add_parser(
+        "cluster",
+        help="a production-shaped deployment on one machine: PostgreSQL, Temporal, two of"
+        " each process (make cluster)",
+    )
+    cluster.set_defaults(handler=_cluster)
     worker = commands.add_parser("worker", help="the Temporal worker (and the relay)")
     worker.add_argument("--no-relay", action="store_true", help="run the relay elsewhere")
     worker.set_defaults(handler=_worker)

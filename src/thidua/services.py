@@ -28,7 +28,7 @@ from workflows.worker import connect
 from workflows.worker import run as run_worker_and_relay
 
 
-def _wait_for_port(host: str, port: int, timeout: float) -> None:
+def wait_for_port(host: str, port: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.5):
@@ -63,7 +63,7 @@ def temporal_dev_server(settings: Settings) -> Iterator[None]:
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_for_port(host or "127.0.0.1", int(port), timeout=60)
+        wait_for_port(host or "127.0.0.1", int(port), timeout=60)
         yield
     finally:
         process.terminate()

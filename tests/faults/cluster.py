@@ -1,108 +1,146 @@
-"""The product as separate processes on PostgreSQL and a Temporal dev server, for fault
-tests: each part started as an operator would, on free ports and a temporary directory."""
+"""`thidua cluster` started as an operator would, on free ports and a temporary directory,
+and a careful HTTP client for it."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
+
 from tests.processes import free_port
-from thidua.binaries import find_binary
 
 ADMIN_PASSWORD = "fault-suite Quilt Harbor 93"
 
 
 @dataclass
 class Answer:
-    status: int  # 0: no answer at all (the connection was refused or cut)
+    status: int  # 0: no answer at all (refused, cut, or timed out)
     body: Any = None
 
 
-@dataclass
-class Cluster:
-    root: Path
-    postgres_url: str
-    api_port: int = field(default_factory=free_port)
-    temporal_port: int = field(default_factory=free_port)
-    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+def two_free_ports() -> int:
+    """A port whose successor is free too: the cluster's APIs listen on both."""
+    for _ in range(50):
+        port = free_port()
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no two consecutive free ports")
 
-    @property
-    def env(self) -> dict[str, str]:
-        return {
+
+class RunningCluster:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.api_port = two_free_ports()
+        self.temporal_port = free_port()
+        self.env = {
             **os.environ,
-            "THIDUA_STORE": "postgres",
-            "THIDUA_POSTGRES_URL": self.postgres_url,
-            "THIDUA_DATA_DIR": str(self.root / "data"),
+            "THIDUA_DATA_DIR": str(self.data),
             "THIDUA_PORT": str(self.api_port),
             "THIDUA_TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal_port}",
+            "THIDUA_TEMPORAL_UI_PORT": str(free_port()),
             "THIDUA_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "THIDUA_DEMO": "0",
             "THIDUA_LOG_FORMAT": "json",
         }
+        self.env.pop("THIDUA_POSTGRES_URL", None)
+        self.env.pop("THIDUA_STORE", None)
+        self.process: subprocess.Popen[bytes] | None = None
 
     @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.api_port}"
+    def bases(self) -> list[str]:
+        return [f"http://127.0.0.1:{self.api_port + i}" for i in (0, 1)]
 
-    def start(self, name: str, *args: str) -> subprocess.Popen[bytes]:
-        log = (self.root / f"{name}.log").open("ab")
-        command = (
-            [find_binary("temporal"), *args]
-            if name == "temporal"
-            else [sys.executable, "-m", "thidua.cli", *args]
+    def start(self, seconds: float = 180) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        log = (self.root / "cluster.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "thidua.cli", "cluster"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        process = subprocess.Popen(command, env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        self.processes[name] = process
-        return process
-
-    def start_temporal(self) -> None:
-        self.start(
-            "temporal",
-            "server",
-            "start-dev",
-            "--headless",
-            "--db-filename",
-            str(self.root / "temporal.db"),
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            str(self.temporal_port),
-            "--log-level",
-            "error",
-        )
-
-    def wait_ready(self, seconds: float = 120) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if self.get("/readyz").status == 200:
-                return
-            if self.processes["api"].poll() is not None:
+            if self.process.poll() is not None:
                 break
-            time.sleep(0.3)
-        raise RuntimeError(f"the API did not become ready:\n{self.log('api')[-3000:]}")
+            if (self.data / "cluster.json").exists() and all(
+                Http(base).get("/readyz").status == 200 for base in self.bases
+            ):
+                return
+            time.sleep(0.5)
+        raise RuntimeError(f"the cluster did not become ready:\n{self.log()[-4000:]}")
 
-    def log(self, name: str) -> str:
-        return (self.root / f"{name}.log").read_text(errors="replace")
+    def log(self, part: str | None = None) -> str:
+        path = self.root / "cluster.log" if part is None else self.data / "logs" / f"{part}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
 
-    # --- HTTP -----------------------------------------------------------------------------
+    # --- what runs where -----------------------------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        return dict(json.loads((self.data / "cluster.json").read_text()))
+
+    @property
+    def postgres_url(self) -> str:
+        return str(self.state()["postgres_url"])
+
+    def pid(self, part: str) -> int:
+        found = next(p for p in self.state()["parts"] if p["name"] == part)
+        return int(found["pid"])
+
+    def part_of_pid(self, pid: int) -> str:
+        return next(p["name"] for p in self.state()["parts"] if p["pid"] == pid)
+
+    def lease_holders(self) -> dict[str, tuple[int, int]]:
+        """Each lease's holder's pid and fencing token, as the database has them now."""
+        with psycopg.connect(self.postgres_url, connect_timeout=5) as conn:
+            rows = conn.execute("SELECT name, holder, token FROM leases").fetchall()
+        return {name: (int(holder.split(":")[1]), int(token)) for name, holder, token in rows}
+
+    def wait_for_new_holder(self, lease: str, old_token: int, seconds: float = 30) -> float:
+        """Seconds until a lease has a holder other than the one with ``old_token``."""
+        start = time.monotonic()
+        while time.monotonic() - start < seconds:
+            try:
+                holders = self.lease_holders()
+            except psycopg.Error:
+                holders = {}
+            if lease in holders and holders[lease][1] > old_token:
+                return time.monotonic() - start
+            time.sleep(0.05)
+        raise AssertionError(f"no standby took the {lease} lease within {seconds} s")
+
+
+class Http:
+    def __init__(self, base: str, token: str | None = None) -> None:
+        self.base = base
+        self.token = token
 
     def request(
         self,
@@ -111,9 +149,8 @@ class Cluster:
         *,
         body: Any = None,
         form: dict[str, str] | None = None,
-        token: str | None = None,
         key: str | None = None,
-        timeout: float = 10,
+        timeout: float = 15,
     ) -> Answer:
         headers = {"Accept": "application/json"}
         data = None
@@ -123,8 +160,8 @@ class Cluster:
         elif body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         if key:
             headers["Idempotency-Key"] = key
         request = urllib.request.Request(  # noqa: S310 - loopback only
@@ -142,13 +179,15 @@ class Cluster:
         except (OSError, ValueError):
             return Answer(0)
 
-    def get(self, path: str, token: str | None = None) -> Answer:
-        return self.request("GET", path, token=token, timeout=5)
+    def get(self, path: str) -> Answer:
+        return self.request("GET", path, timeout=10)
 
-    def token(self, username: str = "admin", password: str = ADMIN_PASSWORD) -> str:
-        answer = self.request(
-            "POST", "/api/v1/auth/token", form={"username": username, "password": password}
-        )
-        if answer.status != 200:
-            raise RuntimeError(f"sign-in failed: {answer}")
-        return str(answer.body["access_token"])
+    def signed_in(self, username: str, password: str) -> Http:
+        for _ in range(60):
+            answer = self.request(
+                "POST", "/api/v1/auth/token", form={"username": username, "password": password}
+            )
+            if answer.status == 200:
+                return Http(self.base, str(answer.body["access_token"]))
+            time.sleep(0.5)
+        raise RuntimeError(f"{username} could not sign in: {answer}")

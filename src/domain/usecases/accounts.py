@@ -18,6 +18,7 @@ from domain.chain import ChainedAggregate
 from domain.context import CommandContext, Role, acting
 from domain.errors import (
     AlreadyExists,
+    ConcurrentWriteError,
 )
 from domain.summaries import (
     AccountSummary,
@@ -114,6 +115,13 @@ class AccountCases(ServiceBase):
             if unit.parent_code is not None:
                 self.unit(unit.parent_code)
             catalogue.register(unit)
-            position = self._commit(catalogue)
+            try:
+                position = self._commit(catalogue)
+            except ConcurrentWriteError:
+                # The same command sent again to another process, which saved it first.
+                stored: UnitCatalogue = self._store_reader.get(catalogue_id())
+                if stored.has_handled(ctx.command_id):
+                    return CommandResult(stored.id, stored.version, None, replayed=True)
+                raise
         self.units.add(unit)
         return CommandResult(catalogue.id, catalogue.version, position)
