@@ -33,7 +33,8 @@ def may_read(app: AppState, principal: Principal, n: NominationSummary) -> bool:
         return True
     units = app.service.units
     for scope in principal.scopes(Role.UNIT_OFFICER):
-        if scope and n.unit_code in units and units.is_within(n.unit_code, scope):
+        # Another API process may have registered the unit: ask the service, not the registry.
+        if scope and app.service.knows_unit(n.unit_code) and units.is_within(n.unit_code, scope):
             return True
     if n.district_code and n.district_code in principal.scopes(Role.DISTRICT_REVIEWER):
         return True

@@ -47,6 +47,7 @@ from domain.errors import (
     NominationNotFound,
     NotFound,
     SessionNotFound,
+    UnitNotFound,
     VisitNotFound,
 )
 from domain.figures import OfficialFigures, figures_id
@@ -341,6 +342,19 @@ class ServiceBase(Application[UUID]):
         if code not in self.units:
             self._load_registered_units()
         return self.units.get(code)
+
+    def knows_unit(self, code: str) -> bool:
+        """Whether the unit exists, registered by this process or by any other."""
+        try:
+            self.unit(code)
+        except UnitNotFound:
+            return False
+        return True
+
+    def registry(self) -> UnitRegistry:
+        """Every unit, with those other processes registered since this one last looked."""
+        self._load_registered_units()
+        return self.units
 
     def official_figures_of(self, unit_code: str, year: int) -> YearStatistics | None:
         """The register's own figures of one unit for one year, if it has them."""

@@ -3,8 +3,14 @@ other with its dates."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
+from domain.service import NominationService
+from domain.units import UnitRegistry
 from tests.api.conftest import Api
 from tests.api.journey import ok
+from thidua.bootstrap import SQLITE_FACTORY
 
 
 def test_a_merged_unit_is_registered_with_its_predecessors_and_both_sides_show_it(
@@ -104,3 +110,33 @@ def test_a_units_dated_flags_are_registered_and_read_back_and_a_reversed_period_
     assert refused.status_code == 422
     assert "dated_flags[0].valid_to" in refused.text
     assert api.get("/api/v1/units/S-86-BIEN2", "officer").status_code == 404
+
+
+def test_a_unit_another_api_process_registered_is_known_here_for_reading_its_dossiers(
+    api: Api, tmp_path: Path, units: UnitRegistry
+) -> None:
+    from tests.factories import ADMIN, ctx, officer
+
+    other_process = NominationService(
+        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(tmp_path / "events.sqlite3")},
+        units=units,
+    )
+    other_process.register_unit(
+        ctx(ADMIN),
+        {
+            "code": "S-831-88",
+            "name": "Xã Bên Kia (dữ liệu mẫu)",
+            "kind": "commune",
+            "parent_code": "831",
+            "valid_from": "2020-01-01",
+            "synthetic": True,
+        },
+    )
+    opened = other_process.open_nomination(
+        ctx(officer("831"), date(2024, 1, 15)), "S-831-88", "bang-khen-tinh", 2023
+    )
+    other_process.close()
+    shown = ok(api.get(f"/api/v1/nominations/{opened.id}", "officer"))
+    assert shown["unit_code"] == "S-831-88"
+    listed = ok(api.get("/api/v1/units", "officer", params={"limit": 1000}))
+    assert "S-831-88" in {u["code"] for u in listed["data"]}

@@ -173,7 +173,7 @@ def _lineage(app: AppState, code: str) -> tuple[str, ...]:
     """A unit's forebears and heirs across reorganisations: filtering by an old unit finds
     the new one's dossiers, and by a new unit its predecessors'."""
     units = app.service.units
-    if code not in units:
+    if not app.service.knows_unit(code):
         return ()
     found: set[str] = set()
     for step in (units.predecessors, units.successors):  # back in time, then forward
@@ -189,7 +189,8 @@ def _lineage(app: AppState, code: str) -> tuple[str, ...]:
 def _row_visible(app: AppState, principal: Principal, row: dict[str, Any]) -> bool:
     units = app.service.units
     for scope in principal.scopes(Role.UNIT_OFFICER):
-        if scope and row["unit_code"] in units and units.is_within(row["unit_code"], scope):
+        known = app.service.knows_unit(row["unit_code"])
+        if scope and known and units.is_within(row["unit_code"], scope):
             return True
     if row["district_code"] and row["district_code"] in principal.scopes(Role.DISTRICT_REVIEWER):
         return True

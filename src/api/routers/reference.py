@@ -65,7 +65,7 @@ def units(
     app.service._load_registered_units()
     found = [
         unit_public(u)
-        for u in app.service.units
+        for u in app.service.registry()
         if (kind is None or u.kind.value == kind)
         and (parent_code is None or u.parent_code == parent_code)
     ]

@@ -26,6 +26,8 @@ from domain.summaries import (
 )
 from domain.units import Unit, UnitCatalogue, catalogue_id
 
+CATALOGUE_ATTEMPTS = 10
+
 
 class AccountCases(ServiceBase):
     """Accounts and the unit register."""
@@ -98,30 +100,33 @@ class AccountCases(ServiceBase):
     # --- units ---------------------------------------------------------------------------
 
     def register_unit(self, ctx: CommandContext, data: Mapping[str, Any]) -> CommandResult:
+        """Adds a unit to the one catalogue every process writes to. Registrations of
+        different units commute, so one that lost a race with another process's is run
+        again on the catalogue as it now stands."""
         unit = Unit.from_dict(dict(data))
         with self._lock(catalogue_id()), acting(ctx):
-            try:
-                catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
-            except AggregateNotFoundError:
-                catalogue = UnitCatalogue()  # the first registration starts the catalogue
-            else:
-                # A retry whose first attempt committed is answered as that attempt was,
-                # before anything else is checked: its unit exists now because of it.
-                if catalogue.has_handled(ctx.command_id):
-                    return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
-            self._load_registered_units()
-            if unit.code in self.units:
-                raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
-            if unit.parent_code is not None:
-                self.unit(unit.parent_code)
-            catalogue.register(unit)
-            try:
-                position = self._commit(catalogue)
-            except ConcurrentWriteError:
-                # The same command sent again to another process, which saved it first.
-                stored: UnitCatalogue = self._store_reader.get(catalogue_id())
-                if stored.has_handled(ctx.command_id):
-                    return CommandResult(stored.id, stored.version, None, replayed=True)
-                raise
+            for attempt in range(CATALOGUE_ATTEMPTS):
+                try:
+                    catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
+                except AggregateNotFoundError:
+                    catalogue = UnitCatalogue()  # the first registration starts the catalogue
+                else:
+                    # A retry whose first attempt committed, here or in another process, is
+                    # answered as that attempt was, before anything else is checked.
+                    if catalogue.has_handled(ctx.command_id):
+                        return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
+                self._load_registered_units()
+                if unit.code in self.units:
+                    raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
+                if unit.parent_code is not None:
+                    self.unit(unit.parent_code)
+                catalogue.register(unit)
+                try:
+                    position = self._commit(catalogue)
+                except ConcurrentWriteError:
+                    if attempt + 1 == CATALOGUE_ATTEMPTS:
+                        raise
+                    continue
+                break
         self.units.add(unit)
         return CommandResult(catalogue.id, catalogue.version, position)

@@ -69,3 +69,30 @@ def test_a_unit_registration_that_lost_the_race_to_its_own_first_attempt_is_a_re
 
     second._commit = first_attempt_saves_meanwhile  # type: ignore[method-assign]
     assert second.register_unit(command, unit).replayed
+
+
+def test_units_registered_at_once_through_two_processes_are_both_registered(
+    tmp_path: Path, units: UnitRegistry
+) -> None:
+    first, second = two_processes(tmp_path, units)
+    unit = {
+        "code": "S-831-61",
+        "name": "Xã Một (dữ liệu mẫu)",
+        "kind": "commune",
+        "parent_code": "831",
+        "valid_from": "2024-01-01",
+        "synthetic": True,
+    }
+    first.register_unit(ctx(ADMIN), {**unit, "code": "S-831-60"})  # the catalogue exists
+    save = second._commit
+    raced: list[bool] = []
+
+    def another_registration_saves_meanwhile(*aggregates: Aggregate) -> Any:
+        if not raced:
+            raced.append(True)
+            first.register_unit(ctx(ADMIN), {**unit, "code": "S-831-62", "name": "Xã Hai"})
+        return save(*aggregates)
+
+    second._commit = another_registration_saves_meanwhile  # type: ignore[method-assign]
+    assert not second.register_unit(ctx(ADMIN), unit).replayed
+    assert {"S-831-60", "S-831-61", "S-831-62"} <= {u.code for u in second.registry()}
