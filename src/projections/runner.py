@@ -118,11 +118,14 @@ class ProjectionRunner:
             projection.view.insert_tracking(Tracking(self.app.name, reached))
         return reached
 
-    def catch_up(self, name: str, progress: Progress | None = None) -> int:
-        """Applies pages until the projection reaches the head as it was at the start."""
+    def catch_up(
+        self, name: str, progress: Progress | None = None, stop: threading.Event | None = None
+    ) -> int:
+        """Applies pages until the projection reaches the head as it was at the start, or
+        until ``stop`` is set: the page being applied then commits, and no other starts."""
         head = self.head()
         position = self.position(name)
-        while position < head:
+        while position < head and not (stop is not None and stop.is_set()):
             position = self.step(name, head)
             if progress is not None:
                 progress(position, head)
@@ -177,7 +180,7 @@ class ProjectionRunner:
         try:
             while not stop.is_set():
                 try:
-                    self._follow(log)
+                    self._follow(log, stop)
                 except OUTAGES as error:
                     if not failing:
                         log.warning("projections.database_unreachable", error=str(error))
@@ -197,10 +200,13 @@ class ProjectionRunner:
             for lease in self.leases.values():
                 with contextlib.suppress(*OUTAGES):
                     lease.release()
+            self.leases = {}
 
-    def _follow(self, log: Any) -> None:
+    def _follow(self, log: Any, stop: threading.Event) -> None:
         """One round: each projection this runner may follow is brought to the head."""
         for name in self.projections:
+            if stop.is_set():
+                return
             lease = self.leases.get(name)
             if lease is not None:
                 was_held = lease.token is not None
@@ -216,7 +222,7 @@ class ProjectionRunner:
                         position=self.position(name),
                     )
             try:
-                self.catch_up(name)
+                self.catch_up(name, stop=stop)
             except LeaseLost as lost:
                 log.warning("projection.lease_lost", projection=name, reason=str(lost))
 

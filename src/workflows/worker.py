@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
 import structlog
 from temporalio.client import Client
@@ -40,6 +41,9 @@ async def connect(address: str, namespace: str, *, lazy: bool = False) -> Client
     )
 
 
+GRACEFUL_SHUTDOWN = timedelta(seconds=30)
+
+
 def build_worker(
     client: Client,
     task_queue: str,
@@ -58,6 +62,10 @@ def build_worker(
         workflows=list(WORKFLOWS),
         activities=activities,
         activity_executor=executor,
+        # SIGTERM lets activities in flight finish (a reminder half-sent is sent and
+        # recorded) before the worker hands its task queue back; past this, they are
+        # cancelled and Temporal retries them on another worker.
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
 

@@ -131,3 +131,39 @@ async def test_a_worker_killed_mid_activity_is_replaced_and_nothing_is_recorded_
     finally:
         smtp.stop()
         service.close()
+
+
+async def test_a_worker_stopped_with_sigterm_mid_activity_finishes_it_then_exits(
+    tmp_path: Path, units: UnitRegistry
+) -> None:
+    smtp_port = free_port()
+    inbox = SlowThenQuickInbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    service = NominationService(
+        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(tmp_path / "events.sqlite3")},
+        units=units,
+    )
+    today = datetime.now(UTC).date()
+    closes_on = service.calendar.add_working_days(today, 3)  # the 5-day reminder is due now
+    service.configure_cycle(
+        ctx(ADMIN, today), CycleTerms(2025, CycleKind.FINAL, closes_on, (2024, 2025), 10)
+    )
+    nid = service.open_nomination(ctx(officer(), today), "S-SO-LDTBXH", "bang-khen-tinh", 2025).id
+    try:
+        with dev_server(tmp_path, free_port()) as address:
+            worker = worker_process(tmp_path, address, smtp_port)
+            client = await connect(address, "default")
+            positions = Positions(SQLiteDatabase(str(tmp_path / "events.sqlite3")), "relay")
+            await Relay(service, positions, client, "thidua").catch_up()
+            assert await asyncio.to_thread(inbox.first_arrived.wait, 60)
+            worker.send_signal(signal.SIGTERM)  # in the middle of the activity
+            await asyncio.sleep(1)
+            inbox.release.set()  # the mail server answers after the signal
+            code = await asyncio.to_thread(worker.wait, 60)
+            assert code == 0
+            reminders = [e for e in service.events.get(nid) if type(e).__name__ == "ReminderSent"]
+            assert len(reminders) == 1  # finished by the worker that was stopping
+    finally:
+        smtp.stop()
+        service.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -114,3 +115,32 @@ def test_a_running_runner_follows_new_events_until_stopped(
         stop.set()
         follower.join(timeout=10)
     assert not follower.is_alive()
+
+
+def test_a_runner_told_to_stop_commits_the_page_it_is_applying_and_goes_no_further(
+    service: NominationService, store: Store
+) -> None:
+    from projections.runner import ProjectionRunner
+    from tests.scenarios import Story
+
+    Story(service).full_lifecycle()
+    database = store.database()
+    runner = ProjectionRunner(service, database, ["audit_trail"], page_size=10)
+    stop = threading.Event()
+    projection = runner.projections["audit_trail"]
+    apply = projection.process_event
+
+    def applying_while_sigterm_arrives(event: Any, tracking: Any) -> None:
+        stop.set()  # SIGTERM, in the middle of the first page
+        apply(event, tracking)
+
+    projection.process_event = applying_while_sigterm_arrives  # type: ignore[method-assign]
+    runner.run_forever(stop, 0.1)
+    reached = runner.position("audit_trail")
+    assert 0 < reached < runner.head()  # the page was committed, and no other
+    projection.process_event = apply  # type: ignore[method-assign]
+    runner.catch_up("audit_trail")
+    live = runner.view("audit_trail").digest()
+    runner.rebuild("audit_trail")
+    assert runner.view("audit_trail").digest() == live
+    database.close()
