@@ -286,6 +286,57 @@ def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+# --- operations ----------------------------------------------------------------------------
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from thidua.backup import BackupError, take_backup
+
+    with _service(settings) as service:
+        try:
+            report = take_backup(settings, args.destination, service.head)
+        except BackupError as error:
+            raise UsageError(f"destination: {error}") from None
+    print(
+        f"backup: {report.files} files, {report.bytes} bytes, the log at {report.head} or"
+        f" later, in {report.destination}"
+    )
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    """Restores, then proves the result: the chain verifies and every view is rebuilt."""
+    from projections.runner import CATALOGUE
+    from thidua.backup import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(settings, args.source)
+    except BackupError as error:
+        raise UsageError(f"source: {error}") from None
+    with _service(settings) as service:
+        runner = build_runner(settings, service)
+        for name in CATALOGUE:
+            with _progress(f"rebuild {name}") as progress:
+                runner.rebuild(name, progress)
+        digests = runner.view("audit_trail").digests()
+        with _progress("verify") as progress:
+            report = verify_store(service, digests, progress=progress)
+        head = service.head()
+    print(
+        json.dumps(
+            {
+                "restored_from": str(args.source),
+                "backup_created_at": manifest["created_at"],
+                "head": head,
+                "views_rebuilt": list(CATALOGUE),
+                "verify": asdict(report),
+            },
+            ensure_ascii=False,
+        )
+    )
+    return 0 if report.ok else 1
+
+
 def _read_receipt(path: Path) -> Any:
     try:
         return json.loads(path.read_text("utf-8"))
@@ -474,6 +525,17 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_parser(
         "migrate", help="as the owner role: create or update tables, triggers and grants"
     ).set_defaults(handler=_db_migrate)
+
+    backup = commands.add_parser(
+        "backup", help="an online backup: the store, evidence files, keys and a manifest"
+    )
+    backup.add_argument("destination", type=Path, help="a new or empty folder")
+    backup.set_defaults(handler=_backup)
+    restore = commands.add_parser(
+        "restore", help="restore a backup into an empty place, verify it and rebuild the views"
+    )
+    restore.add_argument("source", type=Path, help="a folder made by thidua backup")
+    restore.set_defaults(handler=_restore)
 
     audit = commands.add_parser("audit", help="verify, export and replay history").add_subparsers(
         dest="action", required=True
