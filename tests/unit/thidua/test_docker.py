@@ -93,5 +93,21 @@ def test_the_image_installs_this_package_and_the_compose_services_have_health_ch
     assert "pip wheel --no-deps --wheel-dir /wheels ." in dockerfile
     assert "--require-hashes --wheel-dir /wheels -r requirements.lock" in dockerfile
     services = compose()["services"]
-    for name in ("postgres", "temporal", "api"):
+    for name in ("postgres", "temporal", "api-1", "api-2"):
         assert "healthcheck" in services[name], name  # type: ignore[index]
+
+
+def test_compose_runs_the_cluster_topology_with_shared_data_and_time_to_stop() -> None:
+    services = compose()["services"]
+    ours = {n: s for n, s in services.items() if s.get("image") == "thidua:latest"}  # type: ignore[attr-defined]
+    apis = [n for n, s in ours.items() if s["command"] == ["api"]]
+    assert len(apis) == 2
+    assert len({ours[n]["ports"][0].split(":")[1] for n in apis}) == 2  # two host ports
+    for command in (["worker", "--no-relay"], ["relay"], ["projections", "run"]):
+        [name] = [n for n, s in ours.items() if s["command"] == command]
+        assert ours[name]["deploy"]["replicas"] == 2, name
+    for name, service in ours.items():
+        assert "thidua-data:/var/lib/thidua" in service["volumes"], name
+        seconds = int(str(service["stop_grace_period"]).rstrip("s"))
+        assert seconds > 30, name  # more than the worker's 30 s for activities in flight
+    assert "thidua-data" in compose()["volumes"]  # type: ignore[operator]
