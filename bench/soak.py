@@ -1,8 +1,10 @@
 """Soak: a steady mixed load against `thidua cluster` for ten minutes.
 
-Writers open dossiers and record their figures through both API processes; readers page
-the board and the inspectors' inbox. Each minute reports the throughput of answered
-requests, their p50 and p99, and the resident memory of every process of the cluster.
+Before the clock starts, writers open their dossiers (units and cycles are set up first).
+Then, for the measured minutes, writers record and correct figures through both API
+processes while readers page the board and the inspectors' inbox. Each minute reports the
+throughput of answered requests, their p50 and p99, and the resident memory of every
+process of the cluster.
 
 ``soak: ratio <x> (target 0.8)``: the last minute's throughput over the first minute's.
 Memory is flat when each process's last minute is within 20 % of its second.
@@ -19,6 +21,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -65,49 +68,45 @@ CYCLES = (2023, 2024, 2025)
 UNITS_PER_WRITER = 40
 
 
-def writer(number: int, sessions: list[Http], minutes: Minutes, stop: threading.Event) -> None:
-    """Opens a dossier for each of its units, forms and cycles, recording its figures; then,
-    as officers do all season, corrects one dossier's figures after another."""
-    officer = sessions[1]
-    opened: list[str] = []
-    combos = [
-        (f"SOAK{number}-{u:03d}", form, cycle)
-        for cycle in CYCLES
-        for form in FORMS
-        for u in range(UNITS_PER_WRITER)
-    ]
+def opener(number: int, officer: Http) -> list[tuple[str, int]]:
+    """Before the clock starts: a dossier for each of the writer's units, forms and cycles,
+    with its figures, so the measured minutes all carry the same mix."""
+    opened: list[tuple[str, int]] = []
+    for cycle in CYCLES:
+        for form in FORMS:
+            for u in range(UNITS_PER_WRITER):
+                code = f"SOAK{number}-{u:03d}"
+                answer = officer.request(
+                    "POST",
+                    "/api/v1/nominations",
+                    body={"unit_code": code, "award_form": form, "cycle_year": cycle},
+                    key=f"o-{code}-{form}-{cycle}",
+                )
+                if answer.status != 201:
+                    raise RuntimeError(f"opening {code} {form} {cycle}: {answer}")
+                opened.append((answer.body["id"], cycle))
+    return opened
+
+
+def writer(
+    number: int,
+    officer: Http,
+    opened: list[tuple[str, int]],
+    minutes: Minutes,
+    stop: threading.Event,
+) -> None:
+    """As officers do all season: one dossier's figures after another, recorded and
+    corrected, each year in turn."""
     corrections = 0
     while not stop.is_set():
-        if combos:
-            code, form, cycle = combos.pop()
-            body = {"unit_code": code, "award_form": form, "cycle_year": cycle}
-            answer = timed(
-                minutes,
-                officer.request,
-                "POST",
-                "/api/v1/nominations",
-                body=body,
-                key=f"o-{code}-{form}-{cycle}",
-            )
-            if answer.status == 201:
-                opened.append(answer.body["id"])
-                for year in (cycle - 1, cycle):
-                    timed(
-                        minutes,
-                        officer.request,
-                        "PUT",
-                        f"/api/v1/nominations/{answer.body['id']}/statistics/{year}",
-                        body={"total_households": 1000, "poor_households": 60},
-                        key=f"s-{code}-{form}-{cycle}-{year}",
-                    )
-            continue
         corrections += 1
-        nid = opened[corrections % len(opened)]
+        nid, cycle = opened[corrections % len(opened)]
+        year = (2021, cycle - 2, cycle - 1, cycle)[corrections % 4]  # baseline and window
         timed(
             minutes,
             officer.request,
             "PUT",
-            f"/api/v1/nominations/{nid}/statistics/2022",
+            f"/api/v1/nominations/{nid}/statistics/{year}",
             body={"total_households": 1000, "poor_households": 50 + corrections % 40},
             key=f"c-{number}-{corrections}",
         )
@@ -200,21 +199,14 @@ def main() -> None:
             def session(index: int, username: str, password: str) -> Http:
                 return Http(cluster.bases[index % 2]).signed_in(username, password)
 
+            officers = [session(n, "soak-officer", OFFICER_PASSWORD) for n in range(args.writers)]
+            with ThreadPoolExecutor(args.writers) as pool:
+                dossiers = list(pool.map(opener, range(args.writers), officers))
+            print(f"opened {sum(map(len, dossiers))} dossiers; the clock starts", flush=True)
             minutes = Minutes()
             stop = threading.Event()
             threads = [
-                threading.Thread(
-                    target=writer,
-                    args=(
-                        n,
-                        [
-                            session(n, "admin", ADMIN_PASSWORD),
-                            session(n, "soak-officer", OFFICER_PASSWORD),
-                        ],
-                        minutes,
-                        stop,
-                    ),
-                )
+                threading.Thread(target=writer, args=(n, officers[n], dossiers[n], minutes, stop))
                 for n in range(args.writers)
             ] + [
                 threading.Thread(

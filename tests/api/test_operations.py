@@ -148,3 +148,24 @@ def test_a_complaint_is_resolved_under_its_own_nomination_without_waiting_for_a_
         f"/api/v1/nominations/{first}/complaints/{complaint}/resolve", "province", json=body
     )
     assert right.status_code == 200, right.text
+
+
+def test_readiness_is_503_while_the_views_database_cannot_be_reached(api: Api) -> None:
+    from projections.views.database import PostgresDatabase
+    from tests.processes import free_port
+
+    state = api.client.app.state.thidua  # type: ignore[attr-defined]
+    working = state.database
+    nobody = PostgresDatabase(
+        f"postgresql://nobody@127.0.0.1:{free_port()}/none", timeout_seconds=1
+    )
+    state.database = nobody
+    try:
+        response = api.client.get("/readyz")
+    finally:
+        state.database = working
+        nobody.close()
+    assert response.status_code == 503
+    assert response.json()["checks"]["views"] == {"ok": False}
+    assert response.json()["checks"]["store"]["ok"] is True
+    assert api.client.get("/readyz").status_code == 200

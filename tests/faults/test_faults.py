@@ -81,6 +81,7 @@ class Written:
     username: str
     kind: str
     target: str
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -238,6 +239,7 @@ def faults(cluster: RunningCluster, figures: dict[str, Any]) -> None:
         os.kill(cluster.pid("temporal"), signal.SIGKILL)  # started again on its database file
         time.sleep(pause + 3)
         restart_immediately(Path(cluster.state()["postgres_data"]))
+        figures.setdefault("postgres_back_at", []).append(time.monotonic())
         time.sleep(pause + 3)
 
 
@@ -350,6 +352,12 @@ def test_nothing_acknowledged_is_lost_or_doubled_while_each_part_fails_in_turn(
     assert unexpected == [], "\n".join(f"{w}: {a}" for w, a in unexpected)
     wait_until_quiet(cluster)
 
+    # Writes work again within 5 s of PostgreSQL's return.
+    for back in figures.pop("postgres_back_at"):
+        first = min(w.at for w in written if w.at > back)
+        figures.setdefault("writes_again_after_postgres_restart_s", []).append(first - back)
+    assert all(s < 5 for s in figures["writes_again_after_postgres_restart_s"]), figures
+
     # Lost: every acknowledged write is in the log, and its effect shows through the API.
     events = command_events(cluster)
     by_command = Counter(command for command, _, _ in events)
@@ -401,5 +409,5 @@ def test_nothing_acknowledged_is_lost_or_doubled_while_each_part_fails_in_turn(
         f" workflows {len(submitted)}/{len(submitted)}"
     )
     for name, values in figures.items():
-        if name.startswith("takeover"):
+        if name.endswith("_s"):
             print(f"{name}: " + ", ".join(f"{v:.2f}" for v in values))
