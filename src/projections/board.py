@@ -11,6 +11,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
+from domain.council import CouncilSession
 from domain.nomination import Nomination
 from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
@@ -31,7 +32,53 @@ COLUMNS = (
     "opened_at",
     "updated_at",
     "decided_on",
+    "agenda_session_id",
+    "decided_session_id",
 )
+SHOWN = COLUMNS[:14]
+"""The columns a board row shows; the sessions only decide who sees it."""
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Who may see which rows, as SPEC section 9's read column says: everything, or the
+    union of the caller's own units, districts, inspection teams and council sessions."""
+
+    everything: bool = False
+    unit_scopes: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    member: str | None = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        if self.everything:
+            return "", []
+        ors: list[str] = []
+        params: list[Any] = []
+        if self.unit_scopes:
+            marks = ", ".join("?" for _ in self.unit_scopes)
+            ors.append(
+                "nomination_id IN (SELECT nomination_id FROM board_scopes"  # noqa: S608
+                f" WHERE scope_code IN ({marks}))"
+            )
+            params += self.unit_scopes
+        if self.districts:
+            ors.append(f"district_code IN ({', '.join('?' for _ in self.districts)})")
+            params += self.districts
+        if self.teams:
+            marks = ", ".join("?" for _ in self.teams)
+            ors.append(
+                "nomination_id IN (SELECT nomination_id FROM board_teams"  # noqa: S608
+                f" WHERE team_id IN ({marks}))"
+            )
+            params += self.teams
+        if self.member is not None:
+            ors.append(
+                "EXISTS (SELECT 1 FROM board_session_members m WHERE m.member = ?"
+                " AND m.session_id IN (agenda_session_id, decided_session_id))"
+            )
+            params.append(self.member)
+        return f"({' OR '.join(ors) or '1 = 0'})", params
 
 
 @dataclass(frozen=True)
@@ -45,6 +92,7 @@ class BoardQuery:
     offset: int = 0
     lineage: tuple[str, ...] = ()
     """With ``unit_code``: the units it was formed from or went into, shown with it."""
+    visibility: Visibility = Visibility(everything=True)
 
 
 @dataclass(frozen=True)
@@ -55,25 +103,42 @@ class BoardPage:
 
 class BoardView(TrackedView):
     name = "board"
-    tables = {"board_nominations": "nomination_id"}  # noqa: RUF012
+    tables = {  # noqa: RUF012
+        "board_nominations": "nomination_id",
+        "board_scopes": "scope_code, nomination_id",
+        "board_teams": "team_id, nomination_id",
+        "board_session_members": "member, session_id",
+    }
     ddl = (
         "CREATE TABLE IF NOT EXISTS board_nominations ("
         " nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,"
         " unit_kind TEXT NOT NULL, district_code TEXT, award_form TEXT NOT NULL,"
         " cycle_year INTEGER NOT NULL, stage TEXT NOT NULL, outcome TEXT, due_on TEXT,"
         " version BIGINT NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
-        " decided_on TEXT)",
+        " decided_on TEXT, agenda_session_id TEXT, decided_session_id TEXT)",
         "CREATE INDEX IF NOT EXISTS board_by_stage ON board_nominations (stage, cycle_year)",
         "CREATE INDEX IF NOT EXISTS board_by_district ON board_nominations (district_code)",
+        "CREATE INDEX IF NOT EXISTS board_by_order ON board_nominations"
+        " (cycle_year DESC, district_code, unit_code, award_form)",
+        # The unit itself and each of its ancestors: a unit officer's scope is one of them.
+        "CREATE TABLE IF NOT EXISTS board_scopes (scope_code TEXT NOT NULL,"
+        " nomination_id TEXT NOT NULL, PRIMARY KEY (scope_code, nomination_id))",
+        "CREATE TABLE IF NOT EXISTS board_teams (team_id TEXT NOT NULL,"
+        " nomination_id TEXT NOT NULL, PRIMARY KEY (team_id, nomination_id))",
+        "CREATE TABLE IF NOT EXISTS board_session_members (member TEXT NOT NULL,"
+        " session_id TEXT NOT NULL, PRIMARY KEY (member, session_id))",
     )
 
     def create_tables(self) -> None:
-        """A board made before it kept the decision date is dropped, and the runner rebuilds
-        it from the log: a view is always what its events say, with every column."""
+        """A board made before it kept the decision date, the sessions and the scopes is
+        dropped, and the runner rebuilds it from the log: a view is always what its events
+        say, with every column."""
         super().create_tables()
         try:
             with self.db.reading() as cursor:
-                cursor.execute("SELECT decided_on FROM board_nominations WHERE 1 = 0")
+                cursor.execute(
+                    "SELECT decided_on, decided_session_id FROM board_nominations WHERE 1 = 0"
+                )
         except Exception:
             self.drop()
 
@@ -92,9 +157,29 @@ class BoardView(TrackedView):
             [version, at, *changes.values(), nomination_id, version],
         )
 
+    def add_scopes(self, nomination_id: str, codes: list[str]) -> None:
+        for code in dict.fromkeys(codes):
+            self.execute(
+                "INSERT INTO board_scopes VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (code, nomination_id),
+            )
+
+    def add_team(self, nomination_id: str, team_id: str) -> None:
+        self.execute(
+            "INSERT INTO board_teams VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (team_id, nomination_id),
+        )
+
+    def add_members(self, session_id: str, members: list[str]) -> None:
+        for member in members:
+            self.execute(
+                "INSERT INTO board_session_members VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (member, session_id),
+            )
+
     def page_of(self, query: BoardQuery) -> BoardPage:
-        clauses: list[str] = []
-        params: list[Any] = []
+        visible, params = query.visibility.where()
+        clauses: list[str] = [visible] if visible else []
         for column, value in (
             ("stage", query.stage),
             ("district_code", query.district_code),
@@ -115,21 +200,21 @@ class BoardView(TrackedView):
             cursor.execute(f"SELECT COUNT(*) FROM board_nominations{where}", params)  # noqa: S608
             count = int(cursor.fetchone()[0])
             cursor.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM board_nominations{where}"  # noqa: S608
+                f"SELECT {', '.join(SHOWN)} FROM board_nominations{where}"  # noqa: S608
                 " ORDER BY cycle_year DESC, district_code, unit_code, award_form LIMIT ? OFFSET ?",
                 [*params, query.limit, query.offset],
             )
-            rows = [dict(zip(COLUMNS, r, strict=True)) for r in cursor.fetchall()]
+            rows = [dict(zip(SHOWN, r, strict=True)) for r in cursor.fetchall()]
         return BoardPage(rows, count)
 
     def get(self, nomination_id: str) -> dict[str, Any] | None:
         with self.db.reading() as cursor:
             cursor.execute(
-                f"SELECT {', '.join(COLUMNS)} FROM board_nominations WHERE nomination_id = ?",  # noqa: S608
+                f"SELECT {', '.join(SHOWN)} FROM board_nominations WHERE nomination_id = ?",  # noqa: S608
                 (nomination_id,),
             )
             row = cursor.fetchone()
-        return dict(zip(COLUMNS, row, strict=True)) if row else None
+        return dict(zip(SHOWN, row, strict=True)) if row else None
 
 
 def is_overdue(row: dict[str, Any], today: date) -> bool:
@@ -151,6 +236,10 @@ class BoardProjection(Projection[BoardView]):
             Nomination.PublicNoticeEnded,
             Nomination.CouncilDecided,
             Nomination.Revoked,
+            Nomination.InspectionOrdered,
+            Nomination.PlacedOnAgenda,
+            Nomination.CouncilDeferred,
+            CouncilSession.Scheduled,
         )
     )
 
@@ -178,6 +267,24 @@ class BoardProjection(Projection[BoardView]):
                 "updated_at": at,
             }
         )
+        codes = [unit["code"], *unit.get("ancestor_codes", ())]
+        self.view.add_scopes(str(event.originator_id), codes)
+
+    @process_event.register(Nomination.InspectionOrdered)
+    def _inspection_ordered(self, event: Any, tracking: Tracking) -> None:
+        self.view.add_team(str(event.originator_id), event.team_id)
+
+    @process_event.register(Nomination.PlacedOnAgenda)
+    def _on_agenda(self, event: Any, tracking: Tracking) -> None:
+        self._touch(event, agenda_session_id=event.session_id)
+
+    @process_event.register(Nomination.CouncilDeferred)
+    def _deferred(self, event: Any, tracking: Tracking) -> None:
+        self._touch(event, agenda_session_id=None)
+
+    @process_event.register(CouncilSession.Scheduled)
+    def _scheduled(self, event: Any, tracking: Tracking) -> None:
+        self.view.add_members(str(event.originator_id), list(event.members))
 
     @process_event.register(Nomination.Submitted)
     @process_event.register(Nomination.DistrictReviewCompleted)
@@ -205,6 +312,8 @@ class BoardProjection(Projection[BoardView]):
             due_on=None,
             outcome=event.outcome,
             decided_on=iso_day(event.decision_date),
+            agenda_session_id=None,
+            decided_session_id=event.session_id,
         )
 
     @process_event.register(Nomination.Revoked)
