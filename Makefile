@@ -92,6 +92,7 @@ bench: install
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.seal
 	$(BIN)/python -m bench.import
+	$(BIN)/python -m bench.units
 	$(BIN)/python -m bench.soak
 
 clean:

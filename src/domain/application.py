@@ -84,7 +84,11 @@ ACCOUNT = Kind(Account, lambda aid: NotFound(f"account {aid} does not exist"))
 class ServiceBase(Application[UUID]):
     """Plumbing every use case shares; the use cases live in ``domain.usecases``."""
 
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Nomination: 200, CouncilSession: 200}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
+        Nomination: 200,
+        CouncilSession: 200,
+        UnitCatalogue: 500,
+    }
 
     def __init__(
         self,
@@ -105,6 +109,12 @@ class ServiceBase(Application[UUID]):
         self._store_reader: Repository[UUID] = CheckedRepository(
             self.events, snapshot_store=self.snapshots
         )
+        # The unit catalogue, kept and caught up on each look (see _load_registered_units).
+        self._catalogue_reader: Repository[UUID] = CheckedRepository(
+            self.events, snapshot_store=self.snapshots, cache_maxsize=1, fastforward=True
+        )
+        self._units_guard = threading.Lock()
+        self._units_seen = 0
         # Every request reads its caller's account: keep accounts, catching up on each read.
         self._account_reader: Repository[UUID] = CheckedRepository(
             self.events, snapshot_store=self.snapshots, cache_maxsize=10_000, fastforward=True
@@ -391,15 +401,23 @@ class ServiceBase(Application[UUID]):
             account.tokens_valid_after,
         )
 
-    def _load_registered_units(self) -> None:
-        try:
-            catalogue: UnitCatalogue = self._store_reader.get(catalogue_id())
-        except AggregateNotFoundError:
-            return
-        for data in catalogue.units:
-            unit = Unit.from_dict(data)
-            if unit.code not in self.units:
-                self.units.add(unit)
+    def _load_registered_units(self) -> int:
+        """Adds the units registered since this process last looked, by any process, and
+        returns the catalogue's version (0 before the first registration). The catalogue
+        is kept and caught up with its new events, and only its new units are read, so
+        looking costs what was registered since, not everything registered."""
+        with self._units_guard:
+            try:
+                catalogue: UnitCatalogue = self._catalogue_reader.get(
+                    catalogue_id(), deepcopy_from_cache=False
+                )
+            except AggregateNotFoundError:
+                return 0
+            for data in catalogue.units[self._units_seen :]:
+                if data["code"] not in self.units:
+                    self.units.add(Unit.from_dict(data))
+            self._units_seen = len(catalogue.units)
+            return int(catalogue.version)
 
     def _version_at(self, nid: UUID, moment: datetime) -> int:
         version = 0
