@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
@@ -124,6 +125,67 @@ class TaskInboxView(TrackedView):
         for row in rows:
             row["overdue"], row["escalated"] = bool(row["overdue"]), bool(row["escalated"])
         return rows
+
+    def tasks(
+        self,
+        teams: Sequence[str],
+        scopes: Sequence[str],
+        *,
+        include_done: bool = False,
+        limit: int = 100,
+        after: tuple[str, str] | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of a caller's visits and reviews, by due date then id, from a keyset
+        ``after`` (the last row's due date and id), and how many there are in all: the
+        union, its order and its page are all the database's work."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if teams:
+            marks = ", ".join("?" for _ in teams)
+            done = "" if include_done else " AND state <> 'reported'"
+            parts.append(
+                "SELECT 'visit' AS kind, visit_id AS id, nomination_id, unit_code,"  # noqa: S608
+                " 'inspection' AS stage, COALESCE(due_on, '') AS due, state, claimed_by,"
+                f" overdue FROM inbox_visits WHERE team_id IN ({marks}){done}"
+            )
+            params += teams
+        if scopes:
+            marks = ", ".join("?" for _ in scopes)
+            parts.append(
+                "SELECT 'review' AS kind, nomination_id AS id, nomination_id, unit_code,"  # noqa: S608
+                " stage, COALESCE(due_on, '') AS due, 'waiting' AS state, NULL AS claimed_by,"
+                " 0 AS overdue"
+                f" FROM inbox_reviews WHERE scope IN ({marks})"
+            )
+            params += scopes
+        if not parts:
+            return [], 0
+        union = " UNION ALL ".join(parts)
+        keyset, key = (
+            ("", [])
+            if after is None
+            else (" WHERE (due > ? OR (due = ? AND id > ?))", [after[0], after[0], after[1]])
+        )
+        columns = (
+            "kind",
+            "id",
+            "nomination_id",
+            "unit_code",
+            "stage",
+            "due_on",
+            "state",
+            "claimed_by",
+            "overdue",
+        )
+        with self.db.reading() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({union}) AS t", params)  # noqa: S608
+            count = int(cursor.fetchone()[0])
+            cursor.execute(
+                f"SELECT * FROM ({union}) AS t{keyset} ORDER BY due, id LIMIT ?",  # noqa: S608
+                [*params, *key, limit],
+            )
+            rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+        return rows, count
 
     def reviews_for(self, scope: str) -> list[dict[str, Any]]:
         """Nominations waiting for review: a district's code, or ``province``."""

@@ -19,6 +19,7 @@ from api.deps import (
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role
+from domain.errors import InvalidNomination
 
 router = APIRouter()
 AsInspector = Annotated[Command, Depends(writes_as(Role.INSPECTOR))]
@@ -35,45 +36,49 @@ def tasks(
     principal: Caller,
     after: After = None,
     include_done: Annotated[bool, Query()] = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="the `next` of the previous page, for the one after"),
+    ] = None,
 ) -> Page[TaskPublic]:
     app.wait_for(after, "task_inbox")
     inbox = app.runner.view("task_inbox")
     on = app.clock().isoformat()
-    found: list[TaskPublic] = []
-    for team in principal.scopes(Role.INSPECTOR):
-        for v in inbox.visits_for(team or "", include_reported=include_done):
-            found.append(
-                TaskPublic(
-                    kind="visit",
-                    id=v["visit_id"],
-                    nomination_id=v["nomination_id"],
-                    unit_code=v["unit_code"],
-                    stage="inspection",
-                    due_on=v["due_on"],
-                    state=v["state"],
-                    claimed_by=v["claimed_by"],
-                    overdue=bool(v["overdue"]) or (v["state"] != "reported" and v["due_on"] < on),
-                )
-            )
+    teams = [t for t in principal.scopes(Role.INSPECTOR) if t]
     scopes: list[str] = [s for s in principal.scopes(Role.DISTRICT_REVIEWER) if s]
     if principal.has(Role.PROVINCE_REVIEWER):
         scopes.append("province")
-    for scope in scopes:
-        for r in inbox.reviews_for(scope):
-            found.append(
-                TaskPublic(
-                    kind="review",
-                    id=r["nomination_id"],
-                    nomination_id=r["nomination_id"],
-                    unit_code=r["unit_code"],
-                    stage=r["stage"],
-                    due_on=r["due_on"],
-                    state="waiting",
-                    claimed_by=None,
-                    overdue=bool(r["due_on"]) and r["due_on"] < on,
-                )
-            )
-    return Page[TaskPublic](data=found, count=len(found))
+    rows, count = inbox.tasks(
+        teams, scopes, include_done=include_done, limit=limit, after=_keyset(cursor)
+    )
+    found = [
+        TaskPublic(
+            kind=r["kind"],
+            id=r["id"],
+            nomination_id=r["nomination_id"],
+            unit_code=r["unit_code"],
+            stage=r["stage"],
+            due_on=r["due_on"] or None,
+            state=r["state"],
+            claimed_by=r["claimed_by"],
+            overdue=bool(r["overdue"])
+            or (r["state"] not in ("reported",) and bool(r["due_on"]) and r["due_on"] < on),
+        )
+        for r in rows
+    ]
+    last = rows[-1] if len(rows) == limit else None
+    following = f"{last['due_on']}|{last['id']}" if last else None
+    return Page[TaskPublic](data=found, count=count, next=following)
+
+
+def _keyset(cursor: str | None) -> tuple[str, str] | None:
+    if cursor is None:
+        return None
+    due, bar, last_id = cursor.partition("|")
+    if not bar or not last_id:
+        raise InvalidNomination("cursor", "is not a cursor this route gave")
+    return due, last_id
 
 
 @router.post(

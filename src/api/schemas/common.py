@@ -45,6 +45,9 @@ def example(**values: Any) -> ConfigDict:
 class Page(BaseModel, Generic[T]):
     data: list[T]
     count: int
+    next: str | None = Field(
+        default=None, description="a keyset cursor for the page after this one, where paged"
+    )
 
 
 class Written(BaseModel):

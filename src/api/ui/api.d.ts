@@ -1927,6 +1927,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["AccountPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[BoardRow] */
     Page_BoardRow_: {
@@ -1934,6 +1939,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["BoardRow"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[BoardThen] */
     Page_BoardThen_: {
@@ -1941,6 +1951,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["BoardThen"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[CheckRowPublic] */
     Page_CheckRowPublic_: {
@@ -1948,6 +1963,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["CheckRowPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[EventPublic] */
     Page_EventPublic_: {
@@ -1955,6 +1975,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["EventPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[OfficialYearPublic] */
     Page_OfficialYearPublic_: {
@@ -1962,6 +1987,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["OfficialYearPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[PreviewCheck] */
     Page_PreviewCheck_: {
@@ -1969,6 +1999,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["PreviewCheck"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[ReceiptPublic] */
     Page_ReceiptPublic_: {
@@ -1976,6 +2011,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["ReceiptPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[RuleSetPublic] */
     Page_RuleSetPublic_: {
@@ -1983,6 +2023,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["RuleSetPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[SessionRow] */
     Page_SessionRow_: {
@@ -1990,6 +2035,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["SessionRow"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[TaskPublic] */
     Page_TaskPublic_: {
@@ -1997,6 +2047,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["TaskPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[TrailRowPublic] */
     Page_TrailRowPublic_: {
@@ -2004,6 +2059,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["TrailRowPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[UnitPublic] */
     Page_UnitPublic_: {
@@ -2011,6 +2071,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["UnitPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** Page[WaitingImport] */
     Page_WaitingImport_: {
@@ -2018,6 +2083,11 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["WaitingImport"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
     };
     /** PassRatePublic */
     PassRatePublic: {
@@ -4659,6 +4729,9 @@ export interface operations {
         /** @description wait until the views reached this log position */
         after?: number | null;
         include_done?: boolean;
+        limit?: number;
+        /** @description the `next` of the previous page, for the one after */
+        cursor?: string | null;
       };
       header?: never;
       path?: never;
