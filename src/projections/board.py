@@ -36,6 +36,9 @@ COLUMNS = (
     "decided_session_id",
 )
 SHOWN = COLUMNS[:14]
+ORDER_TAIL = "COALESCE(district_code, ''), unit_code, award_form, nomination_id"
+"""The board's order after the cycle (newest first): one total order, the same on SQLite
+and PostgreSQL (which place NULLs differently), so a keyset cursor is stable."""
 """The columns a board row shows; the sessions only decide who sees it."""
 
 
@@ -93,6 +96,8 @@ class BoardQuery:
     lineage: tuple[str, ...] = ()
     """With ``unit_code``: the units it was formed from or went into, shown with it."""
     visibility: Visibility = Visibility(everything=True)
+    after: tuple[int, str, str, str, str] | None = None
+    """A keyset: the last row's cycle, district, unit, form and id; rows after it."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +123,8 @@ class BoardView(TrackedView):
         " decided_on TEXT, agenda_session_id TEXT, decided_session_id TEXT)",
         "CREATE INDEX IF NOT EXISTS board_by_stage ON board_nominations (stage, cycle_year)",
         "CREATE INDEX IF NOT EXISTS board_by_district ON board_nominations (district_code)",
-        "CREATE INDEX IF NOT EXISTS board_by_order ON board_nominations"
-        " (cycle_year DESC, district_code, unit_code, award_form)",
+        "CREATE INDEX IF NOT EXISTS board_keyset ON board_nominations"
+        f" (cycle_year DESC, {ORDER_TAIL})",
         # The unit itself and each of its ancestors: a unit officer's scope is one of them.
         "CREATE TABLE IF NOT EXISTS board_scopes (scope_code TEXT NOT NULL,"
         " nomination_id TEXT NOT NULL, PRIMARY KEY (scope_code, nomination_id))",
@@ -133,6 +138,8 @@ class BoardView(TrackedView):
         """A board made before it kept the decision date, the sessions and the scopes is
         dropped, and the runner rebuilds it from the log: a view is always what its events
         say, with every column."""
+        with self.db.transaction() as cursor:  # the order index from before the keyset
+            cursor.execute("DROP INDEX IF EXISTS board_by_order")
         super().create_tables()
         try:
             with self.db.reading() as cursor:
@@ -199,10 +206,17 @@ class BoardView(TrackedView):
         with self.db.reading() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM board_nominations{where}", params)  # noqa: S608
             count = int(cursor.fetchone()[0])
+            keyset, key = "", []
+            if query.after is not None:
+                cycle, *rest = query.after
+                keyset = (" AND " if where else " WHERE ") + (
+                    f"(cycle_year < ? OR (cycle_year = ? AND ({ORDER_TAIL}) > (?, ?, ?, ?)))"
+                )
+                key = [cycle, cycle, *rest]
             cursor.execute(
-                f"SELECT {', '.join(SHOWN)} FROM board_nominations{where}"  # noqa: S608
-                " ORDER BY cycle_year DESC, district_code, unit_code, award_form LIMIT ? OFFSET ?",
-                [*params, query.limit, query.offset],
+                f"SELECT {', '.join(SHOWN)} FROM board_nominations{where}{keyset}"  # noqa: S608
+                f" ORDER BY cycle_year DESC, {ORDER_TAIL} LIMIT ? OFFSET ?",
+                [*params, *key, query.limit, 0 if query.after else query.offset],
             )
             rows = [dict(zip(SHOWN, r, strict=True)) for r in cursor.fetchall()]
         return BoardPage(rows, count)

@@ -106,3 +106,22 @@ def test_the_scoped_board_query_uses_its_indexes(api: Api) -> None:
     assert "SEARCH board_scopes USING COVERING INDEX" in plans["unit"]
     assert "SEARCH board_teams USING COVERING INDEX" in plans["team"]
     assert not any("SCAN board_nominations" in plan for plan in plans.values()), plans
+
+
+def test_a_keyset_cursor_pages_through_the_board_with_no_row_twice_or_missed(api: Api) -> None:
+    board_rows(api)
+    seen: list[str] = []
+    params: dict[str, Any] = {"limit": 300}
+    while True:
+        page = ok(api.get("/api/v1/nominations", "district-829", params=params))
+        seen += [r["nomination_id"] for r in page["data"]]
+        if page["next"] is None:
+            break
+        params["cursor"] = page["next"]
+    assert len(seen) == len(set(seen)) == PER_DISTRICT
+    assert {s.split("-")[0] for s in seen} == {"829"}
+    by_offset, _ = every_row(api, "district-829")
+    assert seen == [r["nomination_id"] for r in by_offset]  # the same order both ways
+    refused = api.get("/api/v1/nominations", "district-829", params={"cursor": "%%%"})
+    assert refused.status_code == 422
+    assert "cursor" in refused.text

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -144,6 +146,10 @@ def board(
     overdue: Annotated[bool, Query()] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=300, description="the `next` of the previous page, for the one after"),
+    ] = None,
 ) -> Page[BoardRow]:
     rules = app.service.default_rule_set
     app.wait_for(after, "board")
@@ -160,12 +166,32 @@ def board(
         offset,
         lineage,
         visibility_of(principal),
+        board_keyset(cursor),
     )
     page = view.page_of(query)  # filtered by scope, sorted and paged in SQL
+    last = page.rows[-1] if len(page.rows) == limit else None
     return Page[BoardRow](
         data=[BoardRow.model_validate(_board_row(r, on, rules)) for r in page.rows],
         count=page.count,
+        next=_cursor_after(last) if last else None,
     )
+
+
+def _cursor_after(row: dict[str, Any]) -> str:
+    """The keyset of a board row, as an opaque cursor."""
+    parts = [row["cycle_year"], row["district_code"] or "", row["unit_code"]]
+    parts += [row["award_form"], row["nomination_id"]]
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
+
+
+def board_keyset(cursor: str | None) -> tuple[int, str, str, str, str] | None:
+    if cursor is None:
+        return None
+    try:
+        cycle, district, unit, form, nid = json.loads(base64.urlsafe_b64decode(cursor))
+        return int(cycle), str(district), str(unit), str(form), str(nid)
+    except (ValueError, TypeError):
+        raise InvalidNomination("cursor", "is not a cursor this route gave") from None
 
 
 def visibility_of(principal: Principal) -> Visibility:

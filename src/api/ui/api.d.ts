@@ -3957,6 +3957,8 @@ export interface operations {
         overdue?: boolean;
         limit?: number;
         offset?: number;
+        /** @description the `next` of the previous page, for the one after */
+        cursor?: string | null;
       };
       header?: never;
       path?: never;
