@@ -24,6 +24,7 @@ class CouncilAgendaView(TrackedView):
         "agenda_sessions": "session_id",
         "agenda_items": "session_id, nomination_id",
         "agenda_participation": "session_id, nomination_id, member_id",
+        "agenda_members": "member_id, session_id",
     }
     ddl = (
         "CREATE TABLE IF NOT EXISTS agenda_sessions ("
@@ -36,7 +37,26 @@ class CouncilAgendaView(TrackedView):
         "CREATE TABLE IF NOT EXISTS agenda_participation ("
         " session_id TEXT NOT NULL, nomination_id TEXT NOT NULL, member_id TEXT NOT NULL,"
         " voted_at TEXT NOT NULL, PRIMARY KEY (session_id, nomination_id, member_id))",
+        # Who sits on which session, so a member's sessions are an index search.
+        "CREATE TABLE IF NOT EXISTS agenda_members (member_id TEXT NOT NULL,"
+        " session_id TEXT NOT NULL, PRIMARY KEY (member_id, session_id))",
+        "CREATE INDEX IF NOT EXISTS agenda_sessions_order"
+        " ON agenda_sessions (scheduled_for, session_id)",
     )
+
+    def create_tables(self) -> None:
+        """A view made before it kept the members apart is dropped and rebuilt from the log."""
+        super().create_tables()
+        try:
+            with self.db.reading() as cursor:
+                cursor.execute("SELECT COUNT(*) FROM agenda_members")
+                members = int(cursor.fetchone()[0])
+                cursor.execute("SELECT COUNT(*) FROM agenda_sessions")
+                sessions = int(cursor.fetchone()[0])
+        except Exception:
+            members, sessions = 0, 1
+        if sessions and not members:
+            self.drop()
 
     def schedule(self, row: tuple[Any, ...]) -> None:
         self.execute(
@@ -44,6 +64,11 @@ class CouncilAgendaView(TrackedView):
             " ON CONFLICT (session_id) DO NOTHING",
             row,
         )
+        for member in json.loads(row[7]):
+            self.execute(
+                "INSERT INTO agenda_members VALUES (?, ?) ON CONFLICT DO NOTHING",
+                (member, row[0]),
+            )
 
     def add_item(self, session_id: str, nomination_id: str) -> None:
         self.cursor.execute("SELECT COUNT(*) FROM agenda_items WHERE session_id = ?", (session_id,))
@@ -131,23 +156,40 @@ class CouncilAgendaView(TrackedView):
             ],
         }
 
-    def sessions_for_member(
-        self, member_id: str | None, state: str | None = None
-    ) -> list[dict[str, Any]]:
-        """Sessions with this member (every session when ``member_id`` is None)."""
-        with self.db.reading() as cursor:
-            cursor.execute(
-                "SELECT session_id, members, state FROM agenda_sessions ORDER BY scheduled_for"
+    def sessions_page(
+        self,
+        member_id: str | None,
+        *,
+        limit: int = 100,
+        after: tuple[str, str] | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of the sessions this member sits on (every session when ``member_id``
+        is None), by date then id from a keyset, and how many there are: all in SQL."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if member_id is not None:
+            clauses.append(
+                "session_id IN (SELECT session_id FROM agenda_members WHERE member_id = ?)"
             )
-            rows = cursor.fetchall()
-        found = []
-        for session_id, members, session_state in rows:
-            mine = member_id is None or member_id in json.loads(members)
-            if mine and state in (None, session_state):
-                session = self.session(session_id)
-                if session is not None:
-                    found.append(session)
-        return found
+            params.append(member_id)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        columns = ("session_id", "title", "scheduled_for", "award_form", "state")
+        with self.db.reading() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM agenda_sessions{where}", params)  # noqa: S608
+            count = int(cursor.fetchone()[0])
+            keyset, key = "", []
+            if after is not None:
+                keyset = (" AND " if where else " WHERE ") + (
+                    "(scheduled_for > ? OR (scheduled_for = ? AND session_id > ?))"
+                )
+                key = [after[0], *after]
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM agenda_sessions{where}{keyset}"  # noqa: S608
+                " ORDER BY scheduled_for, session_id LIMIT ?",
+                [*params, *key, limit],
+            )
+            rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+        return rows, count
 
 
 def _day(value: Any) -> str:

@@ -82,3 +82,40 @@ def test_the_ui_takes_its_choices_from_the_api(api: Api) -> None:
     assert "needs_judgement" in values["outcomes"]
     assert "needs_judgement" not in values["judged_outcomes"]
     assert api.client.get("/api/v1/enumerations").status_code == 401
+
+
+def test_a_members_sessions_page_by_date_with_a_cursor_and_others_are_not_listed(
+    api: Api,
+) -> None:
+    from datetime import date
+
+    api.client.app.state.thidua.clock = lambda: date(2024, 3, 1)  # type: ignore[attr-defined]
+    last = None
+    for day in (25, 21, 23, 22, 24):
+        last = ok(
+            api.post(
+                "/api/v1/council/sessions",
+                "secretary",
+                json={
+                    "title": f"Phiên ngày {day}",
+                    "scheduled_for": f"2024-03-{day}",
+                    "members": ["member-1", "member-2"] if day != 24 else ["member-3"],
+                    "award_form": "bang-khen-tinh",
+                },
+            ),
+            201,
+        )
+    assert last is not None
+    titles: list[str] = []
+    params: dict[str, object] = {"after": last["position"], "limit": 2}
+    while True:
+        page = ok(api.get("/api/v1/council/sessions", "member-1", params=params))
+        titles += [s["title"] for s in page["data"]]
+        assert page["count"] == 4
+        if page["next"] is None:
+            break
+        params = {"limit": 2, "cursor": page["next"]}
+    assert titles == ["Phiên ngày 21", "Phiên ngày 22", "Phiên ngày 23", "Phiên ngày 25"]
+    refused = api.get("/api/v1/council/sessions", "member-1", params={"cursor": "x"})
+    assert refused.status_code == 422
+    assert "cursor" in refused.text

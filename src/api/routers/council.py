@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Query
 
 from api.deps import (
     After,
@@ -28,7 +28,7 @@ from api.schemas.council import (
     VoteIn,
 )
 from domain.context import Role
-from domain.errors import JurisdictionError
+from domain.errors import InvalidNomination, JurisdictionError
 
 router = APIRouter(prefix="/council/sessions")
 AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
@@ -66,18 +66,29 @@ def sessions(
     app: State,
     principal: Caller,
     after: After = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="the `next` of the previous page, for the one after"),
+    ] = None,
 ) -> Page[SessionRow]:
     app.wait_for(after, "council_agenda")
     view = app.runner.view("council_agenda")
     everyone = principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR)
-    found = view.sessions_for_member(None if everyone else principal.username)
-    data = [
-        SessionRow.model_validate(
-            {k: s[k] for k in ("session_id", "title", "scheduled_for", "award_form", "state")}
-        )
-        for s in found
-    ]
-    return Page[SessionRow](data=data, count=len(data))
+    keyset = None
+    if cursor is not None:
+        day, bar, last = cursor.partition("|")
+        if not bar or not last:
+            raise InvalidNomination("cursor", "is not a cursor this route gave")
+        keyset = (day, last)
+    found, count = view.sessions_page(
+        None if everyone else principal.username, limit=limit, after=keyset
+    )
+    following = None
+    if len(found) == limit:
+        following = f"{found[-1]['scheduled_for']}|{found[-1]['session_id']}"
+    data = [SessionRow.model_validate(s) for s in found]
+    return Page[SessionRow](data=data, count=count, next=following)
 
 
 @router.get(

@@ -3389,6 +3389,9 @@ export interface operations {
       query?: {
         /** @description wait until the views reached this log position */
         after?: number | null;
+        limit?: number;
+        /** @description the `next` of the previous page, for the one after */
+        cursor?: string | null;
       };
       header?: never;
       path?: never;
