@@ -166,6 +166,36 @@ def _import_poverty_figures(settings: Settings, args: argparse.Namespace) -> int
     return 0 if outcome.applied or (args.dry_run and not errors) else 1
 
 
+def _import_units(settings: Settings, args: argparse.Namespace) -> int:
+    """A units file (``{"units": [...]}``, as ``data/units/``): all of them or none; the
+    same file again changes nothing, and finishes an import a crash cut short."""
+    import hashlib
+
+    from domain.context import Actor, CommandContext, Grant, Role
+
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"file: {path} does not exist")
+    data = path.read_bytes()
+    try:
+        rows = json.loads(data)["units"]
+    except (ValueError, KeyError, TypeError):
+        raise UsageError('file: is not JSON of the form {"units": [...]}') from None
+    if not isinstance(rows, list):
+        raise UsageError("file: units must be a list")
+    digest = hashlib.sha256(data).hexdigest()
+    operator = Actor("cli", (Grant(Role.ADMIN),))
+    ctx = CommandContext(operator, f"cli/units/{digest}", f"units/{digest[:12]}", date.today())
+    with _service(settings) as service:
+        results = service.register_units(ctx, rows)
+    replayed = sum(r.replayed for r in results)
+    print(
+        f"{path.name} ({digest[:12]}): {len(rows)} units in {len(results)} saves,"
+        f" {len(results) - replayed} applied, {replayed} already applied"
+    )
+    return 0
+
+
 def _reorganise(settings: Settings, args: argparse.Namespace) -> int:
     """Lists the dossiers in stages that the reorganisations up to a date ended, and moves
     them (those the clock has not moved yet), each by a recorded event citing the law."""
@@ -566,6 +596,11 @@ def build_parser() -> argparse.ArgumentParser:
     figures.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     figures.add_argument("--partial", action="store_true", help="apply the valid rows only")
     figures.set_defaults(handler=_import_poverty_figures)
+    bulk = importing.add_parser(
+        "units", help='many units at once from a JSON file {"units": [...]}, all or none'
+    )
+    bulk.add_argument("file", type=Path, metavar="FILE.json")
+    bulk.set_defaults(handler=_import_units)
     exporting = audit.add_parser("export", help="the audit trail as CSV or JSON Lines")
     exporting.add_argument("--checks", action="store_true", help="criterion checks only")
     exporting.add_argument("--format", choices=FORMATS, default="csv")

@@ -176,3 +176,30 @@ def test_reorganise_lists_then_moves_the_dossiers_the_district_level_left_strand
         assert service.get_nomination(nid).stage == "province_review"
     finally:
         service.close()
+
+
+def test_units_are_imported_from_a_file_all_or_none_and_again_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {
+            "code": f"S-831-I{n}",
+            "name": f"Xã Nhập {n} (dữ liệu mẫu)",
+            "kind": "commune",
+            "parent_code": "831",
+            "valid_from": "2020-01-01",
+            "synthetic": True,
+        }
+        for n in range(3)
+    ]
+    good = tmp_path / "units.json"
+    good.write_text(json.dumps({"units": rows}, ensure_ascii=False))
+    first = thidua(tmp_path, "import", "units", str(good))
+    assert "3 units in 1 saves, 1 applied, 0 already applied" in first.stdout
+    again = thidua(tmp_path, "import", "units", str(good))
+    assert "0 applied, 1 already applied" in again.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"units": [{**rows[0], "code": "S-831-X", "kind": "planet"}]}))
+    refused = thidua(tmp_path, "import", "units", str(bad), check=False)
+    assert refused.returncode != 0
+    assert "units[0].kind" in refused.stderr

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from eventsourcing.application import (
@@ -19,6 +21,7 @@ from domain.context import CommandContext, Role, acting
 from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
+    InvalidNomination,
 )
 from domain.summaries import (
     AccountSummary,
@@ -27,6 +30,7 @@ from domain.summaries import (
 from domain.units import Unit, UnitCatalogue, catalogue_id
 
 CATALOGUE_ATTEMPTS = 10
+BULK_SAVE_BYTES = 1_000_000  # one save stays near 1 MB (SPEC section 2)
 
 
 class AccountCases(ServiceBase):
@@ -98,6 +102,100 @@ class AccountCases(ServiceBase):
         return [a for a in found if a is not None]
 
     # --- units ---------------------------------------------------------------------------
+
+    def register_units(
+        self, ctx: CommandContext, rows: Sequence[Mapping[str, Any]]
+    ) -> list[CommandResult]:
+        """Registers many units at once: all of them or, when any is wrong, none (the
+        error names the row and field). They are saved in chunks of at most about 1 MB,
+        each its own command (``<command id>/<chunk>``), so importing the same list again
+        changes nothing and a crash between chunks is finished by running it again."""
+        units: list[Unit] = []
+        codes: set[str] = set()
+        resumed = self._load_registered_units() > 0 and self._catalogue_has_handled(
+            f"{ctx.command_id}/0"
+        )
+        for index, row in enumerate(rows):
+            try:
+                unit = Unit.from_dict(dict(row))
+            except InvalidNomination as wrong:
+                raise InvalidNomination(f"units[{index}].{wrong.field}", wrong.reason) from None
+            if unit.code in codes:
+                raise InvalidNomination(f"units[{index}].code", f"{unit.code} is listed twice")
+            if not resumed and self.knows_unit(unit.code):
+                raise AlreadyExists(
+                    f"units[{index}].code: unit {unit.code} exists already", unit_code=unit.code
+                )
+            parent = unit.parent_code
+            if parent is not None and parent not in codes and not self.knows_unit(parent):
+                raise InvalidNomination(
+                    f"units[{index}].parent_code", f"unit {parent!r} is not registered"
+                )
+            unknown = [
+                c for c in unit.predecessor_codes if c not in codes and not self.knows_unit(c)
+            ]
+            if unknown:
+                raise InvalidNomination(
+                    f"units[{index}].predecessors", f"{', '.join(unknown)} are not registered"
+                )
+            codes.add(unit.code)
+            units.append(unit)
+        chunks: list[list[Unit]] = [[]]
+        size = 0
+        for unit in units:
+            encoded = len(json.dumps(unit.to_dict(), ensure_ascii=False).encode())
+            if chunks[-1] and size + encoded > BULK_SAVE_BYTES:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(unit)
+            size += encoded
+        results = []
+        for number, chunk in enumerate(chunks):
+            part = replace(ctx, command_id=f"{ctx.command_id}/{number}")
+            results.append(self._register_chunk(part, chunk))
+        return results
+
+    def _catalogue_has_handled(self, command_id: str) -> bool:
+        catalogue: UnitCatalogue = self._catalogue_reader.get(
+            catalogue_id(), deepcopy_from_cache=False
+        )
+        return catalogue.has_handled(command_id)
+
+    def _register_chunk(self, ctx: CommandContext, chunk: list[Unit]) -> CommandResult:
+        with self._lock(catalogue_id()), acting(ctx):
+            for attempt in range(CATALOGUE_ATTEMPTS):
+                stored_version = self._load_registered_units()
+                try:
+                    catalogue: UnitCatalogue = self.repository.get(
+                        catalogue_id(), deepcopy_from_cache=False
+                    )
+                    if catalogue.version < stored_version:
+                        self._evict(catalogue_id())
+                        catalogue = self.repository.get(catalogue_id(), deepcopy_from_cache=False)
+                except AggregateNotFoundError:
+                    catalogue = UnitCatalogue()
+                else:
+                    if catalogue.has_handled(ctx.command_id):
+                        return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
+                for unit in chunk:
+                    if unit.code in self.units:
+                        raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
+                try:
+                    for unit in chunk:
+                        catalogue.register(unit)
+                    position = self._commit(catalogue)
+                except ConcurrentWriteError:
+                    self._evict(catalogue_id())
+                    if attempt + 1 == CATALOGUE_ATTEMPTS:
+                        raise
+                    continue
+                except BaseException:
+                    self._evict(catalogue_id())
+                    raise
+                break
+        for unit in chunk:
+            self.units.add(unit)
+        return CommandResult(catalogue.id, catalogue.version, position)
 
     def register_unit(self, ctx: CommandContext, data: Mapping[str, Any]) -> CommandResult:
         """Adds a unit to the one catalogue every process writes to. Registrations of
