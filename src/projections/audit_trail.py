@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
@@ -298,6 +298,27 @@ class AuditTrailView(TrackedView):
         sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM audit_trail{clause} ORDER BY position, item"  # noqa: S608
         for row in self.db.stream(sql, params):
             yield _decoded(dict(zip(ROW_COLUMNS, row, strict=True)))
+
+    def page_of_checks(
+        self, where: TrailFilter, limit: int, after: tuple[int, int] | None = None
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One page of criterion checks in log order from a keyset (the last row's position
+        and item), and how many match: a page costs its own rows, not the whole trail."""
+        clause, params = replace(where, kind="check").where()
+        with self.db.reading() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM audit_trail{clause}", params)  # noqa: S608
+            count = int(cursor.fetchone()[0])
+            keyset, key = "", []
+            if after is not None:
+                keyset = (" AND " if clause else " WHERE ") + "(position, item) > (?, ?)"
+                key = list(after)
+            cursor.execute(
+                f"SELECT {', '.join(ROW_COLUMNS)} FROM audit_trail{clause}{keyset}"  # noqa: S608
+                " ORDER BY position, item LIMIT ?",
+                [*params, *key, limit],
+            )
+            rows = [_decoded(dict(zip(ROW_COLUMNS, r, strict=True))) for r in cursor.fetchall()]
+        return rows, count
 
     def checks(self, where: TrailFilter = TrailFilter()) -> Iterator[dict[str, Any]]:
         return self.rows(

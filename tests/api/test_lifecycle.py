@@ -224,3 +224,34 @@ def test_an_inspections_finding_is_not_erased_by_returning_and_resubmitting(
     )
     assert refused.status_code == 409, refused.text
     assert "commune-high-pp2" in refused.text
+
+
+def test_the_criterion_checks_page_by_keyset_and_match_the_full_export(store_api: Api) -> None:
+    import csv
+    import io
+
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    for unit, who in (
+        ("S-831-01", "officer"),
+        ("S-831-02", "officer"),
+        ("S-829-01", "officer-829"),
+    ):
+        nid = open_dossier(api, unit, who=who)
+        ok(api.post(f"/api/v1/nominations/{nid}/submit", who))
+    head = {"after": str(api.events()), "format": "csv"}
+    exported = api.get("/api/v1/audit/criterion-checks", "auditor", params=head)
+    everything = list(csv.DictReader(io.StringIO(exported.text)))
+    seen: list[tuple[str, str]] = []
+    params: dict[str, object] = {"limit": 1}
+    while True:
+        page = ok(api.get("/api/v1/audit/criterion-checks", "auditor", params=params))
+        assert page["count"] == len(everything)
+        seen += [(r["nomination_id"], r["criterion_id"]) for r in page["data"]]
+        if page["next"] is None:
+            break
+        params = {"limit": 1, "cursor": page["next"]}
+    assert seen == [(r["nomination_id"], r["criterion_id"]) for r in everything]
+    refused = api.get("/api/v1/audit/criterion-checks", "auditor", params={"cursor": "1:x"})
+    assert refused.status_code == 422
+    assert "cursor" in refused.text

@@ -92,14 +92,24 @@ def criterion_checks(
     criterion: Annotated[str | None, Query(max_length=100)] = None,
     outcome: Annotated[str | None, Query(max_length=40)] = None,
     format: Annotated[Literal["json", "csv", "jsonl"], Query()] = "json",
+    limit: Annotated[int, Query(ge=1, le=5000, description="JSON pages only")] = 1000,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=100, description="the `next` of the previous JSON page"),
+    ] = None,
 ) -> Page[CheckRowPublic] | StreamingResponse:
-    rows = app.runner.view("audit_trail").checks(TrailFilter(cycle, district, criterion, outcome))
+    where = TrailFilter(cycle, district, criterion, outcome)
+    view = app.runner.view("audit_trail")
     if format == "json":
+        found, count = view.page_of_checks(where, limit, _trail_keyset(cursor))
         data = [
             CheckRowPublic.model_validate({c: _public(r).get(c) for c in CHECK_COLUMNS})
-            for r in rows
+            for r in found
         ]
-        return Page[CheckRowPublic](data=data, count=len(data))
+        last = found[-1] if len(found) == limit else None
+        following = f"{last['position']}:{last['item']}" if last else None
+        return Page[CheckRowPublic](data=data, count=count, next=following)
+    rows = view.checks(where)  # streamed whole, a page at a time
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     suffix = "csv" if format == "csv" else "jsonl"
     return StreamingResponse(
@@ -107,6 +117,15 @@ def criterion_checks(
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="criterion-checks.{suffix}"'},
     )
+
+
+def _trail_keyset(cursor: str | None) -> tuple[int, int] | None:
+    if cursor is None:
+        return None
+    position, colon, item = cursor.partition(":")
+    if not colon or not position.isdigit() or not item.isdigit():
+        raise InvalidNomination("cursor", "is not a cursor this route gave")
+    return int(position), int(item)
 
 
 @router.get(

@@ -3095,6 +3095,10 @@ export interface operations {
         criterion?: string | null;
         outcome?: string | null;
         format?: "json" | "csv" | "jsonl";
+        /** @description JSON pages only */
+        limit?: number;
+        /** @description the `next` of the previous JSON page */
+        cursor?: string | null;
       };
       header?: never;
       path?: never;
