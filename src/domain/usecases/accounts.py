@@ -162,6 +162,10 @@ class AccountCases(ServiceBase):
         return catalogue.has_handled(command_id)
 
     def _register_chunk(self, ctx: CommandContext, chunk: list[Unit]) -> CommandResult:
+        """Registers units in one save. Registrations of different units commute, so one
+        that lost a race with another process's is run again on the catalogue as it now
+        stands. The catalogue stays in this process's command cache between saves: each
+        costs the same, however many came before."""
         with self._lock(catalogue_id()), acting(ctx):
             for attempt in range(CATALOGUE_ATTEMPTS):
                 stored_version = self._load_registered_units()
@@ -169,12 +173,14 @@ class AccountCases(ServiceBase):
                     catalogue: UnitCatalogue = self.repository.get(
                         catalogue_id(), deepcopy_from_cache=False
                     )
-                    if catalogue.version < stored_version:
+                    if catalogue.version < stored_version:  # another process wrote since
                         self._evict(catalogue_id())
                         catalogue = self.repository.get(catalogue_id(), deepcopy_from_cache=False)
                 except AggregateNotFoundError:
-                    catalogue = UnitCatalogue()
+                    catalogue = UnitCatalogue()  # the first registration starts the catalogue
                 else:
+                    # A retry whose first attempt committed, here or in another process, is
+                    # answered as that attempt was, before anything else is checked.
                     if catalogue.has_handled(ctx.command_id):
                         return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
                 for unit in chunk:
@@ -198,44 +204,9 @@ class AccountCases(ServiceBase):
         return CommandResult(catalogue.id, catalogue.version, position)
 
     def register_unit(self, ctx: CommandContext, data: Mapping[str, Any]) -> CommandResult:
-        """Adds a unit to the one catalogue every process writes to. Registrations of
-        different units commute, so one that lost a race with another process's is run
-        again on the catalogue as it now stands. The catalogue stays in this process's
-        command cache between registrations: each one costs the same, however many came
-        before."""
+        """Adds a unit to the one catalogue every process writes to (``_register_chunk``).
+        Its parent must exist; units are never removed, so a retry finds it too."""
         unit = Unit.from_dict(dict(data))
-        with self._lock(catalogue_id()), acting(ctx):
-            for attempt in range(CATALOGUE_ATTEMPTS):
-                stored_version = self._load_registered_units()
-                try:
-                    catalogue: UnitCatalogue = self.repository.get(
-                        catalogue_id(), deepcopy_from_cache=False
-                    )
-                    if catalogue.version < stored_version:  # another process wrote since
-                        self._evict(catalogue_id())
-                        catalogue = self.repository.get(catalogue_id(), deepcopy_from_cache=False)
-                except AggregateNotFoundError:
-                    catalogue = UnitCatalogue()  # the first registration starts the catalogue
-                else:
-                    # A retry whose first attempt committed, here or in another process, is
-                    # answered as that attempt was, before anything else is checked.
-                    if catalogue.has_handled(ctx.command_id):
-                        return CommandResult(catalogue.id, catalogue.version, None, replayed=True)
-                if unit.code in self.units:
-                    raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
-                if unit.parent_code is not None:
-                    self.unit(unit.parent_code)
-                try:
-                    catalogue.register(unit)
-                    position = self._commit(catalogue)
-                except ConcurrentWriteError:
-                    self._evict(catalogue_id())
-                    if attempt + 1 == CATALOGUE_ATTEMPTS:
-                        raise
-                    continue
-                except BaseException:
-                    self._evict(catalogue_id())  # the cached catalogue may hold the change
-                    raise
-                break
-        self.units.add(unit)
-        return CommandResult(catalogue.id, catalogue.version, position)
+        if unit.parent_code is not None:
+            self.unit(unit.parent_code)
+        return self._register_chunk(ctx, [unit])
