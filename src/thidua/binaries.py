@@ -16,3 +16,23 @@ def find_binary(name: str) -> str:
     if found is None:
         raise FileNotFoundError(f"{name} is not installed; `make install` provides it")
     return found
+
+
+def temporal_dev_server_command(data_dir: Path, address: str, ui_port: int) -> list[str]:
+    """``temporal server start-dev`` keeping its state in ``data_dir/temporal.db``."""
+    host, _, port = address.rpartition(":")
+    return [
+        find_binary("temporal"),
+        "server",
+        "start-dev",
+        "--db-filename",
+        str(data_dir / "temporal.db"),
+        "--ip",
+        host or "127.0.0.1",
+        "--port",
+        port,
+        "--ui-port",
+        str(ui_port),
+        "--log-level",
+        "warn",
+    ]

@@ -25,7 +25,7 @@ from typing import IO, Any
 import structlog
 from pydantic import SecretStr
 
-from thidua.binaries import find_binary
+from thidua.binaries import temporal_dev_server_command
 from thidua.settings import Settings
 
 RESTART_DELAY_SECONDS = 1.0
@@ -181,24 +181,11 @@ def run_cluster(settings: Settings) -> int:
         service.close()
 
     cluster = Cluster(settings, env, settings.data_dir / "postgres" if embedded else None)
-    host, _, port = settings.temporal_address.rpartition(":")
     cluster.add(
         "temporal",
-        [
-            find_binary("temporal"),
-            "server",
-            "start-dev",
-            "--db-filename",
-            str(settings.data_dir / "temporal.db"),
-            "--ip",
-            host or "127.0.0.1",
-            "--port",
-            port,
-            "--ui-port",
-            str(settings.temporal_ui_port),
-            "--log-level",
-            "warn",
-        ],
+        temporal_dev_server_command(
+            settings.data_dir, settings.temporal_address, settings.temporal_ui_port
+        ),
         address=settings.temporal_address,
     )
     thidua = [sys.executable, "-m", "thidua.cli"]

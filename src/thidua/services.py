@@ -9,13 +9,12 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import structlog
 
 from domain.service import NominationService
-from thidua.binaries import find_binary
+from thidua.binaries import temporal_dev_server_command
 from thidua.bootstrap import (
     build_directory,
     build_notifier,
@@ -44,21 +43,9 @@ def temporal_dev_server(settings: Settings) -> Iterator[None]:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     log_file = (settings.data_dir / "temporal.log").open("ab")
     process = subprocess.Popen(  # noqa: S603 - our own binary and arguments
-        [
-            find_binary("temporal"),
-            "server",
-            "start-dev",
-            "--db-filename",
-            str(Path(settings.data_dir) / "temporal.db"),
-            "--ip",
-            host or "127.0.0.1",
-            "--port",
-            port,
-            "--ui-port",
-            str(settings.temporal_ui_port),
-            "--log-level",
-            "warn",
-        ],
+        temporal_dev_server_command(
+            settings.data_dir, settings.temporal_address, settings.temporal_ui_port
+        ),
         stdout=log_file,
         stderr=subprocess.STDOUT,
     )
