@@ -67,6 +67,21 @@ def worker_process(tmp_path: Path, address: str, smtp_port: int) -> subprocess.P
     )
 
 
+def dossier_with_a_reminder_due(tmp_path: Path, units: UnitRegistry) -> tuple[Any, Any]:
+    """A store with one dossier in collection whose 5-day reminder is due today."""
+    service = NominationService(
+        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(tmp_path / "events.sqlite3")},
+        units=units,
+    )
+    today = datetime.now(UTC).date()
+    closes_on = service.calendar.add_working_days(today, 3)
+    service.configure_cycle(
+        ctx(ADMIN, today), CycleTerms(2025, CycleKind.FINAL, closes_on, (2024, 2025), 10)
+    )
+    nid = service.open_nomination(ctx(officer(), today), "S-SO-LDTBXH", "bang-khen-tinh", 2025).id
+    return service, nid
+
+
 async def test_a_worker_killed_mid_activity_is_replaced_and_nothing_is_recorded_twice(
     tmp_path: Path, units: UnitRegistry
 ) -> None:
@@ -74,19 +89,7 @@ async def test_a_worker_killed_mid_activity_is_replaced_and_nothing_is_recorded_
     inbox = SlowThenQuickInbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
-    service = NominationService(
-        {
-            "PERSISTENCE_MODULE": SQLITE_FACTORY,
-            "SQLITE_DBNAME": str(tmp_path / "events.sqlite3"),
-        },
-        units=units,
-    )
-    today = datetime.now(UTC).date()
-    closes_on = service.calendar.add_working_days(today, 3)  # the 5-day reminder is due now
-    service.configure_cycle(
-        ctx(ADMIN, today), CycleTerms(2025, CycleKind.FINAL, closes_on, (2024, 2025), 10)
-    )
-    nid = service.open_nomination(ctx(officer(), today), "S-SO-LDTBXH", "bang-khen-tinh", 2025).id
+    service, nid = dossier_with_a_reminder_due(tmp_path, units)
     try:
         with dev_server(tmp_path, free_port()) as address:
             first = worker_process(tmp_path, address, smtp_port)
@@ -140,16 +143,7 @@ async def test_a_worker_stopped_with_sigterm_mid_activity_finishes_it_then_exits
     inbox = SlowThenQuickInbox()
     smtp = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     smtp.start()
-    service = NominationService(
-        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(tmp_path / "events.sqlite3")},
-        units=units,
-    )
-    today = datetime.now(UTC).date()
-    closes_on = service.calendar.add_working_days(today, 3)  # the 5-day reminder is due now
-    service.configure_cycle(
-        ctx(ADMIN, today), CycleTerms(2025, CycleKind.FINAL, closes_on, (2024, 2025), 10)
-    )
-    nid = service.open_nomination(ctx(officer(), today), "S-SO-LDTBXH", "bang-khen-tinh", 2025).id
+    service, nid = dossier_with_a_reminder_due(tmp_path, units)
     try:
         with dev_server(tmp_path, free_port()) as address:
             worker = worker_process(tmp_path, address, smtp_port)
