@@ -5,8 +5,9 @@ touches the library's internals (load, cache, commit, retry on conflict)."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
@@ -65,6 +66,19 @@ from domain.units import Unit, UnitCatalogue, UnitRegistry, catalogue_id
 
 A = TypeVar("A", bound=ChainedAggregate)
 
+BULK_SAVE_BYTES = 1_000_000
+"""The most a bulk save writes at once: one very large save stalls the PostgreSQL driver."""
+
+
+class _Bulk:
+    """Events of commands run in a ``bulk()`` block, waiting to be saved together."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.pending: ProcessingEvent[UUID] = ProcessingEvent()
+        self.bytes = 0
+        self.saves = 0
+
 
 @dataclass(frozen=True)
 class Kind(Generic[A]):
@@ -119,6 +133,7 @@ class ServiceBase(Application[UUID]):
         self._account_reader: Repository[UUID] = CheckedRepository(
             self.events, snapshot_store=self.snapshots, cache_maxsize=10_000, fastforward=True
         )
+        self._bulk_of_thread = threading.local()
 
     # The environment comes from settings alone, never from stray process variables.
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
@@ -132,21 +147,21 @@ class ServiceBase(Application[UUID]):
         return Environment(name, values)
 
     def _take_snapshots(self, processing_event: ProcessingEvent[UUID]) -> None:
-        # The aggregate just saved is exactly the stored state at its version: snapshot it
-        # as it is, rather than reloading it from the store.
+        # An aggregate just saved is exactly the stored state at its version: when its new
+        # events crossed a multiple of its interval, snapshot it as it is now, rather than
+        # reloading it from the store at that multiple.
+        if self.snapshots is None:
+            return
+        crossed: dict[UUID, Any] = {}
         for event in processing_event.events:
-            interval = None
             aggregate = processing_event.aggregates.get(event.originator_id)
-            if aggregate is not None:
-                interval = self.snapshotting_intervals.get(type(aggregate))
-            if (
-                interval
-                and self.snapshots is not None
-                and event.originator_version % interval == 0
-                and aggregate is not None
-                and aggregate.version == event.originator_version
-            ):
-                self.snapshots.put([Snapshot.take(aggregate)])
+            if aggregate is None or aggregate.version < event.originator_version:
+                continue
+            interval = self.snapshotting_intervals.get(type(aggregate))
+            if interval and event.originator_version % interval == 0:
+                crossed[aggregate.id] = aggregate
+        if crossed:
+            self.snapshots.put([Snapshot.take(a) for a in crossed.values()])
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ChainMapper)
@@ -194,8 +209,13 @@ class ServiceBase(Application[UUID]):
 
     def _load(self, kind: Kind[A], aggregate_id: UUID, version: int | None = None) -> A:
         """A private copy rebuilt from the store (snapshot plus later events)."""
+        pending = self._pending(aggregate_id) if version is None else None
         try:
-            aggregate: Aggregate = self._store_reader.get(aggregate_id, version=version)
+            aggregate: Aggregate = (
+                copy.deepcopy(pending)
+                if pending is not None
+                else self._store_reader.get(aggregate_id, version=version)
+            )
         except AggregateNotFoundError:
             raise kind.missing(aggregate_id) from None
         if not isinstance(aggregate, kind.cls):
@@ -208,6 +228,11 @@ class ServiceBase(Application[UUID]):
         Only used under the aggregate's lock. A cached aggregate may be behind another
         process's writes: saving it then conflicts, and the command runs again fresh.
         """
+        pending = self._pending(aggregate_id)
+        if pending is not None:  # the latest state there is: nothing to retry against
+            if not isinstance(pending, kind.cls):
+                raise kind.missing(aggregate_id)
+            return pending, False
         cached = self._cached(aggregate_id)
         try:
             aggregate: Aggregate = cached or self.repository.get(
@@ -235,23 +260,69 @@ class ServiceBase(Application[UUID]):
                 cache.get(aggregate_id, evict=True)
 
     def _commit(self, *aggregates: Aggregate) -> int | None:
-        """Saves the aggregates' new events atomically; returns the last log position."""
+        """Saves the aggregates' new events atomically; returns the last log position
+        (None inside a ``bulk()`` block, where they are saved later)."""
         # Application.save() does the same after checking each argument against runtime
         # protocols, which costs more than the rest of a one-event save in Python.
         processing: ProcessingEvent[UUID] = ProcessingEvent()
         for aggregate in aggregates:
             processing.events.extend(aggregate.collect_events())
             processing.aggregates[aggregate.id] = aggregate
+        bulk: _Bulk | None = getattr(self._bulk_of_thread, "bulk", None)
+        if bulk is None:
+            return self._save(processing)
+        size = sum(len(self.mapper.to_stored_event(e).state) for e in processing.events)
+        if bulk.bytes and bulk.bytes + size > bulk.max_bytes:
+            self._save_bulk(bulk)
+        bulk.pending.events.extend(processing.events)
+        bulk.pending.aggregates.update(processing.aggregates)
+        bulk.bytes += size
+        return None
+
+    def _save(self, processing: ProcessingEvent[UUID]) -> int | None:
         try:
             recordings = self._record(processing)
         except RecordConflictError:
             raise ConcurrentWriteError(
                 "another change was saved first; reload and retry",
-                ids=[str(a.id) for a in aggregates],
+                ids=[str(i) for i in processing.aggregates],
             ) from None
         self._take_snapshots(processing)
         self._notify(recordings)
         return recordings[-1].notification.id if recordings else None
+
+    def _save_bulk(self, bulk: _Bulk) -> None:
+        processing, bulk.pending, bulk.bytes = bulk.pending, ProcessingEvent(), 0
+        if processing.events:
+            self._save(processing)
+            bulk.saves += 1
+
+    def _pending(self, aggregate_id: UUID) -> ChainedAggregate | None:
+        bulk: _Bulk | None = getattr(self._bulk_of_thread, "bulk", None)
+        if bulk is None:
+            return None
+        return cast(ChainedAggregate | None, bulk.pending.aggregates.get(aggregate_id))
+
+    @contextlib.contextmanager
+    def bulk(self, max_bytes: int = BULK_SAVE_BYTES) -> Iterator[_Bulk]:
+        """Commands this thread runs in the block save together, in saves of at most
+        ``max_bytes`` of stored state (a larger command alone), in order, rather than one
+        save each: for generating and importing large data sets. Commands and reads in the
+        block see what it has not saved yet. An error leaves saved what was saved, and
+        drops the rest; no other thread sees an unsaved command."""
+        if getattr(self._bulk_of_thread, "bulk", None) is not None:
+            raise RuntimeError("bulk() blocks do not nest")
+        bulk = _Bulk(max_bytes)
+        self._bulk_of_thread.bulk = bulk
+        try:
+            yield bulk
+            self._save_bulk(bulk)
+        except BaseException:
+            for aggregate_id in bulk.pending.aggregates:
+                self._evict(aggregate_id)
+            raise
+        finally:
+            self._bulk_of_thread.bulk = None
 
     def _execute(
         self,
@@ -313,7 +384,9 @@ class ServiceBase(Application[UUID]):
         """Creates an aggregate with a deterministic id; a retry finds the first one."""
         with self._lock(aggregate_id), acting(ctx):
             try:
-                existing: ChainedAggregate = self._store_reader.get(aggregate_id)
+                existing: ChainedAggregate = self._pending(aggregate_id) or self._store_reader.get(
+                    aggregate_id
+                )
             except AggregateNotFoundError:
                 aggregate = build()
                 try:
