@@ -4,7 +4,7 @@ events, raw history with digests, and re-evaluation under another rule set."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
@@ -55,9 +55,13 @@ class VerifyReport:
     first_broken: BrokenLink | None = None
 
 
+RecordedDigest = tuple[int, str, int, str]
+"""An event's log position, aggregate id, version and digest, as an independent copy saw it."""
+
+
 def verify_store(
     app: Application[Any],
-    recorded_digests: Mapping[tuple[str, int], str] | None = None,
+    recorded_digests: Iterable[RecordedDigest] | None = None,
     *,
     page_size: int = 500,
     progress: Callable[[int, int], None] | None = None,
@@ -66,11 +70,28 @@ def verify_store(
 
     A changed event no longer hashes to what its successor recorded; a deleted one leaves
     a gap in its aggregate's versions. ``recorded_digests`` — each event's digest as an
-    independent copy (the audit trail's) saw it — also catches a change to an aggregate's
-    last event, and a last event deleted.
+    independent copy (the audit trail's) saw it, in log order — also catches a change to an
+    aggregate's last event, and an event deleted. Both are read as streams, side by side,
+    so memory stays flat however long the log: it holds one digest per aggregate.
     """
+    copy = iter(recorded_digests if recorded_digests is not None else ())
+    try:
+        return _verify(app, copy, page_size, progress)
+    finally:
+        close = getattr(copy, "close", None)
+        if close is not None:
+            close()  # a stream that ended early gives back its connection now
+
+
+def _verify(
+    app: Application[Any],
+    copy: Iterator[RecordedDigest],
+    page_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> VerifyReport:
     heads: dict[str, tuple[int, str]] = {}
     checked = 0
+    seen: RecordedDigest | None = next(copy, None)
     mapper = app.mapper
     if not isinstance(mapper, ChainMapper):
         raise TypeError("verification needs the chain mapper of domain.store")
@@ -79,6 +100,15 @@ def verify_store(
         for notification in notifications:
             aggregate_id = str(notification.originator_id)
             version = notification.originator_version
+            if seen is not None and seen[0] < notification.id:
+                return _broken(
+                    checked,
+                    heads,
+                    seen[1],
+                    seen[2],
+                    BreakKind.DELETED_SINCE_RECORDED,
+                    "missing: the audit trail recorded it, the store no longer has it",
+                )
             try:
                 content = mapper.stored_content(notification)
                 mapper.event_from(content)  # it must also load, upcasts included
@@ -121,9 +151,8 @@ def verify_store(
                     BreakKind.SUCCESSOR_DISAGREES,
                     f"changed: version {version} recorded another hash of it",
                 )
-            if recorded_digests is not None:
-                recorded = recorded_digests.get((aggregate_id, version))
-                if recorded is not None and recorded != digest:
+            if seen is not None and seen[0] == notification.id:
+                if seen[1:] != (aggregate_id, version, digest):
                     return _broken(
                         checked,
                         heads,
@@ -132,21 +161,20 @@ def verify_store(
                         BreakKind.CHANGED_SINCE_RECORDED,
                         "changed since the audit trail recorded it",
                     )
+                seen = next(copy, None)
             heads[aggregate_id] = (version, digest)
             checked += 1
         if progress is not None:
             progress(notifications[-1].id, head)
-    if recorded_digests is not None:
-        for aggregate_id, version in sorted(recorded_digests):
-            if version > heads.get(aggregate_id, (0, ""))[0]:
-                return _broken(
-                    checked,
-                    heads,
-                    aggregate_id,
-                    version,
-                    BreakKind.DELETED_SINCE_RECORDED,
-                    "missing: the audit trail recorded it, the store no longer has it",
-                )
+    if seen is not None and seen[0] <= head:
+        return _broken(
+            checked,
+            heads,
+            seen[1],
+            seen[2],
+            BreakKind.DELETED_SINCE_RECORDED,
+            "missing: the audit trail recorded it, the store no longer has it",
+        )
     forged = _first_forged_snapshot(app, heads)
     if forged is not None:
         return _broken(checked, heads, *forged)

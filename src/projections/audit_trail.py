@@ -19,6 +19,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.accounts import Account, Roster
+from domain.audit import RecordedDigest
 from domain.chain import digest_of, occurred_at
 from domain.council import CouncilSession
 from domain.cycles import Cycle
@@ -341,12 +342,13 @@ class AuditTrailView(TrackedView):
             row = cursor.fetchone()
         return str(row[0]) if row else None
 
-    def digests(self) -> dict[tuple[str, int], str]:
-        """The digest each event had when it was projected, by (aggregate id, version)."""
-        return {
-            (str(a), int(v)): str(d)
-            for a, v, d in self.db.stream("SELECT aggregate_id, version, digest FROM audit_digests")
-        }
+    def digests(self) -> Iterator[RecordedDigest]:
+        """The digest each event had when it was projected, in log order, streamed."""
+        for position, aggregate_id, version, digest in self.db.stream(
+            "SELECT position, aggregate_id, version, digest FROM audit_digests ORDER BY position",
+            size=5000,
+        ):
+            yield int(position), str(aggregate_id), int(version), str(digest)
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
 
-from domain.audit import BreakKind, verify_store
+from domain.audit import BreakKind, RecordedDigest, verify_store
 from domain.criteria.ruleset import RuleSet
 from domain.service import NominationService
 from projections.audit_trail import TrailFilter
@@ -31,8 +32,8 @@ def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, UUID]
     return built
 
 
-def recorded(runner: ProjectionRunner) -> dict[tuple[str, int], str]:
-    return runner.view("audit_trail").digests()  # type: ignore[no-any-return]
+def recorded(runner: ProjectionRunner) -> list[RecordedDigest]:
+    return list(runner.view("audit_trail").digests())
 
 
 def test_an_untouched_store_verifies(
@@ -266,3 +267,38 @@ def test_a_projection_never_writes_the_event_store(
     for name in runner.projections:
         runner.rebuild(name)
     assert runner.head() == head
+
+
+def test_an_event_deleted_from_the_middle_is_named_in_log_order_through_the_audit_trails_copy(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner, rows: StoredRows
+) -> None:
+    rows.delete(ids["slow"], 4)
+    report = verify_store(service, recorded(runner))
+    assert report.first_broken is not None
+    assert (report.first_broken.aggregate_id, report.first_broken.version) == (str(ids["slow"]), 4)
+    assert report.first_broken.kind is BreakKind.DELETED_SINCE_RECORDED
+
+
+def test_verify_reads_the_audit_trails_copy_beside_the_log_never_holding_it_whole(
+    ids: dict[str, UUID], service: NominationService, runner: ProjectionRunner
+) -> None:
+    copy = recorded(runner)
+    read: list[int] = []
+
+    def streamed() -> Iterator[RecordedDigest]:
+        for row in copy:
+            read.append(row[0])
+            yield row
+
+    pages: list[tuple[int, int]] = []
+    report = verify_store(
+        service,
+        streamed(),
+        page_size=10,
+        progress=lambda position, _: pages.append((position, max(read))),
+    )
+    assert report.ok
+    assert len(pages) > 3
+    # After each page, the copy has been read no further than the first row past it.
+    assert all(ahead <= position + 1 for position, ahead in pages[:-1])
+    assert max(read) == copy[-1][0]
