@@ -59,6 +59,23 @@ def event_digest(topic: str, state: Mapping[str, Any]) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+class DigestWhenAsked:
+    """The digest of an event's state as stored, computed the first time it is read: a
+    reader that never asks (a view other than the audit trail) does not pay for it."""
+
+    __slots__ = ("_state", "_topic", "_value")
+
+    def __init__(self, topic: str, state: Mapping[str, Any]) -> None:
+        self._topic = topic
+        self._state = state
+        self._value: str | None = None
+
+    def __str__(self) -> str:
+        if self._value is None:
+            self._value = event_digest(self._topic, self._state)
+        return self._value
+
+
 def occurred_at(event: object) -> datetime:
     """When a stored event happened: the library's protocol type does not say it has a time."""
     timestamp = getattr(event, "timestamp", None)

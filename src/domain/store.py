@@ -31,6 +31,7 @@ from domain.chain import (
     LOADED_DIGEST,
     RESERVED_PREFIX,
     ChainedAggregate,
+    DigestWhenAsked,
     digest_of,
     event_digest,
 )
@@ -103,17 +104,29 @@ class ChainMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         return self.event_from(self.stored_content(stored_event))
 
-    def event_from(self, content: StoredContent) -> Any:
+    def to_read_only_event(self, stored_event: StoredEvent) -> Any:
+        """The domain event for a reader that never changes it (a projection): its digest
+        is computed only if asked for, from its state as stored."""
+        return self.event_from(self.stored_content(stored_event), digest_when_asked=True)
+
+    def event_from(self, content: StoredContent, *, digest_when_asked: bool = False) -> Any:
         """The domain event of content already decoded and hashed, upcasts applied."""
         cls = resolve_topic(content.topic)
         state = dict(content.state)
         target = getattr(cls, "class_version", 1)
         version = state.pop("class_version", 1)
+        upcast = version < target
         while version < target:
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
             version += 1
         if issubclass(cls, ChainedAggregate.Event):
-            state[LOADED_DIGEST] = content.digest  # after decoding: the store cannot set it
+            # After decoding: the store cannot set it. Hashed later only when nothing can
+            # have touched the stored state meanwhile: no upcast ran and nothing changes it.
+            state[LOADED_DIGEST] = (
+                DigestWhenAsked(content.topic, content.state)
+                if digest_when_asked and not upcast
+                else content.digest
+            )
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event

@@ -106,10 +106,11 @@ class ProjectionRunner:
         # A short page means every relevant event up to the head has been read.
         reached = notifications[-1].id if len(notifications) == self.page_size else head
         mapper = self.app.mapper
+        decode = getattr(mapper, "to_read_only_event", mapper.to_domain_event)
         with projection.view.page():
             for notification in notifications:
                 projection.process_event(
-                    mapper.to_domain_event(notification),
+                    decode(notification),
                     Tracking(self.app.name, notification.id),
                 )
             lease = self.leases.get(name)

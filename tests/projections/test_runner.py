@@ -144,3 +144,40 @@ def test_a_runner_told_to_stop_commits_the_page_it_is_applying_and_goes_no_furth
     runner.rebuild("audit_trail")
     assert runner.view("audit_trail").digest() == live
     database.close()
+
+
+def test_views_other_than_the_audit_trail_never_hash_the_events_they_read(
+    service: NominationService, runner: ProjectionRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import domain.chain
+    import domain.store
+
+    Story(service).full_lifecycle()
+    hashed = {"n": 0}
+    real = domain.chain.event_digest
+
+    def counted(topic: str, state: Any) -> str:
+        hashed["n"] += 1
+        return real(topic, state)
+
+    monkeypatch.setattr(domain.chain, "event_digest", counted)
+    monkeypatch.setattr(domain.store, "event_digest", counted)
+    for name in ("board", "task_inbox", "council_agenda", "statistics"):
+        runner.rebuild(name)
+    assert hashed["n"] == 0
+    runner.rebuild("audit_trail")
+    assert hashed["n"] == runner.head()
+
+
+def test_the_audit_trail_records_each_event_with_the_digest_its_stored_state_has(
+    service: NominationService, runner: ProjectionRunner
+) -> None:
+    Story(service).full_lifecycle()
+    runner.catch_up_all()
+    eager = {
+        n.id: service.mapper.stored_content(n).digest  # type: ignore[attr-defined]
+        for n in service.recorder.select_notifications(start=1, limit=100_000)
+    }
+    assert {
+        position: digest for position, _, _, digest in runner.view("audit_trail").digests()
+    } == eager
