@@ -68,4 +68,5 @@ def nomination_in_scope(request: Request, principal: Caller) -> None:
         nid = UUID(str(raw))
     except ValueError:
         return  # the route's own validation names the field
-    readable(request.app.state.thidua, principal, nid)
+    # The route reads the same nomination now: it finds it here rather than loading again.
+    request.state.nomination = readable(request.app.state.thidua, principal, nid)

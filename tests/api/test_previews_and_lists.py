@@ -119,3 +119,22 @@ def test_a_members_sessions_page_by_date_with_a_cursor_and_others_are_not_listed
     refused = api.get("/api/v1/council/sessions", "member-1", params={"cursor": "x"})
     assert refused.status_code == 422
     assert "cursor" in refused.text
+
+
+def test_a_nomination_page_loads_the_nomination_once(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    nid = open_dossier(api)
+    loads: list[object] = []
+    real = api.service.get_nomination
+
+    def counted(*args: object, **kwargs: object) -> object:
+        loads.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api.service, "get_nomination", counted)
+    ok(api.get(f"/api/v1/nominations/{nid}", "officer"))
+    assert len(loads) == 1
+    loads.clear()
+    ok(api.get(f"/api/v1/nominations/{nid}?version=1", "officer"))
+    assert len(loads) == 2  # the guard reads it now, the route at version 1

@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 
@@ -241,6 +241,7 @@ def _board_row(row: dict[str, Any], on: date, rules: RuleSet) -> dict[str, Any]:
 )
 def get_nomination(
     nomination_id: NominationId,
+    request: Request,
     app: State,
     principal: Caller,
     version: Annotated[int | None, Query(ge=1, le=10_000_000)] = None,
@@ -250,7 +251,10 @@ def get_nomination(
         from domain.errors import InvalidNomination
 
         raise InvalidNomination("as_of", "give either version or as_of, not both")
-    n = readable(app, principal, nomination_id, version=version, as_of=as_of)
+    now = version is None and as_of is None
+    n = getattr(request.state, "nomination", None) if now else None
+    if n is None:
+        n = readable(app, principal, nomination_id, version=version, as_of=as_of)
     decided_on = date.fromisoformat(n.decision["decision_date"]) if n.decision else app.clock()
     found = app.service.default_rule_set.authority_on(decided_on)
     authority = Text(vi=found.vi, en=found.en) if found else None
