@@ -113,6 +113,7 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
             )
         )
         self.sql_create_statements.extend(postgres_guards(self.datastore.schema, events_table_name))
+        self.sql_create_statements.insert(0, ddl_lock(self.datastore.schema))
 
     def missing_guards(self) -> list[str]:
         return missing_guards(self)
@@ -156,6 +157,7 @@ class SnapshotPostgresRecorder(PostgresAggregateRecorder):
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
         self.sql_create_statements.extend(postgres_guards(self.datastore.schema, events_table_name))
+        self.sql_create_statements.insert(0, ddl_lock(self.datastore.schema))
         self.sql_insert_row = SQL(
             "INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
             " VALUES (%b, %b, %b, %b)"
@@ -195,6 +197,15 @@ class ThiduaPostgresFactory(PostgresFactory):
 
 
 REFUSE_FUNCTION = "thidua_refuse_change"
+
+
+def ddl_lock(schema: str) -> Composed:
+    """Taken first in the transaction that creates a store's tables, functions and guards:
+    processes starting together (a cluster) create them in turns, where they would
+    otherwise deadlock replacing the same functions and triggers."""
+    return SQL("SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))").format(
+        key=Literal(f"thidua.ddl.{schema}")
+    )
 
 
 def postgres_guards(schema: str, table: str) -> list[Composed]:

@@ -49,3 +49,31 @@ def test_a_save_of_several_events_gets_consecutive_positions(
     positions = [n.id for n in service.recorder.select_notifications(before + 1, 10)]
     assert positions == [before + 1, before + 2]
     service.close()
+
+
+def test_processes_starting_together_on_one_store_do_not_deadlock_creating_it(
+    postgres_url: str, postgres_schema: str, units: UnitRegistry
+) -> None:
+    """Every process (re)creates the store's functions and guards as it starts; several
+    starting at once, as a cluster does, take turns rather than deadlock."""
+    import threading
+
+    env = postgres_env(postgres_url, postgres_schema)
+    NominationService(env, units=units).close()  # the tables exist, as after a first start
+    failures: list[BaseException] = []
+    for _ in range(5):
+        barrier = threading.Barrier(4)
+
+        def start(barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            try:
+                NominationService(env, units=units).close()
+            except BaseException as error:
+                failures.append(error)
+
+        threads = [threading.Thread(target=start) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert failures == []
