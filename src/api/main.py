@@ -124,6 +124,7 @@ def create_app(
 ) -> FastAPI:
     database = runner.database
     with database.transaction() as cursor:
+        database.take_turns_changing_tables(cursor)
         cursor.execute(IDEMPOTENCY_DDL)
     state = AppState(
         config,

@@ -129,6 +129,7 @@ class LoginThrottle:
 
     def __post_init__(self) -> None:
         with self.database.transaction() as cursor:
+            self.database.take_turns_changing_tables(cursor)
             for statement in THROTTLE_DDL:
                 cursor.execute(statement)
 

@@ -139,6 +139,7 @@ class BoardView(TrackedView):
         dropped, and the runner rebuilds it from the log: a view is always what its events
         say, with every column."""
         with self.db.transaction() as cursor:  # the order index from before the keyset
+            self.db.take_turns_changing_tables(cursor)
             cursor.execute("DROP INDEX IF EXISTS board_by_order")
         super().create_tables()
         try:

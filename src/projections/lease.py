@@ -52,6 +52,7 @@ class Lease:
         self.token: int | None = None
         self._now = _NOW[database.dialect]
         with self.db.transaction() as cursor:
+            self.db.take_turns_changing_tables(cursor)
             cursor.execute(LEASE_DDL)
 
     def acquire(self) -> bool:

@@ -256,6 +256,7 @@ class Receipts:
         self.db = database
         self.key = key
         with self.db.transaction() as cursor:
+            self.db.take_turns_changing_tables(cursor)
             for statement in DDL:
                 cursor.execute(statement)
 

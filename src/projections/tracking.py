@@ -40,6 +40,7 @@ class Positions:
         self.reader = reader
         self.lease = lease
         with self.db.transaction() as cursor:
+            self.db.take_turns_changing_tables(cursor)
             cursor.execute(TRACKING_DDL)
 
     def get(self, application: str) -> int:

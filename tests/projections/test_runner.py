@@ -181,3 +181,34 @@ def test_the_audit_trail_records_each_event_with_the_digest_its_stored_state_has
     assert {
         position: digest for position, _, _, digest in runner.view("audit_trail").digests()
     } == eager
+
+
+def test_runners_starting_together_on_one_views_database_create_it_in_turns(
+    store: Store, service: NominationService
+) -> None:
+    """As a cluster's processes do: every view, lease and position table made at once."""
+    from projections.lease import Lease
+    from projections.tracking import Positions
+
+    failures: list[BaseException] = []
+    for _ in range(3):
+        barrier = threading.Barrier(4)
+
+        def start(barrier: threading.Barrier = barrier) -> None:
+            database = store.database()
+            barrier.wait()
+            try:
+                ProjectionRunner(service, database)
+                Positions(database, "relay", Lease(database, "relay"))
+            except BaseException as error:
+                failures.append(error)
+
+        threads = [threading.Thread(target=start) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with store.database().transaction() as cursor:
+            for table in ("board_nominations", "audit_trail", "projection_tracking", "leases"):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+    assert failures == []

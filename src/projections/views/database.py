@@ -49,6 +49,11 @@ class Database(ABC):
     def sql(self, statement: str) -> str:
         """The statement in this database's parameter style."""
 
+    @abstractmethod
+    def take_turns_changing_tables(self, cursor: Cursor) -> None:
+        """Called first in a transaction that creates or drops tables: processes starting
+        together (a cluster's runners) then take turns."""
+
     @contextmanager
     @abstractmethod
     def transaction(self) -> Iterator[Cursor]:
@@ -72,6 +77,9 @@ class Database(ABC):
 
 class SQLiteDatabase(Database):
     dialect = "sqlite"
+
+    def take_turns_changing_tables(self, cursor: Cursor) -> None:
+        """Its transactions take the write lock first: they take turns already."""
 
     def __init__(self, path: str, timeout_seconds: float = 30.0) -> None:
         super().__init__()
@@ -230,6 +238,12 @@ class PostgresDatabase(Database):
         """Raises unless a connection can be borrowed and used now."""
         with self.reading() as cursor:
             cursor.execute("SELECT 1")
+
+    def take_turns_changing_tables(self, cursor: Cursor) -> None:
+        # Concurrent CREATE TABLE IF NOT EXISTS of one table fails on PostgreSQL.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (f"thidua.views.{self.schema}",)
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:

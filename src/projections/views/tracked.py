@@ -40,6 +40,7 @@ class TrackedView(TrackingRecorder):
 
     def create_tables(self) -> None:
         with self.db.transaction() as cursor:
+            self.db.take_turns_changing_tables(cursor)
             cursor.execute(TRACKING_DDL)
             for statement in self.ddl:
                 cursor.execute(statement)
@@ -47,6 +48,7 @@ class TrackedView(TrackingRecorder):
     def drop(self) -> None:
         """Drops the view's tables and its tracking row, ready for a rebuild."""
         with self.db.transaction() as cursor:
+            self.db.take_turns_changing_tables(cursor)
             for table in self.tables:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute("DELETE FROM projection_tracking WHERE projection = ?", (self.name,))
