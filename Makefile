@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser run cluster faults demo test lint typecheck imports pytest bench clean ui-types lock samples
+.PHONY: install browser fonts run cluster faults demo test lint typecheck imports pytest bench clean ui-types lock samples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,15 +43,23 @@ browser:
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-run: install
+# Debian's packages for documents: the PDFs' font (Liberation Serif, metric-compatible with
+# Times New Roman) and poppler-utils, whose pdftotext and pdftoppm the tests read PDFs with.
+FONT := /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf
+fonts:
+	@test -f $(FONT) && command -v pdftotext >/dev/null || { \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-liberation2 poppler-utils >/dev/null; }
+
+run: install fonts
 	THIDUA_DEMO=$${THIDUA_DEMO:-1} $(BIN)/thidua run
 
 # Production-shaped: PostgreSQL, Temporal and two of each process (see README, Operations).
-cluster: install
+cluster: install fonts
 	THIDUA_DEMO=$${THIDUA_DEMO:-1} THIDUA_DATA_DIR=$${THIDUA_DATA_DIR:-var/cluster} $(BIN)/thidua cluster
 
 # The fault suite at length: more load and every fault (make test runs the short version).
-faults: install
+faults: install fonts
 	THIDUA_FAULTS=long $(BIN)/pytest -m faults -s tests/faults
 
 # The UI's types for every API shape, generated from the OpenAPI document into $$out.
@@ -78,12 +86,12 @@ typecheck: install
 imports: install
 	$(BIN)/lint-imports
 
-pytest: install browser
+pytest: install browser fonts
 	$(BIN)/pytest
 
 test: lint typecheck imports pytest
 
-bench: install
+bench: install fonts
 	$(BIN)/python -m bench.append
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.projections

@@ -25,3 +25,5 @@ class ApiConfig:
     docs: bool = True
     hsts: bool = False
     waiting_imports_dir: Path | None = None
+    public_url: str | None = None
+    """Where the public reaches the product: the address documents' QR codes open."""

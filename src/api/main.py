@@ -28,6 +28,7 @@ from api.routers import (
     auth,
     complaints,
     council,
+    documents,
     figures,
     health,
     inspections,
@@ -202,11 +203,13 @@ def create_app(
         inspections,
         complaints,
         council,
+        documents,
         audit,
     ):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health.router)  # operations endpoints live at the root
+    app.include_router(documents.public)  # anyone holding a document may check it
 
     @app.middleware("http")
     async def observe(

@@ -240,6 +240,14 @@ class CouncilSession(ChainedAggregate):
     def _ballot_cast(self, nomination_id: str, member_id: str, choice: str) -> None:
         self.ballots[nomination_id][member_id] = choice
 
+    def recusals(self) -> dict[str, list[str]]:
+        """Who stood aside from each item, by rule or by choice: recusal is declared, and
+        the minutes name it; how anyone else voted stays secret."""
+        return {
+            item: sorted(m for m, choice in ballots.items() if choice == Choice.RECUSE.value)
+            for item, ballots in self.ballots.items()
+        }
+
     def participation(self) -> dict[str, list[str]]:
         """Who has voted on each item, never how."""
         return {item: sorted(ballots) for item, ballots in self.ballots.items()}

@@ -12,6 +12,7 @@ from domain.audit import AuditQueries
 from domain.usecases.accounts import AccountCases
 from domain.usecases.council import CouncilCases
 from domain.usecases.cycles import CycleCases
+from domain.usecases.documents import DocumentCases
 from domain.usecases.figures import FigureCases
 from domain.usecases.inspections import InspectionCases
 from domain.usecases.nominations import NominationCases
@@ -24,6 +25,7 @@ class NominationService(
     CouncilCases,
     AccountCases,
     CycleCases,
+    DocumentCases,
     FigureCases,
     ReadCases,
     AuditQueries,

@@ -43,8 +43,15 @@ DDL = (
     "CREATE TABLE IF NOT EXISTS audit_sealed_leaves ("
     " idx BIGINT PRIMARY KEY, position BIGINT NOT NULL, aggregate_id TEXT NOT NULL,"
     " version BIGINT NOT NULL, digest TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS audit_sealed_leaves_event ON audit_sealed_leaves"
+    " (aggregate_id, version)",
     "CREATE TABLE IF NOT EXISTS audit_receipts ("
     " position BIGINT PRIMARY KEY, sealed_at TEXT NOT NULL, receipt TEXT NOT NULL)",
+    # Each document file the product issued, by its SHA-256: a file that is not one of
+    # them was altered, whatever its metadata says.
+    "CREATE TABLE IF NOT EXISTS issued_documents ("
+    " document_id TEXT NOT NULL, sha256 TEXT NOT NULL, issued_at TEXT NOT NULL,"
+    " PRIMARY KEY (document_id, sha256))",
 )
 
 
@@ -334,6 +341,45 @@ class Receipts:
     def latest(self) -> dict[str, Any] | None:
         found = self.receipts(limit=1)
         return found[0] if found else None
+
+    def covering(self, records: Sequence[tuple[str, int]]) -> int | None:
+        """The position of the first receipt that seals every one of these (aggregate id,
+        version) events, or None while some are not sealed yet."""
+        if not records:
+            return None
+        latest = 0
+        with self.db.reading() as cursor:
+            for aggregate_id, version in records:
+                cursor.execute(
+                    "SELECT position FROM audit_sealed_leaves WHERE aggregate_id = ?"
+                    " AND version = ?",
+                    (aggregate_id, version),
+                )
+                row = cursor.fetchone()
+                if row is None:
+                    return None
+                latest = max(latest, int(row[0]))
+            cursor.execute(
+                "SELECT MIN(position) FROM audit_receipts WHERE position >= ?", (latest,)
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def record_issued(self, document_id: str, sha256: str, now: datetime | None = None) -> None:
+        with self.db.transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO issued_documents (document_id, sha256, issued_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (document_id, sha256) DO NOTHING",
+                (document_id, sha256, (now or datetime.now(UTC)).isoformat()),
+            )
+
+    def was_issued(self, document_id: str, sha256: str) -> bool:
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM issued_documents WHERE document_id = ? AND sha256 = ?",
+                (document_id, sha256),
+            )
+            return cursor.fetchone() is not None
 
     # checking -----------------------------------------------------------------------------
 

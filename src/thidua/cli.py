@@ -386,6 +386,40 @@ def _audit_verify_receipt(settings: Settings, path: Path) -> int:
     return 0 if check.ok else 1
 
 
+def _audit_verify_document(settings: Settings, args: argparse.Namespace) -> int:
+    """Exit 0 only when the file is one the product issued and its records are intact."""
+    import hashlib
+
+    from api.documents import read_metadata
+
+    try:
+        pdf = args.file.read_bytes()
+    except OSError as error:
+        raise UsageError(f"file: cannot read {args.file}: {error.strerror}") from None
+    try:
+        meta = read_metadata(pdf)
+    except ValueError as error:
+        print(json.dumps({"ok": False, "file": str(args.file), "refused": str(error)}))
+        return 1
+    with _service(settings) as service:
+        check = service.check_document(meta["document_id"])
+        issued = build_receipts(settings, service).was_issued(
+            meta["document_id"], hashlib.sha256(pdf).hexdigest()
+        )
+    altered = [] if issued else ["the file is not one the product issued: it was altered"]
+    report = {
+        "ok": check.ok and issued,
+        "document_id": check.document_id,
+        "records": check.state.value,
+        "file": "as issued" if issued else "altered",
+        "digest": check.digest,
+        "digest_in_document": meta.get("digest"),
+        "problems": altered + check.problems,
+    }
+    print(json.dumps(report, ensure_ascii=False))
+    return 0 if report["ok"] else 1
+
+
 def _audit_seal(settings: Settings, args: argparse.Namespace) -> int:
     with _service(settings) as service:
         try:
@@ -573,6 +607,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit.add_parser("verify", help="recompute every hash chain, or check a receipt")
     verify.add_argument("--receipt", type=Path, help="a receipt kept from `audit seal`")
     verify.set_defaults(handler=_audit_verify)
+    document = audit.add_parser(
+        "verify-document", help="check a council document (PDF) against the store"
+    )
+    document.add_argument("file", type=Path, metavar="FILE.pdf")
+    document.set_defaults(handler=_audit_verify_document)
     seal = audit.add_parser("seal", help="sign a receipt over the whole log as it stands")
     seal.add_argument("--output", type=Path, help="where to write it (default: stdout)")
     seal.set_defaults(handler=_audit_seal)

@@ -100,6 +100,13 @@ class Settings(BaseSettings):
         default=None, description="serve /docs and /redoc (default: everywhere but production)"
     )
     hsts: bool = Field(default=False, description="send Strict-Transport-Security")
+    public_url: str | None = Field(
+        default=None,
+        max_length=300,
+        pattern=r"^https?://[^\s]+$",
+        description="where the public reaches the product, printed in documents' QR codes"
+        " (default: the address each request came to)",
+    )
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
     login_attempts: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)

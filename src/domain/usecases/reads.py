@@ -47,8 +47,8 @@ class ReadCases(ServiceBase):
             raise InvalidNomination("version", f"the nomination has {aggregate.version} versions")
         return nomination_summary(aggregate)
 
-    def get_session(self, sid: UUID) -> SessionSummary:
-        s = self._load(SESSION, sid)
+    def get_session(self, sid: UUID, version: int | None = None) -> SessionSummary:
+        s = self._load(SESSION, sid, version)
         return SessionSummary(
             s.id,
             s.title,

@@ -1,0 +1,390 @@
+"""Council minutes and award decisions as PDF, laid out as Decree 30/2020/NĐ-CP asks of an
+administrative document: the issuing body and the number on the left, the national motto
+on the right, place and date, the title, the bases, the articles, the recipients and the
+signatory. Liberation Serif (metric-compatible with Times New Roman, which the decree
+names) is embedded, subset, from Debian's fonts-liberation2; see docs/documents.md.
+
+The same record, receipt position and address give the same bytes: the creation date is
+the decision's, and the file identifier is derived from the content. That is how
+``thidua audit verify-document`` tells an altered file from the one the product made.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import segno
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from domain.documents import CouncilRecord, DocumentKind
+
+FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
+FONT_FILES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf"}
+FONT_FILES |= {"I": "LiberationSerif-Italic.ttf", "BI": "LiberationSerif-BoldItalic.ttf"}
+METADATA_PREFIX = "thidua-document/1 "
+"""Starts the PDF's Keywords entry; the JSON after it says what the document was made from."""
+
+OUTCOMES = {
+    "approved": "Thông qua",
+    "not_approved": "Không thông qua",
+    "no_quorum": "Không đủ túc số",
+    "no_decision": "Chưa quyết định",
+    "blocked": "Tạm dừng (khiếu nại chưa giải quyết)",
+}
+
+
+@dataclass(frozen=True)
+class Names:
+    """How the document names what the record holds by code."""
+
+    unit: Callable[[str], str]
+    award_form: Callable[[str], str]
+    member: Callable[[str], str]
+    authority: str
+    """Who signs: the authority in force on the decision date."""
+    movement: str
+    """The movement's plan, as the rule set names it."""
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a document says of its own provenance, in its metadata and its footer."""
+
+    document_id: str
+    base_url: str
+    receipt_position: int | None
+
+    @property
+    def verify_url(self) -> str:
+        return f"{self.base_url.rstrip('/')}/verify/{self.document_id}"
+
+
+class DocumentUnavailable(Exception):
+    """The documents' font is not installed (``make fonts``)."""
+
+
+class _Page(FPDF):
+    def __init__(self, footer_lines: list[str], qr_png: bytes) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.footer_lines = footer_lines
+        self.qr_png = qr_png
+        # Decree 30: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
+        self.set_margins(30, 20, 15)
+        self.set_auto_page_break(True, margin=34)
+        for style, name in FONT_FILES.items():
+            path = FONT_DIR / name
+            if not path.is_file():
+                raise DocumentUnavailable(f"the documents' font {path} is missing: run make fonts")
+            self.add_font("Serif", style, str(path))
+
+    def footer(self) -> None:
+        self.set_y(-30)
+        self.image(io.BytesIO(self.qr_png), x=self.w - 15 - 20, y=self.h - 31, w=20, h=20)
+        self.set_font("Serif", "", 7.5)
+        for line in self.footer_lines:
+            self.set_x(30)
+            self.multi_cell(
+                self.w - 30 - 15 - 24, 3.4, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+            )
+        self.set_x(30)
+        self.cell(0, 3.4, f"Trang {self.page_no()}/{{nb}}")
+
+
+def _qr(url: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=4, border=2)
+    return out.getvalue()
+
+
+def metadata(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> dict[str, Any]:
+    return {
+        "document_id": stamp.document_id,
+        "kind": kind.value,
+        "session_id": str(record.session.id),
+        "records": [[r.aggregate_id, r.version, r.digest] for r in record.records],
+        "digest": record.digest,
+        "receipt_position": stamp.receipt_position,
+        "verify_url": stamp.verify_url,
+    }
+
+
+def read_metadata(pdf: bytes) -> dict[str, Any]:
+    """The provenance a document carries, or ValueError naming what is wrong."""
+    from pypdf import PdfReader
+
+    try:
+        info = PdfReader(io.BytesIO(pdf)).metadata
+    except Exception as error:
+        raise ValueError(f"not a readable PDF: {error}") from None
+    keywords = str(info.get("/Keywords") or "") if info is not None else ""
+    if not keywords.startswith(METADATA_PREFIX):
+        raise ValueError("the PDF carries no thidua document metadata")
+    try:
+        data = json.loads(keywords[len(METADATA_PREFIX) :])
+    except json.JSONDecodeError:
+        raise ValueError("the document metadata is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("document_id"), str):
+        raise ValueError("the document metadata names no document")
+    return data
+
+
+def _vn_date(day: date) -> str:
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def _province(authority: str) -> str:
+    return authority.split("tỉnh ", 1)[-1] if "tỉnh " in authority else authority
+
+
+def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> _Page:
+    footer = [
+        f"Mã tài liệu: {stamp.document_id}",
+        f"Lập từ phiên họp {record.session.id}, phiên bản {record.session.version};"
+        f" mã băm hồ sơ (SHA-256): {record.digest}",
+        "Biên nhận ký số bao gồm hồ sơ: "
+        + (f"vị trí {stamp.receipt_position}" if stamp.receipt_position else "chưa có")
+        + f". Kiểm tra: {stamp.verify_url}",
+    ]
+    pdf = _Page(footer, _qr(stamp.verify_url))
+    moment = datetime.combine(record.closed_on, time(0, 0), UTC)
+    pdf.set_creation_date(moment)
+    pdf.set_creator("thidua")
+    pdf.set_producer("thidua")
+    title = "Biên bản họp Hội đồng" if kind is DocumentKind.MINUTES else "Quyết định khen thưởng"
+    pdf.set_title(f"{title} — {record.session.title}")
+    pdf.set_keywords(METADATA_PREFIX + json.dumps(metadata(kind, record, stamp), sort_keys=True))
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    return pdf
+
+
+def _heading(pdf: _Page, left: list[str], number: str, place_date: str) -> None:
+    """The two columns of Decree 30's heading: body and number; motto, place and date."""
+    top, left_w, right_x = pdf.get_y(), 70.0, 30 + 70.0 + 2
+    right_w = pdf.w - 15 - right_x
+    pdf.set_font("Serif", "", 12)
+    for i, line in enumerate(left):
+        pdf.set_font("Serif", "B" if i == len(left) - 1 else "", 12)
+        pdf.set_xy(30, top + i * 5.5)
+        pdf.cell(left_w, 5.5, line, align="C")
+    rule_y = top + len(left) * 5.5 + 0.5
+    pdf.line(30 + left_w / 2 - 12, rule_y, 30 + left_w / 2 + 12, rule_y)
+    third = max(rule_y + 2, top + 14)  # the number, and the place and date, on one line
+    pdf.set_xy(30, third)
+    pdf.set_font("Serif", "", 13)
+    pdf.cell(left_w, 6, number, align="C")
+    pdf.set_font("Serif", "B", 12)
+    pdf.set_xy(right_x, top)
+    pdf.cell(right_w, 5.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
+    pdf.set_font("Serif", "B", 13)
+    pdf.set_xy(right_x, top + 5.5)
+    pdf.cell(right_w, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
+    motto = pdf.get_string_width("Độc lập - Tự do - Hạnh phúc")
+    centre = right_x + right_w / 2
+    pdf.line(centre - motto / 2, top + 12, centre + motto / 2, top + 12)
+    pdf.set_font("Serif", "I", 13)
+    pdf.set_xy(right_x, third)
+    pdf.cell(right_w, 6, place_date, align="C")
+    pdf.set_y(third + 12)
+
+
+def _centred(pdf: _Page, text: str, style: str = "B", size: float = 13) -> None:
+    pdf.set_font("Serif", style, size)
+    pdf.multi_cell(0, 6.5, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _para(pdf: _Page, text: str, style: str = "", indent: bool = True) -> None:
+    pdf.set_font("Serif", style, 13)
+    # No-break spaces: a justified line stretches ordinary spaces, and the indent must not.
+    pdf.multi_cell(
+        0,
+        6.5,
+        ("\u00a0" * 8 if indent else "") + text,
+        align="J",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+
+
+def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
+    """The award decision: the awarded units and forms, on the bases cited, signed by the
+    authority in force on the decision date."""
+    pdf = _start(DocumentKind.DECISION, record, stamp)
+    province = _province(names.authority)
+    body = names.authority.replace("Chủ tịch ", "", 1)
+    number = record.decision_number or "—"
+    _heading(
+        pdf,
+        [body.upper()],
+        f"Số: {number}",
+        f"{province}, {_vn_date(record.closed_on)}",
+    )
+    form = names.award_form(record.session.award_form)
+    _centred(pdf, "QUYẾT ĐỊNH", size=14)
+    _centred(pdf, f"Về việc tặng {form}")
+    pdf.ln(2)
+    _centred(pdf, names.authority.upper())
+    pdf.ln(2)
+    rule = record.session.voting_rule
+    for basis in (
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
+        "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định"
+        " chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
+        f"Căn cứ {names.movement};",
+        f"Căn cứ {str(rule.get('legal_basis', '')).rstrip('.;')};",
+        "Theo đề nghị của Hội đồng Thi đua – Khen thưởng tại phiên họp "
+        f"“{record.session.title}” {_vn_date(record.closed_on)}.",
+    ):
+        _para(pdf, basis, "I")
+    pdf.ln(2)
+    _centred(pdf, "QUYẾT ĐỊNH:")
+    approved = record.approved
+    _para(
+        pdf,
+        f"Điều 1. Tặng {form} cho {len(approved)} tập thể đã có thành tích trong phong trào"
+        " thi đua, có tên sau đây:",
+    )
+    for i, item in enumerate(approved, start=1):
+        n = record.nominations[item]
+        _para(pdf, f"{i}. {names.unit(n.unit_code)} (chu kỳ xét {n.cycle_year}).")
+    if not approved:
+        _para(pdf, "(Không có tập thể nào được Hội đồng thông qua tại phiên họp này.)")
+    _para(
+        pdf,
+        "Điều 2. Hồ sơ, biên bản họp và kết quả biểu quyết của Hội đồng được lưu trong hệ thống"
+        " và có thể kiểm tra theo mã tài liệu in ở chân trang.",
+    )
+    _para(
+        pdf,
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thường trực Hội đồng Thi đua –"
+        " Khen thưởng, thủ trưởng các cơ quan, đơn vị liên quan và các tập thể có tên tại"
+        " Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+    )
+    _closing(pdf, ["- Như Điều 3;", "- Hội đồng Thi đua – Khen thưởng;", "- Lưu: VT."])
+    _signature(pdf, ["CHỦ TỊCH"], names.authority)
+    return bytes(pdf.output())
+
+
+def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
+    """The minutes of a closed session: who sat, who stood aside, the rule and each item's
+    tally and outcome; never who voted what."""
+    pdf = _start(DocumentKind.MINUTES, record, stamp)
+    s = record.session
+    province = _province(names.authority)
+    body = names.authority.replace("Chủ tịch ", "", 1).upper()
+    council = "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"
+    _heading(pdf, [body, council], "", f"{province}, {_vn_date(record.closed_on)}")
+    _centred(pdf, "BIÊN BẢN HỌP HỘI ĐỒNG", size=14)
+    _centred(pdf, s.title)
+    pdf.ln(3)
+    voted = {m for members in s.participation.values() for m in members}
+    present = [m for m in s.members if m in voted]
+    absent = [m for m in s.members if m not in voted]
+    form = names.award_form(s.award_form)
+    _para(
+        pdf,
+        f"1. Thời gian: phiên họp dự kiến ngày {s.scheduled_for:%d/%m/%Y}, kết thúc"
+        f" {_vn_date(record.closed_on)}. Hình thức khen thưởng xét: {form}.",
+    )
+    _para(pdf, f"2. Thành phần: {len(s.members)} thành viên Hội đồng.")
+    _para(pdf, f"Có mặt ({len(present)}): " + (", ".join(map(names.member, present)) or "không"))
+    _para(pdf, f"Vắng mặt ({len(absent)}): " + (", ".join(map(names.member, absent)) or "không"))
+    rule = s.voting_rule
+    quorum, approval = rule.get("quorum", {}), rule.get("approval", {})
+    more = "quá" if approval.get("comparison") == "strict" else "từ"
+    _para(
+        pdf,
+        f"3. Túc số: {quorum.get('numerator')}/{quorum.get('denominator')} tổng số thành viên."
+        f" Nghị quyết được thông qua khi {more}"
+        f" {approval.get('numerator')}/{approval.get('denominator')} tổng số thành viên tán"
+        f" thành; biểu quyết {'kín' if rule.get('secret_ballot') else 'công khai'}."
+        f" Căn cứ: {rule.get('legal_basis', '')}",
+    )
+    _para(pdf, "4. Kết quả biểu quyết từng hồ sơ (không ghi ai chọn gì):")
+    _results_table(pdf, record, names)
+    for item, members in sorted(record.recused.items()):
+        unit = names.unit(record.nominations[item].unit_code)
+        who = ", ".join(map(names.member, members))
+        _para(pdf, f"Không tham gia biểu quyết hồ sơ {unit}: {who}.", "I")
+    if record.decision_number:
+        _para(pdf, f"5. Số quyết định ghi nhận khi kết thúc phiên họp: {record.decision_number}.")
+    _closing(pdf, [])
+    _signature(pdf, ["THƯ KÝ HỘI ĐỒNG"], "")
+    return bytes(pdf.output())
+
+
+def _results_table(pdf: _Page, record: CouncilRecord, names: Names) -> None:
+    pdf.set_font("Serif", "", 10.5)
+    widths = (10, 58, 17, 17, 17, 14, 32)
+    with pdf.table(
+        col_widths=widths,
+        text_align=("CENTER", "LEFT", "CENTER", "CENTER", "CENTER", "CENTER", "LEFT"),
+        line_height=5.2,
+        first_row_as_headings=True,
+    ) as table:
+        table.row(
+            [
+                "STT",
+                "Tập thể",
+                "Tán thành",
+                "Không tán thành",
+                "Không biểu quyết",
+                "Tự rút",
+                "Kết quả",
+            ]
+        )
+        for i, item in enumerate(record.session.agenda, start=1):
+            result = record.session.results.get(item, {})
+            counts = result.get("tally", {})
+            n = record.nominations[item]
+            table.row(
+                [
+                    str(i),
+                    f"{names.unit(n.unit_code)} ({n.cycle_year})",
+                    str(counts.get("approve", 0)),
+                    str(counts.get("reject", 0)),
+                    str(counts.get("abstain", 0)),
+                    str(counts.get("recuse", 0)),
+                    OUTCOMES.get(str(result.get("outcome")), str(result.get("outcome"))),
+                ]
+            )
+    pdf.ln(2)
+
+
+def _closing(pdf: _Page, recipients: list[str]) -> None:
+    pdf.ln(4)
+    if pdf.get_y() > pdf.h - 34 - 45:
+        pdf.add_page()
+    pdf.set_font("Serif", "BI", 12)
+    top = pdf.get_y()
+    if recipients:
+        pdf.cell(70, 6, "Nơi nhận:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("Serif", "", 11)
+        for line in recipients:
+            pdf.cell(70, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_y(top)
+
+
+def _signature(pdf: _Page, titles: list[str], signer: str) -> None:
+    x, width = 30 + 80.0, pdf.w - 15 - 30 - 80.0
+    pdf.set_font("Serif", "B", 13)
+    for line in titles:
+        pdf.set_x(x)
+        pdf.cell(width, 6.5, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Serif", "I", 12)
+    pdf.set_x(x)
+    pdf.cell(
+        width, 6, "(Ký, ghi rõ họ tên và đóng dấu)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    if signer:
+        pdf.ln(16)
+        pdf.set_font("Serif", "B", 13)
+        pdf.set_x(x)
+        pdf.cell(width, 6.5, signer, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

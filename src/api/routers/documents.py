@@ -1,0 +1,227 @@
+"""Council minutes and award decisions as PDF, and checking any such document: the public
+page its QR code opens, and the same answer as JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from datetime import date
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import AppState, Caller, State
+from api.documents import Names, Stamp, render_decision, render_minutes
+from api.schemas.documents import DocumentCheckPublic
+from domain.context import Role
+from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
+from domain.errors import JurisdictionError, UnitNotFound
+from projections.receipts import Receipts
+
+router = APIRouter(prefix="/council/sessions")
+SessionId = Annotated[UUID, Path()]
+public = APIRouter()
+
+DocumentIdPath = Annotated[
+    str, Path(max_length=120, pattern=r"^[a-z]+\.[0-9a-f-]{36}\.[0-9a-f]{16}$")
+]
+
+
+def names_for(app: AppState, record: CouncilRecord) -> Names:
+    """How the documents name units, forms and members; the signatory in force then."""
+    rules = app.service.default_rule_set
+    registry = app.service.registry()
+
+    def unit(code: str) -> str:
+        try:
+            return registry.get(code).name
+        except UnitNotFound:
+            return code
+
+    def member(username: str) -> str:
+        account = app.service.find_account(username)
+        return account.display_name if account and account.display_name else username
+
+    authority = rules.authority_on(record.closed_on)
+    return Names(
+        unit=unit,
+        award_form=lambda form: rules.award_form(form).name.vi,
+        member=member,
+        authority=authority.vi if authority else "Chủ tịch Ủy ban nhân dân tỉnh",
+        movement=f"Kế hoạch tổ chức {rules.title.vi[0].lower()}{rules.title.vi[1:]}",
+    )
+
+
+def _receipts(app: AppState) -> Receipts:
+    receipts: Receipts = app.extra["receipts"]
+    return receipts
+
+
+def issue(app: AppState, record: CouncilRecord, kind: DocumentKind, base_url: str) -> bytes:
+    """Renders a document and records the file's SHA-256 as one the product issued."""
+    receipts = _receipts(app)
+    document_id = str(record.document_id(kind))
+    covering = receipts.covering([(r.aggregate_id, r.version) for r in record.records])
+    stamp = Stamp(document_id, base_url, covering)
+    render = render_minutes if kind is DocumentKind.MINUTES else render_decision
+    pdf = render(record, names_for(app, record), stamp)
+    receipts.record_issued(document_id, hashlib.sha256(pdf).hexdigest())
+    return pdf
+
+
+def _document(
+    app: AppState, principal: Any, session_id: Any, kind: DocumentKind, request: Request
+) -> Response:
+    record = app.service.council_record(session_id)
+    s = record.session
+    if not (
+        principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR, Role.PROVINCE_REVIEWER)
+        or principal.username in s.members
+    ):
+        raise JurisdictionError(f"{principal.username} is not a member of this session")
+    base = app.settings.public_url or str(request.base_url)
+    pdf = issue(app, record, kind, base)
+    name = f"{kind.value}-{str(s.id)[:8]}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
+    )
+
+
+@router.get(
+    "/{session_id}/minutes.pdf",
+    tags=["council member"],
+    summary="The minutes of a closed session (PDF): who sat, the rule, each item's tally",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def minutes_pdf(
+    session_id: SessionId, request: Request, app: State, principal: Caller
+) -> Response:
+    return await run_in_threadpool(
+        _document, app, principal, session_id, DocumentKind.MINUTES, request
+    )
+
+
+@router.get(
+    "/{session_id}/decision.pdf",
+    tags=["council member"],
+    summary="The award decision of a closed session (PDF), signed by the authority then",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def decision_pdf(
+    session_id: SessionId, request: Request, app: State, principal: Caller
+) -> Response:
+    return await run_in_threadpool(
+        _document, app, principal, session_id, DocumentKind.DECISION, request
+    )
+
+
+# --- anyone holding a document --------------------------------------------------------------
+
+
+def check_public(check: DocumentCheck) -> DocumentCheckPublic:
+    record = check.record
+    return DocumentCheckPublic(
+        document_id=check.document_id,
+        state=check.state.value,
+        intact=check.ok,
+        digest=check.digest,
+        problems=check.problems,
+        session_title=record.session.title if record else None,
+        closed_on=record.closed_on if record else None,
+        decision_number=record.decision_number if record else None,
+        awarded=len(record.approved) if record else None,
+    )
+
+
+@public.get(
+    "/api/v1/public/documents/{document_id}",
+    tags=["public"],
+    response_model=DocumentCheckPublic,
+    summary="Whether a document's records are intact and unchanged (no sign-in)",
+)
+def check_document(document_id: DocumentIdPath, app: State) -> DocumentCheckPublic:
+    return check_public(app.service.check_document(document_id))
+
+
+TEXT = {
+    "vi": {
+        "title": "Kiểm tra tài liệu",
+        "intact": "Hồ sơ gốc còn nguyên vẹn và đúng như khi lập tài liệu.",
+        "changed": "Hồ sơ gốc không còn đúng như khi lập tài liệu này.",
+        "broken": "Hồ sơ gốc đã bị sửa đổi: chuỗi băm không còn khớp.",
+        "id": "Mã tài liệu",
+        "digest": "Mã băm hồ sơ (SHA-256)",
+        "session": "Phiên họp",
+        "closed": "Ngày kết thúc",
+        "number": "Số quyết định",
+        "awarded": "Số tập thể được khen thưởng",
+        "why": "Chi tiết",
+        "compare": "So sánh mã băm này với mã in ở chân trang tài liệu bạn đang giữ.",
+        "switch": "English",
+    },
+    "en": {
+        "title": "Document check",
+        "intact": "The original record is intact and exactly as when the document was made.",
+        "changed": "The original record is no longer what this document was made from.",
+        "broken": "The original record was altered: its hash chain no longer verifies.",
+        "id": "Document id",
+        "digest": "Record digest (SHA-256)",
+        "session": "Council session",
+        "closed": "Closed on",
+        "number": "Decision number",
+        "awarded": "Units awarded",
+        "why": "Details",
+        "compare": "Compare this digest with the one printed in the footer of your document.",
+        "switch": "Tiếng Việt",
+    },
+}
+
+
+@public.get("/verify/{document_id}", include_in_schema=False, response_class=HTMLResponse)
+def verify_page(
+    document_id: DocumentIdPath,
+    app: State,
+    lang: Annotated[Literal["vi", "en"], Query()] = "vi",
+) -> HTMLResponse:
+    check = check_public(app.service.check_document(document_id))
+    t = TEXT[lang]
+    e = html.escape
+    rows = [(t["id"], check.document_id)]
+    if check.digest:
+        rows.append((t["digest"], check.digest))
+    if check.session_title:
+        rows.append((t["session"], check.session_title))
+    if check.closed_on:
+        rows.append((t["closed"], _day(check.closed_on, lang)))
+    if check.decision_number:
+        rows.append((t["number"], check.decision_number))
+    if check.awarded is not None:
+        rows.append((t["awarded"], str(check.awarded)))
+    other = "en" if lang == "vi" else "vi"
+    body = "".join(f"<dt>{e(k)}</dt><dd><code>{e(v)}</code></dd>" for k, v in rows)
+    problems = "".join(f"<li>{e(p)}</li>" for p in check.problems)
+    page = f"""<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(t["title"])} · thidua</title>
+<link rel="stylesheet" href="/ui/public.css"></head>
+<body><main class="public">
+<p class="switch"><a href="?lang={other}" lang="{other}">{e(t["switch"])}</a></p>
+<h1>{e(t["title"])}</h1>
+<p class="verdict {e(check.state)}" role="status">{e(t[check.state])}</p>
+<dl>{body}</dl>
+<p>{e(t["compare"])}</p>
+{f"<h2>{e(t['why'])}</h2><ul>{problems}</ul>" if problems else ""}
+</main></body></html>"""
+    return HTMLResponse(page, status_code=200)
+
+
+def _day(day: date, lang: str) -> str:
+    return f"{day:%d/%m/%Y}" if lang == "vi" else day.isoformat()

@@ -1,0 +1,114 @@
+"""The records a council's documents are made from, and checking a document against them."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from domain.application import SESSION
+from domain.chain import GENESIS, RESERVED_PREFIX, digest_of, occurred_at
+from domain.council import CouncilSession
+from domain.documents import (
+    DIGEST_SHOWN,
+    CouncilRecord,
+    DocumentCheck,
+    DocumentId,
+    RecordRef,
+    RecordState,
+)
+from domain.errors import DomainError, StageTransitionError
+from domain.nomination import Nomination
+from domain.store import ChainMapper
+from domain.usecases.reads import ReadCases
+
+
+class DocumentCases(ReadCases):
+    def council_record(self, sid: UUID) -> CouncilRecord:
+        """The session as its close left it, and each item's nomination as the council's
+        decision or deferral left it; refused while the session is not closed."""
+        closing = None
+        for event in self.events.get(sid):
+            if isinstance(event, CouncilSession.SessionClosed):
+                closing = event
+        if closing is None:
+            self._load(SESSION, sid)  # an unknown session is a 404, not a 409
+            raise StageTransitionError(
+                "the session is not closed: its minutes and decision exist once it closes",
+                session_id=str(sid),
+            )
+        version = closing.originator_version
+        session = self.get_session(sid, version)
+        records = [RecordRef(str(sid), version, digest_of(closing))]
+        nominations = {}
+        decision_number: str | None = None
+        closed_on: date = occurred_at(closing).date()
+        for item in session.agenda:
+            outcome = None
+            for event in self.events.get(UUID(item)):
+                if isinstance(
+                    event, Nomination.CouncilDecided | Nomination.CouncilDeferred
+                ) and event.session_id == str(sid):
+                    outcome = event
+            if outcome is None:
+                raise StageTransitionError(
+                    f"nomination {item} holds no outcome of this session", session_id=str(sid)
+                )
+            records.append(RecordRef(item, outcome.originator_version, digest_of(outcome)))
+            n = self.get_nomination(UUID(item), version=outcome.originator_version)
+            nominations[item] = n
+            if n.decision and n.decision.get("session_id") == str(sid):
+                decision_number = n.decision.get("decision_number") or decision_number
+                closed_on = date.fromisoformat(str(n.decision["decision_date"]))
+        at_close: CouncilSession = self._load(SESSION, sid, version)
+        recused = {item: members for item, members in at_close.recusals().items() if members}
+        return CouncilRecord(
+            session, nominations, tuple(records), closed_on, decision_number, recused
+        )
+
+    def check_document(self, document_id: str) -> DocumentCheck:
+        """Whether the records a document names are intact and still what it was made
+        from: every chain up to its version verifies, and their digest is the one the
+        document's id carries. Anyone may ask; the answer holds nothing confidential."""
+        wanted = DocumentId.parse(document_id)
+        try:
+            record = self.council_record(wanted.session_id)
+        except DomainError as error:
+            return DocumentCheck(document_id, RecordState.CHANGED, None, [str(error)])
+        except Exception as error:  # a stored record that no longer even loads
+            return DocumentCheck(
+                document_id, RecordState.BROKEN, None, [f"a record cannot be read: {error}"]
+            )
+        problems = [p for ref in record.records for p in self._chain_problems(ref)]
+        if problems:
+            return DocumentCheck(document_id, RecordState.BROKEN, None, problems)
+        if record.digest[:DIGEST_SHOWN] != wanted.digest_prefix:
+            return DocumentCheck(
+                document_id,
+                RecordState.CHANGED,
+                record.digest,
+                ["the records are no longer those the document was made from"],
+            )
+        return DocumentCheck(document_id, RecordState.INTACT, record.digest, [], record)
+
+    def _chain_problems(self, ref: RecordRef) -> list[str]:
+        """Walks an aggregate's stored events up to the version, hashing each as stored."""
+        mapper = self.mapper
+        if not isinstance(mapper, ChainMapper):
+            raise TypeError("checking needs the chain mapper of domain.store")
+        previous, expected = GENESIS, 1
+        for stored in self.recorder.select_events(UUID(ref.aggregate_id), lte=ref.version):
+            where = f"{ref.aggregate_id} version {stored.originator_version}"
+            if stored.originator_version != expected:
+                return [f"{ref.aggregate_id} version {expected} is missing"]
+            try:
+                content = mapper.stored_content(stored)
+            except Exception as error:
+                return [f"{where} cannot be read: {error}"]
+            if any(k.startswith(RESERVED_PREFIX) for k in content.state):
+                return [f"{where} holds a field no event records"]
+            if content.state.get("prev_hash") != previous:
+                return [f"{ref.aggregate_id} version {expected - 1} was changed"]
+            previous, expected = content.digest, expected + 1
+        if expected - 1 != ref.version:
+            return [f"{ref.aggregate_id} version {expected} is missing"]
+        return []

@@ -1,0 +1,287 @@
+"""Council minutes and award decisions as PDF, in Vietnamese, and checking any of them:
+the public page, the JSON answer and `thidua audit verify-document`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.documents import read_metadata
+from domain.service import NominationService
+from domain.units import UnitRegistry
+from projections.runner import ProjectionRunner
+from projections.views.database import SQLiteDatabase
+from tests.api.conftest import settings_for
+from thidua.bootstrap import SQLITE_FACTORY, build_app
+from thidua.demo import DEMO_PASSWORD, seed_demo
+from thidua.settings import Settings
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e" / "screenshots"
+
+
+class Demo:
+    def __init__(self, client: TestClient, service: NominationService, folder: Path) -> None:
+        self.client, self.service, self.folder = client, service, folder
+        self.tokens: dict[str, str] = {}
+
+    def get(self, path: str, who: str | None = None, **kw: Any) -> Any:
+        headers = {}
+        if who is not None:
+            if who not in self.tokens:
+                form = {"username": who, "password": DEMO_PASSWORD}
+                answer = self.client.post("/api/v1/auth/token", data=form)
+                self.tokens[who] = answer.json()["access_token"]
+            headers["Authorization"] = f"Bearer {self.tokens[who]}"
+        return self.client.get(path, headers=headers, **kw)
+
+    def closed_sessions(self) -> list[dict[str, Any]]:
+        rows = self.get("/api/v1/council/sessions", "demo-secretary").json()["data"]
+        return [r for r in rows if r["state"] == "closed"]
+
+    def session_where(self, approved: bool, year: int) -> str:
+        for row in self.closed_sessions():
+            s = self.service.get_session(UUID(row["session_id"]))
+            outcomes = {r["outcome"] for r in s.results.values()}
+            if ("approved" in outcomes) == approved and str(year) in s.title + str(
+                s.scheduled_for.year
+            ):
+                return str(s.id)
+        raise AssertionError("the demo has no such session")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory, units: UnitRegistry) -> Iterator[Demo]:
+    folder = tmp_path_factory.mktemp("documents")
+    path = str(folder / "events.sqlite3")
+    env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
+    service = NominationService(env, units=units)
+    seed_demo(service, Settings().units_file)
+    runner = ProjectionRunner(service, SQLiteDatabase(path))
+    runner.catch_up_all()
+    settings = settings_for(folder)
+    with TestClient(build_app(settings, service=service, runner=runner)) as client:
+        yield Demo(client, service, folder)
+    service.close()
+
+
+def text_of(pdf: bytes, folder: Path, name: str) -> str:
+    path = folder / name
+    path.write_bytes(pdf)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"],  # noqa: S607
+        capture_output=True,
+        check=True,
+    )
+    return " ".join(done.stdout.decode("utf-8").split())
+
+
+def first_page_png(pdf_path: Path, out: Path) -> None:
+    subprocess.run(
+        [  # noqa: S607
+            "pdftoppm",
+            "-png",
+            "-r",
+            "70",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf_path),
+            str(out.with_suffix("")),
+        ],
+        check=True,
+    )
+
+
+def test_the_award_decision_is_in_vietnamese_laid_out_as_decree_30_asks(demo: Demo) -> None:
+    sid = demo.session_where(approved=True, year=2024)
+    answer = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary")
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"] == "application/pdf"
+    text = text_of(answer.content, demo.folder, "decision.pdf")
+    s = demo.service.get_session(UUID(sid))
+    form = demo.service.default_rule_set.award_form(s.award_form).name.vi
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "UBND TỈNH BẾN TRE",
+        "QUYẾT ĐỊNH",
+        f"Về việc tặng {form}",
+        "CHỦ TỊCH UBND TỈNH BẾN TRE",
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15",
+        "phong trào thi đua “Vì người nghèo – Không để ai bị bỏ lại phía sau”",
+        f"Điều 1. Tặng {form} cho",
+        "Nơi nhận:",
+        "Bến Tre, ngày",
+    ):
+        assert expected in text, expected
+    awarded = [i for i in s.agenda if s.results[i]["outcome"] == "approved"]
+    for item in awarded:
+        unit = demo.service.get_nomination(UUID(item)).unit_code
+        assert demo.service.registry().get(unit).name in text
+    meta = read_metadata(answer.content)
+    assert meta["session_id"] == sid
+    assert meta["document_id"] in text.replace(" ", "") or meta["document_id"] in text
+    assert meta["digest"] in text
+    SCREENSHOTS.mkdir(exist_ok=True)
+    first_page_png(demo.folder / "decision.pdf", SCREENSHOTS / "decision.png")
+
+
+def test_a_decision_after_the_reorganisation_is_signed_by_the_new_provinces_chairman(
+    demo: Demo,
+) -> None:
+    sid = demo.session_where(approved=True, year=2026)
+    answer = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-auditor")
+    text = text_of(answer.content, demo.folder, "decision-2026.pdf")
+    assert "CHỦ TỊCH UBND TỈNH VĨNH LONG" in text
+    assert "Vĩnh Long, ngày" in text
+
+
+def test_the_minutes_name_who_sat_who_stood_aside_and_each_tally_never_who_chose_what(
+    demo: Demo,
+) -> None:
+    sid = demo.session_where(approved=True, year=2024)
+    answer = demo.get(f"/api/v1/council/sessions/{sid}/minutes.pdf", "demo-council-1")
+    assert answer.status_code == 200, answer.text
+    text = text_of(answer.content, demo.folder, "minutes.pdf")
+    for expected in (
+        "BIÊN BẢN HỌP HỘI ĐỒNG",
+        "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
+        "Có mặt",
+        "Ủy viên Hội đồng 1 (mẫu)",
+        "Túc số: 2/3 tổng số thành viên",
+        "quá 1/2 tổng số thành viên tán thành",
+        "biểu quyết kín",
+        "Tự rút",
+        "Kết quả",
+        "Thông qua",
+        "Không tham gia biểu quyết hồ sơ",
+    ):
+        assert expected in text, expected
+    for choice in ("approve", "reject", "abstain"):
+        assert choice not in text
+    first_page_png(demo.folder / "minutes.pdf", SCREENSHOTS / "minutes.png")
+
+
+def test_documents_exist_only_for_a_closed_session_and_for_those_who_may_see_it(
+    demo: Demo,
+) -> None:
+    rows = demo.get("/api/v1/council/sessions", "demo-secretary").json()["data"]
+    still_open = next(r for r in rows if r["state"] != "closed")
+    refused = demo.get(
+        f"/api/v1/council/sessions/{still_open['session_id']}/decision.pdf", "demo-secretary"
+    )
+    assert refused.status_code == 409
+    assert "not closed" in refused.json()["detail"]
+    sid = demo.closed_sessions()[0]["session_id"]
+    assert (
+        demo.get(f"/api/v1/council/sessions/{sid}/minutes.pdf", "demo-officer").status_code == 403
+    )
+    assert demo.get(f"/api/v1/council/sessions/{sid}/minutes.pdf").status_code == 401
+
+
+def issued(demo: Demo) -> tuple[str, Path]:
+    sid = demo.session_where(approved=True, year=2024)
+    pdf = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary").content
+    path = demo.folder / "held.pdf"
+    path.write_bytes(pdf)
+    return read_metadata(pdf)["document_id"], path
+
+
+def test_anyone_holding_a_decision_can_see_that_its_record_is_intact(demo: Demo) -> None:
+    document_id, _ = issued(demo)
+    answer = demo.get(f"/api/v1/public/documents/{document_id}")
+    assert answer.status_code == 200
+    assert answer.json()["state"] == "intact"
+    page = demo.get(f"/verify/{document_id}")
+    assert page.status_code == 200
+    assert "Hồ sơ gốc còn nguyên vẹn" in page.text
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    english = demo.get(f"/verify/{document_id}?lang=en")
+    assert "The original record is intact" in english.text
+    assert demo.get("/verify/not-a-document").status_code == 422
+
+
+def verify_document(demo: Demo, path: Path) -> tuple[int, Any]:
+    """`thidua audit verify-document`, as an auditor runs it, on the demo's store."""
+    env = {
+        **os.environ,
+        "THIDUA_DATA_DIR": str(demo.folder),
+        "THIDUA_SQLITE_PATH": str(demo.folder / "events.sqlite3"),
+        "THIDUA_LOG_LEVEL": "WARNING",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "thidua.cli", "audit", "verify-document", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    return done.returncode, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_cli_verifies_a_generated_decision(demo: Demo) -> None:
+    _, path = issued(demo)
+    code, report = verify_document(demo, path)
+    assert (code, report["ok"], report["records"], report["file"]) == (
+        0,
+        True,
+        "intact",
+        "as issued",
+    )
+
+
+def test_the_cli_refuses_an_edited_decision(demo: Demo, capsys: pytest.CaptureFixture[str]) -> None:
+    _, path = issued(demo)
+    pdf = path.read_bytes()
+    edited = pdf.replace(b"/Title (", b"/Title (X", 1) if b"/Title (" in pdf else pdf + b"\n%edit"
+    assert edited != pdf
+    path.write_bytes(edited)
+    code, report = verify_document(demo, path)
+    assert (code, report["ok"], report["file"]) == (1, False, "altered")
+
+
+def test_the_cli_reports_a_decision_whose_record_was_tampered_with_as_broken(
+    demo: Demo, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    document_id, held = issued(demo)
+    copy = tmp_path / "events.sqlite3"
+    shutil.copy(demo.folder / "events.sqlite3", copy)
+    table = demo.service.recorder.events_table_name  # type: ignore[attr-defined]
+    sid = UUID(document_id.split(".")[1])
+    with sqlite3.connect(copy) as db:  # as someone with the file's owner rights would
+        db.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
+        (state,) = db.execute(
+            f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version = 2",  # noqa: S608
+            (sid.hex,),
+        ).fetchone()
+        changed = json.loads(state)
+        changed["actor_id"] = "mallory"
+        db.execute(
+            f"UPDATE {table} SET state = ? WHERE originator_id = ? AND originator_version = 2",  # noqa: S608
+            (json.dumps(changed).encode(), sid.hex),
+        )
+    folder = demo.folder
+    demo.folder = tmp_path
+    try:
+        code, report = verify_document(demo, held)
+    finally:
+        demo.folder = folder
+    assert (code, report["ok"], report["records"]) == (1, False, "broken")
+    assert any(str(sid) in problem for problem in report["problems"])
+    broken = demo.get(f"/api/v1/public/documents/{document_id}")
+    assert broken.json()["state"] == "intact"  # the demo's own store is untouched
