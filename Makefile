@@ -102,6 +102,9 @@ bench: install fonts
 	$(BIN)/python -m bench.import
 	$(BIN)/python -m bench.units
 	$(BIN)/python -m bench.soak
+	$(BIN)/python -m bench.scale
+	$(BIN)/python -m bench.national
+	$(BIN)/python -m bench.documents
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
