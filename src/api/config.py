@@ -26,4 +26,5 @@ class ApiConfig:
     hsts: bool = False
     waiting_imports_dir: Path | None = None
     public_url: str | None = None
+    public_complaints_per_hour: int = 5
     """Where the public reaches the product: the address documents' QR codes open."""

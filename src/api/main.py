@@ -33,10 +33,11 @@ from api.routers import (
     health,
     inspections,
     nominations,
+    public,
     reference,
     reviews,
 )
-from api.security import LoginThrottle
+from api.security import LoginThrottle, RateLimit
 from domain.service import NominationService
 from projections.receipts import Receipts
 from projections.runner import ProjectionRunner
@@ -143,6 +144,9 @@ def create_app(
     metrics = Metrics()
     state.extra["metrics"] = metrics
     state.extra["receipts"] = receipts
+    state.extra["complaint_limit"] = RateLimit(
+        database, "objection", config.public_complaints_per_hour, 3600.0
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -210,6 +214,7 @@ def create_app(
     app.include_router(api)
     app.include_router(health.router)  # operations endpoints live at the root
     app.include_router(documents.public)  # anyone holding a document may check it
+    app.include_router(public.router)  # the public notice: no sign-in
 
     @app.middleware("http")
     async def observe(

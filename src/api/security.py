@@ -173,3 +173,25 @@ def _account_key(username: str, client: str) -> str:
 
 def _client_key(client: str) -> str:
     return f"client:{client}"
+
+
+@dataclass
+class RateLimit:
+    """At most ``limit`` actions per ``window`` seconds from one address, counted in the
+    sign-in throttle's shared table (its own keys), so every API process counts together."""
+
+    database: Database
+    name: str
+    limit: int
+    window: float
+    clock: Callable[[], float] = time.time
+
+    def reserve(self, client: str) -> int:
+        """Counts this action; the seconds to wait when it is one too many, else 0."""
+        now = self.clock()
+        expired = now - self.window
+        key = f"{self.name}:" + hashlib.sha256(client.encode()).hexdigest()
+        with self.database.transaction() as cursor:
+            cursor.execute(_RESERVE, (key, now, expired, expired))
+            count, started = cursor.fetchone()
+        return max(int(started + self.window - now) + 1, 1) if count > self.limit else 0

@@ -18,7 +18,7 @@ from domain.text import free_text
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 ROLES_WITH_SCOPE = {Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.INSPECTOR}
-GRANTABLE = frozenset(Role) - {Role.SYSTEM}
+GRANTABLE = frozenset(Role) - {Role.SYSTEM, Role.PUBLIC}
 
 
 def normalise_username(username: str) -> str:

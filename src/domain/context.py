@@ -26,6 +26,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     ADMIN = "admin"
     SYSTEM = "system"
+    PUBLIC = "public"
+    """Anyone, unsigned: a citizen objecting during a public notice. No account holds it."""
 
 
 @dataclass(frozen=True)

@@ -182,3 +182,13 @@ DOSSIER_VALUES: tuple[type[Visit | Complaint | CouncilDecision | Revocation], ..
     Revocation,
 )
 """The value types a snapshot of a nomination holds; each needs a transcoding."""
+
+
+def complaint_number(complaint_id: str) -> str:
+    """The receipt number a complainant follows their complaint by: short to copy, and
+    derived from the complaint's id, so every reader of the log computes the same one."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(f"complaint:{complaint_id}".encode()).digest()
+    return "KN-" + base64.b32encode(digest).decode()[:10]

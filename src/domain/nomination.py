@@ -796,11 +796,13 @@ class Nomination(ChainedAggregate):
 
     def file_complaint(self, complaint_id: UUID, text: str, filed_by: str) -> None:
         self._require_stage(Command.FILE_COMPLAINT)
-        require_grant(
+        grant = require_grant(
             "file a complaint",
             Role.PROVINCE_REVIEWER,
-            also=(Role.COUNCIL_SECRETARY, Role.ADMIN),
+            also=(Role.COUNCIL_SECRETARY, Role.ADMIN, Role.PUBLIC),
         )
+        if grant.role is Role.PUBLIC:
+            self._require_notice_open()
         if str(complaint_id) in self.complaints:
             raise AlreadyExists(f"complaint {complaint_id} exists", complaint_id=str(complaint_id))
         self._complaint_filed(
@@ -808,6 +810,18 @@ class Nomination(ChainedAggregate):
             text=bounded_text("text", text),
             filed_by=bounded_text("filed_by", filed_by, limit=255),
         )
+
+    def _require_notice_open(self) -> None:
+        """The public may object only while the nomination is publicly posted."""
+        today = current_context().today
+        if self.stage is not Stage.PUBLIC_NOTICE or (
+            self.due_on is not None and today > self.due_on
+        ):
+            raise StageTransitionError(
+                "the public notice of this nomination is not open: objections are taken only"
+                " while it is posted",
+                nomination_id=str(self.id),
+            )
 
     class ComplaintFiled(ChainedAggregate.Event):
         complaint_id: str

@@ -12,6 +12,7 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.council import CouncilSession
+from domain.dossier import complaint_number
 from domain.nomination import Nomination
 from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
@@ -113,6 +114,7 @@ class BoardView(TrackedView):
         "board_scopes": "scope_code, nomination_id",
         "board_teams": "team_id, nomination_id",
         "board_session_members": "member, session_id",
+        "board_complaints": "number",
     }
     ddl = (
         "CREATE TABLE IF NOT EXISTS board_nominations ("
@@ -122,6 +124,10 @@ class BoardView(TrackedView):
         " version BIGINT NOT NULL, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
         " decided_on TEXT, agenda_session_id TEXT, decided_session_id TEXT)",
         "CREATE INDEX IF NOT EXISTS board_by_stage ON board_nominations (stage, cycle_year)",
+        # Complaints by the receipt number their filer follows them with: state only.
+        "CREATE TABLE IF NOT EXISTS board_complaints (number TEXT PRIMARY KEY,"
+        " nomination_id TEXT NOT NULL, complaint_id TEXT NOT NULL, state TEXT NOT NULL,"
+        " filed_at TEXT NOT NULL, resolved_at TEXT)",
         "CREATE INDEX IF NOT EXISTS board_by_district ON board_nominations (district_code)",
         "CREATE INDEX IF NOT EXISTS board_keyset ON board_nominations"
         f" (cycle_year DESC, {ORDER_TAIL})",
@@ -141,7 +147,11 @@ class BoardView(TrackedView):
         with self.db.transaction() as cursor:  # the order index from before the keyset
             self.db.take_turns_changing_tables(cursor)
             cursor.execute("DROP INDEX IF EXISTS board_by_order")
+        before_complaints = self._lacks("board_complaints") and not self._lacks("board_nominations")
         super().create_tables()
+        if before_complaints:  # a board from before it kept complaints: rebuilt from the log
+            self.drop()
+            return
         try:
             with self.db.reading() as cursor:
                 cursor.execute(
@@ -149,6 +159,14 @@ class BoardView(TrackedView):
                 )
         except Exception:
             self.drop()
+
+    def _lacks(self, table: str) -> bool:
+        try:
+            with self.db.reading() as cursor:
+                cursor.execute(f"SELECT 1 FROM {table} WHERE 1 = 0")  # noqa: S608 - our names
+        except Exception:
+            return True
+        return False
 
     def open(self, row: dict[str, Any]) -> None:
         self.execute(
@@ -171,6 +189,30 @@ class BoardView(TrackedView):
                 "INSERT INTO board_scopes VALUES (?, ?) ON CONFLICT DO NOTHING",
                 (code, nomination_id),
             )
+
+    def file_complaint(self, nomination_id: str, complaint_id: str, at: str) -> None:
+        self.execute(
+            "INSERT INTO board_complaints VALUES (?, ?, ?, 'open', ?, NULL)"
+            " ON CONFLICT (number) DO NOTHING",
+            (complaint_number(complaint_id), nomination_id, complaint_id, at),
+        )
+
+    def resolve_complaint(self, complaint_id: str, upheld: bool, at: str) -> None:
+        self.execute(
+            "UPDATE board_complaints SET state = ?, resolved_at = ? WHERE number = ?",
+            ("upheld" if upheld else "dismissed", at, complaint_number(complaint_id)),
+        )
+
+    def complaint(self, number: str) -> dict[str, Any] | None:
+        """A complaint's state by its receipt number: nothing about who filed it."""
+        columns = ("number", "nomination_id", "state", "filed_at", "resolved_at")
+        with self.db.reading() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM board_complaints WHERE number = ?",  # noqa: S608
+                (number,),
+            )
+            row = cursor.fetchone()
+        return dict(zip(columns, row, strict=True)) if row else None
 
     def add_team(self, nomination_id: str, team_id: str) -> None:
         self.execute(
@@ -254,6 +296,8 @@ class BoardProjection(Projection[BoardView]):
             Nomination.InspectionOrdered,
             Nomination.PlacedOnAgenda,
             Nomination.CouncilDeferred,
+            Nomination.ComplaintFiled,
+            Nomination.ComplaintResolved,
             CouncilSession.Scheduled,
         )
     )
@@ -296,6 +340,17 @@ class BoardProjection(Projection[BoardView]):
     @process_event.register(Nomination.CouncilDeferred)
     def _deferred(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, agenda_session_id=None)
+
+    @process_event.register(Nomination.ComplaintFiled)
+    def _complaint_filed(self, event: Any, tracking: Tracking) -> None:
+        at = event.timestamp.isoformat()
+        self.view.file_complaint(str(event.originator_id), event.complaint_id, at)
+        self._touch(event)
+
+    @process_event.register(Nomination.ComplaintResolved)
+    def _complaint_resolved(self, event: Any, tracking: Tracking) -> None:
+        self.view.resolve_complaint(event.complaint_id, event.upheld, event.timestamp.isoformat())
+        self._touch(event)
 
     @process_event.register(CouncilSession.Scheduled)
     def _scheduled(self, event: Any, tracking: Tracking) -> None:

@@ -137,6 +137,7 @@ def api_config(settings: Settings) -> ApiConfig:
         docs=settings.docs if settings.docs is not None else settings.environment != "production",
         hsts=settings.hsts,
         public_url=settings.public_url,
+        public_complaints_per_hour=settings.public_complaints_per_hour,
     )
 
 

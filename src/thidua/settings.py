@@ -100,6 +100,9 @@ class Settings(BaseSettings):
         default=None, description="serve /docs and /redoc (default: everywhere but production)"
     )
     hsts: bool = Field(default=False, description="send Strict-Transport-Security")
+    public_complaints_per_hour: int = Field(
+        default=5, ge=1, le=10_000, description="objections one address may file an hour"
+    )
     public_url: str | None = Field(
         default=None,
         max_length=300,

@@ -4,9 +4,8 @@ page its QR code opens, and the same answer as JSON."""
 from __future__ import annotations
 
 import hashlib
-import html
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Request
@@ -15,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import AppState, Caller, State
 from api.documents import Names, Stamp, render_decision, render_minutes
+from api.public_pages import Lang, escape, page
 from api.schemas.documents import DocumentCheckPublic
 from domain.context import Role
 from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
@@ -164,7 +164,6 @@ TEXT = {
         "awarded": "Số tập thể được khen thưởng",
         "why": "Chi tiết",
         "compare": "So sánh mã băm này với mã in ở chân trang tài liệu bạn đang giữ.",
-        "switch": "English",
     },
     "en": {
         "title": "Document check",
@@ -179,7 +178,6 @@ TEXT = {
         "awarded": "Units awarded",
         "why": "Details",
         "compare": "Compare this digest with the one printed in the footer of your document.",
-        "switch": "Tiếng Việt",
     },
 }
 
@@ -188,11 +186,10 @@ TEXT = {
 def verify_page(
     document_id: DocumentIdPath,
     app: State,
-    lang: Annotated[Literal["vi", "en"], Query()] = "vi",
+    lang: Annotated[Lang, Query()] = "vi",
 ) -> HTMLResponse:
     check = check_public(app.service.check_document(document_id))
     t = TEXT[lang]
-    e = html.escape
     rows = [(t["id"], check.document_id)]
     if check.digest:
         rows.append((t["digest"], check.digest))
@@ -204,23 +201,14 @@ def verify_page(
         rows.append((t["number"], check.decision_number))
     if check.awarded is not None:
         rows.append((t["awarded"], str(check.awarded)))
-    other = "en" if lang == "vi" else "vi"
-    body = "".join(f"<dt>{e(k)}</dt><dd><code>{e(v)}</code></dd>" for k, v in rows)
-    problems = "".join(f"<li>{e(p)}</li>" for p in check.problems)
-    page = f"""<!doctype html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(t["title"])} · thidua</title>
-<link rel="stylesheet" href="/ui/public.css"></head>
-<body><main class="public">
-<p class="switch"><a href="?lang={other}" lang="{other}">{e(t["switch"])}</a></p>
-<h1>{e(t["title"])}</h1>
-<p class="verdict {e(check.state)}" role="status">{e(t[check.state])}</p>
-<dl>{body}</dl>
-<p>{e(t["compare"])}</p>
-{f"<h2>{e(t['why'])}</h2><ul>{problems}</ul>" if problems else ""}
-</main></body></html>"""
-    return HTMLResponse(page, status_code=200)
+    listed = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows)
+    problems = "".join(f"<li>{escape(p)}</li>" for p in check.problems)
+    body = (
+        f'<p class="verdict {escape(check.state)}" role="status">{escape(t[check.state])}</p>'
+        f"<dl>{listed}</dl><p>{escape(t['compare'])}</p>"
+        + (f"<h2>{escape(t['why'])}</h2><ul>{problems}</ul>" if problems else "")
+    )
+    return page(lang, t["title"], body)
 
 
 def _day(day: date, lang: str) -> str:
