@@ -119,8 +119,10 @@ def test_an_objection_enters_the_complaint_flow_and_its_filer_stays_confidential
     assert "Nguyễn Văn A; 0909" in seen
     assert all(c["filed_by"] is None for c in officer.json()["complaints"].values())
     history = public.client.get(
-        f"/api/v1/nominations/{nid}/history", headers=public.bearer("demo-officer")
+        f"/api/v1/nominations/{nid}/audit", headers=public.bearer("demo-officer")
     )
+    assert history.status_code == 200
+    assert "ấp 4" in history.text  # the complaint is there, its filer is not
     assert "Nguyễn Văn A" not in history.text
 
     cid = next(k for k, c in n.complaints.items() if "ấp 4" in c["text"])
