@@ -75,6 +75,9 @@ def test_anyone_reads_the_posted_nominations_by_name_with_figures_and_outcomes(
     one = public.client.get(f"/cong-khai/{row['nomination_id']}")
     assert "Số liệu hộ nghèo" in one.text
     assert "Gửi phản ánh, khiếu nại" in one.text
+    overridden = [c for c in detail["criteria"] if c["outcome"] == "not_met"]
+    assert all(c["override"] for c in overridden)  # the demo forwards it by an override
+    assert "Cấp tỉnh vẫn trình Hội đồng, với lý do" in one.text
     english = public.client.get(f"/cong-khai/{row['nomination_id']}?lang=en")
     assert "Object to this nomination" in english.text
     n = public.service.get_nomination(UUID(row["nomination_id"]))

@@ -52,6 +52,8 @@ class CriterionOutcome(Schema):
     criterion: str
     outcome: str
     explanation: str
+    override: str | None = None
+    """Why the province forwarded the dossier although this criterion was not met."""
 
 
 class NoticeDetail(NoticeRow):
@@ -132,6 +134,7 @@ def _detail(app: AppState, nid: UUID, lang: Lang = "vi") -> NoticeDetail:
                 criterion=getattr(title, lang, check["criterion_id"]),
                 outcome=check["outcome"],
                 explanation=(check.get("explanation") or {}).get(lang, ""),
+                override=(n.overrides.get(check["criterion_id"]) or {}).get("reason"),
             )
         )
     return NoticeDetail(
@@ -288,6 +291,7 @@ WORDS: dict[str, dict[str, str]] = {
         "needs_judgement": "Cần thẩm định",
         "insufficient_data": "Chưa đủ số liệu",
         "not_applicable": "Không áp dụng",
+        "override": "Cấp tỉnh vẫn trình Hội đồng, với lý do",
     },
     "en": {
         "title": "Nominations on public notice",
@@ -327,6 +331,7 @@ WORDS: dict[str, dict[str, str]] = {
         "needs_judgement": "Needs judgement",
         "insufficient_data": "Insufficient data",
         "not_applicable": "Not applicable",
+        "override": "The province forwarded it nonetheless, because",
     },
 }
 
@@ -384,7 +389,9 @@ def _notice_html(
     )
     criteria = "".join(
         f"<li><strong>{escape(c.criterion)}</strong>: {escape(w.get(c.outcome, c.outcome))}."
-        f" {escape(c.explanation)}</li>"
+        f" {escape(c.explanation)}"
+        + (f"<br><em>{escape(w['override'])}: {escape(c.override)}</em>" if c.override else "")
+        + "</li>"
         for c in d.criteria
     )
     if d.open:

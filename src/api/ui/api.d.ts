@@ -346,6 +346,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/council/sessions/{session_id}/decision.pdf": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The award decision of a closed session (PDF), signed by the authority then */
+    get: operations["decision_pdf_api_v1_council_sessions__session_id__decision_pdf_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/council/sessions/{session_id}/minutes.pdf": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The minutes of a closed session (PDF): who sat, the rule, each item's tally */
+    get: operations["minutes_pdf_api_v1_council_sessions__session_id__minutes_pdf_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/council/sessions/{session_id}/open": {
     parameters: {
       query?: never;
@@ -839,6 +873,91 @@ export interface paths {
     put?: never;
     /** Withdraw a nomination in collection */
     post: operations["withdraw_api_v1_nominations__nomination_id__withdraw_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/public/complaints": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Object to a posted nomination while its notice is open (no sign-in) */
+    post: operations["post_complaint_api_v1_public_complaints_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/public/complaints/{number}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The state of an objection, by its receipt number (no sign-in) */
+    get: operations["complaint_state_api_v1_public_complaints__number__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/public/documents/{document_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether a document's records are intact and unchanged (no sign-in) */
+    get: operations["check_document_api_v1_public_documents__document_id__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/public/notices": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Nominations now in their public-notice window (no sign-in) */
+    get: operations["notices_api_v1_public_notices_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/public/notices/{nomination_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A posted nomination: its figures and each criterion's outcome (no sign-in) */
+    get: operations["notice_api_v1_public_notices__nomination_id__get"];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1388,6 +1507,17 @@ export interface components {
       /** To Root */
       to_root: string | null;
     };
+    /** CriterionOutcome */
+    CriterionOutcome: {
+      /** Criterion */
+      criterion: string;
+      /** Explanation */
+      explanation: string;
+      /** Outcome */
+      outcome: string;
+      /** Override */
+      override?: string | null;
+    };
     /** CyclePublic */
     CyclePublic: {
       /**
@@ -1502,6 +1632,33 @@ export interface components {
       };
     };
     /**
+     * DocumentCheckPublic
+     * @description What the store says of a document's records now; nothing confidential.
+     */
+    DocumentCheckPublic: {
+      /** Awarded */
+      awarded?: number | null;
+      /** Closed On */
+      closed_on?: string | null;
+      /** Decision Number */
+      decision_number?: string | null;
+      /** Digest */
+      digest: string | null;
+      /** Document Id */
+      document_id: string;
+      /** Intact */
+      intact: boolean;
+      /** Problems */
+      problems: string[];
+      /** Session Title */
+      session_title?: string | null;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "intact" | "changed" | "broken";
+    };
+    /**
      * Enumerations
      * @description The values the UI offers, as the domain defines them.
      */
@@ -1578,6 +1735,19 @@ export interface components {
        * @description false when the same bytes were already stored
        */
       stored: boolean;
+    };
+    /** FigureYear */
+    FigureYear: {
+      /** Basis */
+      basis: string;
+      /** Poor Households */
+      poor_households: number | null;
+      /** Rate Percent */
+      rate_percent: number | null;
+      /** Total Households */
+      total_households: number | null;
+      /** Year */
+      year: number;
     };
     /**
      * FiguresPublic
@@ -1890,6 +2060,42 @@ export interface components {
         [key: string]: components["schemas"]["VisitPublic"];
       };
     };
+    /** NoticeDetail */
+    NoticeDetail: {
+      /** Award Form */
+      award_form: string;
+      /** Award Form Name */
+      award_form_name: string;
+      /** Criteria */
+      criteria: components["schemas"]["CriterionOutcome"][];
+      /** Cycle Year */
+      cycle_year: number;
+      /** Figures */
+      figures: components["schemas"]["FigureYear"][];
+      /** Last Day */
+      last_day: string | null;
+      /** Nomination Id */
+      nomination_id: string;
+      /** Open */
+      open: boolean;
+      /** Unit Name */
+      unit_name: string;
+    };
+    /** NoticeRow */
+    NoticeRow: {
+      /** Award Form */
+      award_form: string;
+      /** Award Form Name */
+      award_form_name: string;
+      /** Cycle Year */
+      cycle_year: number;
+      /** Last Day */
+      last_day: string | null;
+      /** Nomination Id */
+      nomination_id: string;
+      /** Unit Name */
+      unit_name: string;
+    };
     /** OfficialYearPublic */
     OfficialYearPublic: {
       /**
@@ -1975,6 +2181,18 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["EventPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
+    /** Page[NoticeRow] */
+    Page_NoticeRow_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["NoticeRow"][];
       /**
        * Next
        * @description a keyset cursor for the page after this one, where paged
@@ -2143,6 +2361,48 @@ export interface components {
       /** Outcome */
       outcome: string;
     };
+    /** PublicComplaintFiled */
+    PublicComplaintFiled: {
+      /** Follow Url */
+      follow_url: string;
+      /** Number */
+      number: string;
+      /** Position */
+      position: number | null;
+    };
+    /** PublicComplaintIn */
+    PublicComplaintIn: {
+      /** Contact */
+      contact?: string | null;
+      /** Name */
+      name?: string | null;
+      /**
+       * Nomination Id
+       * Format: uuid
+       */
+      nomination_id: string;
+      /** Text */
+      text: string;
+      /**
+       * Website
+       * @description leave empty: a field only robots fill in
+       */
+      website?: string | null;
+    };
+    /** PublicComplaintState */
+    PublicComplaintState: {
+      /**
+       * Filed At
+       * Format: date-time
+       */
+      filed_at: string;
+      /** Number */
+      number: string;
+      /** Resolved At */
+      resolved_at: string | null;
+      /** State */
+      state: string;
+    };
     /** PublicKey */
     PublicKey: {
       /**
@@ -2294,7 +2554,8 @@ export interface components {
       | "council_secretary"
       | "auditor"
       | "admin"
-      | "system";
+      | "system"
+      | "public";
     /** RuleSetPublic */
     RuleSetPublic: {
       /** Award Forms */
@@ -3592,6 +3853,68 @@ export interface operations {
       };
     };
   };
+  decision_pdf_api_v1_council_sessions__session_id__decision_pdf_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/pdf": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  minutes_pdf_api_v1_council_sessions__session_id__minutes_pdf_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/pdf": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
   open_session_api_v1_council_sessions__session_id__open_post: {
     parameters: {
       query?: never;
@@ -4634,6 +4957,166 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  post_complaint_api_v1_public_complaints_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PublicComplaintIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PublicComplaintFiled"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  complaint_state_api_v1_public_complaints__number__get: {
+    parameters: {
+      query?: {
+        after?: number | null;
+      };
+      header?: never;
+      path: {
+        number: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PublicComplaintState"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  check_document_api_v1_public_documents__document_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        document_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["DocumentCheckPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  notices_api_v1_public_notices_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_NoticeRow_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  notice_api_v1_public_notices__nomination_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        nomination_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticeDetail"];
         };
       };
       /** @description Validation Error */

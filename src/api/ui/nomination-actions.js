@@ -25,6 +25,9 @@ export function actions(n) {
     if (judgeable.length) out.push(judgeForm(n, judgeable));
     if (n.stage === "province_review") out.push(orderVisitForm(n), overrideForm(n));
   }
+  const open = Object.entries(n.complaints).filter(([, c]) => c.state === "open");
+  if (open.length && (has("province_reviewer") || has("council_secretary")))
+    out.push(resolveForm(n, open));
   return out;
 }
 /**
@@ -208,6 +211,37 @@ function overrideForm(n) {
     field(t("nom.criterion"), failing, "criterion_id"),
     field(t("nom.justification"), reason, "reason"),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.override"))),
+  );
+}
+
+/**
+ * Resolving one of the open complaints: a public objection or one a reviewer filed.
+ * @param {Nomination} n
+ * @param {[string, Nomination["complaints"][string]][]} open
+ */
+function resolveForm(n, open) {
+  const which = h(
+    "select",
+    {},
+    ...open.map(([id, c]) =>
+      h("option", { value: id }, c.text.length > 80 ? `${c.text.slice(0, 80)}…` : c.text),
+    ),
+  );
+  const resolution = h("textarea", { required: true });
+  const upheld = h("input", { type: "checkbox" });
+  return card(
+    t("nom.resolve_complaint"),
+    (form) =>
+      submitting(form, () =>
+        post(n, `complaints/${which.value}/resolve`, {
+          resolution: resolution.value,
+          upheld: upheld.checked,
+        }),
+      ),
+    field(t("nom.complaint"), which, "complaint_id"),
+    field(t("nom.resolution"), resolution, "resolution"),
+    h("label", { class: "check" }, upheld, " ", t("nom.upheld")),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.resolve_complaint"))),
   );
 }
 
