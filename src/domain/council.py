@@ -15,7 +15,7 @@ from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.ruleset import VotingRule
 from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
-from domain.text import free_text
+from domain.text import bounded_text, free_text
 
 
 class SessionState(StrEnum):
@@ -239,6 +239,65 @@ class CouncilSession(ChainedAggregate):
     @event(BallotCast)
     def _ballot_cast(self, nomination_id: str, member_id: str, choice: str) -> None:
         self.ballots[nomination_id][member_id] = choice
+
+    def attach_signed_decision(
+        self,
+        sha256: str,
+        filename: str,
+        media_type: str,
+        size: int,
+        generated_sha256: str,
+        document_id: str,
+    ) -> None:
+        """The decision as signed and scanned, kept beside the one the product generated:
+        both digests stay in the session's record."""
+        require_grant("attach the signed decision", Role.COUNCIL_SECRETARY)
+        self._require_state("attach the signed decision", SessionState.CLOSED)
+        for name, value in (("sha256", sha256), ("generated_sha256", generated_sha256)):
+            if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+                raise InvalidNomination(name, "must be 64 lowercase hex digits")
+        if sha256 in self.signed_decisions:
+            raise AlreadyExists(f"{filename} is attached already", sha256=sha256)
+        self._signed_decision_attached(
+            sha256=sha256,
+            filename=bounded_text("filename", filename, limit=255),
+            media_type=media_type,
+            size=size,
+            generated_sha256=generated_sha256,
+            document_id=document_id,
+        )
+
+    class SignedDecisionAttached(ChainedAggregate.Event):
+        sha256: str
+        filename: str
+        media_type: str
+        size: int
+        generated_sha256: str
+        document_id: str
+
+    @event(SignedDecisionAttached)
+    def _signed_decision_attached(
+        self,
+        sha256: str,
+        filename: str,
+        media_type: str,
+        size: int,
+        generated_sha256: str,
+        document_id: str,
+    ) -> None:
+        # Set on first use, so sessions from before it replay to the snapshots they had.
+        self.__dict__.setdefault("signed_decisions", {})[sha256] = {
+            "filename": filename,
+            "media_type": media_type,
+            "size": size,
+            "generated_sha256": generated_sha256,
+            "document_id": document_id,
+        }
+
+    @property
+    def signed_decisions(self) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = self.__dict__.get("signed_decisions", {})
+        return found
 
     def recusals(self) -> dict[str, list[str]]:
         """Who stood aside from each item, by rule or by choice: recusal is declared, and

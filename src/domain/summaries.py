@@ -78,6 +78,7 @@ class SessionSummary:
     version: int
     closes_at: datetime | None = None
     not_voted: list[str] = field(default_factory=list)
+    signed_decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -285,3 +285,45 @@ def test_the_cli_reports_a_decision_whose_record_was_tampered_with_as_broken(
     assert any(str(sid) in problem for problem in report["problems"])
     broken = demo.get(f"/api/v1/public/documents/{document_id}")
     assert broken.json()["state"] == "intact"  # the demo's own store is untouched
+
+
+def test_the_secretary_attaches_the_signed_scan_beside_the_generated_decision(
+    demo: Demo,
+) -> None:
+    import hashlib
+
+    sid = demo.session_where(approved=True, year=2024)
+    generated = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary")
+    scan = b"%PDF-1.4\n% the decision, signed and scanned\n%%EOF\n"
+    demo.get("/api/v1/me", "demo-secretary")  # signs in
+    headers = {"Authorization": f"Bearer {demo.tokens['demo-secretary']}"}
+    answer = demo.client.post(
+        f"/api/v1/council/sessions/{sid}/signed-decision",
+        files={"file": ("qd-ky.pdf", scan, "application/pdf")},
+        headers=headers,
+    )
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["sha256"] == hashlib.sha256(scan).hexdigest()
+    assert body["generated_sha256"] == hashlib.sha256(generated.content).hexdigest()
+    session = demo.get(f"/api/v1/council/sessions/{sid}", "demo-secretary").json()
+    kept = session["signed_decisions"][body["sha256"]]
+    assert kept["generated_sha256"] == body["generated_sha256"]
+    assert kept["document_id"] == body["document_id"]
+    # The record the decision was made from is as it was: its document still verifies.
+    check = demo.get(f"/api/v1/public/documents/{body['document_id']}").json()
+    assert check["state"] == "intact"
+    again = demo.client.post(
+        f"/api/v1/council/sessions/{sid}/signed-decision",
+        files={"file": ("qd-ky.pdf", scan, "application/pdf")},
+        headers=headers,
+    )
+    assert again.status_code == 409
+    member = demo.get("/api/v1/me", "demo-council-1")
+    assert member.status_code == 200
+    refused = demo.client.post(
+        f"/api/v1/council/sessions/{sid}/signed-decision",
+        files={"file": ("x.pdf", scan, "application/pdf")},
+        headers={"Authorization": f"Bearer {demo.tokens['demo-council-1']}"},
+    )
+    assert refused.status_code == 403

@@ -125,6 +125,7 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
         items=items,
         voting_rule=s.voting_rule,
         version=s.version,
+        signed_decisions=s.signed_decisions,
     )
 
 

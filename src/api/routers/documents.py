@@ -8,14 +8,33 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import AppState, Caller, State
+from api.deps import (
+    AppState,
+    Caller,
+    Command,
+    State,
+    remember,
+    replay_of,
+    request_digest,
+    writes_as,
+)
 from api.documents import Names, Stamp, render_decision, render_minutes
+from api.evidence import (
+    ALLOWED_TYPES,
+    EvidenceStore,
+    TooLarge,
+    WrongType,
+    check_content,
+    receive_upload,
+    upload_body,
+)
 from api.public_pages import Lang, escape, page
 from api.schemas.documents import DocumentCheckPublic
+from api.schemas.nominations import EvidencePublic
 from domain.context import Role
 from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
 from domain.errors import JurisdictionError, UnitNotFound
@@ -23,6 +42,7 @@ from projections.receipts import Receipts
 
 router = APIRouter(prefix="/council/sessions")
 SessionId = Annotated[UUID, Path()]
+AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
 public = APIRouter()
 
 DocumentIdPath = Annotated[
@@ -213,3 +233,88 @@ def verify_page(
 
 def _day(day: date, lang: str) -> str:
     return f"{day:%d/%m/%Y}" if lang == "vi" else day.isoformat()
+
+
+# --- the decision as signed ------------------------------------------------------------------
+
+
+class SignedDecisionPublic(EvidencePublic):
+    generated_sha256: str
+    document_id: str
+
+
+@router.post(
+    "/{session_id}/signed-decision",
+    tags=["council secretary"],
+    status_code=201,
+    response_model=SignedDecisionPublic,
+    summary="Attach the decision as signed and scanned, beside the generated one",
+    openapi_extra=upload_body("the signed, scanned decision (PDF or image)"),
+)
+async def attach_signed_decision(
+    session_id: SessionId, request: Request, app: State, cmd: AsSecretary
+) -> SignedDecisionPublic | JSONResponse:
+    """Who may attach, and to which session, is settled before a byte of the body is read;
+    the SHA-256 of the decision the product generates now is recorded with the scan's."""
+    ctx, config = cmd.context, app.settings
+    await run_in_threadpool(cmd.service.check_may_attach_signed_decision, ctx, session_id)
+    store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
+    try:
+        upload = await receive_upload(cmd.request, store)
+    except TooLarge as refused:
+        raise HTTPException(413, str(refused)) from None
+    pending = upload.pending
+    try:
+        if upload.media_type not in ALLOWED_TYPES:
+            raise HTTPException(
+                415,
+                f"file: {upload.media_type or 'unknown type'} is not allowed"
+                f" ({', '.join(ALLOWED_TYPES)})",
+            )
+        try:
+            check_content(pending.path, upload.media_type)
+        except WrongType as wrong:
+            raise HTTPException(415, f"file: {wrong}") from None
+        request_hash = request_digest(
+            sha256=pending.sha256, filename=upload.filename, media_type=upload.media_type
+        )
+        replay = await run_in_threadpool(replay_of, cmd, request_hash)
+        if replay is not None:
+            pending.discard()
+            return replay
+        kept = pending.keep()
+    except BaseException:
+        pending.discard()
+        raise
+    record = await run_in_threadpool(app.service.council_record, session_id)
+    base = app.settings.public_url or str(request.base_url)
+    generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
+    document_id = str(record.document_id(DocumentKind.DECISION))
+    generated_sha256 = hashlib.sha256(generated).hexdigest()
+    try:
+        await run_in_threadpool(
+            cmd.service.attach_signed_decision,
+            ctx,
+            session_id,
+            kept.sha256,
+            upload.filename,
+            upload.media_type,
+            kept.size,
+            generated_sha256,
+            document_id,
+        )
+    except BaseException:
+        if kept.stored:
+            store.path_of(kept.sha256).unlink(missing_ok=True)
+        raise
+    answer = SignedDecisionPublic(
+        sha256=kept.sha256,
+        filename=upload.filename,
+        media_type=upload.media_type,
+        size=kept.size,
+        stored=kept.stored,
+        generated_sha256=generated_sha256,
+        document_id=document_id,
+    )
+    await run_in_threadpool(remember, cmd, 201, answer, request_hash)
+    return answer

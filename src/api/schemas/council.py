@@ -69,6 +69,11 @@ class SessionPublic(Schema):
     items: list[ItemPublic]
     voting_rule: dict[str, Any]
     version: int
+    signed_decisions: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="the decision as signed and scanned, by its SHA-256, each with the"
+        " SHA-256 of the decision the product generated (generated_sha256)",
+    )
 
 
 class SessionRow(Schema):

@@ -397,6 +397,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/council/sessions/{session_id}/signed-decision": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Attach the decision as signed and scanned, beside the generated one
+     * @description Who may attach, and to which session, is settled before a byte of the body is read;
+     *     the SHA-256 of the decision the product generates now is recorded with the scan's.
+     */
+    post: operations["attach_signed_decision_api_v1_council_sessions__session_id__signed_decision_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/council/sessions/{session_id}/votes": {
     parameters: {
       query?: never;
@@ -2647,6 +2668,15 @@ export interface components {
       scheduled_for: string;
       /** Scope */
       scope: string | null;
+      /**
+       * Signed Decisions
+       * @description the decision as signed and scanned, by its SHA-256, each with the SHA-256 of the decision the product generated (generated_sha256)
+       */
+      signed_decisions?: {
+        [key: string]: {
+          [key: string]: unknown;
+        };
+      };
       /** State */
       state: string;
       /** Title */
@@ -2670,6 +2700,26 @@ export interface components {
       state: string;
       /** Title */
       title: string;
+    };
+    /** SignedDecisionPublic */
+    SignedDecisionPublic: {
+      /** Document Id */
+      document_id: string;
+      /** Filename */
+      filename: string;
+      /** Generated Sha256 */
+      generated_sha256: string;
+      /** Media Type */
+      media_type: string;
+      /** Sha256 */
+      sha256: string;
+      /** Size */
+      size: number;
+      /**
+       * Stored
+       * @description false when the same bytes were already stored
+       */
+      stored: boolean;
     };
     /** SourceIn */
     SourceIn: {
@@ -3933,6 +3983,47 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  attach_signed_decision_api_v1_council_sessions__session_id__signed_decision_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "multipart/form-data": {
+          /**
+           * Format: binary
+           * @description the signed, scanned decision (PDF or image)
+           */
+          file: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SignedDecisionPublic"];
         };
       };
       /** @description Validation Error */

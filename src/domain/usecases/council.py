@@ -150,6 +150,41 @@ class CouncilCases(ServiceBase):
 
         return self._execute(ctx, SESSION, sid, decide)
 
+    def attach_signed_decision(
+        self,
+        ctx: CommandContext,
+        sid: UUID,
+        sha256: str,
+        filename: str,
+        media_type: str,
+        size: int,
+        generated_sha256: str,
+        document_id: str,
+    ) -> CommandResult:
+        return self._execute(
+            ctx,
+            SESSION,
+            sid,
+            lambda s: s.attach_signed_decision(
+                sha256, filename, media_type, size, generated_sha256, document_id
+            ),
+        )
+
+    def check_may_attach_signed_decision(self, ctx: CommandContext, sid: UUID) -> None:
+        """Raises what attaching would, before any file is read; records nothing."""
+        from domain.access import require_grant
+        from domain.context import Role, acting
+        from domain.council import SessionState
+
+        with acting(ctx):
+            s = self._load(SESSION, sid)
+            require_grant("attach the signed decision", Role.COUNCIL_SECRETARY)
+            if s.state is not SessionState.CLOSED:
+                raise StageTransitionError(
+                    f"cannot attach the signed decision while the session is {s.state.value}",
+                    session_id=str(sid),
+                )
+
     def set_closing_deadline(
         self, ctx: CommandContext, sid: UUID, closes_at: datetime
     ) -> CommandResult:

@@ -65,6 +65,7 @@ class ReadCases(ServiceBase):
             s.version,
             s.closes_at,
             s.not_voted(),
+            dict(s.signed_decisions),
         )
 
     def get_visit(self, vid: UUID) -> VisitSummary:
