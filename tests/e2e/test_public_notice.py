@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import SCREENSHOTS, User
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 PHONE = 390
@@ -23,11 +24,13 @@ def test_a_citizen_objects_on_a_phone_and_follows_the_objection_to_its_resolutio
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{product}/cong-khai")
     expect(page.locator("h1")).to_have_text("Công khai hồ sơ đề nghị khen thưởng")
+    assert serious_violations(page) == []
     page.locator("li.notice a").first.click()
     expect(page.locator("table tbody tr").first).to_be_visible()
     expect(page.get_by_text("Kết quả đánh giá từng tiêu chí")).to_be_visible()
     nid = page.url.rsplit("/", 1)[-1].split("?")[0]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    assert serious_violations(page) == []
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "public-notice-390px.png"), full_page=True)
 
@@ -38,6 +41,7 @@ def test_a_citizen_objects_on_a_phone_and_follows_the_objection_to_its_resolutio
     number = page.locator("dd code").inner_text()
     assert re.fullmatch(r"KN-[A-Z2-7]{10}", number)
     receipt = page.url
+    assert serious_violations(page) == []
     page.screenshot(path=str(SCREENSHOTS / "public-objection-receipt-390px.png"), full_page=True)
 
     reviewer = User(browser, product, "demo-province-reviewer")

@@ -466,8 +466,9 @@ def complaint_page(
     state = _state_of(app, number, after)
     body = (
         f"<dl><dt>{escape(w['number'])}</dt><dd><code>{escape(state.number)}</code></dd>"
-        f'<dt>{escape(w["state"])}</dt><dd class="state {escape(state.state)}" role="status">'
-        f"{escape(w[state.state])}</dd></dl><p>{escape(w['keep'])}</p>"
+        f'<dt>{escape(w["state"])}</dt><dd><span class="state {escape(state.state)}"'
+        f' role="status">{escape(w[state.state])}</span></dd></dl>'
+        f"<p>{escape(w['keep'])}</p>"
         f'<p><a href="/cong-khai?lang={lang}">← {escape(w["back"])}</a></p>'
     )
     return page(lang, w["receipt"], body)
