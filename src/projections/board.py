@@ -107,8 +107,13 @@ class BoardPage:
     count: int
 
 
+CountKey = tuple[str, tuple[Any, ...]]
+
+
 class BoardView(TrackedView):
     name = "board"
+    _counts: tuple[int | None, dict[CountKey, int]] = (None, {})
+    """Counts by filter at one position of the view (see ``_count``)."""
     tables = {  # noqa: RUF012
         "board_nominations": "nomination_id",
         "board_scopes": "scope_code, nomination_id",
@@ -247,8 +252,7 @@ class BoardView(TrackedView):
             params += [query.overdue_on.isoformat(), *OPEN_STAGES]
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         with self.db.reading() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM board_nominations{where}", params)  # noqa: S608
-            count = int(cursor.fetchone()[0])
+            count = self._count(cursor, where, params)
             keyset, key = "", []
             if query.after is not None:
                 cycle, *rest = query.after
@@ -263,6 +267,32 @@ class BoardView(TrackedView):
             )
             rows = [dict(zip(SHOWN, r, strict=True)) for r in cursor.fetchall()]
         return BoardPage(rows, count)
+
+    def _count(self, cursor: Any, where: str, params: list[Any]) -> int:
+        """The rows a filter matches. A view's rows are exactly what its position says, so a
+        count is kept until the view moves on: a busy board counts each filter once a page
+        rather than once a request."""
+        position = self._position(cursor)
+        at, counts = self._counts
+        key = (where, tuple(params))
+        if at == position and key in counts:
+            return int(counts[key])
+        cursor.execute(f"SELECT COUNT(*) FROM board_nominations{where}", params)  # noqa: S608
+        count = int(cursor.fetchone()[0])
+        if position is not None and self._position(cursor) == position:  # no page between
+            if at != position:
+                counts = {}
+                self._counts = (position, counts)
+            if len(counts) < 1024:
+                counts[key] = count
+        return count
+
+    def _position(self, cursor: Any) -> int | None:
+        cursor.execute(
+            "SELECT MAX(position) FROM projection_tracking WHERE projection = ?", (self.name,)
+        )
+        row = cursor.fetchone()
+        return None if row is None or row[0] is None else int(row[0])
 
     def get(self, nomination_id: str) -> dict[str, Any] | None:
         with self.db.reading() as cursor:
