@@ -75,6 +75,7 @@ KINDS: dict[type[Any], str] = {
     CouncilSession.MemberRecused: "vote",
     CouncilSession.SessionClosed: "council",
     CouncilSession.ClosingDeadlineSet: "council",
+    CouncilSession.SignedDecisionAttached: "evidence",
     CouncilSession.ReminderSent: "reminder",
     InspectionVisit.Ordered: "inspection",
     InspectionVisit.Claimed: "inspection",
