@@ -74,6 +74,9 @@ class Nation:
     stages: dict[str, int] = field(default_factory=dict)
     saves: int = 0
     seconds: float = 0.0
+    units: int = 0
+    units_seconds: float = 0.0
+    """Registering every unit, in bulk, through the service."""
 
 
 class _Steps:
@@ -169,9 +172,12 @@ def generate(
     started = time.perf_counter()
     per_district = max(1, -(-nominations // (len(FORMS) * PROVINCES * DISTRICTS_PER_PROVINCE)))
     service = _service(env)
+    began = time.perf_counter()
     nation = register_units(service, per_district)
+    nation.units_seconds = time.perf_counter() - began
+    nation.units = len(nation.communes) + len(nation.districts) + PROVINCES
     service.close()
-    progress(f"{len(nation.communes):,} communes registered")
+    progress(f"{nation.units:,} units registered in {nation.units_seconds:.1f} s")
     with ProcessPoolExecutor(parts, mp_context=get_context("spawn")) as pool:
         jobs = [pool.submit(_generate_part, env, nominations, part, parts) for part in range(parts)]
         for job in jobs:

@@ -79,6 +79,11 @@ def main() -> None:
         env = {**postgres_env(url, name), "AGGREGATE_CACHE_MAXSIZE": "2000"}
         nation = generate(env, args.nominations, progress=lambda m: print(m, flush=True))
         print(
+            f"registered {nation.units:,} units in {nation.units_seconds:.1f} s"
+            " (goal: 10,000 in under a minute)",
+            flush=True,
+        )
+        print(
             f"generated {len(nation.nominations):,} nominations in {nation.seconds:.0f} s"
             f" ({nation.saves:,} saves): {json.dumps(nation.stages)}",
             flush=True,
