@@ -327,3 +327,13 @@ def test_the_secretary_attaches_the_signed_scan_beside_the_generated_decision(
         headers={"Authorization": f"Bearer {demo.tokens['demo-council-1']}"},
     )
     assert refused.status_code == 403
+
+
+def test_a_document_names_the_signed_receipt_that_seals_its_records(demo: Demo) -> None:
+    receipts = demo.client.app.state.thidua.extra["receipts"]  # type: ignore[attr-defined]
+    receipt = receipts.seal()
+    sid = demo.session_where(approved=True, year=2024)
+    pdf = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-auditor").content
+    meta = read_metadata(pdf)
+    assert meta["receipt_position"] == receipt["position"]
+    assert f"vị trí {receipt['position']}" in text_of(pdf, demo.folder, "sealed.pdf")
