@@ -251,8 +251,7 @@ class CouncilSession(ChainedAggregate):
     ) -> None:
         """The decision as signed and scanned, kept beside the one the product generated:
         both digests stay in the session's record."""
-        require_grant("attach the signed decision", Role.COUNCIL_SECRETARY)
-        self._require_state("attach the signed decision", SessionState.CLOSED)
+        self.require_may_attach_signed_decision()
         for name, value in (("sha256", sha256), ("generated_sha256", generated_sha256)):
             if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
                 raise InvalidNomination(name, "must be 64 lowercase hex digits")
@@ -266,6 +265,10 @@ class CouncilSession(ChainedAggregate):
             generated_sha256=generated_sha256,
             document_id=document_id,
         )
+
+    def require_may_attach_signed_decision(self) -> None:
+        require_grant("attach the signed decision", Role.COUNCIL_SECRETARY)
+        self._require_state("attach the signed decision", SessionState.CLOSED)
 
     class SignedDecisionAttached(ChainedAggregate.Event):
         sha256: str

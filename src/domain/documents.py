@@ -89,9 +89,6 @@ class CouncilRecord:
     decision_number: str | None
     recused: dict[str, list[str]] = field(default_factory=dict)
     """Members who recused themselves from an item (by rule or by choice), by item."""
-    last_position: int = 0
-    """The log position of the latest of the records' events: a receipt at or after it
-    covers the document."""
 
     @property
     def digest(self) -> str:

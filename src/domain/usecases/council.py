@@ -14,7 +14,7 @@ from domain.application import (
     ServiceBase,
     _ignore,
 )
-from domain.context import CommandContext
+from domain.context import CommandContext, acting
 from domain.council import Choice, CouncilSession, ItemOutcome
 from domain.errors import (
     InvalidNomination,
@@ -172,18 +172,8 @@ class CouncilCases(ServiceBase):
 
     def check_may_attach_signed_decision(self, ctx: CommandContext, sid: UUID) -> None:
         """Raises what attaching would, before any file is read; records nothing."""
-        from domain.access import require_grant
-        from domain.context import Role, acting
-        from domain.council import SessionState
-
         with acting(ctx):
-            s = self._load(SESSION, sid)
-            require_grant("attach the signed decision", Role.COUNCIL_SECRETARY)
-            if s.state is not SessionState.CLOSED:
-                raise StageTransitionError(
-                    f"cannot attach the signed decision while the session is {s.state.value}",
-                    session_id=str(sid),
-                )
+            self._load(SESSION, sid).require_may_attach_signed_decision()
 
     def set_closing_deadline(
         self, ctx: CommandContext, sid: UUID, closes_at: datetime
