@@ -159,7 +159,8 @@ def test_the_form_files_and_sends_the_filer_to_follow_it(public: Public) -> None
         ({"text": "Xin chào", "website": "http://spam.example"}, "website"),
         ({"text": "x" * 4001}, "text"),
         ({"text": "   "}, "text"),
-        ({"text": "ok", "name": "n" * 201}, "name"),
+        ({"text": "ok", "name": "n" * 121}, "name"),
+        ({"text": "ok", "contact": "c" * 121}, "contact"),
     ],
 )
 def test_abuse_is_refused_naming_the_field_and_records_nothing(

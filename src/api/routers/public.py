@@ -27,7 +27,7 @@ router = APIRouter()
 PUBLIC = Actor("public", (Grant(Role.PUBLIC),))
 NUMBER = r"^KN-[A-Z2-7]{10}$"
 TEXT_LIMIT = 4000
-NAME_LIMIT = 200
+NAME_LIMIT = 120  # name and contact together fit the complaint's 255-character filer field
 NOTICE = "public_notice"
 
 
