@@ -177,6 +177,16 @@ class Story:
         late, _ = s.file_complaint(ctx(SECRETARY, date(2024, 4, 2)), slow, "Tố cáo.", "Người dân")
 
         sid = self.council([good, slow], approve={good}, date_=date(2024, 4, 3))  # slow: deferred
+        s.attach_signed_decision(
+            ctx(SECRETARY, date(2024, 4, 4)),
+            sid,
+            "a" * 64,
+            "quyet-dinh-ky.pdf",
+            "application/pdf",
+            48_213,
+            "b" * 64,
+            f"decision.{sid}.{'b' * 16}",
+        )
         s.resolve_complaint(ctx(SECRETARY, date(2024, 4, 5)), slow, late, "Đã xử lý.", True)
         self.council([slow], approve=set(), date_=date(2024, 4, 10))
         s.revoke_award(ctx(SECRETARY, date(2024, 6, 3)), good, "Kê khai sai.", "99/QĐ-UBND")

@@ -186,8 +186,7 @@ class ServiceContract:
     ) -> None:
         ids = Story(service).full_lifecycle()
         session_events = list(service.events.get(ids["session"]))
-        closed = session_events[-1]
-        assert type(closed).__name__ == "SessionClosed"
+        closed = next(e for e in session_events if type(e).__name__ == "SessionClosed")
         decided = [
             e for e in service.events.get(ids["good"]) if type(e).__name__ == "CouncilDecided"
         ]

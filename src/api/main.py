@@ -174,6 +174,10 @@ def create_app(
         redoc_url="/redoc" if config.docs else None,
         openapi_url="/openapi.json" if config.docs else None,
         openapi_tags=[
+            {
+                "name": "public",
+                "description": "Anyone, unsigned: public notices, objections, documents",
+            },
             {"name": "everyone", "description": "Any signed-in user"},
             {"name": "unit officer", "description": "Cán bộ đơn vị: dossiers of their own units"},
             {"name": "district reviewer", "description": "Phòng Nội vụ huyện"},

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from api.deps import AppState, State
 from api.public_pages import Lang, escape, page
-from api.schemas.common import Page, Schema
+from api.schemas.common import Page, Schema, example
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.dossier import complaint_number
 from domain.errors import InvalidNomination, NominationNotFound
@@ -63,6 +63,12 @@ class NoticeDetail(NoticeRow):
 
 
 class PublicComplaintIn(Schema):
+    model_config = example(
+        nomination_id="0b5f3c1e-8a8e-4f4b-9d55-2f1f3b0c7a11",
+        text="Hộ tôi thuộc diện nghèo năm 2023 nhưng không có trong danh sách của xã.",
+        name="Nguyễn Văn A",
+        contact="0912 345 678",
+    )
     nomination_id: UUID
     text: str = Field(min_length=1, max_length=TEXT_LIMIT)
     name: str | None = Field(default=None, max_length=NAME_LIMIT)
