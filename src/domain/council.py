@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
@@ -11,6 +11,7 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import event
 
 from domain.access import require_grant
+from domain.calendar import VIETNAM
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.ruleset import VotingRule
@@ -75,6 +76,20 @@ def judge(counts: dict[str, int], rule: VotingRule) -> ItemOutcome:
     if rule.approves(counts["approve"], counts["present"], counts["total"]):
         return ItemOutcome.APPROVED
     return ItemOutcome.NOT_APPROVED
+
+
+VOTING_CLOSES = time(17, 0)  # unless set, voting closes at the end of the meeting day
+LEAST_VOTING_TIME = timedelta(hours=2)
+
+
+def default_closing(meeting_day: date, opened_at: datetime) -> datetime:
+    """The end of the meeting day, or of the first day after it that still leaves members
+    LEAST_VOTING_TIME to vote: a session opened late never closes before anyone could vote."""
+    day = max(meeting_day, opened_at.astimezone(VIETNAM).date())
+    closes_at = datetime.combine(day, VOTING_CLOSES, VIETNAM)
+    if closes_at - opened_at < LEAST_VOTING_TIME:
+        closes_at += timedelta(days=1)
+    return closes_at
 
 
 class CouncilSession(ChainedAggregate):
@@ -209,6 +224,10 @@ class CouncilSession(ChainedAggregate):
         self._require_state("open the session", SessionState.DRAFT)
         if not self.agenda:
             raise StageTransitionError("the agenda is empty", session_id=str(self.id))
+        if self.closes_at is None:
+            ctx = current_context()
+            opened_at = ctx.at or datetime.combine(ctx.today, time(0), VIETNAM)
+            self._closing_deadline_set(closes_at=default_closing(self.scheduled_for, opened_at))
         self._session_opened()
 
     class SessionOpened(ChainedAggregate.Event):

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -24,7 +24,7 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.calendar import VIETNAM
-from domain.council import CouncilSession
+from domain.council import VOTING_CLOSES, CouncilSession
 from domain.nomination import Nomination
 from projections.lease import Lease, LeaseLost
 from workflows import council_workflow_id, nomination_workflow_id
@@ -39,8 +39,6 @@ from workflows.inputs import (
     VisitReported,
 )
 from workflows.nomination import NominationClockWorkflow
-
-SESSION_CLOSES = time(17, 0)  # unless set, voting closes at the end of the meeting day
 
 
 class EventLog(Protocol):
@@ -171,8 +169,9 @@ class Relay:
         workflow_id = council_workflow_id(aggregate_id, self.id_prefix)
         if kind == "SessionOpened":
             session = self.service.get_session(event.originator_id)
+            # Sessions opened before the opening recorded its deadline.
             closes_at = session.closes_at or datetime.combine(
-                session.scheduled_for, SESSION_CLOSES, VIETNAM
+                session.scheduled_for, VOTING_CLOSES, VIETNAM
             )
             payload = SessionOpened(event_id=event_id, closes_at=closes_at)
             return [

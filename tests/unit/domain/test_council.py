@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
 import pytest
 
+from domain.calendar import VIETNAM
+from domain.context import acting
 from domain.council import Choice, CouncilSession, ItemOutcome, judge, tally
 from domain.criteria.ruleset import RuleSet, VotingRule, load_rule_set
 from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
-from tests.factories import SECRETARY, as_, member
+from tests.factories import SECRETARY, as_, ctx, member
 
 pytestmark = pytest.mark.unit
 
@@ -183,3 +186,44 @@ def test_the_agenda_is_fixed_once_the_session_opens(provincial: VotingRule) -> N
     session, _ = scheduled(provincial)
     with as_(SECRETARY), pytest.raises(StageTransitionError):
         session.add_item(uuid4(), "bang-khen-tinh")
+
+
+def opened_at(rule: VotingRule, at: datetime, closes_at: datetime | None = None) -> CouncilSession:
+    with as_(SECRETARY):
+        session = CouncilSession.schedule(
+            "Phiên họp", date(2024, 3, 20), MEMBERS, "bang-khen-tinh", "province", None, rule
+        )
+        session.add_item(uuid4(), "bang-khen-tinh")
+        if closes_at is not None:
+            session.set_closing_deadline(closes_at)
+    with acting(replace(ctx(SECRETARY, at.date()), at=at)):
+        session.open()
+    return session
+
+
+def test_unless_set_voting_closes_at_the_end_of_the_meeting_day_and_is_recorded(
+    provincial: VotingRule,
+) -> None:
+    session = opened_at(provincial, datetime(2024, 3, 20, 8, 30, tzinfo=VIETNAM))
+    assert session.closes_at == datetime(2024, 3, 20, 17, tzinfo=VIETNAM)
+    kinds = [type(e).__name__ for e in session.collect_events()]
+    assert kinds[-2:] == ["ClosingDeadlineSet", "SessionOpened"]
+
+
+def test_a_session_opened_late_on_its_day_stays_open_until_the_end_of_the_next_day(
+    provincial: VotingRule,
+) -> None:
+    # Opened at 21:40: closing at 17:00 that day would end the ballot before anyone voted.
+    session = opened_at(provincial, datetime(2024, 3, 20, 21, 40, tzinfo=VIETNAM))
+    assert session.closes_at == datetime(2024, 3, 21, 17, tzinfo=VIETNAM)
+    # Less than two hours before the close is too late as well.
+    session = opened_at(provincial, datetime(2024, 3, 20, 15, 30, tzinfo=VIETNAM))
+    assert session.closes_at == datetime(2024, 3, 21, 17, tzinfo=VIETNAM)
+
+
+def test_a_deadline_the_secretary_set_is_kept_when_the_session_opens(
+    provincial: VotingRule,
+) -> None:
+    chosen = datetime(2024, 3, 22, 11, tzinfo=VIETNAM)
+    session = opened_at(provincial, datetime(2024, 3, 20, 8, tzinfo=VIETNAM), closes_at=chosen)
+    assert session.closes_at == chosen
