@@ -2391,7 +2391,15 @@ export interface components {
       /** Position */
       position: number | null;
     };
-    /** PublicComplaintIn */
+    /**
+     * PublicComplaintIn
+     * @example {
+     *       "contact": "0912 345 678",
+     *       "name": "Nguyễn Văn A",
+     *       "nomination_id": "0b5f3c1e-8a8e-4f4b-9d55-2f1f3b0c7a11",
+     *       "text": "Hộ tôi thuộc diện nghèo năm 2023 nhưng không có trong danh sách của xã."
+     *     }
+     */
     PublicComplaintIn: {
       /** Contact */
       contact?: string | null;
