@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from api import errors
+from api import apidocs, errors
 from api.config import ApiConfig
 from api.deps import IDEMPOTENCY_DDL, AppState
 from api.limits import BodyLimit, body_limits
@@ -54,7 +54,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
-# The interactive docs load their own script and styles inline; only they get a looser policy.
 HSTS = "max-age=31536000; includeSubDomains"
 
 
@@ -67,10 +66,6 @@ def _request_id(given: str | None) -> str:
         return str(uuid.uuid4())
 
 
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline';"
-    " img-src 'self' data:; frame-ancestors 'none'"
-)
 DESCRIPTION = """
 The HTTP API of **thidua**, the award-nomination engine of Bến Tre's emulation movement
 “Vì người nghèo – Không để ai bị bỏ lại phía sau”.
@@ -170,8 +165,8 @@ def create_app(
         description=DESCRIPTION,
         lifespan=lifespan,
         # Off in production unless THIDUA_DOCS=1: the API's map is no outsider's business.
-        docs_url="/docs" if config.docs else None,
-        redoc_url="/redoc" if config.docs else None,
+        docs_url=None,  # served by api.apidocs from the product, not from a CDN
+        redoc_url=None,
         openapi_url="/openapi.json" if config.docs else None,
         openapi_tags=[
             {
@@ -192,6 +187,8 @@ def create_app(
     )
     app.state.thidua = state
     errors.install(app)
+    if app.openapi_url is not None:
+        apidocs.install(app, app.openapi_url)
     app.add_middleware(BodyLimit, limit_of=body_limits(config))
     ui = Path(__file__).parent / "ui"
     app.mount("/ui", StaticFiles(directory=ui), name="ui")
@@ -241,8 +238,8 @@ def create_app(
         response.headers["X-Request-ID"] = request_id
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.url.path in ("/docs", "/redoc"):
-            response.headers["Content-Security-Policy"] = DOCS_CSP
+        if request.url.path in apidocs.PAGES:
+            response.headers["Content-Security-Policy"] = apidocs.CSP
         if request.url.path.startswith(API_PREFIX + "/"):
             response.headers.setdefault("Cache-Control", "no-store")
         if config.hsts:
