@@ -143,12 +143,25 @@ def create_app(
         database, "objection", config.public_complaints_per_hour, 3600.0
     )
 
+    following = threading.Lock()
+    followed = [False]
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Only the first lifespan follows the log and shuts down: a client that starts it
+        # again (test clients do) must not put a second follower on the same runner.
+        with following:
+            first = not followed[0]
+            followed[0] = True
+        if not first:
+            yield
+            return
         stop = threading.Event()
         follower = None
         if follow_projections:
-            follower = threading.Thread(target=runner.run_forever, args=(stop, 0.2), daemon=True)
+            follower = threading.Thread(
+                target=runner.run_forever, args=(stop, 0.2), name="projections", daemon=True
+            )
             follower.start()
         try:
             yield
@@ -158,6 +171,7 @@ def create_app(
                 follower.join(timeout=10)
             if on_shutdown is not None:
                 on_shutdown()
+            followed[0] = False
 
     app = FastAPI(
         title="thidua",

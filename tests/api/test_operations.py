@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import structlog
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from tests.api.conftest import PASSWORD, Api
@@ -169,3 +172,16 @@ def test_readiness_is_503_while_the_views_database_cannot_be_reached(api: Api) -
     assert response.json()["checks"]["views"] == {"ok": False}
     assert response.json()["checks"]["store"]["ok"] is True
     assert api.client.get("/readyz").status_code == 200
+
+
+def test_a_second_lifespan_of_the_same_app_starts_no_second_follower(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A test client (schemathesis keeps one until the process ends) may start the app's
+    # lifespan again: two followers of one runner would race on one connection pool, and the
+    # one left running would still be reading when the store is closed.
+    runner = api.client.app.state.thidua.runner  # type: ignore[attr-defined]
+    started = threading.Event()
+    monkeypatch.setattr(runner, "run_forever", lambda *a, **kw: started.set())
+    with TestClient(api.client.app):
+        assert not started.wait(0.5)

@@ -11,6 +11,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import Case
 from schemathesis.checks import not_a_server_error
+from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from domain.units import UnitRegistry
@@ -51,5 +52,6 @@ def test_the_api_never_errs_and_never_contradicts_its_schema(
         for result in schema.get_all_operations():
             operations += 1
             fuzz(result.ok(), headers, calls)()
+        asgi.shutdown_lifespans()  # the lifespan schemathesis started ends before the store closes
         assert operations >= 35
         assert len(set(calls)) == operations  # every operation was called

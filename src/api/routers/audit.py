@@ -97,7 +97,9 @@ def criterion_checks(
         str | None,
         Query(max_length=100, description="the `next` of the previous JSON page"),
     ] = None,
+    after: After = None,
 ) -> Page[CheckRowPublic] | StreamingResponse:
+    app.wait_for(after, "audit_trail")
     where = TrailFilter(cycle, district, criterion, outcome)
     view = app.runner.view("audit_trail")
     if format == "json":
@@ -140,7 +142,9 @@ def trail(
     cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     district: Annotated[str | None, Query(max_length=64)] = None,
     format: Annotated[Literal["csv", "jsonl"], Query()] = "jsonl",
+    after: After = None,
 ) -> StreamingResponse:
+    app.wait_for(after, "audit_trail")
     rows = app.runner.view("audit_trail").rows(TrailFilter(cycle, district))
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     return StreamingResponse(chunks(rows, format, ROW_COLUMNS), media_type=media)
