@@ -113,6 +113,14 @@ class ChainedAggregate(Aggregate):
         correlation_id: str
         command_id: str
 
+        def _made(self) -> dict[str, str]:
+            """Who recorded this event and when, for state that shows them beside it."""
+            return {
+                "by": self.actor_id,
+                "role": self.actor_role,
+                "at": self.timestamp.isoformat(),
+            }
+
         def apply(self, aggregate: Any) -> None:
             super().apply(aggregate)
             aggregate.chain_head = digest_of(self)

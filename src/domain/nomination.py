@@ -57,7 +57,8 @@ def _weight(check: dict[str, Any]) -> int:
 class Nomination(ChainedAggregate):
     # Version 2 holds its dossier parts as values (domain.dossier); version 1 held dicts.
     # Version 3 keeps the official figures and how the declared ones differ from them.
-    class_version = 3
+    # Version 4 keeps each review, and who made each override and when.
+    class_version = 4
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -75,6 +76,11 @@ class Nomination(ChainedAggregate):
         state["official_statistics"] = {}
         state["official_differences"] = {}
         state["summed_from"] = {}
+
+    @staticmethod
+    def upcast_v3_v4(state: dict[str, Any]) -> None:
+        """A snapshot taken before reviews were kept: those before it are in the log only."""
+        state["reviews"] = []
 
     @staticmethod
     def create_id(nominee: dict[str, Any], award_form: str, cycle_year: int) -> UUID:
@@ -163,6 +169,7 @@ class Nomination(ChainedAggregate):
         self.decision: CouncilDecision | None = None
         self.revocation: Revocation | None = None
         self.requested_changes: str | None = None
+        self.reviews: list[dict[str, Any]] = []
         self.missed_deadlines: list[str] = []
 
     # --- reading ----------------------------------------------------------------------
@@ -562,6 +569,10 @@ class Nomination(ChainedAggregate):
         criterion_id: str
         reason: str
 
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.overrides[self.criterion_id].update(self._made())
+
     @event(CheckOverridden)
     def _check_overridden(self, criterion_id: str, reason: str) -> None:
         self.overrides[criterion_id] = {"reason": reason}
@@ -583,6 +594,10 @@ class Nomination(ChainedAggregate):
         comment: str
         to_stage: str
         due_on: date | None
+
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.keep_review(Stage.DISTRICT_REVIEW, self)
 
     @event(DistrictReviewCompleted)
     def _district_review_completed(
@@ -608,11 +623,28 @@ class Nomination(ChainedAggregate):
         to_stage: str
         due_on: date | None
 
+        def apply(self, aggregate: Any) -> None:
+            super().apply(aggregate)
+            aggregate.keep_review(Stage.PROVINCE_REVIEW, self)
+
     @event(ProvinceReviewCompleted)
     def _province_review_completed(
         self, decision: str, comment: str, to_stage: str, due_on: date | None
     ) -> None:
         self._after_review(decision, comment, to_stage, due_on)
+
+    def keep_review(self, stage: Stage, review: Any) -> None:
+        """Applying a review: its decision and comment, by whom and when, for the dossier."""
+        made = review._made()
+        self.reviews.append(
+            {
+                "stage": stage.value,
+                "decision": review.decision,
+                "comment": review.comment,
+                "by": made["by"],
+                "at": made["at"],
+            }
+        )
 
     def _review_target(
         self, decision: str, comment: str, rule_set: RuleSet, due: DueDates

@@ -47,6 +47,7 @@ class NominationSummary:
     checks: list[dict[str, Any]]
     check_history: list[dict[str, Any]]
     overrides: dict[str, dict[str, Any]]
+    reviews: list[dict[str, Any]]
     evidence: dict[str, dict[str, Any]]
     achievement_report: str | None
     visits: dict[str, dict[str, Any]]
@@ -171,7 +172,8 @@ def nomination_summary(n: Nomination) -> NominationSummary:
         summed_from=dict(n.summed_from),
         checks=sorted(effective, key=lambda c: c["criterion_id"]),
         check_history=list(n.checks),
-        overrides=dict(n.overrides),
+        overrides={cid: dict(o) for cid, o in n.overrides.items()},
+        reviews=[dict(r) for r in n.reviews],
         evidence=dict(n.evidence),
         achievement_report=n.achievement_report,
         visits={vid: v.to_dict() for vid, v in n.visits.items()},

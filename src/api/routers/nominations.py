@@ -58,6 +58,7 @@ from api.schemas.nominations import (
     OverridePublic,
     PreviewCheck,
     ReportIn,
+    ReviewPublic,
     RevocationPublic,
     RuleSetRefPublic,
     StatisticsIn,
@@ -76,10 +77,30 @@ AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 
 
 def nomination_public(
-    n: NominationSummary, principal: Principal, authority: Text | None = None
+    n: NominationSummary, principal: Principal, app: AppState, authority: Text | None = None
 ) -> NominationPublic:
-    """The nomination as this caller may see it: complainants only for those who may know."""
+    """The nomination as this caller may see it: complainants only for those who may know.
+    Criteria are named from the rule set each check cites; people by their accounts."""
     complaints = n.complaints
+    names: dict[str, str | None] = {}
+
+    def name_of(username: str | None) -> str | None:
+        if username is None:
+            return None
+        if username not in names:
+            account = app.service.find_account(username)
+            names[username] = account.display_name if account and account.display_name else None
+        return names[username]
+
+    def check(c: dict[str, Any]) -> CheckPublic:
+        ref = c["rule_set"]
+        try:
+            spec = app.service.rule_set(ref["id"], ref["version"]).criteria.get(c["criterion_id"])
+        except NotFound:
+            spec = None
+        title = Text(vi=spec.title.vi, en=spec.title.en) if spec else None
+        return CheckPublic.model_validate({**c, "title": title})
+
     if not sees_complainants(principal):
         complaints = {cid: without_complainant(c) for cid, c in complaints.items()}
     return NominationPublic(
@@ -108,9 +129,15 @@ def nomination_public(
         summed_from={
             y: [SummedPart.model_validate(p) for p in parts] for y, parts in n.summed_from.items()
         },
-        checks=[CheckPublic.model_validate(c) for c in n.checks],
-        check_history=[CheckPublic.model_validate(c) for c in n.check_history],
-        overrides={k: OverridePublic.model_validate(v) for k, v in n.overrides.items()},
+        checks=[check(c) for c in n.checks],
+        check_history=[check(c) for c in n.check_history],
+        overrides={
+            k: OverridePublic.model_validate({**v, "by_name": name_of(v.get("by"))})
+            for k, v in n.overrides.items()
+        },
+        reviews=[
+            ReviewPublic.model_validate({**r, "by_name": name_of(r["by"])}) for r in n.reviews
+        ],
         evidence={k: EvidenceEntry.model_validate(v) for k, v in n.evidence.items()},
         achievement_report=n.achievement_report,
         visits={k: VisitPublic.model_validate(v) for k, v in n.visits.items()},
@@ -258,7 +285,7 @@ def get_nomination(
     decided_on = date.fromisoformat(n.decision["decision_date"]) if n.decision else app.clock()
     found = app.service.default_rule_set.authority_on(decided_on)
     authority = Text(vi=found.vi, en=found.en) if found else None
-    return nomination_public(n, principal, authority)
+    return nomination_public(n, principal, app, authority)
 
 
 # --- the unit officer ------------------------------------------------------------------------

@@ -153,6 +153,9 @@ class RuleSetRefPublic(Schema):
 
 class CheckPublic(Schema):
     criterion_id: str
+    title: Text | None = Field(
+        default=None, description="the criterion's name in the rule set the check cites"
+    )
     kind: str
     outcome: str
     basis: str
@@ -210,7 +213,24 @@ class EvidenceEntry(Schema):
 
 
 class OverridePublic(Schema):
+    """A province reviewer's reasoned override of a ``not_met`` check."""
+
     reason: str
+    by: str | None = Field(default=None, description="who made it (username)")
+    by_name: str | None = Field(default=None, description="their name, as their account gives it")
+    role: str | None = Field(default=None, description="the role they made it in")
+    at: datetime | None = Field(default=None, description="when it was recorded")
+
+
+class ReviewPublic(Schema):
+    """A district or province review: the reviewer's recommendation and comment."""
+
+    stage: Literal["district_review", "province_review"]
+    decision: Literal["approve", "return", "reject"]
+    comment: str
+    by: str
+    by_name: str | None
+    at: datetime
 
 
 class SummedPart(Schema):
@@ -258,6 +278,7 @@ class NominationPublic(Schema):
     checks: list[CheckPublic]
     check_history: list[CheckPublic]
     overrides: dict[str, OverridePublic]
+    reviews: list[ReviewPublic] = Field(description="each review, in order, with its comment")
     evidence: dict[str, EvidenceEntry] = Field(description="by SHA-256")
     achievement_report: str | None
     visits: dict[str, VisitPublic]

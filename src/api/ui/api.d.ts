@@ -1411,6 +1411,8 @@ export interface components {
       rule_set: components["schemas"]["RuleSetRefPublic"];
       /** Threshold */
       threshold: string;
+      /** @description the criterion's name in the rule set the check cites */
+      title?: components["schemas"]["Text"] | null;
       /** Values */
       values: {
         [key: string]: unknown;
@@ -2043,6 +2045,11 @@ export interface components {
       };
       /** Requested Changes */
       requested_changes: string | null;
+      /**
+       * Reviews
+       * @description each review, in order, with its comment
+       */
+      reviews: components["schemas"]["ReviewPublic"][];
       revocation: components["schemas"]["RevocationPublic"] | null;
       rule_set: components["schemas"]["RuleSetRefPublic"];
       /** Stage */
@@ -2143,10 +2150,33 @@ export interface components {
       /** Reason */
       reason: string;
     };
-    /** OverridePublic */
+    /**
+     * OverridePublic
+     * @description A province reviewer's reasoned override of a ``not_met`` check.
+     */
     OverridePublic: {
+      /**
+       * At
+       * @description when it was recorded
+       */
+      at?: string | null;
+      /**
+       * By
+       * @description who made it (username)
+       */
+      by?: string | null;
+      /**
+       * By Name
+       * @description their name, as their account gives it
+       */
+      by_name?: string | null;
       /** Reason */
       reason: string;
+      /**
+       * Role
+       * @description the role they made it in
+       */
+      role?: string | null;
     };
     /** Page[AccountPublic] */
     Page_AccountPublic_: {
@@ -2562,6 +2592,33 @@ export interface components {
        * @enum {string}
        */
       decision: "approve" | "return" | "reject";
+    };
+    /**
+     * ReviewPublic
+     * @description A district or province review: the reviewer's recommendation and comment.
+     */
+    ReviewPublic: {
+      /**
+       * At
+       * Format: date-time
+       */
+      at: string;
+      /** By */
+      by: string;
+      /** By Name */
+      by_name: string | null;
+      /** Comment */
+      comment: string;
+      /**
+       * Decision
+       * @enum {string}
+       */
+      decision: "approve" | "return" | "reject";
+      /**
+       * Stage
+       * @enum {string}
+       */
+      stage: "district_review" | "province_review";
     };
     /** RevocationPublic */
     RevocationPublic: {
@@ -3418,6 +3475,8 @@ export interface operations {
         limit?: number;
         /** @description the `next` of the previous JSON page */
         cursor?: string | null;
+        /** @description wait until the views reached this log position */
+        after?: number | null;
       };
       header?: never;
       path?: never;
@@ -3559,6 +3618,8 @@ export interface operations {
         cycle?: number | null;
         district?: string | null;
         format?: "csv" | "jsonl";
+        /** @description wait until the views reached this log position */
+        after?: number | null;
       };
       header?: never;
       path?: never;

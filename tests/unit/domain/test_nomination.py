@@ -288,9 +288,51 @@ def test_a_not_met_check_blocks_forwarding_until_overridden_with_a_reason(
         n.override_check("commune-high-pp2", "Xã có nhiều mô hình giảm nghèo bền vững.")
         n.complete_province_review("approve", "", rules, due(rules, date(2024, 2, 20)))
     assert n.stage is Stage.PUBLIC_NOTICE
-    assert n.overrides == {
-        "commune-high-pp2": {"reason": "Xã có nhiều mô hình giảm nghèo bền vững."}
+    override = n.overrides["commune-high-pp2"]
+    assert override["reason"] == "Xã có nhiều mô hình giảm nghèo bền vững."
+
+
+def test_an_override_keeps_who_made_it_and_when_beside_its_reason(
+    units: UnitRegistry, rules: RuleSet
+) -> None:
+    n = in_province_review(units, rules, code="S-829-02", figures=SLOW)
+    with as_(PROVINCE):
+        n.override_check("commune-high-pp2", "Xã có nhiều mô hình giảm nghèo bền vững.")
+    made = n.pending_events[-1]
+    assert n.overrides["commune-high-pp2"] == {
+        "reason": "Xã có nhiều mô hình giảm nghèo bền vững.",
+        "by": PROVINCE.account_id,
+        "role": "province_reviewer",
+        "at": made.timestamp.isoformat(),
     }
+
+
+def test_each_review_keeps_its_decision_comment_reviewer_and_time(
+    units: UnitRegistry, rules: RuleSet
+) -> None:
+    n = submitted(units, rules)
+    district = district_reviewer(n.unit.district_code or "")
+    with as_(district, date(2024, 1, 22)):
+        n.complete_district_review("approve", "Hồ sơ đầy đủ.", rules, due(rules, date(2024, 1, 22)))
+    with as_(PROVINCE, date(2024, 2, 20)):
+        n.complete_province_review("approve", "", rules, due(rules, date(2024, 2, 20)))
+    district_event, province_event = n.pending_events[-2:]
+    assert n.reviews == [
+        {
+            "stage": "district_review",
+            "decision": "approve",
+            "comment": "Hồ sơ đầy đủ.",
+            "by": district.account_id,
+            "at": district_event.timestamp.isoformat(),
+        },
+        {
+            "stage": "province_review",
+            "decision": "approve",
+            "comment": "",
+            "by": PROVINCE.account_id,
+            "at": province_event.timestamp.isoformat(),
+        },
+    ]
 
 
 def test_only_a_not_met_check_can_be_overridden(units: UnitRegistry, rules: RuleSet) -> None:
@@ -585,7 +627,7 @@ def test_a_snapshot_keeps_visits_as_values_and_an_older_dict_shaped_one_reloads_
 
     n.collect_events()
     snapshot = Snapshot.take(n)
-    assert snapshot.state["class_version"] == 3
+    assert snapshot.state["class_version"] == 4
     assert vars(snapshot.mutate(None)) == vars(n)
 
     # As stored before the dossier values: dicts, no class version.
@@ -593,6 +635,7 @@ def test_a_snapshot_keeps_visits_as_values_and_an_older_dict_shaped_one_reloads_
     del old["class_version"]
     old["visits"] = {k: v.to_dict() for k, v in n.visits.items()}
     del old["official_statistics"], old["official_differences"]  # not there before v3
+    del old["reviews"]  # not there before v4: reviews before such a snapshot are in the log only
     legacy = Snapshot(
         originator_id=n.id,
         originator_version=n.version,
@@ -602,7 +645,8 @@ def test_a_snapshot_keeps_visits_as_values_and_an_older_dict_shaped_one_reloads_
     )
     reloaded = legacy.mutate(None)
     assert isinstance(reloaded.visits[str(visit)], Visit)  # type: ignore[attr-defined]
-    assert vars(reloaded) == vars(n)
+    assert reloaded.reviews == []  # type: ignore[attr-defined]
+    assert {**vars(reloaded), "reviews": n.reviews} == vars(n)
 
 
 def test_a_review_decision_outside_approve_return_reject_is_refused_naming_the_field(
