@@ -177,15 +177,8 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
     assert then["stage"] == "collecting"
 
 
-def test_an_inspections_finding_is_not_erased_by_returning_and_resubmitting(
-    store_api: Api,
-) -> None:
-    """The province returns a dossier an inspection found wanting; the officer submits the
-    same declared figures again; the check stays not met until a reasoned override."""
-    api = store_api
-    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
-    nid = open_dossier(api)
-    to_province(api, nid)
+def found_wanting(api: Api, nid: str) -> None:
+    """An inspection at the province stage verifies more poor households than declared."""
     api.client.app.state.thidua.clock = lambda: date(2024, 2, 20)  # type: ignore[attr-defined]
     ordered = order_inspection(api, nid)
     visit = ordered["extra"]["visit_id"]
@@ -202,6 +195,18 @@ def test_an_inspections_finding_is_not_erased_by_returning_and_resubmitting(
             },
         )
     )
+
+
+def test_an_inspections_finding_is_not_erased_by_returning_and_resubmitting(
+    store_api: Api,
+) -> None:
+    """The province returns a dossier an inspection found wanting; the officer submits the
+    same declared figures again; the check stays not met until a reasoned override."""
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    nid = open_dossier(api)
+    to_province(api, nid)
+    found_wanting(api, nid)
 
     def pp2() -> str:
         checks = ok(api.get(f"/api/v1/nominations/{nid}", "province"))["checks"]
@@ -255,3 +260,46 @@ def test_the_criterion_checks_page_by_keyset_and_match_the_full_export(store_api
     refused = api.get("/api/v1/audit/criterion-checks", "auditor", params={"cursor": "1:x"})
     assert refused.status_code == 422
     assert "cursor" in refused.text
+
+
+def test_the_dossier_names_each_criterion_and_who_reviewed_and_overrode_it(
+    store_api: Api,
+) -> None:
+    """What a council member weighs: each check by its criterion's name, each review's
+    recommendation and comment, and who overrode a check, when and why."""
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    nid = open_dossier(api)
+    to_province(api, nid)
+    found_wanting(api, nid)
+    ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/overrides",
+            "province",
+            json={"criterion_id": "commune-high-pp2", "reason": "Giảm vượt mức năm sau."},
+        ),
+        201,
+    )
+    ok(
+        api.post(
+            f"/api/v1/nominations/{nid}/province-review",
+            "province",
+            json={"decision": "approve", "comment": "Trình Hội đồng."},
+        )
+    )
+    dossier = ok(api.get(f"/api/v1/nominations/{nid}", "province"))
+    titles = {c["criterion_id"]: c["title"] for c in dossier["checks"]}
+    assert all(t and t["vi"].strip() and t["en"].strip() for t in titles.values())
+    assert "commune-high-pp2" in titles
+    override = dossier["overrides"]["commune-high-pp2"]
+    assert override["reason"] == "Giảm vượt mức năm sau."
+    assert (override["by"], override["by_name"], override["role"]) == (
+        "province",
+        "province",
+        "province_reviewer",
+    )
+    assert override["at"]
+    reviews = [(r["stage"], r["decision"], r["comment"], r["by"]) for r in dossier["reviews"]]
+    assert reviews[-1] == ("province_review", "approve", "Trình Hội đồng.", "province")
+    assert reviews[0][0:2] == ("district_review", "approve")
+    assert all(r["at"] for r in dossier["reviews"])
