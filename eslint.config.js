@@ -11,6 +11,8 @@ export default [
       "no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       eqeqeq: ["error", "smart"],
       "prefer-const": "error",
+      // Confirmations are steps in the page, which can restate what is decided.
+      "no-alert": "error",
     },
   },
 ];

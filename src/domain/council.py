@@ -218,6 +218,15 @@ class CouncilSession(ChainedAggregate):
     @event(MemberRecused)
     def _member_recused(self, nomination_id: str, member_id: str, reason: str) -> None:
         self.ballots[nomination_id][member_id] = Choice.RECUSE.value
+        # Set on first use, so sessions from before it replay to the snapshots they had.
+        reasons = self.__dict__.setdefault("recusal_reasons", {})
+        reasons.setdefault(nomination_id, {})[member_id] = reason
+
+    @property
+    def recusal_reasons(self) -> dict[str, dict[str, str]]:
+        """Why each member stood aside from each item: recusal is declared, with its reason."""
+        found: dict[str, dict[str, str]] = self.__dict__.get("recusal_reasons", {})
+        return found
 
     def open(self) -> None:
         require_grant("open the session", Role.COUNCIL_SECRETARY)
@@ -237,7 +246,9 @@ class CouncilSession(ChainedAggregate):
     def _session_opened(self) -> None:
         self.state_name = SessionState.OPEN.value
 
-    def cast_vote(self, nomination_id: UUID, choice: Choice) -> None:
+    def cast_vote(self, nomination_id: UUID, choice: Choice, reason: str = "") -> None:
+        """A ballot; standing aside (recusal) is declared with a short reason, which the
+        record and the minutes keep."""
         member = current_context().actor.account_id
         require_grant("vote", Role.COUNCIL_MEMBER)
         if member not in self.members:
@@ -248,6 +259,12 @@ class CouncilSession(ChainedAggregate):
             raise InvalidNomination("nomination_id", f"{item} is not on this session's agenda")
         if member in self.ballots[item]:
             raise AlreadyExists(f"{member} has already voted on {item}", nomination_id=item)
+        if Choice(choice) is Choice.RECUSE:
+            why = bounded_text("reason", reason, limit=500)
+            self._member_recused(nomination_id=item, member_id=member, reason=why)
+            return
+        if reason.strip():
+            raise InvalidNomination("reason", "only a recusal takes a reason")
         self._ballot_cast(nomination_id=item, member_id=member, choice=Choice(choice).value)
 
     class BallotCast(ChainedAggregate.Event):

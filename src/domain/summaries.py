@@ -80,6 +80,7 @@ class SessionSummary:
     closes_at: datetime | None = None
     not_voted: list[str] = field(default_factory=list)
     signed_decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    recusal_reasons: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

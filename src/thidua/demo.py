@@ -352,8 +352,10 @@ class Demo:
         checks = self.service.get_nomination(nid).checks
         not_met = [c["criterion_id"] for c in checks if c["outcome"] == "not_met"]
         if not_met and not case.override:
+            criteria = self.service.default_rule_set.criteria
+            names = "; ".join(criteria[c].title.vi if c in criteria else c for c in not_met)
             return story.province_review(
-                key, nid, t.province_review, "reject", f"Không đạt tiêu chí {', '.join(not_met)}."
+                key, nid, t.province_review, "reject", f"Không đạt tiêu chí: {names}."
             )
         for cid in not_met:
             story.override(
@@ -390,7 +392,8 @@ class Demo:
         rejecting = {n for n in items if s.get_nomination(n).unit_code in REJECTED_BY_COUNCIL}
         self.story.hold_council(
             f"council/{year}/{form}/{scope or 'province'}",
-            f"Phiên họp Hội đồng TĐKT {scope or 'tỉnh'} – đợt {year} ({form})",
+            f"Phiên họp Hội đồng TĐKT {scope or 'tỉnh'} – đợt {year}"
+            f" ({s.default_rule_set.award_form(form).name.vi})",
             t.council,
             MEMBERS,
             form,

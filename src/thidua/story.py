@@ -20,6 +20,8 @@ from domain.service import NominationService
 ContextOf = Callable[[Actor, str, date], CommandContext]
 """The context of one step: who acts, the step's key, and the business date."""
 
+RECUSAL_REASON = "Có quan hệ công tác với đơn vị được đề nghị."
+
 
 @dataclass(frozen=True)
 class Cast:
@@ -200,11 +202,13 @@ class StoryDriver:
             for index, account in enumerate(members):
                 if account in taken.get(str(nid), []):
                     continue  # recused when the item was added
+                choice = choice_of(nid, index, account)
                 s.cast_vote(
                     self.context(self.cast.member(account), f"{key}/vote/{nid}/{account}", on),
                     sid,
                     nid,
-                    choice_of(nid, index, account),
+                    choice,
+                    RECUSAL_REASON if choice == "recuse" else "",
                 )
         s.close_session(self.context(secretary, f"{key}/close", on), sid, decision_number)
         return sid

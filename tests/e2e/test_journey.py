@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import User
+from tests.e2e.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.e2e
 MEMBERS = [f"demo-council-{i}" for i in range(1, 6)]
@@ -126,13 +127,26 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     secretary.shot("council-secretary")
     session_url = secretary.page.url
 
-    # Five members vote, each confirming the ballot; afterwards they only see that they voted.
+    # Four members read the card, choose, and confirm in the page; the fifth stands aside with
+    # a reason. Afterwards each sees only that they took part.
     for account in MEMBERS:
-        member = User(browser, product, account)
+        phone = account == MEMBERS[0]
+        member = User(browser, product, account, width=390 if phone else 1280)
         member.page.goto(session_url)
-        member.page.wait_for_selector("[data-choice=approve]")
-        member.page.once("dialog", lambda dialog: dialog.accept())
-        member.page.click("[data-choice=approve]")
+        card = member.page.locator(".item")
+        expect(card.locator(".override")).to_contain_text("Năm sau giảm vượt mức")
+        expect(card.locator(".override")).to_contain_text("Ban Thi đua – Khen thưởng (mẫu)")
+        if phone:
+            assert serious_violations(member.page) == []
+            member.shot("ballot-override-390px")
+        choice = "recuse" if account == MEMBERS[-1] else "approve"
+        member.page.click(f"[data-choice={choice}]")
+        confirming = card.locator(".confirm")
+        expect(confirming).to_contain_text("Xã Mẫu Chín")
+        expect(confirming).to_contain_text("Bằng khen của Chủ tịch UBND tỉnh")
+        if choice == "recuse":
+            member.page.fill("#f-reason", "Tôi từng công tác tại xã này.")
+        member.page.click(f"[data-confirm={choice}]")
         expect(member.page.locator(".voted")).to_be_visible()
         if account == MEMBERS[0]:
             member.shot("council-member-voted")
@@ -148,7 +162,8 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     # A council member sees the tally and the outcome.
     member = User(browser, product, MEMBERS[1])
     member.page.goto(session_url)
-    expect(member.page.locator(".tally")).to_contain_text("đồng ý 5")
+    expect(member.page.locator(".tally")).to_contain_text("đồng ý 4")
+    expect(member.page.locator(".recusals")).to_contain_text("Tôi từng công tác tại xã này.")
     expect(member.page.locator(".tally")).to_contain_text("Được khen thưởng")
     member.shot("council-outcome")
     member.close()

@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from api.access import readable, sees_complainants, without_complainant
 from api.deps import After, Caller, NominationId, Principal, State, require_role
+from api.names import criterion_title
 from api.schemas.audit import (
     STREAMED,
     BrokenPublic,
@@ -269,6 +270,7 @@ def what_if(body: WhatIfIn, app: State, auditor: Auditor) -> list[WhatIfRow]:
             nomination_id=str(r.nomination_id),
             unit_code=r.unit_code,
             criterion_id=r.criterion_id,
+            title=criterion_title(rules, r.criterion_id),
             basis=r.basis,
             current_outcome=r.current_outcome,
             current_rule_set=r.current_rule_set,

@@ -107,6 +107,7 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
             nomination_id=item,
             voted=s.participation.get(item, []),
             not_voted=sorted(set(s.members) - set(s.participation.get(item, []))),
+            recused=s.recusal_reasons.get(item, {}),
             outcome=s.results[item]["outcome"] if closed and item in s.results else None,
             tally=s.results[item]["tally"] if closed and item in s.results else None,
         )
@@ -186,5 +187,7 @@ def close(session_id: SessionId, body: CloseIn, cmd: AsSecretary) -> Written:
 @idempotent_write
 def vote(session_id: SessionId, body: VoteIn, cmd: AsMember) -> Written:
     ctx = cmd.context
-    result = cmd.service.cast_vote(ctx, session_id, UUID(body.nomination_id), body.choice)
+    result = cmd.service.cast_vote(
+        ctx, session_id, UUID(body.nomination_id), body.choice, body.reason
+    )
     return written(result)

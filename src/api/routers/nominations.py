@@ -43,6 +43,7 @@ from api.evidence import (
     receive_upload,
     upload_body,
 )
+from api.names import criterion_title
 from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Text, Written
 from api.schemas.nominations import (
@@ -95,10 +96,11 @@ def nomination_public(
     def check(c: dict[str, Any]) -> CheckPublic:
         ref = c["rule_set"]
         try:
-            spec = app.service.rule_set(ref["id"], ref["version"]).criteria.get(c["criterion_id"])
+            title = criterion_title(
+                app.service.rule_set(ref["id"], ref["version"]), c["criterion_id"]
+            )
         except NotFound:
-            spec = None
-        title = Text(vi=spec.title.vi, en=spec.title.en) if spec else None
+            title = None
         return CheckPublic.model_validate({**c, "title": title})
 
     if not sees_complainants(principal):

@@ -37,6 +37,7 @@ class WhatIfRow(Schema):
     nomination_id: str
     unit_code: str
     criterion_id: str
+    title: Text | None = Field(default=None, description="the criterion's name")
     basis: str
     current_outcome: str | None
     current_rule_set: dict[str, Any] | None

@@ -34,6 +34,11 @@ class VoteIn(Schema):
 
     nomination_id: str = Field(min_length=36, max_length=36)
     choice: Literal["approve", "reject", "abstain", "recuse"]
+    reason: str = Field(
+        default="",
+        max_length=500,
+        description="why the member stands aside: required with recuse, refused otherwise",
+    )
 
 
 class CloseIn(Schema):
@@ -52,6 +57,10 @@ class ItemPublic(Schema):
     nomination_id: str
     voted: list[str]
     not_voted: list[str]
+    recused: dict[str, str] = Field(
+        default_factory=dict,
+        description="who stood aside from this item and why, by rule or by their own declaration",
+    )
     outcome: str | None = None
     tally: dict[str, int] | None = None
 

@@ -344,6 +344,7 @@ class EvidencePublic(Schema):
 
 class PreviewCheck(Schema):
     criterion_id: str
+    title: Text | None = Field(default=None, description="the criterion's name")
     kind: str
     outcome: str
     explanation: Text

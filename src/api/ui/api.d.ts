@@ -1888,6 +1888,13 @@ export interface components {
       not_voted: string[];
       /** Outcome */
       outcome?: string | null;
+      /**
+       * Recused
+       * @description who stood aside from this item and why, by rule or by their own declaration
+       */
+      recused?: {
+        [key: string]: string;
+      };
       /** Tally */
       tally?: {
         [key: string]: number;
@@ -2411,6 +2418,8 @@ export interface components {
       kind: string;
       /** Outcome */
       outcome: string;
+      /** @description the criterion's name */
+      title?: components["schemas"]["Text"] | null;
     };
     /** PublicComplaintFiled */
     PublicComplaintFiled: {
@@ -3165,6 +3174,12 @@ export interface components {
       choice: "approve" | "reject" | "abstain" | "recuse";
       /** Nomination Id */
       nomination_id: string;
+      /**
+       * Reason
+       * @description why the member stands aside: required with recuse, refused otherwise
+       * @default
+       */
+      reason?: string;
     };
     /** WaitingImport */
     WaitingImport: {
@@ -3219,6 +3234,8 @@ export interface components {
       explanation: string;
       /** Nomination Id */
       nomination_id: string;
+      /** @description the criterion's name */
+      title?: components["schemas"]["Text"] | null;
       /** Unit Code */
       unit_code: string;
       /** What If Outcome */

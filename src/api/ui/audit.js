@@ -2,6 +2,7 @@
 // The auditor's tools: verification, receipts, exports, what-if and the board as of a date.
 // Nothing loads up front: each card asks the API when the auditor does, and shows its answer.
 import { api, asking, field, h, locale, number, render, state, t } from "./core.js";
+import { criterionName } from "./dossier.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 
@@ -171,7 +172,7 @@ function whatIfList(rows) {
       h(
         "li",
         { class: r.changed ? "overdue" : "" },
-        `${r.unit_code} · ${r.criterion_id}: ${t(`outcome.${r.current_outcome}`)} → ${t(`outcome.${r.what_if_outcome}`)}`,
+        `${r.unit_code} · ${criterionName(r)}: ${t(`outcome.${r.current_outcome}`)} → ${t(`outcome.${r.what_if_outcome}`)}`,
       ),
     ),
   );

@@ -1,5 +1,6 @@
 // @ts-check
 // Council sessions: the secretary's agenda and the members' ballots.
+import { dossierSummary } from "./dossier.js";
 import {
   after,
   api,
@@ -131,26 +132,23 @@ function sessionView({ session: s, items, candidates }) {
   return parts;
 }
 /**
+ * An agenda item: what is decided (the dossier's summary), who has taken part, and for a
+ * member who has not, the ballot.
  * @param {Session} s
  * @param {Item} item
  * @param {import("./core.js").Loaded<Schemas["NominationPublic"]>} loaded
  */
 function itemCard(s, item, loaded) {
   const me = state.me.username;
+  const n = loaded.value;
   const card = h(
-    "div",
-    { class: "card item" },
-    h(
-      "h2",
-      {},
-      h(
-        "a",
-        { href: `#/nominations/${item.nomination_id}` },
-        loaded.value ? loaded.value.unit_name : item.nomination_id,
-      ),
-    ),
+    "section",
+    { class: "card item", "aria-labelledby": `item-${item.nomination_id}` },
+    h("h2", { id: `item-${item.nomination_id}` }, n ? n.unit_name : t("council.item")),
     loaded.error ? failed(t("council.item"), loaded.error) : null,
+    n ? dossierSummary(n) : null,
     h("p", {}, `${t("council.voted")}: ${item.voted.length}/${s.members.length}`),
+    recusalList(item),
   );
   if (has("council_secretary"))
     card.append(
@@ -168,28 +166,93 @@ function itemCard(s, item, loaded) {
     );
   else if (s.state === "open" && s.members.includes(me))
     card.append(
-      item.voted.includes(me)
-        ? h("p", { class: "voted" }, t("council.you_voted"))
-        : ballotButtons(s, item),
+      item.recused[me]
+        ? h("p", { class: "voted" }, t("council.you_recused", { reason: item.recused[me] }))
+        : item.voted.includes(me)
+          ? h("p", { class: "voted" }, t("council.you_voted"))
+          : ballot(s, item, n),
     );
   return card;
 }
 /**
- * @param {Session} s
+ * Who stood aside and why: declared, so shown to everyone; how others voted never is.
  * @param {Item} item
  */
-function ballotButtons(s, item) {
+function recusalList(item) {
+  const entries = Object.entries(item.recused);
+  if (!entries.length) return null;
   return h(
-    "div",
-    { class: "actions" },
-    ...state.enums.choices.map((choice) =>
-      h(
-        "button",
-        { type: "button", "data-choice": choice, onclick: () => castVote(s, item, choice) },
-        t(`choice.${choice}`),
-      ),
-    ),
+    "ul",
+    { class: "recusals muted" },
+    entries.map(([who, reason]) => h("li", {}, t("council.recused", { who, reason }))),
   );
+}
+/**
+ * The ballot: a choice, then a confirmation in the page that restates the unit, the form
+ * and the choice; standing aside asks for a short reason first.
+ * @param {Session} s
+ * @param {Item} item
+ * @param {Schemas["NominationPublic"] | undefined} n
+ */
+function ballot(s, item, n) {
+  const box = h("div", { class: "ballot" });
+  const choose = () =>
+    box.replaceChildren(
+      h(
+        "div",
+        { class: "actions", role: "group", "aria-label": t("council.ballot") },
+        ...state.enums.choices.map((choice) =>
+          h(
+            "button",
+            { type: "button", "data-choice": choice, onclick: () => confirming(choice) },
+            t(`choice.${choice}`),
+          ),
+        ),
+      ),
+    );
+  const confirming = (/** @type {string} */ choice) => {
+    const reason =
+      choice === "recuse" ? h("textarea", { required: true, maxlength: "500", rows: "2" }) : null;
+    const what = n
+      ? t("council.confirm_what", {
+          unit: n.unit_name,
+          form: t(`form.${n.award_form}`),
+          cycle: String(n.cycle_year),
+        })
+      : "";
+    const form = h(
+      "form",
+      {
+        class: "confirm",
+        onsubmit: (/** @type {SubmitEvent} */ event) => {
+          event.preventDefault();
+          castVote(form, s, item, choice, reason ? reason.value : "");
+        },
+      },
+      h(
+        "p",
+        { role: "status" },
+        t("council.confirm", { choice: t(`choice.${choice}`) }),
+        " ",
+        h("strong", {}, what),
+      ),
+      reason ? field(t("council.recusal_reason"), reason, "reason") : null,
+      h(
+        "div",
+        { class: "actions" },
+        h(
+          "button",
+          { type: "submit", class: "primary", "data-confirm": choice },
+          t("council.cast"),
+        ),
+        h("button", { type: "button", onclick: choose }, t("council.change")),
+      ),
+    );
+    box.replaceChildren(form);
+    (reason ?? form.querySelector("button"))?.focus();
+  };
+  choose();
+  return box;
 }
 /**
  * @param {Session} s
@@ -248,15 +311,16 @@ function scheduleSession(form, body) {
   });
 }
 /**
+ * @param {HTMLElement} form
  * @param {Session} s
  * @param {Item} item
  * @param {string} choice
+ * @param {string} reason  why the member stands aside; empty for any other choice
  */
-function castVote(s, item, choice) {
-  if (!confirm(t("council.confirm", { choice: t(`choice.${choice}`) }))) return;
+function castVote(form, s, item, choice, reason) {
   /** @type {Schemas["VoteIn"]} */
-  const body = { nomination_id: item.nomination_id, choice: /** @type {any} */ (choice) };
-  submitting(null, () => api(`/api/v1/council/sessions/${s.id}/votes`, { method: "POST", body }));
+  const body = { nomination_id: item.nomination_id, choice: /** @type {any} */ (choice), reason };
+  submitting(form, () => api(`/api/v1/council/sessions/${s.id}/votes`, { method: "POST", body }));
 }
 /**
  * @param {HTMLElement} form

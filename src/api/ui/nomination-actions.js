@@ -1,6 +1,7 @@
 // @ts-check
 // What each role may do to a nomination in its stage: the forms, and the handlers they call.
 import { api, field, h, has, state, submitting, t } from "./core.js";
+import { criterionName } from "./dossier.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["NominationPublic"]} Nomination */
@@ -157,7 +158,7 @@ function judgeForm(n, judgeable) {
   const criterion = h(
     "select",
     {},
-    ...judgeable.map((c) => h("option", { value: c.criterion_id }, c.criterion_id)),
+    ...judgeable.map((c) => h("option", { value: c.criterion_id }, criterionName(c))),
   );
   const outcome = h(
     "select",
@@ -199,7 +200,7 @@ function overrideForm(n) {
     {},
     ...n.checks
       .filter((c) => c.outcome === "not_met")
-      .map((c) => h("option", { value: c.criterion_id }, c.criterion_id)),
+      .map((c) => h("option", { value: c.criterion_id }, criterionName(c))),
   );
   const reason = h("textarea", { required: true });
   return card(

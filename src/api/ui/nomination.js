@@ -1,9 +1,16 @@
 // @ts-check
 // One nomination: figures, checks, evidence, visits, complaints, history and the actions of each role.
+import {
+  checksTable,
+  complaintList,
+  criterionName,
+  discrepancyTable,
+  reviewList,
+  visitList,
+} from "./dossier.js";
 import { actions } from "./nomination-actions.js";
 import {
   api,
-  cell,
   day,
   daysLeft,
   failed,
@@ -142,55 +149,6 @@ function statsTable(stats) {
     ),
   );
 }
-/** @param {Schemas["CheckPublic"][]} checks */
-function checksTable(checks) {
-  if (!checks.length) return h("p", {}, t("nom.none"));
-  return h(
-    "div",
-    { class: "scroll" },
-    h(
-      "table",
-      { class: "cards" },
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ...[
-            "nom.criterion",
-            "nom.outcome",
-            "nom.basis",
-            "nom.threshold",
-            "nom.rule_set",
-            "nom.explanation",
-          ].map((k) => h("th", { scope: "col" }, t(k))),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        checks.map((c) =>
-          h(
-            "tr",
-            {},
-            cell("nom.criterion", {}, c.criterion_id),
-            cell("nom.outcome", { class: c.outcome }, t(`outcome.${c.outcome}`)),
-            cell("nom.basis", {}, t(`basis.${c.basis}`)),
-            cell("nom.threshold", { class: "mono" }, c.threshold),
-            cell(
-              "nom.rule_set",
-              {},
-              `${c.rule_set.id} v${c.rule_set.version}`,
-              h("div", { class: "mono muted" }, c.rule_set.digest.slice(0, 16) + "…"),
-            ),
-            cell("nom.explanation", {}, state.lang === "vi" ? c.explanation.vi : c.explanation.en),
-          ),
-        ),
-      ),
-    ),
-  );
-}
 /** @param {NominationData} data */
 function nominationView({ n, travelling, history, preview }) {
   return [
@@ -202,7 +160,9 @@ function nominationView({ n, travelling, history, preview }) {
     chart(n.statistics),
     ...officialFigures(n),
     h("h2", {}, t("nom.checks")),
-    checksTable(n.checks),
+    checksTable(n.checks, n.overrides),
+    h("h2", {}, t("nom.reviews")),
+    reviewList(n.reviews),
     h("h2", {}, t("nom.evidence")),
     evidenceList(n.evidence),
     h("h2", {}, t("nom.visits")),
@@ -261,7 +221,7 @@ function previewList(preview) {
               "li",
               {},
               h("span", { class: c.outcome }, t(`outcome.${c.outcome}`)),
-              ` — ${c.criterion_id}: ${state.lang === "vi" ? c.explanation.vi : c.explanation.en}`,
+              ` — ${criterionName(c)}: ${state.lang === "vi" ? c.explanation.vi : c.explanation.en}`,
             ),
           ),
         ),
@@ -344,32 +304,6 @@ function evidenceList(evidence) {
     ),
   );
 }
-/** @param {Nomination["visits"]} visits */
-function visitList(visits) {
-  if (!Object.keys(visits).length) return h("p", {}, t("nom.none"));
-  return h(
-    "ul",
-    {},
-    Object.values(visits).map((v) =>
-      h(
-        "li",
-        {},
-        `${v.team_id} · ${day(v.due_on)} · ${t(`visit.${v.state}`)}`,
-        v.findings ? ` — ${v.findings}` : "",
-        v.discrepancies ? discrepancyTable(v.discrepancies) : null,
-      ),
-    ),
-  );
-}
-/** @param {Nomination["complaints"]} complaints */
-function complaintList(complaints) {
-  if (!Object.keys(complaints).length) return h("p", {}, t("nom.none"));
-  return h(
-    "ul",
-    {},
-    Object.values(complaints).map((c) => h("li", {}, `${c.text} (${t(`complaint.${c.state}`)})`)),
-  );
-}
 /** @param {import("./core.js").Loaded<Schemas["Page_EventPublic_"]>} history */
 function historyList(history) {
   if (history.error) return failed(t("nom.history"), history.error);
@@ -380,7 +314,7 @@ function historyList(history) {
       h(
         "li",
         { title: e.type },
-        `${state.text[`event.${e.type}`] ?? e.type} — ${e.actor_id} (${e.actor_role}) · ${new Date(e.timestamp).toLocaleString(locale())} · `,
+        `${state.text[`event.${e.type}`] ?? e.type} — ${e.actor_id} (${t(`role.${e.actor_role}`)}) · ${new Date(e.timestamp).toLocaleString(locale())} · `,
         h("span", { class: "mono" }, e.correlation_id),
       ),
     ),
@@ -413,52 +347,6 @@ function travelForm(id, current) {
     ),
   );
   return form;
-}
-
-const FIGURE_LABELS = {
-  total_households: "nom.households",
-  poor_households: "nom.poor",
-  near_poor_households: "nom.near_poor",
-};
-/**
- * @param {Schemas["VisitPublic"]["discrepancies"]} discrepancies
- * @param {string} [caption]
- */
-function discrepancyTable(discrepancies, caption = "nom.discrepancies") {
-  const rows = Object.entries(discrepancies).flatMap(([year, fields]) =>
-    fields.year === "new"
-      ? [h("tr", {}, h("td", {}, year), h("td", { colspan: "3" }, t("nom.discrepancy_new_year")))]
-      : Object.entries(fields).map(([name, difference]) => {
-          const d = /** @type {{ declared: number | null, verified: number | null }} */ (
-            difference
-          );
-          return h(
-            "tr",
-            {},
-            h("td", {}, year),
-            h("td", {}, t(FIGURE_LABELS[name] ?? name)),
-            h("td", {}, number(d.declared)),
-            h("td", {}, number(d.verified)),
-          );
-        }),
-  );
-  return h(
-    "table",
-    { class: "discrepancies" },
-    h("caption", {}, t(caption)),
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        ...["nom.year", "nom.figure", "nom.declared", "nom.verified"].map((k) =>
-          h("th", { scope: "col" }, t(k)),
-        ),
-      ),
-    ),
-    h("tbody", {}, rows),
-  );
 }
 
 // --- handlers --------------------------------------------------------------------------------

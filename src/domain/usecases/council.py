@@ -111,14 +111,16 @@ class CouncilCases(ServiceBase):
                 unit_code=code,
             )
 
-    def cast_vote(self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str) -> CommandResult:
+    def cast_vote(
+        self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str, reason: str = ""
+    ) -> CommandResult:
         try:
             ballot = Choice(choice)
         except ValueError:
             allowed = ", ".join(c.value for c in Choice)
             raise InvalidNomination("choice", f"must be one of {allowed}") from None
         return self._execute(
-            ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot), conflicts_retried=5
+            ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot, reason), conflicts_retried=5
         )
 
     def close_session(

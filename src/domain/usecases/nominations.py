@@ -14,6 +14,7 @@ from domain.application import (
 )
 from domain.context import CommandContext, acting
 from domain.criteria.rules import Outcome
+from domain.criteria.ruleset import RuleSet
 from domain.deadlines import DueDates
 from domain.errors import (
     InvalidNomination,
@@ -114,6 +115,7 @@ class NominationCases(ServiceBase):
                 "kind": r.kind,
                 "outcome": r.outcome.outcome.value,
                 "explanation": {"vi": r.outcome.explanation.vi, "en": r.outcome.explanation.en},
+                "title": _title(rules, r.criterion_id),
             }
             for r in n.preview_checks(rules, self.official_for(n))
         ]
@@ -225,3 +227,8 @@ class NominationCases(ServiceBase):
             nid,
             lambda n: _ignore(n.escalate(Stage(stage), to, reason)),
         )
+
+
+def _title(rules: RuleSet, criterion_id: str) -> dict[str, str] | None:
+    spec = rules.criteria.get(criterion_id)
+    return {"vi": spec.title.vi, "en": spec.title.en} if spec else None

@@ -66,6 +66,7 @@ class ReadCases(ServiceBase):
             s.closes_at,
             s.not_voted(),
             dict(s.signed_decisions),
+            {item: dict(reasons) for item, reasons in s.recusal_reasons.items()},
         )
 
     def get_visit(self, vid: UUID) -> VisitSummary:

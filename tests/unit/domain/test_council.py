@@ -90,7 +90,7 @@ def test_an_item_without_a_decision_says_why_and_an_open_ballot_records_choices(
     session, [item] = scheduled(provincial)
     for m in MEMBERS[:6]:
         with as_(member(m)):
-            session.cast_vote(UUID(item), Choice.RECUSE)
+            session.cast_vote(UUID(item), Choice.RECUSE, "Người thân công tác tại đơn vị.")
     with as_(member(MEMBERS[6])):
         session.cast_vote(UUID(item), Choice.APPROVE)
     with as_(SECRETARY):
@@ -164,7 +164,11 @@ def test_closing_tallies_every_item_and_reports_participation_not_choices(
     session, [passed, blocked] = scheduled(provincial, items=2)
     for i, account in enumerate(MEMBERS):
         with as_(member(account)):
-            session.cast_vote(passed, Choice.APPROVE if i < 6 else Choice.RECUSE)  # type: ignore[arg-type]
+            session.cast_vote(
+                passed,  # type: ignore[arg-type]
+                Choice.APPROVE if i < 6 else Choice.RECUSE,
+                "" if i < 6 else "Từng công tác tại đơn vị.",
+            )
             session.cast_vote(blocked, Choice.APPROVE)  # type: ignore[arg-type]
     assert session.participation()[passed] == sorted(MEMBERS)
     with as_(SECRETARY):
@@ -227,3 +231,19 @@ def test_a_deadline_the_secretary_set_is_kept_when_the_session_opens(
     chosen = datetime(2024, 3, 22, 11, tzinfo=VIETNAM)
     session = opened_at(provincial, datetime(2024, 3, 20, 8, tzinfo=VIETNAM), closes_at=chosen)
     assert session.closes_at == chosen
+
+
+def test_standing_aside_takes_a_reason_that_the_record_keeps(provincial: VotingRule) -> None:
+    session, [item] = scheduled(provincial)
+    version = session.version
+    with as_(member(MEMBERS[0])):
+        with pytest.raises(InvalidNomination) as missing:
+            session.cast_vote(UUID(item), Choice.RECUSE, "  ")
+        assert missing.value.field == "reason"
+        with pytest.raises(InvalidNomination) as stray:
+            session.cast_vote(UUID(item), Choice.APPROVE, "vì sao")
+        assert stray.value.field == "reason"
+        assert session.version == version  # refused, nothing recorded
+        session.cast_vote(UUID(item), Choice.RECUSE, "Vợ tôi là cán bộ của xã.")
+    assert session.recusal_reasons[item] == {MEMBERS[0]: "Vợ tôi là cán bộ của xã."}
+    assert session.recusals()[item] == [MEMBERS[0]]
