@@ -132,7 +132,7 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
         )
     )
     ok(api.post(f"/api/v1/council/sessions/{session}/open", "secretary"))
-    for m in members:
+    for m in members[:4]:
         ok(
             api.post(
                 f"/api/v1/council/sessions/{session}/votes",
@@ -141,8 +141,16 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
             ),
             201,
         )
+    # Standing aside takes a reason: without one it is refused, naming the field.
+    votes = f"/api/v1/council/sessions/{session}/votes"
+    bare = api.post(votes, "member-5", json={"nomination_id": nid, "choice": "recuse"})
+    assert (bare.status_code, bare.json()["field"]) == (422, "reason")
+    why = "Tôi từng công tác tại xã này."
+    recusal = {"nomination_id": nid, "choice": "recuse", "reason": why}
+    ok(api.post(votes, "member-5", json=recusal), 201)
     during = ok(api.get(f"/api/v1/council/sessions/{session}", "member-1"))
     assert during["items"][0]["voted"] == members
+    assert during["items"][0]["recused"] == {"member-5": why}
     assert during["items"][0]["tally"] is None  # secret until closed
     closed = ok(
         api.post(
@@ -152,7 +160,7 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
         )
     )
     after = ok(api.get(f"/api/v1/council/sessions/{session}", "member-2"))
-    assert after["items"][0]["tally"]["approve"] == 5
+    assert (after["items"][0]["tally"]["approve"], after["items"][0]["tally"]["recuse"]) == (4, 1)
     decided = ok(api.get(f"/api/v1/nominations/{nid}", "member-3"))
     assert (decided["stage"], decided["outcome"]) == ("decided", "approved")
     assert decided["decision"]["decision_number"] == "12/QĐ-UBND"
