@@ -26,6 +26,7 @@ from api.routers import (
     admin,
     audit,
     auth,
+    batches,
     complaints,
     council,
     documents,
@@ -33,6 +34,7 @@ from api.routers import (
     health,
     inspections,
     nominations,
+    notifications,
     public,
     reference,
     reviews,
@@ -224,6 +226,8 @@ def create_app(
         council,
         documents,
         audit,
+        batches,
+        notifications,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -27,6 +27,7 @@ from projections.audit_trail import AuditTrailProjection, AuditTrailView
 from projections.board import BoardProjection, BoardView
 from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
 from projections.lease import Lease, LeaseLost, holder_name
+from projections.notifications import NotificationsProjection, NotificationsView
 from projections.statistics import StatisticsProjection, StatisticsView
 from projections.task_inbox import TaskInboxProjection, TaskInboxView
 from projections.tracking import position_of
@@ -39,6 +40,7 @@ CATALOGUE: dict[str, tuple[type[Projection[Any]], type[TrackedView]]] = {
     "task_inbox": (TaskInboxProjection, TaskInboxView),
     "council_agenda": (CouncilAgendaProjection, CouncilAgendaView),
     "statistics": (StatisticsProjection, StatisticsView),
+    "notifications": (NotificationsProjection, NotificationsView),
 }
 
 Progress = Callable[[int, int], None]

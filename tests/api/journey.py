@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from tests.api.conftest import Api
@@ -54,4 +55,24 @@ def order_inspection(api: Api, nid: str, due_date: str = "2024-03-01") -> dict[s
             json={"team_id": "team-1", "due_date": due_date},
         ),
         201,
+    )
+
+
+def found_wanting(api: Api, nid: str) -> None:
+    """An inspection at the province stage verifies more poor households than declared."""
+    api.client.app.state.thidua.clock = lambda: date(2024, 2, 20)  # type: ignore[attr-defined]
+    ordered = order_inspection(api, nid)
+    visit = ordered["extra"]["visit_id"]
+    ok(api.post(f"/api/v1/tasks/{visit}/claim", "inspector", params={"after": ordered["position"]}))
+    ok(
+        api.post(
+            f"/api/v1/inspections/{visit}/report",
+            "inspector",
+            json={
+                "visited_on": "2024-02-20",
+                "findings": "Số hộ nghèo thực tế cao hơn.",
+                "recommendation": "discrepancy",
+                "verified_statistics": {"2023": {"total_households": 4040, "poor_households": 300}},
+            },
+        )
     )

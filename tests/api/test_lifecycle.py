@@ -12,7 +12,7 @@ import pytest
 from domain.units import UnitRegistry
 from projections.views.database import PostgresDatabase
 from tests.api.conftest import Api, build, settings_for
-from tests.api.journey import ok, open_dossier, order_inspection, to_province
+from tests.api.journey import found_wanting, ok, open_dossier, order_inspection, to_province
 from tests.factories import SYSTEM, ctx
 from thidua.bootstrap import postgres_env
 from thidua.embedded import fresh_schema, postgres_server
@@ -183,26 +183,6 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
     assert csv_text.splitlines()[0].startswith("nomination_id,unit_code")
     then = ok(api.get(f"/api/v1/nominations/{nid}", "auditor", params={"version": 5}))
     assert then["stage"] == "collecting"
-
-
-def found_wanting(api: Api, nid: str) -> None:
-    """An inspection at the province stage verifies more poor households than declared."""
-    api.client.app.state.thidua.clock = lambda: date(2024, 2, 20)  # type: ignore[attr-defined]
-    ordered = order_inspection(api, nid)
-    visit = ordered["extra"]["visit_id"]
-    ok(api.post(f"/api/v1/tasks/{visit}/claim", "inspector", params={"after": ordered["position"]}))
-    ok(
-        api.post(
-            f"/api/v1/inspections/{visit}/report",
-            "inspector",
-            json={
-                "visited_on": "2024-02-20",
-                "findings": "Số hộ nghèo thực tế cao hơn.",
-                "recommendation": "discrepancy",
-                "verified_statistics": {"2023": {"total_households": 4040, "poor_households": 300}},
-            },
-        )
-    )
 
 
 def test_an_inspections_finding_is_not_erased_by_returning_and_resubmitting(

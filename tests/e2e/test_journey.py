@@ -119,9 +119,10 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     secretary.page.fill("#f-members", "\n".join(MEMBERS))
     secretary.page.click("form button[type=submit]")
     secretary.page.wait_for_selector("#agenda-pick")
-    secretary.page.select_option("#agenda-pick", label="Xã Mẫu Chín (dữ liệu mẫu) (S-836-01)")
+    secretary.page.locator("#agenda-pick label", has_text="S-836-01").locator("input").check()
     secretary.page.click("form:has(#agenda-pick) button[type=submit]")
     expect(secretary.page.locator(".item")).to_have_count(1)
+    expect(secretary.page.locator("#batch-results tr.batch-ok")).to_have_count(1)
     secretary.page.click("#open-session")
     expect(secretary.page.locator("#session-state")).to_contain_text("Đang biểu quyết")
     secretary.shot("council-secretary")
@@ -132,6 +133,16 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     for account in MEMBERS:
         phone = account == MEMBERS[0]
         member = User(browser, product, account, width=390 if phone else 1280)
+        if phone:  # the bell says a ballot waits, and leads to it
+            expect(member.page.locator("#bell-count")).not_to_be_empty()
+            member.go("#/notifications", "#notices")
+            ballot = member.page.locator("#notices li[data-kind=ballot]", has_text="thử nghiệm")
+            expect(ballot).to_have_count(1)
+            expect(ballot.locator("strong")).to_have_count(1)  # unread
+            assert serious_violations(member.page) == []
+            member.shot("notifications-390px")
+            ballot.locator("a").click()
+            expect(member.page).to_have_url(session_url)
         member.page.goto(session_url)
         card = member.page.locator(".item")
         expect(card.locator(".override")).to_contain_text("Năm sau giảm vượt mức")

@@ -33,6 +33,7 @@ def test_every_projection_catches_up_to_the_head_of_the_log(
         "task_inbox",
         "council_agenda",
         "statistics",
+        "notifications",
     }
 
 

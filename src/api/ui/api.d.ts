@@ -260,6 +260,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/batches": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run several commands, each with its own key and its own result */
+    post: operations["run_batch_api_v1_batches_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/council/sessions": {
     parameters: {
       query?: never;
@@ -900,6 +917,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/notifications": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My notices, newest first */
+    get: operations["notices_api_v1_notifications_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/notifications/read": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark notices read, for me alone */
+    post: operations["mark_read_api_v1_notifications_read_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/notifications/read-all": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark all my notices read */
+    post: operations["mark_all_read_api_v1_notifications_read_all_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/public/complaints": {
     parameters: {
       query?: never;
@@ -1277,6 +1345,95 @@ export interface components {
     Alive: {
       /** Status */
       status: string;
+    };
+    /**
+     * BatchIn
+     * @example {
+     *       "items": [
+     *         {
+     *           "action": "province_review",
+     *           "body": {
+     *             "comment": "Trình Hội đồng.",
+     *             "decision": "approve"
+     *           },
+     *           "key": "forward-2025-xa-mau-bay",
+     *           "nomination_id": "c79818cf-11df-5939-94d5-114cae4a02b5"
+     *         },
+     *         {
+     *           "action": "order_inspection",
+     *           "body": {
+     *             "team_id": "doan-kiem-tra-1"
+     *           },
+     *           "key": "inspect-2025-xa-mau-tam",
+     *           "nomination_id": "f0f83c1a-263f-5eb5-a09e-085a3c5ab429"
+     *         }
+     *       ]
+     *     }
+     */
+    BatchIn: {
+      /** Items */
+      items: components["schemas"]["BatchItemIn"][];
+    };
+    /** BatchItemIn */
+    BatchItemIn: {
+      /**
+       * Action
+       * @enum {string}
+       */
+      action: "district_review" | "province_review" | "order_inspection" | "add_to_agenda";
+      /**
+       * Body
+       * @description what the single route takes: a review's decision and comment, an inspection's team and due date, or the session an agenda item goes on
+       */
+      body?: {
+        [key: string]: unknown;
+      };
+      /**
+       * Key
+       * @description this item's idempotency key: sent again, the item is answered as before
+       */
+      key: string;
+      /**
+       * Nomination Id
+       * Format: uuid
+       */
+      nomination_id: string;
+    };
+    /** BatchItemResult */
+    BatchItemResult: {
+      /** Action */
+      action: string;
+      /**
+       * Error
+       * @description why this item was refused: title, detail and the field
+       */
+      error?: {
+        [key: string]: unknown;
+      } | null;
+      /** Key */
+      key: string;
+      /** Nomination Id */
+      nomination_id: string;
+      /** Ok */
+      ok: boolean;
+      result?: components["schemas"]["Written"] | null;
+      /**
+       * Status
+       * @description what the single route would have answered
+       */
+      status: number;
+    };
+    /** BatchOut */
+    BatchOut: {
+      /** Failed */
+      failed: number;
+      /**
+       * Results
+       * @description one per item, in the order sent
+       */
+      results: components["schemas"]["BatchItemResult"][];
+      /** Succeeded */
+      succeeded: number;
     };
     /** BoardRow */
     BoardRow: {
@@ -2116,6 +2273,44 @@ export interface components {
       /** Unit Name */
       unit_name: string;
     };
+    /** NoticePublic */
+    NoticePublic: {
+      /** Created At */
+      created_at: string;
+      /**
+       * Detail
+       * @description a return's comment, an escalation's reason
+       */
+      detail?: string | null;
+      /** Due On */
+      due_on?: string | null;
+      /** Id */
+      id: string;
+      /**
+       * Kind
+       * @description review: a dossier waits for your review; returned: a dossier came back to its unit; visit: an inspection visit for your team; ballot: a session opened with you on it; reminder: something is still waiting; escalation: a deadline passed
+       * @enum {string}
+       */
+      kind: "review" | "returned" | "visit" | "ballot" | "reminder" | "escalation";
+      /** Nomination Id */
+      nomination_id?: string | null;
+      /**
+       * Position
+       * @description its place in the event log; pass as before= for older ones
+       */
+      position: number;
+      /** Read */
+      read: boolean;
+      /** Session Id */
+      session_id?: string | null;
+      /**
+       * Subject
+       * @description the unit's name, or the session's title
+       */
+      subject: string;
+      /** Visit Id */
+      visit_id?: string | null;
+    };
     /** NoticeRow */
     NoticeRow: {
       /** Award Form */
@@ -2130,6 +2325,20 @@ export interface components {
       nomination_id: string;
       /** Unit Name */
       unit_name: string;
+    };
+    /** NoticesPublic */
+    NoticesPublic: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["NoticePublic"][];
+      /**
+       * Next
+       * @description before= for the next, older page
+       */
+      next?: number | null;
+      /** Unread */
+      unread: number;
     };
     /** OfficialYearPublic */
     OfficialYearPublic: {
@@ -2482,6 +2691,21 @@ export interface components {
       key_id: string;
       /** Pem */
       pem: string;
+    };
+    /**
+     * ReadIn
+     * @example {
+     *       "ids": [
+     *         "412:user:demo-council-1"
+     *       ]
+     *     }
+     */
+    ReadIn: {
+      /**
+       * Ids
+       * @description the notices to mark read
+       */
+      ids: string[];
     };
     /** Readiness */
     Readiness: {
@@ -3782,6 +4006,39 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+    };
+  };
+  run_batch_api_v1_batches_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["BatchIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BatchOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
       };
     };
   };
@@ -5143,6 +5400,94 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  notices_api_v1_notifications_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description the `next` of the page before */
+        before?: number | null;
+        /** @description wait until the views reached this log position */
+        after?: number | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticesPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  mark_read_api_v1_notifications_read_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ReadIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticesPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  mark_all_read_api_v1_notifications_read_all_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["NoticesPublic"];
         };
       };
     };

@@ -8,6 +8,7 @@ import { councilPage, sessionPage } from "./council.js";
 import { auditPage } from "./audit.js";
 import { accountsPage, mePage, signOutEverywhereNow } from "./accounts.js";
 import { importsPage } from "./imports.js";
+import { notificationsPage, ringBell } from "./notifications.js";
 
 // --- sign-in and navigation ------------------------------------------------------------------
 function home() {
@@ -39,6 +40,7 @@ function navigation() {
         : []),
     );
   document.getElementById("who").textContent = state.me ? state.me.display_name : "";
+  ringBell();
   document.getElementById("logout").hidden = !state.me;
 }
 
@@ -132,6 +134,7 @@ async function page(parts, query) {
   if (parts[0] === "audit") return await auditPage();
   if (parts[0] === "accounts" && has("admin")) return await accountsPage();
   if (parts[0] === "me") return mePage();
+  if (parts[0] === "notifications") return await notificationsPage();
   if (parts[0] === "imports" && has("province_reviewer", "admin")) return await importsPage();
   if (parts[0] === "login") return loginPage();
   location.hash = home();

@@ -1,5 +1,6 @@
 // @ts-check
 // The board of nominations, its filters and a new nomination.
+import { batchResults, runBatch } from "./batch.js";
 import {
   after,
   api,
@@ -30,21 +31,48 @@ function loadBoard(filters) {
   return api(after(`/api/v1/nominations?${query}`));
 }
 
-export async function boardPage() {
+/** @param {HTMLElement | null} [results]  what the last batch did, kept above the board */
+export async function boardPage(results = null) {
   /** @type {Filters} */
   const filters = (state.boardFilters ||= { stage: "", district: "", cycle: "", overdue: false });
   const page = await loadBoard(filters);
-  const parts = [h("h1", {}, t("board.title")), boardFilterForm(filters), boardTable(page.data)];
+  const batching = has("province_reviewer") && page.data.some(selectable);
+  const parts = [
+    h("h1", {}, t("board.title")),
+    boardFilterForm(filters),
+    results,
+    boardTable(page.data, batching),
+  ];
+  if (batching) parts.push(batchForm(page.data));
   if (has("unit_officer")) parts.push(newNominationForm());
   render(...parts);
 }
+/** A province reviewer acts in a batch on the dossiers waiting for the province. */
+const selectable = (/** @type {BoardRow} */ n) => n.stage === "province_review";
 
 // --- views -----------------------------------------------------------------------------------
-/** @param {BoardRow} n */
-function boardRow(n) {
+/**
+ * @param {BoardRow} n
+ * @param {boolean} batching
+ */
+function boardRow(n, batching) {
   return h(
     "tr",
-    {},
+    { "data-nomination": n.nomination_id },
+    batching
+      ? cell(
+          "batch.select",
+          {},
+          selectable(n)
+            ? h("input", {
+                type: "checkbox",
+                class: "pick",
+                value: n.nomination_id,
+                "aria-label": t("batch.select_one", { unit: n.unit_name }),
+              })
+            : null,
+        )
+      : null,
     cell(
       "board.unit",
       {},
@@ -75,10 +103,14 @@ function boardRow(n) {
     ),
   );
 }
-/** @param {BoardRow[]} rows */
-function boardTable(rows) {
+/**
+ * @param {BoardRow[]} rows
+ * @param {boolean} batching  with a column to select rows for a batch
+ */
+function boardTable(rows, batching) {
   if (!rows.length) return h("p", {}, t("board.empty"));
   const columns = [
+    ...(batching ? ["batch.select"] : []),
     "board.unit",
     "board.form",
     "board.cycle",
@@ -93,7 +125,11 @@ function boardTable(rows) {
       "table",
       { class: "cards" },
       h("thead", {}, h("tr", {}, ...columns.map((k) => h("th", { scope: "col" }, t(k))))),
-      h("tbody", {}, rows.map(boardRow)),
+      h(
+        "tbody",
+        {},
+        rows.map((n) => boardRow(n, batching)),
+      ),
     ),
   );
 }
@@ -138,6 +174,44 @@ function boardFilterForm(filters) {
     h("div", { class: "check" }, overdue, h("label", { for: overdue.id }, t("board.overdue_only"))),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("board.filter"))),
   );
+}
+/** @param {BoardRow[]} rows */
+function batchForm(rows) {
+  const action = h(
+    "select",
+    {},
+    ...["approve", "return", "order_inspection"].map((a) =>
+      h("option", { value: a }, t(`batch.${a}`)),
+    ),
+  );
+  const comment = h("textarea", { maxlength: "20000" });
+  const team = h("input", { maxlength: "100", value: "doan-kiem-tra-1" });
+  const teamField = field(t("batch.team"), team, "team_id");
+  const showTeam = () => (teamField.hidden = action.value !== "order_inspection");
+  action.addEventListener("change", showTeam);
+  showTeam();
+  const names = Object.fromEntries(rows.map((r) => [r.nomination_id, r.unit_name]));
+  const form = h(
+    "form",
+    {
+      class: "card",
+      id: "batch",
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        const picked = [...document.querySelectorAll("input.pick:checked")].map(
+          (el) => /** @type {HTMLInputElement} */ (el).value,
+        );
+        runSelected(form, picked, action.value, comment.value, team.value, names);
+      },
+    },
+    h("h2", {}, t("batch.title")),
+    field(t("batch.action"), action, "action"),
+    field(t("batch.comment"), comment, "comment"),
+    teamField,
+    h("div", { class: "field-error", "data-error-for": "items" }),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("batch.run"))),
+  );
+  return form;
 }
 function newNominationForm() {
   const unit = h("input", { required: true });
@@ -189,4 +263,29 @@ function openNomination(form, body) {
     const made = await api("/api/v1/nominations", { method: "POST", body });
     location.hash = `#/nominations/${made.id}`;
   });
+}
+/**
+ * @param {HTMLElement} form
+ * @param {string[]} picked  the selected nominations
+ * @param {string} action  approve, return or order_inspection
+ * @param {string} comment
+ * @param {string} team
+ * @param {Record<string, string>} names
+ */
+async function runSelected(form, picked, action, comment, team, names) {
+  const slot = form.querySelector('[data-error-for="items"]');
+  slot.textContent = picked.length ? "" : t("batch.none_selected");
+  if (!picked.length) return;
+  /** @type {Omit<import("./core.js").Schemas["BatchItemIn"], "key">[]} */
+  const items = picked.map((nid) =>
+    action === "order_inspection"
+      ? { action: "order_inspection", nomination_id: nid, body: { team_id: team } }
+      : { action: "province_review", nomination_id: nid, body: { decision: action, comment } },
+  );
+  try {
+    const out = await runBatch(items);
+    await boardPage(batchResults(out, names));
+  } catch (error) {
+    slot.textContent = `${t("error")}: ${error.message}`;
+  }
 }

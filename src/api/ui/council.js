@@ -1,5 +1,6 @@
 // @ts-check
 // Council sessions: the secretary's agenda and the members' ballots.
+import { batchResults, runBatch } from "./batch.js";
 import { dossierSummary } from "./dossier.js";
 import {
   after,
@@ -255,16 +256,21 @@ function ballot(s, item, n) {
   return box;
 }
 /**
+ * The nominations that may go on the agenda, several at once; each is added on its own and
+ * says so on its own row.
  * @param {Session} s
  * @param {Schemas["BoardRow"][]} candidates
  */
 function agendaForm(s, candidates) {
-  const pick = h(
-    "select",
-    { id: "agenda-pick" },
-    ...candidates
-      .filter((r) => !s.items.some((i) => i.nomination_id === r.nomination_id))
-      .map((r) => h("option", { value: r.nomination_id }, `${r.unit_name} (${r.unit_code})`)),
+  const open = candidates.filter((r) => !s.items.some((i) => i.nomination_id === r.nomination_id));
+  const names = Object.fromEntries(open.map((r) => [r.nomination_id, r.unit_name]));
+  const picks = open.map((r) =>
+    h(
+      "label",
+      { class: "check" },
+      h("input", { type: "checkbox", class: "agenda-pick", value: r.nomination_id }),
+      ` ${r.unit_name} (${r.unit_code}) · ${t(`form.${r.award_form}`)} · ${r.cycle_year}`,
+    ),
   );
   const form = h(
     "form",
@@ -272,11 +278,20 @@ function agendaForm(s, candidates) {
       class: "card",
       onsubmit: (/** @type {SubmitEvent} */ event) => {
         event.preventDefault();
-        addToAgenda(form, s, pick.value);
+        const picked = [...form.querySelectorAll("input.agenda-pick:checked")].map(
+          (el) => /** @type {HTMLInputElement} */ (el).value,
+        );
+        addToAgenda(form, s, picked, names);
       },
     },
     h("h2", {}, t("council.agenda")),
-    field(t("council.agenda"), pick, "nomination_id"),
+    h(
+      "fieldset",
+      { id: "agenda-pick" },
+      h("legend", {}, t("council.agenda_pick")),
+      picks.length ? picks : h("p", {}, t("nom.none")),
+    ),
+    h("div", { class: "field-error", "data-error-for": "items" }),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.add"))),
   );
   return form;
@@ -325,15 +340,27 @@ function castVote(form, s, item, choice, reason) {
 /**
  * @param {HTMLElement} form
  * @param {Session} s
- * @param {string} nominationId
+ * @param {string[]} picked
+ * @param {Record<string, string>} names
  */
-function addToAgenda(form, s, nominationId) {
-  submitting(form, () =>
-    api(`/api/v1/council/sessions/${s.id}/agenda`, {
-      method: "POST",
-      body: { nomination_id: nominationId },
-    }),
-  );
+async function addToAgenda(form, s, picked, names) {
+  const slot = form.querySelector('[data-error-for="items"]');
+  slot.textContent = picked.length ? "" : t("batch.none_selected");
+  if (!picked.length) return;
+  try {
+    const out = await runBatch(
+      picked.map((nid) => ({
+        action: "add_to_agenda",
+        nomination_id: nid,
+        body: { session_id: s.id },
+      })),
+    );
+    const parts = sessionView(await loadSession(s.id));
+    parts.splice(2, 0, batchResults(out, names)); // under the heading, where it is seen
+    render(...parts);
+  } catch (error) {
+    slot.textContent = `${t("error")}: ${error.message}`;
+  }
 }
 /**
  * @param {Session} s

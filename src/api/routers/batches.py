@@ -1,0 +1,199 @@
+"""Batches: several commands in one request, each its own command with its own answer.
+
+A reviewer forwards, returns or orders inspections for a selection of dossiers; a secretary
+puts several nominations on an agenda. Each item runs as the single route would (the same
+role, scope and domain checks), is idempotent by its own key, and fails alone: the answer
+lists every item's result in order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import structlog
+from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
+from pydantic import BaseModel, ValidationError
+
+from api.access import readable
+from api.deps import AppState, Principal, State, current_principal, request_digest, today
+from api.errors import STATUS
+from api.schemas.batches import BatchIn, BatchItemIn, BatchItemResult, BatchOut
+from api.schemas.common import Written
+from api.schemas.nominations import InspectionOrder, ReviewIn
+from domain.context import CommandContext, Role
+from domain.errors import DomainError, InvalidNomination
+from domain.summaries import CommandResult
+
+router = APIRouter(tags=["province reviewer", "council secretary"])
+
+
+class AgendaItemIn(BaseModel):
+    session_id: UUID
+
+
+Run = Callable[[AppState, CommandContext, UUID, Any], Written]
+
+
+def _review(level: str) -> Run:
+    def run(app: AppState, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
+        complete = getattr(app.service, f"complete_{level}_review")
+        result: CommandResult = complete(ctx, nid, body.decision, body.comment)
+        return _written(result, stage=app.service.get_nomination(nid).stage)
+
+    return run
+
+
+def _inspection(app: AppState, ctx: CommandContext, nid: UUID, body: InspectionOrder) -> Written:
+    result = app.service.schedule_inspection_visit(ctx, nid, body.team_id, body.due_date)
+    return _written(result)
+
+
+def _agenda(app: AppState, ctx: CommandContext, nid: UUID, body: AgendaItemIn) -> Written:
+    return _written(app.service.add_to_agenda(ctx, body.session_id, nid))
+
+
+# Each action: the role it is done in, the body it takes, and what it runs.
+ACTIONS: dict[str, tuple[Role, type[BaseModel], Run]] = {
+    "district_review": (Role.DISTRICT_REVIEWER, ReviewIn, _review("district")),
+    "province_review": (Role.PROVINCE_REVIEWER, ReviewIn, _review("province")),
+    "order_inspection": (Role.PROVINCE_REVIEWER, InspectionOrder, _inspection),
+    "add_to_agenda": (Role.COUNCIL_SECRETARY, AgendaItemIn, _agenda),
+}
+
+
+def _written(result: CommandResult, **extra: Any) -> Written:
+    return Written(
+        id=str(result.id),
+        version=result.version,
+        position=result.position,
+        replayed=result.replayed,
+        **extra,
+    )
+
+
+@router.post(
+    "/batches",
+    response_model=BatchOut,
+    summary="Run several commands, each with its own key and its own result",
+)
+def run_batch(
+    body: BatchIn,
+    request: Request,
+    app: State,
+    principal: Annotated[Principal, Depends(current_principal)],
+) -> BatchOut:
+    keys = [item.key for item in body.items]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise InvalidNomination("items", f"each item needs its own key; repeated: {repeated[0]}")
+    results = [_run_item(app, principal, request, item) for item in body.items]
+    return BatchOut(
+        results=results,
+        succeeded=sum(1 for r in results if r.ok),
+        failed=sum(1 for r in results if not r.ok),
+    )
+
+
+def _run_item(
+    app: AppState, principal: Principal, request: Request, item: BatchItemIn
+) -> BatchItemResult:
+    log = structlog.get_logger()
+    role, schema, run = ACTIONS[item.action]
+    try:
+        if not principal.has(role):
+            return _refused(item, 403, "Forbidden", f"needs the role {role.value}", "action")
+        try:
+            parsed = schema.model_validate(item.body)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            return _refused(item, 422, "Invalid input", first["msg"], f"body.{where}")
+        digest = request_digest(item=item)
+        replay = _replay(app, principal, item, digest)
+        if replay is not None:
+            return replay
+        readable(app, principal, item.nomination_id)  # scope first: a 404 for others' dossiers
+        ctx = CommandContext(
+            actor=principal.actor(),
+            command_id=f"http:{principal.username}:batch:{item.key}",
+            correlation_id=request.state.request_id,
+            today=today(request),
+            role=role,
+            at=datetime.now(UTC),
+        )
+        written = run(app, ctx, item.nomination_id, parsed)
+    except DomainError as error:
+        status, title = next(
+            ((code, name) for cls, code, name in STATUS if isinstance(error, cls)),
+            (500, "Internal error"),
+        )
+        field = error.field if isinstance(error, InvalidNomination) else None
+        log.info("batch.item_refused", key=item.key, action=item.action, status=status)
+        return _refused(item, status, title, error.detail, field)
+    result = BatchItemResult(
+        key=item.key,
+        action=item.action,
+        nomination_id=str(item.nomination_id),
+        ok=True,
+        status=200,
+        result=written,
+    )
+    _remember(app, principal, item, digest, result)
+    return result
+
+
+def _refused(
+    item: BatchItemIn, status: int, title: str, detail: str, field: str | None
+) -> BatchItemResult:
+    return BatchItemResult(
+        key=item.key,
+        action=item.action,
+        nomination_id=str(item.nomination_id),
+        ok=False,
+        status=status,
+        error={"title": title, "detail": detail, "field": field},
+    )
+
+
+# An item's key lives beside the single routes' Idempotency-Keys, apart from them by its prefix.
+def _replay(
+    app: AppState, principal: Principal, item: BatchItemIn, digest: str
+) -> BatchItemResult | None:
+    with app.database.reading() as cursor:
+        cursor.execute(
+            "SELECT request_hash, body FROM api_requests WHERE account = ? AND key = ?",
+            (principal.username, f"batch:{item.key}"),
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if row[0] != digest:
+        raise InvalidNomination("key", f"{item.key} was used for another item; use a new key")
+    first = BatchItemResult.model_validate(json.loads(row[1]))
+    assert first.result is not None  # noqa: S101 - only successes are kept
+    return first.model_copy(update={"result": first.result.model_copy(update={"replayed": True})})
+
+
+def _remember(
+    app: AppState, principal: Principal, item: BatchItemIn, digest: str, result: BatchItemResult
+) -> None:
+    with app.database.transaction() as cursor:
+        cursor.execute(
+            "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (account, key) DO NOTHING",
+            (
+                principal.username,
+                f"batch:{item.key}",
+                "POST",
+                f"/api/v1/batches#{item.action}",
+                digest,
+                result.status,
+                json.dumps(jsonable_encoder(result)),
+                datetime.now(UTC).isoformat(),
+            ),
+        )

@@ -1,0 +1,59 @@
+"""The bell: each person's notices, and which of them they have read."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import After, Caller, Principal, State
+from api.schemas.notifications import NoticePublic, NoticesPublic, ReadIn
+from domain.errors import InvalidNomination
+from projections.notifications import NotificationsView, audiences
+
+router = APIRouter(prefix="/notifications", tags=["everyone"])
+
+
+def _addresses(principal: Principal) -> list[str]:
+    return audiences(principal.username, [(g.role.value, g.scope) for g in principal.grants])
+
+
+@router.get("", response_model=NoticesPublic, summary="My notices, newest first")
+def notices(
+    app: State,
+    principal: Caller,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    before: Annotated[int | None, Query(ge=0, description="the `next` of the page before")] = None,
+    after: After = None,
+) -> NoticesPublic:
+    app.wait_for(after, "notifications")
+    view: NotificationsView = app.runner.view("notifications")
+    rows, count, unread = view.for_person(principal.username, _addresses(principal), limit, before)
+    following = rows[-1]["position"] if len(rows) == limit else None
+    return NoticesPublic(
+        data=[NoticePublic.model_validate(r) for r in rows],
+        count=count,
+        unread=unread,
+        next=following,
+    )
+
+
+@router.post("/read", response_model=NoticesPublic, summary="Mark notices read, for me alone")
+def mark_read(app: State, principal: Caller, body: ReadIn) -> NoticesPublic:
+    view: NotificationsView = app.runner.view("notifications")
+    addresses = _addresses(principal)
+    for notice_id in body.ids:
+        if not view.addressed_to(notice_id, addresses):
+            raise InvalidNomination("ids", f"{notice_id} is not one of your notices")
+    view.mark_read(principal.username, body.ids, datetime.now(UTC).isoformat())
+    return notices(app, principal)
+
+
+@router.post("/read-all", response_model=NoticesPublic, summary="Mark all my notices read")
+def mark_all_read(app: State, principal: Caller) -> NoticesPublic:
+    view: NotificationsView = app.runner.view("notifications")
+    unread = view.unread_ids(principal.username, _addresses(principal))
+    if unread:
+        view.mark_read(principal.username, unread, datetime.now(UTC).isoformat())
+    return notices(app, principal)
