@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from fastapi import Request
 
-from api.deps import AppState, Caller, Principal
+from api.deps import Caller, Principal
 from domain.context import Role
 from domain.errors import NominationNotFound
+from domain.service import NominationService
 from domain.summaries import NominationSummary
+
+
+class Reads(Protocol):
+    """What deciding who may read needs: the service (the API's state, or the CLI's)."""
+
+    @property
+    def service(self) -> NominationService: ...
+
 
 EVERYONE_READS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
 COMPLAINANT_READERS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
@@ -27,7 +36,7 @@ def without_complainant(payload: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if k in COMPLAINANT_FIELDS else v) for k, v in payload.items()}
 
 
-def may_read(app: AppState, principal: Principal, n: NominationSummary) -> bool:
+def may_read(app: Reads, principal: Principal, n: NominationSummary) -> bool:
     """SPEC section 9's read column: own units, own district, own tasks, agenda items, all."""
     if principal.has(*EVERYONE_READS):
         return True
@@ -49,7 +58,7 @@ def may_read(app: AppState, principal: Principal, n: NominationSummary) -> bool:
     return False
 
 
-def readable(app: AppState, principal: Principal, nid: UUID, **when: Any) -> NominationSummary:
+def readable(app: Reads, principal: Principal, nid: UUID, **when: Any) -> NominationSummary:
     """The nomination, for a caller who may read it; for anyone else it does not exist: the
     same 404 as an unknown id, so neither its stage nor its existence leaks."""
     n = app.service.get_nomination(nid, **when)

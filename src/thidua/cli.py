@@ -196,6 +196,56 @@ def _import_units(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(settings: Settings, args: argparse.Namespace) -> int:
+    """The API's batch from a file, as a named account: each item its own command, key and
+    result, one line per item; the exit status says whether every item was done."""
+    from dataclasses import dataclass
+
+    from pydantic import ValidationError
+
+    from api.deps import IDEMPOTENCY_DDL, Principal
+    from api.routers.batches import Batch, run_items
+    from api.schemas.batches import BatchIn
+    from domain.calendar import VIETNAM
+    from domain.context import Grant, Role
+    from projections.views.database import Database
+    from thidua.bootstrap import views_database
+
+    path: Path = args.file
+    if not path.is_file():
+        raise UsageError(f"file: {path} does not exist")
+    try:
+        body = BatchIn.model_validate_json(path.read_bytes())
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "file"
+        raise UsageError(f"file: {where}: {first['msg']}") from None
+
+    @dataclass(frozen=True)
+    class Host:
+        service: NominationService
+        database: Database
+
+    with _service(settings) as service:
+        account = service.find_account(args.as_)
+        if account is None or not account.active:
+            raise UsageError(f"--as: {args.as_} is not an active account")
+        grants = tuple(Grant(Role(g["role"]), g.get("scope")) for g in account.grants)
+        principal = Principal(account.username, account.display_name, grants)
+        database = views_database(settings)
+        with database.transaction() as cursor:
+            database.take_turns_changing_tables(cursor)
+            cursor.execute(IDEMPOTENCY_DDL)
+        today = datetime.now(VIETNAM).date()
+        out = run_items(Host(service, database), Batch(principal, today, f"cli/{path.name}"), body)
+        database.close()
+    for r in out.results:
+        verdict = "done" if r.ok else f"refused ({r.status}): {(r.error or {}).get('detail')}"
+        print(f"{r.key}\t{r.action}\t{r.nomination_id}\t{verdict}")
+    print(f"{out.succeeded} done, {out.failed} refused")
+    return 0 if out.failed == 0 else 1
+
+
 def _reorganise(settings: Settings, args: argparse.Namespace) -> int:
     """Lists the dossiers in stages that the reorganisations up to a date ended, and moves
     them (those the clock has not moved yet), each by a recorded event citing the law."""
@@ -619,6 +669,12 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("old", type=Path, metavar="OLD")
     prove.add_argument("new", type=Path, metavar="NEW")
     prove.set_defaults(handler=_audit_prove_append)
+    batch = commands.add_parser(
+        "batch", help="the API's batch from a JSON file, as an account: each item on its own"
+    )
+    batch.add_argument("file", type=Path, metavar="FILE.json", help='{"items": [...]}')
+    batch.add_argument("--as", dest="as_", required=True, metavar="USERNAME")
+    batch.set_defaults(handler=_batch)
     reorganise = commands.add_parser(
         "reorganise", help="move dossiers out of the stages a reorganisation ended"
     )

@@ -203,3 +203,48 @@ def test_units_are_imported_from_a_file_all_or_none_and_again_changes_nothing(
     refused = thidua(tmp_path, "import", "units", str(bad), check=False)
     assert refused.returncode != 0
     assert "units[0].kind" in refused.stderr
+
+
+def test_a_batch_runs_from_a_file_as_an_account_each_item_on_its_own(tmp_path: Path) -> None:
+    from tests.factories import ADMIN, ctx
+    from tests.scenarios import SLOW
+
+    service = build_service(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
+    try:
+        story = Story(service)
+        good, slow = story.open("S-831-01", GOOD), story.open("S-829-02", SLOW)
+        for nid in (good, slow):
+            story.to_province_review(nid)
+        service.register_account(
+            ctx(ADMIN), "tdkt", "$argon2id$hash", [{"role": "province_reviewer"}], "Ban TĐKT"
+        )
+    finally:
+        service.close()
+    batch = tmp_path / "forward.json"
+    items = [
+        {
+            "key": f"forward-{name}",
+            "action": "province_review",
+            "nomination_id": str(nid),
+            "body": {"decision": "approve", "comment": "Trình Hội đồng."},
+        }
+        for name, nid in (("good", good), ("slow", slow))
+    ]
+    batch.write_text(json.dumps({"items": items}))
+    first = thidua(tmp_path, "batch", str(batch), "--as", "tdkt", check=False)
+    assert first.returncode == 1  # one item was refused
+    lines = first.stdout.splitlines()
+    assert lines[0].endswith("\tdone")
+    assert "refused (409)" in lines[1]
+    assert "commune-high-pp2" in lines[1]
+    assert lines[-1] == "1 done, 1 refused"
+    again = thidua(tmp_path, "batch", str(batch), "--as", "tdkt", check=False)
+    assert again.stdout == first.stdout  # answered as before; nothing recorded twice
+    unknown = thidua(tmp_path, "batch", str(batch), "--as", "nobody", check=False)
+    assert unknown.returncode != 0
+    assert "--as" in unknown.stderr
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"items": [{**items[0], "action": "promote"}]}))
+    refused = thidua(tmp_path, "batch", str(broken), "--as", "tdkt", check=False)
+    assert refused.returncode != 0
+    assert "items.0.action" in refused.stderr

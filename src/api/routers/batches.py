@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Protocol
 from uuid import UUID
 
 import structlog
@@ -20,14 +21,16 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ValidationError
 
 from api.access import readable
-from api.deps import AppState, Principal, State, current_principal, request_digest, today
+from api.deps import Principal, State, current_principal, request_digest, today
 from api.errors import STATUS
 from api.schemas.batches import BatchIn, BatchItemIn, BatchItemResult, BatchOut
 from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, ReviewIn
 from domain.context import CommandContext, Role
 from domain.errors import DomainError, InvalidNomination
+from domain.service import NominationService
 from domain.summaries import CommandResult
+from projections.views.database import Database
 
 router = APIRouter(tags=["province reviewer", "council secretary"])
 
@@ -36,11 +39,30 @@ class AgendaItemIn(BaseModel):
     session_id: UUID
 
 
-Run = Callable[[AppState, CommandContext, UUID, Any], Written]
+class Host(Protocol):
+    """Where a batch runs: the API's state, or the CLI's service and views database."""
+
+    @property
+    def service(self) -> NominationService: ...
+
+    @property
+    def database(self) -> Database: ...
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch's circumstances: who sends it, on which business day, under which id."""
+
+    principal: Principal
+    today: date
+    correlation_id: str
+
+
+Run = Callable[[Host, CommandContext, UUID, Any], Written]
 
 
 def _review(level: str) -> Run:
-    def run(app: AppState, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
+    def run(app: Host, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
         complete = getattr(app.service, f"complete_{level}_review")
         result: CommandResult = complete(ctx, nid, body.decision, body.comment)
         return _written(result, stage=app.service.get_nomination(nid).stage)
@@ -48,12 +70,12 @@ def _review(level: str) -> Run:
     return run
 
 
-def _inspection(app: AppState, ctx: CommandContext, nid: UUID, body: InspectionOrder) -> Written:
+def _inspection(app: Host, ctx: CommandContext, nid: UUID, body: InspectionOrder) -> Written:
     result = app.service.schedule_inspection_visit(ctx, nid, body.team_id, body.due_date)
     return _written(result)
 
 
-def _agenda(app: AppState, ctx: CommandContext, nid: UUID, body: AgendaItemIn) -> Written:
+def _agenda(app: Host, ctx: CommandContext, nid: UUID, body: AgendaItemIn) -> Written:
     return _written(app.service.add_to_agenda(ctx, body.session_id, nid))
 
 
@@ -87,11 +109,16 @@ def run_batch(
     app: State,
     principal: Annotated[Principal, Depends(current_principal)],
 ) -> BatchOut:
+    return run_items(app, Batch(principal, today(request), request.state.request_id), body)
+
+
+def run_items(app: Host, batch: Batch, body: BatchIn) -> BatchOut:
+    """Every item in order, each on its own: a refusal is that item's answer, not the batch's."""
     keys = [item.key for item in body.items]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         raise InvalidNomination("items", f"each item needs its own key; repeated: {repeated[0]}")
-    results = [_run_item(app, principal, request, item) for item in body.items]
+    results = [_run_item(app, batch, item) for item in body.items]
     return BatchOut(
         results=results,
         succeeded=sum(1 for r in results if r.ok),
@@ -99,10 +126,9 @@ def run_batch(
     )
 
 
-def _run_item(
-    app: AppState, principal: Principal, request: Request, item: BatchItemIn
-) -> BatchItemResult:
+def _run_item(app: Host, batch: Batch, item: BatchItemIn) -> BatchItemResult:
     log = structlog.get_logger()
+    principal = batch.principal
     role, schema, run = ACTIONS[item.action]
     try:
         if not principal.has(role):
@@ -121,8 +147,8 @@ def _run_item(
         ctx = CommandContext(
             actor=principal.actor(),
             command_id=f"http:{principal.username}:batch:{item.key}",
-            correlation_id=request.state.request_id,
-            today=today(request),
+            correlation_id=batch.correlation_id,
+            today=batch.today,
             role=role,
             at=datetime.now(UTC),
         )
@@ -162,7 +188,7 @@ def _refused(
 
 # An item's key lives beside the single routes' Idempotency-Keys, apart from them by its prefix.
 def _replay(
-    app: AppState, principal: Principal, item: BatchItemIn, digest: str
+    app: Host, principal: Principal, item: BatchItemIn, digest: str
 ) -> BatchItemResult | None:
     with app.database.reading() as cursor:
         cursor.execute(
@@ -180,7 +206,7 @@ def _replay(
 
 
 def _remember(
-    app: AppState, principal: Principal, item: BatchItemIn, digest: str, result: BatchItemResult
+    app: Host, principal: Principal, item: BatchItemIn, digest: str, result: BatchItemResult
 ) -> None:
     with app.database.transaction() as cursor:
         cursor.execute(
