@@ -251,6 +251,11 @@ class Story:
         s.submit_nomination(ctx(officer("86"), date(2026, 1, 12)), nid)
         return nid
 
+    def remind(self, sid: UUID, on: date) -> None:
+        """The secretary asks for a reminder, and the session's workflow records it."""
+        self.service.request_session_reminder(ctx(SECRETARY, on), sid)
+        self.service.record_session_reminder(ctx(SYSTEM, on), sid, ["member-1@x.org"], "Nhắc")
+
     def council(self, items: list[UUID], approve: set[UUID], date_: date) -> UUID:
         return self.driver.hold_council(
             "council",
@@ -262,7 +267,5 @@ class Story:
             lambda nid, _, __: "approve" if nid in approve else "reject",
             closes_at=datetime.combine(date_, time(17), UTC),
             decision_number="15/QĐ-UBND",
-            before_ballots=lambda sid: self.service.record_session_reminder(
-                ctx(SYSTEM, date_), sid, ["member-1@x.org"], "Chưa bỏ phiếu"
-            ),
+            before_ballots=lambda sid: self.remind(sid, date_),
         )

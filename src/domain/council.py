@@ -370,6 +370,25 @@ class CouncilSession(ChainedAggregate):
         """Members who have not voted on every item (recusal counts as taking part)."""
         return sorted(m for m in self.members if any(m not in b for b in self.ballots.values()))
 
+    def request_reminder(self) -> None:
+        """The secretary asks for a reminder now; the session's workflow sends it to those
+        who have not voted and records it."""
+        require_grant("send a reminder", Role.COUNCIL_SECRETARY)
+        self._require_state("send a reminder", SessionState.OPEN)
+        if not self.not_voted():
+            raise StageTransitionError(
+                "every member has voted on every item: nobody to remind", session_id=str(self.id)
+            )
+        self._reminder_requested()
+
+    class ReminderRequested(ChainedAggregate.Event):
+        pass
+
+    @event(ReminderRequested)
+    def _reminder_requested(self) -> None:
+        # Set on first use, so sessions from before it replay to the snapshots they had.
+        self.__dict__["reminders_requested"] = self.__dict__.get("reminders_requested", 0) + 1
+
     def record_reminder(self, recipients: list[str], message: str) -> bool:
         require_grant("record a reminder", Role.SYSTEM)
         if self.state is not SessionState.OPEN:

@@ -77,6 +77,7 @@ KINDS: dict[type[Any], str] = {
     CouncilSession.ClosingDeadlineSet: "council",
     CouncilSession.SignedDecisionAttached: "evidence",
     CouncilSession.ReminderSent: "reminder",
+    CouncilSession.ReminderRequested: "reminder",
     InspectionVisit.Ordered: "inspection",
     InspectionVisit.Claimed: "inspection",
     InspectionVisit.ReportFiled: "inspection",

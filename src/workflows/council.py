@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.inputs import (
         ClockStep,
         MoveClosingDeadline,
+        ReminderAsked,
         SessionClockInput,
         SessionClosed,
         SessionOpened,
@@ -31,6 +32,7 @@ class CouncilSessionWorkflow:
         self._closes_at: datetime | None = None
         self._moves = 0
         self._reminded_for: set[str] = set()
+        self._asked: list[str] = []
         self._session_id = ""
 
     @workflow.signal
@@ -52,6 +54,14 @@ class CouncilSessionWorkflow:
         if news.closes_at != self._closes_at:
             self._closes_at = news.closes_at
             self._moves += 1
+
+    @workflow.signal
+    def remind_now(self, asked: ReminderAsked) -> None:
+        """The secretary asked, in the store: remind those who have not voted, now."""
+        if asked.event_id in self._seen:
+            return
+        self._seen.add(asked.event_id)
+        self._asked.append(asked.event_id)
 
     @workflow.signal
     def session_closed(self, closed: SessionClosed) -> None:
@@ -104,6 +114,11 @@ class CouncilSessionWorkflow:
             lambda: self._closed or (self._opened and self._closes_at is not None)
         )
         while not self._closed:
+            if self._asked:
+                await self._step(
+                    "reminder", f"asked/{self._asked.pop(0)}", "remind_council_members"
+                )
+                continue
             moves, closes_at = self._moves, self._closes_at
             assert closes_at is not None  # noqa: S101 - the wait above guarantees it
             key = closes_at.isoformat()
@@ -125,10 +140,10 @@ class CouncilSessionWorkflow:
         """True when the session closed or the deadline moved before ``moment``."""
         delay = moment - workflow.now()
         if delay <= timedelta(0):
-            return self._closed or self._moves != moves
+            return self._closed or self._moves != moves or bool(self._asked)
         try:
             await workflow.wait_condition(
-                lambda: self._closed or self._moves != moves, timeout=delay
+                lambda: self._closed or self._moves != moves or bool(self._asked), timeout=delay
             )
             return True
         except TimeoutError:

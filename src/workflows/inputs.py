@@ -57,6 +57,12 @@ class SessionClosed(Payload):
     event_id: str
 
 
+class ReminderAsked(Payload):
+    """The secretary asked for a reminder now (the store's ReminderRequested)."""
+
+    event_id: str
+
+
 class MoveClosingDeadline(Payload):
     closes_at: datetime
     by: str

@@ -31,6 +31,7 @@ from workflows import council_workflow_id, nomination_workflow_id
 from workflows.council import CouncilSessionWorkflow
 from workflows.inputs import (
     NominationClockInput,
+    ReminderAsked,
     SessionClockInput,
     SessionClosed,
     SessionOpened,
@@ -90,6 +91,7 @@ TOPICS = tuple(
         Nomination.InspectionReported,
         CouncilSession.SessionOpened,
         CouncilSession.ClosingDeadlineSet,
+        CouncilSession.ReminderRequested,
         CouncilSession.SessionClosed,
     )
 )
@@ -180,6 +182,9 @@ class Relay:
         if kind == "ClosingDeadlineSet":
             payload = SessionOpened(event_id=event_id, closes_at=state["closes_at"])
             return [Signal(workflow_id, CouncilSessionWorkflow.run, start, "deadline_set", payload)]
+        if kind == "ReminderRequested":
+            asked = ReminderAsked(event_id=event_id)
+            return [Signal(workflow_id, CouncilSessionWorkflow.run, start, "remind_now", asked)]
         if kind == "SessionClosed":
             payload = SessionClosed(event_id=event_id)
             return [

@@ -141,6 +141,10 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
             ),
             201,
         )
+    # The secretary reminds member-5 now; the workflow sends and records it.
+    reminders = f"/api/v1/council/sessions/{session}/reminders"
+    assert api.post(reminders, "member-1").status_code == 403
+    ok(api.post(reminders, "secretary"), 201)
     # Standing aside takes a reason: without one it is refused, naming the field.
     votes = f"/api/v1/council/sessions/{session}/votes"
     bare = api.post(votes, "member-5", json={"nomination_id": nid, "choice": "recuse"})

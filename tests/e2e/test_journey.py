@@ -125,6 +125,9 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     expect(secretary.page.locator("#batch-results tr.batch-ok")).to_have_count(1)
     secretary.page.click("#open-session")
     expect(secretary.page.locator("#session-state")).to_contain_text("Đang biểu quyết")
+    # Nobody has voted yet: the secretary reminds them now, through the session's workflow.
+    secretary.page.click("#remind")
+    expect(secretary.page.locator("#toast")).to_contain_text("Đã lưu")
     secretary.shot("council-secretary")
     session_url = secretary.page.url
 
@@ -166,8 +169,13 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     secretary.page.reload()
     secretary.page.wait_for_selector("#close-session")
     expect(secretary.page.locator(".item")).to_contain_text("5/5")
+    secretary.page.fill("#f-decision_number", "88/QĐ-UBND")
     secretary.page.click("#close-session")
     expect(secretary.page.locator("#session-state")).to_contain_text("Đã kết thúc")
+    with secretary.page.expect_download() as minutes:
+        secretary.page.click("#minutes")
+    assert minutes.value.suggested_filename.startswith("minutes-")
+    assert Path(minutes.value.path()).read_bytes().startswith(b"%PDF")
     secretary.close()
 
     # A council member sees the tally and the outcome.

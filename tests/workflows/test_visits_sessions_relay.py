@@ -11,6 +11,7 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from domain.calendar import WorkingCalendar
 from domain.deadlines import VIETNAM
+from domain.errors import StageTransitionError
 from tests.factories import ADMIN, PROVINCE, SECRETARY, ctx, inspector, member, officer
 from tests.workflows.conftest import Clock
 from tests.workflows.test_nomination_clock import names, open_nomination, submit
@@ -146,6 +147,32 @@ async def test_a_council_session_reminds_non_voters_and_closes_at_a_deadline_mov
     assert session.results[str(nid)]["outcome"] == "no_quorum"
     [closed] = names(clock, sid, "SessionClosed")
     assert closed.actor_id == "system"  # type: ignore[attr-defined]
+
+
+async def test_the_secretary_reminds_non_voters_now_through_the_sessions_workflow(
+    clock: Clock,
+) -> None:
+    nid, sid = await council_ready(clock)
+    s, now = clock.service, await clock.now()
+    s.set_closing_deadline(ctx(SECRETARY, await clock.today()), sid, now + timedelta(days=3))
+    s.open_session(ctx(SECRETARY, await clock.today()), sid)
+    s.cast_vote(ctx(member("m1"), await clock.today()), sid, nid, "approve")
+    await clock.relay_events()
+    s.request_session_reminder(ctx(SECRETARY, await clock.today()), sid)
+    await clock.relay_events()
+    await clock.relay_events()  # a relay that sends again sends nothing twice
+    await clock.sleep_until(now + timedelta(minutes=5))
+    [reminder] = names(clock, sid, "ReminderSent")
+    assert reminder.recipients == [  # type: ignore[attr-defined]
+        "member.m2@thidua.local",
+        "member.m3@thidua.local",
+    ]
+    [asked] = names(clock, sid, "ReminderRequested")
+    assert asked.actor_id == "secretary"  # type: ignore[attr-defined]
+    for m in ("m2", "m3"):
+        s.cast_vote(ctx(member(m), await clock.today()), sid, nid, "approve")
+    with pytest.raises(StageTransitionError, match="nobody to remind"):
+        s.request_session_reminder(ctx(SECRETARY, await clock.today()), sid)
 
 
 async def test_a_relay_that_dies_between_commit_and_signal_loses_nothing_and_doubles_nothing(

@@ -166,6 +166,18 @@ def closing_deadline(session_id: SessionId, body: DeadlineIn, cmd: AsSecretary) 
 
 
 @router.post(
+    "/{session_id}/reminders",
+    tags=["council secretary"],
+    status_code=201,
+    response_model=Written,
+    summary="Remind now the members who have not voted (sent and recorded by the workflow)",
+)
+@idempotent_write
+def remind(session_id: SessionId, cmd: AsSecretary) -> Written:
+    return written(cmd.service.request_session_reminder(cmd.context, session_id))
+
+
+@router.post(
     "/{session_id}/close",
     tags=["council secretary"],
     response_model=Written,

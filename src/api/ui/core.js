@@ -39,6 +39,10 @@ export function t(key, values = {}) {
   return text;
 }
 export const locale = () => (state.lang === "vi" ? "vi-VN" : "en-GB");
+// An instant as Vietnam's wall clock shows it: deadlines and records are kept in its time.
+export function moment(iso) {
+  return new Date(iso).toLocaleString(locale(), { timeZone: "Asia/Ho_Chi_Minh" });
+}
 export function day(iso) {
   if (!iso) return "—";
   const [y, m, d] = String(iso).slice(0, 10).split("-");

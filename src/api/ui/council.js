@@ -10,11 +10,13 @@ import {
   field,
   h,
   has,
+  moment,
   orFailure,
   render,
   state,
   submitting,
   t,
+  toast,
 } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
@@ -123,13 +125,21 @@ function newSessionForm() {
 function sessionView({ session: s, items, candidates }) {
   const parts = [
     h("h1", {}, s.title),
-    h("p", { id: "session-state" }, `${day(s.scheduled_for)} · ${t(`council.state.${s.state}`)}`),
+    h(
+      "p",
+      { id: "session-state" },
+      `${day(s.scheduled_for)} · ${t(`council.state.${s.state}`)}`,
+      s.closes_at && s.state === "open"
+        ? ` · ${t("council.closes", { at: moment(s.closes_at) })}`
+        : "",
+    ),
     ...s.items.map((item, index) => itemCard(s, item, items[index])),
   ];
   if (has("council_secretary") && s.state !== "closed") {
     if (candidates) parts.push(agendaForm(s, candidates));
-    parts.push(sessionControls(s));
+    parts.push(...[sessionControls(s)].flat());
   }
+  if (s.state === "closed") parts.push(sessionDocuments(s));
   return parts;
 }
 /**
@@ -296,21 +306,115 @@ function agendaForm(s, candidates) {
   );
   return form;
 }
-/** @param {Session} s */
+/**
+ * The secretary's controls: open a draft; while open, remind, move the deadline and close
+ * with the decision's number.
+ * @param {Session} s
+ */
 function sessionControls(s) {
-  const [what, id, label] =
-    s.state === "draft"
-      ? ["open", "open-session", "council.open"]
-      : ["close", "close-session", "council.close"];
-  return h(
-    "div",
-    { class: "actions" },
+  if (s.state === "draft")
+    return h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          class: "primary",
+          id: "open-session",
+          onclick: () => moveSession(s, "open"),
+        },
+        t("council.open"),
+      ),
+    );
+  const closesAt = h("input", {
+    type: "datetime-local",
+    required: true,
+    value: s.closes_at ? localTime(s.closes_at) : "",
+  });
+  const deadline = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        submitting(deadline, () =>
+          api(`/api/v1/council/sessions/${s.id}/closing-deadline`, {
+            method: "POST",
+            body: { closes_at: `${closesAt.value}:00+07:00` },
+          }),
+        );
+      },
+    },
+    h("h2", {}, t("council.deadline")),
+    field(t("council.closes_at"), closesAt, "closes_at"),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.move"))),
+  );
+  const number = h("input", { maxlength: "100", placeholder: "123/QĐ-UBND" });
+  const closing = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        submitting(closing, () =>
+          api(`/api/v1/council/sessions/${s.id}/close`, {
+            method: "POST",
+            body: number.value.trim() ? { decision_number: number.value.trim() } : {},
+          }),
+        );
+      },
+    },
+    h("h2", {}, t("council.close")),
+    field(t("council.decision_number"), number, "decision_number"),
     h(
-      "button",
-      { type: "button", class: "primary", id, onclick: () => moveSession(s, what) },
-      t(label),
+      "div",
+      { class: "actions" },
+      h("button", { type: "submit", class: "primary", id: "close-session" }, t("council.close")),
     ),
   );
+  return [
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        {
+          type: "button",
+          id: "remind",
+          disabled: s.items.every((i) => !i.not_voted.length),
+          onclick: () =>
+            submitting(null, () =>
+              api(`/api/v1/council/sessions/${s.id}/reminders`, { method: "POST" }),
+            ),
+        },
+        t("council.remind"),
+      ),
+    ),
+    deadline,
+    closing,
+  ];
+}
+/**
+ * The session's records once it closed: its minutes and its decision, as the product issued them.
+ * @param {Session} s
+ */
+function sessionDocuments(s) {
+  return h(
+    "div",
+    { class: "actions", id: "documents" },
+    ...[
+      ["minutes", "council.minutes"],
+      ["decision", "council.decision"],
+    ].map(([kind, label]) =>
+      h("button", { type: "button", id: kind, onclick: () => openDocument(s, kind) }, t(label)),
+    ),
+  );
+}
+/** @param {string} iso  an instant, shown as Vietnam's wall-clock time for the input */
+function localTime(iso) {
+  const at = new Date(new Date(iso).getTime() + 7 * 3600_000);
+  return at.toISOString().slice(0, 16);
 }
 
 // --- handlers --------------------------------------------------------------------------------
@@ -364,13 +468,23 @@ async function addToAgenda(form, s, picked, names) {
 }
 /**
  * @param {Session} s
- * @param {string} what  "open" or "close"
+ * @param {string} what  "open"
  */
 function moveSession(s, what) {
-  submitting(null, () =>
-    api(`/api/v1/council/sessions/${s.id}/${what}`, {
-      method: "POST",
-      body: what === "close" ? {} : undefined,
-    }),
-  );
+  submitting(null, () => api(`/api/v1/council/sessions/${s.id}/${what}`, { method: "POST" }));
+}
+/**
+ * @param {Session} s
+ * @param {string} kind  "minutes" or "decision"
+ */
+async function openDocument(s, kind) {
+  try {
+    const response = await api(`/api/v1/council/sessions/${s.id}/${kind}.pdf`, { raw: true });
+    h("a", {
+      href: URL.createObjectURL(await response.blob()),
+      download: `${kind}-${s.id.slice(0, 8)}.pdf`,
+    }).click();
+  } catch (error) {
+    toast(`${t("error")}: ${error.message}`);
+  }
 }

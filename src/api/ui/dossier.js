@@ -2,7 +2,7 @@
 // What a decision rests on, shown the same on the nomination page and on a member's ballot:
 // each criterion by its name with its effective outcome, overrides, reviews, inspections,
 // complaints and the poverty rate's trend.
-import { cell, day, h, locale, number, percent, state, t } from "./core.js";
+import { cell, day, h, moment, number, percent, state, t } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["NominationPublic"]} Nomination */
@@ -18,8 +18,6 @@ export const local = (text) => (text ? (text[state.lang] ?? text.vi ?? "") : "")
 export function criterionName(check) {
   return local(check.title) || t("nom.unnamed_criterion");
 }
-/** @param {string} when  an ISO instant */
-const moment = (when) => new Date(when).toLocaleString(locale());
 /** @param {{ by?: string | null, by_name?: string | null }} who */
 const person = (who) => who.by_name || who.by || "—";
 

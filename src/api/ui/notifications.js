@@ -1,6 +1,6 @@
 // @ts-check
 // The bell: what is waiting for the signed-in person, newest first; reading is theirs alone.
-import { after, api, day, daysLeft, h, locale, render, state, t } from "./core.js";
+import { after, api, day, daysLeft, h, moment, render, state, t } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["NoticePublic"]} Notice */
@@ -68,7 +68,7 @@ function noticeItem(n) {
     h(
       "div",
       { class: "muted" },
-      new Date(n.created_at).toLocaleString(locale()),
+      moment(n.created_at),
       n.due_on ? ` · ${t("board.due")} ${day(n.due_on)} (${daysLeft(n.due_on)})` : "",
     ),
     n.detail ? h("blockquote", {}, n.detail) : null,

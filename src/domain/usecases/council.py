@@ -182,6 +182,9 @@ class CouncilCases(ServiceBase):
     ) -> CommandResult:
         return self._execute(ctx, SESSION, sid, lambda s: s.set_closing_deadline(closes_at))
 
+    def request_session_reminder(self, ctx: CommandContext, sid: UUID) -> CommandResult:
+        return self._execute(ctx, SESSION, sid, lambda s: s.request_reminder())
+
     def record_session_reminder(
         self, ctx: CommandContext, sid: UUID, recipients: list[str], message: str
     ) -> CommandResult:
