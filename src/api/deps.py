@@ -45,6 +45,13 @@ class AppState:
     extra: dict[str, Any] = field(default_factory=dict)
     clock: Callable[[], date] = field(default=lambda: datetime.now(VIETNAM).date())
 
+    def working_days_to(self, due: str | date | None) -> int | None:
+        """Working days from today to ``due`` by Vietnam's calendar; negative once passed."""
+        if not due:
+            return None
+        day = due if isinstance(due, date) else date.fromisoformat(str(due)[:10])
+        return self.service.calendar.working_days_between(self.clock(), day)
+
     def wait_for(self, position: int | None, *names: str) -> None:
         """Read-your-writes: wait, with a bound, until these views have applied ``position``."""
         if position is None:

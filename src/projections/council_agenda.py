@@ -173,7 +173,17 @@ class CouncilAgendaView(TrackedView):
             )
             params.append(member_id)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        columns = ("session_id", "title", "scheduled_for", "award_form", "state")
+        columns = ("session_id", "title", "scheduled_for", "award_form", "state", "awaiting_you")
+        # How many of an open session's items still wait for this member's ballot.
+        awaiting, mine = "0", []
+        if member_id is not None:
+            awaiting = (
+                "CASE WHEN state = 'open' THEN (SELECT COUNT(*) FROM agenda_items i"
+                " WHERE i.session_id = agenda_sessions.session_id AND NOT EXISTS (SELECT 1"
+                " FROM agenda_participation p WHERE p.session_id = i.session_id"
+                " AND p.nomination_id = i.nomination_id AND p.member_id = ?)) ELSE 0 END"
+            )
+            mine = [member_id]
         with self.db.reading() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM agenda_sessions{where}", params)  # noqa: S608
             count = int(cursor.fetchone()[0])
@@ -184,9 +194,10 @@ class CouncilAgendaView(TrackedView):
                 )
                 key = [after[0], *after]
             cursor.execute(
-                f"SELECT {', '.join(columns)} FROM agenda_sessions{where}{keyset}"  # noqa: S608
+                f"SELECT {', '.join(columns[:-1])}, {awaiting} AS awaiting_you"  # noqa: S608
+                f" FROM agenda_sessions{where}{keyset}"
                 " ORDER BY scheduled_for, session_id LIMIT ?",
-                [*params, *key, limit],
+                [*mine, *params, *key, limit],
             )
             rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
         return rows, count

@@ -141,6 +141,10 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
             ),
             201,
         )
+    # A member's list says which open session still waits for their ballot.
+    waiting = ok(api.get("/api/v1/council/sessions", "member-5", params={"after": api.events()}))
+    assert [s["awaiting_you"] for s in waiting["data"]] == [1]
+    assert ok(api.get("/api/v1/council/sessions", "member-1"))["data"][0]["awaiting_you"] == 0
     # The secretary reminds member-5 now; the workflow sends and records it.
     reminders = f"/api/v1/council/sessions/{session}/reminders"
     assert api.post(reminders, "member-1").status_code == 403

@@ -60,3 +60,17 @@ def test_a_cursor_the_route_did_not_give_is_refused_naming_it(api: Api) -> None:
     refused = api.get("/api/v1/tasks", "district-831", params={"cursor": "nonsense"})
     assert refused.status_code == 422
     assert "cursor" in refused.text
+
+
+def test_due_dates_count_working_days_across_tet(api: Api) -> None:
+    """A review due on Friday 16 February 2024, seen on Monday the 5th: eleven calendar days,
+    but Tết (8 to 14 February) and a weekend leave four working days."""
+    from datetime import date
+
+    inbox_rows(api)
+    api.client.app.state.thidua.clock = lambda: date(2024, 2, 5)  # type: ignore[attr-defined]
+    rows, _ = all_pages(api, "district-831", 50)
+    due = {r["due_on"]: r["working_days_left"] for r in rows}
+    assert due["2024-02-16"] == 4
+    assert due["2024-02-05"] == 0
+    assert due["2024-02-02"] == -1  # Friday before: one working day overdue

@@ -176,6 +176,14 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
         secretary.page.click("#minutes")
     assert minutes.value.suggested_filename.startswith("minutes-")
     assert Path(minutes.value.path()).read_bytes().startswith(b"%PDF")
+    # Once signed and scanned, the decision is attached beside the one the product generated.
+    with secretary.page.expect_download() as decision:
+        secretary.page.click("#decision")
+    scan = Path(decision.value.path()).with_suffix(".pdf")
+    decision.value.save_as(scan)
+    secretary.page.set_input_files("#f-file", scan)
+    secretary.page.click("form:has(#f-file) button[type=submit]")
+    expect(secretary.page.locator("#signed-decisions li")).to_have_count(1)
     secretary.close()
 
     # A council member sees the tally and the outcome.

@@ -62,6 +62,9 @@ def tasks(
             due_on=r["due_on"] or None,
             state=r["state"],
             claimed_by=r["claimed_by"],
+            working_days_left=app.working_days_to(r["due_on"])
+            if r["state"] != "reported"
+            else None,
             overdue=bool(r["overdue"])
             or (r["state"] not in ("reported",) and bool(r["due_on"]) and r["due_on"] < on),
         )

@@ -137,6 +137,7 @@ def nomination_public(
             k: OverridePublic.model_validate({**v, "by_name": name_of(v.get("by"))})
             for k, v in n.overrides.items()
         },
+        working_days_left=app.working_days_to(n.due_on) if n.outcome is None else None,
         reviews=[
             ReviewPublic.model_validate({**r, "by_name": name_of(r["by"])}) for r in n.reviews
         ],
@@ -200,7 +201,12 @@ def board(
     page = view.page_of(query)  # filtered by scope, sorted and paged in SQL
     last = page.rows[-1] if len(page.rows) == limit else None
     return Page[BoardRow](
-        data=[BoardRow.model_validate(_board_row(r, on, rules)) for r in page.rows],
+        data=[
+            BoardRow.model_validate(
+                {**_board_row(r, on, rules), "working_days_left": app.working_days_to(r["due_on"])}
+            )
+            for r in page.rows
+        ],
         count=page.count,
         next=_cursor_after(last) if last else None,
     )

@@ -32,7 +32,12 @@ def notices(
     rows, count, unread = view.for_person(principal.username, _addresses(principal), limit, before)
     following = rows[-1]["position"] if len(rows) == limit else None
     return NoticesPublic(
-        data=[NoticePublic.model_validate(r) for r in rows],
+        data=[
+            NoticePublic.model_validate(
+                {**r, "working_days_left": None if r["read"] else app.working_days_to(r["due_on"])}
+            )
+            for r in rows
+        ],
         count=count,
         unread=unread,
         next=following,

@@ -91,3 +91,6 @@ class SessionRow(Schema):
     scheduled_for: str
     award_form: str
     state: str
+    awaiting_you: int = Field(
+        default=0, description="items of this open session still waiting for your ballot"
+    )

@@ -279,6 +279,11 @@ class NominationPublic(Schema):
     check_history: list[CheckPublic]
     overrides: dict[str, OverridePublic]
     reviews: list[ReviewPublic] = Field(description="each review, in order, with its comment")
+    working_days_left: int | None = Field(
+        default=None,
+        description="working days from today to the due date by Vietnam's calendar (holidays,"
+        " Tết and make-up days counted); negative once it has passed",
+    )
     evidence: dict[str, EvidenceEntry] = Field(description="by SHA-256")
     achievement_report: str | None
     visits: dict[str, VisitPublic]
@@ -311,6 +316,11 @@ class BoardEntry(Schema):
 
 class BoardRow(BoardEntry):
     overdue: bool
+    working_days_left: int | None = Field(
+        default=None,
+        description="working days from today to the due date by Vietnam's calendar (holidays,"
+        " Tết and make-up days counted); negative once it has passed",
+    )
     deciding_authority: Text | None = Field(
         default=None, description="in force on the decision date, or today while undecided"
     )
@@ -332,6 +342,11 @@ class TaskPublic(Schema):
     state: str
     claimed_by: str | None
     overdue: bool
+    working_days_left: int | None = Field(
+        default=None,
+        description="working days from today to the due date by Vietnam's calendar (holidays,"
+        " Tết and make-up days counted); negative once it has passed",
+    )
 
 
 class EvidencePublic(Schema):

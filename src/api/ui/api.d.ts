@@ -1484,6 +1484,11 @@ export interface components {
       unit_name: string;
       /** Updated At */
       updated_at: string;
+      /**
+       * Working Days Left
+       * @description working days from today to the due date by Vietnam's calendar (holidays, Tết and make-up days counted); negative once it has passed
+       */
+      working_days_left?: number | null;
     };
     /**
      * BoardThen
@@ -2268,6 +2273,11 @@ export interface components {
       visits: {
         [key: string]: components["schemas"]["VisitPublic"];
       };
+      /**
+       * Working Days Left
+       * @description working days from today to the due date by Vietnam's calendar (holidays, Tết and make-up days counted); negative once it has passed
+       */
+      working_days_left?: number | null;
     };
     /** NoticeDetail */
     NoticeDetail: {
@@ -2327,6 +2337,11 @@ export interface components {
       subject: string;
       /** Visit Id */
       visit_id?: string | null;
+      /**
+       * Working Days Left
+       * @description working days from today to the due date by Vietnam's calendar (holidays, Tết and make-up days counted); negative once it has passed
+       */
+      working_days_left?: number | null;
     };
     /** NoticeRow */
     NoticeRow: {
@@ -3005,6 +3020,12 @@ export interface components {
     };
     /** SessionRow */
     SessionRow: {
+      /**
+       * Awaiting You
+       * @description items of this open session still waiting for your ballot
+       * @default 0
+       */
+      awaiting_you?: number;
       /** Award Form */
       award_form: string;
       /** Scheduled For */
@@ -3127,6 +3148,11 @@ export interface components {
       state: string;
       /** Unit Code */
       unit_code: string;
+      /**
+       * Working Days Left
+       * @description working days from today to the due date by Vietnam's calendar (holidays, Tết and make-up days counted); negative once it has passed
+       */
+      working_days_left?: number | null;
     };
     /** Text */
     Text: {

@@ -6,7 +6,7 @@ import {
   api,
   cell,
   day,
-  daysLeft,
+  dueIn,
   field,
   h,
   has,
@@ -86,7 +86,7 @@ function boardRow(n, batching) {
       "board.due",
       { class: n.overdue ? "overdue" : "" },
       day(n.due_on),
-      n.due_on ? h("div", { class: "muted" }, daysLeft(n.due_on)) : null,
+      n.due_on ? h("div", { class: "muted" }, dueIn(n.due_on, n.working_days_left)) : null,
     ),
     cell(
       "board.outcome",

@@ -63,6 +63,17 @@ export function percent(n, d) {
       }).format((100 * n) / d) + " %"
     : "—";
 }
+/**
+ * How long until a due date, in working days when the API counted them (Vietnam's calendar,
+ * with Tết and make-up days), else in calendar days.
+ * @param {string | null | undefined} iso
+ * @param {number | null | undefined} [working]
+ */
+export function dueIn(iso, working) {
+  if (working == null) return daysLeft(iso);
+  if (working === 0) return t("work_days_today");
+  return working > 0 ? t("work_days_left", { n: working }) : t("work_days_over", { n: -working });
+}
 export function daysLeft(iso) {
   if (!iso) return "";
   const due = new Date(`${String(iso).slice(0, 10)}T23:59:59+07:00`);

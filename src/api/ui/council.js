@@ -77,6 +77,13 @@ function sessionsView(sessions) {
               {},
               h("a", { href: `#/council/${s.session_id}` }, s.title),
               ` · ${day(s.scheduled_for)} · ${t(`council.state.${s.state}`)}`,
+              s.awaiting_you
+                ? h(
+                    "strong",
+                    { class: "awaiting" },
+                    ` · ${t("council.awaiting", { n: String(s.awaiting_you) })}`,
+                  )
+                : null,
             ),
           ),
         )
@@ -139,7 +146,7 @@ function sessionView({ session: s, items, candidates }) {
     if (candidates) parts.push(agendaForm(s, candidates));
     parts.push(...[sessionControls(s)].flat());
   }
-  if (s.state === "closed") parts.push(sessionDocuments(s));
+  if (s.state === "closed") parts.push(sessionDocuments(s), signedDecisions(s));
   return parts;
 }
 /**
@@ -410,6 +417,57 @@ function sessionDocuments(s) {
       h("button", { type: "button", id: kind, onclick: () => openDocument(s, kind) }, t(label)),
     ),
   );
+}
+/**
+ * The decision as signed and scanned: the secretary attaches it; everyone sees what is attached,
+ * with its SHA-256 beside the generated decision's.
+ * @param {Session} s
+ */
+function signedDecisions(s) {
+  const attached = Object.entries(s.signed_decisions);
+  const list = attached.length
+    ? h(
+        "ul",
+        { id: "signed-decisions" },
+        attached.map(([sha, d]) =>
+          h(
+            "li",
+            {},
+            `${d.filename} · `,
+            h("span", { class: "mono" }, sha),
+            h(
+              "div",
+              { class: "muted" },
+              `${t("council.generated_sha256")}: `,
+              h("span", { class: "mono" }, String(d.generated_sha256)),
+            ),
+          ),
+        ),
+      )
+    : null;
+  if (!has("council_secretary")) return list;
+  const file = /** @type {HTMLInputElement} */ (
+    h("input", { type: "file", accept: ".pdf,.jpg,.jpeg,.png", required: true })
+  );
+  const form = h(
+    "form",
+    {
+      class: "card",
+      onsubmit: (/** @type {SubmitEvent} */ event) => {
+        event.preventDefault();
+        const data = new FormData();
+        data.append("file", file.files[0]);
+        submitting(form, () =>
+          api(`/api/v1/council/sessions/${s.id}/signed-decision`, { method: "POST", form: data }),
+        );
+      },
+    },
+    h("h2", {}, t("council.signed_decision")),
+    list,
+    field(t("council.signed_file"), file, "file"),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.attach"))),
+  );
+  return form;
 }
 /** @param {string} iso  an instant, shown as Vietnam's wall-clock time for the input */
 function localTime(iso) {

@@ -12,7 +12,7 @@ import { actions } from "./nomination-actions.js";
 import {
   api,
   day,
-  daysLeft,
+  dueIn,
   failed,
   field,
   h,
@@ -188,7 +188,9 @@ function heading(n, travelling) {
       `${t(`form.${n.award_form}`)} · ${t("board.cycle")} ${n.cycle_year} · `,
       h("strong", { id: "stage" }, t(`stage.${n.stage}`)),
       n.outcome ? ` · ${t(`outcome.${n.outcome}`)}` : "",
-      n.due_at ? ` · ${t("board.due")} ${day(n.due_at)} (${daysLeft(n.due_at)})` : "",
+      n.due_at
+        ? ` · ${t("board.due")} ${day(n.due_at)} (${dueIn(n.due_at, n.working_days_left)})`
+        : "",
     ),
     travelling
       ? h(

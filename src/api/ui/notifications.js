@@ -1,6 +1,6 @@
 // @ts-check
 // The bell: what is waiting for the signed-in person, newest first; reading is theirs alone.
-import { after, api, day, daysLeft, h, moment, render, state, t } from "./core.js";
+import { after, api, day, dueIn, h, moment, render, state, t } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["NoticePublic"]} Notice */
@@ -69,7 +69,9 @@ function noticeItem(n) {
       "div",
       { class: "muted" },
       moment(n.created_at),
-      n.due_on ? ` · ${t("board.due")} ${day(n.due_on)} (${daysLeft(n.due_on)})` : "",
+      n.due_on
+        ? ` · ${t("board.due")} ${day(n.due_on)} (${dueIn(n.due_on, n.working_days_left)})`
+        : "",
     ),
     n.detail ? h("blockquote", {}, n.detail) : null,
   );

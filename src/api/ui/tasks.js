@@ -1,6 +1,6 @@
 // @ts-check
 // Task inboxes: reviewers' queues and inspectors' visits.
-import { after, api, day, daysLeft, field, h, has, render, submitting, t, today } from "./core.js";
+import { after, api, day, dueIn, field, h, has, render, submitting, t, today } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas["TaskPublic"]} Task */
 /** @typedef {{ visits: Task[], reviews: Task[] }} Inbox */
@@ -44,7 +44,7 @@ function reviewList(reviews) {
         "li",
         { class: r.overdue ? "overdue" : "" },
         h("a", { href: `#/nominations/${r.nomination_id}` }, r.unit_code),
-        ` — ${t(`stage.${r.stage}`)} · ${t("board.due")} ${day(r.due_on)} (${daysLeft(r.due_on)})`,
+        ` — ${t(`stage.${r.stage}`)} · ${t("board.due")} ${day(r.due_on)} (${dueIn(r.due_on, r.working_days_left)})`,
       ),
     ),
   );
@@ -58,7 +58,7 @@ function visitCard(v) {
       "p",
       {},
       h("a", { href: `#/nominations/${v.nomination_id}` }, v.unit_code),
-      ` · ${t("board.due")} ${day(v.due_on)} (${daysLeft(v.due_on)}) · ${t(`visit.${v.state}`)}`,
+      ` · ${t("board.due")} ${day(v.due_on)} (${dueIn(v.due_on, v.working_days_left)}) · ${t(`visit.${v.state}`)}`,
       v.claimed_by ? ` · ${t("tasks.claimed_by")}: ${v.claimed_by}` : "",
     ),
   );
