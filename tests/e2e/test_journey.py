@@ -166,9 +166,9 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
             member.shot("council-member-voted")
         member.close()
 
-    secretary.page.reload()
-    secretary.page.wait_for_selector("#close-session")
-    expect(secretary.page.locator(".item")).to_contain_text("5/5")
+    # The secretary's page, left open, has followed the votes as they came in.
+    expect(secretary.page.locator("[data-voted]")).to_contain_text("5/5", timeout=30_000)
+    expect(secretary.page.locator("[data-not-voted]")).to_contain_text("—")
     secretary.page.fill("#f-decision_number", "88/QĐ-UBND")
     secretary.page.click("#close-session")
     expect(secretary.page.locator("#session-state")).to_contain_text("Đã kết thúc")

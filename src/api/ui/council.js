@@ -59,7 +59,46 @@ export async function councilPage() {
 }
 /** @param {string} id */
 export async function sessionPage(id) {
-  render(...sessionView(await loadSession(id)));
+  const data = await loadSession(id);
+  render(...sessionView(data));
+  if (data.session.state === "open") followParticipation(id, location.hash);
+}
+/**
+ * While a session is open its page keeps who has voted current, without redrawing the rest
+ * (a form being filled in stays as it is). It stops when the page changes or the session closes.
+ * @param {string} id
+ * @param {string} page  the address the page was opened at
+ */
+function followParticipation(id, page) {
+  clearInterval(participationTimer); // one follower, however often the page was drawn
+  const timer = (participationTimer = setInterval(async () => {
+    if (location.hash !== page || !document.querySelector(`[data-session="${id}"]`)) {
+      clearInterval(timer);
+      return;
+    }
+    try {
+      /** @type {Session} */
+      const now = await api(`/api/v1/council/sessions/${id}`);
+      for (const item of now.items) showParticipation(now, item);
+      if (now.state !== "open") clearInterval(timer);
+    } catch {
+      // A missed refresh is retried at the next tick; the page itself stays usable.
+    }
+  }, PARTICIPATION_REFRESH_MS));
+}
+const PARTICIPATION_REFRESH_MS = 10_000;
+/** @type {ReturnType<typeof setInterval> | undefined} */
+let participationTimer;
+/**
+ * @param {Session} s
+ * @param {Item} item
+ */
+function showParticipation(s, item) {
+  const voted = document.querySelector(`[data-voted="${item.nomination_id}"]`);
+  if (voted) voted.textContent = `${t("council.voted")}: ${item.voted.length}/${s.members.length}`;
+  const waiting = document.querySelector(`[data-not-voted="${item.nomination_id}"]`);
+  if (waiting)
+    waiting.textContent = `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`;
 }
 
 // --- views -----------------------------------------------------------------------------------
@@ -131,7 +170,7 @@ function newSessionForm() {
 /** @param {SessionData} data */
 function sessionView({ session: s, items, candidates }) {
   const parts = [
-    h("h1", {}, s.title),
+    h("h1", { "data-session": s.id }, s.title),
     h(
       "p",
       { id: "session-state" },
@@ -165,12 +204,20 @@ function itemCard(s, item, loaded) {
     h("h2", { id: `item-${item.nomination_id}` }, n ? n.unit_name : t("council.item")),
     loaded.error ? failed(t("council.item"), loaded.error) : null,
     n ? dossierSummary(n) : null,
-    h("p", {}, `${t("council.voted")}: ${item.voted.length}/${s.members.length}`),
+    h(
+      "p",
+      { "data-voted": item.nomination_id, "aria-live": "polite" },
+      `${t("council.voted")}: ${item.voted.length}/${s.members.length}`,
+    ),
     recusalList(item),
   );
   if (has("council_secretary"))
     card.append(
-      h("p", { class: "muted" }, `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`),
+      h(
+        "p",
+        { class: "muted", "data-not-voted": item.nomination_id },
+        `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`,
+      ),
     );
   if (item.tally)
     card.append(
