@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from domain.criteria.ruleset import RuleSet
 from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
@@ -63,6 +64,17 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
+def problem_ids(error: DomainError, rules: RuleSet | None) -> dict[str, str]:
+    """What a refusal names, for machines; and, for people, the criterion's name in both
+    languages beside its id, so a page can say which criterion without showing a code."""
+    extra = {k: str(v) for k, v in error.ids.items()}
+    criterion = extra.get("criterion_id")
+    spec = rules.criteria.get(criterion) if rules is not None and criterion else None
+    if spec is not None:
+        extra["criterion_vi"], extra["criterion_en"] = spec.title.vi, spec.title.en
+    return extra
+
+
 def install(app: FastAPI) -> None:
     log = structlog.get_logger()
 
@@ -75,7 +87,8 @@ def install(app: FastAPI) -> None:
                 break
         if status == 403:
             log.warning("refused", reason=error.detail, path=request.url.path)
-        extra = {k: str(v) for k, v in error.ids.items()}
+        state = getattr(request.app.state, "thidua", None)
+        extra = problem_ids(error, state.service.default_rule_set if state else None)
         if isinstance(error, ConcurrentWriteError):
             extra["hint"] = "another change was saved first; reload and retry"
         return problem(status, title, error.detail, **extra)

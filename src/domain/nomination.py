@@ -670,18 +670,22 @@ class Nomination(ChainedAggregate):
         open_visits = self.open_visits()
         if open_visits:
             raise StageTransitionError(
-                f"inspection visit {open_visits[0]} is still open", visit_id=open_visits[0]
+                f"inspection visit {open_visits[0]} is still open",
+                visit_id=open_visits[0],
+                outcome="open_visit",
             )
         for cid, check in sorted(self.effective_checks().items()):
             if check.outcome is Outcome.NOT_MET and cid not in self.overrides:
                 raise StageTransitionError(
                     f"criterion {cid} is not met; override it with a reason to forward",
                     criterion_id=cid,
+                    outcome=check.outcome.value,
                 )
             if check.outcome in (Outcome.NEEDS_JUDGEMENT, Outcome.INSUFFICIENT_DATA):
                 raise StageTransitionError(
                     f"criterion {cid} is {check.outcome.value}; record a judgement first",
                     criterion_id=cid,
+                    outcome=check.outcome.value,
                 )
 
     def _next(self, rule_set: RuleSet, *, notice_days: int) -> Stage:

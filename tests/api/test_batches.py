@@ -58,6 +58,11 @@ def test_a_reviewer_forwards_three_dossiers_and_the_one_refused_fails_alone(api:
     refused = results[1]
     assert refused["status"] == 409
     assert "commune-high-pp2" in refused["error"]["detail"]
+    # What blocked it, for machines and, by name, for people.
+    error = refused["error"]
+    assert (error["criterion_id"], error["outcome"]) == ("commune-high-pp2", "not_met")
+    assert error["criterion_vi"].startswith("Xã")
+    assert error["criterion_en"]
     assert results[0]["result"]["stage"] == results[2]["result"]["stage"] == "public_notice"
     stages = [ok(api.get(f"/api/v1/nominations/{n}", "province"))["stage"] for n in nids]
     assert stages == ["public_notice", "province_review", "public_notice"]

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, User, running_product
 from tests.e2e.test_accessibility import serious_violations
+from tests.e2e.test_ballot import codes
 
 pytestmark = pytest.mark.e2e
 
@@ -84,7 +85,9 @@ def test_a_reviewer_forwards_three_dossiers_in_one_batch_and_sees_the_refused_on
     refused = results.locator("tr.batch-failed")
     expect(refused).to_have_count(1)
     expect(refused).to_contain_text("Không thực hiện được")
-    expect(refused).to_contain_text("Xã Mẫu Mười Hai")  # its visit is still open
+    expect(refused).to_contain_text("Xã Mẫu Mười Hai")
+    expect(refused).to_contain_text("còn đợt kiểm tra thực tế chưa có báo cáo")
+    assert codes().findall(results.inner_text()) == []
     expect(results).to_contain_text("2 hồ sơ đã thực hiện, 1 hồ sơ không thực hiện được.")
     # The board behind the results already shows the two forwarded dossiers on public notice.
     expect(page.locator("input.pick")).to_have_count(3)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from api.access import readable
 from api.deps import Principal, State, current_principal, request_digest, today
-from api.errors import STATUS
+from api.errors import STATUS, problem_ids
 from api.schemas.batches import BatchIn, BatchItemIn, BatchItemResult, BatchOut
 from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, ReviewIn
@@ -160,7 +160,8 @@ def _run_item(app: Host, batch: Batch, item: BatchItemIn) -> BatchItemResult:
         )
         field = error.field if isinstance(error, InvalidNomination) else None
         log.info("batch.item_refused", key=item.key, action=item.action, status=status)
-        return _refused(item, status, title, error.detail, field)
+        ids = problem_ids(error, app.service.default_rule_set)
+        return _refused(item, status, title, error.detail, field, ids)
     result = BatchItemResult(
         key=item.key,
         action=item.action,
@@ -174,7 +175,12 @@ def _run_item(app: Host, batch: Batch, item: BatchItemIn) -> BatchItemResult:
 
 
 def _refused(
-    item: BatchItemIn, status: int, title: str, detail: str, field: str | None
+    item: BatchItemIn,
+    status: int,
+    title: str,
+    detail: str,
+    field: str | None,
+    ids: dict[str, str] | None = None,
 ) -> BatchItemResult:
     return BatchItemResult(
         key=item.key,
@@ -182,7 +188,7 @@ def _refused(
         nomination_id=str(item.nomination_id),
         ok=False,
         status=status,
-        error={"title": title, "detail": detail, "field": field},
+        error={**(ids or {}), "title": title, "detail": detail, "field": field},
     )
 
 

@@ -1,6 +1,6 @@
 // @ts-check
 // Several commands in one request: each item has its own key and its own result, shown per row.
-import { api, h, state, t } from "./core.js";
+import { api, h, problemText, state, t } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 
@@ -48,7 +48,7 @@ export function batchResults(out, names) {
             h(
               "td",
               { class: r.ok ? "met" : "not_met" },
-              r.ok ? t("batch.done") : t("batch.refused", { reason: r.error?.detail ?? "" }),
+              r.ok ? t("batch.done") : t("batch.refused", { reason: problemText(r.error) }),
             ),
           ),
         ),

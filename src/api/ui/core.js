@@ -151,7 +151,8 @@ export function render(...nodes) {
 /**
  * @typedef {{ field: string, reason: string }} FieldError
  * @typedef {{ status?: number, title?: string, detail?: string, field?: string,
- *   errors?: FieldError[] }} Problem  An application/problem+json answer.
+ *   errors?: FieldError[], outcome?: string, criterion_vi?: string,
+ *   criterion_en?: string }} Problem  An application/problem+json answer.
  * @typedef {Error & { problem?: Problem | null }} ProblemError
  * @typedef {{ method?: string, body?: unknown, form?: URLSearchParams | FormData,
  *   raw?: boolean }} ApiOptions
@@ -182,13 +183,25 @@ export async function api(path, { method = "GET", body, form, raw } = {}) {
     ? await response.json()
     : null;
   if (!response.ok) {
-    const error = /** @type {ProblemError} */ (new Error(data?.detail || response.statusText));
+    const error = /** @type {ProblemError} */ (new Error(problemText(data) || response.statusText));
     error.problem = data;
     throw error;
   }
   if (method !== "GET" && data && Number.isInteger(data.position))
     state.after = Math.max(state.after, data.position);
   return data;
+}
+/**
+ * A refusal in the reader's language where the API says what blocked it (a criterion by
+ * its name, never its code); otherwise the API's own words.
+ * @param {Problem | null | undefined} p
+ */
+export function problemText(p) {
+  if (!p) return "";
+  const criterion = state.lang === "vi" ? p.criterion_vi : p.criterion_en;
+  if (p.outcome === "open_visit") return t("problem.open_visit");
+  if (p.outcome && criterion) return t(`problem.${p.outcome}`, { criterion });
+  return p.detail || "";
 }
 /**
  * The one error path: each problem by its field when the form has one, the rest in a toast.
