@@ -95,7 +95,7 @@ def test_the_audit_trail_has_a_row_for_every_step_of_a_case(
     assert all(set(r["details"]) == {"member_id"} for r in votes)  # never the choice
     recusals = [r for r in rows if r["event_type"] == "MemberRecused"]
     assert [r["details"]["member_id"] for r in recusals] == ["member-7"]
-    assert "belongs to the nominated unit S-831-01" in recusals[0]["reason"]
+    assert "Thuộc đơn vị được đề nghị khen thưởng: Xã Mẫu Ba" in recusals[0]["reason"]
     assert all(r["actor_id"] and r["correlation_id"] for r in rows)
 
 

@@ -69,11 +69,10 @@ class CouncilCases(ServiceBase):
                     "nomination_id", f"{nid} is outside the district of this council ({s.scope})"
                 )
             s.add_item(n.id, n.award_form)
-            for member, grant in self._members_of_unit(s.members, n.unit.code):
+            for member, _ in self._members_of_unit(s.members, n.unit.code):
+                # Said as the minutes say it: by the unit's name, not by codes.
                 s.recuse_automatically(
-                    n.id,
-                    member,
-                    f"{member} belongs to the nominated unit {n.unit.code} ({grant})",
+                    n.id, member, f"Thuộc đơn vị được đề nghị khen thưởng: {n.unit.name}"
                 )
             n.place_on_agenda(s.id)
             return [n]

@@ -120,4 +120,4 @@ def test_a_member_who_works_for_the_nominee_is_recused_with_the_reason(
     with pytest.raises(AlreadyExists):
         service.cast_vote(ctx(member("member-1"), date(2024, 4, 3)), sid, nid, "approve")
     reasons = [e.payload["reason"] for e in service.history(sid) if "MemberRecused" in e.topic]
-    assert reasons == ["member-1 belongs to the nominated unit S-831-01 (unit_officer)"]
+    assert reasons == ["Thuộc đơn vị được đề nghị khen thưởng: Xã Mẫu Ba (dữ liệu mẫu)"]
