@@ -21,7 +21,7 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ValidationError
 
 from api.access import readable
-from api.deps import Principal, State, current_principal, request_digest, today
+from api.deps import Principal, State, current_principal, request_digest, today, written
 from api.errors import STATUS, problem_ids
 from api.schemas.batches import BatchIn, BatchItemIn, BatchItemResult, BatchOut
 from api.schemas.common import Written
@@ -65,18 +65,18 @@ def _review(level: str) -> Run:
     def run(app: Host, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
         complete = getattr(app.service, f"complete_{level}_review")
         result: CommandResult = complete(ctx, nid, body.decision, body.comment)
-        return _written(result, stage=app.service.get_nomination(nid).stage)
+        return written(result, stage=app.service.get_nomination(nid).stage)
 
     return run
 
 
 def _inspection(app: Host, ctx: CommandContext, nid: UUID, body: InspectionOrder) -> Written:
     result = app.service.schedule_inspection_visit(ctx, nid, body.team_id, body.due_date)
-    return _written(result)
+    return written(result)
 
 
 def _agenda(app: Host, ctx: CommandContext, nid: UUID, body: AgendaItemIn) -> Written:
-    return _written(app.service.add_to_agenda(ctx, body.session_id, nid))
+    return written(app.service.add_to_agenda(ctx, body.session_id, nid))
 
 
 # Each action: the role it is done in, the body it takes, and what it runs.
@@ -86,16 +86,6 @@ ACTIONS: dict[str, tuple[Role, type[BaseModel], Run]] = {
     "order_inspection": (Role.PROVINCE_REVIEWER, InspectionOrder, _inspection),
     "add_to_agenda": (Role.COUNCIL_SECRETARY, AgendaItemIn, _agenda),
 }
-
-
-def _written(result: CommandResult, **extra: Any) -> Written:
-    return Written(
-        id=str(result.id),
-        version=result.version,
-        position=result.position,
-        replayed=result.replayed,
-        **extra,
-    )
 
 
 @router.post(
@@ -152,7 +142,7 @@ def _run_item(app: Host, batch: Batch, item: BatchItemIn) -> BatchItemResult:
             role=role,
             at=datetime.now(UTC),
         )
-        written = run(app, ctx, item.nomination_id, parsed)
+        answer = run(app, ctx, item.nomination_id, parsed)
     except DomainError as error:
         status, title = next(
             ((code, name) for cls, code, name in STATUS if isinstance(error, cls)),
@@ -168,7 +158,7 @@ def _run_item(app: Host, batch: Batch, item: BatchItemIn) -> BatchItemResult:
         nomination_id=str(item.nomination_id),
         ok=True,
         status=200,
-        result=written,
+        result=answer,
     )
     _remember(app, principal, item, digest, result)
     return result
