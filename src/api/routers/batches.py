@@ -24,7 +24,7 @@ from api.access import readable
 from api.deps import Principal, State, current_principal, request_digest, today, written
 from api.errors import STATUS, problem_ids
 from api.schemas.batches import BatchIn, BatchItemIn, BatchItemResult, BatchOut
-from api.schemas.common import Written
+from api.schemas.common import Schema, Written
 from api.schemas.nominations import InspectionOrder, ReviewIn
 from domain.context import CommandContext, Role
 from domain.errors import DomainError, InvalidNomination
@@ -35,7 +35,7 @@ from projections.views.database import Database
 router = APIRouter(tags=["province reviewer", "council secretary"])
 
 
-class AgendaItemIn(BaseModel):
+class AgendaItemIn(Schema):
     session_id: UUID
 
 
