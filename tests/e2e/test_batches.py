@@ -40,8 +40,11 @@ def prepare(base: str) -> None:
                 next(r for r in rows.json()["data"] if r["unit_code"] == unit_code)["nomination_id"]
             )
 
+        positions: list[int] = []
+
         def done(response: httpx.Response) -> None:
             assert response.status_code in (200, 201), response.text
+            positions.append(int(response.json()["position"] or 0))
 
         officer, province = signed_in("demo-officer"), signed_in("demo-province-reviewer")
         waiting = nomination("S-832-01", officer)
@@ -65,6 +68,11 @@ def prepare(base: str) -> None:
                 },
             )
         )
+        # Read-your-writes: the board the reviewer opens has applied all of the above.
+        caught_up = http.get(
+            "/api/v1/nominations", params={"after": max(positions)}, headers=province
+        )
+        assert caught_up.status_code == 200, caught_up.text
 
 
 def test_a_reviewer_forwards_three_dossiers_in_one_batch_and_sees_the_refused_one(

@@ -138,8 +138,13 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
         member = User(browser, product, account, width=390 if phone else 1280)
         if phone:  # the bell says a ballot waits, and leads to it
             expect(member.page.locator("#bell-count")).not_to_be_empty()
-            member.go("#/notifications", "#notices")
             ballot = member.page.locator("#notices li[data-kind=ballot]", has_text="thử nghiệm")
+            deadline = time.monotonic() + 30
+            while True:  # the bell's view follows the log: look again until it has the ballot
+                member.go("#/notifications", "#notices")
+                if ballot.count() or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
             expect(ballot).to_have_count(1)
             expect(ballot.locator("strong")).to_have_count(1)  # unread
             assert serious_violations(member.page) == []
