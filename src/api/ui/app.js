@@ -150,6 +150,10 @@ setRouter(route);
 window.addEventListener("hashchange", route);
 await loadLanguage(state.lang);
 route();
+// The bell counts again every minute, so work that arrives while a page stays open is seen.
+setInterval(() => {
+  if (state.me && document.visibilityState === "visible") ringBell();
+}, 60_000);
 
 // Who is signed in, and the values the pages offer (stages, outcomes, choices), together.
 async function loadMe() {
