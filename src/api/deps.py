@@ -27,7 +27,7 @@ from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import InvalidNomination
 from domain.service import NominationService
-from domain.summaries import CommandResult
+from domain.summaries import AccountSummary, CommandResult
 from projections.runner import ProjectionRunner
 from projections.views.database import Database
 
@@ -113,8 +113,13 @@ def current_principal(app: State, token: Annotated[str | None, Depends(oauth2)])
     revoked = account.tokens_valid_after
     if revoked is not None and claims.issued_at <= revoked:
         raise unauthorized  # signed out, or its password, roles or state changed since
-    grants = tuple(Grant(Role(g["role"]), g.get("scope")) for g in account.grants)
     structlog.contextvars.bind_contextvars(actor=account.username)
+    return principal_of(account)
+
+
+def principal_of(account: AccountSummary) -> Principal:
+    """Who an account acts as: its name and its grants."""
+    grants = tuple(Grant(Role(g["role"]), g.get("scope")) for g in account.grants)
     return Principal(account.username, account.display_name, grants)
 
 
@@ -209,6 +214,53 @@ IDEMPOTENCY_DDL = (
 )
 
 
+def create_request_table(database: Database) -> None:
+    with database.transaction() as cursor:
+        database.take_turns_changing_tables(cursor)
+        cursor.execute(IDEMPOTENCY_DDL)
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    """A write once answered under a caller's key: what it was, and its answer."""
+
+    method: str
+    path: str
+    request_hash: str
+    status: int
+    body: str
+
+
+def stored_request(database: Database, account: str, key: str) -> StoredRequest | None:
+    with database.reading() as cursor:
+        cursor.execute(
+            "SELECT method, path, request_hash, status, body FROM api_requests"
+            " WHERE account = ? AND key = ?",
+            (account, key),
+        )
+        row = cursor.fetchone()
+    return StoredRequest(row[0], row[1], row[2], int(row[3]), row[4]) if row else None
+
+
+def store_request(database: Database, account: str, key: str, request: StoredRequest) -> None:
+    """Keeps a write's answer under its key; the first answer kept stays."""
+    with database.transaction() as cursor:
+        cursor.execute(
+            "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (account, key) DO NOTHING",
+            (
+                account,
+                key,
+                request.method,
+                request.path,
+                request.request_hash,
+                request.status,
+                request.body,
+                datetime.now(UTC).isoformat(),
+            ),
+        )
+
+
 def request_digest(**parts: Any) -> str:
     """A digest of what a write was asked to do: its body, its file."""
     canonical = json.dumps(jsonable_encoder(parts), sort_keys=True, separators=(",", ":"))
@@ -221,22 +273,18 @@ def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
     key, request = cmd.key, cmd.request
     if not key:
         return None
-    with cmd.app.database.reading() as cursor:
-        cursor.execute(
-            "SELECT method, path, request_hash, status, body FROM api_requests"
-            " WHERE account = ? AND key = ?",
-            (cmd.principal.username, key),
-        )
-        row = cursor.fetchone()
+    row = stored_request(cmd.app.database, cmd.principal.username, key)
     if row is None:
         return None
-    if (row[0], row[1]) != (request.method, request.url.path):
-        raise InvalidNomination("Idempotency-Key", f"was used for {row[0]} {row[1]}; use a new key")
-    if row[2] != request_hash:
+    if (row.method, row.path) != (request.method, request.url.path):
+        raise InvalidNomination(
+            "Idempotency-Key", f"was used for {row.method} {row.path}; use a new key"
+        )
+    if row.request_hash != request_hash:
         raise InvalidNomination(
             "Idempotency-Key", "was used for a request with another body; use a new key"
         )
-    replay = JSONResponse(json.loads(row[4]), status_code=int(row[3]))
+    replay = JSONResponse(json.loads(row.body), status_code=row.status)
     replay.headers["Idempotent-Replayed"] = "true"
     return replay
 
@@ -245,21 +293,10 @@ def remember(cmd: Command, status: int, answer: Any, request_hash: str) -> None:
     """Keeps the answer under the caller's key, and says where the write is in the log."""
     body = jsonable_encoder(answer)
     if cmd.key:
-        with cmd.app.database.transaction() as cursor:
-            cursor.execute(
-                "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (account, key) DO NOTHING",
-                (
-                    cmd.principal.username,
-                    cmd.key,
-                    cmd.request.method,
-                    cmd.request.url.path,
-                    request_hash,
-                    status,
-                    json.dumps(body),
-                    datetime.now(UTC).isoformat(),
-                ),
-            )
+        answered = StoredRequest(
+            cmd.request.method, cmd.request.url.path, request_hash, status, json.dumps(body)
+        )
+        store_request(cmd.app.database, cmd.principal.username, cmd.key, answered)
     position = body.get("position") if isinstance(body, dict) else None
     if position is not None:
         cmd.response.headers["X-Event-Position"] = str(position)

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.names import criterion_title
 from domain.criteria.ruleset import RuleSet
 from domain.errors import (
     AlreadyExists,
@@ -69,10 +70,18 @@ def problem_ids(error: DomainError, rules: RuleSet | None) -> dict[str, str]:
     languages beside its id, so a page can say which criterion without showing a code."""
     extra = {k: str(v) for k, v in error.ids.items()}
     criterion = extra.get("criterion_id")
-    spec = rules.criteria.get(criterion) if rules is not None and criterion else None
-    if spec is not None:
-        extra["criterion_vi"], extra["criterion_en"] = spec.title.vi, spec.title.en
+    title = criterion_title(rules, criterion) if rules is not None and criterion else None
+    if title is not None:
+        extra["criterion_vi"], extra["criterion_en"] = title.vi, title.en
     return extra
+
+
+def status_of(error: DomainError) -> tuple[int, str]:
+    """The HTTP status and title a refusal answers with."""
+    for cls, code, name in STATUS:
+        if isinstance(error, cls):
+            return code, name
+    return 500, "Internal error"
 
 
 def install(app: FastAPI) -> None:
@@ -80,11 +89,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        status, title = 500, "Internal error"
-        for cls, code, name in STATUS:
-            if isinstance(error, cls):
-                status, title = code, name
-                break
+        status, title = status_of(error)
         if status == 403:
             log.warning("refused", reason=error.detail, path=request.url.path)
         state = getattr(request.app.state, "thidua", None)

@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from api import apidocs, errors
 from api.config import ApiConfig
-from api.deps import IDEMPOTENCY_DDL, AppState
+from api.deps import AppState, create_request_table
 from api.limits import BodyLimit, body_limits
 from api.routers import (
     admin,
@@ -122,9 +122,7 @@ def create_app(
     on_shutdown: Callable[[], None] | None = None,
 ) -> FastAPI:
     database = runner.database
-    with database.transaction() as cursor:
-        database.take_turns_changing_tables(cursor)
-        cursor.execute(IDEMPOTENCY_DDL)
+    create_request_table(database)
     state = AppState(
         config,
         service,
@@ -146,16 +144,12 @@ def create_app(
     )
 
     following = threading.Lock()
-    followed = [False]
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Only the first lifespan follows the log and shuts down: a client that starts it
-        # again (test clients do) must not put a second follower on the same runner.
-        with following:
-            first = not followed[0]
-            followed[0] = True
-        if not first:
+        # Only the lifespan holding the lock follows the log and shuts down: a client that
+        # starts it again (test clients do) must not put a second follower on the same runner.
+        if not following.acquire(blocking=False):
             yield
             return
         stop = threading.Event()
@@ -173,7 +167,7 @@ def create_app(
                 follower.join(timeout=10)
             if on_shutdown is not None:
                 on_shutdown()
-            followed[0] = False
+            following.release()
 
     app = FastAPI(
         title="thidua",

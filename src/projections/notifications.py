@@ -179,14 +179,16 @@ class NotificationsView(TrackedView):
             ]
         return rows, count, unread_count
 
-    def addressed_to(self, notice_id: str, addresses: Sequence[str]) -> bool:
-        marks = ", ".join("?" for _ in addresses)
+    def addressed_of(self, notice_ids: Sequence[str], addresses: Sequence[str]) -> set[str]:
+        """Those of ``notice_ids`` that are addressed to one of ``addresses``: one query."""
+        ids, marks = ", ".join("?" for _ in notice_ids), ", ".join("?" for _ in addresses)
         with self.db.reading() as cursor:
             cursor.execute(
-                f"SELECT 1 FROM notices WHERE id = ? AND audience IN ({marks})",  # noqa: S608
-                [notice_id, *addresses],
+                f"SELECT id FROM notices WHERE id IN ({ids})"  # noqa: S608
+                f" AND audience IN ({marks})",
+                [*notice_ids, *addresses],
             )
-            return cursor.fetchone() is not None
+            return {str(r[0]) for r in cursor.fetchall()}
 
     def mark_read(self, username: str, notice_ids: Sequence[str], at: str) -> None:
         with self.db.transaction() as cursor:
@@ -209,9 +211,9 @@ class NotificationsView(TrackedView):
             return [str(r[0]) for r in cursor.fetchall()]
 
 
-def _escalated_to(to: str) -> str:
-    # The province's board answers escalations; a board head reads the province's queue.
-    return "role:province_reviewer:*"
+# The province's board answers escalations, whoever they were raised to: a board head reads
+# the province's queue.
+ESCALATIONS = "role:province_reviewer:*"
 
 
 class NotificationsProjection(Projection[NotificationsView]):
@@ -295,7 +297,7 @@ class NotificationsProjection(Projection[NotificationsView]):
         name, _ = self.view.unit(nid)
         self.view.notify(
             tracking,
-            _escalated_to(event.to),
+            ESCALATIONS,
             "escalation",
             nomination_id=nid,
             subject=name,
@@ -331,7 +333,7 @@ class NotificationsProjection(Projection[NotificationsView]):
         escalated = isinstance(event, InspectionVisit.Escalated)
         self.view.notify(
             tracking,
-            _escalated_to(event.to) if escalated else f"role:inspector:{team}",
+            ESCALATIONS if escalated else f"role:inspector:{team}",
             "escalation" if escalated else "reminder",
             nomination_id=nid,
             visit_id=vid,

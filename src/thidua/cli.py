@@ -203,11 +203,10 @@ def _batch(settings: Settings, args: argparse.Namespace) -> int:
 
     from pydantic import ValidationError
 
-    from api.deps import IDEMPOTENCY_DDL, Principal
+    from api.deps import create_request_table, principal_of
     from api.routers.batches import Batch, run_items
     from api.schemas.batches import BatchIn
     from domain.calendar import VIETNAM
-    from domain.context import Grant, Role
     from projections.views.database import Database
     from thidua.bootstrap import views_database
 
@@ -230,15 +229,13 @@ def _batch(settings: Settings, args: argparse.Namespace) -> int:
         account = service.find_account(args.as_)
         if account is None or not account.active:
             raise UsageError(f"--as: {args.as_} is not an active account")
-        grants = tuple(Grant(Role(g["role"]), g.get("scope")) for g in account.grants)
-        principal = Principal(account.username, account.display_name, grants)
+        batch = Batch(principal_of(account), datetime.now(VIETNAM).date(), f"cli/{path.name}")
         database = views_database(settings)
-        with database.transaction() as cursor:
-            database.take_turns_changing_tables(cursor)
-            cursor.execute(IDEMPOTENCY_DDL)
-        today = datetime.now(VIETNAM).date()
-        out = run_items(Host(service, database), Batch(principal, today, f"cli/{path.name}"), body)
-        database.close()
+        try:
+            create_request_table(database)
+            out = run_items(Host(service, database), batch, body)
+        finally:
+            database.close()
     for r in out.results:
         verdict = "done" if r.ok else f"refused ({r.status}): {(r.error or {}).get('detail')}"
         print(f"{r.key}\t{r.action}\t{r.nomination_id}\t{verdict}")

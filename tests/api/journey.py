@@ -35,15 +35,28 @@ def open_dossier(api: Api, unit: str = "S-831-01", cycle: int = 2023, who: str =
     return nid
 
 
-def to_province(api: Api, nid: str) -> None:
-    ok(api.post(f"/api/v1/nominations/{nid}/submit", "officer"))
+def to_province(
+    api: Api, nid: str, officer: str = "officer", district: str = "district-831"
+) -> None:
+    ok(api.post(f"/api/v1/nominations/{nid}/submit", officer))
     ok(
         api.post(
             f"/api/v1/nominations/{nid}/district-review",
-            "district-831",
+            district,
             json={"decision": "approve", "comment": ""},
         )
     )
+
+
+def schedule_session(api: Api, members: list[str]) -> str:
+    """The secretary schedules a provincial session for 20/3/2024; its id."""
+    body = {
+        "title": "Phiên họp",
+        "scheduled_for": "2024-03-20",
+        "members": members,
+        "award_form": "bang-khen-tinh",
+    }
+    return str(ok(api.post("/api/v1/council/sessions", "secretary", json=body), 201)["id"])
 
 
 def order_inspection(api: Api, nid: str, due_date: str = "2024-03-01") -> dict[str, Any]:

@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from tests.api.conftest import Api
-from tests.api.journey import found_wanting, ok, open_dossier, to_province
+from tests.api.journey import found_wanting, ok, open_dossier, schedule_session, to_province
 from tests.factories import SYSTEM, ctx
 
 pytestmark = pytest.mark.api
@@ -22,14 +22,7 @@ def at_province(api: Api) -> list[str]:
     third = open_dossier(api, "S-829-02", who="officer-829")
     for nid in (first, second):
         to_province(api, nid)
-    ok(api.post(f"/api/v1/nominations/{third}/submit", "officer-829"))
-    ok(
-        api.post(
-            f"/api/v1/nominations/{third}/district-review",
-            "district-829",
-            json={"decision": "approve", "comment": ""},
-        )
-    )
+    to_province(api, third, "officer-829", "district-829")
     found_wanting(api, second)
     return [first, second, third]
 
@@ -112,19 +105,7 @@ def test_the_secretary_puts_several_nominations_on_the_agenda_at_once(api: Api) 
     ok(api.post("/api/v1/batches", "province", json=forward(nids)))
     for n in (nids[0], nids[2]):  # the clock ends their public notice
         api.service.end_public_notice(ctx(SYSTEM, date(2024, 3, 6)), UUID(n))
-    session = ok(
-        api.post(
-            "/api/v1/council/sessions",
-            "secretary",
-            json={
-                "title": "Phiên họp",
-                "scheduled_for": "2024-03-20",
-                "members": ["member-1", "member-2", "member-3"],
-                "award_form": "bang-khen-tinh",
-            },
-        ),
-        201,
-    )["id"]
+    session = schedule_session(api, ["member-1", "member-2", "member-3"])
     batch = {
         "items": [
             {

@@ -12,7 +12,14 @@ import pytest
 from domain.units import UnitRegistry
 from projections.views.database import PostgresDatabase
 from tests.api.conftest import Api, build, settings_for
-from tests.api.journey import found_wanting, ok, open_dossier, order_inspection, to_province
+from tests.api.journey import (
+    found_wanting,
+    ok,
+    open_dossier,
+    order_inspection,
+    schedule_session,
+    to_province,
+)
 from tests.factories import SYSTEM, ctx
 from thidua.bootstrap import postgres_env
 from thidua.embedded import fresh_schema, postgres_server
@@ -113,19 +120,7 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
 
     api.client.app.state.thidua.clock = lambda: date(2024, 3, 20)  # type: ignore[attr-defined]
     members = [f"member-{i}" for i in range(1, 6)]
-    session = ok(
-        api.post(
-            "/api/v1/council/sessions",
-            "secretary",
-            json={
-                "title": "Phiên họp",
-                "scheduled_for": "2024-03-20",
-                "members": members,
-                "award_form": "bang-khen-tinh",
-            },
-        ),
-        201,
-    )["id"]
+    session = schedule_session(api, members)
     ok(
         api.post(
             f"/api/v1/council/sessions/{session}/agenda", "secretary", json={"nomination_id": nid}

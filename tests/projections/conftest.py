@@ -13,6 +13,7 @@ from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
+from tests.scenarios import Story
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env
 from thidua.embedded import fresh_schema, postgres_server
 
@@ -149,3 +150,11 @@ class StoredRows:
 @pytest.fixture
 def rows(service: NominationService, store: Store) -> StoredRows:
     return StoredRows(service, store)
+
+
+@pytest.fixture
+def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, UUID]:
+    """A whole cycle's events (tests.scenarios), every view caught up with them."""
+    built = Story(service).full_lifecycle()
+    runner.catch_up_all()
+    return built

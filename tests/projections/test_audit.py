@@ -25,13 +25,6 @@ from tests.scenarios import Story
 pytestmark = pytest.mark.projections
 
 
-@pytest.fixture
-def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, UUID]:
-    built = Story(service).full_lifecycle()
-    runner.catch_up_all()
-    return built
-
-
 def recorded(runner: ProjectionRunner) -> list[RecordedDigest]:
     return list(runner.view("audit_trail").digests())
 

@@ -8,19 +8,11 @@ from uuid import UUID
 
 import pytest
 
-from domain.service import NominationService
 from projections.notifications import audiences
 from projections.runner import ProjectionRunner
-from tests.scenarios import MEMBERS, Story
+from tests.scenarios import MEMBERS
 
 pytestmark = pytest.mark.projections
-
-
-@pytest.fixture
-def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, UUID]:
-    built = Story(service).full_lifecycle()
-    runner.catch_up_all()
-    return built
 
 
 def notices_of(runner: ProjectionRunner, username: str, *grants: tuple[str, str | None]) -> Any:

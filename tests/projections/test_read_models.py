@@ -16,13 +16,6 @@ from tests.scenarios import Story
 pytestmark = pytest.mark.projections
 
 
-@pytest.fixture
-def ids(service: NominationService, runner: ProjectionRunner) -> dict[str, object]:
-    built = Story(service).full_lifecycle()
-    runner.catch_up_all()
-    return built  # type: ignore[return-value]
-
-
 def test_every_projection_catches_up_to_the_head_of_the_log(
     ids: dict[str, object], runner: ProjectionRunner
 ) -> None:

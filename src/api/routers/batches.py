@@ -21,15 +21,24 @@ from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ValidationError
 
 from api.access import readable
-from api.deps import Principal, State, current_principal, request_digest, today, written
-from api.errors import STATUS, problem_ids
+from api.deps import (
+    Principal,
+    State,
+    StoredRequest,
+    current_principal,
+    request_digest,
+    store_request,
+    stored_request,
+    today,
+    written,
+)
+from api.errors import problem_ids, status_of
 from api.schemas.batches import BatchIn, BatchItemIn, BatchItemResult, BatchOut
 from api.schemas.common import Schema, Written
 from api.schemas.nominations import InspectionOrder, ReviewIn
 from domain.context import CommandContext, Role
 from domain.errors import DomainError, InvalidNomination
 from domain.service import NominationService
-from domain.summaries import CommandResult
 from projections.views.database import Database
 
 router = APIRouter(tags=["province reviewer", "council secretary"])
@@ -61,13 +70,14 @@ class Batch:
 Run = Callable[[Host, CommandContext, UUID, Any], Written]
 
 
-def _review(level: str) -> Run:
-    def run(app: Host, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
-        complete = getattr(app.service, f"complete_{level}_review")
-        result: CommandResult = complete(ctx, nid, body.decision, body.comment)
-        return written(result, stage=app.service.get_nomination(nid).stage)
+def _district_review(app: Host, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
+    result = app.service.complete_district_review(ctx, nid, body.decision, body.comment)
+    return written(result, stage=app.service.get_nomination(nid).stage)
 
-    return run
+
+def _province_review(app: Host, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
+    result = app.service.complete_province_review(ctx, nid, body.decision, body.comment)
+    return written(result, stage=app.service.get_nomination(nid).stage)
 
 
 def _inspection(app: Host, ctx: CommandContext, nid: UUID, body: InspectionOrder) -> Written:
@@ -81,8 +91,8 @@ def _agenda(app: Host, ctx: CommandContext, nid: UUID, body: AgendaItemIn) -> Wr
 
 # Each action: the role it is done in, the body it takes, and what it runs.
 ACTIONS: dict[str, tuple[Role, type[BaseModel], Run]] = {
-    "district_review": (Role.DISTRICT_REVIEWER, ReviewIn, _review("district")),
-    "province_review": (Role.PROVINCE_REVIEWER, ReviewIn, _review("province")),
+    "district_review": (Role.DISTRICT_REVIEWER, ReviewIn, _district_review),
+    "province_review": (Role.PROVINCE_REVIEWER, ReviewIn, _province_review),
     "order_inspection": (Role.PROVINCE_REVIEWER, InspectionOrder, _inspection),
     "add_to_agenda": (Role.COUNCIL_SECRETARY, AgendaItemIn, _agenda),
 }
@@ -144,10 +154,7 @@ def _run_item(app: Host, batch: Batch, item: BatchItemIn) -> BatchItemResult:
         )
         answer = run(app, ctx, item.nomination_id, parsed)
     except DomainError as error:
-        status, title = next(
-            ((code, name) for cls, code, name in STATUS if isinstance(error, cls)),
-            (500, "Internal error"),
-        )
+        status, title = status_of(error)
         field = error.field if isinstance(error, InvalidNomination) else None
         log.info("batch.item_refused", key=item.key, action=item.action, status=status)
         ids = problem_ids(error, app.service.default_rule_set)
@@ -186,17 +193,12 @@ def _refused(
 def _replay(
     app: Host, principal: Principal, item: BatchItemIn, digest: str
 ) -> BatchItemResult | None:
-    with app.database.reading() as cursor:
-        cursor.execute(
-            "SELECT request_hash, body FROM api_requests WHERE account = ? AND key = ?",
-            (principal.username, f"batch:{item.key}"),
-        )
-        row = cursor.fetchone()
+    row = stored_request(app.database, principal.username, f"batch:{item.key}")
     if row is None:
         return None
-    if row[0] != digest:
+    if row.request_hash != digest:
         raise InvalidNomination("key", f"{item.key} was used for another item; use a new key")
-    first = BatchItemResult.model_validate(json.loads(row[1]))
+    first = BatchItemResult.model_validate(json.loads(row.body))
     assert first.result is not None  # noqa: S101 - only successes are kept
     return first.model_copy(update={"result": first.result.model_copy(update={"replayed": True})})
 
@@ -204,18 +206,6 @@ def _replay(
 def _remember(
     app: Host, principal: Principal, item: BatchItemIn, digest: str, result: BatchItemResult
 ) -> None:
-    with app.database.transaction() as cursor:
-        cursor.execute(
-            "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (account, key) DO NOTHING",
-            (
-                principal.username,
-                f"batch:{item.key}",
-                "POST",
-                f"/api/v1/batches#{item.action}",
-                digest,
-                result.status,
-                json.dumps(jsonable_encoder(result)),
-                datetime.now(UTC).isoformat(),
-            ),
-        )
+    body = json.dumps(jsonable_encoder(result))
+    answered = StoredRequest("POST", f"/api/v1/batches#{item.action}", digest, result.status, body)
+    store_request(app.database, principal.username, f"batch:{item.key}", answered)

@@ -48,9 +48,10 @@ def notices(
 def mark_read(app: State, principal: Caller, body: ReadIn) -> NoticesPublic:
     view: NotificationsView = app.runner.view("notifications")
     addresses = _addresses(principal)
-    for notice_id in body.ids:
-        if not view.addressed_to(notice_id, addresses):
-            raise InvalidNomination("ids", f"{notice_id} is not one of your notices")
+    mine = view.addressed_of(body.ids, addresses)
+    others = [notice_id for notice_id in body.ids if notice_id not in mine]
+    if others:
+        raise InvalidNomination("ids", f"{others[0]} is not one of your notices")
     view.mark_read(principal.username, body.ids, datetime.now(UTC).isoformat())
     return notices(app, principal)
 

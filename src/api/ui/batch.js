@@ -8,7 +8,7 @@ import { api, h, problemText, state, t } from "./core.js";
  * @param {Omit<Schemas["BatchItemIn"], "key">[]} items
  * @returns {Promise<Schemas["BatchOut"]>}
  */
-export async function runBatch(items) {
+async function runBatch(items) {
   // One key per item and attempt: a retry of this request is answered as the first was.
   const attempt = crypto.randomUUID();
   /** @type {Schemas["BatchIn"]} */
@@ -21,6 +21,24 @@ export async function runBatch(items) {
   for (const r of out.results)
     if (r.result?.position != null) state.after = Math.max(state.after, r.result.position);
   return out;
+}
+
+/**
+ * A batch from a form of selected rows: nothing selected is said by the form; otherwise the
+ * items run and ``show`` draws the page again with each one's result.
+ * @param {HTMLElement} form  with a ``data-error-for="items"`` slot
+ * @param {Omit<Schemas["BatchItemIn"], "key">[]} items
+ * @param {(out: Schemas["BatchOut"]) => Promise<void>} show
+ */
+export async function submitBatch(form, items, show) {
+  const slot = form.querySelector('[data-error-for="items"]');
+  slot.textContent = items.length ? "" : t("batch.none_selected");
+  if (!items.length) return;
+  try {
+    await show(await runBatch(items));
+  } catch (error) {
+    slot.textContent = `${t("error")}: ${error.message}`;
+  }
 }
 
 /**

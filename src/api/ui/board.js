@@ -1,6 +1,6 @@
 // @ts-check
 // The board of nominations, its filters and a new nomination.
-import { batchResults, runBatch } from "./batch.js";
+import { batchResults, submitBatch } from "./batch.js";
 import {
   after,
   api,
@@ -272,20 +272,12 @@ function openNomination(form, body) {
  * @param {string} team
  * @param {Record<string, string>} names
  */
-async function runSelected(form, picked, action, comment, team, names) {
-  const slot = form.querySelector('[data-error-for="items"]');
-  slot.textContent = picked.length ? "" : t("batch.none_selected");
-  if (!picked.length) return;
+function runSelected(form, picked, action, comment, team, names) {
   /** @type {Omit<import("./core.js").Schemas["BatchItemIn"], "key">[]} */
   const items = picked.map((nid) =>
     action === "order_inspection"
       ? { action: "order_inspection", nomination_id: nid, body: { team_id: team } }
       : { action: "province_review", nomination_id: nid, body: { decision: action, comment } },
   );
-  try {
-    const out = await runBatch(items);
-    await boardPage(batchResults(out, names));
-  } catch (error) {
-    slot.textContent = `${t("error")}: ${error.message}`;
-  }
+  return submitBatch(form, items, (out) => boardPage(batchResults(out, names)));
 }

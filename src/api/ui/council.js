@@ -1,6 +1,6 @@
 // @ts-check
 // Council sessions: the secretary's agenda and the members' ballots.
-import { batchResults, runBatch } from "./batch.js";
+import { batchResults, submitBatch } from "./batch.js";
 import { dossierSummary } from "./dossier.js";
 import {
   after,
@@ -376,7 +376,7 @@ function sessionControls(s) {
           type: "button",
           class: "primary",
           id: "open-session",
-          onclick: () => moveSession(s, "open"),
+          onclick: () => openSession(s),
         },
         t("council.open"),
       ),
@@ -552,31 +552,21 @@ function castVote(form, s, item, choice, reason) {
  * @param {string[]} picked
  * @param {Record<string, string>} names
  */
-async function addToAgenda(form, s, picked, names) {
-  const slot = form.querySelector('[data-error-for="items"]');
-  slot.textContent = picked.length ? "" : t("batch.none_selected");
-  if (!picked.length) return;
-  try {
-    const out = await runBatch(
-      picked.map((nid) => ({
-        action: "add_to_agenda",
-        nomination_id: nid,
-        body: { session_id: s.id },
-      })),
-    );
+function addToAgenda(form, s, picked, names) {
+  const items = picked.map((nid) => ({
+    action: /** @type {const} */ ("add_to_agenda"),
+    nomination_id: nid,
+    body: { session_id: s.id },
+  }));
+  return submitBatch(form, items, async (out) => {
     const parts = sessionView(await loadSession(s.id));
     parts.splice(2, 0, batchResults(out, names)); // under the heading, where it is seen
     render(...parts);
-  } catch (error) {
-    slot.textContent = `${t("error")}: ${error.message}`;
-  }
+  });
 }
-/**
- * @param {Session} s
- * @param {string} what  "open"
- */
-function moveSession(s, what) {
-  submitting(null, () => api(`/api/v1/council/sessions/${s.id}/${what}`, { method: "POST" }));
+/** @param {Session} s */
+function openSession(s) {
+  submitting(null, () => api(`/api/v1/council/sessions/${s.id}/open`, { method: "POST" }));
 }
 /**
  * @param {Session} s
