@@ -35,6 +35,7 @@ from api.routers import (
     inspections,
     nominations,
     notifications,
+    operations,
     public,
     reference,
     reviews,
@@ -105,10 +106,35 @@ class Metrics:
             "thidua_relay_lag_events", "events the relay is behind", registry=self.registry
         )
 
+        self.step_age = Gauge(
+            "thidua_reader_step_age_seconds",
+            "seconds since a reader's lease holder last committed a step",
+            ["reader"],
+            registry=self.registry,
+        )
+        self.lease_losses = Gauge(
+            "thidua_reader_lease_losses",
+            "times a reader's lease lapsed under its holder (counted in the database)",
+            ["reader"],
+            registry=self.registry,
+        )
+        self.lease_held = Gauge(
+            "thidua_reader_lease_held",
+            "1 while some process holds the reader's lease",
+            ["reader"],
+            registry=self.registry,
+        )
+
     def refresh_lag(self, app: AppState) -> None:
-        for lag in app.runner.lag():
-            self.projection_lag.labels(lag.name).set(lag.behind)
-        self.relay_lag.set(app.runner.lag_of("relay"))
+        for reader in app.runner.readers():
+            if reader.name == "relay":
+                self.relay_lag.set(reader.behind)
+            else:
+                self.projection_lag.labels(reader.name).set(reader.behind)
+            if reader.step_age_seconds is not None:
+                self.step_age.labels(reader.name).set(reader.step_age_seconds)
+            self.lease_losses.labels(reader.name).set(reader.lease_losses)
+            self.lease_held.labels(reader.name).set(1 if reader.held else 0)
 
 
 def create_app(
@@ -222,6 +248,7 @@ def create_app(
         audit,
         batches,
         notifications,
+        operations,
     ):
         api.include_router(module.router)
     app.include_router(api)

@@ -1,9 +1,11 @@
 """Runs, rebuilds and reports the lag of every projection.
 
-Each projection reads the notification log in pages; a page's rows and its tracking
+Each projection reads the notification log in pages; a step's rows and its tracking
 position commit in one transaction, so an event is applied exactly once whenever the
 process stops. Pages end at the log's head as read before the page: ids commit in order,
-so nothing below the head can still appear.
+so nothing below the head can still appear. A step ends after ``page_size`` events or
+``timing.step`` seconds, whichever comes first, so a slow handler or a busy host makes the
+steps smaller instead of making one transaction outlast the lease.
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ from psycopg import sql
 from projections.audit_trail import AuditTrailProjection, AuditTrailView
 from projections.board import BoardProjection, BoardView
 from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
-from projections.lease import Lease, LeaseLost, holder_name
+from projections.lease import (
+    Keeper,
+    Lease,
+    LeaseLost,
+    LeaseTiming,
+    create_lease_table,
+    holder_name,
+    lease_statuses,
+)
 from projections.notifications import NotificationsProjection, NotificationsView
 from projections.statistics import StatisticsProjection, StatisticsView
 from projections.task_inbox import TaskInboxProjection, TaskInboxView
@@ -58,6 +68,22 @@ class Lag:
         return max(self.head - self.position, 0)
 
 
+@dataclass(frozen=True)
+class Reader:
+    """One reader of the log (a projection, or the relay) as an operator sees it: where it
+    is, how far behind, who holds its lease, how long since its holder last committed a
+    step, and how often a holder lost the lease (counted in the database, so the relay's
+    figures show here too though its process serves no HTTP)."""
+
+    name: str
+    position: int
+    behind: int
+    holder: str | None
+    held: bool
+    step_age_seconds: float | None
+    lease_losses: int
+
+
 class ProjectionRunner:
     def __init__(
         self,
@@ -65,10 +91,14 @@ class ProjectionRunner:
         database: Database,
         names: Iterable[str] | None = None,
         page_size: int = 500,
+        timing: LeaseTiming | None = None,
     ) -> None:
         self.app = app
         self.database = database
         self.page_size = page_size
+        self.timing = timing or LeaseTiming()
+        self.keeper: Keeper | None = None
+        """Set by ``run_forever``: told of each event applied, it keeps the leases."""
         chosen = list(names) if names is not None else list(CATALOGUE)
         unknown = [n for n in chosen if n not in CATALOGUE]
         if unknown:
@@ -79,6 +109,7 @@ class ProjectionRunner:
         for name in chosen:
             projection_class, view_class = CATALOGUE[name]
             self.projections[name] = projection_class(view_class(database))
+        create_lease_table(database)
 
     def view(self, name: str) -> Any:
         return self.projections[name].view
@@ -92,7 +123,7 @@ class ProjectionRunner:
         return self.app.recorder.max_notification_id() or 0
 
     def step(self, name: str, head: int | None = None) -> int:
-        """Applies one page up to ``head``; returns the position reached."""
+        """Applies one step up to ``head``; returns the position reached."""
         projection = self.projections[name]
         position = self.position(name)
         head = self.head() if head is None else head
@@ -109,12 +140,18 @@ class ProjectionRunner:
         reached = notifications[-1].id if len(notifications) == self.page_size else head
         mapper = self.app.mapper
         decode = getattr(mapper, "to_read_only_event", mapper.to_domain_event)
+        deadline = time.monotonic() + self.timing.step
         with projection.view.page():
-            for notification in notifications:
+            for index, notification in enumerate(notifications):
                 projection.process_event(
                     decode(notification),
                     Tracking(self.app.name, notification.id),
                 )
+                if self.keeper is not None:
+                    self.keeper.progressed()
+                if time.monotonic() >= deadline and index + 1 < len(notifications):
+                    reached = notification.id  # the rest of the page is the next step's
+                    break
             lease = self.leases.get(name)
             if lease is not None:
                 lease.guard(projection.view.cursor)  # else LeaseLost: the page rolls back
@@ -148,6 +185,28 @@ class ProjectionRunner:
         relay) is behind the head of the log."""
         return max(self.head() - (position_of(self.database, reader, self.app.name) or 0), 0)
 
+    def readers(self) -> list[Reader]:
+        """Every projection this runner knows and the relay, with their leases."""
+        head = self.head()
+        leases = {s.name: s for s in lease_statuses(self.database)}
+        positions = {f"projection:{name}": self.position(name) for name in self.projections}
+        positions["relay"] = position_of(self.database, "relay", self.app.name) or 0
+        found = []
+        for lease_name, position in positions.items():
+            lease = leases.get(lease_name)
+            found.append(
+                Reader(
+                    lease_name.removeprefix("projection:"),
+                    position,
+                    max(head - position, 0),
+                    lease.holder if lease else None,
+                    bool(lease and lease.held),
+                    lease.step_age if lease else None,
+                    lease.losses if lease else 0,
+                )
+            )
+        return found
+
     def lag(self) -> list[Lag]:
         head = self.head()
         return [Lag(name, self.position(name), head) for name in self.projections]
@@ -155,10 +214,7 @@ class ProjectionRunner:
     # --- running --------------------------------------------------------------------------
 
     def run_forever(
-        self,
-        stop: threading.Event,
-        poll_seconds: float = 0.5,
-        lease_ttl_seconds: float | None = 3.0,
+        self, stop: threading.Event, poll_seconds: float = 0.5, leased: bool = True
     ) -> None:
         """Follows the log until ``stop`` is set.
 
@@ -167,37 +223,43 @@ class ProjectionRunner:
         the database is unreachable it keeps trying, and resumes from the stored positions:
         a page that failed was never committed.
 
-        With ``lease_ttl_seconds``, each projection is followed only while this runner holds
-        its lease; other runners wait as standbys and take over when it lapses.
+        With ``leased``, each projection is followed only while this runner holds its lease;
+        other runners wait as standbys and take over when it lapses. A keeper renews the
+        leases while steps make progress, so a long catch-up keeps them.
         """
         database = self.database
         waiter = _NotifyWaiter(self, database) if isinstance(database, PostgresDatabase) else None
         log = structlog.get_logger()
         holder = holder_name()
-        if lease_ttl_seconds is not None:
+        if leased:
             self.leases = {
-                name: Lease(database, f"projection:{name}", holder, lease_ttl_seconds)
+                name: Lease(database, f"projection:{name}", holder, self.timing.ttl)
                 for name in self.projections
             }
+        keeper = Keeper(self.leases.values(), self.timing.renew_every, self.timing.ttl)
+        self.keeper = keeper
         failing = False
         try:
-            while not stop.is_set():
-                try:
-                    self._follow(log, stop)
-                except OUTAGES as error:
-                    if not failing:
-                        log.warning("projections.database_unreachable", error=str(error))
-                    failing = True
-                    stop.wait(poll_seconds)
-                    continue
-                if failing:
-                    log.info("projections.database_back")
-                    failing = False
-                if waiter is not None:
-                    waiter.wait(poll_seconds)
-                else:
-                    stop.wait(poll_seconds)
+            with keeper:
+                while not stop.is_set():
+                    try:
+                        self._follow(log, stop)
+                    except OUTAGES as error:
+                        if not failing:
+                            log.warning("projections.database_unreachable", error=str(error))
+                        failing = True
+                        stop.wait(poll_seconds)
+                        continue
+                    keeper.progressed()  # a whole round done: alive and well
+                    if failing:
+                        log.info("projections.database_back")
+                        failing = False
+                    if waiter is not None:
+                        waiter.wait(poll_seconds)
+                    else:
+                        stop.wait(poll_seconds)
         finally:
+            self.keeper = None
             if waiter is not None:
                 waiter.close()
             for lease in self.leases.values():
@@ -206,28 +268,36 @@ class ProjectionRunner:
             self.leases = {}
 
     def _follow(self, log: Any, stop: threading.Event) -> None:
-        """One round: each projection this runner may follow is brought to the head."""
-        for name in self.projections:
-            if stop.is_set():
-                return
-            lease = self.leases.get(name)
-            if lease is not None:
-                was_held = lease.token is not None
-                if not lease.acquire():
-                    if was_held:
-                        log.warning("projection.lease_lost", projection=name)
-                    continue
-                if not was_held:
-                    log.info(
-                        "projection.lease_taken",
-                        projection=name,
-                        token=lease.token,
-                        position=self.position(name),
-                    )
-            try:
-                self.catch_up(name, stop=stop)
-            except LeaseLost as lost:
-                log.warning("projection.lease_lost", projection=name, reason=str(lost))
+        """One round: the projections this runner holds take a step each in turn until all
+        reach the head as it was when the round began, so none waits on another's backlog."""
+        head = self.head()
+        following = [name for name in self.projections if self._hold(name, log)]
+        while following and not stop.is_set():
+            for name in list(following):
+                try:
+                    if self.step(name, head) >= head:
+                        following.remove(name)
+                except LeaseLost as lost:
+                    log.warning("projection.lease_lost", projection=name, reason=str(lost))
+                    following.remove(name)
+
+    def _hold(self, name: str, log: Any) -> bool:
+        lease = self.leases.get(name)
+        if lease is None:
+            return True
+        was_held = lease.token is not None
+        if not lease.acquire():
+            if was_held:
+                log.warning("projection.lease_lost", projection=name)
+            return False
+        if not was_held:
+            log.info(
+                "projection.lease_taken",
+                projection=name,
+                token=lease.token,
+                position=self.position(name),
+            )
+        return True
 
 
 OUTAGES: tuple[type[Exception], ...] = (

@@ -78,7 +78,7 @@ def views_database(settings: Settings) -> Database:
 def build_runner(
     settings: Settings, service: NominationService, names: Iterable[str] | None = None
 ) -> ProjectionRunner:
-    return ProjectionRunner(service, views_database(settings), names)
+    return ProjectionRunner(service, views_database(settings), names, timing=settings.lease_timing)
 
 
 def signing_key(settings: Settings) -> SigningKey:

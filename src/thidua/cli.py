@@ -312,7 +312,7 @@ def _projections_run(settings: Settings, args: argparse.Namespace) -> int:
         reporter = threading.Thread(target=_report_lag, args=(runner, stop, log), daemon=True)
         reporter.start()
         log.info("projections.run", names=list(runner.projections))
-        runner.run_forever(stop, poll_seconds=args.poll, lease_ttl_seconds=settings.lease_seconds)
+        runner.run_forever(stop, poll_seconds=args.poll)
     return 0
 
 
@@ -323,15 +323,21 @@ def _report_lag(runner: ProjectionRunner, stop: threading.Event, log: Any) -> No
 
 
 def _projections_status(settings: Settings, _: argparse.Namespace) -> int:
+    """Each reader of the log: its position and lag, who holds its lease, the age of its
+    holder's last committed step and how often a holder lost the lease. The relay keeps its
+    place in the same table: signals for events after it are still to be sent."""
     with _service(settings) as service:
         runner = build_runner(settings, service)
-        head = runner.head()
-        for lag in runner.lag():
-            print(f"{lag.name:16} position {lag.position:>10}  behind {lag.behind:>10}")
-        # The relay keeps its place in the same table: signals for events after it are
-        # still to be sent to the workflows.
-        relay = head - runner.lag_of("relay")
-        print(f"{'relay':16} position {relay:>10}  behind {head - relay:>10}")
+        print(
+            f"{'reader':16} {'position':>10} {'behind':>10} {'step age':>9} {'losses':>7}  holder"
+        )
+        for r in runner.readers():
+            age = "-" if r.step_age_seconds is None else f"{r.step_age_seconds:.1f}s"
+            holder = (r.holder or "-") if r.held else "(none)"
+            print(
+                f"{r.name:16} {r.position:>10} {r.behind:>10} {age:>9} {r.lease_losses:>7}"
+                f"  {holder}"
+            )
     return 0
 
 

@@ -83,7 +83,7 @@ def _clock(
         # Only a worker seals: a relay-only process needs no key or receipts table.
         receipts=build_receipts(settings, service) if parts.get("with_worker", True) else None,
         seal_hours=settings.audit_seal_hours,
-        lease_seconds=settings.lease_seconds,
+        lease_timing=settings.lease_timing,
         **parts,
     )
 

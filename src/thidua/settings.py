@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from projections.lease import LeaseTiming
 from thidua.passwords import password_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -46,6 +47,20 @@ class Settings(BaseSettings):
         gt=0.5,
         le=60,
         description="how long an active relay or projection runner holds its lease unrenewed",
+    )
+    lease_renew_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=20,
+        description="how often a working lease holder renews its lease between steps;"
+        " less than lease_seconds",
+    )
+    step_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=20,
+        description="how long one step of the relay or a projection runner may work before"
+        " it commits its progress; less than lease_seconds",
     )
     postgres_views_pool_size: int = Field(
         default=10, ge=1, description="connections for views, idempotency keys and positions"
@@ -143,6 +158,17 @@ class Settings(BaseSettings):
     @property
     def uploads_dir(self) -> Path:
         return self.data_dir / "evidence"
+
+    @model_validator(mode="after")
+    def _lease_outlasts_its_steps(self) -> Settings:
+        for name in ("lease_renew_seconds", "step_seconds"):
+            if getattr(self, name) >= self.lease_seconds:
+                raise ValueError(f"{name} must be less than lease_seconds ({self.lease_seconds})")
+        return self
+
+    @property
+    def lease_timing(self) -> LeaseTiming:
+        return LeaseTiming(self.lease_seconds, self.lease_renew_seconds, self.step_seconds)
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:

@@ -2,14 +2,20 @@
 
 It reads the notification log after its stored position, sends ``signal_with_start`` for
 each event a workflow needs (carrying the event id), and only then stores the new
-position. A crash in between re-sends a page; workflows ignore event ids they have seen.
+position. A crash in between re-sends a step; workflows ignore event ids they have seen.
 Nothing is sent for a write that did not commit: only the log is read.
+
+A step sends no new signal once ``timing.step`` seconds have passed: it commits the
+position after the longest run of events whose signals were all sent, and the next step
+reads on from there. A slow Temporal or a busy host makes steps smaller, never longer than
+the lease, and a keeper renews the lease between commits while signals keep going out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,7 +32,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from domain.calendar import VIETNAM
 from domain.council import VOTING_CLOSES, CouncilSession
 from domain.nomination import Nomination
-from projections.lease import Lease, LeaseLost
+from projections.lease import Keeper, Lease, LeaseLost, LeaseTiming
 from workflows import council_workflow_id, nomination_workflow_id
 from workflows.council import CouncilSessionWorkflow
 from workflows.inputs import (
@@ -107,9 +113,12 @@ class Relay:
         page_size: int = 200,
         id_prefix: str = "",
         lease: Lease | None = None,
+        timing: LeaseTiming | None = None,
     ) -> None:
         self.id_prefix = id_prefix
         self.lease = lease
+        self.timing = timing or (LeaseTiming.for_ttl(lease.ttl) if lease else LeaseTiming())
+        self.keeper: Keeper | None = None
         self.service = service
         self.position = position
         self.client = client
@@ -211,25 +220,51 @@ class Relay:
             self.log.info("relay.workflow_finished", workflow_id=signal.workflow_id)
 
     async def step(self) -> int:
-        """Relays one page; returns how many events it read (0 when caught up)."""
+        """Relays one step; returns how many events it committed (0 when caught up)."""
         page = await asyncio.to_thread(self._read_page)
         if page is None:
             return 0
         notifications, reached = page
-        signals: dict[str, list[Signal]] = {}
-        for notification in notifications:
+        deadline = time.monotonic() + self.timing.step
+        unsent: list[int] = []  # per notification: its signals not yet sent
+        chains: dict[str, list[tuple[int, Signal]]] = {}
+        for index, notification in enumerate(notifications):
             event = self.service.event_of(notification)
-            for signal in self.signals_for(event):
-                signals.setdefault(signal.workflow_id, []).append(signal)
+            found = self.signals_for(event)
+            unsent.append(len(found))
+            for signal in found:
+                chains.setdefault(signal.workflow_id, []).append((index, signal))
 
-        async def in_order(batch: list[Signal]) -> None:
-            for signal in batch:
+        async def in_order(chain: list[tuple[int, Signal]]) -> None:
+            for index, signal in chain:
+                # Past the step's time the chain stops; its first signal always goes, so
+                # the first event of the step is always sent and every step moves on.
+                if index > 0 and time.monotonic() >= deadline:
+                    return
                 await self.send(signal)
+                unsent[index] -= 1
+                if self.keeper is not None:
+                    self.keeper.progressed()
 
         # Each workflow hears its events in log order; different workflows in parallel.
-        await asyncio.gather(*(in_order(batch) for batch in signals.values()))
-        await asyncio.to_thread(self._store_position, reached)
-        return len(notifications) or 1
+        outcomes = await asyncio.gather(
+            *(in_order(chain) for chain in chains.values()), return_exceptions=True
+        )
+        done = next((i for i, n in enumerate(unsent) if n), len(unsent))
+        if done == len(notifications):
+            position = reached
+        elif done:
+            position = notifications[done - 1].id
+        else:
+            position = None
+        if position is not None:  # what was sent stays sent, even when a signal failed
+            await asyncio.to_thread(self._store_position, position)
+            if self.keeper is not None:
+                self.keeper.progressed()
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        return done or 1
 
     def _read_page(self) -> tuple[list[Any], int] | None:
         position = self.position.get(self.service.name)
@@ -249,19 +284,26 @@ class Relay:
 
     async def run(self, stop: asyncio.Event, poll_seconds: float = 0.5) -> None:
         """Relays until ``stop`` is set; with a lease, only while this relay holds it (the
-        others wait as standbys, and the first to find it lapsed takes over)."""
+        others wait as standbys, and the first to find it lapsed takes over). A keeper
+        renews the lease while signals go out, so a long catch-up never loses it."""
+        leases = [self.lease] if self.lease is not None else []
+        keeper = Keeper(leases, self.timing.renew_every, self.timing.ttl)
+        self.keeper = keeper
         try:
-            while not stop.is_set():
-                try:
-                    if await asyncio.to_thread(self._hold):
-                        await self.catch_up()
-                except LeaseLost as lost:  # paused past the lease: a standby moved on
-                    self.log.warning("relay.lease_lost", reason=str(lost))
-                except Exception:  # a Temporal or database outage: keep the position, retry
-                    self.log.exception("relay.step_failed")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), poll_seconds)
+            with keeper:
+                while not stop.is_set():
+                    try:
+                        if await asyncio.to_thread(self._hold):
+                            await self.catch_up()
+                        keeper.progressed()  # a round done: alive and well
+                    except LeaseLost as lost:  # paused past the lease: a standby moved on
+                        self.log.warning("relay.lease_lost", reason=str(lost))
+                    except Exception:  # a Temporal or database outage: retry from the position
+                        self.log.exception("relay.step_failed")
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), poll_seconds)
         finally:
+            self.keeper = None
             if self.lease is not None:
                 with contextlib.suppress(Exception):
                     await asyncio.to_thread(self.lease.release)

@@ -14,7 +14,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from domain.service import NominationService
-from projections.lease import Lease
+from projections.lease import Lease, LeaseTiming
 from projections.receipts import Receipts
 from projections.tracking import Positions
 from projections.views.database import Database
@@ -93,7 +93,7 @@ async def run(
     with_relay: bool = True,
     receipts: Receipts | None = None,
     seal_hours: int = 24,
-    lease_seconds: float = 3.0,
+    lease_timing: LeaseTiming | None = None,
 ) -> None:
     """Runs the worker, the relay or both until ``stop`` is set."""
     log = structlog.get_logger()
@@ -109,9 +109,15 @@ async def run(
             if receipts is not None:
                 await start_sealing(client, task_queue, seal_hours)
         if with_relay:
-            lease = Lease(database, "relay", ttl_seconds=lease_seconds)
+            timing = lease_timing or LeaseTiming()
+            lease = Lease(database, "relay", ttl_seconds=timing.ttl)
             relay = Relay(
-                service, Positions(database, "relay", lease), client, task_queue, lease=lease
+                service,
+                Positions(database, "relay", lease),
+                client,
+                task_queue,
+                lease=lease,
+                timing=timing,
             )
             tasks.append(asyncio.create_task(relay.run(stop)))
             log.info("relay.started")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 import structlog
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from projections.lease import Lease
 from tests.api.conftest import PASSWORD, Api
 
 pytestmark = pytest.mark.api
@@ -185,3 +187,35 @@ def test_a_second_lifespan_of_the_same_app_starts_no_second_follower(
     monkeypatch.setattr(runner, "run_forever", lambda *a, **kw: started.set())
     with TestClient(api.client.app):
         assert not started.wait(0.5)
+
+
+def test_a_stalled_relay_shows_to_operators_with_its_step_age_and_lease_losses(api: Api) -> None:
+    database = api.client.app.state.thidua.database  # type: ignore[attr-defined]
+    # A relay took the lease, committed a step, then stalled; another took it over later.
+    stalled = Lease(database, "relay", "host-a:101:stalled", ttl_seconds=0.6)
+    assert stalled.acquire()
+    with database.transaction() as cursor:
+        stalled.guard(cursor)
+    standby = Lease(database, "relay", "host-b:202:standby", ttl_seconds=0.6)
+    deadline = time.monotonic() + 5
+    while not standby.acquire():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    readers = api.get("/api/v1/operations/log-readers", "auditor").json()
+    [relay] = [r for r in readers["readers"] if r["name"] == "relay"]
+    assert relay["holder"] == "host-b:202:standby"
+    assert relay["held"] is True
+    assert relay["lease_losses"] == 1
+    assert relay["step_age_seconds"] >= 0.6  # the last step was the stalled holder's
+    assert {r["name"] for r in readers["readers"]} >= {"board", "audit_trail", "relay"}
+    assert api.get("/api/v1/operations/log-readers", "officer").status_code == 403
+
+    settings = api.client.app.state.thidua.settings  # type: ignore[attr-defined]
+    settings.metrics_token = SecretStr("operations-token-for-the-test")
+    metrics = api.client.get(
+        "/metrics", headers={"Authorization": "Bearer operations-token-for-the-test"}
+    ).text
+    assert 'thidua_reader_lease_losses{reader="relay"} 1.0' in metrics
+    assert 'thidua_reader_step_age_seconds{reader="relay"}' in metrics
+    # The public probe still says only whether the API serves, stalled relay or not.
+    assert api.client.get("/readyz").status_code == 200

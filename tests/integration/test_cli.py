@@ -35,12 +35,14 @@ def test_an_auditor_rebuilds_verifies_exports_and_finds_a_tampered_row(tmp_path:
     thidua(tmp_path, "demo")
     rebuilt = thidua(tmp_path, "projections", "rebuild", "--all")
     assert "audit_trail: rebuilt up to position" in rebuilt.stdout
-    status = thidua(tmp_path, "projections", "status").stdout.splitlines()
-    views = [line for line in status if not line.startswith("relay")]
+    header, *status = thidua(tmp_path, "projections", "status").stdout.splitlines()
+    assert header.split()[:3] == ["reader", "position", "behind"]
+    rows = {line.split()[0]: line.split() for line in status}
+    views = [row for name, row in rows.items() if name != "relay"]
     assert views
-    assert all(line.rstrip().endswith("behind          0") for line in views)
-    [relay] = [line for line in status if line.startswith("relay")]
-    assert relay.split()[2] == "0"  # no relay has run here: every signal is still to send
+    assert all(row[2] == "0" for row in views)  # none behind
+    assert rows["relay"][1] == "0"  # no relay has run here: every signal is still to send
+    assert rows["relay"][-1] == "(none)"  # and nobody holds its lease
 
     verified = thidua(tmp_path, "audit", "verify")
     report = json.loads(verified.stdout)

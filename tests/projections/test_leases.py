@@ -11,7 +11,7 @@ import pytest
 
 from domain.service import NominationService
 from domain.units import UnitRegistry
-from projections.lease import Lease, LeaseLost
+from projections.lease import Lease, LeaseLost, LeaseTiming
 from projections.runner import ProjectionRunner
 from projections.tracking import Positions
 from projections.views.database import PostgresDatabase
@@ -133,12 +133,12 @@ def test_run_forever_follows_only_with_its_lease_and_releases_it_on_stop(
     store: Store, service: NominationService
 ) -> None:
     database = store.database()
-    runner = ProjectionRunner(service, database, ["board"])
+    runner = ProjectionRunner(service, database, ["board"], timing=LeaseTiming.for_ttl(TTL))
     holder = Lease(database, "projection:board", "someone else", 30)
     assert holder.acquire()
     Story(service).full_lifecycle()
     stop = threading.Event()
-    follower = threading.Thread(target=runner.run_forever, args=(stop, 0.1, TTL))
+    follower = threading.Thread(target=runner.run_forever, args=(stop, 0.1))
     follower.start()
     time.sleep(0.5)
     assert runner.position("board") == 0  # a standby while the lease is held elsewhere

@@ -985,6 +985,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/operations/log-readers": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each reader of the log (projections and the relay): position, lag and lease */
+    get: operations["log_readers_api_v1_operations_log_readers_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/public/complaints": {
     parameters: {
       query?: never;
@@ -2738,6 +2755,51 @@ export interface components {
        * @description the notices to mark read
        */
       ids: string[];
+    };
+    /** ReaderPublic */
+    ReaderPublic: {
+      /**
+       * Behind
+       * @description events between its position and the head of the log
+       */
+      behind: number;
+      /**
+       * Held
+       * @description whether some process holds the lease now
+       */
+      held: boolean;
+      /**
+       * Holder
+       * @description the process holding its lease, or last holding it
+       */
+      holder: string | null;
+      /**
+       * Lease Losses
+       * @description how often its lease lapsed under a holder
+       */
+      lease_losses: number;
+      /**
+       * Name
+       * @description a projection's name, or relay
+       */
+      name: string;
+      /**
+       * Position
+       * @description the last event of the log it has committed
+       */
+      position: number;
+      /**
+       * Step Age Seconds
+       * @description seconds since its holder last committed a step; growing while it is behind means a stall
+       */
+      step_age_seconds: number | null;
+    };
+    /** Readers */
+    Readers: {
+      /** Head */
+      head: number;
+      /** Readers */
+      readers: components["schemas"]["ReaderPublic"][];
     };
     /** Readiness */
     Readiness: {
@@ -5562,6 +5624,26 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["NoticesPublic"];
+        };
+      };
+    };
+  };
+  log_readers_api_v1_operations_log_readers_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Readers"];
         };
       };
     };
