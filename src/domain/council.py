@@ -92,6 +92,12 @@ def default_closing(meeting_day: date, opened_at: datetime) -> datetime:
     return closes_at
 
 
+def _now() -> datetime:
+    """The command's time: its recorded instant, or the start of its business day."""
+    ctx = current_context()
+    return ctx.at or datetime.combine(ctx.today, time(0), VIETNAM)
+
+
 class CouncilSession(ChainedAggregate):
     @classmethod
     def schedule(
@@ -233,10 +239,16 @@ class CouncilSession(ChainedAggregate):
         self._require_state("open the session", SessionState.DRAFT)
         if not self.agenda:
             raise StageTransitionError("the agenda is empty", session_id=str(self.id))
+        opened_at = _now()
         if self.closes_at is None:
-            ctx = current_context()
-            opened_at = ctx.at or datetime.combine(ctx.today, time(0), VIETNAM)
             self._closing_deadline_set(closes_at=default_closing(self.scheduled_for, opened_at))
+        elif self.closes_at <= opened_at:
+            # Opened, it would close at once: nobody could vote.
+            raise InvalidNomination(
+                "closes_at",
+                f"voting would close at {self.closes_at.isoformat()}, which has passed;"
+                " move the closing deadline first",
+            )
         self._session_opened()
 
     class SessionOpened(ChainedAggregate.Event):
@@ -356,6 +368,8 @@ class CouncilSession(ChainedAggregate):
         self._require_state("move the closing deadline", SessionState.DRAFT, SessionState.OPEN)
         if closes_at.tzinfo is None:
             raise InvalidNomination("closes_at", "must include a time zone")
+        if closes_at <= _now():
+            raise InvalidNomination("closes_at", f"{closes_at.isoformat()} has already passed")
         if closes_at != self.closes_at:
             self._closing_deadline_set(closes_at=closes_at)
 

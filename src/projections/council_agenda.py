@@ -161,10 +161,11 @@ class CouncilAgendaView(TrackedView):
         member_id: str | None,
         *,
         limit: int = 100,
-        after: tuple[str, str] | None = None,
+        after: tuple[int, str, str] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """One page of the sessions this member sits on (every session when ``member_id``
-        is None), by date then id from a keyset, and how many there are: all in SQL."""
+        is None): open ones first, then the newest, from a keyset of (open or not, date,
+        id), and how many there are: all in SQL."""
         clauses: list[str] = []
         params: list[Any] = []
         if member_id is not None:
@@ -174,6 +175,7 @@ class CouncilAgendaView(TrackedView):
             params.append(member_id)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         columns = ("session_id", "title", "scheduled_for", "award_form", "state", "awaiting_you")
+        rank = "CASE WHEN state = 'open' THEN 0 ELSE 1 END"
         # How many of an open session's items still wait for this member's ballot.
         awaiting, mine = "0", []
         if member_id is not None:
@@ -190,16 +192,17 @@ class CouncilAgendaView(TrackedView):
             keyset, key = "", []
             if after is not None:
                 keyset = (" AND " if where else " WHERE ") + (
-                    "(scheduled_for > ? OR (scheduled_for = ? AND session_id > ?))"
+                    f"({rank} > ? OR ({rank} = ? AND (scheduled_for < ?"
+                    " OR (scheduled_for = ? AND session_id < ?))))"
                 )
-                key = [after[0], *after]
+                key = [after[0], after[0], after[1], after[1], after[2]]
             cursor.execute(
-                f"SELECT {', '.join(columns[:-1])}, {awaiting} AS awaiting_you"  # noqa: S608
-                f" FROM agenda_sessions{where}{keyset}"
-                " ORDER BY scheduled_for, session_id LIMIT ?",
+                f"SELECT {', '.join(columns[:-1])}, {awaiting} AS awaiting_you,"  # noqa: S608
+                f" {rank} AS open_last FROM agenda_sessions{where}{keyset}"
+                " ORDER BY open_last, scheduled_for DESC, session_id DESC LIMIT ?",
                 [*mine, *params, *key, limit],
             )
-            rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+            rows = [dict(zip((*columns, "open_last"), r, strict=True)) for r in cursor.fetchall()]
         return rows, count
 
 

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
+from domain.council import VOTING_CLOSES
 from domain.errors import DomainError
 from domain.service import NominationService
 from domain.summaries import NominationSummary
@@ -320,16 +321,24 @@ class Demo:
             self.open_ballot(key, nid, t)
 
     def open_ballot(self, key: str, nid: UUID, t: Timeline) -> None:
-        """A session sitting today: four members have voted, demo-council-1 has not yet."""
+        """A session sitting today: four members have voted, demo-council-1 has not yet.
+        Voting stays open until 17:00 of the second working day after the demo is seeded,
+        so a member who signs in at any hour of the seeding day finds an open ballot."""
         s, council = self.service, f"council/{key}/open"
         sid = s.schedule_council_session(
             demo_context(SECRETARY, f"{council}/schedule", t.council),
-            "Phiên họp Hội đồng TĐKT tỉnh – tổng kết 2025 (đang biểu quyết)",
+            "Phiên họp Hội đồng TĐKT tỉnh – tổng kết 2025",
             t.council,
             list(MEMBERS),
             "bang-khen-tinh",
         ).id
         s.add_to_agenda(demo_context(SECRETARY, f"{council}/agenda", t.council), sid, nid)
+        closes_on = s.calendar.add_working_days(self.today, 2)
+        s.set_closing_deadline(
+            demo_context(SECRETARY, f"{council}/closes", t.council),
+            sid,
+            datetime.combine(closes_on, VOTING_CLOSES, VIETNAM),
+        )
         s.open_session(demo_context(SECRETARY, f"{council}/open", t.council), sid)
         for account in MEMBERS[1:5]:
             s.cast_vote(
@@ -460,13 +469,22 @@ def seed_accounts(service: NominationService) -> None:
             )
 
 
-def seed_demo(service: NominationService, units_file: Path, out: TextIO | None = None) -> None:
-    """Records the sample story; every command id is fixed, so it records nothing twice."""
+def seed_demo(
+    service: NominationService,
+    units_file: Path,
+    out: TextIO | None = None,
+    today: date | None = None,
+) -> None:
+    """Records the sample story; every command id is fixed, so it records nothing twice.
+    Its dossiers in flight are dated from ``today`` (Vietnam's, unless given)."""
     import io
 
     seed_accounts(service)
     statistics = json.loads(units_file.read_text("utf-8")).get("synthetic_statistics", {})
-    Demo(service, statistics, out or io.StringIO()).run()
+    demo = Demo(service, statistics, out or io.StringIO())
+    if today is not None:
+        demo.today = today
+    demo.run()
 
 
 SAMPLE_IMPORT = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -178,6 +178,10 @@ def test_documents_exist_only_for_a_closed_session_and_for_those_who_may_see_it(
     demo: Demo,
 ) -> None:
     rows = demo.get("/api/v1/council/sessions", "demo-secretary").json()["data"]
+    # Open sessions come first, then the newest.
+    assert rows[0]["state"] == "open"
+    closed = [r["scheduled_for"] for r in rows if r["state"] == "closed"]
+    assert closed == sorted(closed, reverse=True)
     still_open = next(r for r in rows if r["state"] != "closed")
     refused = demo.get(
         f"/api/v1/council/sessions/{still_open['session_id']}/decision.pdf", "demo-secretary"

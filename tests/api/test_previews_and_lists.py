@@ -84,7 +84,7 @@ def test_the_ui_takes_its_choices_from_the_api(api: Api) -> None:
     assert api.client.get("/api/v1/enumerations").status_code == 401
 
 
-def test_a_members_sessions_page_by_date_with_a_cursor_and_others_are_not_listed(
+def test_a_members_sessions_page_newest_first_with_a_cursor_and_others_are_not_listed(
     api: Api,
 ) -> None:
     from datetime import date
@@ -115,7 +115,7 @@ def test_a_members_sessions_page_by_date_with_a_cursor_and_others_are_not_listed
         if page["next"] is None:
             break
         params = {"limit": 2, "cursor": page["next"]}
-    assert titles == ["Phiên ngày 21", "Phiên ngày 22", "Phiên ngày 23", "Phiên ngày 25"]
+    assert titles == ["Phiên ngày 25", "Phiên ngày 23", "Phiên ngày 22", "Phiên ngày 21"]
     refused = api.get("/api/v1/council/sessions", "member-1", params={"cursor": "x"})
     assert refused.status_code == 422
     assert "cursor" in refused.text

@@ -97,7 +97,8 @@ class User:
         self.page.fill("#f-username", username)
         self.page.fill("#f-password", password)
         self.page.click("form button[type=submit]")
-        self.page.wait_for_selector("#logout:not([hidden])")
+        # Signed in: on a phone the button sits folded behind the menu, so attached will do.
+        self.page.wait_for_selector("#logout:not([hidden])", state="attached")
         self.page.wait_for_selector("#main h1")  # the home page has loaded
 
     def go(self, hash_path: str, wait_for: str) -> Page:

@@ -17,7 +17,10 @@ pytestmark = pytest.mark.e2e
 
 
 def open_ballot(page: Page) -> None:
-    page.locator("#main a", has_text="đang biểu quyết").click()
+    """The member's list puts open sessions first, and says so in words."""
+    first = page.locator("#main li").first
+    expect(first).to_contain_text("Đang biểu quyết")
+    first.locator("a").click()
     page.wait_for_selector(".item .dossier")
 
 
@@ -59,7 +62,7 @@ def test_a_member_reads_the_dossier_on_a_phone_and_stands_aside_with_a_reason(
     member.shot("ballot-confirm-390px")
     member.page.click("[data-confirm=recuse]")
     expect(card.locator(".voted")).to_contain_text("Vợ tôi là cán bộ của xã này.")
-    expect(card.locator(".recusals")).to_contain_text("demo-council-1")
+    expect(card.locator(".recusals")).to_contain_text("Ủy viên Hội đồng 1 (mẫu)")
     member.close()
 
 

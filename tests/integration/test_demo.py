@@ -5,9 +5,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date, datetime, time
 from pathlib import Path
+from uuid import UUID
 
 import pytest
+
+from domain.calendar import VIETNAM
+from domain.service import NominationService
+from domain.units import UnitRegistry
+from projections.runner import ProjectionRunner
+from projections.views.database import SQLiteDatabase
+from thidua.bootstrap import SQLITE_FACTORY
+from thidua.demo import seed_demo
+from thidua.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -87,3 +98,26 @@ def test_the_demo_is_a_living_movement_dated_from_today(tmp_path: Path) -> None:
         assert all(v["due_on"] >= today.isoformat() for v in waiting.visits.values())
     finally:
         service.close()
+
+
+@pytest.mark.parametrize(
+    ("seeded_on", "closes_on"),
+    [
+        (date(2026, 12, 4), date(2026, 12, 8)),  # a Friday: Monday, then Tuesday
+        (date(2027, 4, 29), date(2027, 5, 5)),  # before 30/4 and 1/5 (and 3/5 in lieu)
+    ],
+)
+def test_the_demos_ballot_stays_open_two_working_days_whenever_it_is_seeded(
+    tmp_path: Path, units: UnitRegistry, seeded_on: date, closes_on: date
+) -> None:
+    env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(tmp_path / "e.sqlite3")}
+    with NominationService(env, units=units) as service:
+        seed_demo(service, Settings(_env_file=None).units_file, today=seeded_on)
+        runner = ProjectionRunner(service, SQLiteDatabase(str(tmp_path / "e.sqlite3")))
+        runner.catch_up("council_agenda")
+        rows, _ = runner.view("council_agenda").sessions_page("demo-council-1")
+        ballot = service.get_session(UUID(rows[0]["session_id"]))
+    assert ballot.state == "open"  # listed first
+    assert ballot.closes_at == datetime.combine(closes_on, time(17), VIETNAM)
+    assert "demo-council-1" in ballot.not_voted
+    assert "biểu quyết" not in ballot.title  # the state is shown as a state, not in a title

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from api.deps import (
     After,
+    AppState,
     Caller,
     Command,
     State,
@@ -60,7 +61,8 @@ def schedule(body: SessionCreate, cmd: AsSecretary) -> Written:
     "",
     tags=["council member"],
     response_model=Page[SessionRow],
-    summary="The sessions the caller sits on (all, for the secretary)",
+    summary="The sessions the caller sits on (all, for the secretary): open ones first, then"
+    " the newest",
 )
 def sessions(
     app: State,
@@ -77,17 +79,20 @@ def sessions(
     everyone = principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR)
     keyset = None
     if cursor is not None:
-        day, bar, last = cursor.partition("|")
-        if not bar or not last:
+        parts = cursor.split("|")
+        if len(parts) != 3 or parts[0] not in ("0", "1") or not all(parts):
             raise InvalidNomination("cursor", "is not a cursor this route gave")
-        keyset = (day, last)
+        keyset = (int(parts[0]), parts[1], parts[2])
     found, count = view.sessions_page(
         None if everyone else principal.username, limit=limit, after=keyset
     )
     following = None
     if len(found) == limit:
-        following = f"{found[-1]['scheduled_for']}|{found[-1]['session_id']}"
-    data = [SessionRow.model_validate(s) for s in found]
+        last = found[-1]
+        following = f"{last['open_last']}|{last['scheduled_for']}|{last['session_id']}"
+    data = [
+        SessionRow.model_validate({k: v for k, v in s.items() if k != "open_last"}) for s in found
+    ]
     return Page[SessionRow](data=data, count=count, next=following)
 
 
@@ -118,6 +123,7 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
         title=s.title,
         scheduled_for=s.scheduled_for,
         members=s.members,
+        names={m: _name_of(app, m) for m in s.members},
         award_form=s.award_form,
         council_level=s.council_level,
         scope=s.scope,
@@ -203,3 +209,8 @@ def vote(session_id: SessionId, body: VoteIn, cmd: AsMember) -> Written:
         ctx, session_id, UUID(body.nomination_id), body.choice, body.reason
     )
     return written(result)
+
+
+def _name_of(app: AppState, username: str) -> str:
+    account = app.service.find_account(username)
+    return account.display_name if account and account.display_name else username

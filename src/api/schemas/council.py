@@ -70,6 +70,10 @@ class SessionPublic(Schema):
     title: str
     scheduled_for: date
     members: list[str]
+    names: dict[str, str] = Field(
+        default_factory=dict,
+        description="each member's name by user name, as people read lists of who voted",
+    )
     award_form: str
     council_level: str
     scope: str | None

@@ -284,7 +284,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The sessions the caller sits on (all, for the secretary) */
+    /** The sessions the caller sits on (all, for the secretary): open ones first, then the newest */
     get: operations["sessions_api_v1_council_sessions_get"];
     put?: never;
     /** Schedule a council session */
@@ -3053,6 +3053,13 @@ export interface components {
       items: components["schemas"]["ItemPublic"][];
       /** Members */
       members: string[];
+      /**
+       * Names
+       * @description each member's name by user name, as people read lists of who voted
+       */
+      names?: {
+        [key: string]: string;
+      };
       /**
        * Scheduled For
        * Format: date

@@ -40,6 +40,11 @@ function navigation() {
         : []),
     );
   document.getElementById("who").textContent = state.me ? state.me.display_name : "";
+  // On a phone the links fold behind one button instead of wrapping into a column.
+  const menu = document.getElementById("menu");
+  menu.hidden = !state.me;
+  menu.setAttribute("aria-expanded", "false");
+  document.querySelector(".bar").classList.remove("open");
   ringBell();
   document.getElementById("logout").hidden = !state.me;
 }
@@ -143,6 +148,11 @@ async function page(parts, query) {
 document.getElementById("lang").addEventListener("click", async () => {
   await loadLanguage(state.lang === "vi" ? "en" : "vi");
   route();
+});
+document.getElementById("menu").addEventListener("click", (event) => {
+  const bar = document.querySelector(".bar");
+  const open = bar.classList.toggle("open");
+  /** @type {HTMLElement} */ (event.currentTarget).setAttribute("aria-expanded", String(open));
 });
 // Signing out ends this session's token on the server too, not just in this browser.
 document.getElementById("logout").addEventListener("click", signOutEverywhereNow);

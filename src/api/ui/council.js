@@ -98,7 +98,16 @@ function showParticipation(s, item) {
   if (voted) voted.textContent = `${t("council.voted")}: ${item.voted.length}/${s.members.length}`;
   const waiting = document.querySelector(`[data-not-voted="${item.nomination_id}"]`);
   if (waiting)
-    waiting.textContent = `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`;
+    waiting.textContent = `${t("council.not_voted")}: ${namesOf(s, item.not_voted) || "—"}`;
+}
+
+/**
+ * People by name, as the minutes name them; a user name only where an account has none.
+ * @param {Session} s
+ * @param {string[]} usernames
+ */
+function namesOf(s, usernames) {
+  return usernames.map((u) => s.names?.[u] || u).join(", ");
 }
 
 // --- views -----------------------------------------------------------------------------------
@@ -209,14 +218,14 @@ function itemCard(s, item, loaded) {
       { "data-voted": item.nomination_id, "aria-live": "polite" },
       `${t("council.voted")}: ${item.voted.length}/${s.members.length}`,
     ),
-    recusalList(item),
+    recusalList(s, item),
   );
   if (has("council_secretary"))
     card.append(
       h(
         "p",
         { class: "muted", "data-not-voted": item.nomination_id },
-        `${t("council.not_voted")}: ${item.not_voted.join(", ") || "—"}`,
+        `${t("council.not_voted")}: ${namesOf(s, item.not_voted) || "—"}`,
       ),
     );
   if (item.tally)
@@ -241,15 +250,18 @@ function itemCard(s, item, loaded) {
 }
 /**
  * Who stood aside and why: declared, so shown to everyone; how others voted never is.
+ * @param {Session} s
  * @param {Item} item
  */
-function recusalList(item) {
+function recusalList(s, item) {
   const entries = Object.entries(item.recused);
   if (!entries.length) return null;
   return h(
     "ul",
     { class: "recusals muted" },
-    entries.map(([who, reason]) => h("li", {}, t("council.recused", { who, reason }))),
+    entries.map(([who, reason]) =>
+      h("li", {}, t("council.recused", { who: namesOf(s, [who]), reason })),
+    ),
   );
 }
 /**

@@ -233,6 +233,31 @@ def test_a_deadline_the_secretary_set_is_kept_when_the_session_opens(
     assert session.closes_at == chosen
 
 
+def test_a_session_whose_closing_time_has_passed_is_not_opened_and_nothing_is_recorded(
+    provincial: VotingRule,
+) -> None:
+    chosen = datetime(2024, 3, 20, 12, tzinfo=VIETNAM)
+    with pytest.raises(InvalidNomination) as refused:
+        opened_at(provincial, datetime(2024, 3, 20, 12, 5, tzinfo=VIETNAM), closes_at=chosen)
+    assert refused.value.field == "closes_at"
+
+
+def test_a_closing_deadline_already_past_is_refused_naming_closes_at(
+    provincial: VotingRule,
+) -> None:
+    session = opened_at(provincial, datetime(2024, 3, 20, 8, tzinfo=VIETNAM))
+    session.collect_events()
+    late = datetime(2024, 3, 20, 9, tzinfo=VIETNAM)
+    with (
+        acting(replace(ctx(SECRETARY, late.date()), at=late)),
+        pytest.raises(InvalidNomination) as refused,
+    ):
+        session.set_closing_deadline(datetime(2024, 3, 20, 8, 30, tzinfo=VIETNAM))
+    assert refused.value.field == "closes_at"
+    assert session.collect_events() == []
+    assert session.closes_at == datetime(2024, 3, 20, 17, tzinfo=VIETNAM)
+
+
 def test_standing_aside_takes_a_reason_that_the_record_keeps(provincial: VotingRule) -> None:
     session, [item] = scheduled(provincial)
     version = session.version
