@@ -105,6 +105,7 @@ bench: install fonts
 	$(BIN)/python -m bench.scale
 	$(BIN)/python -m bench.national
 	$(BIN)/python -m bench.documents
+	$(BIN)/python -m bench.api_start
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import time
@@ -20,8 +21,12 @@ _hasher = PasswordHash.recommended()  # argon2id
 ALGORITHM = "HS256"
 
 
-# Unknown and inactive accounts are checked against this, so every wrong answer costs the same.
-_DUMMY_HASH = _hasher.hash("a password no account has: " + secrets.token_hex(16))
+@functools.cache
+def _dummy_hash() -> str:
+    """Unknown and inactive accounts are checked against this, so every wrong answer costs
+    the same. Made on first use, not at import: a restarted API answers sooner."""
+    return _hasher.hash("a password no account has: " + secrets.token_hex(16))
+
 MIN_PASSWORD_LENGTH = 12
 
 
@@ -32,7 +37,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, hashed: str | None) -> bool:
     """Whether the password matches; with no hash, a dummy one is checked for the same time."""
     try:
-        return bool(_hasher.verify(password, hashed or _DUMMY_HASH)) and hashed is not None
+        return bool(_hasher.verify(password, hashed or _dummy_hash())) and hashed is not None
     except Exception:  # an unreadable hash never matches
         return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -44,18 +45,25 @@ def chromium() -> str:
 def running_product(data: Path) -> Iterator[str]:
     """The product as `make run` starts it, on its own data directory and free ports."""
     env, base = product_env(data)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "thidua.cli", "run"],
-        env={**env, "THIDUA_DEMO": "1", "THIDUA_ADMIN_PASSWORD": ADMIN_PASSWORD},
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = data / "product.log"
+    with log.open("ab") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "thidua.cli", "run"],
+            env={**env, "THIDUA_DEMO": "1", "THIDUA_ADMIN_PASSWORD": ADMIN_PASSWORD},
+            start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        wait_until_ready(base, process)
+        try:
+            wait_until_ready(base, process)
+        except RuntimeError as error:  # say why: the product's own last words
+            said = log.read_text(errors="replace").splitlines()
+            raise RuntimeError(f"{error}:\n" + "\n".join(said[-40:])) from None
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=60)
 
 

@@ -123,6 +123,21 @@ class RunningCluster:
             rows = conn.execute("SELECT name, holder, token FROM leases").fetchall()
         return {name: (int(holder.split(":")[1]), int(token)) for name, holder, token in rows}
 
+    def relay_position_and_head(self) -> tuple[int, int]:
+        """Where the relay has got to in the log, and the log's head, as stored now."""
+        with psycopg.connect(self.postgres_url, connect_timeout=5) as conn:
+            row = conn.execute(
+                "SELECT (SELECT position FROM projection_tracking WHERE projection = 'relay'),"
+                " (SELECT MAX(notification_id) FROM stored_events)"
+            ).fetchone()
+        assert row is not None
+        return int(row[0] or 0), int(row[1] or 0)
+
+    def lease_losses(self, lease: str) -> int:
+        with psycopg.connect(self.postgres_url, connect_timeout=5) as conn:
+            row = conn.execute("SELECT losses FROM leases WHERE name = %s", (lease,)).fetchone()
+        return int(row[0]) if row else 0
+
     def wait_for_new_holder(self, lease: str, old_token: int, seconds: float = 30) -> float:
         """Seconds until a lease has a holder other than the one with ``old_token``."""
         start = time.monotonic()
