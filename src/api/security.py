@@ -27,6 +27,7 @@ def _dummy_hash() -> str:
     the same. Made on first use, not at import: a restarted API answers sooner."""
     return _hasher.hash("a password no account has: " + secrets.token_hex(16))
 
+
 MIN_PASSWORD_LENGTH = 12
 
 

@@ -5,17 +5,16 @@ each event a workflow needs (carrying the event id), and only then stores the ne
 position. A crash in between re-sends a step; workflows ignore event ids they have seen.
 Nothing is sent for a write that did not commit: only the log is read.
 
-A step sends no new signal once ``timing.step`` seconds have passed: it commits the
-position after the longest run of events whose signals were all sent, and the next step
-reads on from there. A slow Temporal or a busy host makes steps smaller, never longer than
-the lease, and a keeper renews the lease between commits while signals keep going out.
+While a page's signals go out, the position after the longest run of events whose signals
+were all sent is committed every ``timing.step`` seconds: a slow Temporal or a busy host
+makes each step cover fewer events, never makes one outlast the lease, and a keeper renews
+the lease between commits while signals keep going out.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -220,51 +219,73 @@ class Relay:
             self.log.info("relay.workflow_finished", workflow_id=signal.workflow_id)
 
     async def step(self) -> int:
-        """Relays one step; returns how many events it committed (0 when caught up)."""
+        """Relays one page of the log; returns how many events it read (0 when caught up).
+
+        Every workflow hears its events in log order, different workflows in parallel. While
+        the page's signals go out, the position after the longest run of events whose
+        signals were all sent is committed every ``timing.step`` seconds, so a page that
+        takes far longer than the lease (a backlog, a slow Temporal, a busy host) keeps its
+        progress in small steps, and the keeper renews the lease as each signal goes."""
         page = await asyncio.to_thread(self._read_page)
         if page is None:
             return 0
         notifications, reached = page
-        deadline = time.monotonic() + self.timing.step
         unsent: list[int] = []  # per notification: its signals not yet sent
         chains: dict[str, list[tuple[int, Signal]]] = {}
         for index, notification in enumerate(notifications):
-            event = self.service.event_of(notification)
-            found = self.signals_for(event)
+            found = self.signals_for(self.service.event_of(notification))
             unsent.append(len(found))
             for signal in found:
                 chains.setdefault(signal.workflow_id, []).append((index, signal))
 
         async def in_order(chain: list[tuple[int, Signal]]) -> None:
             for index, signal in chain:
-                # Past the step's time the chain stops; its first signal always goes, so
-                # the first event of the step is always sent and every step moves on.
-                if index > 0 and time.monotonic() >= deadline:
-                    return
+                if self.lease is not None and self.lease.token is None:
+                    return  # the lease is gone: stop at once, the next holder goes on
                 await self.send(signal)
                 unsent[index] -= 1
                 if self.keeper is not None:
                     self.keeper.progressed()
 
-        # Each workflow hears its events in log order; different workflows in parallel.
-        outcomes = await asyncio.gather(
-            *(in_order(chain) for chain in chains.values()), return_exceptions=True
-        )
-        done = next((i for i, n in enumerate(unsent) if n), len(unsent))
-        if done == len(notifications):
-            position = reached
-        elif done:
-            position = notifications[done - 1].id
-        else:
-            position = None
-        if position is not None:  # what was sent stays sent, even when a signal failed
-            await asyncio.to_thread(self._store_position, position)
-            if self.keeper is not None:
-                self.keeper.progressed()
+        committed = [0]
+
+        async def commit() -> None:
+            """Stores the position after the events all of whose signals went out."""
+            done = next((i for i, n in enumerate(unsent) if n), len(unsent))
+            if done == len(notifications):
+                position = reached  # the whole page, or a page with nothing to send
+            elif done:
+                position = notifications[done - 1].id
+            else:
+                return
+            if position > committed[0]:
+                await asyncio.to_thread(self._store_position, position)
+                committed[0] = position
+                if self.keeper is not None:
+                    self.keeper.progressed()
+
+        tasks = [asyncio.create_task(in_order(chain)) for chain in chains.values()]
+        try:
+            pending: set[asyncio.Task[None]] = set(tasks)
+            while pending:
+                _, pending = await asyncio.wait(pending, timeout=self.timing.step)
+                if any(t.done() and not t.cancelled() and t.exception() for t in tasks):
+                    break
+                if pending:
+                    await commit()  # a step: what was sent so far stays sent
+        finally:
+            for task in tasks:
+                task.cancel()
+            outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        await commit()  # what was sent stays sent, even when a signal failed
         for outcome in outcomes:
-            if isinstance(outcome, BaseException):
+            if isinstance(outcome, BaseException) and not isinstance(
+                outcome, asyncio.CancelledError
+            ):
                 raise outcome
-        return done or 1
+        if self.lease is not None and self.lease.token is None:
+            raise LeaseLost(f"relay: the lease of {self.lease.holder} lapsed during a page")
+        return len(notifications) or 1
 
     def _read_page(self) -> tuple[list[Any], int] | None:
         position = self.position.get(self.service.name)

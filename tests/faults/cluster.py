@@ -125,10 +125,13 @@ class RunningCluster:
 
     def relay_position_and_head(self) -> tuple[int, int]:
         """Where the relay has got to in the log, and the log's head, as stored now."""
+        from domain.service import NominationService
+
+        events = f"{NominationService.name.lower()}_events"  # the library's naming
         with psycopg.connect(self.postgres_url, connect_timeout=5) as conn:
             row = conn.execute(
-                "SELECT (SELECT position FROM projection_tracking WHERE projection = 'relay'),"
-                " (SELECT MAX(notification_id) FROM stored_events)"
+                "SELECT (SELECT position FROM projection_tracking"  # noqa: S608 - our own name
+                f" WHERE projection = 'relay'), (SELECT MAX(notification_id) FROM {events})"
             ).fetchone()
         assert row is not None
         return int(row[0] or 0), int(row[1] or 0)
