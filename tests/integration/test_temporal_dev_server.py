@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -180,8 +181,10 @@ async def test_pending_timers_fire_after_the_dev_server_restarts_on_its_database
         ctx(SECRETARY, today), "Phiên họp", today, ["m1"], "bang-khen-tinh"
     ).id
     s.add_to_agenda(ctx(SECRETARY, today), sid, nid)
-    s.set_closing_deadline(ctx(SECRETARY, today), sid, datetime.now(UTC) + timedelta(seconds=12))
-    s.open_session(ctx(SECRETARY, today), sid)
+    # Recorded at the real instant, so no hour of the day makes the deadline look past.
+    now = replace(ctx(SECRETARY, today), at=datetime.now(UTC))
+    s.set_closing_deadline(now, sid, datetime.now(UTC) + timedelta(seconds=12))
+    s.open_session(replace(ctx(SECRETARY, today), at=datetime.now(UTC)), sid)
     s.cast_vote(ctx(member("m1"), today), sid, nid, "approve")
 
     with dev_server(tmp_path, port) as address:
