@@ -168,6 +168,21 @@ def clean_filename(name: str | None) -> str:
     return kept or "evidence"
 
 
+_EXTENSIONS = {JPEG: (".jpg", ".jpeg")}
+
+
+def named_for(name: str, media_type: str) -> str:
+    """The name a file is kept and served under ends as its type does: a PDF named
+    ``bao-cao.bat`` is kept as ``bao-cao.bat.pdf``, so no reader's system takes it for a
+    program. (The type itself is the one its bytes show: ``check_content``.)"""
+    wanted = ALLOWED_TYPES.get(media_type)
+    if wanted is None:
+        return name
+    if name.lower().endswith(_EXTENSIONS.get(media_type, (wanted,))):
+        return name
+    return name[: 255 - len(wanted)] + wanted
+
+
 @dataclass
 class Upload:
     """The one file of a multipart upload, received into ``pending``."""
@@ -232,4 +247,4 @@ async def receive_upload(request: Request, store: EvidenceStore, field: str = "f
         pending.discard()
         raise
     filename, media_type = found[0]
-    return Upload(pending, clean_filename(filename), media_type)
+    return Upload(pending, named_for(clean_filename(filename), media_type), media_type)

@@ -70,8 +70,12 @@ class TokenClaims:
     """To the microsecond (``iat`` has whole seconds): a revocation in the same second counts."""
 
 
-def issue_token(username: str, secret: str, minutes: int) -> tuple[str, int]:
-    now = datetime.now(UTC)
+def issue_token(
+    username: str, secret: str, minutes: int, issued_at: datetime | None = None
+) -> tuple[str, int]:
+    """A signed access token; ``issued_at`` (default now) is what revocations compare with,
+    so a sign-in dates its token from before it read the account."""
+    now = issued_at or datetime.now(UTC)
     claims = {
         "sub": username,
         "iat": now,

@@ -136,7 +136,7 @@ def api_config(settings: Settings) -> ApiConfig:
         metrics_token=settings.metrics_token,
         docs=settings.docs if settings.docs is not None else settings.environment != "production",
         hsts=settings.hsts,
-        public_url=settings.public_url,
+        public_url=settings.public_base_url,
         public_complaints_per_hour=settings.public_complaints_per_hour,
     )
 

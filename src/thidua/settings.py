@@ -122,8 +122,9 @@ class Settings(BaseSettings):
         default=None,
         max_length=300,
         pattern=r"^https?://[^\s]+$",
-        description="where the public reaches the product, printed in documents' QR codes"
-        " (default: the address each request came to)",
+        description="where the public reaches the product, printed in documents' links and"
+        " QR codes; required in production (default elsewhere: http://<host>:<port>). Never"
+        " taken from a request's Host header",
     )
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
     login_attempts: int = Field(default=5, ge=1)
@@ -167,6 +168,11 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def public_base_url(self) -> str:
+        """The address documents link to: the setting, or this process's own address."""
+        return self.public_url or f"http://{self.host}:{self.port}"
+
+    @property
     def lease_timing(self) -> LeaseTiming:
         return LeaseTiming(self.lease_seconds, self.lease_renew_seconds, self.step_seconds)
 
@@ -191,6 +197,11 @@ class Settings(BaseSettings):
                 raise ValueError("THIDUA_POSTGRES_URL: production needs a real database password")
         if self.store == "postgres" and self.postgres_url is None:
             raise ValueError("THIDUA_POSTGRES_URL is required when THIDUA_STORE=postgres")
+        if self.environment == "production" and not self.public_url:
+            raise ValueError(
+                "THIDUA_PUBLIC_URL: production prints it in every document's links and QR"
+                " code; set it to the address the public reaches the product at"
+            )
         return self
 
 

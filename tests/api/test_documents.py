@@ -341,3 +341,19 @@ def test_a_document_names_the_signed_receipt_that_seals_its_records(demo: Demo) 
     meta = read_metadata(pdf)
     assert meta["receipt_position"] == receipt["position"]
     assert f"vị trí {receipt['position']}" in text_of(pdf, demo.folder, "sealed.pdf")
+
+
+def test_a_forged_host_header_never_reaches_an_issued_decision(demo: Demo) -> None:
+    sid = demo.session_where(approved=True, year=2024)
+    demo.get("/api/v1/me", "demo-secretary")  # signs in first, on the ordinary host
+    answer = demo.client.get(
+        f"/api/v1/council/sessions/{sid}/decision.pdf",
+        headers={
+            "Host": "evil.example",
+            "Authorization": f"Bearer {demo.tokens['demo-secretary']}",
+        },
+    )
+    assert answer.status_code == 200
+    text = text_of(answer.content, demo.folder, "forged-host.pdf")
+    assert "evil.example" not in text
+    assert "http://127.0.0.1:8000/verify/" in text  # the settings' address, not the request's

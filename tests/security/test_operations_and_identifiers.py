@@ -44,6 +44,7 @@ def test_docs_are_off_in_production_unless_asked_for(tmp_path: Path) -> None:
         "data_dir": tmp_path,
         "environment": "production",
         "secret_key": "k" * 48,
+        "public_url": "https://thidua.example.vn",
         "_env_file": None,
     }
     client = TestClient(build_app(Settings(**values), follow_projections=False))  # type: ignore[arg-type]

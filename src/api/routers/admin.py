@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
@@ -21,7 +21,7 @@ from api.security import new_password_hash
 from domain.context import Role
 from domain.cycles import CycleKind, CycleTerms
 from domain.errors import InvalidNomination
-from domain.summaries import AccountSummary, CommandResult
+from domain.summaries import AccountSummary
 
 router = APIRouter(tags=["admin"])
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
@@ -69,17 +69,12 @@ def list_accounts(app: State, admin: Admin) -> Page[AccountPublic]:
 def update_account(username: Username, body: AccountUpdate, cmd: AsAdmin) -> Written:
     if body.roles is None and body.active is None:
         raise InvalidNomination("body", "give roles, active or both")
-    result = None
-    ctx = cmd.context
-    if body.active is True:
-        result = cmd.service.reactivate_account(ctx, username)
-    if body.roles is not None:
-        result = cmd.service.change_account_grants(
-            ctx, username, [g.model_dump() for g in body.roles]
-        )
-    if body.active is False:
-        result = cmd.service.deactivate_account(ctx, username, body.reason)
-    return written(cast(CommandResult, result))
+    # One command for both changes: two commands under one request's id would replay the
+    # first in place of the second.
+    grants = [g.model_dump() for g in body.roles] if body.roles is not None else None
+    return written(
+        cmd.service.update_account(cmd.context, username, grants, body.active, body.reason)
+    )
 
 
 @router.post(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import structlog
@@ -44,6 +45,7 @@ def sign_in(
             f"too many failed sign-ins; try again in {wait} s",
             headers={"Retry-After": str(wait)},
         )
+    read_at = datetime.now(UTC)
     account = app.service.find_account(name)
     usable = account if account is not None and account.active else None
     # Unknown and inactive accounts are checked against a dummy hash: same time, same answer.
@@ -52,9 +54,20 @@ def sign_in(
         raise HTTPException(
             401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
         )
+    # The check took a while (argon2): a reset or a deactivation that landed meanwhile must
+    # not leave the old password a token. Catch the account up and issue only if unchanged.
+    now = app.service.find_account(name)
+    if now is None or not now.active or now.version != usable.version:
+        log.warning("login.overtaken", username=name, client=client)
+        raise HTTPException(
+            401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"}
+        )
     app.throttle.succeeded(name, client)
     token, seconds = issue_token(
-        usable.username, app.settings.secret_key.get_secret_value(), app.settings.token_minutes
+        usable.username,
+        app.settings.secret_key.get_secret_value(),
+        app.settings.token_minutes,
+        issued_at=read_at,
     )
     log.info("login.ok", username=usable.username)
     return TokenPublic(access_token=token, token_type="bearer", expires_in=seconds)  # noqa: S106

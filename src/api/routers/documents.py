@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from api.config import ApiConfig
 from api.deps import (
     AppState,
     Caller,
@@ -80,6 +81,14 @@ def _receipts(app: AppState) -> Receipts:
     return receipts
 
 
+def public_base(config: ApiConfig) -> str:
+    """Where documents' links and QR codes point: from settings only, never from a request's
+    Host header, which whoever sends the request chooses."""
+    if not config.public_url:
+        raise RuntimeError("THIDUA_PUBLIC_URL is not set: documents cannot say where to check them")
+    return config.public_url
+
+
 def issue(app: AppState, record: CouncilRecord, kind: DocumentKind, base_url: str) -> bytes:
     """Renders a document and records the file's SHA-256 as one the product issued."""
     receipts = _receipts(app)
@@ -102,7 +111,7 @@ def _document(
         or principal.username in s.members
     ):
         raise JurisdictionError(f"{principal.username} is not a member of this session")
-    base = app.settings.public_url or str(request.base_url)
+    base = public_base(app.settings)
     pdf = issue(app, record, kind, base)
     name = f"{kind.value}-{str(s.id)[:8]}.pdf"
     return Response(
@@ -287,7 +296,7 @@ async def attach_signed_decision(
         pending.discard()
         raise
     record = await run_in_threadpool(app.service.council_record, session_id)
-    base = app.settings.public_url or str(request.base_url)
+    base = public_base(app.settings)
     generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
     document_id = str(record.document_id(DocumentKind.DECISION))
     generated_sha256 = hashlib.sha256(generated).hexdigest()

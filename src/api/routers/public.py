@@ -20,7 +20,8 @@ from api.public_pages import Lang, escape, page
 from api.schemas.common import Page, Schema, example
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.dossier import complaint_number
-from domain.errors import InvalidNomination, NominationNotFound
+from domain.errors import InvalidNomination, NominationNotFound, NotFound
+from domain.stages import Stage
 from projections.board import BoardQuery
 
 router = APIRouter()
@@ -188,6 +189,17 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _require_on_notice(app: AppState, nomination_id: UUID) -> None:
+    """A dossier not on public notice is answered exactly as one that does not exist: ids
+    are derived from public data, and its stage is no stranger's business."""
+    try:
+        stage = app.service.get_nomination(nomination_id).stage
+    except NotFound:
+        stage = None
+    if stage != Stage.PUBLIC_NOTICE.value:
+        raise NotFound("no dossier on public notice has this id", nomination_id=str(nomination_id))
+
+
 def file_public_complaint(
     app: AppState, request: Request, body: PublicComplaintIn
 ) -> PublicComplaintFiled:
@@ -199,6 +211,7 @@ def file_public_complaint(
         raise InvalidNomination("text", "is required")
     name = unicodedata.normalize("NFC", (body.name or "").strip())
     contact = unicodedata.normalize("NFC", (body.contact or "").strip())
+    _require_on_notice(app, body.nomination_id)
     limit = app.extra["complaint_limit"]
     wait = limit.reserve(_client(request))
     if wait:

@@ -83,6 +83,28 @@ class AccountCases(ServiceBase):
             ctx, ACCOUNT, account_id(username), lambda a: a.change_password(password_hash)
         )
 
+    def update_account(
+        self,
+        ctx: CommandContext,
+        username: str,
+        grants: list[dict[str, Any]] | None = None,
+        active: bool | None = None,
+        reason: str = "",
+    ) -> CommandResult:
+        """New roles, activation or both as one command: every change is recorded together
+        (reactivated first, so new roles apply to an active account; deactivated last)."""
+        parsed = parse_grants(grants) if grants is not None else None
+
+        def change(account: Account) -> None:
+            if active is True:
+                account.reactivate()
+            if parsed is not None:
+                account.change_grants(parsed)
+            if active is False:
+                account.deactivate(reason)
+
+        return self._execute(ctx, ACCOUNT, account_id(username), change)
+
     def deactivate_account(self, ctx: CommandContext, username: str, reason: str) -> CommandResult:
         return self._execute(ctx, ACCOUNT, account_id(username), lambda a: a.deactivate(reason))
 

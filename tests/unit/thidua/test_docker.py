@@ -111,3 +111,9 @@ def test_compose_runs_the_cluster_topology_with_shared_data_and_time_to_stop() -
         seconds = int(str(service["stop_grace_period"]).rstrip("s"))
         assert seconds > 30, name  # more than the worker's 30 s for activities in flight
     assert "thidua-data" in compose()["volumes"]  # type: ignore[operator]
+
+
+def test_every_product_process_is_told_its_public_address() -> None:
+    """Production refuses to start without it: documents' links come from settings only."""
+    env = compose()["x-thidua"]["environment"]  # type: ignore[index]
+    assert str(env["THIDUA_PUBLIC_URL"]).startswith("${THIDUA_PUBLIC_URL:?")

@@ -1,0 +1,142 @@
+"""Holes a second, adversarial review found in the API, each reproduced before its fix:
+a PATCH that dropped one of its two changes, a stage told to strangers, links taken from the
+Host header, a file whose name lies about its type, and a sign-in racing a password reset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.security import hash_password
+from domain.context import CommandContext
+from tests.api.journey import ok, open_dossier
+from tests.factories import ADMIN
+from tests.security.conftest import PASSWORD, Api
+from tests.security.test_uploads_and_exports import dated, upload
+
+pytestmark = pytest.mark.api
+
+
+def me(api: Api, token: str) -> int:
+    answer = api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    return int(answer.status_code)
+
+
+def signed_in(api: Api, username: str, password: str = PASSWORD) -> str | None:
+    answer = api.client.post(
+        "/api/v1/auth/token", data={"username": username, "password": password}
+    )
+    return str(answer.json()["access_token"]) if answer.status_code == 200 else None
+
+
+# --- one PATCH, two changes ------------------------------------------------------------------
+
+
+def test_new_roles_and_deactivation_in_one_patch_are_both_recorded(api: Api) -> None:
+    body = {"roles": [{"role": "council_member"}], "active": False, "reason": "Nghỉ hưu."}
+    answer = ok(api.client.patch("/api/v1/accounts/auditor", json=body, headers=api.as_("admin")))
+    assert answer["replayed"] is False
+    account = api.service.find_account("auditor")
+    assert account is not None
+    assert account.active is False
+    assert account.grants == [{"role": "council_member", "scope": None}]
+    assert signed_in(api, "auditor") is None
+
+
+def test_reactivation_with_new_roles_in_one_patch_takes_the_new_roles(api: Api) -> None:
+    deactivate = {"active": False, "reason": "Tạm nghỉ."}
+    ok(api.client.patch("/api/v1/accounts/auditor", json=deactivate, headers=api.as_("admin")))
+    body = {"roles": [{"role": "council_member"}], "active": True}
+    ok(api.client.patch("/api/v1/accounts/auditor", json=body, headers=api.as_("admin")))
+    account = api.service.find_account("auditor")
+    assert account is not None
+    assert account.active is True
+    assert account.grants == [{"role": "council_member", "scope": None}]
+
+
+# --- a dossier not on public notice is one that does not exist -------------------------------
+
+
+def test_an_objection_to_a_dossier_not_on_notice_is_answered_as_to_none_at_all(api: Api) -> None:
+    nid = open_dossier(api)  # in collection: real, but not on public notice
+    unknown = "00000000-0000-4000-8000-000000000000"
+    answers = [
+        api.client.post("/api/v1/public/complaints", json={"nomination_id": n, "text": "Phản ánh."})
+        for n in (nid, unknown)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    first, second = (a.json() for a in answers)
+    assert first["detail"].replace(nid, unknown) == second["detail"]
+    assert "collecting" not in answers[0].text
+    form = [api.client.post(f"/cong-khai/{n}", data={"text": "Phản ánh."}) for n in (nid, unknown)]
+    assert [f.status_code for f in form] == [404, 404]
+    assert "collecting" not in form[0].text
+    assert "Thu thập" not in form[0].text
+
+
+# --- links in documents come from settings ---------------------------------------------------
+
+
+def test_a_forged_host_header_does_not_reach_an_issued_document(api: Api) -> None:
+    from api.routers.documents import public_base
+
+    settings = api.client.app.state.thidua.settings  # type: ignore[attr-defined]
+    settings.public_url = "https://thidua.bentre.gov.vn"
+    assert public_base(settings) == "https://thidua.bentre.gov.vn"
+    settings.public_url = None
+    with pytest.raises(RuntimeError, match="THIDUA_PUBLIC_URL"):
+        public_base(settings)
+
+
+def test_production_refuses_to_start_without_a_public_url() -> None:
+    from pydantic import ValidationError
+
+    from thidua.settings import Settings
+
+    secrets: dict[str, Any] = {"secret_key": "k" * 40, "environment": "production"}
+    with pytest.raises(ValidationError, match="THIDUA_PUBLIC_URL"):
+        Settings(_env_file=None, **secrets)  # type: ignore[call-arg]
+    Settings(_env_file=None, public_url="https://thidua.example.vn", **secrets)  # type: ignore[call-arg]
+
+
+# --- a file's name says what it is -----------------------------------------------------------
+
+
+def test_a_pdf_named_as_a_program_is_kept_and_served_under_a_pdf_name(api: Api) -> None:
+    nid = dated(api)
+    kept = upload(api, nid, "bao-cao-thanh-tich.bat", b"%PDF-1.7 body", "application/pdf")
+    assert kept.status_code == 201  # type: ignore[attr-defined]
+    row = kept.json()  # type: ignore[attr-defined]
+    assert row["filename"] == "bao-cao-thanh-tich.bat.pdf"
+    got = api.get(f"/api/v1/nominations/{nid}/evidence/{row['sha256']}", "province")
+    assert 'filename="bao-cao-thanh-tich.bat.pdf"' in got.headers["content-disposition"]
+    assert '.bat"' not in got.headers["content-disposition"]
+
+
+# --- a sign-in racing a password reset -------------------------------------------------------
+
+
+def test_a_sign_in_that_a_password_reset_overtook_gets_no_token(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.routers.auth as auth
+
+    real = auth.verify_password
+
+    def reset_while_checking(password: str, hashed: str | None) -> bool:
+        matched = real(password, hashed)
+        admin = CommandContext(ADMIN, "test/reset-during-sign-in", "test", api_today(api))
+        api.service.change_password(admin, "auditor", hash_password("a brand new passphrase 42"))
+        return matched
+
+    monkeypatch.setattr(auth, "verify_password", reset_while_checking)
+    answer = api.client.post(
+        "/api/v1/auth/token", data={"username": "auditor", "password": PASSWORD}
+    )
+    assert answer.status_code == 401
+    assert "access_token" not in answer.text
+
+
+def api_today(api: Api) -> Any:
+    return api.client.app.state.thidua.clock()  # type: ignore[attr-defined]
