@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from eventsourcing.application import (
     ProcessingEvent,
     Repository,
 )
-from eventsourcing.domain import Aggregate, Snapshot
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
@@ -56,7 +57,7 @@ from domain.inspection import InspectionVisit
 from domain.lineage import OfficialWindow, official_window
 from domain.nomination import Nomination
 from domain.statistics import YearStatistics
-from domain.store import ChainMapper, CheckedRepository
+from domain.store import ChainMapper, CheckedRepository, signed_snapshot
 from domain.summaries import (
     AccountSummary,
     CommandResult,
@@ -111,7 +112,11 @@ class ServiceBase(Application[UUID]):
         units: UnitRegistry,
         calendar: WorkingCalendar | None = None,
         default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 3),
+        snapshot_key: bytes | None = None,
     ) -> None:
+        # Proves the snapshots this product wrote: kept outside the database (beside the
+        # audit key). Without one, this instance's own: its snapshots serve only itself.
+        self.snapshot_key = snapshot_key or os.urandom(32)
         self.units = UnitRegistry(units)  # its own copy: registered units are added to it
         self.calendar = calendar or WorkingCalendar()
         self._rule_sets: dict[tuple[str, int], RuleSet] = {}
@@ -134,6 +139,14 @@ class ServiceBase(Application[UUID]):
             self.events, snapshot_store=self.snapshots, cache_maxsize=10_000, fastforward=True
         )
         self._bulk_of_thread = threading.local()
+        for reader in (
+            self.repository,
+            self._store_reader,
+            self._catalogue_reader,
+            self._account_reader,
+        ):
+            if isinstance(reader, CheckedRepository):
+                reader.snapshot_key = self.snapshot_key
 
     # The environment comes from settings alone, never from stray process variables.
     def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
@@ -161,7 +174,8 @@ class ServiceBase(Application[UUID]):
             if interval and event.originator_version % interval == 0:
                 crossed[aggregate.id] = aggregate
         if crossed:
-            self.snapshots.put([Snapshot.take(a) for a in crossed.values()])
+            key = self.snapshot_key
+            self.snapshots.put([signed_snapshot(key, a) for a in crossed.values()])
 
     def construct_mapper(self) -> Mapper[UUID]:
         return self.factory.mapper(transcoder=self.construct_transcoder(), mapper_class=ChainMapper)

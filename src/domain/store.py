@@ -2,11 +2,16 @@
 
 The mapper hashes each event's state exactly as read from the store, before any upcast,
 and hands that digest to the event; the repository refuses a snapshot whose chain head is
-not the digest of the event at its version, and rebuilds the aggregate from events.
+not the digest of the event at its version, or that carries no proof the product wrote it
+(an HMAC under a key kept outside the database: anyone who can read the store can compute
+a chain head, so the head alone proves nothing), and rebuilds the aggregate from events.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import logging
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -132,6 +137,28 @@ class ChainMapper(Mapper[UUID]):
         return event
 
 
+SNAPSHOT_PROOF = "snapshot_proof"
+"""The key, in a snapshot's state, of the HMAC that proves the product wrote it."""
+
+
+def _snapshot_message(snapshot: Any) -> bytes:
+    state = {k: v for k, v in cast(Snapshot, snapshot).state.items() if k != SNAPSHOT_PROOF}
+    whole = [snapshot.topic, str(snapshot.originator_id), snapshot.originator_version, state]
+    return json.dumps(whole, sort_keys=True, default=str, ensure_ascii=False).encode()
+
+
+def snapshot_proof(key: bytes, snapshot: Any) -> str:
+    """HMAC-SHA256 over the snapshot's topic, aggregate, version and state."""
+    return hmac.new(key, _snapshot_message(snapshot), hashlib.sha256).hexdigest()
+
+
+def signed_snapshot(key: bytes, aggregate: Any) -> Snapshot:
+    """A snapshot of ``aggregate`` carrying the proof that this product took it."""
+    snapshot = Snapshot.take(aggregate)
+    snapshot.state[SNAPSHOT_PROOF] = snapshot_proof(key, snapshot)
+    return snapshot
+
+
 class ForgedSnapshot(Exception):
     def __init__(self, aggregate_id: UUID, version: int, reason: str) -> None:
         super().__init__(f"snapshot of {aggregate_id} at version {version}: {reason}")
@@ -140,10 +167,22 @@ class ForgedSnapshot(Exception):
         self.reason = reason
 
 
-def check_snapshot(snapshot: Any, event_at_version: Any | None) -> None:
-    """Raises ForgedSnapshot unless the snapshot's chain head is the digest of the event at
-    its version (``None`` when the store has no such event)."""
+def check_snapshot(snapshot: Any, event_at_version: Any | None, key: bytes | None) -> None:
+    """Raises ForgedSnapshot unless the snapshot carries a valid proof under ``key`` (no key:
+    no snapshot is trusted) and its chain head is the digest of the event at its version
+    (``None`` when the store has no such event)."""
     version = snapshot.originator_version
+    proof = cast(Snapshot, snapshot).state.get(SNAPSHOT_PROOF)
+    if key is None or not isinstance(proof, str):
+        raise ForgedSnapshot(
+            snapshot.originator_id, version, "it carries no proof that the product wrote it"
+        )
+    if not hmac.compare_digest(proof, snapshot_proof(key, snapshot)):
+        raise ForgedSnapshot(
+            snapshot.originator_id,
+            version,
+            "its proof does not match: the product did not write it",
+        )
     if event_at_version is None or event_at_version.originator_version != version:
         raise ForgedSnapshot(snapshot.originator_id, version, "no event at its version")
     if cast(Snapshot, snapshot).state.get("chain_head") != digest_of(event_at_version):
@@ -155,7 +194,10 @@ def check_snapshot(snapshot: Any, event_at_version: Any | None) -> None:
 
 
 class CheckedRepository(Repository[UUID]):
-    """Uses a snapshot only when its chain head is the digest of the event at its version."""
+    """Uses a snapshot only when the product's key proves it wrote it and its chain head is
+    the digest of the event at its version."""
+
+    snapshot_key: bytes | None = None
 
     def event_at(self, aggregate_id: UUID, version: int) -> Any | None:
         found = list(self.event_store.get(aggregate_id, gt=version - 1, lte=version, limit=1))
@@ -165,7 +207,7 @@ class CheckedRepository(Repository[UUID]):
         self, aggregate_id: UUID, version: int | None, projector_func: Any
     ) -> Any:
         snapshots: list[Any] = []
-        if self.snapshot_store is not None:
+        if self.snapshot_store is not None and self.snapshot_key is not None:
             snapshots = list(self.snapshot_store.get(aggregate_id, desc=True, limit=1, lte=version))
         if not snapshots:
             events = list(self.event_store.get(aggregate_id, lte=version))
@@ -175,8 +217,19 @@ class CheckedRepository(Repository[UUID]):
             at = snapshots[0].originator_version
             events = list(self.event_store.get(aggregate_id, gt=at - 1, lte=version))
             try:
-                check_snapshot(snapshots[0], events[0] if events else None)
+                check_snapshot(snapshots[0], events[0] if events else None, self.snapshot_key)
                 events = events[1:]
+                unproved = dict(snapshots[0].state)
+                unproved.pop(SNAPSHOT_PROOF, None)  # the proof is no part of the aggregate
+                snapshots = [
+                    type(snapshots[0])(
+                        originator_id=snapshots[0].originator_id,
+                        originator_version=snapshots[0].originator_version,
+                        timestamp=snapshots[0].timestamp,
+                        topic=snapshots[0].topic,
+                        state=unproved,
+                    )
+                ]
             except ForgedSnapshot as refused:
                 log.error("snapshot.refused: %s; rebuilt from events", refused)
                 snapshots = []

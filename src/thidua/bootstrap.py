@@ -102,7 +102,20 @@ def token_key(settings: Settings) -> SecretStr:
         return settings.secret_key
     if settings.environment == "test":
         return _TEST_TOKEN_KEY
-    path = settings.keys_dir / "token.key"
+    return SecretStr(_shared_key(settings.keys_dir / "token.key"))
+
+
+def snapshot_key(settings: Settings) -> bytes:
+    """The key that proves the product wrote a snapshot: kept outside the database, beside
+    the audit key, made once under the data dir (mode 0600) and shared by every process on
+    it, or given as THIDUA_SNAPSHOT_KEY."""
+    if settings.snapshot_key is not None:
+        return settings.snapshot_key.get_secret_value().encode()
+    return bytes.fromhex(_shared_key(settings.keys_dir / "snapshot.key"))
+
+
+def _shared_key(path: Path) -> str:
+    """32 random bytes in hex, made once at ``path`` (0600) by whichever process is first."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -110,13 +123,13 @@ def token_key(settings: Settings) -> SecretStr:
         for _ in range(100):  # another process may be writing it this instant
             key = path.read_text("ascii").strip()
             if key:
-                return SecretStr(key)
+                return key
             time.sleep(0.01)
         raise RuntimeError(f"{path} is empty: delete it to make a new key") from None
     key = secrets.token_hex(32)
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(key + "\n")
-    return SecretStr(key)
+    return key
 
 
 def api_config(settings: Settings) -> ApiConfig:
@@ -194,6 +207,7 @@ def build_service(settings: Settings) -> NominationService:
         units=load_units(settings.units_file),
         calendar=build_calendar(settings),
         default_rule_set=(settings.rule_set_id, settings.rule_set_version),
+        snapshot_key=snapshot_key(settings),
     )
 
 

@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     public_complaints_per_hour: int = Field(
         default=5, ge=1, le=10_000, description="objections one address may file an hour"
     )
+    snapshot_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="proves the product wrote a snapshot (HMAC); default: made once under"
+        " <data_dir>/keys/snapshot.key and shared by every process on it",
+    )
     public_url: str | None = Field(
         default=None,
         max_length=300,

@@ -118,7 +118,7 @@ def test_a_backup_under_load_restores_to_the_same_events_views_and_evidence(
         path = source.root / "evidence" / sha[:2] / sha
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-    (source.root / "keys").mkdir()
+    (source.root / "keys").mkdir(exist_ok=True)  # the demo made the snapshot key there
     (source.root / "keys" / "token.key").write_bytes(os.urandom(32))
 
     writing = source.service(units)
