@@ -38,6 +38,7 @@ class BreakKind(StrEnum):
     DELETED_SINCE_RECORDED = "deleted_since_recorded"
     FORGED_FIELD = "forged_field"
     FORGED_SNAPSHOT = "forged_snapshot"
+    OUTSIDE_LOG = "outside_log"
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,22 @@ def _verify(
     if not isinstance(mapper, ChainMapper):
         raise TypeError("verification needs the chain mapper of domain.store")
     head = app.recorder.max_notification_id() or 0
+    # Every row of the events table, not only the log's: a row with an id of 0 or below
+    # would be loaded into its aggregate though no reader of the log ever sees it.
+    count_outside = getattr(app.recorder, "rows_outside_log", None)
+    outside = count_outside() if count_outside is not None else 0
+    if outside:
+        return VerifyReport(
+            ok=False,
+            checked_events=0,
+            aggregates=0,
+            first_broken=BrokenLink(
+                "",
+                0,
+                BreakKind.OUTSIDE_LOG,
+                f"{outside} row(s) of the events table have no place in the notification log",
+            ),
+        )
     for notifications in log_pages(app.recorder, upto=head, page_size=page_size):
         for notification in notifications:
             aggregate_id = str(notification.originator_id)

@@ -30,7 +30,7 @@ from eventsourcing.utils import Environment, retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
-from thidua.append_only import GUARDS, guard_names
+from thidua.append_only import GUARDS, IN_LOG, guard_names
 
 
 class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -113,10 +113,27 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
             )
         )
         self.sql_create_statements.extend(postgres_guards(self.datastore.schema, events_table_name))
+        self.sql_create_statements.extend(
+            postgres_log_guard(self.datastore.schema, events_table_name)
+        )
         self.sql_create_statements.insert(0, ddl_lock(self.datastore.schema))
+        # An aggregate loads only the events the log lists: those with an id above 0.
+        self.select_events_statement += SQL(" AND notification_id > 0")
 
     def missing_guards(self) -> list[str]:
-        return missing_guards(self)
+        return missing_guards(self, [f"{self.events_table_name}_{IN_LOG}"])
+
+    def rows_outside_log(self) -> int:
+        """Rows the notification log does not list: none, unless the guard was bypassed."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                SQL("SELECT COUNT(*) AS n FROM {schema}.{table} WHERE notification_id <= 0").format(
+                    schema=Identifier(self.datastore.schema),
+                    table=Identifier(self.events_table_name),
+                )
+            )
+            row = cursor.fetchone()
+        return int(row["n"]) if row else 0
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
@@ -236,7 +253,31 @@ def postgres_guards(schema: str, table: str) -> list[Composed]:
     ]
 
 
-def missing_guards(recorder: PostgresAggregateRecorder) -> list[str]:
+def postgres_log_guard(schema: str, table: str) -> list[Composed]:
+    """A trigger that refuses a row the notification log would not list (id 0 or below)."""
+    function = SQL("{schema}.{function}").format(
+        schema=Identifier(schema), function=Identifier("thidua_refuse_outside_log")
+    )
+    return [
+        SQL(
+            "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $BODY$ "
+            "BEGIN RAISE EXCEPTION '%: a row outside the notification log (id %) is refused',"
+            " TG_TABLE_NAME, NEW.notification_id USING ERRCODE = 'check_violation'; END; $BODY$"
+        ).format(function=function),
+        SQL(
+            "CREATE OR REPLACE TRIGGER {name} BEFORE INSERT ON {target} FOR EACH ROW"
+            " WHEN (NEW.notification_id <= 0) EXECUTE FUNCTION {function}()"
+        ).format(
+            name=Identifier(f"{table}_{IN_LOG}"),
+            target=SQL("{schema}.{table}").format(
+                schema=Identifier(schema), table=Identifier(table)
+            ),
+            function=function,
+        ),
+    ]
+
+
+def missing_guards(recorder: PostgresAggregateRecorder, more: Sequence[str] = ()) -> list[str]:
     """The append-only triggers the recorder's table should have and has not."""
     with recorder.datastore.transaction(commit=False) as cursor:
         cursor.execute(
@@ -246,11 +287,11 @@ def missing_guards(recorder: PostgresAggregateRecorder) -> list[str]:
             (recorder.datastore.schema, recorder.events_table_name),
         )
         present = {row["tgname"] for row in cursor.fetchall()}
-    return [n for n in guard_names(recorder.events_table_name) if n not in present]
+    return [n for n in [*guard_names(recorder.events_table_name), *more] if n not in present]
 
 
 def report_missing_guards(recorder: Any) -> None:
-    missing = missing_guards(recorder)
+    missing = recorder.missing_guards() if hasattr(recorder, "missing_guards") else []
     if missing:
         structlog.get_logger().error(
             "store.append_only_guard_missing", table=recorder.events_table_name, missing=missing

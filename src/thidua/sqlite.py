@@ -16,7 +16,7 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from thidua.append_only import SQLITE_GUARDS, guard_names, sqlite_guards
+from thidua.append_only import IN_LOG, SQLITE_GUARDS, guard_names, sqlite_guards, sqlite_log_guard
 
 
 class _Guarded:
@@ -31,11 +31,10 @@ class _Guarded:
                 (self.events_table_name,),
             )
             present = {row[0] for row in cursor.fetchall()}
-        return [
-            name
-            for name in guard_names(self.events_table_name, SQLITE_GUARDS)
-            if name not in present
-        ]
+        return [name for name in self.guard_names() if name not in present]
+
+    def guard_names(self) -> list[str]:
+        return guard_names(self.events_table_name, SQLITE_GUARDS)
 
     def report_missing_guards(self) -> None:
         missing = self.missing_guards()
@@ -46,11 +45,26 @@ class _Guarded:
 
 
 class AppendOnlySQLiteApplicationRecorder(_Guarded, SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = "stored_events"):
+        super().__init__(datastore, events_table_name)
+        # An aggregate loads only the events the log lists: those with an id above 0.
+        self.select_events_statement += "AND rowid > 0 "
+
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
             *sqlite_guards(self.events_table_name),
+            sqlite_log_guard(self.events_table_name),
         ]
+
+    def guard_names(self) -> list[str]:
+        return [*super().guard_names(), f"{self.events_table_name}_{IN_LOG}"]
+
+    def rows_outside_log(self) -> int:
+        """Rows the notification log does not list: none, unless the guard was bypassed."""
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {self.events_table_name} WHERE rowid <= 0")  # noqa: S608
+            return int(cursor.fetchone()[0])
 
 
 class AppendOnlySQLiteAggregateRecorder(_Guarded, SQLiteAggregateRecorder):

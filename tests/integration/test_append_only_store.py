@@ -32,8 +32,11 @@ def test_sqlite_refuses_to_change_or_delete_a_recorded_event_or_snapshot(
     tmp_path: Path, units: UnitRegistry
 ) -> None:
     path = tmp_path / "events.sqlite3"
+    key = b"k" * 32  # one deployment's snapshot key, shared by its processes
     with NominationService(
-        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(path)}, units=units
+        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(path)},
+        units=units,
+        snapshot_key=key,
     ) as service:
         nid = Story(service).open("S-831-01", GOOD)
         for i in range(200):  # past the snapshot interval
@@ -50,7 +53,9 @@ def test_sqlite_refuses_to_change_or_delete_a_recorded_event_or_snapshot(
             connection.execute(statement)
     connection.close()
     with NominationService(
-        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(path)}, units=units
+        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(path)},
+        units=units,
+        snapshot_key=key,
     ) as service:
         assert service.recorder.max_notification_id() == head
         assert verify_store(service).ok
