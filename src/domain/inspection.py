@@ -12,7 +12,7 @@ from eventsourcing.domain import event
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
-from domain.errors import InvalidNomination, StageTransitionError
+from domain.errors import InvalidNomination, StageTransitionError, VisitNotFound
 from domain.text import free_text
 
 RECOMMENDATIONS = ("confirm", "discrepancy")
@@ -91,6 +91,9 @@ class InspectionVisit(ChainedAggregate):
 
     def _require_team_member(self, action: str) -> None:
         team = self.team_id
+        teams = current_context().actor.scopes_for(Role.INSPECTOR)
+        if teams and None not in teams and team not in teams:
+            raise VisitNotFound(self.id)  # another team's visit: scope as absence
         require_grant(action, Role.INSPECTOR, lambda scope: scope == team)
 
     def _require_open(self, action: str) -> None:

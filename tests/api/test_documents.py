@@ -190,7 +190,7 @@ def test_documents_exist_only_for_a_closed_session_and_for_those_who_may_see_it(
     assert "not closed" in refused.json()["detail"]
     sid = demo.closed_sessions()[0]["session_id"]
     assert (
-        demo.get(f"/api/v1/council/sessions/{sid}/minutes.pdf", "demo-officer").status_code == 403
+        demo.get(f"/api/v1/council/sessions/{sid}/minutes.pdf", "demo-officer").status_code == 404
     )
     assert demo.get(f"/api/v1/council/sessions/{sid}/minutes.pdf").status_code == 401
 

@@ -1,4 +1,5 @@
-"""SPEC section 9: each role's allowed calls succeed; others get 401 or 403 and change nothing."""
+"""SPEC section 9: each role's allowed calls succeed; others get 401, 403, or 404 where the
+caller's scope does not reach (as if it did not exist), and change nothing."""
 
 from __future__ import annotations
 
@@ -139,7 +140,8 @@ def test_only_province_reviewers_order_inspections_and_only_the_team_reports(dat
     ordered = order_inspection(dated, nid, due_date="2024-02-01")
     visit = ordered["extra"]["visit_id"]
     report = {"visited_on": "2024-01-15", "findings": "x", "recommendation": "confirm"}
-    refused(dated, "post", f"/api/v1/inspections/{visit}/report", "inspector-2", 403, json=report)
+    # Another team's visit is answered as one that does not exist.
+    refused(dated, "post", f"/api/v1/inspections/{visit}/report", "inspector-2", 404, json=report)
     refused(dated, "post", f"/api/v1/tasks/{visit}/claim", "province", 403)
     assert (
         ok(dated.get("/api/v1/tasks", "inspector-2", params={"after": ordered["position"]}))[
@@ -181,7 +183,8 @@ def test_council_members_vote_in_their_own_sessions_only(dated: Api) -> None:
             "award_form": "bang-khen-tinh",
         },
     )
-    refused(dated, "get", f"/api/v1/council/sessions/{session}", "member-3", 403)
+    # A session one does not sit on is answered as one that does not exist.
+    refused(dated, "get", f"/api/v1/council/sessions/{session}", "member-3", 404)
     refused(
         dated, "post", f"/api/v1/council/sessions/{session}/open", "secretary", 409
     )  # empty agenda

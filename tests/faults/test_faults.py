@@ -306,7 +306,7 @@ def wait_until_quiet(cluster: RunningCluster, seconds: float = 90) -> None:
             positions = dict(
                 conn.execute("SELECT projection, position FROM projection_tracking").fetchall()
             )
-        head = Http(cluster.bases[0]).get("/readyz").body["checks"]["store"]["head"]
+        _, head = cluster.relay_position_and_head()
         if len(positions) >= 6 and all(p >= head for p in positions.values()):
             return
         time.sleep(0.5)

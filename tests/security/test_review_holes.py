@@ -140,3 +140,36 @@ def test_a_sign_in_that_a_password_reset_overtook_gets_no_token(
 
 def api_today(api: Api) -> Any:
     return api.client.app.state.thidua.clock()  # type: ignore[attr-defined]
+
+
+# --- scope answers as absence ----------------------------------------------------------------
+
+
+def test_a_session_the_caller_does_not_sit_on_is_answered_as_one_that_does_not_exist(
+    api: Api,
+) -> None:
+    from tests.api.journey import schedule_session
+
+    sid = schedule_session(api, ["member-1", "member-2"])
+    unknown = "00000000-0000-4000-8000-000000000000"
+    for path in ("", "/minutes.pdf"):
+        theirs = api.get(f"/api/v1/council/sessions/{sid}{path}", "member-3")
+        none = api.get(f"/api/v1/council/sessions/{unknown}{path}", "member-3")
+        assert (theirs.status_code, none.status_code) == (404, 404), path
+        assert theirs.json()["detail"].replace(sid, unknown) == none.json()["detail"]
+
+
+def test_another_teams_visit_is_answered_as_one_that_does_not_exist(api: Api) -> None:
+    from tests.api.journey import order_inspection, to_province
+
+    api.client.app.state.thidua.clock = lambda: __import__("datetime").date(2024, 2, 20)  # type: ignore[attr-defined]
+    nid = open_dossier(api)
+    to_province(api, nid)
+    ordered = order_inspection(api, nid)
+    visit = ordered["extra"]["visit_id"]
+    unknown = "00000000-0000-4000-8000-000000000000"
+    after = {"after": ordered["position"]}
+    theirs = api.post(f"/api/v1/tasks/{visit}/claim", "inspector-2", params=after)
+    none = api.post(f"/api/v1/tasks/{unknown}/claim", "inspector-2", params=after)
+    assert (theirs.status_code, none.status_code) == (404, 404)
+    assert theirs.json()["detail"].replace(visit, unknown) == none.json()["detail"]

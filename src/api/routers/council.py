@@ -29,7 +29,7 @@ from api.schemas.council import (
     VoteIn,
 )
 from domain.context import Role
-from domain.errors import InvalidNomination, JurisdictionError
+from domain.errors import InvalidNomination, SessionNotFound
 
 router = APIRouter(prefix="/council/sessions")
 AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
@@ -105,7 +105,7 @@ def sessions(
 def get_session(session_id: SessionId, app: State, principal: Caller) -> SessionPublic:
     s = app.service.get_session(session_id)
     if not (principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR) or principal.username in s.members):
-        raise JurisdictionError(f"{principal.username} is not a member of this session")
+        raise SessionNotFound(session_id)  # scope as absence: as if it did not exist
     closed = s.state == "closed"
     items = [
         ItemPublic(

@@ -38,7 +38,7 @@ from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from domain.context import Role
 from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
-from domain.errors import JurisdictionError, UnitNotFound
+from domain.errors import SessionNotFound, UnitNotFound
 from projections.receipts import Receipts
 
 router = APIRouter(prefix="/council/sessions")
@@ -104,13 +104,14 @@ def issue(app: AppState, record: CouncilRecord, kind: DocumentKind, base_url: st
 def _document(
     app: AppState, principal: Any, session_id: Any, kind: DocumentKind, request: Request
 ) -> Response:
-    record = app.service.council_record(session_id)
-    s = record.session
+    # Scope before stage: whoever may not read the session learns nothing of its state.
     if not (
         principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR, Role.PROVINCE_REVIEWER)
-        or principal.username in s.members
+        or principal.username in app.service.get_session(session_id).members
     ):
-        raise JurisdictionError(f"{principal.username} is not a member of this session")
+        raise SessionNotFound(session_id)  # scope as absence: as if it did not exist
+    record = app.service.council_record(session_id)
+    s = record.session
     base = public_base(app.settings)
     pdf = issue(app, record, kind, base)
     name = f"{kind.value}-{str(s.id)[:8]}.pdf"

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from api.deps import Principal, State, require_role
+from api.readiness import Readiness, readiness
 from domain.context import Role
 
 router = APIRouter(prefix="/operations", tags=["admin", "auditor"])
@@ -45,3 +46,12 @@ def log_readers(app: State, _: Operator) -> Readers:
         head=app.runner.head(),
         readers=[ReaderPublic.model_validate(r, from_attributes=True) for r in found],
     )
+
+
+@router.get(
+    "/readiness",
+    response_model=Readiness,
+    summary="What /readyz checked, part by part: the log's head, pools, guards, Temporal",
+)
+async def readiness_details(app: State, _: Operator) -> Readiness:
+    return await readiness(app)

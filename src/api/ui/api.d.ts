@@ -1002,6 +1002,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/operations/readiness": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What /readyz checked, part by part: the log's head, pools, guards, Temporal */
+    get: operations["readiness_details_api_v1_operations_readiness_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/public/complaints": {
     parameters: {
       query?: never;
@@ -1282,7 +1299,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The event store, the views' database and Temporal answer */
+    /** Whether the API can serve; no more (operators read the details, signed in) */
     get: operations["readyz_readyz_get"];
     put?: never;
     post?: never;
@@ -1566,7 +1583,8 @@ export interface components {
       | "changed_since_recorded"
       | "deleted_since_recorded"
       | "forged_field"
-      | "forged_snapshot";
+      | "forged_snapshot"
+      | "outside_log";
     /** BrokenPublic */
     BrokenPublic: {
       /** Aggregate Id */
@@ -2812,6 +2830,11 @@ export interface components {
           [key: string]: unknown;
         };
       };
+      /** Ready */
+      ready: boolean;
+    };
+    /** Ready */
+    Ready: {
       /** Ready */
       ready: boolean;
     };
@@ -5655,6 +5678,26 @@ export interface operations {
       };
     };
   };
+  readiness_details_api_v1_operations_readiness_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Readiness"];
+        };
+      };
+    };
+  };
   post_complaint_api_v1_public_complaints_post: {
     parameters: {
       query?: never;
@@ -6211,7 +6254,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Readiness"];
+          "application/json": components["schemas"]["Ready"];
         };
       };
       /** @description a part does not answer */
@@ -6220,7 +6263,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Readiness"];
+          "application/json": components["schemas"]["Ready"];
         };
       };
     };
