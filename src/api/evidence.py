@@ -153,8 +153,45 @@ def _check_office(path: Path, main_part: str) -> None:
                 declared_types = types.read(1 << 20).lower()
             if b"macroenabled" in declared_types or b"vbaproject" in declared_types:
                 raise WrongType("it carries macros, which are not accepted")
+            if any(_is_embedded_object(name) for name in names) or b"oleobject" in declared_types:
+                raise WrongType(
+                    "it carries embedded (OLE or ActiveX) objects, which are not accepted"
+                )
+            for name in names:
+                if name.lower().endswith(".rels") and _links_outside(archive, name):
+                    raise WrongType(
+                        "it fetches content from outside the file (an external relationship),"
+                        " which is not accepted"
+                    )
     except zipfile.BadZipFile:
         raise WrongType("it is not a readable Office document") from None
+
+
+def _is_embedded_object(name: str) -> bool:
+    lowered = name.lower()
+    return "oleobject" in lowered or "/activex/" in lowered or lowered.endswith(".ole")
+
+
+def _links_outside(archive: zipfile.ZipFile, rels: str) -> bool:
+    """Whether a relationships part points outside the package for anything but a plain
+    hyperlink: a remote template, frame, image or OLE link is fetched when the file opens;
+    a hyperlink only when someone follows it."""
+    import xml.etree.ElementTree as ET
+
+    with archive.open(rels) as part:
+        data = part.read(1 << 20)
+    if b"<!entity" in data.lower():
+        return True  # no package needs entities: treat as hostile
+    try:
+        root = ET.fromstring(data)  # noqa: S314 - bounded, entity-free (checked above)
+    except ET.ParseError:
+        return True
+    for relationship in root:
+        if relationship.get("TargetMode", "").lower() != "external":
+            continue
+        if not relationship.get("Type", "").endswith("/hyperlink"):
+            return True
+    return False
 
 
 def clean_filename(name: str | None) -> str:

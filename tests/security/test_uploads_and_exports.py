@@ -29,7 +29,7 @@ def upload(api: Api, nid: str, name: str, data: bytes, media: str, who: str = "o
     return api.post(f"/api/v1/nominations/{nid}/evidence", who, files={"file": (name, data, media)})
 
 
-def office(main_part: str, *, macros: bool = False) -> bytes:
+def office(main_part: str, *, macros: bool = False, extra: dict[str, bytes] | None = None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         kind = "macroEnabled.main+xml" if macros else "main+xml"
@@ -37,7 +37,38 @@ def office(main_part: str, *, macros: bool = False) -> bytes:
         archive.writestr(main_part, "<document/>")
         if macros:
             archive.writestr("word/vbaProject.bin", b"\x00macro")
+        for name, data in (extra or {}).items():
+            archive.writestr(name, data)
     return buffer.getvalue()
+
+
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def rels(kind: str, target: str) -> bytes:
+    return (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="r1" Type="{RELS}/{kind}" Target="{target}" TargetMode="External"/>'
+        "</Relationships>"
+    ).encode()
+
+
+def test_an_office_file_that_fetches_from_outside_or_embeds_an_object_is_refused(
+    api: Api,
+) -> None:
+    nid = dated(api)
+    remote_template = {
+        "word/_rels/settings.xml.rels": rels("attachedTemplate", "http://x.example/t.dotm")
+    }
+    ole = {"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0ole"}
+    for extra, said in ((remote_template, "outside the file"), (ole, "embedded")):
+        refused = upload(api, nid, "bao-cao.docx", office("word/document.xml", extra=extra), DOCX)
+        assert refused.status_code == 415, refused.text  # type: ignore[attr-defined]
+        assert said in refused.text  # type: ignore[attr-defined]
+    assert evidence_files(api) == []
+    # A plain hyperlink is fetched only when followed: such a report is kept.
+    linked = {"word/_rels/document.xml.rels": rels("hyperlink", "https://bentre.gov.vn")}
+    ok(upload(api, nid, "bao-cao.docx", office("word/document.xml", extra=linked), DOCX), 201)
 
 
 def test_bytes_that_are_not_the_declared_type_are_refused_and_leave_nothing(api: Api) -> None:
