@@ -242,9 +242,52 @@ def stored_request(database: Database, account: str, key: str) -> StoredRequest 
     return StoredRequest(row[0], row[1], row[2], int(row[3]), row[4]) if row else None
 
 
-def store_request(database: Database, account: str, key: str, request: StoredRequest) -> None:
-    """Keeps a write's answer under its key; the first answer kept stays."""
+PENDING = 0
+"""The status of a key reserved by a request still running: its answer is not known yet."""
+ABANDONED_SECONDS = 120
+"""A reservation this old belongs to a process that died mid-request: another may take it."""
+
+
+def reserve_request(
+    database: Database, account: str, key: str, method: str, path: str, request_hash: str
+) -> bool:
+    """Takes the key for a request about to run; False when another request holds or has
+    answered it. A reservation abandoned by a dead process is taken over."""
+    stale = datetime.fromtimestamp(time.time() - ABANDONED_SECONDS, UTC).isoformat()
     with database.transaction() as cursor:
+        cursor.execute(
+            "DELETE FROM api_requests WHERE account = ? AND key = ? AND status = ?"
+            " AND created_at < ?",
+            (account, key, PENDING, stale),
+        )
+        cursor.execute(
+            "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (account, key) DO NOTHING RETURNING key",
+            (account, key, method, path, request_hash, PENDING, "", datetime.now(UTC).isoformat()),
+        )
+        return cursor.fetchone() is not None
+
+
+def release_request(database: Database, account: str, key: str) -> None:
+    """Gives a reserved key back: the request failed, and a retry may run it afresh."""
+    with database.transaction() as cursor:
+        cursor.execute(
+            "DELETE FROM api_requests WHERE account = ? AND key = ? AND status = ?",
+            (account, key, PENDING),
+        )
+
+
+def store_request(database: Database, account: str, key: str, request: StoredRequest) -> None:
+    """Keeps a write's answer under its key (completing its reservation); the first answer
+    kept stays."""
+    with database.transaction() as cursor:
+        cursor.execute(
+            "UPDATE api_requests SET status = ?, body = ? WHERE account = ? AND key = ?"
+            " AND status = ? RETURNING key",
+            (request.status, request.body, account, key, PENDING),
+        )
+        if cursor.fetchone() is not None:
+            return
         cursor.execute(
             "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (account, key) DO NOTHING",
@@ -276,6 +319,14 @@ def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
     row = stored_request(cmd.app.database, cmd.principal.username, key)
     if row is None:
         return None
+    if row.status == PENDING and (row.method, row.path, row.request_hash) == (
+        request.method,
+        request.url.path,
+        request_hash,
+    ):
+        row = _answer_when_done(cmd, key)
+        if row is None:
+            return None  # its first request failed and gave the key back: run this one
     if (row.method, row.path) != (request.method, request.url.path):
         raise InvalidNomination(
             "Idempotency-Key", f"was used for {row.method} {row.path}; use a new key"
@@ -287,6 +338,25 @@ def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
     replay = JSONResponse(json.loads(row.body), status_code=row.status)
     replay.headers["Idempotent-Replayed"] = "true"
     return replay
+
+
+def _answer_when_done(cmd: Command, key: str) -> StoredRequest | None:
+    """Waits, with the read bound, for the request holding this key to answer; its answer,
+    or None once it gave the key back. Still running past the bound: 503, retry later."""
+    from api.errors import Unavailable
+
+    deadline = time.monotonic() + max(cmd.app.settings.read_wait_seconds, 1.0)
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        row = stored_request(cmd.app.database, cmd.principal.username, key)
+        if row is None or row.status != PENDING:
+            return row
+    raise Unavailable("a request with this Idempotency-Key is still running; retry", 1)
+
+
+def request_query(request: Request) -> list[tuple[str, str]]:
+    """The query a write was sent with, but for ``after`` (read-your-writes, not the write)."""
+    return sorted((k, v) for k, v in request.query_params.multi_items() if k != "after")
 
 
 def remember(cmd: Command, status: int, answer: Any, request_hash: str) -> None:
@@ -307,8 +377,9 @@ R = TypeVar("R")
 
 
 def idempotent_write(route: Callable[P, R]) -> Callable[P, R | JSONResponse]:
-    """Runs a write once per Idempotency-Key: a repeat gets the first response back, and the
-    same key with another body is refused.
+    """Runs a write once per Idempotency-Key: a repeat gets the first response back (one sent
+    while the first still runs waits for it), and the same key with another body or query is
+    refused.
 
     The route takes a ``Command``; its answer, validated by FastAPI against the route's
     response model, is remembered under the caller's key with the route's status code.
@@ -318,12 +389,25 @@ def idempotent_write(route: Callable[P, R]) -> Callable[P, R | JSONResponse]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R | JSONResponse:
         cmd = next(v for v in kwargs.values() if isinstance(v, Command))
         request_hash = request_digest(
-            **{name: value for name, value in kwargs.items() if isinstance(value, BaseModel)}
+            query=request_query(cmd.request),
+            **{name: value for name, value in kwargs.items() if isinstance(value, BaseModel)},
         )
-        replay = replay_of(cmd, request_hash)
-        if replay is not None:
-            return replay
-        result = route(*args, **kwargs)
+        database, account, key = cmd.app.database, cmd.principal.username, cmd.key
+        while True:
+            replay = replay_of(cmd, request_hash)
+            if replay is not None:
+                return replay
+            # Reserved before it runs: a second request with the key waits for this answer.
+            if not key or reserve_request(
+                database, account, key, cmd.request.method, cmd.request.url.path, request_hash
+            ):
+                break
+        try:
+            result = route(*args, **kwargs)
+        except BaseException:
+            if key:
+                release_request(database, account, key)
+            raise
         remember(cmd, int(cmd.request.scope["route"].status_code or 200), result, request_hash)
         return result
 

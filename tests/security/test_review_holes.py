@@ -173,3 +173,49 @@ def test_another_teams_visit_is_answered_as_one_that_does_not_exist(api: Api) ->
     none = api.post(f"/api/v1/tasks/{unknown}/claim", "inspector-2", params=after)
     assert (theirs.status_code, none.status_code) == (404, 404)
     assert theirs.json()["detail"].replace(visit, unknown) == none.json()["detail"]
+
+
+# --- one Idempotency-Key, one execution -----------------------------------------------------
+
+
+def test_two_concurrent_requests_with_one_key_execute_once(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    nid = open_dossier(api)
+    real = api.service.submit_nomination
+    calls: list[int] = []
+
+    def slow_submit(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        time.sleep(0.5)  # both requests are in flight together
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api.service, "submit_nomination", slow_submit)
+    headers = {**api.as_("officer"), "Idempotency-Key": "submit-once"}
+    answers: list[Any] = []
+
+    def send() -> None:
+        answers.append(api.client.post(f"/api/v1/nominations/{nid}/submit", headers=headers))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(calls) == 1
+    assert sorted(a.status_code for a in answers) == [200, 200]
+    assert answers[0].json()["position"] == answers[1].json()["position"]
+
+
+def test_the_same_key_with_another_query_is_another_request(api: Api) -> None:
+    nid = open_dossier(api)
+    headers = {**api.as_("officer"), "Idempotency-Key": "withdraw-once"}
+    body = {"reason": "Đơn vị xin rút."}
+    path = f"/api/v1/nominations/{nid}/withdraw"
+    ok(api.client.post(path, params={"note": "a"}, json=body, headers=headers))
+    again = api.client.post(path, params={"note": "b"}, json=body, headers=headers)
+    assert again.status_code == 422
+    assert "Idempotency-Key" in again.text
