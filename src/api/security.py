@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import ipaddress
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 from pwdlib import PasswordHash
@@ -175,6 +177,22 @@ class LoginThrottle:
         with self.database.reading() as cursor:
             cursor.execute("SELECT COUNT(*) FROM login_attempts")
             return int(cursor.fetchone()[0])
+
+
+def client_address(request: Any) -> str:
+    """Who a request came from, as limits count it: the client's address (the one a trusted
+    proxy forwarded, THIDUA_FORWARDED_ALLOW_IPS), and for IPv6 its /64 network, since one
+    subscriber holds a whole /64 and could otherwise step round every limit."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _account_key(username: str, client: str) -> str:

@@ -88,6 +88,21 @@ def _clock(
     )
 
 
+def api_server_config(settings: Settings, app: Any) -> Any:
+    """uvicorn's configuration: behind the proxies THIDUA_FORWARDED_ALLOW_IPS names, each
+    client's own address (X-Forwarded-For) is the one limits count."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
+
+
 def _api_server(
     settings: Settings, service: NominationService, client: Any, *, follow_projections: bool
 ) -> Any:
@@ -104,9 +119,7 @@ def _api_server(
         temporal_probe=temporal_ready,
         follow_projections=follow_projections,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=settings.host, port=settings.port, log_config=None)
-    )
+    server = uvicorn.Server(api_server_config(settings, app))
     # Older uvicorn installs its own handlers unless told not to; newer ones hand them back.
     server.install_signal_handlers = lambda: None  # type: ignore[attr-defined]
     return server

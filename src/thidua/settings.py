@@ -132,6 +132,13 @@ class Settings(BaseSettings):
         " QR codes; required in production (default elsewhere: http://<host>:<port>). Never"
         " taken from a request's Host header",
     )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        max_length=2000,
+        description="comma-separated addresses or networks of the reverse proxies whose"
+        " X-Forwarded-For is believed ('*' for any: only where nothing else can reach the"
+        " API); limits then count each real client, not the proxy",
+    )
     read_wait_seconds: float = Field(default=5.0, ge=0, le=60)
     login_attempts: int = Field(default=5, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)

@@ -219,3 +219,50 @@ def test_the_same_key_with_another_query_is_another_request(api: Api) -> None:
     again = api.client.post(path, params={"note": "b"}, json=body, headers=headers)
     assert again.status_code == 422
     assert "Idempotency-Key" in again.text
+
+
+# --- behind a reverse proxy ------------------------------------------------------------------
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limits(api: Api, tmp_path: Any) -> None:
+    """Five wrong passwords from one client behind the proxy lock that client out, not
+    everyone else behind the same proxy."""
+    from fastapi.testclient import TestClient
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    from tests.security.conftest import settings_for
+    from thidua.services import api_server_config
+
+    settings = settings_for(tmp_path).model_copy(update={"forwarded_allow_ips": "10.0.0.5"})
+    config = api_server_config(settings, api.client.app)
+    assert config.proxy_headers is True
+    assert config.forwarded_allow_ips == "10.0.0.5"
+    behind = ProxyHeadersMiddleware(api.client.app, trusted_hosts=config.forwarded_allow_ips)
+    proxy = TestClient(behind, client=("10.0.0.5", 443))
+
+    def sign_in(client: str, password: str) -> int:
+        answer = proxy.post(
+            "/api/v1/auth/token",
+            data={"username": "auditor", "password": password},
+            headers={"X-Forwarded-For": client},
+        )
+        return int(answer.status_code)
+
+    for _ in range(5):
+        assert sign_in("203.0.113.7", "not the password at all") == 401
+    assert sign_in("203.0.113.7", PASSWORD) == 429  # that client is slowed
+    assert sign_in("198.51.100.9", PASSWORD) == 200  # another behind the proxy is not
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network() -> None:
+    from types import SimpleNamespace
+
+    from api.security import client_address
+
+    def of(host: str) -> str:
+        return client_address(SimpleNamespace(client=SimpleNamespace(host=host)))
+
+    assert of("2001:db8:1:2::1") == of("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert of("2001:db8:1:3::1") != of("2001:db8:1:2::1")
+    assert of("203.0.113.7") == "203.0.113.7"
+    assert of("::ffff:203.0.113.7") == "203.0.113.7"

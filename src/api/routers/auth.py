@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from api.deps import Caller, Command, State, idempotent_write, writes_as, written
 from api.schemas.admin import GrantIn, MePublic, PasswordChange, TokenPublic
 from api.schemas.common import Written
-from api.security import issue_token, new_password_hash, verify_password
+from api.security import client_address, issue_token, new_password_hash, verify_password
 from domain.accounts import normalise_username
 from domain.context import Role
 from domain.errors import InvalidNomination
@@ -36,7 +36,7 @@ def sign_in(
 ) -> TokenPublic:
     log = structlog.get_logger()
     name = normalise_username(username)
-    client = request.client.host if request.client else "unknown"
+    client = client_address(request)
     wait = app.throttle.reserve(name, client)
     if wait:
         log.warning("login.throttled", username=name, retry_after=wait)
@@ -103,7 +103,7 @@ def sign_out(cmd: Anyone) -> Written:
 @idempotent_write
 def change_own_password(body: PasswordChange, cmd: Anyone) -> Written:
     app, name = cmd.app, cmd.principal.username
-    client = cmd.request.client.host if cmd.request.client else "unknown"
+    client = client_address(cmd.request)
     wait = app.throttle.reserve(name, client)
     if wait:
         raise HTTPException(

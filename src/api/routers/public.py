@@ -18,6 +18,7 @@ from pydantic import Field
 from api.deps import AppState, State
 from api.public_pages import Lang, escape, page
 from api.schemas.common import Page, Schema, example
+from api.security import client_address
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.dossier import complaint_number
 from domain.errors import InvalidNomination, NominationNotFound, NotFound
@@ -186,7 +187,7 @@ def notice(nomination_id: Annotated[UUID, Path()], app: State) -> NoticeDetail:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    return client_address(request)
 
 
 def _require_on_notice(app: AppState, nomination_id: UUID) -> None:
