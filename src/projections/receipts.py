@@ -179,7 +179,10 @@ def log_leaves(service: NominationService, upto: int, page_size: int = 1000) -> 
             try:
                 digest = mapper.stored_content(notification).digest
             except Exception:
-                digest = "unreadable:" + hashlib.sha256(notification.state).hexdigest()
+                # Whatever the row holds (a changed row may not even be bytes any more).
+                raw = notification.state
+                data = raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "replace")
+                digest = "unreadable:" + hashlib.sha256(data).hexdigest()
             yield Leaf(
                 notification.id,
                 str(notification.originator_id),

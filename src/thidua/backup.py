@@ -159,8 +159,11 @@ def check_backup(source: Path) -> dict[str, Any]:
     return manifest
 
 
-def restore_backup(settings: Settings, source: Path) -> dict[str, Any]:
-    """Restores into an empty place; the caller then verifies the chain and rebuilds."""
+def restore_backup(settings: Settings, source: Path, *, with_keys: bool = False) -> dict[str, Any]:
+    """Restores into an empty place; the caller then checks the log against a receipt,
+    verifies the chain and rebuilds. The backup's keys come back only ``with_keys``: a
+    backup is only as trustworthy as its receipt, and a planted token key would let its
+    maker sign in as anyone."""
     manifest = check_backup(source)
     if manifest["store"] != settings.store:
         raise BackupError(
@@ -188,7 +191,10 @@ def restore_backup(settings: Settings, source: Path) -> dict[str, Any]:
         )
         if done.returncode != 0:
             raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
-    for name, folder in (("evidence", settings.uploads_dir), ("keys", settings.keys_dir)):
+    folders = [("evidence", settings.uploads_dir)]
+    if with_keys:
+        folders.append(("keys", settings.keys_dir))
+    for name, folder in folders:
         if (source / name).exists():
             folder.parent.mkdir(parents=True, exist_ok=True)
             shutil.copytree(source / name, folder, dirs_exist_ok=True)

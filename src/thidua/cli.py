@@ -25,7 +25,7 @@ from domain.service import NominationService
 from projections.audit_trail import TrailFilter
 from projections.board import BoardQuery
 from projections.exports import FORMATS, export
-from projections.receipts import ReceiptError, prove_append
+from projections.receipts import ReceiptError, parse_receipt, prove_append
 from projections.runner import CATALOGUE, ProjectionRunner
 from projections.time_travel import board_as_of
 from thidua.bootstrap import build_receipts, build_runner, build_service, migrate_store
@@ -388,15 +388,34 @@ def _backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _restore(settings: Settings, args: argparse.Namespace) -> int:
-    """Restores, then proves the result: the chain verifies and every view is rebuilt."""
+    """Restores, then proves the result: the log is the one a receipt the operator kept
+    signed (checked with the audit public key the operator supplies, never the backup's
+    own), the chain verifies and every view is rebuilt."""
+    from projections.receipts import check_signature, public_key_from_pem
     from projections.runner import CATALOGUE
     from thidua.backup import BackupError, restore_backup
 
+    receipt = _read_receipt(args.receipt)
     try:
-        manifest = restore_backup(settings, args.source)
+        public_key = public_key_from_pem(args.public_key.read_bytes())
+        check_signature(parse_receipt(receipt), public_key)
+    except OSError as error:
+        raise UsageError(f"public-key: cannot read {args.public_key}: {error.strerror}") from None
+    except ReceiptError as refused:
+        raise UsageError(f"receipt: {refused}") from None
+    try:
+        manifest = restore_backup(settings, args.source, with_keys=args.with_keys)
     except BackupError as error:
         raise UsageError(f"source: {error}") from None
     with _service(settings) as service:
+        sealed = _log_matches(service, receipt)
+        if not sealed["ok"]:  # nothing else is worth doing with it: say so, and stop
+            print(json.dumps({"restored_from": str(args.source), "receipt": sealed}))
+            print(
+                "thidua: the restored log is not the one the receipt signed: do not use it",
+                file=sys.stderr,
+            )
+            return 1
         runner = build_runner(settings, service)
         for name in CATALOGUE:
             with _progress(f"rebuild {name}") as progress:
@@ -411,6 +430,8 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
                 "restored_from": str(args.source),
                 "backup_created_at": manifest["created_at"],
                 "head": head,
+                "receipt": sealed,
+                "keys_restored": bool(args.with_keys),
                 "views_rebuilt": list(CATALOGUE),
                 "verify": asdict(report),
             },
@@ -418,6 +439,16 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
         )
     )
     return 0 if report.ok else 1
+
+
+def _log_matches(service: NominationService, receipt: dict[str, Any]) -> dict[str, Any]:
+    """Whether the log up to the receipt's position is the one it signed, leaf for leaf."""
+    from projections.receipts import log_leaves, root_of, tree_of
+
+    position, count = int(receipt["position"]), int(receipt["count"])
+    leaves = list(log_leaves(service, position))
+    ok = len(leaves) == count and (count == 0 or root_of(tree_of(leaves), count) == receipt["root"])
+    return {"ok": ok, "position": position, "count": count, "found": len(leaves)}
 
 
 def _read_receipt(path: Path) -> Any:
@@ -471,6 +502,13 @@ def _audit_verify_document(settings: Settings, args: argparse.Namespace) -> int:
     }
     print(json.dumps(report, ensure_ascii=False))
     return 0 if report["ok"] else 1
+
+
+def _audit_public_key(settings: Settings, _: argparse.Namespace) -> int:
+    from thidua.bootstrap import signing_key
+
+    print(signing_key(settings).public_pem(), end="")
+    return 0
 
 
 def _audit_seal(settings: Settings, args: argparse.Namespace) -> int:
@@ -652,6 +690,24 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="restore a backup into an empty place, verify it and rebuild the views"
     )
     restore.add_argument("source", type=Path, help="a folder made by thidua backup")
+    restore.add_argument(
+        "--receipt",
+        type=Path,
+        required=True,
+        help="a receipt sealed before the backup, kept apart from it (thidua audit seal)",
+    )
+    restore.add_argument(
+        "--public-key",
+        type=Path,
+        required=True,
+        help="the audit public key (PEM) the receipt was signed with, kept apart from the backup",
+    )
+    restore.add_argument(
+        "--with-keys",
+        action="store_true",
+        help="also restore the backup's keys (tokens, receipts, snapshots); by default new"
+        " ones are made",
+    )
     restore.set_defaults(handler=_restore)
 
     audit = commands.add_parser("audit", help="verify, export and replay history").add_subparsers(
@@ -665,6 +721,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     document.add_argument("file", type=Path, metavar="FILE.pdf")
     document.set_defaults(handler=_audit_verify_document)
+    public_key = audit.add_parser(
+        "public-key", help="the audit public key (PEM) receipts are signed with: keep a copy"
+    )
+    public_key.set_defaults(handler=_audit_public_key)
     seal = audit.add_parser("seal", help="sign a receipt over the whole log as it stands")
     seal.add_argument("--output", type=Path, help="where to write it (default: stdout)")
     seal.set_defaults(handler=_audit_seal)

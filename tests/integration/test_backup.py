@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -121,6 +122,13 @@ def test_a_backup_under_load_restores_to_the_same_events_views_and_evidence(
     (source.root / "keys").mkdir(exist_ok=True)  # the demo made the snapshot key there
     (source.root / "keys" / "token.key").write_bytes(os.urandom(32))
 
+    # What the operator keeps apart from backups: the audit public key and a receipt.
+    public_key = source.root.parent / "audit-public.pem"
+    public_key.write_text(source.thidua("audit", "public-key").stdout)
+    receipt = source.root.parent / "receipt.json"
+    assert source.thidua("audit", "seal", "--output", str(receipt)).returncode == 0
+    kept = ["--receipt", str(receipt), "--public-key", str(public_key)]
+
     writing = source.service(units)
     stop = threading.Event()
 
@@ -151,10 +159,11 @@ def test_a_backup_under_load_restores_to_the_same_events_views_and_evidence(
         writer.join(timeout=60)
         writing.close()
 
-    restored = target.thidua("restore", str(backup))
+    restored = target.thidua("restore", str(backup), *kept, "--with-keys")
     assert restored.returncode == 0, restored.stderr
     report = json.loads(restored.stdout)
     assert report["verify"]["ok"] is True
+    assert report["receipt"]["ok"] is True
     head = int(report["head"])
     manifest = json.loads((backup / "manifest.json").read_text())
     assert head >= manifest["head_at_start"] > 0
@@ -177,14 +186,79 @@ def test_a_backup_under_load_restores_to_the_same_events_views_and_evidence(
         source.root / "keys" / "token.key"
     ).read_bytes()
 
-    refused = source.thidua("restore", str(backup))
+    refused = source.thidua("restore", str(backup), *kept)
     assert refused.returncode != 0
     assert "empty" in refused.stderr
 
     victim = sorted(p for p in (backup / "evidence").rglob("*") if p.is_file())[0]
     victim.write_bytes(victim.read_bytes() + b" ")
-    altered = other.thidua("restore", str(backup))
+    altered = other.thidua("restore", str(backup), *kept)
     assert altered.returncode != 0
     assert str(victim.relative_to(backup)) in altered.stderr
     assert "SHA-256" in altered.stderr
     assert not (other.root / "thidua.sqlite3").exists()
+
+
+def test_a_restore_needs_the_operators_receipt_and_key_and_brings_keys_back_only_when_asked(
+    places: tuple[Place, ...],
+) -> None:
+    source, target, other = places
+    assert source.thidua("demo").returncode == 0
+    public_key = source.root.parent / "audit-public.pem"
+    public_key.write_text(source.thidua("audit", "public-key").stdout)
+    receipt = source.root.parent / "receipt.json"
+    assert source.thidua("audit", "seal", "--output", str(receipt)).returncode == 0
+    (source.root / "keys" / "token.key").write_text("a key its maker knows\n")
+    backup = source.root.parent / "backup"
+    assert source.thidua("backup", str(backup)).returncode == 0
+
+    # A receipt checked against another key is refused before anything is restored.
+    stranger = source.root.parent / "stranger.pem"
+    stranger.write_text(other.thidua("audit", "public-key").stdout)
+    refused = target.thidua(
+        "restore", str(backup), "--receipt", str(receipt), "--public-key", str(stranger)
+    )
+    assert refused.returncode != 0
+    assert "receipt" in refused.stderr
+    assert not (target.root / "thidua.sqlite3").exists()
+
+    # Without --with-keys the backup's keys stay out: a planted token key signs nothing here.
+    restored = target.thidua(
+        "restore", str(backup), "--receipt", str(receipt), "--public-key", str(public_key)
+    )
+    assert restored.returncode == 0, restored.stderr
+    assert json.loads(restored.stdout)["keys_restored"] is False
+    planted = backup / "keys" / "token.key"
+    mine = target.root / "keys" / "token.key"
+    assert planted.exists()
+    assert not mine.exists() or mine.read_bytes() != planted.read_bytes()
+
+
+def test_a_backup_whose_log_was_changed_fails_the_operators_receipt(tmp_path: Path) -> None:
+    """Its manifest rewritten to match, the backup checks out on its own; the receipt the
+    operator kept, checked with the operator's key, does not."""
+    from thidua.backup import MANIFEST, SQLITE_FILE
+
+    source, other = Place(tmp_path / "source", None), Place(tmp_path / "other", None)
+    assert source.thidua("demo").returncode == 0
+    public_key = tmp_path / "audit-public.pem"
+    public_key.write_text(source.thidua("audit", "public-key").stdout)
+    receipt = tmp_path / "receipt.json"
+    assert source.thidua("audit", "seal", "--output", str(receipt)).returncode == 0
+    backup = tmp_path / "backup"
+    assert source.thidua("backup", str(backup)).returncode == 0
+    store = backup / SQLITE_FILE
+    with sqlite3.connect(store) as db:
+        db.execute("DROP TRIGGER stored_events_no_update")
+        db.execute("UPDATE stored_events SET state = state || X'20' WHERE rowid = 3")
+    db.close()
+    manifest = json.loads((backup / MANIFEST).read_text())
+    data = store.read_bytes()
+    manifest["files"][SQLITE_FILE] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (backup / MANIFEST).write_text(json.dumps(manifest))
+    forged = other.thidua(
+        "restore", str(backup), "--receipt", str(receipt), "--public-key", str(public_key)
+    )
+    assert forged.returncode != 0
+    assert json.loads(forged.stdout)["receipt"]["ok"] is False
+    assert "not the one the receipt signed" in forged.stderr
