@@ -41,9 +41,7 @@ def chromium() -> str:
     raise RuntimeError("Debian's chromium is not installed; `make test` installs it")
 
 
-@contextmanager
-def running_product(data: Path) -> Iterator[str]:
-    """The product as `make run` starts it, on its own data directory and free ports."""
+def _start_product(data: Path) -> tuple[subprocess.Popen[bytes], str, Path]:
     env, base = product_env(data)
     log = data / "product.log"
     with log.open("ab") as output:
@@ -54,12 +52,30 @@ def running_product(data: Path) -> Iterator[str]:
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    try:
+    return process, base, log
+
+
+@contextmanager
+def running_product(data: Path) -> Iterator[str]:
+    """The product as `make run` starts it, on its own data directory and free ports.
+
+    The ports are chosen free before the product binds them, and the Temporal dev server it
+    starts takes random free ports of its own meanwhile: if one of them was ours, the
+    product stops at once saying so, and it is started again on new ports, once."""
+    for attempt in (1, 2):
+        process, base, log = _start_product(data)
         try:
             wait_until_ready(base, process)
+            break
         except RuntimeError as error:  # say why: the product's own last words
             said = log.read_text(errors="replace").splitlines()
-            raise RuntimeError(f"{error}:\n" + "\n".join(said[-40:])) from None
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=60)
+            taken = any("address already in use" in line.lower() for line in said)
+            if attempt == 2 or not taken:
+                raise RuntimeError(f"{error}:\n" + "\n".join(said[-40:])) from None
+    try:
         yield base
     finally:
         with contextlib.suppress(ProcessLookupError):
