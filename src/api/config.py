@@ -27,4 +27,5 @@ class ApiConfig:
     waiting_imports_dir: Path | None = None
     public_url: str | None = None
     public_complaints_per_hour: int = 5
+    public_document_checks_per_hour: int = 120
     """Where the public reaches the product: the address documents' QR codes open."""

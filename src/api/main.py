@@ -168,6 +168,9 @@ def create_app(
     state.extra["complaint_limit"] = RateLimit(
         database, "objection", config.public_complaints_per_hour, 3600.0
     )
+    state.extra["document_limit"] = RateLimit(
+        database, "document-check", config.public_document_checks_per_hour, 3600.0
+    )
 
     following = threading.Lock()
 

@@ -151,6 +151,7 @@ def api_config(settings: Settings) -> ApiConfig:
         hsts=settings.hsts,
         public_url=settings.public_base_url,
         public_complaints_per_hour=settings.public_complaints_per_hour,
+        public_document_checks_per_hour=settings.public_document_checks_per_hour,
     )
 
 

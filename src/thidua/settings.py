@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     public_complaints_per_hour: int = Field(
         default=5, ge=1, le=10_000, description="objections one address may file an hour"
     )
+    public_document_checks_per_hour: int = Field(
+        default=120,
+        ge=1,
+        le=100_000,
+        description="public document checks one address may make an hour",
+    )
     snapshot_key: SecretStr | None = Field(
         default=None,
         min_length=32,

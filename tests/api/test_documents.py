@@ -357,3 +357,36 @@ def test_a_forged_host_header_never_reaches_an_issued_decision(demo: Demo) -> No
     text = text_of(answer.content, demo.folder, "forged-host.pdf")
     assert "evil.example" not in text
     assert "http://127.0.0.1:8000/verify/" in text  # the settings' address, not the request's
+
+
+def test_the_public_check_discloses_no_digest_names_the_awarded_units_and_is_rate_limited(
+    demo: Demo,
+) -> None:
+    import re
+
+    document_id, _ = issued(demo)
+    hex64 = re.compile(r"[0-9a-f]{64}")
+    answer = demo.get(f"/api/v1/public/documents/{document_id}")
+    assert answer.json()["state"] == "intact"
+    assert not hex64.search(answer.text)  # no digest to copy into a forged id
+    units = answer.json()["awarded_units"]
+    assert units
+    assert all(
+        u.startswith(("Xã", "Phường", "Thị trấn", "Sở", "Ngân", "Ủy", "Hội", "Công")) or u
+        for u in units
+    )
+    page = demo.get(f"/verify/{document_id}")
+    assert not hex64.search(page.text)
+    assert units[0] in page.text  # a paper naming other units fails the comparison
+    # A guessed id: the prefix of nothing known. It says "changed", and still no digest.
+    kind, session, _ = document_id.split(".")
+    guessed = demo.get(f"/api/v1/public/documents/{kind}.{session}.{'0' * 16}")
+    assert guessed.json()["state"] == "changed"
+    assert not hex64.search(guessed.text)
+    assert guessed.json()["awarded_units"] == []
+
+    limit = demo.client.app.state.thidua.extra["document_limit"]  # type: ignore[attr-defined]
+    limit.limit = 3
+    codes = [demo.get(f"/api/v1/public/documents/{document_id}").status_code for _ in range(5)]
+    assert 429 in codes
+    limit.limit = 10_000

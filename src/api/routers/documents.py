@@ -36,6 +36,7 @@ from api.evidence import (
 from api.public_pages import Lang, escape, page
 from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
+from api.security import client_address
 from domain.context import Role
 from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
 from domain.errors import SessionNotFound, UnitNotFound
@@ -156,18 +157,32 @@ async def decision_pdf(
 
 
 def check_public(check: DocumentCheck) -> DocumentCheckPublic:
+    """What anyone may learn of a document: whether its records are intact, and what it
+    decided, by name. Never a digest: one would let whoever holds a session id mint an id
+    that checks out."""
     record = check.record
+    units = [record.nominations[n].unit_name for n in record.approved] if record else []
     return DocumentCheckPublic(
         document_id=check.document_id,
         state=check.state.value,
         intact=check.ok,
-        digest=check.digest,
         problems=check.problems,
         session_title=record.session.title if record else None,
         closed_on=record.closed_on if record else None,
         decision_number=record.decision_number if record else None,
         awarded=len(record.approved) if record else None,
+        awarded_units=units,
     )
+
+
+def _within_limit(app: AppState, request: Request) -> None:
+    wait = app.extra["document_limit"].reserve(client_address(request))
+    if wait:
+        raise HTTPException(
+            429,
+            f"too many document checks from this address; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 @public.get(
@@ -176,7 +191,10 @@ def check_public(check: DocumentCheck) -> DocumentCheckPublic:
     response_model=DocumentCheckPublic,
     summary="Whether a document's records are intact and unchanged (no sign-in)",
 )
-def check_document(document_id: DocumentIdPath, app: State) -> DocumentCheckPublic:
+def check_document(
+    document_id: DocumentIdPath, request: Request, app: State
+) -> DocumentCheckPublic:
+    _within_limit(app, request)
     return check_public(app.service.check_document(document_id))
 
 
@@ -187,13 +205,13 @@ TEXT = {
         "changed": "Hồ sơ gốc không còn đúng như khi lập tài liệu này.",
         "broken": "Hồ sơ gốc đã bị sửa đổi: chuỗi băm không còn khớp.",
         "id": "Mã tài liệu",
-        "digest": "Mã băm hồ sơ (SHA-256)",
+        "units": "Tập thể được khen thưởng",
         "session": "Phiên họp",
         "closed": "Ngày kết thúc",
         "number": "Số quyết định",
         "awarded": "Số tập thể được khen thưởng",
         "why": "Chi tiết",
-        "compare": "So sánh mã băm này với mã in ở chân trang tài liệu bạn đang giữ.",
+        "compare": "So sánh số quyết định và tên các tập thể ở đây với tài liệu bạn đang giữ.",
     },
     "en": {
         "title": "Document check",
@@ -201,13 +219,13 @@ TEXT = {
         "changed": "The original record is no longer what this document was made from.",
         "broken": "The original record was altered: its hash chain no longer verifies.",
         "id": "Document id",
-        "digest": "Record digest (SHA-256)",
+        "units": "Units awarded, by name",
         "session": "Council session",
         "closed": "Closed on",
         "number": "Decision number",
         "awarded": "Units awarded",
         "why": "Details",
-        "compare": "Compare this digest with the one printed in the footer of your document.",
+        "compare": "Compare the decision number and the units named here with your document.",
     },
 }
 
@@ -215,14 +233,14 @@ TEXT = {
 @public.get("/verify/{document_id}", include_in_schema=False, response_class=HTMLResponse)
 def verify_page(
     document_id: DocumentIdPath,
+    request: Request,
     app: State,
     lang: Annotated[Lang, Query()] = "vi",
 ) -> HTMLResponse:
+    _within_limit(app, request)
     check = check_public(app.service.check_document(document_id))
     t = TEXT[lang]
     rows = [(t["id"], check.document_id)]
-    if check.digest:
-        rows.append((t["digest"], check.digest))
     if check.session_title:
         rows.append((t["session"], check.session_title))
     if check.closed_on:
@@ -231,6 +249,8 @@ def verify_page(
         rows.append((t["number"], check.decision_number))
     if check.awarded is not None:
         rows.append((t["awarded"], str(check.awarded)))
+    if check.awarded_units:
+        rows.append((t["units"], "; ".join(check.awarded_units)))
     listed = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows)
     problems = "".join(f"<li>{escape(p)}</li>" for p in check.problems)
     body = (

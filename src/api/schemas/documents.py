@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
+from pydantic import Field
+
 from api.schemas.common import Schema
 
 
@@ -12,9 +14,12 @@ class DocumentCheckPublic(Schema):
     document_id: str
     state: Literal["intact", "changed", "broken"]
     intact: bool
-    digest: str | None
     problems: list[str]
     session_title: str | None = None
     closed_on: date | None = None
     decision_number: str | None = None
     awarded: int | None = None
+    awarded_units: list[str] = Field(
+        default_factory=list,
+        description="the units the decision awarded, by name: a paper naming others fails",
+    )

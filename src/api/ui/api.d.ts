@@ -1875,12 +1875,15 @@ export interface components {
     DocumentCheckPublic: {
       /** Awarded */
       awarded?: number | null;
+      /**
+       * Awarded Units
+       * @description the units the decision awarded, by name: a paper naming others fails
+       */
+      awarded_units?: string[];
       /** Closed On */
       closed_on?: string | null;
       /** Decision Number */
       decision_number?: string | null;
-      /** Digest */
-      digest: string | null;
       /** Document Id */
       document_id: string;
       /** Intact */
