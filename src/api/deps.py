@@ -229,23 +229,31 @@ class StoredRequest:
     request_hash: str
     status: int
     body: str
+    created_at: str = ""
+
+    @property
+    def abandoned(self) -> bool:
+        """A reservation its process never completed: it died mid-request."""
+        stale = datetime.fromtimestamp(time.time() - ABANDONED_SECONDS, UTC).isoformat()
+        return self.status == PENDING and self.created_at < stale
 
 
 def stored_request(database: Database, account: str, key: str) -> StoredRequest | None:
     with database.reading() as cursor:
         cursor.execute(
-            "SELECT method, path, request_hash, status, body FROM api_requests"
+            "SELECT method, path, request_hash, status, body, created_at FROM api_requests"
             " WHERE account = ? AND key = ?",
             (account, key),
         )
         row = cursor.fetchone()
-    return StoredRequest(row[0], row[1], row[2], int(row[3]), row[4]) if row else None
+    return StoredRequest(row[0], row[1], row[2], int(row[3]), row[4], row[5]) if row else None
 
 
 PENDING = 0
 """The status of a key reserved by a request still running: its answer is not known yet."""
-ABANDONED_SECONDS = 120
-"""A reservation this old belongs to a process that died mid-request: another may take it."""
+ABANDONED_SECONDS = 15
+"""A reservation this old belongs to a process that died mid-request (a JSON write takes
+well under a second, a few under load): another request with the key may take it over."""
 
 
 def reserve_request(
@@ -324,7 +332,7 @@ def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
         request.url.path,
         request_hash,
     ):
-        row = _answer_when_done(cmd, key)
+        row = None if row.abandoned else _answer_when_done(cmd, key)
         if row is None:
             return None  # its first request failed and gave the key back: run this one
     if (row.method, row.path) != (request.method, request.url.path):
@@ -351,6 +359,8 @@ def _answer_when_done(cmd: Command, key: str) -> StoredRequest | None:
         row = stored_request(cmd.app.database, cmd.principal.username, key)
         if row is None or row.status != PENDING:
             return row
+        if row.abandoned:
+            return None  # its process died: this request takes the key over
     raise Unavailable("a request with this Idempotency-Key is still running; retry", 1)
 
 

@@ -266,3 +266,34 @@ def test_an_ipv6_client_is_counted_by_its_64_network() -> None:
     assert of("2001:db8:1:3::1") != of("2001:db8:1:2::1")
     assert of("203.0.113.7") == "203.0.113.7"
     assert of("::ffff:203.0.113.7") == "203.0.113.7"
+
+
+def test_a_key_reserved_by_a_process_that_died_is_taken_over(api: Api) -> None:
+    """A request killed mid-way (its process SIGKILLed) leaves its key reserved; a retry
+    through another process runs once the reservation is plainly abandoned."""
+    from datetime import UTC, datetime, timedelta
+
+    from api.deps import ABANDONED_SECONDS, PENDING, request_digest
+
+    nid = open_dossier(api)
+    path = f"/api/v1/nominations/{nid}/submit"
+    long_ago = datetime.now(UTC) - timedelta(seconds=ABANDONED_SECONDS + 1)
+    database = api.client.app.state.thidua.database  # type: ignore[attr-defined]
+    with database.transaction() as cursor:
+        cursor.execute(
+            "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                "officer",
+                "died-mid-way",
+                "POST",
+                path,
+                request_digest(query=[]),
+                PENDING,
+                "",
+                long_ago.isoformat(),
+            ),
+        )
+    headers = {**api.as_("officer"), "Idempotency-Key": "died-mid-way"}
+    answer = api.client.post(path, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["replayed"] is False
