@@ -234,8 +234,7 @@ class StoredRequest:
     @property
     def abandoned(self) -> bool:
         """A reservation its process never completed: it died mid-request."""
-        stale = datetime.fromtimestamp(time.time() - ABANDONED_SECONDS, UTC).isoformat()
-        return self.status == PENDING and self.created_at < stale
+        return self.status == PENDING and self.created_at < _abandoned_before()
 
 
 def stored_request(database: Database, account: str, key: str) -> StoredRequest | None:
@@ -256,17 +255,21 @@ ABANDONED_SECONDS = 15
 well under a second, a few under load): another request with the key may take it over."""
 
 
+def _abandoned_before() -> str:
+    """Reservations made before this instant are abandoned (``created_at``'s format)."""
+    return datetime.fromtimestamp(time.time() - ABANDONED_SECONDS, UTC).isoformat()
+
+
 def reserve_request(
     database: Database, account: str, key: str, method: str, path: str, request_hash: str
 ) -> bool:
     """Takes the key for a request about to run; False when another request holds or has
     answered it. A reservation abandoned by a dead process is taken over."""
-    stale = datetime.fromtimestamp(time.time() - ABANDONED_SECONDS, UTC).isoformat()
     with database.transaction() as cursor:
         cursor.execute(
             "DELETE FROM api_requests WHERE account = ? AND key = ? AND status = ?"
             " AND created_at < ?",
-            (account, key, PENDING, stale),
+            (account, key, PENDING, _abandoned_before()),
         )
         cursor.execute(
             "INSERT INTO api_requests VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -332,7 +335,7 @@ def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
         request.url.path,
         request_hash,
     ):
-        row = None if row.abandoned else _answer_when_done(cmd, key)
+        row = _answer_when_done(cmd, key, row)
         if row is None:
             return None  # its first request failed and gave the key back: run this one
     if (row.method, row.path) != (request.method, request.url.path):
@@ -348,20 +351,21 @@ def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
     return replay
 
 
-def _answer_when_done(cmd: Command, key: str) -> StoredRequest | None:
+def _answer_when_done(cmd: Command, key: str, row: StoredRequest | None) -> StoredRequest | None:
     """Waits, with the read bound, for the request holding this key to answer; its answer,
-    or None once it gave the key back. Still running past the bound: 503, retry later."""
+    or None once the key is free (given back, or abandoned by a process that died). Still
+    running past the bound: 503, retry later."""
     from api.errors import Unavailable
 
     deadline = time.monotonic() + max(cmd.app.settings.read_wait_seconds, 1.0)
-    while time.monotonic() < deadline:
+    while row is not None and row.status == PENDING:
+        if row.abandoned:
+            return None
+        if time.monotonic() >= deadline:
+            raise Unavailable("a request with this Idempotency-Key is still running; retry", 1)
         time.sleep(0.05)
         row = stored_request(cmd.app.database, cmd.principal.username, key)
-        if row is None or row.status != PENDING:
-            return row
-        if row.abandoned:
-            return None  # its process died: this request takes the key over
-    raise Unavailable("a request with this Idempotency-Key is still running; retry", 1)
+    return row
 
 
 def request_query(request: Request) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -18,12 +18,12 @@ from domain.chain import GENESIS, digest_of
 from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
 from domain.store import (
-    SNAPSHOT_PROOF,
     ChainMapper,
     CheckedRepository,
     ForgedSnapshot,
     check_snapshot,
     log_pages,
+    unproved_state,
 )
 from domain.summaries import RecordedEvent, WhatIf
 
@@ -217,8 +217,7 @@ def _first_forged_snapshot(
             except ForgedSnapshot as refused:
                 return aggregate_id, at, BreakKind.FORGED_SNAPSHOT, refused.reason
             replayed = Snapshot.take(checker.get(UUID(aggregate_id), version=at))
-            kept = {k: v for k, v in cast(Snapshot, snapshot).state.items() if k != SNAPSHOT_PROOF}
-            if _canonical(replayed.state) != _canonical(kept):
+            if _canonical(replayed.state) != _canonical(unproved_state(snapshot)):
                 return (
                     aggregate_id,
                     at,

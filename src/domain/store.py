@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 from collections.abc import Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from itertools import chain
 from typing import Any, cast
@@ -141,8 +141,13 @@ SNAPSHOT_PROOF = "snapshot_proof"
 """The key, in a snapshot's state, of the HMAC that proves the product wrote it."""
 
 
+def unproved_state(snapshot: Any) -> dict[str, Any]:
+    """A snapshot's state without its proof: the aggregate's state, and what the proof signs."""
+    return {k: v for k, v in cast(Snapshot, snapshot).state.items() if k != SNAPSHOT_PROOF}
+
+
 def _snapshot_message(snapshot: Any) -> bytes:
-    state = {k: v for k, v in cast(Snapshot, snapshot).state.items() if k != SNAPSHOT_PROOF}
+    state = unproved_state(snapshot)
     whole = [snapshot.topic, str(snapshot.originator_id), snapshot.originator_version, state]
     return json.dumps(whole, sort_keys=True, default=str, ensure_ascii=False).encode()
 
@@ -219,17 +224,8 @@ class CheckedRepository(Repository[UUID]):
             try:
                 check_snapshot(snapshots[0], events[0] if events else None, self.snapshot_key)
                 events = events[1:]
-                unproved = dict(snapshots[0].state)
-                unproved.pop(SNAPSHOT_PROOF, None)  # the proof is no part of the aggregate
-                snapshots = [
-                    type(snapshots[0])(
-                        originator_id=snapshots[0].originator_id,
-                        originator_version=snapshots[0].originator_version,
-                        timestamp=snapshots[0].timestamp,
-                        topic=snapshots[0].topic,
-                        state=unproved,
-                    )
-                ]
+                # The proof is no part of the aggregate.
+                snapshots = [replace(snapshots[0], state=unproved_state(snapshots[0]))]
             except ForgedSnapshot as refused:
                 log.error("snapshot.refused: %s; rebuilt from events", refused)
                 snapshots = []

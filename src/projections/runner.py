@@ -180,11 +180,6 @@ class ProjectionRunner:
         self.view(name).drop()
         return self.catch_up(name, progress)
 
-    def lag_of(self, reader: str) -> int:
-        """How many events any reader that tracks its position here (a projection, or the
-        relay) is behind the head of the log."""
-        return max(self.head() - (position_of(self.database, reader, self.app.name) or 0), 0)
-
     def readers(self) -> list[Reader]:
         """Every projection this runner knows and the relay, with their leases."""
         head = self.head()

@@ -25,10 +25,14 @@ def sqlite_guards(table: str) -> list[str]:
     ]
 
 
+def log_guard_name(table: str) -> str:
+    return f"{table}_{IN_LOG}"
+
+
 def sqlite_log_guard(table: str) -> str:
     # AFTER: in a BEFORE INSERT trigger SQLite's NEW.rowid is -1 for every automatic id.
     return (
-        f"CREATE TRIGGER IF NOT EXISTS {table}_{IN_LOG} AFTER INSERT ON {table}"
+        f"CREATE TRIGGER IF NOT EXISTS {log_guard_name(table)} AFTER INSERT ON {table}"
         f" WHEN NEW.rowid <= 0 BEGIN SELECT RAISE(ABORT, '{table}: a row outside the"
         " notification log (id 0 or below) is refused'); END"
     )

@@ -30,7 +30,7 @@ from eventsourcing.utils import Environment, retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
-from thidua.append_only import GUARDS, IN_LOG, guard_names
+from thidua.append_only import GUARDS, guard_names, log_guard_name
 
 
 class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -121,7 +121,7 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.select_events_statement += SQL(" AND notification_id > 0")
 
     def missing_guards(self) -> list[str]:
-        return missing_guards(self, [f"{self.events_table_name}_{IN_LOG}"])
+        return missing_guards(self, [log_guard_name(self.events_table_name)])
 
     def rows_outside_log(self) -> int:
         """Rows the notification log does not list: none, unless the guard was bypassed."""
@@ -268,7 +268,7 @@ def postgres_log_guard(schema: str, table: str) -> list[Composed]:
             "CREATE OR REPLACE TRIGGER {name} BEFORE INSERT ON {target} FOR EACH ROW"
             " WHEN (NEW.notification_id <= 0) EXECUTE FUNCTION {function}()"
         ).format(
-            name=Identifier(f"{table}_{IN_LOG}"),
+            name=Identifier(log_guard_name(table)),
             target=SQL("{schema}.{table}").format(
                 schema=Identifier(schema), table=Identifier(table)
             ),
@@ -291,7 +291,7 @@ def missing_guards(recorder: PostgresAggregateRecorder, more: Sequence[str] = ()
 
 
 def report_missing_guards(recorder: Any) -> None:
-    missing = recorder.missing_guards() if hasattr(recorder, "missing_guards") else []
+    missing = recorder.missing_guards()
     if missing:
         structlog.get_logger().error(
             "store.append_only_guard_missing", table=recorder.events_table_name, missing=missing

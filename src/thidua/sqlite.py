@@ -16,7 +16,13 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from thidua.append_only import IN_LOG, SQLITE_GUARDS, guard_names, sqlite_guards, sqlite_log_guard
+from thidua.append_only import (
+    SQLITE_GUARDS,
+    guard_names,
+    log_guard_name,
+    sqlite_guards,
+    sqlite_log_guard,
+)
 
 
 class _Guarded:
@@ -58,7 +64,7 @@ class AppendOnlySQLiteApplicationRecorder(_Guarded, SQLiteApplicationRecorder):
         ]
 
     def guard_names(self) -> list[str]:
-        return [*super().guard_names(), f"{self.events_table_name}_{IN_LOG}"]
+        return [*super().guard_names(), log_guard_name(self.events_table_name)]
 
     def rows_outside_log(self) -> int:
         """Rows the notification log does not list: none, unless the guard was bypassed."""

@@ -47,13 +47,20 @@ def test_logs_carry_the_request_id_and_never_the_token(api: Api) -> None:
     assert any(entry.get("event") == "login.ok" for entry in logs)
 
 
-def test_metrics_count_requests_and_report_projection_and_relay_lag(api: Api) -> None:
-    api.get("/api/v1/me", "auditor")
+def scraped(api: Api) -> str:
+    """/metrics as Prometheus reads it, with the operations token."""
     settings = api.client.app.state.thidua.settings  # type: ignore[attr-defined]
     settings.metrics_token = SecretStr("operations-token-for-the-test")
-    metrics = api.client.get(
-        "/metrics", headers={"Authorization": "Bearer operations-token-for-the-test"}
-    ).text
+    return str(
+        api.client.get(
+            "/metrics", headers={"Authorization": "Bearer operations-token-for-the-test"}
+        ).text
+    )
+
+
+def test_metrics_count_requests_and_report_projection_and_relay_lag(api: Api) -> None:
+    api.get("/api/v1/me", "auditor")
+    metrics = scraped(api)
     assert 'thidua_http_requests_total{method="GET",route="/api/v1/me",status="200"}' in metrics
     assert "thidua_http_request_seconds_bucket" in metrics
     assert 'thidua_projection_lag_events{projection="board"}' in metrics
@@ -225,11 +232,7 @@ def test_a_stalled_relay_shows_to_operators_with_its_step_age_and_lease_losses(a
     assert {r["name"] for r in readers["readers"]} >= {"board", "audit_trail", "relay"}
     assert api.get("/api/v1/operations/log-readers", "officer").status_code == 403
 
-    settings = api.client.app.state.thidua.settings  # type: ignore[attr-defined]
-    settings.metrics_token = SecretStr("operations-token-for-the-test")
-    metrics = api.client.get(
-        "/metrics", headers={"Authorization": "Bearer operations-token-for-the-test"}
-    ).text
+    metrics = scraped(api)
     assert 'thidua_reader_lease_losses{reader="relay"} 1.0' in metrics
     assert 'thidua_reader_step_age_seconds{reader="relay"}' in metrics
     # The public probe still says only whether the API serves, stalled relay or not.
