@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
+from typing import cast
 from uuid import uuid4
 
 import psycopg
@@ -23,6 +24,8 @@ from psycopg import sql
 from bench.support import postgres, schema
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.service import NominationService
+from domain.store import ChainMapper
+from domain.writers import WriterKey
 from thidua.bootstrap import load_units, postgres_env
 from thidua.settings import Settings
 
@@ -81,12 +84,16 @@ def raw_inserts(url: str, clients: int, per_client: int) -> float:
                 conn.close()
 
 
-def service_commands(url: str, clients: int, per_client: int, cache: int) -> float:
+def service_commands(
+    url: str, clients: int, per_client: int, cache: int, *, signed: bool = True
+) -> float:
     with schema(url) as name:
         env = postgres_env(url, name)
         env["AGGREGATE_CACHE_MAXSIZE"] = str(cache)
         env["POSTGRES_POOL_SIZE"] = str(max(clients, 2))
         service = NominationService(env, units=load_units(Settings().units_file))
+        if not signed:  # only to show what the writer signature costs
+            cast(ChainMapper, service.mapper).writer = None
         try:
             codes = ["S-829-01", "S-831-01", "S-832-01", "S-834-01", "S-836-02", "S-838-01"]
             nominations = [
@@ -111,18 +118,27 @@ def main() -> None:
     parser.add_argument("--cache", type=int, default=1000, help="aggregate cache size")
     args = parser.parse_args()
     ratios: dict[int, float] = {}
+    key = WriterKey.generate()
+    started = time.perf_counter()
+    for i in range(5000):
+        key.sign(f"{i:064x}")
+    print(f"writer signature: {(time.perf_counter() - started) / 5000 * 1e6:.1f} µs an event")
     with postgres() as url:
         for clients in (1, 4):
-            raw, svc = [], []
+            raw, svc, unsigned = [], [], []
             for _ in range(args.repeat):
                 raw.append(raw_inserts(url, clients, args.commands))
                 svc.append(service_commands(url, clients, args.commands, args.cache))
+                unsigned.append(
+                    service_commands(url, clients, args.commands, args.cache, signed=False)
+                )
             raw_rate, svc_rate = statistics.median(raw), statistics.median(svc)
             ratio = svc_rate / raw_rate
             ratios[clients] = ratio
             print(
                 f"{clients} client(s): raw insert {raw_rate:,.0f}/s, service command"
-                f" {svc_rate:,.0f}/s, ratio {ratio:.2f}"
+                f" {svc_rate:,.0f}/s, ratio {ratio:.2f}; unsigned"
+                f" {statistics.median(unsigned):,.0f}/s"
             )
     print(f"append: ratio {ratios[1]:.2f} (target 0.5)")
 

@@ -64,6 +64,7 @@ from domain.summaries import (
 )
 from domain.transcodings import TRANSCODINGS
 from domain.units import Unit, UnitCatalogue, UnitRegistry, catalogue_id
+from domain.writers import WriterKey
 
 A = TypeVar("A", bound=ChainedAggregate)
 
@@ -113,10 +114,14 @@ class ServiceBase(Application[UUID]):
         calendar: WorkingCalendar | None = None,
         default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 3),
         snapshot_key: bytes | None = None,
+        writer_key: WriterKey | None = None,
     ) -> None:
         # Proves the snapshots this product wrote: kept outside the database (beside the
         # audit key). Without one, this instance's own: its snapshots serve only itself.
         self.snapshot_key = snapshot_key or os.urandom(32)
+        # Signs every event this instance records (domain.writers). Without one, this
+        # instance's own, which no keyring holds until it is registered.
+        self.writer_key = writer_key or WriterKey.generate()
         self.units = UnitRegistry(units)  # its own copy: registered units are added to it
         self.calendar = calendar or WorkingCalendar()
         self._rule_sets: dict[tuple[str, int], RuleSet] = {}
@@ -124,6 +129,7 @@ class ServiceBase(Application[UUID]):
         self._locks: dict[UUID, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         super().__init__(env)
+        cast(ChainMapper, self.mapper).writer = self.writer_key
         # Reads and secondary loads never touch the command cache's objects.
         self._store_reader: Repository[UUID] = CheckedRepository(
             self.events, snapshot_store=self.snapshots

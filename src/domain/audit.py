@@ -17,6 +17,7 @@ from domain.application import NOMINATION, ServiceBase
 from domain.chain import GENESIS, digest_of
 from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
+from domain.merkle import StreamingRoot, log_entry
 from domain.store import (
     ChainMapper,
     CheckedRepository,
@@ -26,6 +27,8 @@ from domain.store import (
     unproved_state,
 )
 from domain.summaries import RecordedEvent, WhatIf
+from domain.usecases.writers import Certified, read_keyring
+from domain.writers import Keyring, KeyringError
 
 
 class BreakKind(StrEnum):
@@ -39,6 +42,9 @@ class BreakKind(StrEnum):
     FORGED_FIELD = "forged_field"
     FORGED_SNAPSHOT = "forged_snapshot"
     OUTSIDE_LOG = "outside_log"
+    WRITER_KEY = "writer_key"
+    WRITER_SIGNATURE = "writer_signature"
+    BEFORE_SIGNING_CHANGED = "before_signing_changed"
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ def verify_store(
     *,
     page_size: int = 500,
     progress: Callable[[int, int], None] | None = None,
+    certified: Certified | None = None,
 ) -> VerifyReport:
     """Reads the whole log once and names the first broken link, in log order.
 
@@ -75,10 +82,14 @@ def verify_store(
     independent copy (the audit trail's) saw it, in log order — also catches a change to an
     aggregate's last event, and an event deleted. Both are read as streams, side by side,
     so memory stays flat however long the log: it holds one digest per aggregate.
+
+    With ``certified`` (whether a signature is the audit key's), every event must also
+    carry a valid writer signature from a key the keyring certified for its position, or
+    lie at or below the statement made when signing began, whose root must still hold.
     """
     copy = iter(recorded_digests if recorded_digests is not None else ())
     try:
-        return _verify(app, copy, page_size, progress)
+        return _verify(app, copy, page_size, progress, certified)
     finally:
         close = getattr(copy, "close", None)
         if close is not None:
@@ -90,6 +101,7 @@ def _verify(
     copy: Iterator[RecordedDigest],
     page_size: int,
     progress: Callable[[int, int], None] | None,
+    certified: Certified | None,
 ) -> VerifyReport:
     heads: dict[str, tuple[int, str]] = {}
     checked = 0
@@ -114,6 +126,15 @@ def _verify(
                 f"{outside} row(s) of the events table have no place in the notification log",
             ),
         )
+    keyring: Keyring | None = None
+    before_signing = StreamingRoot()
+    if certified is not None:
+        try:
+            keyring = read_keyring(app, head, certified)
+        except KeyringError as error:
+            return VerifyReport(
+                False, 0, 0, BrokenLink("", error.position, BreakKind.WRITER_KEY, error.reason)
+            )
     for notifications in log_pages(app.recorder, upto=head, page_size=page_size):
         for notification in notifications:
             aggregate_id = str(notification.originator_id)
@@ -180,6 +201,20 @@ def _verify(
                         "changed since the audit trail recorded it",
                     )
                 seen = next(copy, None)
+            # Last: a changed event is better named by what changed than by its signature.
+            if keyring is not None:
+                unproved = keyring.problem(notification.id, digest, content.writer)
+                if unproved is not None:
+                    return _broken(
+                        checked,
+                        heads,
+                        aggregate_id,
+                        version,
+                        BreakKind.WRITER_SIGNATURE,
+                        f"position {notification.id} {unproved}",
+                    )
+                if notification.id <= keyring.began_upto:
+                    before_signing.add(log_entry(notification.id, aggregate_id, version, digest))
             heads[aggregate_id] = (version, digest)
             checked += 1
         if progress is not None:
@@ -192,6 +227,20 @@ def _verify(
             seen[2],
             BreakKind.DELETED_SINCE_RECORDED,
             "missing: the audit trail recorded it, the store no longer has it",
+        )
+    if (
+        keyring is not None
+        and keyring.began_at is not None
+        and before_signing.root() != keyring.began_root
+    ):
+        return _broken(
+            checked,
+            heads,
+            "",
+            keyring.began_upto,
+            BreakKind.BEFORE_SIGNING_CHANGED,
+            f"the log up to position {keyring.began_upto}, written before signing began,"
+            " no longer has the root its signed statement names",
         )
     forged = _first_forged_snapshot(app, heads)
     if forged is not None:

@@ -17,6 +17,7 @@ from domain.usecases.figures import FigureCases
 from domain.usecases.inspections import InspectionCases
 from domain.usecases.nominations import NominationCases
 from domain.usecases.reads import ReadCases
+from domain.usecases.writers import WriterCases
 
 
 class NominationService(
@@ -28,6 +29,7 @@ class NominationService(
     DocumentCases,
     FigureCases,
     ReadCases,
+    WriterCases,
     AuditQueries,
     ServiceBase,
 ):

@@ -16,7 +16,7 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +33,9 @@ from pymerkle.proof import ConsistencyProof, InvalidProof
 
 from domain.audit import verify_store
 from domain.service import NominationService
-from domain.store import ChainMapper, log_pages
+from domain.store import ChainMapper, log_pages, stored_digest
+from domain.usecases.writers import read_keyring
+from domain.writers import KeyringError
 from projections.views.database import Database
 
 FORMAT = "thidua-receipt/1"
@@ -100,9 +102,14 @@ class ReceiptCheck:
 class SigningKey:
     """The log's Ed25519 key: supplied (PEM), or made once under the data directory."""
 
-    def __init__(self, private: Ed25519PrivateKey) -> None:
+    def __init__(
+        self, private: Ed25519PrivateKey, trusted: Sequence[Ed25519PublicKey] = ()
+    ) -> None:
         self.private = private
         self.public = private.public_key()
+        # Earlier audit keys of this log (a restore without the backup's keys trusts the
+        # operator's): the writer keys they certified still count.
+        self.trusted = tuple(trusted)
         raw = self.public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         self.public_raw = raw
         self.key_id = hashlib.sha256(raw).hexdigest()[:16]
@@ -132,10 +139,31 @@ class SigningKey:
             out.write(pem)
         return cls(key)
 
+    def certify(self, message: bytes) -> str:
+        """A certificate (base64 signature) for ``message``: a writer key it admits."""
+        return base64.b64encode(self.private.sign(message)).decode()
+
+    def certifies(self, signature: bytes, message: bytes) -> bool:
+        """Whether ``signature`` over ``message`` is this key's or a trusted earlier one's."""
+        return any(certified_by(key)(signature, message) for key in (self.public, *self.trusted))
+
     def public_pem(self) -> str:
         return self.public.public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         ).decode()
+
+
+def certified_by(key: Ed25519PublicKey) -> Callable[[bytes, bytes], bool]:
+    """Whether a signature over a message is ``key``'s: the check a keyring needs."""
+
+    def certified(signature: bytes, message: bytes) -> bool:
+        try:
+            key.verify(signature, message)
+        except InvalidSignature:
+            return False
+        return True
+
+    return certified
 
 
 def _signed_part(receipt: dict[str, Any]) -> bytes:
@@ -176,18 +204,11 @@ def log_leaves(service: NominationService, upto: int, page_size: int = 1000) -> 
         raise TypeError("receipts need the chain mapper of domain.store")
     for page in log_pages(service.recorder, upto=upto, page_size=page_size):
         for notification in page:
-            try:
-                digest = mapper.stored_content(notification).digest
-            except Exception:
-                # Whatever the row holds (a changed row may not even be bytes any more).
-                raw = notification.state
-                data = raw if isinstance(raw, bytes) else str(raw).encode("utf-8", "replace")
-                digest = "unreadable:" + hashlib.sha256(data).hexdigest()
             yield Leaf(
                 notification.id,
                 str(notification.originator_id),
                 notification.originator_version,
-                digest,
+                stored_digest(mapper, notification),
             )
 
 
@@ -298,6 +319,10 @@ class Receipts:
                 + (finding.reason if finding else "events were deleted"),
             )
         new = leaves[len(sealed) :]
+        try:  # the keys that signed the events it covers, as the log certifies them
+            writers = read_keyring(self.service, head, self.key.certifies).to_dict()
+        except KeyringError as error:
+            raise ReceiptError("writers", str(error)) from None
         tree = tree_of(leaves)
         receipt: dict[str, Any] = {
             "format": FORMAT,
@@ -309,6 +334,7 @@ class Receipts:
             "sealed_at": (now or datetime.now(UTC)).isoformat(),
             "key_id": self.key.key_id,
             "public_key": base64.b64encode(self.key.public_raw).decode(),
+            "writers": writers,
         }
         receipt["signature"] = base64.b64encode(
             self.key.private.sign(_signed_part(receipt))
@@ -406,7 +432,7 @@ class Receipts:
             finding = first_difference(sealed, now)
             if finding is not None:
                 return finding
-        broken = verify_store(self.service).first_broken
+        broken = verify_store(self.service, certified=self.key.certifies).first_broken
         if broken is not None:
             return Finding(str(broken.kind), 0, broken.aggregate_id, broken.version, broken.reason)
         deleted = receipt["count"] - len(now)

@@ -17,7 +17,8 @@ from domain.calendar import WorkingCalendar
 from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.service import NominationService
 from domain.units import UnitRegistry
-from projections.receipts import Receipts, SigningKey
+from domain.writers import WriterKey
+from projections.receipts import Receipts, SigningKey, public_key_from_pem
 from projections.runner import ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
 from thidua.settings import Settings
@@ -84,8 +85,49 @@ def build_runner(
 def signing_key(settings: Settings) -> SigningKey:
     """The receipts' key: from settings in production, else made once under the data dir."""
     if settings.audit_signing_key is not None:
-        return SigningKey.from_pem(settings.audit_signing_key.get_secret_value().encode())
-    return SigningKey.load_or_create(settings.keys_dir)
+        key = SigningKey.from_pem(settings.audit_signing_key.get_secret_value().encode())
+    else:
+        key = SigningKey.load_or_create(settings.keys_dir)
+    folder = settings.keys_dir / TRUSTED_AUDIT_KEYS
+    if folder.is_dir():
+        key.trusted = tuple(
+            public_key_from_pem(path.read_bytes()) for path in sorted(folder.glob("*.pem"))
+        )
+    return key
+
+
+TRUSTED_AUDIT_KEYS = "trusted-audit-keys"
+"""Under the keys folder: earlier audit public keys whose writer-key certificates count."""
+
+
+def writer_key(settings: Settings) -> WriterKey:
+    """The key that signs every event: THIDUA_WRITER_KEY, else made once under the data
+    dir (mode 0600) and shared by every process on it."""
+    if settings.writer_key is not None:
+        return WriterKey.from_pem(settings.writer_key.get_secret_value().encode())
+    path = settings.keys_dir / "writer-ed25519.pem"
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(100):  # another process may be writing it this instant
+            pem = path.read_bytes()
+            if pem.strip().endswith(b"-----"):
+                return WriterKey.from_pem(pem)
+            time.sleep(0.01)
+        raise RuntimeError(f"{path} is incomplete: delete it to make a new key") from None
+    key = WriterKey.generate()
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(key.pem())
+    return key
+
+
+def begin_signing(service: NominationService, audit_key: SigningKey) -> None:
+    """Registers the service's writer key in the log's keyring, certified by the audit
+    key; on a store that never had one, this also states the root of its log so far."""
+    key = service.writer_key
+    certificate = audit_key.certify(key.certificate_message)
+    service.ensure_writer(system_context(f"writer-key:{key.key_id}"), certificate)
 
 
 def build_receipts(settings: Settings, service: NominationService) -> Receipts:
@@ -169,12 +211,14 @@ def build_app(
     own = service is None
     service = service or build_service(settings)
     runner = runner or build_runner(settings, service)
+    audit_key = signing_key(settings)
+    begin_signing(service, audit_key)
     ensure_admin(settings, service)
     return create_app(
         api_config(settings),
         service=service,
         runner=runner,
-        receipts=Receipts(service, runner.database, signing_key(settings)),
+        receipts=Receipts(service, runner.database, audit_key),
         temporal_probe=temporal_probe,
         follow_projections=follow_projections,
         on_shutdown=service.close if own else None,
@@ -203,13 +247,16 @@ def migrate_store(settings: Settings) -> bool:
 
 def build_service(settings: Settings) -> NominationService:
     migrate_store(settings)
-    return NominationService(
+    service = NominationService(
         event_store_env(settings),
         units=load_units(settings.units_file),
         calendar=build_calendar(settings),
         default_rule_set=(settings.rule_set_id, settings.rule_set_version),
         snapshot_key=snapshot_key(settings),
+        writer_key=writer_key(settings),
     )
+    begin_signing(service, signing_key(settings))
+    return service
 
 
 def build_notifier(settings: Settings) -> Notifier:
@@ -242,7 +289,7 @@ def ensure_admin(settings: Settings, service: NominationService) -> None:
         )
         return
     service.register_account(
-        _system_context("bootstrap:admin"),
+        system_context("bootstrap:admin"),
         settings.admin_username,
         hash_password(secret),
         [{"role": "admin"}],
@@ -250,7 +297,7 @@ def ensure_admin(settings: Settings, service: NominationService) -> None:
     )
 
 
-def _system_context(command_id: str) -> CommandContext:
+def system_context(command_id: str) -> CommandContext:
     from datetime import UTC, datetime
 
     return CommandContext(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import signal
 import sys
@@ -28,7 +29,14 @@ from projections.exports import FORMATS, export
 from projections.receipts import ReceiptError, parse_receipt, prove_append
 from projections.runner import CATALOGUE, ProjectionRunner
 from projections.time_travel import board_as_of
-from thidua.bootstrap import build_receipts, build_runner, build_service, migrate_store
+from thidua.bootstrap import (
+    TRUSTED_AUDIT_KEYS,
+    build_receipts,
+    build_runner,
+    build_service,
+    migrate_store,
+    signing_key,
+)
 from thidua.logging import configure_logging
 from thidua.settings import Settings
 
@@ -364,7 +372,9 @@ def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         runner = build_runner(settings, service, ["audit_trail"])
         digests = runner.view("audit_trail").digests()
         with _progress("verify") as progress:
-            report = verify_store(service, digests, progress=progress)
+            report = verify_store(
+                service, digests, progress=progress, certified=signing_key(settings).certifies
+            )
     print(json.dumps(asdict(report), ensure_ascii=False))
     return 0 if report.ok else 1
 
@@ -391,6 +401,8 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     """Restores, then proves the result: the log is the one a receipt the operator kept
     signed (checked with the audit public key the operator supplies, never the backup's
     own), the chain verifies and every view is rebuilt."""
+    from cryptography.hazmat.primitives import serialization
+
     from projections.receipts import check_signature, public_key_from_pem
     from projections.runner import CATALOGUE
     from thidua.backup import BackupError, restore_backup
@@ -407,6 +419,13 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
         manifest = restore_backup(settings, args.source, with_keys=args.with_keys)
     except BackupError as error:
         raise UsageError(f"source: {error}") from None
+    # The operator's audit key certified the log's writer keys: they count here too.
+    trusted = settings.keys_dir / TRUSTED_AUDIT_KEYS
+    trusted.mkdir(parents=True, exist_ok=True, mode=0o700)
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    (trusted / f"{hashlib.sha256(raw).hexdigest()[:16]}.pem").write_bytes(
+        args.public_key.read_bytes()
+    )
     with _service(settings) as service:
         sealed = _log_matches(service, receipt)
         if not sealed["ok"]:  # nothing else is worth doing with it: say so, and stop
@@ -422,7 +441,9 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
                 runner.rebuild(name, progress)
         digests = runner.view("audit_trail").digests()
         with _progress("verify") as progress:
-            report = verify_store(service, digests, progress=progress)
+            report = verify_store(
+                service, digests, progress=progress, certified=signing_key(settings).certifies
+            )
         head = service.head()
     print(
         json.dumps(
@@ -505,7 +526,6 @@ def _audit_verify_document(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _audit_public_key(settings: Settings, _: argparse.Namespace) -> int:
-    from thidua.bootstrap import signing_key
 
     print(signing_key(settings).public_pem(), end="")
     return 0
@@ -732,6 +752,9 @@ def build_parser() -> argparse.ArgumentParser:
     prove.add_argument("old", type=Path, metavar="OLD")
     prove.add_argument("new", type=Path, metavar="NEW")
     prove.set_defaults(handler=_audit_prove_append)
+    from thidua import writer_keys
+
+    writer_keys.add_parsers(audit)
     batch = commands.add_parser(
         "batch", help="the API's batch from a JSON file, as an account: each item on its own"
     )

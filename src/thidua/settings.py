@@ -157,6 +157,12 @@ class Settings(BaseSettings):
         description="Ed25519 private key (PEM) that signs audit receipts; default: made once"
         " under <data_dir>/keys/ with mode 0600",
     )
+    writer_key: SecretStr | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) that signs every event the product records;"
+        " default: made once under <data_dir>/keys/writer-ed25519.pem (mode 0600) and shared"
+        " by every process on it. One per deployment",
+    )
     audit_seal_hours: int = Field(default=24, ge=1, description="how often the worker seals")
 
     log_format: Literal["console", "json"] = "console"

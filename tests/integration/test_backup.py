@@ -26,7 +26,8 @@ from domain.units import UnitRegistry
 from projections.runner import CATALOGUE, ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
 from tests.factories import ADMIN, ctx
-from thidua.bootstrap import SQLITE_FACTORY, postgres_env
+from thidua.bootstrap import SQLITE_FACTORY, postgres_env, writer_key
+from thidua.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -46,10 +47,12 @@ class Place:
         return env
 
     def service(self, units: UnitRegistry) -> NominationService:
+        """A process of this deployment: it signs with the deployment's writer key."""
+        key = writer_key(Settings(data_dir=self.root, _env_file=None))  # type: ignore[call-arg]
         if self.url:
-            return NominationService(postgres_env(self.url), units=units)
+            return NominationService(postgres_env(self.url), units=units, writer_key=key)
         store = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(self.events)}
-        return NominationService(store, units=units)
+        return NominationService(store, units=units, writer_key=key)
 
     @property
     def events(self) -> Path:

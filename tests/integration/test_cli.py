@@ -250,3 +250,31 @@ def test_a_batch_runs_from_a_file_as_an_account_each_item_on_its_own(tmp_path: P
     refused = thidua(tmp_path, "batch", str(broken), "--as", "tdkt", check=False)
     assert refused.returncode != 0
     assert "items.0.action" in refused.stderr
+
+
+def test_an_operator_rotates_the_writer_key_and_a_retired_key_signs_nothing_new(
+    tmp_path: Path,
+) -> None:
+    thidua(tmp_path, "demo")
+    rotated = json.loads(thidua(tmp_path, "audit", "new-writer-key").stdout)
+    old, new = rotated["old_key_id"], rotated["new_key_id"]
+    assert (tmp_path / "keys" / f"writer-ed25519.{old}.pem.old").exists()
+    keys = json.loads(thidua(tmp_path, "audit", "writer-keys").stdout)["keys"]
+    assert [k["key_id"] for k in keys] == [old, new]
+    assert keys[1]["from_position"] > keys[0]["from_position"]
+
+    own = thidua(tmp_path, "audit", "retire-writer-key", new, check=False)
+    assert own.returncode == 2
+    assert "key_id" in own.stderr
+    retired = json.loads(thidua(tmp_path, "audit", "retire-writer-key", old).stdout)
+    keys = json.loads(thidua(tmp_path, "audit", "writer-keys").stdout)["keys"]
+    assert keys[0]["until_position"] == retired["at_position"]
+    assert json.loads(thidua(tmp_path, "audit", "verify").stdout)["ok"] is True
+
+    # The old key, leaked, signs an event after its retirement: verify names it.
+    (tmp_path / "keys" / "writer-ed25519.pem").write_bytes(
+        (tmp_path / "keys" / f"writer-ed25519.{old}.pem.old").read_bytes()
+    )
+    refused = thidua(tmp_path, "audit", "writer-keys", check=False)  # a process starts
+    assert refused.returncode != 0
+    assert "retired" in refused.stderr

@@ -4,7 +4,7 @@ Host header, a file whose name lies about its type, and a sign-in racing a passw
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -297,3 +297,30 @@ def test_a_key_reserved_by_a_process_that_died_is_taken_over(api: Api) -> None:
     answer = api.client.post(path, headers=headers)
     assert answer.status_code == 200, answer.text
     assert answer.json()["replayed"] is False
+
+
+# --- appends by the database role alone -------------------------------------------------------
+
+
+def test_an_account_the_database_role_appends_alone_fails_the_audit_verify(api: Api) -> None:
+    from datetime import UTC, date, datetime
+
+    from domain.context import SYSTEM_ACTOR
+    from domain.service import NominationService
+
+    # Whoever holds the database role writes what the product would, chain link and all,
+    # but cannot sign it: a process without the writer key.
+    with NominationService(api.service.env, units=api.service.units) as forger:
+        cast(Any, forger.mapper).writer = None
+        forger.register_account(
+            CommandContext(
+                SYSTEM_ACTOR, "forged", "forged", date(2024, 1, 1), at=datetime.now(UTC)
+            ),
+            "intruder",
+            hash_password(PASSWORD),
+            [{"role": "admin"}],
+            "intruder",
+        )
+    answer = api.get("/api/v1/audit/verify", "auditor").json()
+    assert answer["ok"] is False
+    assert answer["first_broken"]["kind"] == "writer_signature"

@@ -154,7 +154,7 @@ def trail(
 @router.get("/audit/verify", response_model=VerifyPublic, summary="Recompute every hash chain")
 def verify(app: State, auditor: Auditor) -> VerifyPublic:
     digests = app.runner.view("audit_trail").digests()
-    report = verify_store(app.service, digests)
+    report = verify_store(app.service, digests, certified=_receipts(app).key.certifies)
     broken = report.first_broken
     return VerifyPublic(
         ok=report.ok,
@@ -191,6 +191,7 @@ def public_key(app: State) -> PublicKey:
 @router.get(
     "/audit/receipts",
     response_model=Page[ReceiptPublic],
+    response_model_exclude_unset=True,  # a receipt is served exactly as it was signed
     summary="Signed receipts over the log, newest first",
 )
 def receipts(
@@ -203,6 +204,7 @@ def receipts(
 @router.get(
     "/audit/receipts/latest",
     response_model=ReceiptPublic,
+    response_model_exclude_unset=True,  # a receipt is served exactly as it was signed
     summary="The newest signed receipt, to keep elsewhere",
 )
 def latest_receipt(app: State, auditor: Auditor) -> ReceiptPublic:

@@ -122,6 +122,30 @@ class TrailRowPublic(CheckColumns):
     correlation_id: str | None
 
 
+class SigningBeganPublic(Schema):
+    """The signed statement of the log written before writer signatures began."""
+
+    position: int
+    upto: int
+    root: str
+
+
+class WriterKeyPublic(Schema):
+    """A writer key and the log positions its signatures are good for."""
+
+    key_id: str
+    public_key: str
+    from_position: int
+    until_position: int | None
+
+
+class WritersPublic(Schema):
+    """The writer keys that signed the events a receipt covers, as the log certifies them."""
+
+    began: SigningBeganPublic | None
+    keys: list[WriterKeyPublic]
+
+
 class ReceiptPublic(Schema):
     """A signed receipt, every field as signed: keep it whole to verify it later."""
 
@@ -134,6 +158,8 @@ class ReceiptPublic(Schema):
     sealed_at: str
     key_id: str
     public_key: str
+    writers: WritersPublic | None = None
+    """Absent from receipts sealed before events were signed."""
     signature: str
 
 

@@ -1584,7 +1584,10 @@ export interface components {
       | "deleted_since_recorded"
       | "forged_field"
       | "forged_snapshot"
-      | "outside_log";
+      | "outside_log"
+      | "writer_key"
+      | "writer_signature"
+      | "before_signing_changed";
     /** BrokenPublic */
     BrokenPublic: {
       /** Aggregate Id */
@@ -2903,6 +2906,7 @@ export interface components {
       signature: string;
       /** Tree */
       tree: string;
+      writers?: components["schemas"]["WritersPublic"] | null;
     };
     /**
      * ReportIn
@@ -3151,6 +3155,18 @@ export interface components {
        * @description false when the same bytes were already stored
        */
       stored: boolean;
+    };
+    /**
+     * SigningBeganPublic
+     * @description The signed statement of the log written before writer signatures began.
+     */
+    SigningBeganPublic: {
+      /** Position */
+      position: number;
+      /** Root */
+      root: string;
+      /** Upto */
+      upto: number;
     };
     /** SourceIn */
     SourceIn: {
@@ -3616,6 +3632,29 @@ export interface components {
     WithdrawIn: {
       /** Reason */
       reason: string;
+    };
+    /**
+     * WriterKeyPublic
+     * @description A writer key and the log positions its signatures are good for.
+     */
+    WriterKeyPublic: {
+      /** From Position */
+      from_position: number;
+      /** Key Id */
+      key_id: string;
+      /** Public Key */
+      public_key: string;
+      /** Until Position */
+      until_position: number | null;
+    };
+    /**
+     * WritersPublic
+     * @description The writer keys that signed the events a receipt covers, as the log certifies them.
+     */
+    WritersPublic: {
+      began: components["schemas"]["SigningBeganPublic"] | null;
+      /** Keys */
+      keys: components["schemas"]["WriterKeyPublic"][];
     };
     /**
      * Written

@@ -1,0 +1,94 @@
+"""`thidua audit writer-keys`, `new-writer-key` and `retire-writer-key`: the writer keyring
+seen, rotated and retired from the command line (see domain.writers and docs/security.md).
+
+Rotation: make a new key, restart every process with it (each registers it, certified by
+the audit key, when it starts), then retire the old one: from that position on, the log
+refuses its signatures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from domain.service import NominationService
+from domain.writers import KeyringError, WriterKey
+from thidua.bootstrap import build_service, signing_key, system_context, writer_key
+from thidua.settings import Settings
+
+
+@contextmanager
+def _service(settings: Settings) -> Iterator[NominationService]:
+    service = build_service(settings)
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+def add_parsers(audit: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    listing = audit.add_parser(
+        "writer-keys", help="the writer keys that sign events, each with its period"
+    )
+    listing.set_defaults(handler=_list)
+    rotate = audit.add_parser(
+        "new-writer-key",
+        help="make a new writer key (under the data dir, the old one kept beside it; with"
+        " THIDUA_WRITER_KEY set, printed as PEM for you to give every process)",
+    )
+    rotate.set_defaults(handler=_new)
+    retire = audit.add_parser(
+        "retire-writer-key", help="end a key's period here, once no process signs with it"
+    )
+    retire.add_argument("key_id", metavar="KEY_ID")
+    retire.set_defaults(handler=_retire)
+
+
+def _list(settings: Settings, _: argparse.Namespace) -> int:
+    with _service(settings) as service:
+        try:
+            keyring = service.keyring(signing_key(settings).certifies)
+        except KeyringError as error:
+            print(f"thidua: the writer keyring does not hold: {error}")
+            return 1
+    print(json.dumps(keyring.to_dict(), indent=2))
+    return 0
+
+
+def _new(settings: Settings, _: argparse.Namespace) -> int:
+    fresh = WriterKey.generate()
+    if settings.writer_key is not None:
+        # The operator distributes it: each process registers it when it starts with it.
+        print(fresh.pem().decode(), end="")
+        return 0
+    old = writer_key(settings)
+    path = settings.keys_dir / "writer-ed25519.pem"
+    os.replace(path, settings.keys_dir / f"writer-ed25519.{old.key_id}.pem.old")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(fresh.pem())
+    with _service(settings):  # registers the new key in the log's keyring
+        pass
+    print(
+        json.dumps(
+            {
+                "new_key_id": fresh.key_id,
+                "old_key_id": old.key_id,
+                "next": "restart every process, then: thidua audit retire-writer-key " + old.key_id,
+            }
+        )
+    )
+    return 0
+
+
+def _retire(settings: Settings, args: argparse.Namespace) -> int:
+    # A refusal is a DomainError naming key_id, which the CLI prints (exit 2).
+    with _service(settings) as service:
+        result = service.retire_writer(
+            system_context(f"retire-writer-key:{args.key_id}"), args.key_id
+        )
+    print(json.dumps({"retired": args.key_id, "at_position": result.position}))
+    return 0
