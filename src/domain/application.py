@@ -115,6 +115,7 @@ class ServiceBase(Application[UUID]):
         default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 3),
         snapshot_key: bytes | None = None,
         writer_key: WriterKey | None = None,
+        document_key: bytes | None = None,
     ) -> None:
         # Proves the snapshots this product wrote: kept outside the database (beside the
         # audit key). Without one, this instance's own: its snapshots serve only itself.
@@ -122,6 +123,9 @@ class ServiceBase(Application[UUID]):
         # Signs every event this instance records (domain.writers). Without one, this
         # instance's own, which no keyring holds until it is registered.
         self.writer_key = writer_key or WriterKey.generate()
+        # Makes documents' ids (domain.documents): kept outside the database, so reading
+        # the store is not enough to mint one. Without one, this instance's own.
+        self.document_key = document_key or os.urandom(32)
         self.units = UnitRegistry(units)  # its own copy: registered units are added to it
         self.calendar = calendar or WorkingCalendar()
         self._rule_sets: dict[tuple[str, int], RuleSet] = {}

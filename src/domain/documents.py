@@ -3,13 +3,15 @@
 A document (the minutes, the award decision) is made from records at fixed versions: the
 session as its close left it, and each nomination on its agenda as the council's decision
 (or deferral) left it. Each record is named by its id, version and chain digest; the
-document's id carries a digest over all of them. Whoever holds the document can ask the
+document's id carries a keyed tag over their digest. Whoever holds the document can ask the
 store, at any time, whether those records are still exactly what they were.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,8 +22,11 @@ from uuid import UUID
 from domain.errors import InvalidNomination
 from domain.summaries import NominationSummary, SessionSummary
 
-DIGEST_SHOWN = 16
-"""Hex digits of the records' digest carried in a document's id: 64 bits."""
+TAG_LENGTH = 26
+"""Base32 characters of a document id's tag: 130 bits of an HMAC nobody can compute
+without the product's document key."""
+
+TAG_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
 
 
 class DocumentKind(StrEnum):
@@ -47,34 +52,56 @@ def records_digest(records: Sequence[RecordRef]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def document_tag(key: bytes, kind: DocumentKind, subject_id: UUID, digest: str) -> str:
+    """HMAC-SHA256, under the document key kept outside the database, over what the
+    document is (its kind), what it is about (a session; later a submission or decision)
+    and the digest of the records it was made from, in lowercase base32."""
+    message = f"thidua-document/1:{kind.value}:{subject_id}:{digest}".encode()
+    mac = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.b32encode(mac).decode("ascii").lower()[:TAG_LENGTH]
+
+
 @dataclass(frozen=True)
 class DocumentId:
-    """``<kind>.<session id>.<first 16 hex digits of the records' digest>``: it names what
-    the document was made from without holding anything confidential."""
+    """``<kind>.<subject id>.<tag>``: the tag binds the kind, the subject and the records'
+    digest under the product's document key, so nobody can make an id (reading the store
+    gives the digest, never the key) and the id discloses nothing of the records."""
 
     kind: DocumentKind
-    session_id: UUID
-    digest_prefix: str
+    subject_id: UUID
+    tag: str
 
     def __str__(self) -> str:
-        return f"{self.kind.value}.{self.session_id}.{self.digest_prefix}"
+        return f"{self.kind.value}.{self.subject_id}.{self.tag}"
+
+    @classmethod
+    def of(cls, key: bytes, kind: DocumentKind, subject_id: UUID, digest: str) -> DocumentId:
+        return cls(kind, subject_id, document_tag(key, kind, subject_id, digest))
+
+    def matches(self, key: bytes, digest: str) -> bool:
+        """Whether this id was made by the key's holder for records with ``digest``."""
+        expected = document_tag(key, self.kind, self.subject_id, digest)
+        return hmac.compare_digest(self.tag, expected)
 
     @classmethod
     def parse(cls, text: str) -> DocumentId:
         kind, _, rest = text.partition(".")
-        sid, _, prefix = rest.partition(".")
+        sid, _, tag = rest.partition(".")
         try:
             parsed_kind = DocumentKind(kind)
             parsed_sid = UUID(sid)
         except ValueError:
             raise InvalidNomination(
-                "document_id", "is not a document id (kind.session.digest)"
+                "document_id", "is not a document id (kind.subject.tag)"
             ) from None
-        if len(prefix) != DIGEST_SHOWN or any(c not in "0123456789abcdef" for c in prefix):
+        if len(tag) != TAG_LENGTH or not set(tag) <= TAG_ALPHABET:
             raise InvalidNomination(
-                "document_id", f"must end in {DIGEST_SHOWN} lowercase hex digits"
+                "document_id",
+                f"must end in a tag of {TAG_LENGTH} lowercase base32 characters (an id that"
+                " ends in 16 hex digits is of the old, derivable form: fetch the document"
+                " again for its current id)",
             )
-        return cls(parsed_kind, parsed_sid, prefix)
+        return cls(parsed_kind, parsed_sid, tag)
 
 
 @dataclass(frozen=True)
@@ -94,8 +121,8 @@ class CouncilRecord:
     def digest(self) -> str:
         return records_digest(self.records)
 
-    def document_id(self, kind: DocumentKind) -> DocumentId:
-        return DocumentId(kind, self.session.id, self.digest[:DIGEST_SHOWN])
+    def document_id(self, kind: DocumentKind, key: bytes) -> DocumentId:
+        return DocumentId.of(key, kind, self.session.id, self.digest)
 
     @property
     def approved(self) -> list[str]:

@@ -156,6 +156,15 @@ def snapshot_key(settings: Settings) -> bytes:
     return bytes.fromhex(_shared_key(settings.keys_dir / "snapshot.key"))
 
 
+def document_key(settings: Settings) -> bytes:
+    """The key that makes documents' ids: THIDUA_DOCUMENT_KEY, else made once under the
+    data dir (mode 0600) and shared by every process on it. Replacing it invalidates the
+    ids of documents already issued."""
+    if settings.document_key is not None:
+        return settings.document_key.get_secret_value().encode()
+    return bytes.fromhex(_shared_key(settings.keys_dir / "document.key"))
+
+
 def _shared_key(path: Path) -> str:
     """32 random bytes in hex, made once at ``path`` (0600) by whichever process is first."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -254,6 +263,7 @@ def build_service(settings: Settings) -> NominationService:
         default_rule_set=(settings.rule_set_id, settings.rule_set_version),
         snapshot_key=snapshot_key(settings),
         writer_key=writer_key(settings),
+        document_key=document_key(settings),
     )
     begin_signing(service, signing_key(settings))
     return service

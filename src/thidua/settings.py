@@ -130,6 +130,13 @@ class Settings(BaseSettings):
         description="proves the product wrote a snapshot (HMAC); default: made once under"
         " <data_dir>/keys/snapshot.key and shared by every process on it",
     )
+    document_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="makes the ids printed on documents (an HMAC tag nobody without it can"
+        " compute); default: made once under <data_dir>/keys/document.key and shared by"
+        " every process on it",
+    )
     public_url: str | None = Field(
         default=None,
         max_length=300,

@@ -22,7 +22,7 @@ from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from projections.views.database import SQLiteDatabase
 from tests.api.conftest import settings_for
-from thidua.bootstrap import SQLITE_FACTORY, build_app
+from thidua.bootstrap import SQLITE_FACTORY, build_app, document_key, writer_key
 from thidua.demo import DEMO_PASSWORD, seed_demo
 from thidua.settings import Settings
 
@@ -64,11 +64,17 @@ def demo(tmp_path_factory: pytest.TempPathFactory, units: UnitRegistry) -> Itera
     folder = tmp_path_factory.mktemp("documents")
     path = str(folder / "events.sqlite3")
     env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
-    service = NominationService(env, units=units)
+    settings = settings_for(folder)
+    # A process of the deployment: the CLI, another process, checks what it issued.
+    service = NominationService(
+        env,
+        units=units,
+        writer_key=writer_key(settings),
+        document_key=document_key(settings),
+    )
     seed_demo(service, Settings().units_file)
     runner = ProjectionRunner(service, SQLiteDatabase(path))
     runner.catch_up_all()
-    settings = settings_for(folder)
     with TestClient(build_app(settings, service=service, runner=runner)) as client:
         yield Demo(client, service, folder)
     service.close()
@@ -378,9 +384,9 @@ def test_the_public_check_discloses_no_digest_names_the_awarded_units_and_is_rat
     page = demo.get(f"/verify/{document_id}")
     assert not hex64.search(page.text)
     assert units[0] in page.text  # a paper naming other units fails the comparison
-    # A guessed id: the prefix of nothing known. It says "changed", and still no digest.
-    kind, session, _ = document_id.split(".")
-    guessed = demo.get(f"/api/v1/public/documents/{kind}.{session}.{'0' * 16}")
+    # A guessed id: a tag of nothing known. It says "changed", and still no digest.
+    kind, session, tag = document_id.split(".")
+    guessed = demo.get(f"/api/v1/public/documents/{kind}.{session}.{'a' * len(tag)}")
     assert guessed.json()["state"] == "changed"
     assert not hex64.search(guessed.text)
     assert guessed.json()["awarded_units"] == []
@@ -390,3 +396,26 @@ def test_the_public_check_discloses_no_digest_names_the_awarded_units_and_is_rat
     codes = [demo.get(f"/api/v1/public/documents/{document_id}").status_code for _ in range(5)]
     assert 429 in codes
     limit.limit = 10_000
+
+
+def test_a_document_id_cannot_be_derived_from_the_records_it_names(demo: Demo) -> None:
+    """Whoever can read the store can compute a session's records digest; an id made from
+    it (or from anything else without the product's document key) checks out as nothing."""
+    import base64
+    import hmac
+
+    document_id, _ = issued(demo)
+    kind, session, tag = document_id.split(".")
+    record = demo.service.council_record(UUID(session))
+    derived = f"{kind}.{session}.{record.digest[:16]}"
+    answer = demo.get(f"/api/v1/public/documents/{derived}")
+    assert answer.status_code == 422 or answer.json()["state"] != "intact"
+    guessed_key = base64.b32encode(
+        hmac.new(b"a guessed key", record.digest.encode(), "sha256").digest()
+    )
+    guessed = f"{kind}.{session}.{guessed_key.decode().lower()[: len(tag)]}"
+    answer = demo.get(f"/api/v1/public/documents/{guessed}")
+    assert answer.status_code == 200
+    assert answer.json()["state"] == "changed"
+    assert answer.json()["awarded_units"] == []
+    assert tag not in record.digest

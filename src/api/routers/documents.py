@@ -48,7 +48,7 @@ AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
 public = APIRouter()
 
 DocumentIdPath = Annotated[
-    str, Path(max_length=120, pattern=r"^[a-z]+\.[0-9a-f-]{36}\.[0-9a-f]{16}$")
+    str, Path(max_length=120, pattern=r"^[a-z]+\.[0-9a-f-]{36}\.[a-z2-7]{26}$")
 ]
 
 
@@ -93,7 +93,7 @@ def public_base(config: ApiConfig) -> str:
 def issue(app: AppState, record: CouncilRecord, kind: DocumentKind, base_url: str) -> bytes:
     """Renders a document and records the file's SHA-256 as one the product issued."""
     receipts = _receipts(app)
-    document_id = str(record.document_id(kind))
+    document_id = app.service.document_id(record, kind)
     covering = receipts.covering([(r.aggregate_id, r.version) for r in record.records])
     stamp = Stamp(document_id, base_url, covering)
     render = render_minutes if kind is DocumentKind.MINUTES else render_decision
@@ -319,7 +319,7 @@ async def attach_signed_decision(
     record = await run_in_threadpool(app.service.council_record, session_id)
     base = public_base(app.settings)
     generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
-    document_id = str(record.document_id(DocumentKind.DECISION))
+    document_id = app.service.document_id(record, DocumentKind.DECISION)
     generated_sha256 = hashlib.sha256(generated).hexdigest()
     try:
         await run_in_threadpool(

@@ -9,10 +9,10 @@ from domain.application import SESSION
 from domain.chain import GENESIS, RESERVED_PREFIX, digest_of, occurred_at
 from domain.council import CouncilSession
 from domain.documents import (
-    DIGEST_SHOWN,
     CouncilRecord,
     DocumentCheck,
     DocumentId,
+    DocumentKind,
     RecordRef,
     RecordState,
 )
@@ -65,13 +65,17 @@ class DocumentCases(ReadCases):
             session, nominations, tuple(records), closed_on, decision_number, recused
         )
 
+    def document_id(self, record: CouncilRecord, kind: DocumentKind) -> str:
+        """The id a document made from ``record`` carries: only this product can make it."""
+        return str(record.document_id(kind, self.document_key))
+
     def check_document(self, document_id: str) -> DocumentCheck:
         """Whether the records a document names are intact and still what it was made
         from: every chain up to its version verifies, and their digest is the one the
         document's id carries. Anyone may ask; the answer holds nothing confidential."""
         wanted = DocumentId.parse(document_id)
         try:
-            record = self.council_record(wanted.session_id)
+            record = self.council_record(wanted.subject_id)
         except DomainError as error:
             return DocumentCheck(document_id, RecordState.CHANGED, None, [str(error)])
         except Exception as error:  # a stored record that no longer even loads
@@ -81,7 +85,7 @@ class DocumentCases(ReadCases):
         problems = [p for ref in record.records for p in self._chain_problems(ref)]
         if problems:
             return DocumentCheck(document_id, RecordState.BROKEN, None, problems)
-        if record.digest[:DIGEST_SHOWN] != wanted.digest_prefix:
+        if not wanted.matches(self.document_key, record.digest):
             return DocumentCheck(
                 document_id,
                 RecordState.CHANGED,
