@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser fonts run cluster faults demo test lint typecheck imports pytest bench clean ui-types lock samples
+.PHONY: install browser fonts run cluster faults demo test test-fast lint typecheck imports pytest bench clean ui-types lock samples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,8 +86,16 @@ typecheck: install
 imports: install
 	$(BIN)/lint-imports
 
+# On every core; a module's tests stay on one worker, and the browser tests and the fault
+# suite each share one running product (tests/conftest.py).
+PYTEST_PARALLEL := -n auto --dist loadgroup
+
 pytest: install browser fonts
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+# The inner loop: the domain, the API, its attackers and the views, in under two minutes.
+test-fast: install fonts
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "unit or api or security or projections"
 
 test: lint typecheck imports pytest
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import jwt
 from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
 from zxcvbn import zxcvbn
 
 from domain.errors import InvalidNomination
@@ -21,6 +22,14 @@ from projections.views.database import Database
 
 _hasher = PasswordHash.recommended()  # argon2id
 ALGORITHM = "HS256"
+
+
+def use_test_hashing() -> None:
+    """Cheap argon2 parameters, for the test environment only: a hash made with them
+    carries them, so checking it is cheap too. Never called in production."""
+    global _hasher
+    _hasher = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+    _dummy_hash.cache_clear()
 
 
 @functools.cache

@@ -217,6 +217,10 @@ def build_app(
     """The web app on built parts; a service it builds itself is closed with the app."""
     from api.main import create_app
 
+    if settings.environment == "test":
+        from api.security import use_test_hashing
+
+        use_test_hashing()
     own = service is None
     service = service or build_service(settings)
     runner = runner or build_runner(settings, service)

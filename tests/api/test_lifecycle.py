@@ -22,15 +22,9 @@ from tests.api.journey import (
 )
 from tests.factories import SYSTEM, ctx
 from thidua.bootstrap import postgres_env
-from thidua.embedded import fresh_schema, postgres_server
+from thidua.embedded import fresh_schema
 
 pytestmark = pytest.mark.api
-
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    with postgres_server("THIDUA_TEST_POSTGRES_URL") as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

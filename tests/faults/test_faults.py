@@ -255,12 +255,17 @@ def relay_reaches(cluster: RunningCluster, target: int, within: float, since: fl
 
 
 def relays_paused_then_resumed_on_a_busy_host(
-    cluster: RunningCluster, figures: dict[str, Any], paused_for: float = 15, busy_for: float = 30
+    cluster: RunningCluster,
+    figures: dict[str, Any],
+    backlog: int = 400,
+    paused_for: float = 15,
+    busy_for: float = 15,
 ) -> None:
     """The case that once stalled: from a relay at the head, every relay stopped while writes
-    go on, so a backlog builds; then resumed while other processes (one per core) keep both
-    cores busy. The relay must reach the head of the log as it was at the resume within
-    60 s, its holder never losing the lease once it works."""
+    go on, so a backlog builds (``backlog`` events, several pages); then resumed while other
+    processes (one per core) keep every core busy for ``busy_for`` s (five lease lifetimes).
+    The relay must reach the head of the log as it was at the resume within 60 s, its holder
+    never losing the lease once it works."""
     relays = [cluster.pid(f"relay-{i}") for i in (1, 2)]
     relay_reaches(cluster, cluster.relay_position_and_head()[1], within=90, since=time.monotonic())
     for pid in relays:
@@ -268,9 +273,12 @@ def relays_paused_then_resumed_on_a_busy_host(
     try:
         _, head = cluster.relay_position_and_head()
         deadline = time.monotonic() + paused_for
-        while time.monotonic() < deadline:  # the load goes on writing meanwhile
+        grown = head
+        # The load goes on writing meanwhile: paused until the backlog is built (or at most
+        # paused_for, on a machine slow enough to write less).
+        while time.monotonic() < deadline and grown - head < backlog:
             time.sleep(0.5)
-        _, grown = cluster.relay_position_and_head()
+            _, grown = cluster.relay_position_and_head()
         figures.setdefault("backlog_events_written_while_paused", []).append(grown - head)
     finally:
         for pid in relays:

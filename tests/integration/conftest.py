@@ -9,13 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from thidua.embedded import fresh_schema, postgres_server
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    with postgres_server("THIDUA_TEST_POSTGRES_URL") as url:
-        yield url
+from thidua.embedded import fresh_schema
 
 
 @pytest.fixture

@@ -15,13 +15,7 @@ from projections.runner import ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
 from tests.scenarios import Story
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env
-from thidua.embedded import fresh_schema, postgres_server
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    with postgres_server("THIDUA_TEST_POSTGRES_URL") as url:
-        yield url
+from thidua.embedded import fresh_schema
 
 
 class Store:
