@@ -5,7 +5,7 @@ official figures, and nominations for every form and cycle a commune may take, s
 every stage: collecting, the district and the province reviews (some with an inspection
 visit still open, some with an override), public notice, an open council ballot, and
 decided by a closed council session. Every event is a real command's, hash-chained, and
-the commands run inside ``service.bulk()``: saves of at most about 1 MB (SPEC §2).
+the commands run inside ``service.bulk()``: saves of at most about 1 MB (docs/spec.md §2).
 
 ``generate(service, nominations=100_000)`` writes about ten events per nomination.
 """

@@ -1,4 +1,4 @@
-"""Who may read what (SPEC section 9's read column), in one place for every router."""
+"""Who may read what (docs/spec.md §9's read column), in one place for every router."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def without_complainant(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def may_read(app: Reads, principal: Principal, n: NominationSummary) -> bool:
-    """SPEC section 9's read column: own units, own district, own tasks, agenda items, all."""
+    """docs/spec.md §9's read column: own units, own district, own tasks, agenda items, all."""
     if principal.has(*EVERYONE_READS):
         return True
     units = app.service.units

@@ -75,7 +75,7 @@ def until_cut_over(alarms: list[Alarm], ends_on: date | None) -> list[Alarm]:
 def stage_alarms(
     stage: Stage, due_on: date | None, calendar: WorkingCalendar, deadlines: Deadlines
 ) -> list[Alarm]:
-    """SPEC section 6: what the clock does for a stage due on ``due_on``, in time order."""
+    """docs/spec.md §6: what the clock does for a stage due on ``due_on``, in time order."""
     if due_on is None:
         return []
     alarms: list[Alarm] = []

@@ -45,7 +45,7 @@ and PostgreSQL (which place NULLs differently), so a keyset cursor is stable."""
 
 @dataclass(frozen=True)
 class Visibility:
-    """Who may see which rows, as SPEC section 9's read column says: everything, or the
+    """Who may see which rows, as docs/spec.md §9's read column says: everything, or the
     union of the caller's own units, districts, inspection teams and council sessions."""
 
     everything: bool = False

@@ -1,4 +1,4 @@
-"""SPEC section 9: each role's allowed calls succeed; others get 401, 403, or 404 where the
+"""docs/spec.md §9: each role's allowed calls succeed; others get 401, 403, or 404 where the
 caller's scope does not reach (as if it did not exist), and change nothing."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SPEC section 6 under time skipping: reminders, missed deadlines, escalations, and a
+"""docs/spec.md §6 under time skipping: reminders, missed deadlines, escalations, and a
 deadline met early that cancels its timers. Real activities on an in-memory store."""
 
 from __future__ import annotations

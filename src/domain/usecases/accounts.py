@@ -30,7 +30,7 @@ from domain.summaries import (
 from domain.units import Unit, UnitCatalogue, catalogue_id
 
 CATALOGUE_ATTEMPTS = 10
-BULK_SAVE_BYTES = 1_000_000  # one save stays near 1 MB (SPEC section 2)
+BULK_SAVE_BYTES = 1_000_000  # one save stays near 1 MB (docs/spec.md §2)
 
 
 class AccountCases(ServiceBase):

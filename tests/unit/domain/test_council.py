@@ -1,4 +1,4 @@
-"""SPEC section 7: quorum, threshold, recusal and the secret ballot, in integers."""
+"""docs/spec.md §7: quorum, threshold, recusal and the secret ballot, in integers."""
 
 from __future__ import annotations
 

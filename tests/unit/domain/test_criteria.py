@@ -1,4 +1,4 @@
-"""SPEC section 4: every boundary of the Bến Tre rule set, in exact arithmetic."""
+"""docs/spec.md §4: every boundary of the Bến Tre rule set, in exact arithmetic."""
 
 from __future__ import annotations
 

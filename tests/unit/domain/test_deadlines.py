@@ -1,4 +1,4 @@
-"""SPEC section 6 as plans: when each stage's clock reminds, records a miss, escalates."""
+"""docs/spec.md §6 as plans: when each stage's clock reminds, records a miss, escalates."""
 
 from __future__ import annotations
 

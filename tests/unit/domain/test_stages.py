@@ -1,4 +1,4 @@
-"""Routes by award form, nominee kind and date (SPEC section 5)."""
+"""Routes by award form, nominee kind and date (docs/spec.md §5)."""
 
 from __future__ import annotations
 
