@@ -86,8 +86,8 @@ typecheck: install
 imports: install
 	$(BIN)/lint-imports
 
-# On every core; a module's tests stay on one worker, and the browser tests and the fault
-# suite each share one running product (tests/conftest.py).
+# On every core; tests that share costly set-up stay on one worker (the browser tests, the fault
+# suite, a seeded demo), every other test goes where a worker is free (tests/conftest.py).
 PYTEST_PARALLEL := -n auto --dist loadgroup
 
 pytest: install browser fonts

@@ -56,6 +56,9 @@ FOLDER_MARKERS = {
 SHARED_GROUPS = {"e2e", "faults"}
 """Folders whose tests share one running product or cluster: on one worker, in turn."""
 
+SHARED_MODULES = {"tests/api/test_documents.py"}
+"""Modules whose tests share a module-scoped fixture (a seeded demo): on one worker."""
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
@@ -64,7 +67,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         marker = FOLDER_MARKERS.get(folder)
         if marker is not None:
             item.add_marker(getattr(pytest.mark, marker))
-        # Under xdist (--dist loadgroup) a module's tests stay together, so module- and
-        # package-scoped set-up is paid once.
-        group = folder if folder in SHARED_GROUPS else str(item.path.relative_to(ROOT))
-        item.add_marker(pytest.mark.xdist_group(group))
+        # Under xdist (--dist loadgroup) tests that share costly set-up stay together, so it
+        # is paid once; every other test goes to whichever worker is free.
+        module = str(item.path.relative_to(ROOT))
+        if folder in SHARED_GROUPS:
+            item.add_marker(pytest.mark.xdist_group(folder))
+        elif module in SHARED_MODULES:
+            item.add_marker(pytest.mark.xdist_group(module))

@@ -9,7 +9,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import CATALOGUE, ProjectionRunner
 from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
+from tests.cli import run_cli
 from tests.factories import ADMIN, ctx
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env, writer_key
 from thidua.settings import Settings
@@ -62,14 +62,7 @@ class Place:
         return PostgresDatabase(self.url) if self.url else SQLiteDatabase(str(self.events))
 
     def thidua(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "thidua.cli", *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        return run_cli(self.env, *args)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -7,11 +7,11 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.cli import run_cli
 from tests.scenarios import GOOD, Story
 from thidua.bootstrap import build_service
 from thidua.settings import Settings
@@ -21,14 +21,7 @@ pytestmark = pytest.mark.integration
 
 def thidua(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "THIDUA_DATA_DIR": str(data_dir), "THIDUA_LOG_FORMAT": "json"}
-    return subprocess.run(
-        [sys.executable, "-m", "thidua.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=check,
-    )
+    return run_cli(env, *args, check=check)
 
 
 def test_an_auditor_rebuilds_verifies_exports_and_finds_a_tampered_row(tmp_path: Path) -> None:

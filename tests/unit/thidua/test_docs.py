@@ -26,6 +26,7 @@ def test_the_readme_starts_with_the_two_commands_and_stays_short() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     lines = readme.splitlines()
     assert len(lines) <= 150
-    assert "make run" in "\n".join(lines[:6]) and "make test" in "\n".join(lines[:6])
+    assert "make run" in "\n".join(lines[:6])
+    assert "make test" in "\n".join(lines[:6])
     for link in re.findall(r"\]\((docs/[^)#]+)", readme):
         assert (ROOT / link).exists(), link
