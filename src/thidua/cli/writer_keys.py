@@ -11,25 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from domain.service import NominationService
 from domain.writers import KeyringError, WriterKey
-from thidua.bootstrap import build_service, signing_key, system_context, writer_key
+from thidua.bootstrap import signing_key, system_context, writer_key
+from thidua.cli.common import Subparsers, open_service
 from thidua.settings import Settings
 
 
-@contextmanager
-def _service(settings: Settings) -> Iterator[NominationService]:
-    service = build_service(settings)
-    try:
-        yield service
-    finally:
-        service.close()
-
-
-def add_parsers(audit: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(audit: Subparsers) -> None:
     listing = audit.add_parser(
         "writer-keys", help="the writer keys that sign events, each with its period"
     )
@@ -48,7 +37,7 @@ def add_parsers(audit: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _list(settings: Settings, _: argparse.Namespace) -> int:
-    with _service(settings) as service:
+    with open_service(settings) as service:
         try:
             keyring = service.keyring(signing_key(settings).certifies)
         except KeyringError as error:
@@ -70,7 +59,7 @@ def _new(settings: Settings, _: argparse.Namespace) -> int:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as out:
         out.write(fresh.pem())
-    with _service(settings):  # registers the new key in the log's keyring
+    with open_service(settings):  # registers the new key in the log's keyring
         pass
     print(
         json.dumps(
@@ -86,7 +75,7 @@ def _new(settings: Settings, _: argparse.Namespace) -> int:
 
 def _retire(settings: Settings, args: argparse.Namespace) -> int:
     # A refusal is a DomainError naming key_id, which the CLI prints (exit 2).
-    with _service(settings) as service:
+    with open_service(settings) as service:
         result = service.retire_writer(
             system_context(f"retire-writer-key:{args.key_id}"), args.key_id
         )

@@ -1,0 +1,7 @@
+"""`python -m thidua.cli`."""
+
+import sys
+
+from thidua.cli import main
+
+sys.exit(main())
