@@ -23,9 +23,9 @@ from psycopg import sql
 
 from bench.support import postgres, schema
 from domain.context import Actor, CommandContext, Grant, Role
-from domain.service import NominationService
 from domain.store import ChainMapper
 from domain.writers import WriterKey
+from service.nomination_service import NominationService
 from thidua.bootstrap import load_units, postgres_env
 from thidua.settings import Settings
 

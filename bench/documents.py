@@ -23,9 +23,9 @@ from uuid import UUID
 from fpdf import FPDF
 from pypdf import PdfReader
 
-from api.documents import FONT_DIR, FONT_FILES, Names, Stamp, render_decision
+from documents.council_pdf import FONT_DIR, FONT_FILES, Names, Stamp, render_decision
 from domain.documents import CouncilRecord, DocumentKind
-from domain.service import NominationService
+from service.nomination_service import NominationService
 from thidua.bootstrap import SQLITE_FACTORY, load_units
 from thidua.demo import seed_demo
 from thidua.settings import Settings

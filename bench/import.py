@@ -19,10 +19,10 @@ from pathlib import Path
 
 from tests.xlsx import write_figures
 
-from api.spreadsheets import read_figures
+from documents.spreadsheets import read_figures
 from domain.context import Actor, CommandContext, Grant, Role
-from domain.service import NominationService
 from domain.units import Unit, UnitKind, UnitRegistry
+from service.nomination_service import NominationService
 from thidua.bootstrap import SQLITE_FACTORY
 
 ADMIN = Actor("bench-admin", (Grant(Role.ADMIN),))

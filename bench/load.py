@@ -15,7 +15,7 @@ from eventsourcing.application import Repository
 
 from bench.append import OFFICER, SYSTEM, ctx
 from bench.support import postgres, schema
-from domain.service import NominationService
+from service.nomination_service import NominationService
 from thidua.bootstrap import load_units, postgres_env
 from thidua.settings import Settings
 

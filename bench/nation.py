@@ -24,7 +24,7 @@ from uuid import UUID
 
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import DomainError, StageTransitionError
-from domain.service import NominationService
+from service.nomination_service import NominationService
 from thidua.bootstrap import load_units
 from thidua.settings import Settings
 
@@ -341,7 +341,7 @@ def rebuild_views(
 
 def _rebuild_one(url: str, schema_name: str, name: str) -> dict[str, float]:
     from projections.runner import ProjectionRunner
-    from projections.views.database import PostgresDatabase
+    from storage.views import PostgresDatabase
     from thidua.bootstrap import postgres_env
 
     service = _service(postgres_env(url, schema_name))

@@ -39,11 +39,11 @@ def in_child(task: str, url: str, schema_name: str) -> dict[str, float]:
 
 
 def _task(task: str, url: str, schema_name: str) -> dict[str, float]:
-    from domain.audit import verify_store
     from projections.audit_trail import AuditTrailView
     from projections.exports import export
-    from projections.receipts import Receipts, SigningKey
-    from projections.views.database import PostgresDatabase
+    from service.audit import verify_store
+    from service.receipts import Receipts, SigningKey
+    from storage.views import PostgresDatabase
 
     service = _service(postgres_env(url, schema_name))
     database = PostgresDatabase(url, schema_name)

@@ -22,9 +22,9 @@ from psycopg import sql
 from bench.append import OFFICER, SYSTEM, ctx
 from bench.support import postgres, schema
 from domain.errors import DomainError
-from domain.service import NominationService
 from projections.runner import ProjectionRunner
-from projections.views.database import PostgresDatabase
+from service.nomination_service import NominationService
+from storage.views import PostgresDatabase
 from thidua.bootstrap import load_units, postgres_env
 from thidua.settings import Settings
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from bench.append import OFFICER, ctx
 from domain.context import Actor, Grant, Role
-from domain.service import NominationService
 from projections.tracking import Positions
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from thidua.bootstrap import SQLITE_FACTORY, load_units
 from thidua.services import temporal_dev_server
 from thidua.settings import Settings

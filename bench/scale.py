@@ -32,8 +32,8 @@ from bench.nation import (
 )
 from bench.support import postgres, schema
 from domain.context import CommandContext
-from domain.service import NominationService
 from projections.runner import CATALOGUE
+from service.nomination_service import NominationService
 from thidua.bootstrap import load_units, postgres_env
 from thidua.settings import Settings
 

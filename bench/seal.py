@@ -16,10 +16,10 @@ from pathlib import Path
 
 from bench.append import OFFICER, SYSTEM, ctx
 from bench.support import postgres, schema
-from domain.service import NominationService
 from domain.store import ChainMapper, log_pages
-from projections.receipts import Receipts, SigningKey, tree_of
-from projections.views.database import PostgresDatabase
+from service.nomination_service import NominationService
+from service.receipts import Receipts, SigningKey, tree_of
+from storage.views import PostgresDatabase
 from thidua.bootstrap import load_units, postgres_env
 from thidua.settings import Settings
 

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from domain.context import Actor, CommandContext, Grant, Role
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from thidua.bootstrap import SQLITE_FACTORY
 from thidua.settings import Settings
 

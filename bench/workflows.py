@@ -20,9 +20,9 @@ from temporalio.worker import Worker
 from bench.append import OFFICER, ctx
 from bench.trivial import TrivialWorkflow
 from domain.errors import DomainError
-from domain.service import NominationService
 from projections.tracking import Positions
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from thidua.binaries import find_binary
 from thidua.bootstrap import load_units
 from thidua.settings import Settings

@@ -9,8 +9,8 @@ from uuid import UUID
 from domain.accounts import account_id, roster_id
 from domain.cycles import CycleKind, CycleTerms
 from domain.figures import figures_id
-from domain.service import NominationService
 from domain.units import catalogue_id
+from service.nomination_service import NominationService
 from tests.factories import (
     ADMIN,
     PROVINCE,

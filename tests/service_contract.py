@@ -17,7 +17,6 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from domain.accounts import Account, Roster
-from domain.audit import verify_store
 from domain.chain import ChainedAggregate, digest_of
 from domain.council import CouncilSession
 from domain.cycles import Cycle
@@ -31,8 +30,9 @@ from domain.errors import (
 from domain.figures import OfficialFigures
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
-from domain.service import NominationService
 from domain.units import UnitCatalogue
+from service.audit import verify_store
+from service.nomination_service import NominationService
 from tests.factories import PROVINCE, SECRETARY, SYSTEM, ctx, district_reviewer, officer, stats
 from tests.scenarios import GOOD, Story
 

@@ -13,7 +13,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from api.spreadsheets import COLUMNS
+from documents.spreadsheets import COLUMNS
 
 ROOT = Path(__file__).parents[1]
 TEMPLATE = ROOT / "src" / "api" / "templates" / "poverty-figures.xlsx"

@@ -10,8 +10,8 @@ from fastapi import Request
 from api.deps import Caller, Principal
 from domain.context import Role
 from domain.errors import NominationNotFound
-from domain.service import NominationService
 from domain.summaries import NominationSummary
+from service.nomination_service import NominationService
 
 
 class Reads(Protocol):

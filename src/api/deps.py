@@ -26,10 +26,10 @@ from api.security import LoginThrottle, read_token
 from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import InvalidNomination
-from domain.service import NominationService
 from domain.summaries import AccountSummary, CommandResult
 from projections.runner import ProjectionRunner
-from projections.views.database import Database
+from service.nomination_service import NominationService
+from storage.views import Database
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

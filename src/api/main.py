@@ -41,9 +41,9 @@ from api.routers import (
     reviews,
 )
 from api.security import LoginThrottle, RateLimit
-from domain.service import NominationService
-from projections.receipts import Receipts
 from projections.runner import ProjectionRunner
+from service.nomination_service import NominationService
+from service.receipts import Receipts
 
 API_PREFIX = "/api/v1"
 SECURITY_HEADERS = {

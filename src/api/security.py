@@ -18,7 +18,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from zxcvbn import zxcvbn
 
 from domain.errors import InvalidNomination
-from projections.views.database import Database
+from storage.views import Database
 
 _hasher = PasswordHash.recommended()  # argon2id
 ALGORITHM = "HS256"

@@ -1,1 +1,2 @@
-"""The nomination model: aggregates, criteria, rule sets and the application service."""
+"""The nomination model: aggregates and their events, criteria, rule sets, hashing and
+signing; no framework but eventsourcing."""

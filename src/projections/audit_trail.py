@@ -19,7 +19,6 @@ from eventsourcing.projection import Projection
 from eventsourcing.utils import get_topic
 
 from domain.accounts import Account, Roster
-from domain.audit import RecordedDigest
 from domain.chain import digest_of, occurred_at
 from domain.council import CouncilSession
 from domain.cycles import Cycle
@@ -28,6 +27,7 @@ from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
 from domain.units import UnitCatalogue
 from projections.views.tracked import TrackedView
+from service.audit import RecordedDigest
 
 CONTEXT = (
     "originator_id",

@@ -14,8 +14,8 @@ from eventsourcing.utils import get_topic
 from domain.council import CouncilSession
 from domain.dossier import complaint_number
 from domain.nomination import Nomination
-from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
+from storage.views import iso_day
 
 OPEN_STAGES = ("collecting", "district_review", "province_review", "public_notice", "council")
 COLUMNS = (

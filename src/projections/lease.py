@@ -32,7 +32,7 @@ from uuid import uuid4
 
 import structlog
 
-from projections.views.database import Cursor, Database
+from storage.views import Cursor, Database
 
 LEASE_DDL = (
     "CREATE TABLE IF NOT EXISTS leases ("

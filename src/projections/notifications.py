@@ -21,8 +21,8 @@ from eventsourcing.utils import get_topic
 from domain.council import CouncilSession
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
-from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
+from storage.views import iso_day
 
 NOTICE_COLUMNS = (
     "id",

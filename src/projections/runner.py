@@ -41,8 +41,8 @@ from projections.notifications import NotificationsProjection, NotificationsView
 from projections.statistics import StatisticsProjection, StatisticsView
 from projections.task_inbox import TaskInboxProjection, TaskInboxView
 from projections.tracking import position_of
-from projections.views.database import Database, PostgresDatabase
 from projections.views.tracked import TrackedView
+from storage.views import Database, PostgresDatabase
 
 CATALOGUE: dict[str, tuple[type[Projection[Any]], type[TrackedView]]] = {
     "audit_trail": (AuditTrailProjection, AuditTrailView),

@@ -14,8 +14,8 @@ from eventsourcing.utils import get_topic
 
 from domain.criteria.rules import Explanation, percent
 from domain.nomination import Nomination
-from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
+from storage.views import iso_day
 
 
 class StatisticsView(TrackedView):

@@ -12,8 +12,8 @@ from eventsourcing.utils import get_topic
 
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
-from projections.views.database import iso_day
 from projections.views.tracked import TrackedView
+from storage.views import iso_day
 
 VISIT_COLUMNS = (
     "visit_id",

@@ -13,7 +13,7 @@ from eventsourcing.persistence import Tracking
 from domain.chain import occurred_at
 from domain.store import log_pages
 from projections.board import BoardPage, BoardProjection, BoardQuery, BoardView
-from projections.views.database import SQLiteDatabase
+from storage.views import SQLiteDatabase
 
 
 def board_as_of(

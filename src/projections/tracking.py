@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from projections.views.database import Database
+from storage.views import Database
 
 if TYPE_CHECKING:
     from projections.lease import Lease

@@ -15,16 +15,19 @@ from pydantic import SecretStr
 from api.config import ApiConfig
 from domain.calendar import WorkingCalendar
 from domain.context import SYSTEM_ACTOR, CommandContext
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from domain.writers import WriterKey
-from projections.receipts import Receipts, SigningKey, public_key_from_pem
 from projections.runner import ProjectionRunner
-from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
+from service.nomination_service import NominationService
+from service.receipts import Receipts, SigningKey, public_key_from_pem
+from storage.postgres import (
+    postgres_env as postgres_env,  # the tests and bench build stores with it
+)
+from storage.views import Database, PostgresDatabase, SQLiteDatabase
 from thidua.settings import Settings
 from workflows.notifier import Directory, LogNotifier, Notifier, SmtpNotifier
 
-SQLITE_FACTORY = "thidua.sqlite:ThiduaSQLiteFactory"
+SQLITE_FACTORY = "storage.sqlite:ThiduaSQLiteFactory"
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:
@@ -45,21 +48,6 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     env["POSTGRES_POOL_SIZE"] = str(settings.postgres_pool_size)
     if settings.postgres_owner_url is not None or not settings.postgres_create_schema:
         env["CREATE_TABLE"] = "n"  # the owner role creates and migrates the schema
-    return env
-
-
-def postgres_env(url: str, schema: str = "") -> dict[str, str]:
-    parts = conninfo_to_dict(url)
-    env = {
-        "PERSISTENCE_MODULE": "thidua.postgres:ThiduaPostgresFactory",
-        "POSTGRES_DBNAME": str(parts.get("dbname") or "postgres"),
-        "POSTGRES_HOST": str(parts.get("host") or "localhost"),
-        "POSTGRES_PORT": str(parts.get("port") or "5432"),
-        "POSTGRES_USER": str(parts.get("user") or "postgres"),
-        "POSTGRES_PASSWORD": str(parts.get("password") or ""),
-    }
-    if schema:
-        env["POSTGRES_SCHEMA"] = schema
     return env
 
 
@@ -250,7 +238,7 @@ def migrate_store(settings: Settings) -> bool:
     """With an owner role configured, it creates or updates the schema and the guards."""
     if settings.store != "postgres" or settings.postgres_owner_url is None:
         return False
-    from thidua.postgres import migrate
+    from storage.postgres import migrate
 
     url = settings.postgres_url.get_secret_value() if settings.postgres_url else ""
     app_role = str(conninfo_to_dict(url).get("user") or "")

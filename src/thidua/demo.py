@@ -20,8 +20,8 @@ from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.council import VOTING_CLOSES
 from domain.errors import DomainError
-from domain.service import NominationService
 from domain.summaries import NominationSummary
+from service.nomination_service import NominationService
 from thidua.story import Cast, StoryDriver
 
 TEAM = "doan-kiem-tra-1"

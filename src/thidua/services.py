@@ -13,7 +13,7 @@ from typing import Any
 
 import structlog
 
-from domain.service import NominationService
+from service.nomination_service import NominationService
 from thidua.binaries import temporal_dev_server_command
 from thidua.bootstrap import (
     build_directory,

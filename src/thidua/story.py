@@ -15,7 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.context import Actor, CommandContext
-from domain.service import NominationService
+from service.nomination_service import NominationService
 
 ContextOf = Callable[[Actor, str, date], CommandContext]
 """The context of one step: who acts, the step's key, and the business date."""

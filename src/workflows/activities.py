@@ -19,8 +19,8 @@ from temporalio.exceptions import ApplicationError
 from domain.context import SYSTEM_ACTOR, CommandContext, Role
 from domain.deadlines import Alarm, stage_alarms, until_cut_over, visit_alarms
 from domain.errors import DomainError
-from domain.service import NominationService
 from domain.stages import Stage
+from service.nomination_service import NominationService
 from workflows.inputs import AlarmPlan, ClockResult, ClockStep, PlanStage, PlanVisit
 from workflows.notifier import Directory, Notifier
 

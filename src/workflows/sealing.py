@@ -9,7 +9,7 @@ from temporalio import activity, workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from projections.receipts import ReceiptError, Receipts
+    from service.receipts import ReceiptError, Receipts
 
 SEAL_WORKFLOW_ID = "audit-seal"
 

@@ -13,11 +13,11 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
-from domain.service import NominationService
 from projections.lease import Lease, LeaseTiming
-from projections.receipts import Receipts
 from projections.tracking import Positions
-from projections.views.database import Database
+from service.nomination_service import NominationService
+from service.receipts import Receipts
+from storage.views import Database
 from workflows.activities import ClockActivities
 from workflows.council import CouncilSessionWorkflow
 from workflows.inspection import InspectionVisitWorkflow

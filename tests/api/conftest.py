@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.context import SYSTEM_ACTOR, CommandContext
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from thidua.bootstrap import SQLITE_FACTORY, build_app
 from thidua.passwords import hash_password
 from thidua.settings import Settings

@@ -16,11 +16,11 @@ from uuid import UUID
 import pytest
 from fastapi.testclient import TestClient
 
-from api.documents import read_metadata
-from domain.service import NominationService
+from documents.council_pdf import read_metadata
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from tests.api.conftest import settings_for
 from thidua.bootstrap import SQLITE_FACTORY, build_app, document_key, writer_key
 from thidua.demo import DEMO_PASSWORD, seed_demo

@@ -10,7 +10,7 @@ from uuid import UUID
 import pytest
 
 from domain.units import UnitRegistry
-from projections.views.database import PostgresDatabase
+from storage.views import PostgresDatabase
 from tests.api.conftest import Api, build, settings_for
 from tests.api.journey import (
     found_wanting,

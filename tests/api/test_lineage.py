@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from tests.api.conftest import Api
 from tests.api.journey import ok
 from thidua.bootstrap import SQLITE_FACTORY

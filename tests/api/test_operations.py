@@ -177,7 +177,7 @@ def test_a_complaint_is_resolved_under_its_own_nomination_without_waiting_for_a_
 
 
 def test_readiness_is_503_while_the_views_database_cannot_be_reached(api: Api) -> None:
-    from projections.views.database import PostgresDatabase
+    from storage.views import PostgresDatabase
     from tests.processes import free_port
 
     state = api.client.app.state.thidua  # type: ignore[attr-defined]

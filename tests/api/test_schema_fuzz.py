@@ -15,7 +15,7 @@ from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from domain.units import UnitRegistry
-from projections.views.database import SQLiteDatabase
+from storage.views import SQLiteDatabase
 from tests.api.conftest import build, settings_for
 from thidua.bootstrap import SQLITE_FACTORY
 

@@ -125,7 +125,7 @@ class RunningCluster:
 
     def relay_position_and_head(self) -> tuple[int, int]:
         """Where the relay has got to in the log, and the log's head, as stored now."""
-        from domain.service import NominationService
+        from service.nomination_service import NominationService
 
         events = f"{NominationService.name.lower()}_events"  # the library's naming
         with psycopg.connect(self.postgres_url, connect_timeout=5) as conn:

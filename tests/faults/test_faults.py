@@ -323,8 +323,8 @@ def wait_until_quiet(cluster: RunningCluster, seconds: float = 90) -> None:
 
 def command_events(cluster: RunningCluster) -> list[tuple[str, str, str]]:
     """(command id, event class, originator) of every event in the log."""
-    from domain.service import NominationService
     from domain.units import UnitRegistry
+    from service.nomination_service import NominationService
     from thidua.bootstrap import postgres_env
     from thidua.settings import Settings
 
@@ -349,10 +349,10 @@ def command_events(cluster: RunningCluster) -> list[tuple[str, str, str]]:
 
 def views_equal_their_rebuilds(cluster: RunningCluster) -> dict[str, bool]:
     """Each live view against the same view rebuilt from the log into a schema of its own."""
-    from domain.service import NominationService
     from domain.units import UnitRegistry
     from projections.runner import CATALOGUE, ProjectionRunner
-    from projections.views.database import PostgresDatabase
+    from service.nomination_service import NominationService
+    from storage.views import PostgresDatabase
     from thidua.bootstrap import postgres_env
     from thidua.embedded import fresh_schema
     from thidua.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from domain.service import NominationService
+from service.nomination_service import NominationService
 from tests.factories import SYSTEM, ctx, officer
 
 CODES = ["S-829-01", "S-831-01", "S-832-01", "S-834-01"]

@@ -16,14 +16,14 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from domain.audit import BreakKind, verify_store
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.audit import BreakKind, verify_store
+from service.nomination_service import NominationService
+from storage.postgres import migrate
 from tests.factories import SYSTEM, ctx
 from tests.integration.followers import follow_while_writing
 from tests.scenarios import GOOD, Story
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env
-from thidua.postgres import migrate
 
 pytestmark = pytest.mark.integration
 

@@ -20,10 +20,10 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import CATALOGUE, ProjectionRunner
-from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import Database, PostgresDatabase, SQLiteDatabase
 from tests.cli import run_cli
 from tests.factories import ADMIN, ctx
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env, writer_key

@@ -12,7 +12,7 @@ import pytest
 
 from domain.units import UnitRegistry
 from projections.tracking import Positions
-from projections.views.database import PostgresDatabase
+from storage.views import PostgresDatabase
 from thidua.embedded import EmbeddedPostgres
 
 pytestmark = pytest.mark.integration
@@ -58,7 +58,7 @@ def test_the_views_database_and_the_relays_position_work_again_after_a_restart(
 def test_the_event_store_takes_writes_again_after_a_restart(
     server: EmbeddedPostgres, units: UnitRegistry
 ) -> None:
-    from domain.service import NominationService
+    from service.nomination_service import NominationService
     from tests.factories import ADMIN, ctx
     from thidua.bootstrap import postgres_env
 

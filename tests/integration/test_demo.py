@@ -12,10 +12,10 @@ from uuid import UUID
 import pytest
 
 from domain.calendar import VIETNAM
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from thidua.bootstrap import SQLITE_FACTORY
 from thidua.demo import seed_demo
 from thidua.settings import Settings

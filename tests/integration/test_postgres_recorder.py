@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
+from storage.postgres import OrderedPostgresApplicationRecorder
 from tests.factories import ctx, officer
 from tests.integration.followers import follow_while_writing
 from thidua.bootstrap import postgres_env
-from thidua.postgres import OrderedPostgresApplicationRecorder
 
 pytestmark = pytest.mark.integration
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from tests.service_contract import SharedStoreContract
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env
 

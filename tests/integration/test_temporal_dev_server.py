@@ -16,10 +16,10 @@ import pytest
 import pytest_asyncio
 from temporalio.client import Client
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from tests.factories import ADMIN, PROVINCE, SECRETARY, ctx, inspector, member, officer
 from tests.processes import free_port
 from tests.workflows.conftest import Outbox

@@ -17,10 +17,10 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from domain.cycles import CycleKind, CycleTerms
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.tracking import Positions
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from tests.factories import ADMIN, ctx, officer
 from tests.integration.test_temporal_dev_server import dev_server
 from tests.processes import free_port

@@ -9,10 +9,10 @@ from uuid import UUID
 
 import pytest
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
-from projections.views.database import Database, PostgresDatabase, SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import Database, PostgresDatabase, SQLiteDatabase
 from tests.scenarios import Story
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env
 from thidua.embedded import fresh_schema

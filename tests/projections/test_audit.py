@@ -11,14 +11,14 @@ from uuid import UUID
 
 import pytest
 
-from domain.audit import BreakKind, RecordedDigest, verify_store
 from domain.criteria.ruleset import RuleSet
-from domain.service import NominationService
 from projections.audit_trail import TrailFilter
 from projections.board import BoardQuery
 from projections.exports import export
 from projections.runner import ProjectionRunner
 from projections.time_travel import board_as_of
+from service.audit import BreakKind, RecordedDigest, verify_store
+from service.nomination_service import NominationService
 from tests.projections.conftest import StoredRows
 from tests.scenarios import Story
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from domain.service import NominationService
 from projections.board import BoardQuery
 from projections.runner import ProjectionRunner
+from service.nomination_service import NominationService
 from tests.scenarios import Story
 
 pytestmark = pytest.mark.projections

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.lease import Lease, LeaseLost, LeaseTiming
 from projections.runner import ProjectionRunner
 from projections.tracking import Positions
-from projections.views.database import PostgresDatabase
+from service.nomination_service import NominationService
+from storage.views import PostgresDatabase
 from tests.projections.conftest import Store
 from tests.scenarios import Story
 from thidua.bootstrap import postgres_env

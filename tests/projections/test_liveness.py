@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from domain.service import NominationService
 from projections.lease import Keeper, Lease, LeaseTiming, create_lease_table, lease_statuses
 from projections.runner import ProjectionRunner
 from projections.tracking import Positions
-from projections.views.database import Database
+from service.nomination_service import NominationService
+from storage.views import Database
 from tests.projections.conftest import Store
 from tests.scenarios import Story
 from workflows.relay import TOPICS, Relay

@@ -10,9 +10,9 @@ from uuid import UUID
 
 import pytest
 
-from domain.audit import BreakKind, verify_store
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.audit import BreakKind, verify_store
+from service.nomination_service import NominationService
 from tests.projections.conftest import Store, StoredRows
 from tests.scenarios import GOOD, Story
 

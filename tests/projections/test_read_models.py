@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from domain.criteria.ruleset import RuleSet
-from domain.service import NominationService
 from projections.audit_trail import TrailFilter
 from projections.board import BoardQuery
 from projections.runner import ProjectionRunner
+from service.nomination_service import NominationService
 from tests.scenarios import Story
 
 pytestmark = pytest.mark.projections
@@ -208,7 +208,7 @@ def test_a_board_kept_before_the_decision_date_is_dropped_and_rebuilt_whole(
 
     from projections.board import BoardView
     from projections.tracking import TRACKING_DDL
-    from projections.views.database import SQLiteDatabase
+    from storage.views import SQLiteDatabase
 
     database = SQLiteDatabase(str(Path(str(tmp_path)) / "views.sqlite3"))
     with database.transaction() as cursor:
@@ -235,7 +235,7 @@ def test_statistics_kept_before_the_decisions_are_dropped_and_rebuilt_whole(
 
     from projections.statistics import StatisticsView
     from projections.tracking import TRACKING_DDL
-    from projections.views.database import SQLiteDatabase
+    from storage.views import SQLiteDatabase
 
     database = SQLiteDatabase(str(Path(str(tmp_path)) / "views.sqlite3"))
     with database.transaction() as cursor:

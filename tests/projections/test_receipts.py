@@ -12,9 +12,9 @@ from uuid import UUID
 
 import pytest
 
-from domain.service import NominationService
-from projections.receipts import ReceiptError, Receipts, SigningKey, prove_append
 from projections.runner import ProjectionRunner
+from service.nomination_service import NominationService
+from service.receipts import ReceiptError, Receipts, SigningKey, prove_append
 from tests.projections.conftest import Store, StoredRows
 from tests.scenarios import GOOD, Story
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from domain.service import NominationService
 from projections.board import BoardQuery
 from projections.runner import ProjectionRunner
+from service.nomination_service import NominationService
 from tests.factories import SYSTEM, ctx, officer
 from tests.projections.conftest import Store
 from tests.scenarios import GOOD, Story

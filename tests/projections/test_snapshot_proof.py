@@ -11,9 +11,9 @@ import pytest
 from eventsourcing.domain import Snapshot
 
 from domain.accounts import account_id
-from domain.audit import BreakKind, verify_store
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.audit import BreakKind, verify_store
+from service.nomination_service import NominationService
 from tests.projections.conftest import Store
 from tests.scenarios import Story
 

@@ -13,13 +13,13 @@ from typing import Any, cast
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from domain.audit import BreakKind, verify_store
 from domain.merkle import StreamingRoot
-from domain.service import NominationService
 from domain.store import ChainMapper, log_pages
 from domain.units import UnitRegistry
 from domain.writers import WriterKey
-from projections.receipts import Leaf, Receipts, SigningKey, root_of, tree_of
+from service.audit import BreakKind, verify_store
+from service.nomination_service import NominationService
+from service.receipts import Leaf, Receipts, SigningKey, root_of, tree_of
 from tests.projections.conftest import Store, StoredRows
 from tests.scenarios import GOOD, Story
 from thidua.bootstrap import begin_signing, system_context

@@ -306,7 +306,7 @@ def test_an_account_the_database_role_appends_alone_fails_the_audit_verify(api: 
     from datetime import UTC, date, datetime
 
     from domain.context import SYSTEM_ACTOR
-    from domain.service import NominationService
+    from service.nomination_service import NominationService
 
     # Whoever holds the database role writes what the product would, chain link and all,
     # but cannot sign it: a process without the writer key.

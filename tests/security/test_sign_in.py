@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from projections.runner import ProjectionRunner
-from projections.views.database import SQLiteDatabase
+from storage.views import SQLiteDatabase
 from tests.security.conftest import PASSWORD, Api, from_address
 from thidua.bootstrap import build_app
 

@@ -17,10 +17,10 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from domain.calendar import VIETNAM
-from domain.service import NominationService
 from domain.units import UnitRegistry
 from projections.tracking import Positions
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from storage.views import SQLiteDatabase
 from thidua.binaries import find_binary
 from workflows.notifier import Directory
 from workflows.relay import Relay

@@ -13,8 +13,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from temporalio.testing import ActivityEnvironment
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from tests.scenarios import GOOD, Story
 from workflows.activities import ClockActivities
 from workflows.inputs import ClockStep

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
-from projections.receipts import Receipts, SigningKey
-from projections.views.database import SQLiteDatabase
+from service.nomination_service import NominationService
+from service.receipts import Receipts, SigningKey
+from storage.views import SQLiteDatabase
 from tests.scenarios import GOOD, Story
 from thidua.bootstrap import SQLITE_FACTORY
 from workflows.notifier import Directory, LogNotifier

@@ -32,15 +32,15 @@ from api.schemas.audit import (
 )
 from api.schemas.common import Page
 from api.schemas.nominations import BoardThen
-from domain.audit import verify_store
 from domain.context import Role
 from domain.errors import InvalidNomination, NotFound
 from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
 from projections.board import BoardQuery
 from projections.exports import chunks
-from projections.receipts import ReceiptError, Receipts
 from projections.statistics import by_authority
 from projections.time_travel import board_as_of
+from service.audit import verify_store
+from service.receipts import ReceiptError, Receipts
 
 router = APIRouter(tags=["auditor"])
 Auditor = Annotated[Principal, Depends(require_role(Role.AUDITOR))]

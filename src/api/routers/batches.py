@@ -38,8 +38,8 @@ from api.schemas.common import Schema, Written
 from api.schemas.nominations import InspectionOrder, ReviewIn
 from domain.context import CommandContext, Role
 from domain.errors import DomainError, InvalidNomination
-from domain.service import NominationService
-from projections.views.database import Database
+from service.nomination_service import NominationService
+from storage.views import Database
 
 router = APIRouter(tags=["province reviewer", "council secretary"])
 

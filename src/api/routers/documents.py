@@ -23,7 +23,6 @@ from api.deps import (
     request_digest,
     writes_as,
 )
-from api.documents import Names, Stamp, render_decision, render_minutes
 from api.evidence import (
     ALLOWED_TYPES,
     EvidenceStore,
@@ -37,10 +36,11 @@ from api.public_pages import Lang, escape, page
 from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
+from documents.council_pdf import Names, Stamp, render_decision, render_minutes
 from domain.context import Role
 from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
 from domain.errors import SessionNotFound, UnitNotFound
-from projections.receipts import Receipts
+from service.receipts import Receipts
 
 router = APIRouter(prefix="/council/sessions")
 SessionId = Annotated[UUID, Path()]

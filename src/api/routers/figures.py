@@ -35,7 +35,7 @@ from api.evidence import (
 from api.schemas.common import Page, Written
 from api.schemas.figures import ImportPublic, ImportRowError, OfficialYearPublic, WaitingImport
 from api.schemas.nominations import FiguresPublic, StatisticsIn
-from api.spreadsheets import SheetError, read_figures
+from documents.spreadsheets import SheetError, read_figures
 from domain.context import Role
 from domain.errors import InvalidNomination, NotFound
 

@@ -5,7 +5,7 @@ from typing import Any
 from pydantic import ConfigDict, Field
 
 from api.schemas.common import Schema, Text, example
-from domain.audit import BreakKind
+from service.audit import BreakKind
 
 
 class BrokenPublic(Schema):

@@ -11,7 +11,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from projections.tracking import TRACKING_DDL, UPSERT, position_of
-from projections.views.database import Cursor, Database
+from storage.views import Cursor, Database
 
 _TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 

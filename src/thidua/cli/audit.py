@@ -10,13 +10,13 @@ from dataclasses import asdict
 from pathlib import Path
 from uuid import UUID
 
-from domain.audit import verify_store
 from domain.criteria.ruleset import RuleSet
 from projections.audit_trail import TrailFilter
 from projections.board import BoardQuery
 from projections.exports import FORMATS, export
-from projections.receipts import ReceiptError, prove_append
 from projections.time_travel import board_as_of
+from service.audit import verify_store
+from service.receipts import ReceiptError, prove_append
 from thidua.bootstrap import (
     build_receipts,
     build_runner,
@@ -65,7 +65,7 @@ def _audit_verify_receipt(settings: Settings, path: Path) -> int:
 def _audit_verify_document(settings: Settings, args: argparse.Namespace) -> int:
     """Exit 0 only when the file is one the product issued and its records are intact."""
 
-    from api.documents import read_metadata
+    from documents.council_pdf import read_metadata
 
     try:
         pdf = args.file.read_bytes()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeAlias
 from uuid import UUID
 
-from domain.service import NominationService
+from service.nomination_service import NominationService
 from thidua.bootstrap import (
     build_service,
 )

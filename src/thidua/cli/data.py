@@ -10,8 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from uuid import UUID
 
-from domain.service import NominationService
 from projections.board import BoardQuery
+from service.nomination_service import NominationService
 from thidua.bootstrap import (
     build_runner,
 )
@@ -27,7 +27,7 @@ from thidua.settings import Settings
 def _import_poverty_figures(settings: Settings, args: argparse.Namespace) -> int:
     """The province's spreadsheet, as the API imports it: all rows or none, unless partial."""
 
-    from api.spreadsheets import SheetError, read_figures
+    from documents.spreadsheets import SheetError, read_figures
     from domain.context import Actor, CommandContext, Grant, Role
 
     path: Path = args.file
@@ -101,7 +101,7 @@ def _batch(settings: Settings, args: argparse.Namespace) -> int:
     from api.routers.batches import Batch, run_items
     from api.schemas.batches import BatchIn
     from domain.calendar import VIETNAM
-    from projections.views.database import Database
+    from storage.views import Database
     from thidua.bootstrap import views_database
 
     path: Path = args.file

@@ -10,10 +10,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from domain.audit import verify_store
-from domain.service import NominationService
-from projections.receipts import ReceiptError, parse_receipt
 from projections.runner import CATALOGUE
+from service.audit import verify_store
+from service.nomination_service import NominationService
+from service.receipts import ReceiptError, parse_receipt
 from thidua.bootstrap import (
     TRUSTED_AUDIT_KEYS,
     build_runner,
@@ -60,7 +60,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
     own), the chain verifies and every view is rebuilt."""
     from cryptography.hazmat.primitives import serialization
 
-    from projections.receipts import check_signature, public_key_from_pem
+    from service.receipts import check_signature, public_key_from_pem
     from thidua.backup import BackupError, restore_backup
 
     receipt = read_receipt(args.receipt)
@@ -120,7 +120,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
 def _log_matches(service: NominationService, receipt: dict[str, Any]) -> dict[str, Any]:
     """Whether the log up to the receipt's position is the one it signed, leaf for leaf."""
-    from projections.receipts import log_leaves, root_of, tree_of
+    from service.receipts import log_leaves, root_of, tree_of
 
     position, count = int(receipt["position"]), int(receipt["count"])
     leaves = list(log_leaves(service, position))

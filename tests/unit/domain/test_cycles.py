@@ -9,8 +9,8 @@ import pytest
 from domain.criteria.ruleset import RuleSet
 from domain.cycles import Cycle, CycleKind, CycleTerms
 from domain.errors import InvalidNomination, JurisdictionError
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from tests.factories import ADMIN, PROVINCE, as_, ctx, officer
 from tests.scenarios import GOOD, Story
 

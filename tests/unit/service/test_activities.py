@@ -8,8 +8,8 @@ from uuid import uuid4
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from workflows.activities import ClockActivities
 from workflows.inputs import ClockStep
 from workflows.notifier import Directory, LogNotifier

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from domain.audit import verify_store
 from domain.errors import DomainError, NominationNotFound
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.audit import verify_store
+from service.nomination_service import NominationService
 from tests.factories import ctx, officer, stats
 from thidua.bootstrap import SQLITE_FACTORY
 

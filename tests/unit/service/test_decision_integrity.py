@@ -9,8 +9,8 @@ from uuid import UUID
 import pytest
 
 from domain.errors import AlreadyExists, StageTransitionError
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from tests.factories import (
     ADMIN,
     PROVINCE,

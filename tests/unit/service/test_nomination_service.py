@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from tests.service_contract import ServiceContract
 
 pytestmark = pytest.mark.unit

@@ -9,8 +9,8 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from domain.service import NominationService
 from domain.units import UnitRegistry
+from service.nomination_service import NominationService
 from tests.factories import ADMIN, ctx, officer, stats
 from tests.scenarios import GOOD, Story
 from thidua.bootstrap import SQLITE_FACTORY

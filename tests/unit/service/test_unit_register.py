@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from domain.service import NominationService
 from domain.store import CheckedRepository
 from domain.units import UnitRegistry, catalogue_id
+from service.nomination_service import NominationService
 from tests.factories import ADMIN, ctx
 from thidua.bootstrap import SQLITE_FACTORY
 

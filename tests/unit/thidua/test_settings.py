@@ -16,14 +16,14 @@ pytestmark = pytest.mark.unit
 def test_the_embedded_default_is_a_sqlite_file_under_the_data_directory(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "var", _env_file=None)  # type: ignore[call-arg]
     env = event_store_env(settings)
-    assert env["PERSISTENCE_MODULE"] == "thidua.sqlite:ThiduaSQLiteFactory"
+    assert env["PERSISTENCE_MODULE"] == "storage.sqlite:ThiduaSQLiteFactory"
     assert env["SQLITE_DBNAME"] == str(tmp_path / "var" / "thidua.sqlite3")
     assert (tmp_path / "var").is_dir()
 
 
 def test_postgres_settings_come_from_one_url() -> None:
     env = postgres_env("postgresql://thidua:s3cret@db.internal:6543/thidua", "audit")
-    assert env["PERSISTENCE_MODULE"] == "thidua.postgres:ThiduaPostgresFactory"
+    assert env["PERSISTENCE_MODULE"] == "storage.postgres:ThiduaPostgresFactory"
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"]) == ("db.internal", "6543")
     assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == ("thidua", "s3cret")
     assert (env["POSTGRES_DBNAME"], env["POSTGRES_SCHEMA"]) == ("thidua", "audit")

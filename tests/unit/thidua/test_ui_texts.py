@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.audit import BreakKind
 from domain.nomination import Nomination
+from service.audit import BreakKind
 
 pytestmark = pytest.mark.unit
 UI = Path(__file__).resolve().parents[3] / "src" / "api" / "ui"

@@ -11,12 +11,12 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from domain.application import Kind, ServiceBase
 from domain.context import CommandContext, acting
 from domain.errors import DomainError, InvalidNomination, NotFound
 from domain.figures import OfficialFigures, figures_id
 from domain.statistics import YearStatistics
 from domain.summaries import CommandResult
+from service.application import Kind, ServiceBase
 
 FIGURES = Kind(OfficialFigures, lambda fid: NotFound(f"no official figures {fid}"))
 LISTED_FROM = 2015

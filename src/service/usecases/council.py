@@ -8,12 +8,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from domain.application import (
-    NOMINATION,
-    SESSION,
-    ServiceBase,
-    _ignore,
-)
 from domain.context import CommandContext, acting
 from domain.council import Choice, CouncilSession, ItemOutcome
 from domain.errors import (
@@ -22,6 +16,12 @@ from domain.errors import (
 )
 from domain.summaries import (
     CommandResult,
+)
+from service.application import (
+    NOMINATION,
+    SESSION,
+    ServiceBase,
+    _ignore,
 )
 
 

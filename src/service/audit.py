@@ -13,7 +13,6 @@ from uuid import UUID
 from eventsourcing.application import Application
 from eventsourcing.domain import Snapshot
 
-from domain.application import NOMINATION, ServiceBase
 from domain.chain import GENESIS, digest_of
 from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
@@ -27,8 +26,9 @@ from domain.store import (
     unproved_state,
 )
 from domain.summaries import RecordedEvent, WhatIf
-from domain.usecases.writers import Certified, read_keyring
 from domain.writers import Keyring, KeyringError
+from service.application import NOMINATION, ServiceBase
+from service.usecases.writers import Certified, read_keyring
 
 
 class BreakKind(StrEnum):

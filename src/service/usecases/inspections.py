@@ -9,12 +9,6 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.application import (
-    NOMINATION,
-    VISIT,
-    ServiceBase,
-    _ignore,
-)
 from domain.context import CommandContext
 from domain.errors import (
     InvalidNomination,
@@ -24,6 +18,12 @@ from domain.nomination import Nomination
 from domain.statistics import YearStatistics
 from domain.summaries import (
     CommandResult,
+)
+from service.application import (
+    NOMINATION,
+    VISIT,
+    ServiceBase,
+    _ignore,
 )
 
 

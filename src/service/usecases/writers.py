@@ -9,13 +9,13 @@ from typing import Any, cast
 from eventsourcing.application import Application
 from eventsourcing.persistence import MapperDeserialisationError
 
-from domain.application import Kind, ServiceBase
 from domain.context import CommandContext
 from domain.errors import AlreadyExists, InvalidNomination, NotFound
 from domain.merkle import StreamingRoot, log_entry
 from domain.store import ChainMapper, log_pages, stored_digest
 from domain.summaries import CommandResult
 from domain.writers import Keyring, KeyringError, WriterKeys, keyring_topics, writer_keys_id
+from service.application import Kind, ServiceBase
 
 WRITERS = Kind(WriterKeys, lambda _: NotFound("signing has not begun on this store"))
 

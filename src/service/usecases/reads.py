@@ -9,12 +9,6 @@ from eventsourcing.application import (
     AggregateNotFoundError,
 )
 
-from domain.application import (
-    NOMINATION,
-    SESSION,
-    VISIT,
-    ServiceBase,
-)
 from domain.chain import ChainedAggregate
 from domain.errors import (
     InvalidNomination,
@@ -24,6 +18,12 @@ from domain.summaries import (
     SessionSummary,
     VisitSummary,
     nomination_summary,
+)
+from service.application import (
+    NOMINATION,
+    SESSION,
+    VISIT,
+    ServiceBase,
 )
 
 

@@ -31,12 +31,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 from pymerkle import InmemoryTree, verify_consistency
 from pymerkle.proof import ConsistencyProof, InvalidProof
 
-from domain.audit import verify_store
-from domain.service import NominationService
 from domain.store import ChainMapper, log_pages, stored_digest
-from domain.usecases.writers import read_keyring
 from domain.writers import KeyringError
-from projections.views.database import Database
+from service.audit import verify_store
+from service.nomination_service import NominationService
+from service.usecases.writers import read_keyring
+from storage.views import Database
 
 FORMAT = "thidua-receipt/1"
 LEAF_FORMAT = "sha256(0x00 || '<position>:<aggregate id>:<version>:<event digest>')"

@@ -19,7 +19,7 @@ from typing import Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from domain.statistics import FLOW_FIELDS
-from domain.usecases.figures import FigureRow
+from service.usecases.figures import FigureRow
 
 COLUMNS: dict[str, str] = {
     "unit_code": "Mã đơn vị",

@@ -12,10 +12,6 @@ from eventsourcing.application import (
 )
 
 from domain.accounts import Account, Roster, account_id, normalise_username, parse_grants, roster_id
-from domain.application import (
-    ACCOUNT,
-    ServiceBase,
-)
 from domain.chain import ChainedAggregate
 from domain.context import CommandContext, Role, acting
 from domain.errors import (
@@ -28,6 +24,10 @@ from domain.summaries import (
     CommandResult,
 )
 from domain.units import Unit, UnitCatalogue, catalogue_id
+from service.application import (
+    ACCOUNT,
+    ServiceBase,
+)
 
 CATALOGUE_ATTEMPTS = 10
 BULK_SAVE_BYTES = 1_000_000  # one save stays near 1 MB (docs/spec.md §2)

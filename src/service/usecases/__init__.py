@@ -1,2 +1,2 @@
 """The use cases of the product, one module per reason to change, combined in
-``domain.service.NominationService``."""
+``service.nomination_service.NominationService``."""

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from domain.application import (
-    CYCLE,
-    ServiceBase,
-)
 from domain.context import CommandContext
 from domain.cycles import Cycle, CycleTerms, cycle_id
 from domain.errors import (
@@ -13,6 +9,10 @@ from domain.errors import (
 )
 from domain.summaries import (
     CommandResult,
+)
+from service.application import (
+    CYCLE,
+    ServiceBase,
 )
 
 

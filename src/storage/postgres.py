@@ -27,10 +27,11 @@ from eventsourcing.postgres import (
     PostgresFactory,
 )
 from eventsourcing.utils import Environment, retry
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Composable, Composed, Identifier, Literal
 
-from thidua.append_only import GUARDS, guard_names, log_guard_name
+from storage.append_only import GUARDS, guard_names, log_guard_name
 
 
 class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -301,8 +302,6 @@ def report_missing_guards(recorder: Any) -> None:
 def migrate(owner_url: str, schema: str, app_role: str, name: str = "thidua") -> None:
     """As the owner: create or update the event store, its guards, and the product role's
     rights — SELECT and INSERT on the event and snapshot tables, nothing more on them."""
-    from thidua.bootstrap import postgres_env
-
     env = Environment(name, {**postgres_env(owner_url, schema), "CREATE_TABLE": "y"})
     factory = ThiduaPostgresFactory(env)
     try:
@@ -322,3 +321,19 @@ def migrate(owner_url: str, schema: str, app_role: str, name: str = "thidua") ->
             )
     finally:
         factory.close()
+
+
+def postgres_env(url: str, schema: str = "") -> dict[str, str]:
+    """The library's environment for the store at ``url`` (in ``schema``)."""
+    parts = conninfo_to_dict(url)
+    env = {
+        "PERSISTENCE_MODULE": "storage.postgres:ThiduaPostgresFactory",
+        "POSTGRES_DBNAME": str(parts.get("dbname") or "postgres"),
+        "POSTGRES_HOST": str(parts.get("host") or "localhost"),
+        "POSTGRES_PORT": str(parts.get("port") or "5432"),
+        "POSTGRES_USER": str(parts.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(parts.get("password") or ""),
+    }
+    if schema:
+        env["POSTGRES_SCHEMA"] = schema
+    return env

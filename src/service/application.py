@@ -98,7 +98,7 @@ ACCOUNT = Kind(Account, lambda aid: NotFound(f"account {aid} does not exist"))
 
 
 class ServiceBase(Application[UUID]):
-    """Plumbing every use case shares; the use cases live in ``domain.usecases``."""
+    """Plumbing every use case shares; the use cases live in ``service.usecases``."""
 
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {
         Nomination: 200,

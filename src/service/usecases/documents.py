@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from domain.application import SESSION
 from domain.chain import GENESIS, RESERVED_PREFIX, digest_of, occurred_at
 from domain.council import CouncilSession
 from domain.documents import (
@@ -19,7 +18,8 @@ from domain.documents import (
 from domain.errors import DomainError, StageTransitionError
 from domain.nomination import Nomination
 from domain.store import ChainMapper
-from domain.usecases.reads import ReadCases
+from service.application import SESSION
+from service.usecases.reads import ReadCases
 
 
 class DocumentCases(ReadCases):

@@ -16,7 +16,7 @@ from eventsourcing.sqlite import (
     SQLiteFactory,
 )
 
-from thidua.append_only import (
+from storage.append_only import (
     SQLITE_GUARDS,
     guard_names,
     log_guard_name,

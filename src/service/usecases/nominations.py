@@ -7,11 +7,6 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from domain.application import (
-    NOMINATION,
-    ServiceBase,
-    _ignore,
-)
 from domain.context import CommandContext, acting
 from domain.criteria.rules import Outcome
 from domain.criteria.ruleset import RuleSet
@@ -26,6 +21,11 @@ from domain.summaries import (
     CommandResult,
 )
 from domain.units import Nominee
+from service.application import (
+    NOMINATION,
+    ServiceBase,
+    _ignore,
+)
 
 
 class NominationCases(ServiceBase):
