@@ -17,8 +17,9 @@ from pathlib import Path
 from bench.append import OFFICER, SYSTEM, ctx
 from bench.support import postgres, schema
 from domain.store import ChainMapper, log_pages
+from service.log_tree import tree_of
 from service.nomination_service import NominationService
-from service.receipts import Receipts, SigningKey, tree_of
+from service.receipts import Receipts, SigningKey
 from storage.views import PostgresDatabase
 from thidua.bootstrap import load_units, postgres_env
 from thidua.settings import Settings

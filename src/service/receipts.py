@@ -16,11 +16,11 @@ import base64
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -28,12 +28,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
-from pymerkle import InmemoryTree, verify_consistency
+from pymerkle import verify_consistency
 from pymerkle.proof import ConsistencyProof, InvalidProof
 
-from domain.store import ChainMapper, log_pages, stored_digest
 from domain.writers import KeyringError
 from service.audit import verify_store
+from service.log_tree import Finding, Leaf, first_difference, log_leaves, root_of, tree_of
 from service.nomination_service import NominationService
 from service.usecases.writers import read_keyring
 from storage.views import Database
@@ -64,27 +64,6 @@ class ReceiptError(Exception):
         super().__init__(f"{field}: {reason}")
         self.field = field
         self.reason = reason
-
-
-class Leaf(NamedTuple):  # a tuple: a hundred thousand of them are made per seal
-    position: int
-    aggregate_id: str
-    version: int
-    digest: str
-
-    def entry(self) -> bytes:
-        return f"{self.position}:{self.aggregate_id}:{self.version}:{self.digest}".encode()
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What differs between the log a receipt signed and the log now."""
-
-    change: str  # changed, deleted, inserted, reordered, truncated
-    position: int
-    aggregate_id: str
-    version: int
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -192,91 +171,6 @@ def parse_receipt(data: Any) -> dict[str, Any]:
     if data["position"] < 0 or data["count"] < 0 or data["count"] > data["position"]:
         raise ReceiptError("count", "must be between 0 and the position")
     return data
-
-
-# --- the log -------------------------------------------------------------------------------
-
-
-def log_leaves(service: NominationService, upto: int, page_size: int = 1000) -> Iterator[Leaf]:
-    """One leaf per event up to ``upto``, in log order, hashed from the stored content."""
-    mapper = service.mapper
-    if not isinstance(mapper, ChainMapper):
-        raise TypeError("receipts need the chain mapper of domain.store")
-    for page in log_pages(service.recorder, upto=upto, page_size=page_size):
-        for notification in page:
-            yield Leaf(
-                notification.id,
-                str(notification.originator_id),
-                notification.originator_version,
-                stored_digest(mapper, notification),
-            )
-
-
-def tree_of(leaves: Sequence[Leaf]) -> InmemoryTree:
-    tree = InmemoryTree(algorithm="sha256")
-    for leaf in leaves:
-        tree.append_entry(leaf.entry())
-    return tree
-
-
-def root_of(tree: InmemoryTree, size: int) -> str:
-    return "" if size == 0 else bytes(tree.get_root(size)).hex()
-
-
-def first_difference(sealed: Sequence[Leaf], now: Sequence[Leaf]) -> Finding | None:
-    """The first place, in log order, where the log now differs from the sealed one."""
-    for index, old in enumerate(sealed):
-        new = now[index] if index < len(now) else None
-        if new == old:
-            continue
-        # Only a log that differs pays for the look-ups by position.
-        now_at = {leaf.position: leaf for leaf in now}
-        sealed_positions = {leaf.position for leaf in sealed}
-        here = now_at.get(old.position)
-        if here is None:
-            return Finding(
-                "deleted",
-                old.position,
-                old.aggregate_id,
-                old.version,
-                f"the event at position {old.position} ({old.aggregate_id} v{old.version})"
-                " was deleted",
-            )
-        if new is not None and new.position not in sealed_positions:
-            return Finding(
-                "inserted",
-                new.position,
-                new.aggregate_id,
-                new.version,
-                f"position {new.position} ({new.aggregate_id} v{new.version}) was inserted",
-            )
-        moved = [x for x in sealed if x.digest == here.digest and x.position != here.position]
-        if (here.aggregate_id, here.version) != (old.aggregate_id, old.version) or moved:
-            return Finding(
-                "reordered",
-                old.position,
-                old.aggregate_id,
-                old.version,
-                f"position {old.position} now holds {here.aggregate_id} v{here.version}:"
-                " events were reordered",
-            )
-        return Finding(
-            "changed",
-            old.position,
-            old.aggregate_id,
-            old.version,
-            f"the event at position {old.position} ({old.aggregate_id} v{old.version}) was changed",
-        )
-    if len(now) > len(sealed):
-        extra = now[len(sealed)]
-        return Finding(
-            "inserted",
-            extra.position,
-            extra.aggregate_id,
-            extra.version,
-            f"position {extra.position} ({extra.aggregate_id} v{extra.version}) was inserted",
-        )
-    return None
 
 
 class Receipts:
@@ -474,6 +368,13 @@ class Receipts:
         }
 
 
+def public_key_from_pem(pem: bytes) -> Ed25519PublicKey:
+    key = serialization.load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise ReceiptError("public_key", "must be an Ed25519 public key in PEM")
+    return key
+
+
 def prove_append(
     old: dict[str, Any], new: dict[str, Any], proof: dict[str, Any], key: Ed25519PublicKey
 ) -> None:
@@ -498,10 +399,3 @@ def prove_append(
         raise ReceiptError(
             "proof", "the newer log does not extend the older one: its past was rewritten"
         ) from error
-
-
-def public_key_from_pem(pem: bytes) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem)
-    if not isinstance(key, Ed25519PublicKey):
-        raise ReceiptError("public_key", "must be an Ed25519 public key in PEM")
-    return key

@@ -18,8 +18,9 @@ from domain.store import ChainMapper, log_pages
 from domain.units import UnitRegistry
 from domain.writers import WriterKey
 from service.audit import BreakKind, verify_store
+from service.log_tree import Leaf, root_of, tree_of
 from service.nomination_service import NominationService
-from service.receipts import Leaf, Receipts, SigningKey, root_of, tree_of
+from service.receipts import Receipts, SigningKey
 from tests.projections.conftest import Store, StoredRows
 from tests.scenarios import GOOD, Story
 from thidua.bootstrap import begin_signing, system_context

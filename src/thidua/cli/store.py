@@ -120,7 +120,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
 def _log_matches(service: NominationService, receipt: dict[str, Any]) -> dict[str, Any]:
     """Whether the log up to the receipt's position is the one it signed, leaf for leaf."""
-    from service.receipts import log_leaves, root_of, tree_of
+    from service.log_tree import log_leaves, root_of, tree_of
 
     position, count = int(receipt["position"]), int(receipt["count"])
     leaves = list(log_leaves(service, position))
