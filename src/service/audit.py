@@ -27,7 +27,8 @@ from domain.store import (
 )
 from domain.summaries import RecordedEvent, WhatIf
 from domain.writers import Keyring, KeyringError
-from service.application import NOMINATION, ServiceBase
+from service.application import NOMINATION
+from service.lookups import Lookups
 from service.usecases.writers import Certified, read_keyring
 
 
@@ -292,7 +293,7 @@ def _broken(
     return VerifyReport(False, checked, len(heads), link)
 
 
-class AuditQueries(ServiceBase):
+class AuditQueries(Lookups):
     """What auditors ask of the log: raw history with digests, and re-evaluation under
     another rule set, which writes nothing."""
 

@@ -26,14 +26,14 @@ from domain.summaries import (
 from domain.units import Unit, UnitCatalogue, catalogue_id
 from service.application import (
     ACCOUNT,
-    ServiceBase,
 )
+from service.lookups import Lookups
 
 CATALOGUE_ATTEMPTS = 10
 BULK_SAVE_BYTES = 1_000_000  # one save stays near 1 MB (docs/spec.md §2)
 
 
-class AccountCases(ServiceBase):
+class AccountCases(Lookups):
     """Accounts and the unit register."""
 
     # --- accounts ------------------------------------------------------------------------

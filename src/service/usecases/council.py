@@ -20,12 +20,12 @@ from domain.summaries import (
 from service.application import (
     NOMINATION,
     SESSION,
-    ServiceBase,
     _ignore,
 )
+from service.lookups import Lookups
 
 
-class CouncilCases(ServiceBase):
+class CouncilCases(Lookups):
     """Council sessions: agenda, recusal, ballots and the closing decision."""
 
     # --- council -------------------------------------------------------------------------

@@ -12,11 +12,11 @@ from domain.summaries import (
 )
 from service.application import (
     CYCLE,
-    ServiceBase,
 )
+from service.lookups import Lookups
 
 
-class CycleCases(ServiceBase):
+class CycleCases(Lookups):
     """Cycles: their terms and their configuration."""
 
     # --- cycles --------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from domain.errors import DomainError, InvalidNomination, NotFound
 from domain.figures import OfficialFigures, figures_id
 from domain.statistics import YearStatistics
 from domain.summaries import CommandResult
-from service.application import Kind, ServiceBase
+from service.application import Kind
+from service.lookups import Lookups
 
 FIGURES = Kind(OfficialFigures, lambda fid: NotFound(f"no official figures {fid}"))
 LISTED_FROM = 2015
@@ -50,7 +51,7 @@ class ImportOutcome:
     position: int | None = None
 
 
-class FigureCases(ServiceBase):
+class FigureCases(Lookups):
     def record_official_figures(
         self,
         ctx: CommandContext,

@@ -22,12 +22,12 @@ from domain.summaries import (
 from service.application import (
     NOMINATION,
     VISIT,
-    ServiceBase,
     _ignore,
 )
+from service.lookups import Lookups
 
 
-class InspectionCases(ServiceBase):
+class InspectionCases(Lookups):
     """Inspection visits: ordering, claiming, reporting, and their clock."""
 
     # --- inspections ---------------------------------------------------------------------

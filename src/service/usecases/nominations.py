@@ -23,12 +23,12 @@ from domain.summaries import (
 from domain.units import Nominee
 from service.application import (
     NOMINATION,
-    ServiceBase,
     _ignore,
 )
+from service.lookups import Lookups
 
 
-class NominationCases(ServiceBase):
+class NominationCases(Lookups):
     """Nominations: collecting, review, public notice, complaints and the clock's records."""
 
     # --- nominations: collecting -----------------------------------------------------------

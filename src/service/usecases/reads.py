@@ -23,11 +23,11 @@ from service.application import (
     NOMINATION,
     SESSION,
     VISIT,
-    ServiceBase,
 )
+from service.lookups import Lookups
 
 
-class ReadCases(ServiceBase):
+class ReadCases(Lookups):
     """Reads by id: frozen summaries, never aggregates."""
 
     # --- reads ---------------------------------------------------------------------------

@@ -15,7 +15,8 @@ from domain.merkle import StreamingRoot, log_entry
 from domain.store import ChainMapper, log_pages, stored_digest
 from domain.summaries import CommandResult
 from domain.writers import Keyring, KeyringError, WriterKeys, keyring_topics, writer_keys_id
-from service.application import Kind, ServiceBase
+from service.application import Kind
+from service.lookups import Lookups
 
 WRITERS = Kind(WriterKeys, lambda _: NotFound("signing has not begun on this store"))
 
@@ -52,7 +53,7 @@ def read_keyring(app: Application[Any], upto: int, certified: Certified) -> Keyr
     return keyring
 
 
-class WriterCases(ServiceBase):
+class WriterCases(Lookups):
     """Signing the log: the keyring's commands and its reading."""
 
     def ensure_writer(self, ctx: CommandContext, certificate: str) -> CommandResult | None:
