@@ -39,7 +39,7 @@ def in_child(task: str, url: str, schema_name: str) -> dict[str, float]:
 
 
 def _task(task: str, url: str, schema_name: str) -> dict[str, float]:
-    from projections.audit_trail import AuditTrailView
+    from projections.audit_trail_view import AuditTrailView
     from projections.exports import export
     from service.audit import verify_store
     from service.receipts import Receipts, SigningKey

@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
-from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS
+from projections.audit_trail_view import CHECK_COLUMNS, ROW_COLUMNS
 
 FORMATS = ("csv", "jsonl")
 

@@ -25,7 +25,8 @@ from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
 from eventsourcing.projection import Projection
 from psycopg import sql
 
-from projections.audit_trail import AuditTrailProjection, AuditTrailView
+from projections.audit_trail import AuditTrailProjection
+from projections.audit_trail_view import AuditTrailView
 from projections.board import BoardProjection, BoardView
 from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
 from projections.lease import (

@@ -12,7 +12,7 @@ from uuid import UUID
 import pytest
 
 from domain.criteria.ruleset import RuleSet
-from projections.audit_trail import TrailFilter
+from projections.audit_trail_view import TrailFilter
 from projections.board import BoardQuery
 from projections.exports import export
 from projections.runner import ProjectionRunner

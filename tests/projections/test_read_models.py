@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.criteria.ruleset import RuleSet
-from projections.audit_trail import TrailFilter
+from projections.audit_trail_view import TrailFilter
 from projections.board import BoardQuery
 from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService

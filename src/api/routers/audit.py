@@ -34,7 +34,7 @@ from api.schemas.common import Page
 from api.schemas.nominations import BoardThen
 from domain.context import Role
 from domain.errors import InvalidNomination, NotFound
-from projections.audit_trail import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
+from projections.audit_trail_view import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
 from projections.board import BoardQuery
 from projections.exports import chunks
 from projections.statistics import by_authority

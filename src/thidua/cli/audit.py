@@ -11,7 +11,7 @@ from pathlib import Path
 from uuid import UUID
 
 from domain.criteria.ruleset import RuleSet
-from projections.audit_trail import TrailFilter
+from projections.audit_trail_view import TrailFilter
 from projections.board import BoardQuery
 from projections.exports import FORMATS, export
 from projections.time_travel import board_as_of
