@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.criteria.ruleset import RuleSet, load_rule_set
+from domain.criteria.loader import load_rule_set
+from domain.criteria.ruleset import RuleSet
 from domain.units import UnitRegistry
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from domain.access import require_grant
 from domain.calendar import VIETNAM
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
-from domain.criteria.ruleset import VotingRule
+from domain.criteria.schema import VotingRule
 from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
 from domain.text import bounded_text, free_text
 

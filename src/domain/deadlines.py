@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from domain.calendar import VIETNAM, WorkingCalendar
-from domain.criteria.ruleset import Deadlines
+from domain.criteria.schema import Deadlines
 from domain.cycles import CycleTerms
 from domain.stages import Stage
 

@@ -21,7 +21,8 @@ from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.checks import CriterionCheck, RuleSetRef
 from domain.criteria.rules import Basis, Explanation, Outcome, RuleOutcome
-from domain.criteria.ruleset import CriterionResult, RuleSet
+from domain.criteria.ruleset import RuleSet
+from domain.criteria.schema import CriterionResult
 from domain.deadlines import DueDates
 from domain.dossier import Complaint, CouncilDecision, ReviewDecision, Revocation, Visit
 from domain.errors import AlreadyExists, InvalidNomination, StageTransitionError

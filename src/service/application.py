@@ -34,7 +34,8 @@ from domain.chain import ChainedAggregate
 from domain.context import CommandContext, acting
 from domain.council import CouncilSession
 from domain.criteria.checks import RuleSetRef
-from domain.criteria.ruleset import RuleSet, load_rule_set
+from domain.criteria.loader import load_rule_set
+from domain.criteria.ruleset import RuleSet
 from domain.cycles import Cycle
 from domain.errors import (
     AlreadyExists,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from domain.context import Role
-from domain.criteria.ruleset import shipped_rule_sets
+from domain.criteria.loader import shipped_rule_sets
 from domain.stages import Stage
 from tests.e2e.conftest import User
 from tests.e2e.test_accessibility import serious_violations

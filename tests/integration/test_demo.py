@@ -61,7 +61,7 @@ def test_the_demo_is_a_living_movement_dated_from_today(tmp_path: Path) -> None:
     from domain.nomination import nomination_id
     from domain.stages import Stage
     from thidua.bootstrap import build_service
-    from thidua.demo import CASES
+    from thidua.demo_cases import CASES
     from thidua.settings import Settings
 
     run_demo(tmp_path)

@@ -32,7 +32,7 @@ from api.evidence import (
     receive_upload,
     upload_body,
 )
-from api.public_pages import Lang, escape, page
+from api.public import Lang, render, words
 from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
@@ -198,38 +198,6 @@ def check_document(
     return check_public(app.service.check_document(document_id))
 
 
-TEXT = {
-    "vi": {
-        "title": "Kiểm tra tài liệu",
-        "intact": "Hồ sơ gốc còn nguyên vẹn và đúng như khi lập tài liệu.",
-        "changed": "Hồ sơ gốc không còn đúng như khi lập tài liệu này.",
-        "broken": "Hồ sơ gốc đã bị sửa đổi: chuỗi băm không còn khớp.",
-        "id": "Mã tài liệu",
-        "units": "Tập thể được khen thưởng",
-        "session": "Phiên họp",
-        "closed": "Ngày kết thúc",
-        "number": "Số quyết định",
-        "awarded": "Số tập thể được khen thưởng",
-        "why": "Chi tiết",
-        "compare": "So sánh số quyết định và tên các tập thể ở đây với tài liệu bạn đang giữ.",
-    },
-    "en": {
-        "title": "Document check",
-        "intact": "The original record is intact and exactly as when the document was made.",
-        "changed": "The original record is no longer what this document was made from.",
-        "broken": "The original record was altered: its hash chain no longer verifies.",
-        "id": "Document id",
-        "units": "Units awarded, by name",
-        "session": "Council session",
-        "closed": "Closed on",
-        "number": "Decision number",
-        "awarded": "Units awarded",
-        "why": "Details",
-        "compare": "Compare the decision number and the units named here with your document.",
-    },
-}
-
-
 @public.get("/verify/{document_id}", include_in_schema=False, response_class=HTMLResponse)
 def verify_page(
     document_id: DocumentIdPath,
@@ -239,7 +207,7 @@ def verify_page(
 ) -> HTMLResponse:
     _within_limit(app, request)
     check = check_public(app.service.check_document(document_id))
-    t = TEXT[lang]
+    t = words(lang)["verify"]
     rows = [(t["id"], check.document_id)]
     if check.session_title:
         rows.append((t["session"], check.session_title))
@@ -251,14 +219,7 @@ def verify_page(
         rows.append((t["awarded"], str(check.awarded)))
     if check.awarded_units:
         rows.append((t["units"], "; ".join(check.awarded_units)))
-    listed = "".join(f"<dt>{escape(k)}</dt><dd><code>{escape(v)}</code></dd>" for k, v in rows)
-    problems = "".join(f"<li>{escape(p)}</li>" for p in check.problems)
-    body = (
-        f'<p class="verdict {escape(check.state)}" role="status">{escape(t[check.state])}</p>'
-        f"<dl>{listed}</dl><p>{escape(t['compare'])}</p>"
-        + (f"<h2>{escape(t['why'])}</h2><ul>{problems}</ul>" if problems else "")
-    )
-    return page(lang, t["title"], body)
+    return render("verify.html", lang, "verify", t["title"], check=check, rows=rows)
 
 
 def _day(day: date, lang: str) -> str:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
 
 from api.deps import AppState, State
-from api.public_pages import Lang, escape, page
+from api.public import Lang, render, words
 from api.schemas.common import Page, Schema, example
 from api.security import client_address
 from domain.context import Actor, CommandContext, Grant, Role
@@ -270,94 +270,7 @@ def complaint_state(
     return _state_of(app, number, after)
 
 
-# --- the pages -------------------------------------------------------------------------------
-
-WORDS: dict[str, dict[str, str]] = {
-    "vi": {
-        "title": "Công khai hồ sơ đề nghị khen thưởng",
-        "intro": "Các hồ sơ dưới đây đang được công khai. Trong thời hạn công khai, mọi người"
-        " có thể phản ánh, khiếu nại về hồ sơ.",
-        "none": "Hiện không có hồ sơ nào đang công khai.",
-        "form": "Hình thức",
-        "cycle": "Đợt xét",
-        "until": "Công khai đến hết ngày",
-        "figures": "Số liệu hộ nghèo",
-        "year": "Năm",
-        "households": "Tổng số hộ",
-        "poor": "Hộ nghèo",
-        "rate": "Tỷ lệ",
-        "official": "chính thức",
-        "declared": "kê khai",
-        "criteria": "Kết quả đánh giá từng tiêu chí",
-        "object": "Gửi phản ánh, khiếu nại",
-        "text": "Nội dung",
-        "name": "Họ tên (không bắt buộc)",
-        "contact": "Điện thoại hoặc thư điện tử (không bắt buộc)",
-        "private": "Họ tên và liên hệ của người gửi được giữ kín; chỉ cán bộ thẩm định cấp"
-        " tỉnh, thư ký Hội đồng và thanh tra được xem.",
-        "honeypot": "Để trống ô này",
-        "send": "Gửi",
-        "closed": "Thời hạn công khai đã hết: không nhận thêm phản ánh.",
-        "receipt": "Phản ánh của bạn",
-        "number": "Số biên nhận",
-        "keep": "Hãy ghi lại số biên nhận để theo dõi kết quả tại trang này.",
-        "state": "Tình trạng",
-        "open": "Đang xem xét",
-        "dismissed": "Đã giải quyết: phản ánh không có cơ sở",
-        "upheld": "Đã giải quyết: phản ánh có cơ sở",
-        "back": "Danh sách hồ sơ công khai",
-        "met": "Đạt",
-        "not_met": "Không đạt",
-        "needs_judgement": "Cần thẩm định",
-        "insufficient_data": "Chưa đủ số liệu",
-        "not_applicable": "Không áp dụng",
-        "override": "Cấp tỉnh vẫn trình Hội đồng, với lý do",
-    },
-    "en": {
-        "title": "Nominations on public notice",
-        "intro": "These nominations are publicly posted. While a notice is open, anyone may"
-        " object to a nomination.",
-        "none": "No nomination is on public notice now.",
-        "form": "Award",
-        "cycle": "Cycle",
-        "until": "Posted until the end of",
-        "figures": "Poverty figures",
-        "year": "Year",
-        "households": "Households",
-        "poor": "Poor households",
-        "rate": "Rate",
-        "official": "official",
-        "declared": "declared",
-        "criteria": "Each criterion's outcome",
-        "object": "Object to this nomination",
-        "text": "Your objection",
-        "name": "Name (optional)",
-        "contact": "Phone or e-mail (optional)",
-        "private": "Your name and contact stay confidential: only the province reviewer, the"
-        " council secretary and the auditor may see them.",
-        "honeypot": "Leave this field empty",
-        "send": "Send",
-        "closed": "The notice has closed: objections are no longer taken.",
-        "receipt": "Your objection",
-        "number": "Receipt number",
-        "keep": "Keep the receipt number to follow the outcome on this page.",
-        "state": "State",
-        "open": "Under review",
-        "dismissed": "Resolved: the objection was found unfounded",
-        "upheld": "Resolved: the objection was upheld",
-        "back": "Nominations on public notice",
-        "met": "Met",
-        "not_met": "Not met",
-        "needs_judgement": "Needs judgement",
-        "insufficient_data": "Insufficient data",
-        "not_applicable": "Not applicable",
-        "override": "The province forwarded it nonetheless, because",
-    },
-}
-
-
-def _day(day: date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "—"
+# --- the pages: words and HTML in api/public/ -------------------------------------------
 
 
 @router.get("/cong-khai", include_in_schema=False, response_class=HTMLResponse)
@@ -366,24 +279,10 @@ def notices_page(
     lang: Annotated[Lang, Query()] = "vi",
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> HTMLResponse:
-    w = WORDS[lang]
     rows, count = _rows(app, 50, offset)
-    items = "".join(
-        f'<li class="notice"><a href="/cong-khai/{escape(r.nomination_id)}?lang={lang}">'
-        f"<strong>{escape(r.unit_name)}</strong></a><br>{escape(w['form'])}:"
-        f" {escape(r.award_form_name)} · {escape(w['cycle'])} {r.cycle_year}<br>"
-        f"{escape(w['until'])} {_day(r.last_day)}</li>"
-        for r in rows
-    )
-    more = (
-        f'<p><a href="/cong-khai?lang={lang}&amp;offset={offset + 50}">…</a></p>'
-        if offset + 50 < count
-        else ""
-    )
-    body = f"<p>{escape(w['intro'])}</p>" + (
-        f'<ul class="notices">{items}</ul>{more}' if rows else f"<p>{escape(w['none'])}</p>"
-    )
-    return page(lang, w["title"], body)
+    more = offset + 50 if offset + 50 < count else None
+    title = words(lang)["notice"]["title"]
+    return render("notices.html", lang, "notice", title, rows=rows, more=more)
 
 
 @router.get("/cong-khai/{nomination_id}", include_in_schema=False, response_class=HTMLResponse)
@@ -398,52 +297,18 @@ def notice_page(
 def _notice_html(
     app: AppState, nid: UUID, lang: Lang, error: str = "", status: int = 200
 ) -> HTMLResponse:
-    w = WORDS[lang]
     d = _detail(app, nid, lang)
-    figures = "".join(
-        f"<tr><td>{f.year}</td><td>{f.total_households or '—'}</td>"
-        f"<td>{f.poor_households if f.poor_households is not None else '—'}</td>"
-        f"<td>{'' if f.rate_percent is None else f'{f.rate_percent:.2f} %'}</td>"
-        f"<td>{escape(w[f.basis])}</td></tr>"
-        for f in d.figures
+    return render(
+        "notice.html",
+        lang,
+        "notice",
+        words(lang)["notice"]["title"],
+        status,
+        d=d,
+        error=error,
+        text_limit=TEXT_LIMIT,
+        name_limit=NAME_LIMIT,
     )
-    criteria = "".join(
-        f"<li><strong>{escape(c.criterion)}</strong>: {escape(w.get(c.outcome, c.outcome))}."
-        f" {escape(c.explanation)}"
-        + (f"<br><em>{escape(w['override'])}: {escape(c.override)}</em>" if c.override else "")
-        + "</li>"
-        for c in d.criteria
-    )
-    if d.open:
-        form = (
-            f"<h2>{escape(w['object'])}</h2>"
-            + (f'<p class="error" role="alert">{escape(error)}</p>' if error else "")
-            + f'<form method="post" action="/cong-khai/{d.nomination_id}?lang={lang}">'
-            f'<label>{escape(w["text"])}<textarea name="text" required maxlength="{TEXT_LIMIT}"'
-            ' rows="6"></textarea></label>'
-            f'<label>{escape(w["name"])}<input name="name" maxlength="{NAME_LIMIT}"'
-            ' autocomplete="name"></label>'
-            f'<label>{escape(w["contact"])}<input name="contact" maxlength="{NAME_LIMIT}"'
-            ' autocomplete="tel"></label>'
-            f'<label class="trap" aria-hidden="true">{escape(w["honeypot"])}'
-            '<input name="website" tabindex="-1" autocomplete="off"></label>'
-            f'<p class="note">{escape(w["private"])}</p>'
-            f'<button type="submit">{escape(w["send"])}</button></form>'
-        )
-    else:
-        form = f"<p>{escape(w['closed'])}</p>"
-    body = (
-        f'<p><a href="/cong-khai?lang={lang}">← {escape(w["back"])}</a></p>'
-        f"<h2>{escape(d.unit_name)}</h2>"
-        f"<dl><dt>{escape(w['form'])}</dt><dd>{escape(d.award_form_name)}</dd>"
-        f"<dt>{escape(w['cycle'])}</dt><dd>{d.cycle_year}</dd>"
-        f"<dt>{escape(w['until'])}</dt><dd>{_day(d.last_day)}</dd></dl>"
-        f"<h2>{escape(w['figures'])}</h2><table><thead><tr><th>{escape(w['year'])}</th>"
-        f"<th>{escape(w['households'])}</th><th>{escape(w['poor'])}</th>"
-        f"<th>{escape(w['rate'])}</th><th></th></tr></thead><tbody>{figures}</tbody></table>"
-        f"<h2>{escape(w['criteria'])}</h2><ul>{criteria}</ul>{form}"
-    )
-    return page(lang, w["title"], body, status)
 
 
 @router.post("/cong-khai/{nomination_id}", include_in_schema=False, response_model=None)
@@ -482,13 +347,5 @@ def complaint_page(
     lang: Annotated[Lang, Query()] = "vi",
     after: Annotated[int | None, Query(ge=0)] = None,
 ) -> HTMLResponse:
-    w = WORDS[lang]
     state = _state_of(app, number, after)
-    body = (
-        f"<dl><dt>{escape(w['number'])}</dt><dd><code>{escape(state.number)}</code></dd>"
-        f'<dt>{escape(w["state"])}</dt><dd><span class="state {escape(state.state)}"'
-        f' role="status">{escape(w[state.state])}</span></dd></dl>'
-        f"<p>{escape(w['keep'])}</p>"
-        f'<p><a href="/cong-khai?lang={lang}">← {escape(w["back"])}</a></p>'
-    )
-    return page(lang, w["receipt"], body)
+    return render("complaint.html", lang, "notice", words(lang)["notice"]["receipt"], state=state)

@@ -1,17 +1,12 @@
-# Over 400 lines: the rule set's schema, loader and validation change together with the file format.
 """Rule sets are versioned data files; every check records their id, version and digest."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from functools import partial
-from importlib import resources
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from domain.criteria.checks import RuleSetRef
@@ -28,180 +23,19 @@ from domain.criteria.rules import (
     reduces_rate_by_two_points,
     twice,
 )
-from domain.errors import InvalidNomination, RuleSetNotFound, StageTransitionError
+from domain.criteria.schema import (
+    AwardForm,
+    CriterionResult,
+    CriterionSpec,
+    CycleDefaults,
+    Deadlines,
+    Reorganisation,
+    VotingRule,
+    criterion_spec,
+)
+from domain.errors import InvalidNomination, StageTransitionError
 from domain.statistics import YearStatistics
-from domain.units import COMMUNE_LEVEL, Nominee, UnitKind
-
-RULESET_PACKAGE = "domain.rulesets"
-
-
-@dataclass(frozen=True)
-class CriterionSpec:
-    id: str
-    kind: str  # "automatic" or "judged"
-    rule: str | None
-    kinds: frozenset[UnitKind]
-    flags_any: frozenset[str]
-    baseline_rate: str | None  # "below_high", "at_or_above_high" or None
-    title: Explanation
-    rate_basis_setting: str | None = None
-
-    @property
-    def is_automatic(self) -> bool:
-        return self.kind == "automatic"
-
-
-@dataclass(frozen=True)
-class VotingRule:
-    """Quorum and approval compared in integers: ``den·count ≥ num·base`` (or ``>``).
-
-    ``total_of`` is the denominator: the whole ``membership`` (the default), or the members
-    ``eligible`` once recusals are taken out, which a rule may choose only by citing its
-    ``legal_basis``. Whatever the rule, recusals never let fewer members decide than a
-    quorum of the whole membership (see ``domain.council.judge``).
-    """
-
-    quorum_numerator: int
-    quorum_denominator: int
-    quorum_inclusive: bool
-    approval_numerator: int
-    approval_denominator: int
-    approval_strict: bool
-    approval_of: str  # "total" or "present"
-    secret_ballot: bool  # True: choices are never recorded in results or shown
-    total_of: str = "membership"  # or "eligible"
-    legal_basis: str = ""
-
-    def has_quorum(self, present: int, total: int) -> bool:
-        lhs, rhs = self.quorum_denominator * present, self.quorum_numerator * total
-        return lhs >= rhs if self.quorum_inclusive else lhs > rhs
-
-    def approves(self, yes: int, present: int, total: int) -> bool:
-        base = total if self.approval_of == "total" else present
-        lhs, rhs = self.approval_denominator * yes, self.approval_numerator * base
-        return lhs > rhs if self.approval_strict else lhs >= rhs
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "quorum": {
-                "numerator": self.quorum_numerator,
-                "denominator": self.quorum_denominator,
-                "comparison": "inclusive" if self.quorum_inclusive else "strict",
-            },
-            "approval": {
-                "numerator": self.approval_numerator,
-                "denominator": self.approval_denominator,
-                "comparison": "strict" if self.approval_strict else "inclusive",
-                "of": self.approval_of,
-            },
-            "secret_ballot": self.secret_ballot,
-            "total_of": self.total_of,
-            "legal_basis": self.legal_basis,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> VotingRule:
-        quorum, approval = data["quorum"], data["approval"]
-        if "recusal_reduces_total" in data:  # rule sets before total_of named it this way
-            total_of = "eligible" if data["recusal_reduces_total"] else "membership"
-            legal_basis = str(data.get("legal_basis", ""))
-        else:
-            total_of = str(data.get("total_of", "membership"))
-            legal_basis = str(data.get("legal_basis", "")).strip()
-            if total_of == "eligible" and not legal_basis:
-                raise ValueError("total_of 'eligible' needs the legal_basis that allows it")
-        rule = cls(
-            int(quorum["numerator"]),
-            int(quorum["denominator"]),
-            quorum.get("comparison", "inclusive") == "inclusive",
-            int(approval["numerator"]),
-            int(approval["denominator"]),
-            approval.get("comparison", "strict") == "strict",
-            approval.get("of", "total"),
-            bool(data.get("secret_ballot", True)),
-            total_of,
-            legal_basis,
-        )
-        if rule.approval_of not in ("total", "present"):
-            raise ValueError("approval.of must be 'total' or 'present'")
-        if rule.total_of not in ("membership", "eligible"):
-            raise ValueError("total_of must be 'membership' or 'eligible'")
-        if rule.quorum_denominator <= 0 or rule.approval_denominator <= 0:
-            raise ValueError("voting denominators must be positive")
-        return rule
-
-
-@dataclass(frozen=True)
-class AwardForm:
-    id: str
-    name: Explanation
-    council_level: str  # "province" or "district"
-    district_review: bool
-    public_notice: bool
-    public_notice_working_days: int
-    voting: VotingRule
-
-
-@dataclass(frozen=True)
-class Reorganisation:
-    """A date on which stages, award forms and the deciding authority changed, by law."""
-
-    on: date
-    legal_basis: Explanation
-    stages_end: dict[str, str]  # a stage that ends, and the stage that replaces it
-    forms_end: tuple[str, ...] = ()
-    forms_begin: tuple[str, ...] = ()
-    authority_before: Explanation | None = None
-    authority_after: Explanation | None = None
-
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Reorganisation:
-        def text(name: str) -> Explanation | None:
-            value = raw.get(name)
-            return Explanation(value["vi"], value["en"]) if value else None
-
-        basis = text("legal_basis")
-        if basis is None:
-            raise KeyError("legal_basis")
-        return cls(
-            date.fromisoformat(raw["on"]),
-            basis,
-            dict(raw.get("stages_end", {})),
-            tuple(raw.get("forms_end", ())),
-            tuple(raw.get("forms_begin", ())),
-            text("authority_before"),
-            text("authority_after"),
-        )
-
-
-@dataclass(frozen=True)
-class Deadlines:
-    collecting_reminders_before: tuple[int, ...]
-    returned_dossier_days: int
-    district_review_days: int
-    district_review_reminder_before: int
-    province_review_days: int
-    province_review_reminder_before: int
-    inspection_days: int
-    inspection_reminder_every: int
-    inspection_escalate_after: int
-
-
-@dataclass(frozen=True)
-class CycleDefaults:
-    year: int
-    kind: str
-    closes_on: date
-    evaluation_years: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class CriterionResult:
-    """A rule's outcome for one criterion, ready to be recorded as a check."""
-
-    criterion_id: str
-    kind: str
-    outcome: RuleOutcome
+from domain.units import COMMUNE_LEVEL, Nominee
 
 
 class RuleSet:
@@ -227,7 +61,7 @@ class RuleSet:
                 key=lambda r: r.on,
             )
         )
-        self.criteria = {cid: _criterion(cid, spec) for cid, spec in raw["criteria"].items()}
+        self.criteria = {cid: criterion_spec(cid, spec) for cid, spec in raw["criteria"].items()}
         voting = {name: VotingRule.from_dict(v) for name, v in raw["voting_rules"].items()}
         self.award_forms = {
             fid: AwardForm(
@@ -470,62 +304,3 @@ class RuleSet:
                 f"{points.numerator}·H[y-1]·H[y]"
             )
         raise ValueError(f"unknown rule {spec.rule!r} in criterion {spec.id}")
-
-
-def _criterion(cid: str, spec: dict[str, Any]) -> CriterionSpec:
-    applies = spec.get("applies_to", {})
-    if spec["kind"] not in ("automatic", "judged"):
-        raise ValueError(f"criterion {cid}: kind must be automatic or judged")
-    return CriterionSpec(
-        cid,
-        spec["kind"],
-        spec.get("rule"),
-        frozenset(UnitKind(k) for k in applies.get("kinds", ())),
-        frozenset(applies.get("flags_any", ())),
-        applies.get("baseline_rate"),
-        Explanation(spec["title"]["vi"], spec["title"]["en"]),
-        spec.get("rate_basis_setting"),
-    )
-
-
-SHIPPED_FILE = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]{0,99})\.v(?P<version>[1-9][0-9]{0,3})\.json$")
-
-
-def _shipped_files() -> dict[tuple[str, int], Traversable]:
-    found: dict[tuple[str, int], Traversable] = {}
-    for entry in resources.files(RULESET_PACKAGE).iterdir():
-        match = SHIPPED_FILE.match(entry.name)
-        if match:
-            found[(match["id"], int(match["version"]))] = entry
-    return found
-
-
-def load_rule_set(rule_set_id: str, version: int) -> RuleSet:
-    """A rule set shipped with the package, looked up among the files that are there: no
-    path is ever built from the text a caller gives."""
-    files = _shipped_files()
-    ids = sorted({known for known, _ in files})
-    if rule_set_id not in ids:
-        raise InvalidNomination("rule_set_id", f"must be one of {', '.join(ids)}")
-    entry = files.get((rule_set_id, version))
-    if entry is None:
-        raise RuleSetNotFound(rule_set_id, version)
-    return RuleSet.from_bytes(entry.read_bytes())
-
-
-def shipped_rule_sets() -> list[RuleSet]:
-    found = []
-    for entry in resources.files(RULESET_PACKAGE).iterdir():
-        if entry.name.endswith(".json"):
-            found.append(RuleSet.from_bytes(entry.read_bytes()))
-    return sorted(found, key=lambda r: (r.ref.id, r.ref.version))
-
-
-def latest_rule_set(rule_set_id: str) -> RuleSet:
-    candidates = [r for r in shipped_rule_sets() if r.ref.id == rule_set_id]
-    if not candidates:
-        raise RuleSetNotFound(rule_set_id)
-    return candidates[-1]
-
-
-DEFAULT_RULE_SET = ("ben-tre-vi-nguoi-ngheo-2021-2025", 3)

@@ -11,7 +11,9 @@ import pytest
 from domain.calendar import VIETNAM
 from domain.context import acting
 from domain.council import Choice, CouncilSession, ItemOutcome, judge, tally
-from domain.criteria.ruleset import RuleSet, VotingRule, load_rule_set
+from domain.criteria.loader import load_rule_set
+from domain.criteria.ruleset import RuleSet
+from domain.criteria.schema import VotingRule
 from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
 from tests.factories import SECRETARY, as_, ctx, member
 
