@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -20,14 +19,22 @@ from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.checks import CriterionCheck, RuleSetRef
-from domain.criteria.rules import Basis, Explanation, Outcome, RuleOutcome
+from domain.criteria.rules import Basis, Outcome
 from domain.criteria.ruleset import RuleSet
 from domain.criteria.schema import CriterionResult
 from domain.deadlines import DueDates
 from domain.dossier import Complaint, CouncilDecision, ReviewDecision, Revocation, Visit
 from domain.errors import AlreadyExists, InvalidNomination, StageTransitionError
+from domain.judging import (
+    checks_in_force,
+    for_judgement,
+    judgement,
+    recorded_check,
+    require_figures_for_every_year,
+)
 from domain.lineage import OfficialWindow
-from domain.stages import ALLOWED, Command, Stage, has_district_review, next_stage, route
+from domain.review_routing import next_stage_for, require_ready_to_forward, review_target
+from domain.stages import ALLOWED, Command, Stage, has_district_review
 from domain.statistics import YearStatistics, check_flows_reconcile, discrepancies
 from domain.text import bounded_text
 from domain.units import Nominee
@@ -38,21 +45,6 @@ SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 def nomination_id(unit_code: str, award_form: str, cycle_year: int) -> UUID:
     """One nomination per unit, award form and cycle."""
     return uuid5(NAMESPACE_URL, f"/nominations/{unit_code}/{award_form}/{cycle_year}")
-
-
-def _for_judgement(result: CriterionResult, reasons: list[tuple[str, str]]) -> CriterionResult:
-    """An automatic result that a reviewer must judge instead, saying why."""
-    if result.kind != "automatic":
-        return result
-    vi, en = "; ".join(r[0] for r in reasons), "; ".join(r[1] for r in reasons)
-    explanation = Explanation(f"Cần thẩm định: {vi}.", f"Needs judgement: {en}.")
-    outcome = replace(result.outcome, outcome=Outcome.NEEDS_JUDGEMENT, explanation=explanation)
-    return replace(result, outcome=outcome)
-
-
-def _weight(check: dict[str, Any]) -> int:
-    """Judged checks and checks on verified figures outrank checks on declared figures."""
-    return 1 if check["kind"] == "judged" or check["basis"] != Basis.DECLARED else 0
 
 
 class Nomination(ChainedAggregate):
@@ -216,12 +208,7 @@ class Nomination(ChainedAggregate):
         """Per criterion, the check in force: the latest judged or verified one, which no
         later check on declared figures displaces; else the latest declared one. Only a
         reasoned override changes its effect (see ``overrides``)."""
-        in_force: dict[str, dict[str, Any]] = {}
-        for check in self.checks:
-            current = in_force.get(check["criterion_id"])
-            if current is None or _weight(check) >= _weight(current):
-                in_force[check["criterion_id"]] = check
-        return {cid: CriterionCheck.from_dict(c) for cid, c in in_force.items()}
+        return checks_in_force(self.checks)
 
     def open_visits(self) -> list[str]:
         return [vid for vid, v in self.visits.items() if v.is_open]
@@ -363,7 +350,7 @@ class Nomination(ChainedAggregate):
         figures, _ = self.figures_with(official.figures)
         results = rule_set.evaluate(self.unit, years, figures)
         if official.needs_judgement:
-            results = [_for_judgement(r, official.needs_judgement) for r in results]
+            results = [for_judgement(r, official.needs_judgement) for r in results]
         return results
 
     def submit(
@@ -380,16 +367,7 @@ class Nomination(ChainedAggregate):
             raise InvalidNomination("achievement_report", "write the achievement report first")
         official = official or OfficialWindow()
         results = self.preview_checks(rule_set, official)
-        missing = [
-            r.criterion_id for r in results if r.outcome.outcome is Outcome.INSUFFICIENT_DATA
-        ]
-        if missing:
-            details = "; ".join(
-                r.outcome.explanation.en for r in results if r.criterion_id in missing
-            )
-            raise InvalidNomination(
-                "statistics", f"official figures are missing for {', '.join(missing)}: {details}"
-            )
+        require_figures_for_every_year(results)
         self._take_official(official)
         _, basis = self.figures_with(official.figures)
         for result in results:
@@ -467,33 +445,16 @@ class Nomination(ChainedAggregate):
         justification: str | None = None,
         evidence: tuple[str, ...] = (),
     ) -> None:
-        ctx = current_context()
-        rule = result.outcome
-        check = CriterionCheck(
-            criterion_id=result.criterion_id,
-            kind=result.kind,
-            outcome=rule.outcome,
-            basis=basis,
-            rule_set=rule_set.ref,
-            inputs=self._with_provenance(rule.inputs),
-            values={str(e.year): {"outcome": e.outcome.value, **e.values} for e in rule.years},
-            threshold=rule.threshold,
-            explanation=rule.explanation,
-            checked_by=ctx.actor.account_id if justification is not None else "system",
-            checked_at=(ctx.at or ctx.today).isoformat(),
+        check = recorded_check(
+            result,
+            basis,
+            rule_set.ref,
+            self.summed_from,
+            current_context(),
             justification=justification,
             evidence=evidence,
         )
-        self._criterion_checked(check=check.to_dict(), stage=self.stage_name)
-
-    def _with_provenance(self, inputs: dict[str, Any]) -> dict[str, Any]:
-        """A check's inputs, each summed year naming the units it was summed from."""
-        return {
-            year: {**figures, "summed_from": self.summed_from[year]}
-            if year in self.summed_from and isinstance(figures, dict)
-            else figures
-            for year, figures in inputs.items()
-        }
+        self._criterion_checked(check=check, stage=self.stage_name)
 
     class CriterionChecked(ChainedAggregate.Event):
         check: dict[str, Any]
@@ -521,36 +482,18 @@ class Nomination(ChainedAggregate):
         self._require_stage(Command.RECORD_JUDGED_CHECK)
         self._require_reviewer_of_stage("record a judged criterion check")
         self._require_rule_set(rule_set)
-        effective = self.effective_checks()
-        current = effective.get(criterion_id)
-        judged_ids = {c.id for c in rule_set.criteria_for(self.unit) if not c.is_automatic}
-        if criterion_id not in judged_ids and (
-            current is None or current.outcome is not Outcome.NEEDS_JUDGEMENT
-        ):
-            raise InvalidNomination(
-                "criterion_id",
-                f"{criterion_id} is neither a judged criterion for this unit nor a check that"
-                " awaits judgement",
-            )
-        if outcome is Outcome.NEEDS_JUDGEMENT:
-            raise InvalidNomination(
-                "outcome", "a judgement must decide: met, not_met or insufficient_data"
-            )
-        reason = bounded_text("justification", justification)
+        spec = rule_set.criteria.get(criterion_id)
+        result, reason = judgement(
+            criterion_id,
+            outcome,
+            justification,
+            judged_ids={c.id for c in rule_set.criteria_for(self.unit) if not c.is_automatic},
+            current=self.effective_checks().get(criterion_id),
+            title=spec.title if spec else None,
+        )
         unknown = [e for e in evidence if e not in self.evidence]
         if unknown:
             raise InvalidNomination("evidence", f"{unknown[0]} is not attached to this nomination")
-        spec = rule_set.criteria.get(criterion_id)
-        title = spec.title if spec else None
-        explanation = Explanation(
-            f"{title.vi + ': ' if title else ''}đánh giá của người thẩm định — {reason}",
-            f"{title.en + ': ' if title else ''}reviewer's judgement — {reason}",
-        )
-        result = CriterionResult(
-            criterion_id,
-            "judged",
-            RuleOutcome(outcome, (), "judged", explanation),
-        )
         self._check(result, basis, rule_set, justification=reason, evidence=tuple(evidence))
 
     def override_check(self, criterion_id: str, reason: str) -> None:
@@ -650,13 +593,13 @@ class Nomination(ChainedAggregate):
     def _review_target(
         self, decision: str, comment: str, rule_set: RuleSet, due: DueDates
     ) -> tuple[Stage, str]:
-        verdict = ReviewDecision.parse(decision)
-        text = bounded_text("comment", comment, required=verdict is not ReviewDecision.APPROVE)
-        if verdict is ReviewDecision.APPROVE:
-            return self._next(rule_set, notice_days=due.public_notice_days), text
-        if verdict is ReviewDecision.RETURN:
-            return Stage.COLLECTING, text
-        return Stage.CLOSED, text
+        ReviewDecision.parse(decision)  # an unknown decision is named before the route is
+        approved_to = (
+            self._next(rule_set, notice_days=due.public_notice_days)
+            if decision == ReviewDecision.APPROVE
+            else self.stage
+        )
+        return review_target(decision, comment, approved_to)
 
     def _after_review(
         self, decision: str, comment: str, to_stage: str, due_on: date | None
@@ -668,38 +611,13 @@ class Nomination(ChainedAggregate):
         self._enter(to_stage, due_on)
 
     def _require_ready_to_forward(self) -> None:
-        open_visits = self.open_visits()
-        if open_visits:
-            raise StageTransitionError(
-                f"inspection visit {open_visits[0]} is still open",
-                visit_id=open_visits[0],
-                outcome="open_visit",
-            )
-        for cid, check in sorted(self.effective_checks().items()):
-            if check.outcome is Outcome.NOT_MET and cid not in self.overrides:
-                raise StageTransitionError(
-                    f"criterion {cid} is not met; override it with a reason to forward",
-                    criterion_id=cid,
-                    outcome=check.outcome.value,
-                )
-            if check.outcome in (Outcome.NEEDS_JUDGEMENT, Outcome.INSUFFICIENT_DATA):
-                raise StageTransitionError(
-                    f"criterion {cid} is {check.outcome.value}; record a judgement first",
-                    criterion_id=cid,
-                    outcome=check.outcome.value,
-                )
+        require_ready_to_forward(self.open_visits(), self.effective_checks(), self.overrides)
 
     def _next(self, rule_set: RuleSet, *, notice_days: int) -> Stage:
-        form = rule_set.award_form(self.award_form)
         today = current_context().today
-        stages = route(
-            council_level=form.council_level,
-            district_review=has_district_review(
-                self.unit, form.district_review, today, rule_set.district_level_ends_on
-            ),
-            public_notice=form.public_notice and notice_days > 0,
+        return next_stage_for(
+            self.unit, self.award_form, self.stage, rule_set, today, notice_days=notice_days
         )
-        return next_stage(stages, self.stage)
 
     def _enter(self, to_stage: str, due_on: date | None) -> None:
         self.stage_name = to_stage
