@@ -186,10 +186,6 @@ class Account(ChainedAggregate):
         if not self.active:
             raise StageTransitionError(f"account {self.username} is deactivated")
 
-    @property
-    def grant_list(self) -> tuple[Grant, ...]:
-        return tuple(Grant(Role(g["role"]), g.get("scope")) for g in self.grants)
-
 
 def roster_id() -> UUID:
     return uuid5(NAMESPACE_URL, "/accounts")

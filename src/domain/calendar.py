@@ -73,9 +73,3 @@ class WorkingCalendar:
             if self.is_working_day(day):
                 count += 1
         return count
-
-    def next_working_day(self, day: date) -> date:
-        """``day`` itself when it is a working day, otherwise the next one."""
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day

@@ -245,15 +245,6 @@ class AuditTrailView(TrackedView):
             )
         )
 
-    def complaint_nomination(self, complaint_id: str) -> str | None:
-        """The nomination a complaint was filed on."""
-        with self.db.reading() as cursor:
-            cursor.execute(
-                "SELECT nomination_id FROM audit_links WHERE aggregate_id = ?", (complaint_id,)
-            )
-            row = cursor.fetchone()
-        return str(row[0]) if row else None
-
     def digests(self) -> Iterator[RecordedDigest]:
         """The digest each event had when it was projected, in log order, streamed."""
         for position, aggregate_id, version, digest in self.db.stream(

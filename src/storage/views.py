@@ -234,11 +234,6 @@ class PostgresDatabase(Database):
         with contextlib.suppress(Exception):
             self.pool.check()
 
-    def ping(self) -> None:
-        """Raises unless a connection can be borrowed and used now."""
-        with self.reading() as cursor:
-            cursor.execute("SELECT 1")
-
     def take_turns_changing_tables(self, cursor: Cursor) -> None:
         # Concurrent CREATE TABLE IF NOT EXISTS of one table fails on PostgreSQL.
         cursor.execute(
