@@ -21,14 +21,16 @@ from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel
 
 from api.config import ApiConfig
+from api.metrics import Metrics
 from api.schemas.common import Written
-from api.security import LoginThrottle, read_token
+from api.security import LoginThrottle, RateLimit, read_token
 from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.errors import InvalidNomination
 from domain.summaries import AccountSummary, CommandResult
 from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
+from service.receipts import Receipts
 from storage.views import Database
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -41,8 +43,13 @@ class AppState:
     runner: ProjectionRunner
     database: Database
     throttle: LoginThrottle
+    receipts: Receipts
+    metrics: Metrics
+    complaint_limit: RateLimit
+    """Objections one address may file an hour on the public form."""
+    document_limit: RateLimit
+    """Public document checks one address may make an hour."""
     temporal_probe: Callable[[], Awaitable[bool]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     clock: Callable[[], date] = field(default=lambda: datetime.now(VIETNAM).date())
 
     def working_days_to(self, due: str | date | None) -> int | None:

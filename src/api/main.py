@@ -16,12 +16,12 @@ import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from api import apidocs, errors
 from api.config import ApiConfig
 from api.deps import AppState, create_request_table
 from api.limits import BodyLimit, body_limits
+from api.metrics import Metrics
 from api.routers import (
     admin,
     audit,
@@ -82,62 +82,6 @@ Errors are `application/problem+json` (RFC 9457).
 """
 
 
-class Metrics:
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
-        self.requests = Counter(
-            "thidua_http_requests",
-            "HTTP requests",
-            ["method", "route", "status"],
-            registry=self.registry,
-        )
-        self.latency = Histogram(
-            "thidua_http_request_seconds",
-            "HTTP request latency",
-            ["method", "route"],
-            registry=self.registry,
-        )
-        self.projection_lag = Gauge(
-            "thidua_projection_lag_events",
-            "events a projection is behind",
-            ["projection"],
-            registry=self.registry,
-        )
-        self.relay_lag = Gauge(
-            "thidua_relay_lag_events", "events the relay is behind", registry=self.registry
-        )
-
-        self.step_age = Gauge(
-            "thidua_reader_step_age_seconds",
-            "seconds since a reader's lease holder last committed a step",
-            ["reader"],
-            registry=self.registry,
-        )
-        self.lease_losses = Gauge(
-            "thidua_reader_lease_losses",
-            "times a reader's lease lapsed under its holder (counted in the database)",
-            ["reader"],
-            registry=self.registry,
-        )
-        self.lease_held = Gauge(
-            "thidua_reader_lease_held",
-            "1 while some process holds the reader's lease",
-            ["reader"],
-            registry=self.registry,
-        )
-
-    def refresh_lag(self, app: AppState) -> None:
-        for reader in app.runner.readers():
-            if reader.name == "relay":
-                self.relay_lag.set(reader.behind)
-            else:
-                self.projection_lag.labels(reader.name).set(reader.behind)
-            if reader.step_age_seconds is not None:
-                self.step_age.labels(reader.name).set(reader.step_age_seconds)
-            self.lease_losses.labels(reader.name).set(reader.lease_losses)
-            self.lease_held.labels(reader.name).set(1 if reader.held else 0)
-
-
 def create_app(
     config: ApiConfig,
     *,
@@ -161,17 +105,13 @@ def create_app(
             config.login_window_minutes * 60,
             config.login_client_attempts,
         ),
+        receipts,
+        Metrics(),
+        RateLimit(database, "objection", config.public_complaints_per_hour, 3600.0),
+        RateLimit(database, "document-check", config.public_document_checks_per_hour, 3600.0),
         temporal_probe,
     )
-    metrics = Metrics()
-    state.extra["metrics"] = metrics
-    state.extra["receipts"] = receipts
-    state.extra["complaint_limit"] = RateLimit(
-        database, "objection", config.public_complaints_per_hour, 3600.0
-    )
-    state.extra["document_limit"] = RateLimit(
-        database, "document-check", config.public_document_checks_per_hour, 3600.0
-    )
+    metrics = state.metrics
 
     following = threading.Lock()
 

@@ -340,7 +340,7 @@ def test_the_secretary_attaches_the_signed_scan_beside_the_generated_decision(
 
 
 def test_a_document_names_the_signed_receipt_that_seals_its_records(demo: Demo) -> None:
-    receipts = demo.client.app.state.thidua.extra["receipts"]  # type: ignore[attr-defined]
+    receipts = demo.client.app.state.thidua.receipts  # type: ignore[attr-defined]
     receipt = receipts.seal()
     sid = demo.session_where(approved=True, year=2024)
     pdf = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-auditor").content
@@ -391,7 +391,7 @@ def test_the_public_check_discloses_no_digest_names_the_awarded_units_and_is_rat
     assert not hex64.search(guessed.text)
     assert guessed.json()["awarded_units"] == []
 
-    limit = demo.client.app.state.thidua.extra["document_limit"]  # type: ignore[attr-defined]
+    limit = demo.client.app.state.thidua.document_limit  # type: ignore[attr-defined]
     limit.limit = 3
     codes = [demo.get(f"/api/v1/public/documents/{document_id}").status_code for _ in range(5)]
     assert 429 in codes

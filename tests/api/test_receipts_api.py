@@ -11,7 +11,7 @@ pytestmark = pytest.mark.api
 
 
 def _seal(api: Api) -> dict[str, object]:
-    return api.client.app.state.thidua.extra["receipts"].seal()  # type: ignore[attr-defined,no-any-return]
+    return api.client.app.state.thidua.receipts.seal()  # type: ignore[attr-defined,no-any-return]
 
 
 def test_an_auditor_fetches_the_latest_receipt_and_checks_the_store_with_it(api: Api) -> None:

@@ -174,7 +174,7 @@ def verify(app: State, auditor: Auditor) -> VerifyPublic:
 
 
 def _receipts(app: Any) -> Receipts:
-    receipts: Receipts = app.extra["receipts"]
+    receipts: Receipts = app.receipts
     return receipts
 
 

@@ -78,7 +78,7 @@ def names_for(app: AppState, record: CouncilRecord) -> Names:
 
 
 def _receipts(app: AppState) -> Receipts:
-    receipts: Receipts = app.extra["receipts"]
+    receipts: Receipts = app.receipts
     return receipts
 
 
@@ -176,7 +176,7 @@ def check_public(check: DocumentCheck) -> DocumentCheckPublic:
 
 
 def _within_limit(app: AppState, request: Request) -> None:
-    wait = app.extra["document_limit"].reserve(client_address(request))
+    wait = app.document_limit.reserve(client_address(request))
     if wait:
         raise HTTPException(
             429,

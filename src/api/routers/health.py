@@ -55,5 +55,5 @@ def metrics(app: State, authorization: Annotated[str | None, Header()] = None) -
         raise HTTPException(
             401, "metrics need the operations token", {"WWW-Authenticate": "Bearer"}
         )
-    app.extra["metrics"].refresh_lag(app)
-    return Response(generate_latest(app.extra["metrics"].registry), media_type=CONTENT_TYPE_LATEST)
+    app.metrics.refresh_lag(app)
+    return Response(generate_latest(app.metrics.registry), media_type=CONTENT_TYPE_LATEST)

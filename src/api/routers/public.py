@@ -213,7 +213,7 @@ def file_public_complaint(
     name = unicodedata.normalize("NFC", (body.name or "").strip())
     contact = unicodedata.normalize("NFC", (body.contact or "").strip())
     _require_on_notice(app, body.nomination_id)
-    limit = app.extra["complaint_limit"]
+    limit = app.complaint_limit
     wait = limit.reserve(_client(request))
     if wait:
         raise HTTPException(
