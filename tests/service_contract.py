@@ -23,7 +23,7 @@ from domain.cycles import Cycle
 from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
-    InvalidNomination,
+    InvalidInput,
     NominationNotFound,
     StageTransitionError,
 )
@@ -175,7 +175,7 @@ class ServiceContract:
     ) -> None:
         on = date(2025, 1, 6)
         service.open_nomination(ctx(officer(), on), "S-829-P7", "bang-khen-tinh", 2024)
-        with pytest.raises(InvalidNomination) as refused:
+        with pytest.raises(InvalidInput) as refused:
             service.open_nomination(
                 ctx(officer(), date(2026, 1, 5)), "S-829-P7", "bang-khen-tinh", 2025
             )
@@ -222,7 +222,7 @@ class ServiceContract:
         before = service.get_nomination(nid).version
         with pytest.raises(StageTransitionError):
             service.complete_province_review(ctx(PROVINCE), nid, "approve", "")
-        with pytest.raises(InvalidNomination):
+        with pytest.raises(InvalidInput):
             service.record_statistics(ctx(officer()), nid, 2022, {"total_households": "many"})
         assert service.get_nomination(nid).version == before
 
@@ -250,7 +250,7 @@ class ServiceContract:
         assert service.get_nomination(nid, as_of=moment).version == collected.version
         with pytest.raises(NominationNotFound):
             service.get_nomination(nid, as_of=collected.created_on - timedelta(seconds=1))
-        with pytest.raises(InvalidNomination):
+        with pytest.raises(InvalidInput):
             service.get_nomination(nid, version=collected.version + 100)
 
     def test_every_aggregate_chain_links_from_its_first_event(

@@ -26,7 +26,7 @@ from api.schemas.common import Written
 from api.security import LoginThrottle, RateLimit, read_token
 from domain.calendar import VIETNAM
 from domain.context import Actor, CommandContext, Grant, Role
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from domain.summaries import AccountSummary, CommandResult
 from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
@@ -66,7 +66,7 @@ class AppState:
         from api.errors import Unavailable
 
         if position > self.runner.head():
-            raise InvalidNomination("after", "is beyond the end of the event log")
+            raise InvalidInput("after", "is beyond the end of the event log")
 
         deadline = time.monotonic() + self.settings.read_wait_seconds
         for name in names or tuple(self.runner.projections):
@@ -177,7 +177,7 @@ class Command:
         """The client's Idempotency-Key, checked before anything runs."""
         key = self.request.headers.get("Idempotency-Key")
         if key is not None and not (1 <= len(key) <= 200):
-            raise InvalidNomination("Idempotency-Key", "must be 1 to 200 characters")
+            raise InvalidInput("Idempotency-Key", "must be 1 to 200 characters")
         return key
 
     def acting_as(self, role: Role) -> CommandContext:
@@ -346,11 +346,11 @@ def replay_of(cmd: Command, request_hash: str) -> JSONResponse | None:
         if row is None:
             return None  # its first request failed and gave the key back: run this one
     if (row.method, row.path) != (request.method, request.url.path):
-        raise InvalidNomination(
+        raise InvalidInput(
             "Idempotency-Key", f"was used for {row.method} {row.path}; use a new key"
         )
     if row.request_hash != request_hash:
-        raise InvalidNomination(
+        raise InvalidInput(
             "Idempotency-Key", "was used for a request with another body; use a new key"
         )
     replay = JSONResponse(json.loads(row.body), status_code=row.status)

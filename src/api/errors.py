@@ -19,7 +19,7 @@ from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
     DomainError,
-    InvalidNomination,
+    InvalidInput,
     JurisdictionError,
     MissingContextError,
     NotFound,
@@ -28,7 +28,7 @@ from domain.errors import (
 
 PROBLEM = "application/problem+json"
 STATUS: tuple[tuple[type[DomainError], int, str], ...] = (
-    (InvalidNomination, 422, "Invalid input"),
+    (InvalidInput, 422, "Invalid input"),
     (JurisdictionError, 403, "Forbidden"),
     (NotFound, 404, "Not found"),
     (StageTransitionError, 409, "Not allowed in this stage"),

@@ -18,7 +18,7 @@ from typing import IO, Any
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -76,7 +76,7 @@ class Pending:
     def finish(self) -> None:
         self._file.close()
         if self.size == 0:
-            raise InvalidNomination("file", "is empty")
+            raise InvalidInput("file", "is empty")
 
     def keep(self) -> Stored:
         target = self._store.path_of(self.sha256)
@@ -236,7 +236,7 @@ async def receive_upload(request: Request, store: EvidenceStore, field: str = "f
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
-        raise InvalidNomination("file", "send the file as multipart/form-data")
+        raise InvalidInput("file", "send the file as multipart/form-data")
     pending = store.receive()
     state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "part": None}
     found: list[tuple[str, str]] = []
@@ -254,7 +254,7 @@ async def receive_upload(request: Request, store: EvidenceStore, field: str = "f
     def on_headers_finished() -> None:
         _, disposition = parse_options_header(state["headers"].get(b"content-disposition", b""))
         if disposition.get(b"name") != field.encode() or found:
-            raise InvalidNomination("file", "send exactly one part, named file")
+            raise InvalidInput("file", "send exactly one part, named file")
         media = state["headers"].get(b"content-type", b"").split(b";")[0].strip()
         name = disposition.get(b"filename", b"").decode("utf-8", "replace")
         found.append((name, media.decode("latin-1")))
@@ -278,7 +278,7 @@ async def receive_upload(request: Request, store: EvidenceStore, field: str = "f
             parser.write(chunk)
         parser.finalize()
         if not found:
-            raise InvalidNomination("file", "is required")
+            raise InvalidInput("file", "is required")
         pending.finish()
     except BaseException:
         pending.discard()

@@ -17,7 +17,7 @@ from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from zxcvbn import zxcvbn
 
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from storage.views import Database
 
 _hasher = PasswordHash.recommended()  # argon2id
@@ -58,7 +58,7 @@ def new_password_hash(field: str, password: str) -> str:
     """The hash of a new password that meets the policy; a 422 naming the field otherwise."""
     problem = password_problem(password)
     if problem is not None:
-        raise InvalidNomination(field, problem)
+        raise InvalidInput(field, problem)
     return hash_password(password)
 
 

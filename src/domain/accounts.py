@@ -13,7 +13,7 @@ from eventsourcing.domain import event
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Grant, Role, current_context
-from domain.errors import InvalidNomination, StageTransitionError
+from domain.errors import InvalidInput, StageTransitionError
 from domain.text import free_text
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -32,22 +32,22 @@ def account_id(username: str) -> UUID:
 def parse_grants(raw: list[dict[str, Any]]) -> list[Grant]:
     """Validates ``[{role, scope?}]``; every error names the field."""
     if not raw:
-        raise InvalidNomination("roles", "an account needs at least one role")
+        raise InvalidInput("roles", "an account needs at least one role")
     grants: list[Grant] = []
     for i, item in enumerate(raw):
         try:
             role = Role(str(item.get("role")))
         except ValueError:
             allowed = ", ".join(sorted(r.value for r in GRANTABLE))
-            raise InvalidNomination(f"roles.{i}.role", f"must be one of {allowed}") from None
+            raise InvalidInput(f"roles.{i}.role", f"must be one of {allowed}") from None
         if role not in GRANTABLE:
-            raise InvalidNomination(f"roles.{i}.role", "cannot be granted")
+            raise InvalidInput(f"roles.{i}.role", "cannot be granted")
         scope = item.get("scope") or None
         if role in ROLES_WITH_SCOPE and not scope:
-            raise InvalidNomination(f"roles.{i}.scope", f"{role.value} needs a scope")
+            raise InvalidInput(f"roles.{i}.scope", f"{role.value} needs a scope")
         grants.append(Grant(role, scope))
     if len(set(grants)) != len(grants):
-        raise InvalidNomination("roles", "each role and scope may be given once")
+        raise InvalidInput("roles", "each role and scope may be given once")
     return grants
 
 
@@ -72,12 +72,12 @@ class Account(ChainedAggregate):
         require_grant("register an account", Role.ADMIN, also=(Role.SYSTEM,))
         name = normalise_username(username)
         if not USERNAME.match(name):
-            raise InvalidNomination(
+            raise InvalidInput(
                 "username",
                 "2–64 letters, digits, dots, dashes or underscores, from a letter or digit",
             )
         if email is not None and "@" not in email:
-            raise InvalidNomination("email", "is not an e-mail address")
+            raise InvalidInput("email", "is not an e-mail address")
         return cls(
             username=name,
             password_hash=password_hash,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta, timezone
 
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 VIETNAM = timezone(timedelta(hours=7))
 """The product's one time zone: deadlines and business dates are Vietnamese."""
@@ -33,7 +33,7 @@ class WorkingCalendar:
         overlap = self.extra_days_off & self.make_up_working_days
         if overlap:
             first = min(overlap).isoformat()
-            raise InvalidNomination("make_up_working_days", f"{first} is also a day off")
+            raise InvalidInput("make_up_working_days", f"{first} is also a day off")
         self._public_holidays = public_holidays
         self._holidays_by_year: dict[int, frozenset[date]] = {}
 

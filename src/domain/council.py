@@ -15,7 +15,7 @@ from domain.calendar import VIETNAM
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.schema import VotingRule
-from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
+from domain.errors import AlreadyExists, InvalidInput, JurisdictionError, StageTransitionError
 from domain.text import bounded_text, free_text
 
 
@@ -116,14 +116,14 @@ class CouncilSession(ChainedAggregate):
         require_grant("schedule a council session", Role.COUNCIL_SECRETARY)
         name = free_text("title", title or "").strip()
         if not name:
-            raise InvalidNomination("title", "is required")
+            raise InvalidInput("title", "is required")
         unique = sorted({m.strip() for m in members if m and m.strip()})
         if not unique:
-            raise InvalidNomination("members", "a session needs at least one member")
+            raise InvalidInput("members", "a session needs at least one member")
         if len(unique) != len(members):
-            raise InvalidNomination("members", "each member must be listed once")
+            raise InvalidInput("members", "each member must be listed once")
         if council_level == "district" and not scope:
-            raise InvalidNomination("scope", "a district council session needs the district code")
+            raise InvalidInput("scope", "a district council session needs the district code")
         session: CouncilSession = cls._create(
             cls.Scheduled,
             id=session_id or uuid4(),
@@ -191,7 +191,7 @@ class CouncilSession(ChainedAggregate):
         require_grant("set the agenda", Role.COUNCIL_SECRETARY)
         self._require_state("change the agenda", SessionState.DRAFT)
         if award_form != self.award_form:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "nomination_id", f"the session decides {self.award_form}, not {award_form}"
             )
         if str(nomination_id) in self.agenda:
@@ -244,7 +244,7 @@ class CouncilSession(ChainedAggregate):
             self._closing_deadline_set(closes_at=default_closing(self.scheduled_for, opened_at))
         elif self.closes_at <= opened_at:
             # Opened, it would close at once: nobody could vote.
-            raise InvalidNomination(
+            raise InvalidInput(
                 "closes_at",
                 f"voting would close at {self.closes_at.isoformat()}, which has passed;"
                 " move the closing deadline first",
@@ -268,7 +268,7 @@ class CouncilSession(ChainedAggregate):
         self._require_state("vote", SessionState.OPEN)
         item = str(nomination_id)
         if item not in self.agenda:
-            raise InvalidNomination("nomination_id", f"{item} is not on this session's agenda")
+            raise InvalidInput("nomination_id", f"{item} is not on this session's agenda")
         if member in self.ballots[item]:
             raise AlreadyExists(f"{member} has already voted on {item}", nomination_id=item)
         if Choice(choice) is Choice.RECUSE:
@@ -276,7 +276,7 @@ class CouncilSession(ChainedAggregate):
             self._member_recused(nomination_id=item, member_id=member, reason=why)
             return
         if reason.strip():
-            raise InvalidNomination("reason", "only a recusal takes a reason")
+            raise InvalidInput("reason", "only a recusal takes a reason")
         self._ballot_cast(nomination_id=item, member_id=member, choice=Choice(choice).value)
 
     class BallotCast(ChainedAggregate.Event):
@@ -302,7 +302,7 @@ class CouncilSession(ChainedAggregate):
         self.require_may_attach_signed_decision()
         for name, value in (("sha256", sha256), ("generated_sha256", generated_sha256)):
             if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
-                raise InvalidNomination(name, "must be 64 lowercase hex digits")
+                raise InvalidInput(name, "must be 64 lowercase hex digits")
         if sha256 in self.signed_decisions:
             raise AlreadyExists(f"{filename} is attached already", sha256=sha256)
         self._signed_decision_attached(
@@ -367,9 +367,9 @@ class CouncilSession(ChainedAggregate):
         require_grant("set the closing deadline", Role.COUNCIL_SECRETARY, also=(Role.SYSTEM,))
         self._require_state("move the closing deadline", SessionState.DRAFT, SessionState.OPEN)
         if closes_at.tzinfo is None:
-            raise InvalidNomination("closes_at", "must include a time zone")
+            raise InvalidInput("closes_at", "must include a time zone")
         if closes_at <= _now():
-            raise InvalidNomination("closes_at", f"{closes_at.isoformat()} has already passed")
+            raise InvalidInput("closes_at", f"{closes_at.isoformat()} has already passed")
         if closes_at != self.closes_at:
             self._closing_deadline_set(closes_at=closes_at)
 

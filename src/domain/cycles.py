@@ -14,7 +14,7 @@ from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role
 from domain.criteria.ruleset import RuleSet
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 
 class CycleKind(StrEnum):
@@ -36,7 +36,7 @@ class CycleTerms:
         defaults = rule_set.cycles.get(year)
         if defaults is None:
             known = ", ".join(str(y) for y in sorted(rule_set.cycles))
-            raise InvalidNomination("cycle_year", f"no cycle {year} in the rule set ({known})")
+            raise InvalidInput("cycle_year", f"no cycle {year} in the rule set ({known})")
         return cls(
             year,
             CycleKind(defaults.kind),
@@ -158,8 +158,8 @@ def _validate(terms: CycleTerms, rule_set: RuleSet) -> None:
     if terms.public_notice_working_days is not None and not (
         0 <= terms.public_notice_working_days <= 60
     ):
-        raise InvalidNomination("public_notice_working_days", "must be between 0 and 60")
+        raise InvalidInput("public_notice_working_days", "must be between 0 and 60")
     if terms.closes_on.year < terms.evaluation_years[1]:
-        raise InvalidNomination(
+        raise InvalidInput(
             "closes_on", "must not be before the last evaluated year's figures exist"
         )

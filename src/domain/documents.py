@@ -19,7 +19,7 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from domain.summaries import NominationSummary, SessionSummary
 
 TAG_LENGTH = 26
@@ -91,11 +91,9 @@ class DocumentId:
             parsed_kind = DocumentKind(kind)
             parsed_sid = UUID(sid)
         except ValueError:
-            raise InvalidNomination(
-                "document_id", "is not a document id (kind.subject.tag)"
-            ) from None
+            raise InvalidInput("document_id", "is not a document id (kind.subject.tag)") from None
         if len(tag) != TAG_LENGTH or not set(tag) <= TAG_ALPHABET:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "document_id",
                 f"must end in a tag of {TAG_LENGTH} lowercase base32 characters (an id that"
                 " ends in 16 hex digits is of the old, derivable form: fetch the document"

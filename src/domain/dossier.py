@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 
 class ReviewDecision(StrEnum):
@@ -27,7 +27,7 @@ class ReviewDecision(StrEnum):
             return cls(value)
         except ValueError:
             choices = ", ".join(d.value for d in cls)
-            raise InvalidNomination("decision", f"must be one of {choices}") from None
+            raise InvalidInput("decision", f"must be one of {choices}") from None
 
 
 class VisitState(StrEnum):

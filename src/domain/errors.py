@@ -31,8 +31,10 @@ class JurisdictionError(DomainError):
     code = "forbidden"
 
 
-class InvalidNomination(DomainError):
-    """Input that is well-formed but semantically wrong. ``field`` names the culprit."""
+class InvalidInput(DomainError):
+    """Input that is well-formed but wrong for what it asks (a figure, a password, a
+    choice, a date): a 422 whose ``field`` names the culprit. Not for an unknown thing
+    (``NotFound``) nor a command its stage does not allow (``StageTransitionError``)."""
 
     code = "invalid"
 

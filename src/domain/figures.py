@@ -15,7 +15,7 @@ from eventsourcing.domain import event
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from domain.statistics import YearStatistics
 from domain.text import bounded_text
 
@@ -30,9 +30,9 @@ def official(statistics: YearStatistics, year: int, today: date) -> YearStatisti
     """Figures fit for the register: with their source, recognised after the year's review
     began and not in the future."""
     if statistics.source is None:
-        raise InvalidNomination("source", "is required: the recognition decision")
+        raise InvalidInput("source", "is required: the recognition decision")
     if not statistics.source.issuing_body:
-        raise InvalidNomination("source.issuing_body", "is required: who issued the decision")
+        raise InvalidInput("source.issuing_body", "is required: who issued the decision")
     statistics.source.check_dates(year, today)
     return statistics
 
@@ -48,7 +48,7 @@ class OfficialFigures(ChainedAggregate):
     def record(cls, unit_code: str, year: int, statistics: YearStatistics) -> OfficialFigures:
         require_grant("record official figures", Role.PROVINCE_REVIEWER, also=(Role.ADMIN,))
         if not FIRST_YEAR <= year <= LAST_YEAR:
-            raise InvalidNomination("year", f"must be between {FIRST_YEAR} and {LAST_YEAR}")
+            raise InvalidInput("year", f"must be between {FIRST_YEAR} and {LAST_YEAR}")
         figures = official(statistics, year, current_context().today)
         return cls(unit_code=unit_code, year=year, figures=figures.to_dict())
 

@@ -12,7 +12,7 @@ from eventsourcing.domain import event
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
-from domain.errors import InvalidNomination, StageTransitionError, VisitNotFound
+from domain.errors import InvalidInput, StageTransitionError, VisitNotFound
 from domain.text import free_text
 
 RECOMMENDATIONS = ("confirm", "discrepancy")
@@ -132,14 +132,12 @@ class InspectionVisit(ChainedAggregate):
         self._require_team_member("file this visit report")
         self._require_open("file a report")
         if recommendation not in RECOMMENDATIONS:
-            raise InvalidNomination(
-                "recommendation", f"must be one of {', '.join(RECOMMENDATIONS)}"
-            )
+            raise InvalidInput("recommendation", f"must be one of {', '.join(RECOMMENDATIONS)}")
         if visited_on > current_context().today:
-            raise InvalidNomination("visited_on", "must not be in the future")
+            raise InvalidInput("visited_on", "must not be in the future")
         findings = free_text("findings", findings or "")
         if not findings.strip():
-            raise InvalidNomination("findings", "is required")
+            raise InvalidInput("findings", "is required")
         self._report_filed(
             visited_on=visited_on,
             findings=findings.strip(),
@@ -170,7 +168,7 @@ class InspectionVisit(ChainedAggregate):
         if self.state is VisitState.REPORTED or self.overdue:
             return False
         if current_context().today <= self.due_on:
-            raise InvalidNomination("due_on", f"{self.due_on.isoformat()} has not passed yet")
+            raise InvalidInput("due_on", f"{self.due_on.isoformat()} has not passed yet")
         self._became_overdue(due_on=self.due_on)
         return True
 

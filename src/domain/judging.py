@@ -12,7 +12,7 @@ from domain.context import CommandContext
 from domain.criteria.checks import CriterionCheck, RuleSetRef
 from domain.criteria.rules import Basis, Explanation, Outcome, RuleOutcome
 from domain.criteria.schema import CriterionResult
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from domain.text import bounded_text
 
 
@@ -96,15 +96,13 @@ def judgement(
     if criterion_id not in judged_ids and (
         current is None or current.outcome is not Outcome.NEEDS_JUDGEMENT
     ):
-        raise InvalidNomination(
+        raise InvalidInput(
             "criterion_id",
             f"{criterion_id} is neither a judged criterion for this unit nor a check that"
             " awaits judgement",
         )
     if outcome is Outcome.NEEDS_JUDGEMENT:
-        raise InvalidNomination(
-            "outcome", "a judgement must decide: met, not_met or insufficient_data"
-        )
+        raise InvalidInput("outcome", "a judgement must decide: met, not_met or insufficient_data")
     reason = bounded_text("justification", justification)
     explanation = Explanation(
         f"{title.vi + ': ' if title else ''}đánh giá của người thẩm định — {reason}",
@@ -122,6 +120,6 @@ def require_figures_for_every_year(results: Iterable[CriterionResult]) -> None:
     missing = [r.criterion_id for r in results if r.outcome.outcome is Outcome.INSUFFICIENT_DATA]
     if missing:
         details = "; ".join(r.outcome.explanation.en for r in results if r.criterion_id in missing)
-        raise InvalidNomination(
+        raise InvalidInput(
             "statistics", f"official figures are missing for {', '.join(missing)}: {details}"
         )

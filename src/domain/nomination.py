@@ -24,7 +24,7 @@ from domain.criteria.ruleset import RuleSet
 from domain.criteria.schema import CriterionResult
 from domain.deadlines import DueDates
 from domain.dossier import Complaint, CouncilDecision, ReviewDecision, Revocation, Visit
-from domain.errors import AlreadyExists, InvalidNomination, StageTransitionError
+from domain.errors import AlreadyExists, InvalidInput, StageTransitionError
 from domain.judging import (
     checks_in_force,
     for_judgement,
@@ -106,7 +106,7 @@ class Nomination(ChainedAggregate):
         # A unit that ceased is judged on the years it lived through, and no others.
         lived_until = date(evaluation_years[1], 12, 31)
         if nominee.unit_valid_to is not None and nominee.unit_valid_to < lived_until:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "unit_code",
                 f"{nominee.code} ceased on {nominee.unit_valid_to.isoformat()}, before the end"
                 f" of {evaluation_years[1]}, the cycle's last evaluation year",
@@ -248,7 +248,7 @@ class Nomination(ChainedAggregate):
     def _require_rule_set(self, rule_set: RuleSet) -> None:
         ref = self.rule_set_ref
         if rule_set.ref != ref:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "rule_set",
                 f"the nomination is judged under {ref.id} v{ref.version}",
             )
@@ -260,11 +260,11 @@ class Nomination(ChainedAggregate):
         self._require_officer("record statistics")
         last = self.evaluation_years[-1]
         if not rule_set.baseline_year <= year <= last:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "year", f"must be between {rule_set.baseline_year} and {last} for this nomination"
             )
         if year == rule_set.baseline_year and statistics.flows is not None:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "flows", f"{year} is the baseline survey; its flows have no earlier year"
             )
         declared = self.declared()
@@ -307,10 +307,10 @@ class Nomination(ChainedAggregate):
         self.require_may_attach_evidence()
         digest = sha256.strip().lower()
         if not SHA256_HEX.match(digest):
-            raise InvalidNomination("sha256", "must be 64 hexadecimal characters")
+            raise InvalidInput("sha256", "must be 64 hexadecimal characters")
         name = bounded_text("filename", filename, limit=255)
         if size <= 0:
-            raise InvalidNomination("size", "must be greater than zero")
+            raise InvalidInput("size", "must be greater than zero")
         if digest in self.evidence:
             return
         self._evidence_attached(sha256=digest, filename=name, media_type=media_type, size=size)
@@ -364,7 +364,7 @@ class Nomination(ChainedAggregate):
         self._require_stage(Command.SUBMIT)
         self._require_officer("submit the nomination")
         if self.achievement_report is None:
-            raise InvalidNomination("achievement_report", "write the achievement report first")
+            raise InvalidInput("achievement_report", "write the achievement report first")
         official = official or OfficialWindow()
         results = self.preview_checks(rule_set, official)
         require_figures_for_every_year(results)
@@ -493,7 +493,7 @@ class Nomination(ChainedAggregate):
         )
         unknown = [e for e in evidence if e not in self.evidence]
         if unknown:
-            raise InvalidNomination("evidence", f"{unknown[0]} is not attached to this nomination")
+            raise InvalidInput("evidence", f"{unknown[0]} is not attached to this nomination")
         self._check(result, basis, rule_set, justification=reason, evidence=tuple(evidence))
 
     def override_check(self, criterion_id: str, reason: str) -> None:
@@ -502,9 +502,7 @@ class Nomination(ChainedAggregate):
         self._require_province_reviewer("override a criterion check")
         current = self.effective_checks().get(criterion_id)
         if current is None or current.outcome is not Outcome.NOT_MET:
-            raise InvalidNomination(
-                "criterion_id", f"{criterion_id} has no not_met check to override"
-            )
+            raise InvalidInput("criterion_id", f"{criterion_id} has no not_met check to override")
         if criterion_id in self.overrides:
             raise AlreadyExists(f"{criterion_id} is already overridden", criterion_id=criterion_id)
         self._check_overridden(criterion_id=criterion_id, reason=bounded_text("reason", reason))
@@ -665,7 +663,7 @@ class Nomination(ChainedAggregate):
         self._require_province_reviewer("order an inspection visit")
         team = bounded_text("team_id", team_id, limit=100)
         if due_on < current_context().today:
-            raise InvalidNomination("due_date", "must not be in the past")
+            raise InvalidInput("due_date", "must not be in the past")
         if str(visit_id) in self.visits:
             raise AlreadyExists(f"visit {visit_id} is already ordered", visit_id=str(visit_id))
         self._inspection_ordered(visit_id=str(visit_id), team_id=team, due_on=due_on)
@@ -693,7 +691,7 @@ class Nomination(ChainedAggregate):
         self._require_rule_set(rule_set)
         visit = self.visits.get(str(visit_id))
         if visit is None:
-            raise InvalidNomination("visit_id", f"{visit_id} was not ordered for this nomination")
+            raise InvalidInput("visit_id", f"{visit_id} was not ordered for this nomination")
         if not visit.is_open:
             raise StageTransitionError(
                 f"visit {visit_id} is already reported", visit_id=str(visit_id)
@@ -704,7 +702,7 @@ class Nomination(ChainedAggregate):
         last = self.evaluation_years[-1]
         for year in verified_statistics:
             if not rule_set.baseline_year <= year <= last:
-                raise InvalidNomination(
+                raise InvalidInput(
                     f"verified_statistics.{year}",
                     f"must be a year between {rule_set.baseline_year} and {last}",
                 )
@@ -792,7 +790,7 @@ class Nomination(ChainedAggregate):
         require_grant("resolve a complaint", Role.PROVINCE_REVIEWER, also=(Role.COUNCIL_SECRETARY,))
         complaint = self.complaints.get(str(complaint_id))
         if complaint is None:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "complaint_id", f"{complaint_id} is not a complaint on this nomination"
             )
         if not complaint.is_open:
@@ -958,7 +956,7 @@ class Nomination(ChainedAggregate):
         if self.stage is not stage or self.due_on != due_on or key in self.missed_deadlines:
             return False
         if current_context().today <= due_on:
-            raise InvalidNomination("due_on", f"{due_on.isoformat()} has not passed yet")
+            raise InvalidInput("due_on", f"{due_on.isoformat()} has not passed yet")
         self._deadline_missed(stage=stage.value, due_on=due_on)
         return True
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from domain.text import free_text
 
 
@@ -15,16 +15,16 @@ def _optional_count(data: dict[str, Any], name: str, prefix: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidNomination(f"{prefix}{name}", "must be a whole number")
+        raise InvalidInput(f"{prefix}{name}", "must be a whole number")
     if value < 0:
-        raise InvalidNomination(f"{prefix}{name}", "must not be negative")
+        raise InvalidInput(f"{prefix}{name}", "must not be negative")
     return value
 
 
 def _count(data: dict[str, Any], name: str, prefix: str) -> int:
     value = _optional_count(data, name, prefix)
     if value is None:
-        raise InvalidNomination(f"{prefix}{name}", "is required")
+        raise InvalidInput(f"{prefix}{name}", "is required")
     return value
 
 
@@ -74,11 +74,11 @@ class Source:
         """A year's figures are recognised once its review has started (1 September of that
         year), and never on a future date."""
         if self.decision_date < date(year, 9, 1):
-            raise InvalidNomination(
+            raise InvalidInput(
                 field, f"{self.decision_date.isoformat()} is before {year}'s review began (1/9)"
             )
         if self.decision_date > today:
-            raise InvalidNomination(field, f"{self.decision_date.isoformat()} is in the future")
+            raise InvalidInput(field, f"{self.decision_date.isoformat()} is in the future")
 
 
 @dataclass(frozen=True)
@@ -93,18 +93,18 @@ class YearStatistics:
     def from_dict(cls, data: dict[str, Any], prefix: str = "") -> YearStatistics:
         """Validates raw figures; every error names the offending field."""
         if not isinstance(data, dict):
-            raise InvalidNomination(prefix.rstrip(".") or "statistics", "must be an object")
+            raise InvalidInput(prefix.rstrip(".") or "statistics", "must be an object")
         total = _count(data, "total_households", prefix)
         poor = _count(data, "poor_households", prefix)
         near = _optional_count(data, "near_poor_households", prefix)
         if total == 0:
-            raise InvalidNomination(f"{prefix}total_households", "must be greater than zero")
+            raise InvalidInput(f"{prefix}total_households", "must be greater than zero")
         if poor > total:
-            raise InvalidNomination(
+            raise InvalidInput(
                 f"{prefix}poor_households", f"{poor} exceeds total_households {total}"
             )
         if near is not None and poor + near > total:
-            raise InvalidNomination(
+            raise InvalidInput(
                 f"{prefix}near_poor_households",
                 f"poor ({poor}) plus near-poor ({near}) exceed total_households {total}",
             )
@@ -112,7 +112,7 @@ class YearStatistics:
         raw_flows = data.get("flows")
         if raw_flows is not None:
             if not isinstance(raw_flows, dict):
-                raise InvalidNomination(f"{prefix}flows", "must be an object")
+                raise InvalidInput(f"{prefix}flows", "must be an object")
             flows = Flows(
                 **{name: _count(raw_flows, name, f"{prefix}flows.") for name in FLOW_FIELDS}
             )
@@ -167,20 +167,20 @@ def discrepancies(
 
 def _source(raw: Any, prefix: str) -> Source:
     if not isinstance(raw, dict):
-        raise InvalidNomination(prefix.rstrip("."), "must be an object")
+        raise InvalidInput(prefix.rstrip("."), "must be an object")
     number = raw.get("decision_number")
     if isinstance(number, str):
         number = free_text("source.number", number)
     if not isinstance(number, str) or not number.strip():
-        raise InvalidNomination(f"{prefix}decision_number", "is required")
+        raise InvalidInput(f"{prefix}decision_number", "is required")
     raw_date = raw.get("decision_date")
     try:
         when = raw_date if isinstance(raw_date, date) else date.fromisoformat(str(raw_date))
     except ValueError:
-        raise InvalidNomination(f"{prefix}decision_date", "must be a date (YYYY-MM-DD)") from None
+        raise InvalidInput(f"{prefix}decision_date", "must be a date (YYYY-MM-DD)") from None
     body = raw.get("issuing_body")
     if body is not None and not isinstance(body, str):
-        raise InvalidNomination(f"{prefix}issuing_body", "must be text")
+        raise InvalidInput(f"{prefix}issuing_body", "must be text")
     issuing_body = free_text(f"{prefix}issuing_body", body).strip()[:255] if body else None
     return Source(number.strip(), when, issuing_body or None)
 
@@ -192,7 +192,7 @@ def check_flows_reconcile(year: int, previous_poor: int | None, stats: YearStati
     expected = stats.flows.apply_to(previous_poor)
     if expected != stats.poor_households:
         difference = stats.poor_households - expected
-        raise InvalidNomination(
+        raise InvalidInput(
             "flows",
             f"do not reconcile for {year}: {previous_poor} - exited {stats.flows.exited}"
             f" + newly_poor {stats.flows.newly_poor} + fallen_back {stats.flows.fallen_back}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 ALLOWED_CONTROLS = frozenset("\n\t")
 
@@ -22,20 +22,20 @@ def text_problem(value: str) -> str | None:
 
 
 def free_text(field: str, value: str) -> str:
-    """``value`` NFC-normalised; InvalidNomination naming ``field`` if it is not text."""
+    """``value`` NFC-normalised; InvalidInput naming ``field`` if it is not text."""
     problem = text_problem(value)
     if problem is not None:
-        raise InvalidNomination(field, problem)
+        raise InvalidInput(field, problem)
     return unicodedata.normalize("NFC", value)
 
 
 def bounded_text(
     field: str, value: str | None, *, required: bool = True, limit: int = 20_000
 ) -> str:
-    """Free text, trimmed; InvalidNomination naming ``field`` if missing or over ``limit``."""
+    """Free text, trimmed; InvalidInput naming ``field`` if missing or over ``limit``."""
     text = free_text(field, value or "").strip()
     if required and not text:
-        raise InvalidNomination(field, "is required")
+        raise InvalidInput(field, "is required")
     if len(text) > limit:
-        raise InvalidNomination(field, f"is longer than {limit} characters")
+        raise InvalidInput(field, f"is longer than {limit} characters")
     return text

@@ -15,7 +15,7 @@ from eventsourcing.domain import event
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role
-from domain.errors import AlreadyExists, InvalidNomination, UnitNotFound
+from domain.errors import AlreadyExists, InvalidInput, UnitNotFound
 from domain.text import free_text
 
 
@@ -110,38 +110,38 @@ class Unit:
         def text(name: str) -> str:
             value = data.get(name)
             if not isinstance(value, str) or not value.strip():
-                raise InvalidNomination(name, "is required")
+                raise InvalidInput(name, "is required")
             return nfc(value)
 
         def day(name: str, *, required: bool) -> date | None:
             value = data.get(name)
             if value is None:
                 if required:
-                    raise InvalidNomination(name, "is required")
+                    raise InvalidInput(name, "is required")
                 return None
             try:
                 return value if isinstance(value, date) else date.fromisoformat(str(value))
             except ValueError:
-                raise InvalidNomination(name, "must be a date (YYYY-MM-DD)") from None
+                raise InvalidInput(name, "must be a date (YYYY-MM-DD)") from None
 
         try:
             kind = UnitKind(str(data.get("kind")))
         except ValueError:
             allowed = ", ".join(k.value for k in UnitKind)
-            raise InvalidNomination("kind", f"must be one of {allowed}") from None
+            raise InvalidInput("kind", f"must be one of {allowed}") from None
         try:
             flags = frozenset(UnitFlag(f) for f in data.get("flags") or ())
         except ValueError:
             allowed = ", ".join(f.value for f in UnitFlag)
-            raise InvalidNomination("flags", f"each flag must be one of {allowed}") from None
+            raise InvalidInput("flags", f"each flag must be one of {allowed}") from None
         parent = data.get("parent_code")
         dated = _dated_flags(data.get("dated_flags") or ())
         valid_from = day("valid_from", required=True)
         valid_to = day("valid_to", required=False)
         if valid_from is None:  # pragma: no cover - required above
-            raise InvalidNomination("valid_from", "is required")
+            raise InvalidInput("valid_from", "is required")
         if valid_to is not None and valid_to < valid_from:
-            raise InvalidNomination("valid_to", "is before valid_from")
+            raise InvalidInput("valid_to", "is before valid_from")
         return cls(
             code=text("code"),
             name=text("name"),
@@ -174,24 +174,24 @@ class Unit:
 
 def _dated_flags(raw: Any) -> tuple[DatedFlag, ...]:
     if not isinstance(raw, list | tuple):
-        raise InvalidNomination("dated_flags", "must be a list of {flag, valid_from, valid_to}")
+        raise InvalidInput("dated_flags", "must be a list of {flag, valid_from, valid_to}")
     dated: list[DatedFlag] = []
     for index, item in enumerate(raw):
         where = f"dated_flags[{index}]"
         if not isinstance(item, dict):
-            raise InvalidNomination(where, "must be an object {flag, valid_from, valid_to}")
+            raise InvalidInput(where, "must be an object {flag, valid_from, valid_to}")
         try:
             flag = UnitFlag(str(item.get("flag")))
         except ValueError:
             allowed = ", ".join(f.value for f in UnitFlag)
-            raise InvalidNomination(f"{where}.flag", f"must be one of {allowed}") from None
+            raise InvalidInput(f"{where}.flag", f"must be one of {allowed}") from None
         try:
             first = _as_date(item.get("valid_from"))
             last = _as_date(item["valid_to"]) if item.get("valid_to") is not None else None
         except (ValueError, TypeError):
-            raise InvalidNomination(where, "valid_from and valid_to must be dates") from None
+            raise InvalidInput(where, "valid_from and valid_to must be dates") from None
         if last is not None and last < first:
-            raise InvalidNomination(f"{where}.valid_to", "is before valid_from")
+            raise InvalidInput(f"{where}.valid_to", "is before valid_from")
         dated.append(DatedFlag(flag, first, last))
     return tuple(sorted(dated, key=lambda d: (d.flag.value, d.valid_from)))
 
@@ -203,7 +203,7 @@ def _as_date(value: Any) -> date:
 def _codes(data: dict[str, Any], name: str, alias: str) -> tuple[str, ...]:
     raw = data.get(name, data.get(alias)) or ()
     if not isinstance(raw, list | tuple) or not all(isinstance(c, str) for c in raw):
-        raise InvalidNomination(alias, "must be a list of unit codes")
+        raise InvalidInput(alias, "must be a list of unit codes")
     return tuple(nfc(c, alias) for c in raw)
 
 
@@ -222,10 +222,10 @@ class UnitRegistry:
 
     def add(self, unit: Unit) -> None:
         if unit.parent_code is not None and unit.parent_code not in self._units:
-            raise InvalidNomination("parent_code", f"unit {unit.parent_code!r} is not registered")
+            raise InvalidInput("parent_code", f"unit {unit.parent_code!r} is not registered")
         unknown = [c for c in unit.predecessor_codes if c not in self._units]
         if unknown:
-            raise InvalidNomination("predecessors", f"{', '.join(unknown)} are not registered")
+            raise InvalidInput("predecessors", f"{', '.join(unknown)} are not registered")
         self._units[unit.code] = unit
 
     def __contains__(self, code: object) -> bool:

@@ -35,7 +35,7 @@ from eventsourcing.domain import event
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role
-from domain.errors import AlreadyExists, InvalidNomination
+from domain.errors import AlreadyExists, InvalidInput
 
 WRITER_SIGNATURE = "_writer"
 """The key, in a stored event's state, of its writer signature (not part of its digest)."""
@@ -144,7 +144,7 @@ class WriterKeys(ChainedAggregate):
     def register(self, key: WriterKey, certificate: str) -> None:
         require_grant("register a writer key", Role.SYSTEM, also=(Role.ADMIN,))
         if key.key_id in self.retired:
-            raise InvalidNomination("writer_key", f"key {key.key_id} was retired: make a new one")
+            raise InvalidInput("writer_key", f"key {key.key_id} was retired: make a new one")
         if key.key_id in self.keys:
             raise AlreadyExists(f"writer key {key.key_id} is registered", key_id=key.key_id)
         self._registered(key_id=key.key_id, public_key=key.public_key, certificate=certificate)
@@ -161,11 +161,11 @@ class WriterKeys(ChainedAggregate):
     def retire(self, key_id: str, signing_with: str) -> None:
         require_grant("retire a writer key", Role.ADMIN, also=(Role.SYSTEM,))
         if key_id not in self.keys:
-            raise InvalidNomination("key_id", f"no writer key {key_id} is registered")
+            raise InvalidInput("key_id", f"no writer key {key_id} is registered")
         if key_id in self.retired:
             raise AlreadyExists(f"writer key {key_id} is retired already", key_id=key_id)
         if key_id == signing_with:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "key_id",
                 "this process still signs with it: retire it from one that has the new key",
             )

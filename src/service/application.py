@@ -41,7 +41,7 @@ from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
     DomainError,
-    InvalidNomination,
+    InvalidInput,
     NominationNotFound,
     NotFound,
     SessionNotFound,
@@ -209,7 +209,7 @@ class ServiceBase(Application[UUID]):
     def _rule_set_of(self, ref: RuleSetRef) -> RuleSet:
         rules = self.rule_set(ref.id, ref.version)
         if rules.ref.digest != ref.digest:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "rule_set",
                 f"{ref.id} v{ref.version} on disk (digest {rules.ref.digest[:12]}) is not the file"
                 f" this nomination was judged under (digest {ref.digest[:12]})",

@@ -206,3 +206,11 @@ def test_no_objection_is_taken_once_the_notice_has_closed(public: Public) -> Non
     assert (
         "Thời hạn công khai đã hết" in public.client.get(f"/cong-khai/{row['nomination_id']}").text
     )
+
+
+def test_an_unknown_objection_number_is_answered_as_not_found(public: Public) -> None:
+    answer = public.client.get("/api/v1/public/complaints/KN-AAAAAAAAAA")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    page = public.client.get("/cong-khai/khieu-nai/KN-AAAAAAAAAA")
+    assert page.status_code == 404

@@ -20,7 +20,7 @@ from api.schemas.common import Page, Written
 from api.security import new_password_hash
 from domain.context import Role
 from domain.cycles import CycleKind, CycleTerms
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from domain.summaries import AccountSummary
 
 router = APIRouter(tags=["admin"])
@@ -68,7 +68,7 @@ def list_accounts(app: State, admin: Admin) -> Page[AccountPublic]:
 @idempotent_write
 def update_account(username: Username, body: AccountUpdate, cmd: AsAdmin) -> Written:
     if body.roles is None and body.active is None:
-        raise InvalidNomination("body", "give roles, active or both")
+        raise InvalidInput("body", "give roles, active or both")
     # One command for both changes: two commands under one request's id would replay the
     # first in place of the second.
     grants = [g.model_dump() for g in body.roles] if body.roles is not None else None

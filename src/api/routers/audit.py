@@ -33,7 +33,7 @@ from api.schemas.audit import (
 from api.schemas.common import Page
 from api.schemas.nominations import BoardThen
 from domain.context import Role
-from domain.errors import InvalidNomination, NotFound
+from domain.errors import InvalidInput, NotFound
 from projections.audit_trail_view import CHECK_COLUMNS, ROW_COLUMNS, TrailFilter
 from projections.board import BoardQuery
 from projections.exports import chunks
@@ -127,7 +127,7 @@ def _trail_keyset(cursor: str | None) -> tuple[int, int] | None:
         return None
     position, colon, item = cursor.partition(":")
     if not colon or not position.isdigit() or not item.isdigit():
-        raise InvalidNomination("cursor", "is not a cursor this route gave")
+        raise InvalidInput("cursor", "is not a cursor this route gave")
     return int(position), int(item)
 
 
@@ -226,7 +226,7 @@ def verify_receipt(
     try:
         check = _receipts(app).check(receipt)
     except ReceiptError as refused:
-        raise InvalidNomination(refused.field, refused.reason) from None
+        raise InvalidInput(refused.field, refused.reason) from None
     return ReceiptCheckPublic.model_validate(asdict(check))
 
 
@@ -245,7 +245,7 @@ def consistency(
     try:
         return ConsistencyPublic.model_validate(_receipts(app).consistency(from_, to))
     except ReceiptError as refused:
-        raise InvalidNomination(refused.field, refused.reason) from None
+        raise InvalidInput(refused.field, refused.reason) from None
 
 
 @router.post(
@@ -259,14 +259,14 @@ def what_if(body: WhatIfIn, app: State, auditor: Auditor) -> list[WhatIfRow]:
         try:
             nids = [UUID(n) for n in body.nomination_ids]
         except ValueError:
-            raise InvalidNomination("nomination_ids", "each must be a UUID") from None
+            raise InvalidInput("nomination_ids", "each must be a UUID") from None
     elif body.cycle_year is not None:
         page = app.runner.view("board").page_of(
             BoardQuery(cycle_year=body.cycle_year, limit=100_000)
         )
         nids = [UUID(r["nomination_id"]) for r in page.rows]
     else:
-        raise InvalidNomination("nomination_ids", "give nomination_ids or cycle_year")
+        raise InvalidInput("nomination_ids", "give nomination_ids or cycle_year")
     return [
         WhatIfRow(
             nomination_id=str(r.nomination_id),
@@ -298,7 +298,7 @@ def board_then(
     cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> Page[BoardThen]:
     if as_of.tzinfo is None:
-        raise InvalidNomination("as_of", "must include a time zone")
+        raise InvalidInput("as_of", "must include a time zone")
     page = board_as_of(app.service, as_of, BoardQuery(stage=stage, cycle_year=cycle, limit=100_000))
     return Page[BoardThen](data=[BoardThen.model_validate(r) for r in page.rows], count=page.count)
 

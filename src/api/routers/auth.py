@@ -14,7 +14,7 @@ from api.schemas.common import Written
 from api.security import client_address, issue_token, new_password_hash, verify_password
 from domain.accounts import normalise_username
 from domain.context import Role
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 router = APIRouter(tags=["everyone"])
 
@@ -113,7 +113,7 @@ def change_own_password(body: PasswordChange, cmd: Anyone) -> Written:
         )
     account = app.service.find_account(name)
     if account is None or not verify_password(body.current_password, account.password_hash):
-        raise InvalidNomination("current_password", "is not the caller's current password")
+        raise InvalidInput("current_password", "is not the caller's current password")
     app.throttle.succeeded(name, client)
     hashed = new_password_hash("new_password", body.new_password)
     return written(cmd.service.change_password(cmd.context, name, hashed))

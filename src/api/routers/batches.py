@@ -37,7 +37,7 @@ from api.schemas.batches import BatchIn, BatchItemIn, BatchItemResult, BatchOut
 from api.schemas.common import Schema, Written
 from api.schemas.nominations import InspectionOrder, ReviewIn
 from domain.context import CommandContext, Role
-from domain.errors import DomainError, InvalidNomination
+from domain.errors import DomainError, InvalidInput
 from service.nomination_service import NominationService
 from storage.views import Database
 
@@ -117,7 +117,7 @@ def run_items(app: Host, batch: Batch, body: BatchIn) -> BatchOut:
     keys = [item.key for item in body.items]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise InvalidNomination("items", f"each item needs its own key; repeated: {repeated[0]}")
+        raise InvalidInput("items", f"each item needs its own key; repeated: {repeated[0]}")
     results = [_run_item(app, batch, item) for item in body.items]
     return BatchOut(
         results=results,
@@ -155,7 +155,7 @@ def _run_item(app: Host, batch: Batch, item: BatchItemIn) -> BatchItemResult:
         answer = run(app, ctx, item.nomination_id, parsed)
     except DomainError as error:
         status, title = status_of(error)
-        field = error.field if isinstance(error, InvalidNomination) else None
+        field = error.field if isinstance(error, InvalidInput) else None
         log.info("batch.item_refused", key=item.key, action=item.action, status=status)
         ids = problem_ids(error, app.service.default_rule_set)
         return _refused(item, status, title, error.detail, field, ids)
@@ -197,7 +197,7 @@ def _replay(
     if row is None:
         return None
     if row.request_hash != digest:
-        raise InvalidNomination("key", f"{item.key} was used for another item; use a new key")
+        raise InvalidInput("key", f"{item.key} was used for another item; use a new key")
     first = BatchItemResult.model_validate(json.loads(row.body))
     assert first.result is not None  # noqa: S101 - only successes are kept
     return first.model_copy(update={"result": first.result.model_copy(update={"replayed": True})})

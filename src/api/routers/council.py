@@ -29,7 +29,7 @@ from api.schemas.council import (
     VoteIn,
 )
 from domain.context import Role
-from domain.errors import InvalidNomination, SessionNotFound
+from domain.errors import InvalidInput, SessionNotFound
 
 router = APIRouter(prefix="/council/sessions")
 AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
@@ -81,7 +81,7 @@ def sessions(
     if cursor is not None:
         parts = cursor.split("|")
         if len(parts) != 3 or parts[0] not in ("0", "1") or not all(parts):
-            raise InvalidNomination("cursor", "is not a cursor this route gave")
+            raise InvalidInput("cursor", "is not a cursor this route gave")
         keyset = (int(parts[0]), parts[1], parts[2])
     found, count = view.sessions_page(
         None if everyone else principal.username, limit=limit, after=keyset

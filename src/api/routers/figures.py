@@ -37,7 +37,7 @@ from api.schemas.figures import ImportPublic, ImportRowError, OfficialYearPublic
 from api.schemas.nominations import FiguresPublic, StatisticsIn
 from documents.spreadsheets import SheetError, read_figures
 from domain.context import Role
-from domain.errors import InvalidNomination, NotFound
+from domain.errors import InvalidInput, NotFound
 
 router = APIRouter(tags=["province reviewer"])
 AsRegistrar = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.ADMIN))]
@@ -144,7 +144,7 @@ def _import(
     try:
         sheet = read_figures(path)
     except SheetError as unreadable:
-        raise InvalidNomination("file", unreadable.reason) from None
+        raise InvalidInput("file", unreadable.reason) from None
     outcome = cmd.service.import_official_figures(
         cmd.context,
         sheet.rows,

@@ -19,7 +19,7 @@ from api.deps import (
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 router = APIRouter()
 AsInspector = Annotated[Command, Depends(writes_as(Role.INSPECTOR))]
@@ -80,7 +80,7 @@ def _keyset(cursor: str | None) -> tuple[str, str] | None:
         return None
     due, bar, last_id = cursor.partition("|")
     if not bar or not last_id:
-        raise InvalidNomination("cursor", "is not a cursor this route gave")
+        raise InvalidInput("cursor", "is not a cursor this route gave")
     return due, last_id
 
 

@@ -53,7 +53,7 @@ from api.schemas.nominations import (
 )
 from domain.context import Role
 from domain.criteria.ruleset import RuleSet
-from domain.errors import InvalidNomination, NominationNotFound, NotFound
+from domain.errors import InvalidInput, NominationNotFound, NotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, Visibility, is_overdue
 
@@ -207,7 +207,7 @@ def board_keyset(cursor: str | None) -> tuple[int, str, str, str, str] | None:
         cycle, district, unit, form, nid = json.loads(base64.urlsafe_b64decode(cursor))
         return int(cycle), str(district), str(unit), str(form), str(nid)
     except (ValueError, TypeError):
-        raise InvalidNomination("cursor", "is not a cursor this route gave") from None
+        raise InvalidInput("cursor", "is not a cursor this route gave") from None
 
 
 def visibility_of(principal: Principal) -> Visibility:
@@ -264,9 +264,9 @@ def get_nomination(
     as_of: Annotated[datetime | None, Query()] = None,
 ) -> NominationPublic:
     if version is not None and as_of is not None:
-        from domain.errors import InvalidNomination
+        from domain.errors import InvalidInput
 
-        raise InvalidNomination("as_of", "give either version or as_of, not both")
+        raise InvalidInput("as_of", "give either version or as_of, not both")
     now = version is None and as_of is None
     n = getattr(request.state, "nomination", None) if now else None
     if n is None:

@@ -41,7 +41,7 @@ from api.schemas.nominations import (
     WithdrawIn,
 )
 from domain.context import Role
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
@@ -112,9 +112,7 @@ async def upload_evidence(
     ctx, config = cmd.context, app.settings
     held = await run_in_threadpool(cmd.service.check_may_attach_evidence, ctx, nomination_id)
     if len(held) >= config.upload_quota_files:
-        raise InvalidNomination(
-            "file", f"a nomination holds at most {config.upload_quota_files} files"
-        )
+        raise InvalidInput("file", f"a nomination holds at most {config.upload_quota_files} files")
     store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
     try:
         upload = await receive_upload(cmd.request, store)

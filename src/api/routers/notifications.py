@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import After, Caller, Principal, State
 from api.schemas.notifications import NoticePublic, NoticesPublic, ReadIn
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from projections.notifications import NotificationsView, audiences
 
 router = APIRouter(prefix="/notifications", tags=["everyone"])
@@ -51,7 +51,7 @@ def mark_read(app: State, principal: Caller, body: ReadIn) -> NoticesPublic:
     mine = view.addressed_of(body.ids, addresses)
     others = [notice_id for notice_id in body.ids if notice_id not in mine]
     if others:
-        raise InvalidNomination("ids", f"{others[0]} is not one of your notices")
+        raise InvalidInput("ids", f"{others[0]} is not one of your notices")
     view.mark_read(principal.username, body.ids, datetime.now(UTC).isoformat())
     return notices(app, principal)
 

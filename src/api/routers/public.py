@@ -21,7 +21,7 @@ from api.schemas.common import Page, Schema, example
 from api.security import client_address
 from domain.context import Actor, CommandContext, Grant, Role
 from domain.dossier import complaint_number
-from domain.errors import InvalidNomination, NominationNotFound, NotFound
+from domain.errors import InvalidInput, NominationNotFound, NotFound
 from domain.stages import Stage
 from projections.board import BoardQuery
 
@@ -206,10 +206,10 @@ def file_public_complaint(
 ) -> PublicComplaintFiled:
     """Checks the abuse limits, then files the objection as every complaint is filed."""
     if body.website:
-        raise InvalidNomination("website", "must be left empty")
+        raise InvalidInput("website", "must be left empty")
     text = unicodedata.normalize("NFC", body.text).strip()
     if not text:
-        raise InvalidNomination("text", "is required")
+        raise InvalidInput("text", "is required")
     name = unicodedata.normalize("NFC", (body.name or "").strip())
     contact = unicodedata.normalize("NFC", (body.contact or "").strip())
     _require_on_notice(app, body.nomination_id)
@@ -251,7 +251,7 @@ def _state_of(app: AppState, number: str, after: int | None = None) -> PublicCom
     app.wait_for(after, "board")
     found = app.runner.view("board").complaint(number)
     if found is None:
-        raise InvalidNomination("number", "no complaint has this number")
+        raise NotFound(f"no objection has the number {number}", number=number)
     found.pop("nomination_id")
     return PublicComplaintState.model_validate(found)
 
@@ -334,7 +334,7 @@ def object_by_form(
                 website=website or None,
             ),
         )
-    except InvalidNomination as wrong:
+    except InvalidInput as wrong:
         return _notice_html(app, nomination_id, lang, f"{wrong.field}: {wrong.reason}", 422)
     after = f"&after={filed.position}" if filed.position else ""
     return RedirectResponse(f"{filed.follow_url}?lang={lang}{after}", status_code=303)

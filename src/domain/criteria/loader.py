@@ -7,7 +7,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 from domain.criteria.ruleset import RuleSet
-from domain.errors import InvalidNomination, RuleSetNotFound
+from domain.errors import InvalidInput, RuleSetNotFound
 
 RULESET_PACKAGE = "domain.rulesets"
 
@@ -30,7 +30,7 @@ def load_rule_set(rule_set_id: str, version: int) -> RuleSet:
     files = _shipped_files()
     ids = sorted({known for known, _ in files})
     if rule_set_id not in ids:
-        raise InvalidNomination("rule_set_id", f"must be one of {', '.join(ids)}")
+        raise InvalidInput("rule_set_id", f"must be one of {', '.join(ids)}")
     entry = files.get((rule_set_id, version))
     if entry is None:
         raise RuleSetNotFound(rule_set_id, version)

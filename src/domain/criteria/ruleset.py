@@ -33,7 +33,7 @@ from domain.criteria.schema import (
     VotingRule,
     criterion_spec,
 )
-from domain.errors import InvalidNomination, StageTransitionError
+from domain.errors import InvalidInput, StageTransitionError
 from domain.statistics import YearStatistics
 from domain.units import COMMUNE_LEVEL, Nominee
 
@@ -104,7 +104,7 @@ class RuleSet:
             raw = json.loads(data.decode("utf-8"))
             return cls(raw, hashlib.sha256(data).hexdigest())
         except (ValueError, KeyError, TypeError) as error:
-            raise InvalidNomination("rule_set", f"is not a valid rule-set file: {error}") from None
+            raise InvalidInput("rule_set", f"is not a valid rule-set file: {error}") from None
 
     # --- reorganisations ----------------------------------------------------------------
 
@@ -154,20 +154,20 @@ class RuleSet:
             return self.award_forms[form_id]
         except KeyError:
             allowed = ", ".join(sorted(self.award_forms))
-            raise InvalidNomination("award_form", f"must be one of {allowed}") from None
+            raise InvalidInput("award_form", f"must be one of {allowed}") from None
 
     def check_evaluation_years(self, years: tuple[int, int], cycle_year: int) -> None:
         first, second = years
         if second != first + 1:
-            raise InvalidNomination("evaluation_years", "must be two consecutive years")
+            raise InvalidInput("evaluation_years", "must be two consecutive years")
         if first < self.first_year or second > self.last_year:
-            raise InvalidNomination(
+            raise InvalidInput(
                 "evaluation_years", f"must lie within {self.first_year}–{self.last_year}"
             )
         if second > cycle_year:
-            raise InvalidNomination("evaluation_years", f"cannot end after the cycle {cycle_year}")
+            raise InvalidInput("evaluation_years", f"cannot end after the cycle {cycle_year}")
         if not self.any_consecutive_years and years != (cycle_year - 1, cycle_year):
-            raise InvalidNomination(
+            raise InvalidInput(
                 "evaluation_years",
                 f"this rule set evaluates {cycle_year - 1}–{cycle_year} for cycle {cycle_year}",
             )

@@ -17,7 +17,7 @@ from domain.context import CommandContext, Role, acting
 from domain.errors import (
     AlreadyExists,
     ConcurrentWriteError,
-    InvalidNomination,
+    InvalidInput,
 )
 from domain.summaries import (
     AccountSummary,
@@ -140,24 +140,24 @@ class AccountCases(Lookups):
         for index, row in enumerate(rows):
             try:
                 unit = Unit.from_dict(dict(row))
-            except InvalidNomination as wrong:
-                raise InvalidNomination(f"units[{index}].{wrong.field}", wrong.reason) from None
+            except InvalidInput as wrong:
+                raise InvalidInput(f"units[{index}].{wrong.field}", wrong.reason) from None
             if unit.code in codes:
-                raise InvalidNomination(f"units[{index}].code", f"{unit.code} is listed twice")
+                raise InvalidInput(f"units[{index}].code", f"{unit.code} is listed twice")
             if not resumed and self.knows_unit(unit.code):
                 raise AlreadyExists(
                     f"units[{index}].code: unit {unit.code} exists already", unit_code=unit.code
                 )
             parent = unit.parent_code
             if parent is not None and parent not in codes and not self.knows_unit(parent):
-                raise InvalidNomination(
+                raise InvalidInput(
                     f"units[{index}].parent_code", f"unit {parent!r} is not registered"
                 )
             unknown = [
                 c for c in unit.predecessor_codes if c not in codes and not self.knows_unit(c)
             ]
             if unknown:
-                raise InvalidNomination(
+                raise InvalidInput(
                     f"units[{index}].predecessors", f"{', '.join(unknown)} are not registered"
                 )
             codes.add(unit.code)

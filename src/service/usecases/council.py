@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 from domain.context import CommandContext, acting
 from domain.council import Choice, CouncilSession, ItemOutcome
 from domain.errors import (
-    InvalidNomination,
+    InvalidInput,
     StageTransitionError,
 )
 from domain.summaries import (
@@ -65,7 +65,7 @@ class CouncilCases(Lookups):
         def decide(s: CouncilSession) -> list[Aggregate]:
             n = self._load(NOMINATION, nid)
             if s.scope is not None and n.unit.district_code != s.scope:
-                raise InvalidNomination(
+                raise InvalidInput(
                     "nomination_id", f"{nid} is outside the district of this council ({s.scope})"
                 )
             s.add_item(n.id, n.award_form)
@@ -117,7 +117,7 @@ class CouncilCases(Lookups):
             ballot = Choice(choice)
         except ValueError:
             allowed = ", ".join(c.value for c in Choice)
-            raise InvalidNomination("choice", f"must be one of {allowed}") from None
+            raise InvalidInput("choice", f"must be one of {allowed}") from None
         return self._execute(
             ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot, reason), conflicts_retried=5
         )

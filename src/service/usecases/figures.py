@@ -12,7 +12,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.context import CommandContext, acting
-from domain.errors import DomainError, InvalidNomination, NotFound
+from domain.errors import DomainError, InvalidInput, NotFound
 from domain.figures import OfficialFigures, figures_id
 from domain.statistics import YearStatistics
 from domain.summaries import CommandResult
@@ -170,9 +170,9 @@ class FigureCases(Lookups):
 
 def _correct(figures: OfficialFigures, statistics: YearStatistics, reason: str | None) -> bool:
     if figures.statistics != statistics and not (reason or "").strip():
-        raise InvalidNomination("reason", "is required to correct official figures")
+        raise InvalidInput("reason", "is required to correct official figures")
     return figures.correct(statistics, reason)
 
 
 def _column(error: DomainError) -> str:
-    return error.field if isinstance(error, InvalidNomination) else "row"
+    return error.field if isinstance(error, InvalidInput) else "row"

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.context import CommandContext
 from domain.errors import (
-    InvalidNomination,
+    InvalidInput,
 )
 from domain.inspection import InspectionVisit, visit_id
 from domain.nomination import Nomination
@@ -65,7 +65,7 @@ class InspectionCases(Lookups):
             try:
                 year = int(key)
             except ValueError:
-                raise InvalidNomination(f"verified_statistics.{key}", "must be a year") from None
+                raise InvalidInput(f"verified_statistics.{key}", "must be a year") from None
             verified[year] = YearStatistics.from_dict(dict(raw), f"verified_statistics.{key}.")
 
         def decide(v: InspectionVisit) -> list[Aggregate]:

@@ -12,7 +12,7 @@ from domain.criteria.rules import Outcome
 from domain.criteria.ruleset import RuleSet
 from domain.deadlines import DueDates
 from domain.errors import (
-    InvalidNomination,
+    InvalidInput,
 )
 from domain.nomination import Nomination, nomination_id
 from domain.stages import Stage
@@ -156,7 +156,7 @@ class NominationCases(Lookups):
             judged = Outcome(outcome)
         except ValueError:
             allowed = ", ".join(o.value for o in Outcome)
-            raise InvalidNomination("outcome", f"must be one of {allowed}") from None
+            raise InvalidInput("outcome", f"must be one of {allowed}") from None
 
         def decide(n: Nomination) -> None:
             rules = self._rule_set_of(n.rule_set_ref)

@@ -11,7 +11,7 @@ from eventsourcing.application import (
 
 from domain.chain import ChainedAggregate
 from domain.errors import (
-    InvalidNomination,
+    InvalidInput,
 )
 from domain.summaries import (
     NominationSummary,
@@ -37,14 +37,14 @@ class ReadCases(Lookups):
     ) -> NominationSummary:
         """The nomination now, at a version, or as it stood at a moment."""
         if version is not None and version < 1:
-            raise InvalidNomination("version", "must be 1 or more")
+            raise InvalidInput("version", "must be 1 or more")
         if as_of is not None:
             if as_of.tzinfo is None:
-                raise InvalidNomination("as_of", "must include a time zone")
+                raise InvalidInput("as_of", "must include a time zone")
             version = self._version_at(nid, as_of)
         aggregate = self._load(NOMINATION, nid, version)
         if version is not None and aggregate.version < version:
-            raise InvalidNomination("version", f"the nomination has {aggregate.version} versions")
+            raise InvalidInput("version", f"the nomination has {aggregate.version} versions")
         return nomination_summary(aggregate)
 
     def get_session(self, sid: UUID, version: int | None = None) -> SessionSummary:

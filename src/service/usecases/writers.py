@@ -10,7 +10,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import MapperDeserialisationError
 
 from domain.context import CommandContext
-from domain.errors import AlreadyExists, InvalidNomination, NotFound
+from domain.errors import AlreadyExists, InvalidInput, NotFound
 from domain.merkle import StreamingRoot, log_entry
 from domain.store import ChainMapper, log_pages, stored_digest
 from domain.summaries import CommandResult
@@ -70,7 +70,7 @@ class WriterCases(Lookups):
                 except AlreadyExists:
                     continue
             if key.key_id in keys.retired:
-                raise InvalidNomination(
+                raise InvalidInput(
                     "writer_key", f"key {key.key_id} was retired: this process must not sign"
                 )
             if key.key_id in keys.keys:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.calendar import WorkingCalendar
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 
 pytestmark = pytest.mark.unit
 
@@ -56,7 +56,7 @@ def test_extra_days_off_and_make_up_working_days_are_configurable() -> None:
 
 
 def test_a_day_cannot_be_both_off_and_a_make_up_working_day() -> None:
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         WorkingCalendar(extra_days_off=[date(2024, 5, 4)], make_up_working_days=[date(2024, 5, 4)])
     assert refused.value.field == "make_up_working_days"
 

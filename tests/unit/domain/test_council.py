@@ -14,7 +14,7 @@ from domain.council import Choice, CouncilSession, ItemOutcome, judge, tally
 from domain.criteria.loader import load_rule_set
 from domain.criteria.ruleset import RuleSet
 from domain.criteria.schema import VotingRule
-from domain.errors import AlreadyExists, InvalidNomination, JurisdictionError, StageTransitionError
+from domain.errors import AlreadyExists, InvalidInput, JurisdictionError, StageTransitionError
 from tests.factories import SECRETARY, as_, ctx, member
 
 pytestmark = pytest.mark.unit
@@ -181,7 +181,7 @@ def test_closing_tallies_every_item_and_reports_participation_not_choices(
 
 
 def test_a_session_needs_members_listed_once(provincial: VotingRule) -> None:
-    with as_(SECRETARY), pytest.raises(InvalidNomination) as refused:
+    with as_(SECRETARY), pytest.raises(InvalidInput) as refused:
         CouncilSession.schedule(
             "x", date(2024, 3, 20), ["m1", "m1"], "bang-khen-tinh", "province", None, provincial
         )
@@ -239,7 +239,7 @@ def test_a_session_whose_closing_time_has_passed_is_not_opened_and_nothing_is_re
     provincial: VotingRule,
 ) -> None:
     chosen = datetime(2024, 3, 20, 12, tzinfo=VIETNAM)
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         opened_at(provincial, datetime(2024, 3, 20, 12, 5, tzinfo=VIETNAM), closes_at=chosen)
     assert refused.value.field == "closes_at"
 
@@ -252,7 +252,7 @@ def test_a_closing_deadline_already_past_is_refused_naming_closes_at(
     late = datetime(2024, 3, 20, 9, tzinfo=VIETNAM)
     with (
         acting(replace(ctx(SECRETARY, late.date()), at=late)),
-        pytest.raises(InvalidNomination) as refused,
+        pytest.raises(InvalidInput) as refused,
     ):
         session.set_closing_deadline(datetime(2024, 3, 20, 8, 30, tzinfo=VIETNAM))
     assert refused.value.field == "closes_at"
@@ -264,10 +264,10 @@ def test_standing_aside_takes_a_reason_that_the_record_keeps(provincial: VotingR
     session, [item] = scheduled(provincial)
     version = session.version
     with as_(member(MEMBERS[0])):
-        with pytest.raises(InvalidNomination) as missing:
+        with pytest.raises(InvalidInput) as missing:
             session.cast_vote(UUID(item), Choice.RECUSE, "  ")
         assert missing.value.field == "reason"
-        with pytest.raises(InvalidNomination) as stray:
+        with pytest.raises(InvalidInput) as stray:
             session.cast_vote(UUID(item), Choice.APPROVE, "vì sao")
         assert stray.value.field == "reason"
         assert session.version == version  # refused, nothing recorded

@@ -17,7 +17,7 @@ from domain.criteria.rules import (
     reduces_rate_by_two_points,
 )
 from domain.criteria.ruleset import RuleSet
-from domain.errors import InvalidNomination
+from domain.errors import InvalidInput
 from domain.statistics import YearStatistics, check_flows_reconcile
 from domain.units import Nominee, UnitFlag, UnitKind
 
@@ -253,7 +253,7 @@ def test_flows_that_do_not_reconcile_are_refused_with_the_difference() -> None:
             "flows": {"exited": 30, "newly_poor": 5, "fallen_back": 10, "removed": 5},
         }
     )
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         check_flows_reconcile(2022, 100, s)
     assert refused.value.field == "flows"
     assert "difference +3" in refused.value.detail
@@ -283,7 +283,7 @@ def test_flows_that_do_not_reconcile_are_refused_with_the_difference() -> None:
     ],
 )
 def test_bad_statistics_name_the_field(figures: dict[str, object], field: str) -> None:
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         YearStatistics.from_dict(figures)  # type: ignore[arg-type]
     assert refused.value.field == field
 

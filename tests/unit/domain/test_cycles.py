@@ -8,7 +8,7 @@ import pytest
 
 from domain.criteria.ruleset import RuleSet
 from domain.cycles import Cycle, CycleKind, CycleTerms
-from domain.errors import InvalidNomination, JurisdictionError
+from domain.errors import InvalidInput, JurisdictionError
 from domain.units import UnitRegistry
 from service.nomination_service import NominationService
 from tests.factories import ADMIN, PROVINCE, as_, ctx, officer
@@ -26,7 +26,7 @@ def test_the_rule_set_gives_each_cycle_its_defaults(rules: RuleSet) -> None:
 
 
 def test_a_cycle_the_rule_set_does_not_know_is_refused(rules: RuleSet) -> None:
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         CycleTerms.default(rules, 2030)
     assert refused.value.field == "cycle_year"
 
@@ -61,7 +61,7 @@ def test_an_admin_may_set_zero_public_notice_days(rules: RuleSet) -> None:
     ],
 )
 def test_bad_cycle_terms_name_the_field(rules: RuleSet, terms: CycleTerms, field: str) -> None:
-    with as_(ADMIN), pytest.raises(InvalidNomination) as refused:
+    with as_(ADMIN), pytest.raises(InvalidInput) as refused:
         Cycle.configure(terms, rules)
     assert refused.value.field == field
 

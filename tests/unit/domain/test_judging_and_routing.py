@@ -9,7 +9,7 @@ import pytest
 
 from domain.criteria.checks import CriterionCheck, RuleSetRef
 from domain.criteria.rules import Basis, Explanation, Outcome
-from domain.errors import InvalidNomination, StageTransitionError
+from domain.errors import InvalidInput, StageTransitionError
 from domain.judging import checks_in_force, judgement
 from domain.review_routing import require_ready_to_forward, review_target
 from domain.stages import Stage
@@ -60,16 +60,16 @@ def test_a_review_approves_onwards_returns_to_collecting_or_closes() -> None:
     assert review_target("approve", "", Stage.PROVINCE_REVIEW) == (Stage.PROVINCE_REVIEW, "")
     assert review_target("return", "thiếu số liệu", Stage.PROVINCE_REVIEW)[0] is Stage.COLLECTING
     assert review_target("reject", "không đạt", Stage.PROVINCE_REVIEW)[0] is Stage.CLOSED
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         review_target("return", "", Stage.PROVINCE_REVIEW)
     assert refused.value.field == "comment"
 
 
 def test_a_judgement_must_decide_and_only_where_one_is_due() -> None:
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         judgement("c", Outcome.MET, "ok", judged_ids=set(), current=None, title=None)
     assert refused.value.field == "criterion_id"
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         judgement("c", Outcome.NEEDS_JUDGEMENT, "ok", judged_ids={"c"}, current=None, title=None)
     assert refused.value.field == "outcome"
     result, reason = judgement(

@@ -14,7 +14,7 @@ from domain.cycles import CycleTerms
 from domain.deadlines import DueDates
 from domain.errors import (
     AlreadyExists,
-    InvalidNomination,
+    InvalidInput,
     JurisdictionError,
     StageTransitionError,
 )
@@ -134,7 +134,7 @@ def test_submission_is_blocked_until_official_figures_exist_and_records_nothing(
 ) -> None:
     n = open_nomination(units, rules, figures={2021: (4000, 400), 2022: (4020, 310)})
     before = len(n.pending_events)
-    with as_(officer(), SUBMITTED), pytest.raises(InvalidNomination) as refused:
+    with as_(officer(), SUBMITTED), pytest.raises(InvalidInput) as refused:
         n.submit(rules, due(rules, SUBMITTED))
     assert refused.value.field == "statistics"
     assert "2023" in refused.value.detail
@@ -152,7 +152,7 @@ def test_submission_needs_the_achievement_report(units: UnitRegistry, rules: Rul
             rules,
             date(2024, 1, 31),
         )
-    with as_(officer(), SUBMITTED), pytest.raises(InvalidNomination) as refused:
+    with as_(officer(), SUBMITTED), pytest.raises(InvalidInput) as refused:
         n.submit(rules, due(rules, SUBMITTED))
     assert refused.value.field == "achievement_report"
 
@@ -168,7 +168,7 @@ def test_statistics_with_flows_that_do_not_reconcile_are_refused(
             "flows": {"exited": 100, "newly_poor": 5, "fallen_back": 0, "removed": 0},
         }
     )
-    with as_(officer()), pytest.raises(InvalidNomination) as refused:
+    with as_(officer()), pytest.raises(InvalidInput) as refused:
         n.record_statistics(2022, bad, rules)
     assert refused.value.field == "flows"
     assert "difference +5" in refused.value.detail
@@ -178,7 +178,7 @@ def test_statistics_for_a_year_outside_the_window_are_refused(
     units: UnitRegistry, rules: RuleSet
 ) -> None:
     n = open_nomination(units, rules, figures={})
-    with as_(officer()), pytest.raises(InvalidNomination) as refused:
+    with as_(officer()), pytest.raises(InvalidInput) as refused:
         n.record_statistics(2024, YearStatistics(10, 1), rules)
     assert refused.value.field == "year"
 
@@ -240,7 +240,7 @@ def test_a_return_without_the_changes_wanted_is_refused(
     units: UnitRegistry, rules: RuleSet
 ) -> None:
     n = submitted(units, rules)
-    with as_(district_reviewer("831")), pytest.raises(InvalidNomination) as refused:
+    with as_(district_reviewer("831")), pytest.raises(InvalidInput) as refused:
         n.complete_district_review("return", "  ", rules, due(rules, SUBMITTED))
     assert refused.value.field == "comment"
 
@@ -269,7 +269,7 @@ def test_district_review_refuses_new_statistics(units: UnitRegistry, rules: Rule
 
 def test_an_unknown_review_decision_names_the_field(units: UnitRegistry, rules: RuleSet) -> None:
     n = submitted(units, rules)
-    with as_(district_reviewer("831")), pytest.raises(InvalidNomination) as refused:
+    with as_(district_reviewer("831")), pytest.raises(InvalidInput) as refused:
         n.complete_district_review("maybe", "", rules, due(rules, SUBMITTED))
     assert refused.value.field == "decision"
 
@@ -337,7 +337,7 @@ def test_each_review_keeps_its_decision_comment_reviewer_and_time(
 
 def test_only_a_not_met_check_can_be_overridden(units: UnitRegistry, rules: RuleSet) -> None:
     n = in_province_review(units, rules)
-    with as_(PROVINCE), pytest.raises(InvalidNomination):
+    with as_(PROVINCE), pytest.raises(InvalidInput):
         n.override_check("commune-high-pp2", "no need")
 
 
@@ -365,7 +365,7 @@ def test_a_judgement_on_a_criterion_that_is_not_judged_is_refused(
     units: UnitRegistry, rules: RuleSet
 ) -> None:
     n = in_province_review(units, rules)
-    with as_(PROVINCE), pytest.raises(InvalidNomination) as refused:
+    with as_(PROVINCE), pytest.raises(InvalidInput) as refused:
         n.record_judged_check("commune-high-pp2", Outcome.MET, "x", (), rules)
     assert refused.value.field == "criterion_id"
 
@@ -545,7 +545,7 @@ def test_a_missed_deadline_is_recorded_once_and_only_while_its_stage_is_open(
     n = submitted(units, rules)
     deadline = n.due_on
     assert deadline is not None
-    with as_(SYSTEM, deadline), pytest.raises(InvalidNomination):
+    with as_(SYSTEM, deadline), pytest.raises(InvalidInput):
         n.mark_deadline_missed(Stage.DISTRICT_REVIEW, deadline)
     with as_(SYSTEM, date(2024, 2, 1)):
         assert n.mark_deadline_missed(Stage.DISTRICT_REVIEW, deadline)
@@ -574,7 +574,7 @@ def test_evidence_is_identified_by_its_sha256_and_kept_once(
     with as_(officer()):
         n.attach_evidence(digest, "quyet-dinh.pdf", "application/pdf", 1200)
         n.attach_evidence(digest.upper(), "again.pdf", "application/pdf", 1200)
-        with pytest.raises(InvalidNomination) as refused:
+        with pytest.raises(InvalidInput) as refused:
             n.attach_evidence("not-a-hash", "x.pdf", "application/pdf", 1)
     assert refused.value.field == "sha256"
     assert list(n.evidence) == [digest]
@@ -653,7 +653,7 @@ def test_a_review_decision_outside_approve_return_reject_is_refused_naming_the_f
     units: UnitRegistry, rules: RuleSet
 ) -> None:
     n = in_province_review(units, rules)
-    with as_(PROVINCE), pytest.raises(InvalidNomination) as refused:
+    with as_(PROVINCE), pytest.raises(InvalidInput) as refused:
         n.complete_province_review("maybe", "", rules, due(rules, date(2024, 2, 20)))
     assert refused.value.field == "decision"
     assert "approve, return, reject" in str(refused.value)

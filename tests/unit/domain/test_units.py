@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from domain.errors import InvalidNomination, UnitNotFound
+from domain.errors import InvalidInput, UnitNotFound
 from domain.units import Unit, UnitFlag, UnitKind, UnitRegistry
 from tests.conftest import UNITS_FILE
 
@@ -132,7 +132,7 @@ def test_an_unknown_unit_is_not_found(units: UnitRegistry) -> None:
     ],
 )
 def test_a_bad_unit_names_the_field(data: dict[str, object], field: str) -> None:
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         Unit.from_dict(data)
     assert refused.value.field == field
 
@@ -148,7 +148,7 @@ def test_a_unit_under_an_unregistered_parent_is_refused() -> None:
             "valid_from": "2020-01-01",
         }
     )
-    with pytest.raises(InvalidNomination) as refused:
+    with pytest.raises(InvalidInput) as refused:
         registry.add(orphan)
     assert refused.value.field == "parent_code"
 

@@ -85,12 +85,12 @@ def test_a_bulk_registration_saves_in_chunks_of_about_a_megabyte_and_again_chang
 def test_a_bulk_registration_with_one_wrong_row_registers_nothing_and_names_the_row(
     tmp_path: Path, units: UnitRegistry
 ) -> None:
-    from domain.errors import AlreadyExists, InvalidNomination
+    from domain.errors import AlreadyExists, InvalidInput
 
     service = fresh(tmp_path, units)
     rows = [unit(n) for n in range(10)]
     rows[7] = {**rows[7], "kind": "planet"}
-    with pytest.raises(InvalidNomination, match=r"units\[7\]\.kind"):
+    with pytest.raises(InvalidInput, match=r"units\[7\]\.kind"):
         service.register_units(ctx(ADMIN), rows)
     assert service.head() == 0
     service.register_unit(ctx(ADMIN), unit(3))
@@ -99,6 +99,6 @@ def test_a_bulk_registration_with_one_wrong_row_registers_nothing_and_names_the_
         service.register_units(ctx(ADMIN), [unit(n) for n in range(10)])
     assert service.head() == head
     orphan = {**unit(20), "parent_code": "NOWHERE"}
-    with pytest.raises(InvalidNomination, match=r"units\[0\]\.parent_code"):
+    with pytest.raises(InvalidInput, match=r"units\[0\]\.parent_code"):
         service.register_units(ctx(ADMIN), [orphan])
     service.close()
