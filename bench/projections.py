@@ -115,7 +115,7 @@ def measure_in_child(kind: str, url: str, schema_name: str) -> None:
         from projections.exports import export
 
         with open("/dev/null", "w", encoding="utf-8") as sink:
-            export(runner.view("audit_trail").rows(), sink, fmt="csv")
+            export(runner.audit_trail_view.rows(), sink, fmt="csv")
     service.close()
 
 

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import structlog
@@ -44,6 +44,8 @@ from projections.task_inbox import TaskInboxProjection, TaskInboxView
 from projections.tracking import position_of
 from projections.views.tracked import TrackedView
 from storage.views import Database, PostgresDatabase
+
+V = TypeVar("V", bound=TrackedView)
 
 CATALOGUE: dict[str, tuple[type[Projection[Any]], type[TrackedView]]] = {
     "audit_trail": (AuditTrailProjection, AuditTrailView),
@@ -112,8 +114,41 @@ class ProjectionRunner:
             self.projections[name] = projection_class(view_class(database))
         create_lease_table(database)
 
-    def view(self, name: str) -> Any:
-        return self.projections[name].view
+    def view(self, name: str) -> TrackedView:
+        """A view by its name in the catalogue, for what every view has (its position)."""
+        view: TrackedView = self.projections[name].view
+        return view
+
+    def _typed(self, name: str, kind: type[V]) -> V:
+        view = self.projections[name].view
+        if not isinstance(view, kind):  # pragma: no cover - the catalogue pairs them
+            raise TypeError(f"the {name} view is a {type(view).__name__}")
+        return view
+
+    # Each view typed, for its own queries.
+    @property
+    def board_view(self) -> BoardView:
+        return self._typed("board", BoardView)
+
+    @property
+    def audit_trail_view(self) -> AuditTrailView:
+        return self._typed("audit_trail", AuditTrailView)
+
+    @property
+    def task_inbox_view(self) -> TaskInboxView:
+        return self._typed("task_inbox", TaskInboxView)
+
+    @property
+    def council_agenda_view(self) -> CouncilAgendaView:
+        return self._typed("council_agenda", CouncilAgendaView)
+
+    @property
+    def statistics_view(self) -> StatisticsView:
+        return self._typed("statistics", StatisticsView)
+
+    @property
+    def notifications_view(self) -> NotificationsView:
+        return self._typed("notifications", NotificationsView)
 
     # --- processing -----------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ def board_rows(api: Api) -> None:
     """2,000 dossiers across two districts, written into the board as its events would;
     every tenth has had an inspection by team-1, and 831's first ten sit on a session of
     member-1's."""
-    view = api.client.app.state.thidua.runner.view("board")  # type: ignore[attr-defined]
+    view = api.client.app.state.thidua.runner.board_view  # type: ignore[attr-defined]
     with view.page():
         view.add_members("session-a", ["member-1", "member-2"])
         for district in ("831", "829"):

@@ -10,7 +10,7 @@ from tests.api.journey import ok
 
 
 def inbox_rows(api: Api) -> None:
-    view = api.client.app.state.thidua.runner.view("task_inbox")  # type: ignore[attr-defined]
+    view = api.client.app.state.thidua.runner.task_inbox_view  # type: ignore[attr-defined]
     with view.page():
         for n in range(30):
             for scope in ("831", "829", "province"):

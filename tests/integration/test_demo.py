@@ -115,7 +115,7 @@ def test_the_demos_ballot_stays_open_two_working_days_whenever_it_is_seeded(
         seed_demo(service, Settings(_env_file=None).units_file, today=seeded_on)
         runner = ProjectionRunner(service, SQLiteDatabase(str(tmp_path / "e.sqlite3")))
         runner.catch_up("council_agenda")
-        rows, _ = runner.view("council_agenda").sessions_page("demo-council-1")
+        rows, _ = runner.council_agenda_view.sessions_page("demo-council-1")
         ballot = service.get_session(UUID(rows[0]["session_id"]))
     assert ballot.state == "open"  # listed first
     assert ballot.closes_at == datetime.combine(closes_on, time(17), VIETNAM)

@@ -143,7 +143,7 @@ async def test_a_submitted_nomination_reaches_a_decision_through_the_relay_and_i
 
     runner = ProjectionRunner(s, SQLiteDatabase(str(app.path)), ["task_inbox"])
     runner.catch_up_all()
-    [task] = runner.view("task_inbox").visits_for("team-1")
+    [task] = runner.task_inbox_view.visits_for("team-1")
     assert task["visit_id"] == vid
     child = await started(client.get_workflow_handle(inspection_workflow_id(vid)))
     s.claim_visit(ctx(inspector(), today), UUID(vid))

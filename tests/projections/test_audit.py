@@ -26,7 +26,7 @@ pytestmark = pytest.mark.projections
 
 
 def recorded(runner: ProjectionRunner) -> list[RecordedDigest]:
-    return list(runner.view("audit_trail").digests())
+    return list(runner.audit_trail_view.digests())
 
 
 def test_an_untouched_store_verifies(
@@ -203,7 +203,7 @@ def test_the_board_as_of_a_moment_is_replayed_not_read_from_the_live_view(
     runner.catch_up_all()
     then = board_as_of(service, before, BoardQuery())
     assert [(r["nomination_id"], r["stage"]) for r in then.rows] == [(str(nid), "collecting")]
-    assert runner.view("board").get(str(nid))["stage"] == "province_review"
+    assert runner.board_view.get(str(nid))["stage"] == "province_review"
     empty = board_as_of(service, before - timedelta(days=1), BoardQuery())
     assert empty.count == 0
 
@@ -237,7 +237,7 @@ def test_what_if_shows_changed_outcomes_side_by_side_and_writes_nothing(
 def test_exports_stream_the_trail_and_the_checks_with_filters(
     ids: dict[str, UUID], runner: ProjectionRunner
 ) -> None:
-    view = runner.view("audit_trail")
+    view = runner.audit_trail_view
     out = io.StringIO()
     count = export(
         view.checks(TrailFilter(cycle_year=2023, district_code="829")), out, what="checks"

@@ -17,7 +17,7 @@ def test_paging_one_row_at_a_time_by_keyset_gives_the_offset_order(
 ) -> None:
     Story(service).full_lifecycle()
     runner.catch_up_all()
-    board = runner.view("board")
+    board = runner.board_view
     everything = board.page_of(BoardQuery(limit=500)).rows
     assert len(everything) > 3
     seen: list[str] = []
@@ -46,7 +46,7 @@ def test_a_filter_is_counted_once_while_the_board_stands_still_and_afresh_when_i
     story = Story(service)
     story.full_lifecycle()
     runner.catch_up_all()
-    board = runner.view("board")
+    board = runner.board_view
     counted: list[str] = []
     real = board._count.__func__  # type: ignore[attr-defined]
 

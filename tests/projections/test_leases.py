@@ -120,11 +120,11 @@ def test_a_standby_runner_takes_over_and_the_woken_runners_page_is_rolled_back(
     assert [type(e) for e in outcome] == [LeaseLost]
     assert standby.position("board") == head
 
-    live = standby.view("board").digest()
-    standby.view("board").drop()
+    live = standby.board_view.digest()
+    standby.board_view.drop()
     standby.leases = {}
     standby.catch_up("board")
-    assert standby.view("board").digest() == live  # nothing applied twice
+    assert standby.board_view.digest() == live  # nothing applied twice
     first_db.close()
     second_db.close()
 

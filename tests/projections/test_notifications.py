@@ -16,7 +16,7 @@ pytestmark = pytest.mark.projections
 
 
 def notices_of(runner: ProjectionRunner, username: str, *grants: tuple[str, str | None]) -> Any:
-    rows, count, unread = runner.view("notifications").for_person(
+    rows, count, unread = runner.notifications_view.for_person(
         username, audiences(username, grants), limit=100
     )
     assert count == len(rows)
@@ -61,7 +61,7 @@ def test_reading_is_per_person_and_survives_a_rebuild(
     ids: dict[str, UUID], runner: ProjectionRunner
 ) -> None:
     first, second = MEMBERS[0], MEMBERS[1]
-    view = runner.view("notifications")
+    view = runner.notifications_view
     mine, _ = notices_of(runner, first, ("council_member", None))
     view.mark_read(first, [mine[0]["id"]], "2024-04-03T10:00:00+07:00")
     assert notices_of(runner, first, ("council_member", None))[1] == len(mine) - 1

@@ -33,7 +33,7 @@ def test_every_projection_catches_up_to_the_head_of_the_log(
 def test_the_audit_trail_holds_every_check_with_its_rule_set_inputs_and_explanation(
     ids: dict[str, object], runner: ProjectionRunner, service: NominationService
 ) -> None:
-    trail = runner.view("audit_trail")
+    trail = runner.audit_trail_view
     checks = list(trail.checks(TrailFilter(nomination_id=str(ids["good"]))))
     bases = [c["basis"] for c in checks]
     assert bases == ["official", "inspection_verified"]  # the register has every year
@@ -61,9 +61,9 @@ def test_the_audit_trail_holds_every_check_with_its_rule_set_inputs_and_explanat
 def test_the_audit_trail_has_a_row_for_every_step_of_a_case(
     ids: dict[str, object], runner: ProjectionRunner
 ) -> None:
-    slow = list(runner.view("audit_trail").rows(TrailFilter(nomination_id=str(ids["slow"]))))
+    slow = list(runner.audit_trail_view.rows(TrailFilter(nomination_id=str(ids["slow"]))))
     assert "override" in {r["kind"] for r in slow}
-    rows = list(runner.view("audit_trail").rows(TrailFilter(nomination_id=str(ids["good"]))))
+    rows = list(runner.audit_trail_view.rows(TrailFilter(nomination_id=str(ids["good"]))))
     kinds = {r["kind"] for r in rows}
     assert {
         "opened",
@@ -95,7 +95,7 @@ def test_the_audit_trail_has_a_row_for_every_step_of_a_case(
 def test_the_board_lists_nominations_with_filters_and_pages(
     ids: dict[str, object], runner: ProjectionRunner
 ) -> None:
-    board = runner.view("board")
+    board = runner.board_view
     everything = board.page_of(BoardQuery(cycle_year=2023))
     assert everything.count == 3
     decided = board.page_of(BoardQuery(stage="decided"))
@@ -123,7 +123,7 @@ def test_the_task_inbox_shows_a_teams_visits_and_each_scopes_review_queue(
     nid = story.open("S-831-01", GOOD)
     story.to_province_review(nid)
     runner.catch_up_all()
-    inbox = runner.view("task_inbox")
+    inbox = runner.task_inbox_view
     assert [r["nomination_id"] for r in inbox.reviews_for("province")] == [str(nid)]
     assert inbox.reviews_for("831") == []
     service.schedule_inspection_visit(ctx(PROVINCE, date(2024, 2, 20)), nid, "team-1")
@@ -142,7 +142,7 @@ def test_the_task_inbox_shows_a_teams_visits_and_each_scopes_review_queue(
 def test_the_council_agenda_shows_participation_and_tallies_after_closing(
     ids: dict[str, object], runner: ProjectionRunner
 ) -> None:
-    session = runner.view("council_agenda").session(str(ids["session"]))
+    session = runner.council_agenda_view.session(str(ids["session"]))
     assert session["state"] == "closed"
     items = {i["nomination_id"]: i for i in session["items"]}
     good = items[str(ids["good"])]
@@ -156,7 +156,7 @@ def test_the_council_agenda_shows_participation_and_tallies_after_closing(
 def test_statistics_give_rates_reductions_and_pass_rates(
     ids: dict[str, object], runner: ProjectionRunner
 ) -> None:
-    stats = runner.view("statistics")
+    stats = runner.statistics_view
     years = stats.unit_years("S-831-01")
     assert [y["year"] for y in years] == [2021, 2022, 2023]
     assert years[0]["rate_percent"] == "10.00"
@@ -174,7 +174,7 @@ def test_statistics_count_the_councils_decisions_under_the_authority_then_in_for
 ) -> None:
     from projections.statistics import by_authority
 
-    rows = runner.view("statistics").decisions(2023)
+    rows = runner.statistics_view.decisions(2023)
     assert {r["decided_on"] for r in rows} == {"2024-04-03", "2024-04-10"}
     assert sum(r["count"] for r in rows) == 2
     after_the_merger = [{**rows[0], "decided_on": "2025-07-10"}]

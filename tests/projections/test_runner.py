@@ -110,7 +110,7 @@ def test_a_running_runner_follows_new_events_until_stopped(
         while any(lag.behind for lag in runner.lag()) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert all(lag.behind == 0 for lag in runner.lag())
-        assert runner.view("board").page_of(BoardQuery()).count == 1
+        assert runner.board_view.page_of(BoardQuery()).count == 1
     finally:
         stop.set()
         follower.join(timeout=10)
@@ -140,9 +140,9 @@ def test_a_runner_told_to_stop_commits_the_page_it_is_applying_and_goes_no_furth
     assert 0 < reached < runner.head()  # the page was committed, and no other
     projection.process_event = apply  # type: ignore[method-assign]
     runner.catch_up("audit_trail")
-    live = runner.view("audit_trail").digest()
+    live = runner.audit_trail_view.digest()
     runner.rebuild("audit_trail")
-    assert runner.view("audit_trail").digest() == live
+    assert runner.audit_trail_view.digest() == live
     database.close()
 
 
@@ -179,7 +179,7 @@ def test_the_audit_trail_records_each_event_with_the_digest_its_stored_state_has
         for n in service.recorder.select_notifications(start=1, limit=100_000)
     }
     assert {
-        position: digest for position, _, _, digest in runner.view("audit_trail").digests()
+        position: digest for position, _, _, digest in runner.audit_trail_view.digests()
     } == eager
 
 

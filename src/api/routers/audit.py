@@ -62,7 +62,7 @@ def nomination_trail(
     sees = sees_complainants(principal)
     rows = [
         TrailRowPublic.model_validate(_public(r if sees else _without_complainant(r)))
-        for r in app.runner.view("audit_trail").rows(TrailFilter(nomination_id=str(nomination_id)))
+        for r in app.runner.audit_trail_view.rows(TrailFilter(nomination_id=str(nomination_id)))
     ]
     return Page[TrailRowPublic](data=rows, count=len(rows))
 
@@ -102,7 +102,7 @@ def criterion_checks(
 ) -> Page[CheckRowPublic] | StreamingResponse:
     app.wait_for(after, "audit_trail")
     where = TrailFilter(cycle, district, criterion, outcome)
-    view = app.runner.view("audit_trail")
+    view = app.runner.audit_trail_view
     if format == "json":
         found, count = view.page_of_checks(where, limit, _trail_keyset(cursor))
         data = [
@@ -146,14 +146,14 @@ def trail(
     after: After = None,
 ) -> StreamingResponse:
     app.wait_for(after, "audit_trail")
-    rows = app.runner.view("audit_trail").rows(TrailFilter(cycle, district))
+    rows = app.runner.audit_trail_view.rows(TrailFilter(cycle, district))
     media = "text/csv; charset=utf-8" if format == "csv" else "application/x-ndjson"
     return StreamingResponse(chunks(rows, format, ROW_COLUMNS), media_type=media)
 
 
 @router.get("/audit/verify", response_model=VerifyPublic, summary="Recompute every hash chain")
 def verify(app: State, auditor: Auditor) -> VerifyPublic:
-    digests = app.runner.view("audit_trail").digests()
+    digests = app.runner.audit_trail_view.digests()
     report = verify_store(app.service, digests, certified=_receipts(app).key.certifies)
     broken = report.first_broken
     return VerifyPublic(
@@ -261,9 +261,7 @@ def what_if(body: WhatIfIn, app: State, auditor: Auditor) -> list[WhatIfRow]:
         except ValueError:
             raise InvalidInput("nomination_ids", "each must be a UUID") from None
     elif body.cycle_year is not None:
-        page = app.runner.view("board").page_of(
-            BoardQuery(cycle_year=body.cycle_year, limit=100_000)
-        )
+        page = app.runner.board_view.page_of(BoardQuery(cycle_year=body.cycle_year, limit=100_000))
         nids = [UUID(r["nomination_id"]) for r in page.rows]
     else:
         raise InvalidInput("nomination_ids", "give nomination_ids or cycle_year")
@@ -321,7 +319,7 @@ def statistics(
     after: After = None,
 ) -> StatisticsPublic:
     app.wait_for(after, "statistics")
-    view = app.runner.view("statistics")
+    view = app.runner.statistics_view
     decisions = by_authority(
         view.decisions(cycle_year, district_code), app.service.default_rule_set.authority_on
     )

@@ -75,7 +75,7 @@ def sessions(
     ] = None,
 ) -> Page[SessionRow]:
     app.wait_for(after, "council_agenda")
-    view = app.runner.view("council_agenda")
+    view = app.runner.council_agenda_view
     everyone = principal.has(Role.COUNCIL_SECRETARY, Role.AUDITOR)
     keyset = None
     if cursor is not None:

@@ -43,7 +43,7 @@ def tasks(
     ] = None,
 ) -> Page[TaskPublic]:
     app.wait_for(after, "task_inbox")
-    inbox = app.runner.view("task_inbox")
+    inbox = app.runner.task_inbox_view
     on = app.clock().isoformat()
     teams = [t for t in principal.scopes(Role.INSPECTOR) if t]
     scopes: list[str] = [s for s in principal.scopes(Role.DISTRICT_REVIEWER) if s]

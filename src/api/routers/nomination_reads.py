@@ -164,7 +164,7 @@ def board(
 ) -> Page[BoardRow]:
     rules = app.service.default_rule_set
     app.wait_for(after, "board")
-    view = app.runner.view("board")
+    view = app.runner.board_view
     on = app.clock()
     lineage = _lineage(app, unit) if unit else ()
     query = BoardQuery(

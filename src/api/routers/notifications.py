@@ -28,7 +28,7 @@ def notices(
     after: After = None,
 ) -> NoticesPublic:
     app.wait_for(after, "notifications")
-    view: NotificationsView = app.runner.view("notifications")
+    view: NotificationsView = app.runner.notifications_view
     rows, count, unread = view.for_person(principal.username, _addresses(principal), limit, before)
     following = rows[-1]["position"] if len(rows) == limit else None
     return NoticesPublic(
@@ -46,7 +46,7 @@ def notices(
 
 @router.post("/read", response_model=NoticesPublic, summary="Mark notices read, for me alone")
 def mark_read(app: State, principal: Caller, body: ReadIn) -> NoticesPublic:
-    view: NotificationsView = app.runner.view("notifications")
+    view: NotificationsView = app.runner.notifications_view
     addresses = _addresses(principal)
     mine = view.addressed_of(body.ids, addresses)
     others = [notice_id for notice_id in body.ids if notice_id not in mine]
@@ -58,7 +58,7 @@ def mark_read(app: State, principal: Caller, body: ReadIn) -> NoticesPublic:
 
 @router.post("/read-all", response_model=NoticesPublic, summary="Mark all my notices read")
 def mark_all_read(app: State, principal: Caller) -> NoticesPublic:
-    view: NotificationsView = app.runner.view("notifications")
+    view: NotificationsView = app.runner.notifications_view
     unread = view.unread_ids(principal.username, _addresses(principal))
     if unread:
         view.mark_read(principal.username, unread, datetime.now(UTC).isoformat())

@@ -98,7 +98,7 @@ class PublicComplaintState(Schema):
 
 def _rows(app: AppState, limit: int, offset: int) -> tuple[list[NoticeRow], int]:
     rules = app.service.default_rule_set
-    found = app.runner.view("board").page_of(BoardQuery(stage=NOTICE, limit=limit, offset=offset))
+    found = app.runner.board_view.page_of(BoardQuery(stage=NOTICE, limit=limit, offset=offset))
     rows = [
         NoticeRow(
             nomination_id=r["nomination_id"],
@@ -249,7 +249,7 @@ def post_complaint(body: PublicComplaintIn, request: Request, app: State) -> Pub
 
 def _state_of(app: AppState, number: str, after: int | None = None) -> PublicComplaintState:
     app.wait_for(after, "board")
-    found = app.runner.view("board").complaint(number)
+    found = app.runner.board_view.complaint(number)
     if found is None:
         raise NotFound(f"no objection has the number {number}", number=number)
     found.pop("nomination_id")

@@ -41,7 +41,7 @@ def _audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         return _audit_verify_receipt(settings, args.receipt)
     with open_service(settings) as service:
         runner = build_runner(settings, service, ["audit_trail"])
-        digests = runner.view("audit_trail").digests()
+        digests = runner.audit_trail_view.digests()
         with progress_bar("verify") as progress:
             report = verify_store(
                 service, digests, progress=progress, certified=signing_key(settings).certifies
@@ -130,7 +130,7 @@ def _audit_prove_append(settings: Settings, args: argparse.Namespace) -> int:
 def _audit_export(settings: Settings, args: argparse.Namespace) -> int:
     where = TrailFilter(args.cycle, args.district, args.criterion, args.outcome)
     with open_service(settings) as service:
-        view = build_runner(settings, service, ["audit_trail"]).view("audit_trail")
+        view = build_runner(settings, service, ["audit_trail"]).audit_trail_view
         rows = view.checks(where) if args.checks else view.rows(where)
         what = "checks" if args.checks else "trail"
         with output(args.output) as out:
@@ -153,7 +153,7 @@ def _audit_what_if(settings: Settings, args: argparse.Namespace) -> int:
         else:
             runner = build_runner(settings, service, ["board"])
             runner.catch_up("board")
-            page = runner.view("board").page_of(BoardQuery(cycle_year=args.cycle, limit=100_000))
+            page = runner.board_view.page_of(BoardQuery(cycle_year=args.cycle, limit=100_000))
             nids = [UUID(row["nomination_id"]) for row in page.rows]
         for row in service.what_if(nids, rules):
             record = asdict(row) | {"changed": row.changed}

@@ -160,7 +160,7 @@ def _reorganise(settings: Settings, args: argparse.Namespace) -> int:
         rows = [
             row
             for stage in sorted(moves)
-            for row in runner.view("board").page_of(BoardQuery(stage=stage, limit=1_000_000)).rows
+            for row in runner.board_view.page_of(BoardQuery(stage=stage, limit=1_000_000)).rows
         ]
         for row in rows:
             to, reorganisation = moves[row["stage"]]

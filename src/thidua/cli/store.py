@@ -95,7 +95,7 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
         for name in CATALOGUE:
             with progress_bar(f"rebuild {name}") as progress:
                 runner.rebuild(name, progress)
-        digests = runner.view("audit_trail").digests()
+        digests = runner.audit_trail_view.digests()
         with progress_bar("verify") as progress:
             report = verify_store(
                 service, digests, progress=progress, certified=signing_key(settings).certifies
