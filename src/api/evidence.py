@@ -285,3 +285,34 @@ async def receive_upload(request: Request, store: EvidenceStore, field: str = "f
         raise
     filename, media_type = found[0]
     return Upload(pending, named_for(clean_filename(filename), media_type), media_type)
+
+
+async def receive_checked(
+    request: Request, store: EvidenceStore, *, expected: str | None = None
+) -> Upload:
+    """An upload received into the store's temporary file and checked before anyone keeps
+    it: within the size limit (413), of a type accepted (``expected``, or any of
+    ``ALLOWED_TYPES``), with bytes of that type and nothing active inside (415). A refused
+    upload leaves nothing behind; the caller keeps or discards the pending file."""
+    from fastapi import HTTPException
+
+    try:
+        upload = await receive_upload(request, store)
+    except TooLarge as refused:
+        raise HTTPException(413, str(refused)) from None
+    pending = upload.pending
+    try:
+        if expected is None and upload.media_type not in ALLOWED_TYPES:
+            raise HTTPException(
+                415,
+                f"file: {upload.media_type or 'unknown type'} is not allowed"
+                f" ({', '.join(ALLOWED_TYPES)})",
+            )
+        try:
+            check_content(pending.path, expected or upload.media_type)
+        except WrongType as wrong:
+            raise HTTPException(415, f"file: {wrong}") from None
+    except BaseException:
+        pending.discard()
+        raise
+    return upload

@@ -24,12 +24,8 @@ from api.deps import (
     writes_as,
 )
 from api.evidence import (
-    ALLOWED_TYPES,
     EvidenceStore,
-    TooLarge,
-    WrongType,
-    check_content,
-    receive_upload,
+    receive_checked,
     upload_body,
 )
 from api.public import Lang, render, words
@@ -250,22 +246,9 @@ async def attach_signed_decision(
     ctx, config = cmd.context, app.settings
     await run_in_threadpool(cmd.service.check_may_attach_signed_decision, ctx, session_id)
     store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
-    try:
-        upload = await receive_upload(cmd.request, store)
-    except TooLarge as refused:
-        raise HTTPException(413, str(refused)) from None
+    upload = await receive_checked(cmd.request, store)
     pending = upload.pending
     try:
-        if upload.media_type not in ALLOWED_TYPES:
-            raise HTTPException(
-                415,
-                f"file: {upload.media_type or 'unknown type'} is not allowed"
-                f" ({', '.join(ALLOWED_TYPES)})",
-            )
-        try:
-            check_content(pending.path, upload.media_type)
-        except WrongType as wrong:
-            raise HTTPException(415, f"file: {wrong}") from None
         request_hash = request_digest(
             sha256=pending.sha256, filename=upload.filename, media_type=upload.media_type
         )

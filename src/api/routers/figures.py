@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
@@ -26,10 +26,7 @@ from api.deps import (
 from api.evidence import (
     XLSX,
     EvidenceStore,
-    TooLarge,
-    WrongType,
-    check_content,
-    receive_upload,
+    receive_checked,
     upload_body,
 )
 from api.schemas.common import Page, Written
@@ -117,16 +114,9 @@ async def import_figures(
 ) -> ImportPublic:
     config = app.settings
     store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
-    try:
-        upload = await receive_upload(cmd.request, store)
-    except TooLarge as refused:
-        raise HTTPException(413, str(refused)) from None
+    upload = await receive_checked(cmd.request, store, expected=XLSX)
     pending = upload.pending
     try:
-        try:
-            check_content(pending.path, XLSX)
-        except WrongType as wrong:
-            raise HTTPException(415, f"file: {wrong}") from None
         answer = await run_in_threadpool(
             _import, cmd, pending.path, pending.sha256, dry_run, partial
         )

@@ -24,12 +24,8 @@ from api.deps import (
     written,
 )
 from api.evidence import (
-    ALLOWED_TYPES,
     EvidenceStore,
-    TooLarge,
-    WrongType,
-    check_content,
-    receive_upload,
+    receive_checked,
     upload_body,
 )
 from api.schemas.common import Written
@@ -114,22 +110,9 @@ async def upload_evidence(
     if len(held) >= config.upload_quota_files:
         raise InvalidInput("file", f"a nomination holds at most {config.upload_quota_files} files")
     store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
-    try:
-        upload = await receive_upload(cmd.request, store)
-    except TooLarge as refused:
-        raise HTTPException(413, str(refused)) from None
+    upload = await receive_checked(cmd.request, store)
     pending = upload.pending
     try:
-        if upload.media_type not in ALLOWED_TYPES:
-            raise HTTPException(
-                415,
-                f"file: {upload.media_type or 'unknown type'} is not allowed"
-                f" ({', '.join(ALLOWED_TYPES)})",
-            )
-        try:
-            check_content(pending.path, upload.media_type)
-        except WrongType as wrong:
-            raise HTTPException(415, f"file: {wrong}") from None
         if sum(e["size"] for e in held.values()) + pending.size > config.upload_quota_bytes:
             raise HTTPException(
                 413, f"file: a nomination holds at most {config.upload_quota_bytes} bytes"
