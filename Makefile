@@ -95,7 +95,7 @@ pytest: install browser fonts
 
 # The inner loop: the domain, the API, its attackers and the views, in under two minutes.
 test-fast: install fonts
-	$(BIN)/pytest $(PYTEST_PARALLEL) -m "unit or api or security or projections"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "(unit or api or security or projections) and not slow"
 
 test: lint typecheck imports pytest
 

@@ -37,6 +37,7 @@ def fuzz(operation: Any, headers: dict[str, str], calls: list[str]) -> Any:
     return exercise
 
 
+@pytest.mark.slow
 def test_the_api_never_errs_and_never_contradicts_its_schema(
     tmp_path: Path, units: UnitRegistry
 ) -> None:

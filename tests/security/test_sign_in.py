@@ -82,6 +82,7 @@ def test_made_up_usernames_leave_nothing_behind_once_their_window_passes(api: Ap
     assert throttle.tracked() <= 2  # only the last attempt's counts remain
 
 
+@pytest.mark.slow
 def test_an_unknown_account_and_a_wrong_password_take_the_same_time(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
