@@ -15,13 +15,11 @@ from eventsourcing.domain import event
 from domain.chain import ChainedAggregate
 from domain.criteria.ruleset import RuleSet
 from domain.dossier import Complaint, CouncilDecision, ReviewDecision, Revocation, Visit
-from domain.nomination_checks import CheckRecording
 from domain.nomination_clock import ClockRecords
 from domain.nomination_collecting import CollectingSteps, require_may_open
 from domain.nomination_council import CouncilSteps
 from domain.nomination_inspection import InspectionSteps
 from domain.nomination_notice import PublicNoticeSteps
-from domain.nomination_reading import DossierReading
 from domain.nomination_reviews import ReviewSteps
 from domain.nomination_upcasts import SnapshotUpcasts
 from domain.stages import Stage
@@ -41,8 +39,6 @@ class Nomination(
     CouncilSteps,
     ClockRecords,
     SnapshotUpcasts,
-    DossierReading,
-    CheckRecording,
     ChainedAggregate,
 ):
     # Version 2 holds its dossier parts as values (domain.dossier); version 1 held dicts.

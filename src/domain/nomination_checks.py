@@ -10,14 +10,13 @@ from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
 from domain.criteria.schema import CriterionResult
 from domain.judging import recorded_check
+from domain.nomination_reading import DossierReading
 
 
-class CheckRecording:
+class CheckRecording(DossierReading):
     """Mixed into the Nomination: the one way a check is recorded."""
 
     summed_from: dict[str, list[dict[str, Any]]]
-
-    stage_name: str
 
     if TYPE_CHECKING:  # the Nomination's
 

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 from domain.access import require_grant
 from domain.context import Role, current_context
 from domain.errors import InvalidInput
+from domain.nomination_reading import DossierReading
 from domain.stages import Stage
 from domain.text import bounded_text
 
 
-class ClockRecords:
+class ClockRecords(DossierReading):
     """Mixed into the Nomination: the clock's records."""
 
     due_on: date | None
@@ -27,9 +28,6 @@ class ClockRecords:
         def _escalated(self, stage: str, to: str, reason: str) -> None: ...
 
         def _reminder_sent(self, stage: str, recipients: list[str], message: str) -> None: ...
-
-        @property
-        def stage(self) -> Stage: ...
 
     def mark_deadline_missed(self, stage: Stage, due_on: date) -> bool:
         """Records a missed deadline only while that stage, with that due date, is still open."""

@@ -5,19 +5,18 @@ the Nomination, whose stored topics they are."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.access import require_grant
 from domain.context import Role, current_context
-from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
 from domain.criteria.schema import CriterionResult
 from domain.deadlines import DueDates
 from domain.errors import InvalidInput, StageTransitionError
 from domain.judging import for_judgement, require_figures_for_every_year
 from domain.lineage import OfficialWindow
+from domain.nomination_checks import CheckRecording
 from domain.stages import Command, Stage, has_district_review
 from domain.statistics import YearStatistics, check_flows_reconcile, discrepancies
 from domain.text import bounded_text
@@ -57,32 +56,19 @@ def require_may_open(
         )
 
 
-class CollectingSteps:
+class CollectingSteps(CheckRecording):
     """Mixed into the Nomination: its collecting steps."""
 
     achievement_report: str | None
     evidence: dict[str, dict[str, Any]]
     official_differences: dict[str, Any]
-    official_statistics: dict[str, dict[str, Any]]
-    statistics: dict[str, dict[str, Any]]
     summed_from: dict[str, list[dict[str, Any]]]
 
-    evaluation_years: list[int]
     round: int
 
     if TYPE_CHECKING:  # the Nomination's
 
         def _achievement_report_written(self, text: str) -> None: ...
-
-        def _check(
-            self,
-            result: CriterionResult,
-            basis: Basis,
-            rule_set: RuleSet,
-            *,
-            justification: str | None = None,
-            evidence: tuple[str, ...] = (),
-        ) -> None: ...
 
         def _evidence_attached(
             self, sha256: str, filename: str, media_type: str, size: int
@@ -94,12 +80,6 @@ class CollectingSteps:
 
         def _official_figures_differ(self, differences: dict[str, Any]) -> None: ...
 
-        def _require_officer(self, action: str) -> None: ...
-
-        def _require_rule_set(self, rule_set: RuleSet) -> None: ...
-
-        def _require_stage(self, command: Command) -> None: ...
-
         def _statistics_recorded(
             self, year: int, statistics: dict[str, Any], basis: str
         ) -> None: ...
@@ -107,15 +87,6 @@ class CollectingSteps:
         def _submitted(self, round: int, to_stage: str, due_on: date | None) -> None: ...
 
         def _withdrawn(self, reason: str) -> None: ...
-
-        def declared(self) -> dict[int, YearStatistics]: ...
-
-        def figures_with(
-            self, official: Mapping[int, YearStatistics]
-        ) -> tuple[dict[int, YearStatistics], Basis]: ...
-
-        @property
-        def unit(self) -> Nominee: ...
 
     def record_statistics(self, year: int, statistics: YearStatistics, rule_set: RuleSet) -> None:
         self._require_stage(Command.RECORD_STATISTICS)

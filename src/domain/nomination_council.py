@@ -11,11 +11,12 @@ from uuid import UUID
 from domain.access import require_grant
 from domain.context import Role
 from domain.errors import StageTransitionError
+from domain.nomination_reading import DossierReading
 from domain.stages import Command, Stage
 from domain.text import bounded_text
 
 
-class CouncilSteps:
+class CouncilSteps(DossierReading):
     """Mixed into the Nomination: its steps before the council."""
 
     agenda_session_id: str | None
@@ -37,11 +38,7 @@ class CouncilSteps:
 
         def _placed_on_agenda(self, session_id: str) -> None: ...
 
-        def _require_stage(self, command: Command) -> None: ...
-
         def _revoked(self, reason: str, decision_number: str) -> None: ...
-
-        def open_complaints(self) -> list[str]: ...
 
     def place_on_agenda(self, session_id: UUID) -> None:
         self._require_stage(Command.PLACE_ON_AGENDA)

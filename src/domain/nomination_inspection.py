@@ -12,33 +12,17 @@ from domain.access import require_grant
 from domain.context import Role, current_context
 from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
-from domain.criteria.schema import CriterionResult
-from domain.dossier import Visit
 from domain.errors import AlreadyExists, InvalidInput, StageTransitionError
+from domain.nomination_checks import CheckRecording
 from domain.stages import Command
 from domain.statistics import YearStatistics, discrepancies
 from domain.text import bounded_text
-from domain.units import Nominee
 
 
-class InspectionSteps:
+class InspectionSteps(CheckRecording):
     """Mixed into the Nomination: its inspection."""
 
-    visits: dict[str, Visit]
-
-    evaluation_years: list[int]
-
     if TYPE_CHECKING:  # the Nomination's
-
-        def _check(
-            self,
-            result: CriterionResult,
-            basis: Basis,
-            rule_set: RuleSet,
-            *,
-            justification: str | None = None,
-            evidence: tuple[str, ...] = (),
-        ) -> None: ...
 
         def _discrepancy_recorded(self, visit_id: str, differences: dict[str, Any]) -> None: ...
 
@@ -48,22 +32,9 @@ class InspectionSteps:
             self, visit_id: str, visited_on: date, findings: str, recommendation: str
         ) -> None: ...
 
-        def _require_province_reviewer(self, action: str) -> None: ...
-
-        def _require_rule_set(self, rule_set: RuleSet) -> None: ...
-
-        def _require_stage(self, command: Command) -> None: ...
-
         def _statistics_recorded(
             self, year: int, statistics: dict[str, Any], basis: str
         ) -> None: ...
-
-        def declared(self) -> dict[int, YearStatistics]: ...
-
-        @property
-        def unit(self) -> Nominee: ...
-
-        def verified(self) -> dict[int, YearStatistics]: ...
 
     def order_inspection(self, visit_id: UUID, team_id: str, due_on: date) -> None:
         self._require_stage(Command.ORDER_INSPECTION)

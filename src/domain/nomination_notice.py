@@ -10,27 +10,18 @@ from uuid import UUID
 
 from domain.access import require_grant
 from domain.context import Role, current_context
-from domain.dossier import Complaint
 from domain.errors import AlreadyExists, InvalidInput, StageTransitionError
+from domain.nomination_reading import DossierReading
 from domain.stages import Command, Stage
 from domain.text import bounded_text
 
 
-class PublicNoticeSteps:
+class PublicNoticeSteps(DossierReading):
     """Mixed into the Nomination: the commands of its public notice."""
 
-    complaints: dict[str, Complaint]
     due_on: date | None
-    id: UUID
 
     if TYPE_CHECKING:  # the Nomination's, which records them
-
-        @property
-        def stage(self) -> Stage: ...
-
-        def _require_stage(self, command: Command) -> None: ...
-
-        def open_complaints(self) -> list[str]: ...
 
         def _complaint_filed(self, complaint_id: str, text: str, filed_by: str) -> None: ...
 

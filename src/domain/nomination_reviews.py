@@ -10,21 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 from domain.access import require_grant
 from domain.context import Role, current_context
-from domain.criteria.checks import CriterionCheck
 from domain.criteria.rules import Basis, Outcome
 from domain.criteria.ruleset import RuleSet
-from domain.criteria.schema import CriterionResult
 from domain.deadlines import DueDates
 from domain.dossier import ReviewDecision
 from domain.errors import AlreadyExists, InvalidInput
 from domain.judging import judgement
+from domain.nomination_checks import CheckRecording
 from domain.review_routing import next_stage_for, require_ready_to_forward, review_target
 from domain.stages import Command, Stage
 from domain.text import bounded_text
-from domain.units import Nominee
 
 
-class ReviewSteps:
+class ReviewSteps(CheckRecording):
     """Mixed into the Nomination: its reviews."""
 
     evidence: dict[str, dict[str, Any]]
@@ -32,22 +30,10 @@ class ReviewSteps:
 
     award_form: str
 
-    stage_name: str
-
     if TYPE_CHECKING:  # the Nomination's
 
         def _stage_cut_over(
             self, from_stage: str, to_stage: str, on: date, legal_basis: str, due_on: date | None
-        ) -> None: ...
-
-        def _check(
-            self,
-            result: CriterionResult,
-            basis: Basis,
-            rule_set: RuleSet,
-            *,
-            justification: str | None = None,
-            evidence: tuple[str, ...] = (),
         ) -> None: ...
 
         def _check_overridden(self, criterion_id: str, reason: str) -> None: ...
@@ -59,26 +45,6 @@ class ReviewSteps:
         def _province_review_completed(
             self, decision: str, comment: str, to_stage: str, due_on: date | None
         ) -> None: ...
-
-        def _require_district_reviewer(self, action: str) -> None: ...
-
-        def _require_province_reviewer(self, action: str) -> None: ...
-
-        def _require_reviewer_of_stage(self, action: str) -> None: ...
-
-        def _require_rule_set(self, rule_set: RuleSet) -> None: ...
-
-        def _require_stage(self, command: Command) -> None: ...
-
-        def effective_checks(self) -> dict[str, CriterionCheck]: ...
-
-        def open_visits(self) -> list[str]: ...
-
-        @property
-        def stage(self) -> Stage: ...
-
-        @property
-        def unit(self) -> Nominee: ...
 
     def record_judged_check(
         self,
