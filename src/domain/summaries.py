@@ -21,6 +21,9 @@ class CommandResult:
     version: int
     position: int | None
     replayed: bool = False
+    stage: str | None = None
+    """A dossier's stage after the command (None for other aggregates): a write answers it
+    without reading the dossier again."""
 
 
 @dataclass(frozen=True)

@@ -363,7 +363,7 @@ class ServiceBase(Application[UUID]):
             while True:
                 aggregate, from_cache = self._load_for_command(kind, aggregate_id)
                 if aggregate.has_handled(ctx.command_id):
-                    return CommandResult(aggregate.id, aggregate.version, None, replayed=True)
+                    return _answer(aggregate, None, replayed=True)
                 try:
                     others = decide(aggregate) or ()
                     position = self._commit(aggregate, *others)
@@ -377,7 +377,7 @@ class ServiceBase(Application[UUID]):
                     # this same command, the retry is answered as it was.
                     stored = self._load(kind, aggregate_id)
                     if stored.has_handled(ctx.command_id):
-                        return CommandResult(stored.id, stored.version, None, replayed=True)
+                        return _answer(stored, None, replayed=True)
                     raise
                 except DomainError:
                     self._evict(aggregate_id)
@@ -387,7 +387,7 @@ class ServiceBase(Application[UUID]):
                 except BaseException:
                     self._evict(aggregate_id)
                     raise
-                return CommandResult(aggregate.id, aggregate.version, position)
+                return _answer(aggregate, position)
 
     def _create(
         self,
@@ -409,11 +409,23 @@ class ServiceBase(Application[UUID]):
                 except ConcurrentWriteError:
                     existing = self._store_reader.get(aggregate_id)
                 else:
-                    return CommandResult(aggregate.id, aggregate.version, position)
+                    return _answer(aggregate, position)
             if existing.has_handled(ctx.command_id):
-                return CommandResult(existing.id, existing.version, None, replayed=True)
+                return _answer(existing, None, replayed=True)
             raise AlreadyExists(f"{describe} exists already", id=str(aggregate_id))
 
 
 def _ignore(_: object) -> None:
     """Commands from the clock report whether they recorded; the service needs no answer."""
+
+
+def _answer(aggregate: Aggregate, position: int | None, replayed: bool = False) -> CommandResult:
+    """What a command did, with the dossier's stage where the aggregate is one."""
+    stage = getattr(aggregate, "stage_name", None)
+    return CommandResult(
+        aggregate.id,
+        aggregate.version,
+        position,
+        replayed,
+        stage if isinstance(stage, str) else None,
+    )

@@ -72,12 +72,12 @@ Run = Callable[[Host, CommandContext, UUID, Any], Written]
 
 def _district_review(app: Host, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
     result = app.service.complete_district_review(ctx, nid, body.decision, body.comment)
-    return written(result, stage=app.service.get_nomination(nid).stage)
+    return written(result, stage=result.stage)
 
 
 def _province_review(app: Host, ctx: CommandContext, nid: UUID, body: ReviewIn) -> Written:
     result = app.service.complete_province_review(ctx, nid, body.decision, body.comment)
-    return written(result, stage=app.service.get_nomination(nid).stage)
+    return written(result, stage=result.stage)
 
 
 def _inspection(app: Host, ctx: CommandContext, nid: UUID, body: InspectionOrder) -> Written:

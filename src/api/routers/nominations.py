@@ -51,7 +51,7 @@ UPLOAD_BODY = upload_body("PDF, JPEG, PNG, DOCX or XLSX (no macros)")
 def open_nomination(body: NominationCreate, cmd: AsOfficer) -> Written:
     ctx = cmd.context
     result = cmd.service.open_nomination(ctx, body.unit_code, body.award_form, body.cycle_year)
-    return written(result, stage=cmd.service.get_nomination(result.id).stage)
+    return written(result, stage=result.stage)
 
 
 @router.put(

@@ -35,7 +35,7 @@ AsReviewer = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.D
 def district_review(nomination_id: NominationId, body: ReviewIn, cmd: AsDistrict) -> Written:
     ctx = cmd.context
     result = cmd.service.complete_district_review(ctx, nomination_id, body.decision, body.comment)
-    return written(result, stage=cmd.service.get_nomination(nomination_id).stage)
+    return written(result, stage=result.stage)
 
 
 @router.post(
@@ -48,7 +48,7 @@ def district_review(nomination_id: NominationId, body: ReviewIn, cmd: AsDistrict
 def province_review(nomination_id: NominationId, body: ReviewIn, cmd: AsProvince) -> Written:
     ctx = cmd.context
     result = cmd.service.complete_province_review(ctx, nomination_id, body.decision, body.comment)
-    return written(result, stage=cmd.service.get_nomination(nomination_id).stage)
+    return written(result, stage=result.stage)
 
 
 @router.post(
