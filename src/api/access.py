@@ -79,3 +79,12 @@ def nomination_in_scope(request: Request, principal: Caller) -> None:
         return  # the route's own validation names the field
     # The route reads the same nomination now: it finds it here rather than loading again.
     request.state.nomination = readable(request.app.state.thidua, principal, nid)
+
+
+def in_scope(request: Request, app: Reads, principal: Principal, nid: UUID) -> NominationSummary:
+    """The nomination the router's guard read for this request (one read a request), or,
+    where no guard ran, read now with the same scope rule."""
+    found = getattr(request.state, "nomination", None)
+    if isinstance(found, NominationSummary) and found.id == nid:
+        return found
+    return readable(app, principal, nid)

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse
 
 from api.access import (
     EVERYONE_READS,
+    in_scope,
     nomination_in_scope,
     readable,
     sees_complainants,
@@ -267,9 +268,9 @@ def get_nomination(
         from domain.errors import InvalidInput
 
         raise InvalidInput("as_of", "give either version or as_of, not both")
-    now = version is None and as_of is None
-    n = getattr(request.state, "nomination", None) if now else None
-    if n is None:
+    if version is None and as_of is None:
+        n = in_scope(request, app, principal, nomination_id)
+    else:
         n = readable(app, principal, nomination_id, version=version, as_of=as_of)
     decided_on = date.fromisoformat(n.decision["decision_date"]) if n.decision else app.clock()
     found = app.service.default_rule_set.authority_on(decided_on)
@@ -287,10 +288,11 @@ def get_nomination(
 def download_evidence(
     nomination_id: NominationId,
     sha256: Annotated[str, Path(pattern="^[0-9a-f]{64}$")],
+    request: Request,
     app: State,
     principal: Caller,
 ) -> FileResponse:
-    n = readable(app, principal, nomination_id)
+    n = in_scope(request, app, principal, nomination_id)
     entry = n.evidence.get(sha256)
     path = EvidenceStore(app.settings.uploads_dir, 0).path_of(sha256)
     if entry is None or not path.is_file():
@@ -311,7 +313,7 @@ def download_evidence(
     summary="The automatic checks as submission would run them now; writes nothing",
 )
 def preview(nomination_id: NominationId, app: State, principal: Caller) -> Page[PreviewCheck]:
-    readable(app, principal, nomination_id)
+    # The router's guard (nomination_in_scope) has answered 404 to a caller out of scope.
     data = [PreviewCheck.model_validate(c) for c in app.service.preview_checks(nomination_id)]
     return Page[PreviewCheck](data=data, count=len(data))
 
@@ -323,7 +325,7 @@ def preview(nomination_id: NominationId, app: State, principal: Caller) -> Page[
     summary="The raw history, event by event",
 )
 def events(nomination_id: NominationId, app: State, principal: Caller) -> Page[EventPublic]:
-    readable(app, principal, nomination_id)
+    # The router's guard (nomination_in_scope) has answered 404 to a caller out of scope.
     sees = sees_complainants(principal)
     data = [
         EventPublic(
