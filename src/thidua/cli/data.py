@@ -11,7 +11,6 @@ from pathlib import Path
 from uuid import UUID
 
 from projections.board import BoardQuery
-from service.nomination_service import NominationService
 from thidua.bootstrap import (
     build_runner,
 )
@@ -93,15 +92,11 @@ def _import_units(settings: Settings, args: argparse.Namespace) -> int:
 def _batch(settings: Settings, args: argparse.Namespace) -> int:
     """The API's batch from a file, as a named account: each item its own command, key and
     result, one line per item; the exit status says whether every item was done."""
-    from dataclasses import dataclass
-
     from pydantic import ValidationError
 
-    from api.deps import create_request_table, principal_of
-    from api.routers.batches import Batch, run_items
+    from api.batches import run_as
     from api.schemas.batches import BatchIn
     from domain.calendar import VIETNAM
-    from storage.views import Database
     from thidua.bootstrap import views_database
 
     path: Path = args.file
@@ -113,21 +108,14 @@ def _batch(settings: Settings, args: argparse.Namespace) -> int:
         first = error.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "file"
         raise UsageError(f"file: {where}: {first['msg']}") from None
-
-    @dataclass(frozen=True)
-    class Host:
-        service: NominationService
-        database: Database
-
     with open_service(settings) as service:
         account = service.find_account(args.as_)
         if account is None or not account.active:
             raise UsageError(f"--as: {args.as_} is not an active account")
-        batch = Batch(principal_of(account), datetime.now(VIETNAM).date(), f"cli/{path.name}")
         database = views_database(settings)
         try:
-            create_request_table(database)
-            out = run_items(Host(service, database), batch, body)
+            today = datetime.now(VIETNAM).date()
+            out = run_as(service, database, account, body, today, f"cli/{path.name}")
         finally:
             database.close()
     for r in out.results:
