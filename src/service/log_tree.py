@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from eventsourcing.application import Application
 from pymerkle import InmemoryTree
 
+from domain.merkle import log_entry
 from domain.store import ChainMapper, log_pages, stored_digest
-from service.nomination_service import NominationService
 
 
 class Leaf(NamedTuple):  # a tuple: a hundred thousand of them are made per seal
@@ -21,7 +22,7 @@ class Leaf(NamedTuple):  # a tuple: a hundred thousand of them are made per seal
     digest: str
 
     def entry(self) -> bytes:
-        return f"{self.position}:{self.aggregate_id}:{self.version}:{self.digest}".encode()
+        return log_entry(self.position, self.aggregate_id, self.version, self.digest)
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Finding:
     reason: str
 
 
-def log_leaves(service: NominationService, upto: int, page_size: int = 1000) -> Iterator[Leaf]:
+def log_leaves(service: Application[Any], upto: int, page_size: int = 1000) -> Iterator[Leaf]:
     """One leaf per event up to ``upto``, in log order, hashed from the stored content."""
     mapper = service.mapper
     if not isinstance(mapper, ChainMapper):

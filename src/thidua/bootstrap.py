@@ -93,21 +93,15 @@ def writer_key(settings: Settings) -> WriterKey:
     dir (mode 0600) and shared by every process on it."""
     if settings.writer_key is not None:
         return WriterKey.from_pem(settings.writer_key.get_secret_value().encode())
-    path = settings.keys_dir / "writer-ed25519.pem"
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(100):  # another process may be writing it this instant
-            pem = path.read_bytes()
-            if pem.strip().endswith(b"-----"):
-                return WriterKey.from_pem(pem)
-            time.sleep(0.01)
-        raise RuntimeError(f"{path} is incomplete: delete it to make a new key") from None
-    key = WriterKey.generate()
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(key.pem())
-    return key
+    pem = _shared_file(
+        settings.keys_dir / WRITER_KEY_FILE,
+        lambda: WriterKey.generate().pem(),
+        lambda content: content.strip().endswith(b"-----"),
+    )
+    return WriterKey.from_pem(pem)
+
+
+WRITER_KEY_FILE = "writer-ed25519.pem"
 
 
 def begin_signing(service: NominationService, audit_key: SigningKey) -> None:
@@ -155,20 +149,27 @@ def document_key(settings: Settings) -> bytes:
 
 def _shared_key(path: Path) -> str:
     """32 random bytes in hex, made once at ``path`` (0600) by whichever process is first."""
+    made = _shared_file(path, lambda: (secrets.token_hex(32) + "\n").encode(), bytes.strip)
+    return made.decode("ascii").strip()
+
+
+def _shared_file(path: Path, make: Callable[[], bytes], whole: Callable[[bytes], object]) -> bytes:
+    """A secret made once at ``path`` (mode 0600, in a 0700 folder) by whichever process is
+    first; the others read it, once ``whole`` says it is all written."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         for _ in range(100):  # another process may be writing it this instant
-            key = path.read_text("ascii").strip()
-            if key:
-                return key
+            content = path.read_bytes()
+            if whole(content):
+                return content
             time.sleep(0.01)
-        raise RuntimeError(f"{path} is empty: delete it to make a new key") from None
-    key = secrets.token_hex(32)
-    with os.fdopen(descriptor, "w", encoding="ascii") as out:
-        out.write(key + "\n")
-    return key
+        raise RuntimeError(f"{path} is incomplete: delete it to make a new key") from None
+    content = make()
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(content)
+    return content
 
 
 def api_config(settings: Settings) -> ApiConfig:
@@ -213,7 +214,8 @@ def build_app(
     service = service or build_service(settings)
     runner = runner or build_runner(settings, service)
     audit_key = signing_key(settings)
-    begin_signing(service, audit_key)
+    if not own:  # build_service registered the one it made
+        begin_signing(service, audit_key)
     ensure_admin(settings, service)
     return create_app(
         api_config(settings),

@@ -11,11 +11,12 @@ from eventsourcing.persistence import MapperDeserialisationError
 
 from domain.context import CommandContext
 from domain.errors import AlreadyExists, InvalidInput, NotFound
-from domain.merkle import StreamingRoot, log_entry
-from domain.store import ChainMapper, log_pages, stored_digest
+from domain.merkle import StreamingRoot
+from domain.store import ChainMapper, log_pages
 from domain.summaries import CommandResult
 from domain.writers import Keyring, KeyringError, WriterKeys, keyring_topics, writer_keys_id
 from service.application import Kind
+from service.log_tree import log_leaves
 from service.lookups import Lookups
 
 WRITERS = Kind(WriterKeys, lambda _: NotFound("signing has not begun on this store"))
@@ -26,15 +27,9 @@ Certified = Callable[[bytes, bytes], bool]
 
 def log_root(app: Application[Any], upto: int) -> str:
     """The RFC 6962 root of the log's first ``upto`` positions, as receipts hash it."""
-    mapper = cast(ChainMapper, app.mapper)
     root = StreamingRoot()
-    for page in log_pages(app.recorder, upto=upto):
-        for n in page:
-            root.add(
-                log_entry(
-                    n.id, str(n.originator_id), n.originator_version, stored_digest(mapper, n)
-                )
-            )
+    for leaf in log_leaves(app, upto):
+        root.add(leaf.entry())
     return root.root()
 
 

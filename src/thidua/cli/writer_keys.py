@@ -13,7 +13,7 @@ import json
 import os
 
 from domain.writers import KeyringError, WriterKey
-from thidua.bootstrap import signing_key, system_context, writer_key
+from thidua.bootstrap import WRITER_KEY_FILE, signing_key, system_context, writer_key
 from thidua.cli.common import Subparsers, open_service
 from thidua.settings import Settings
 
@@ -48,17 +48,14 @@ def _list(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _new(settings: Settings, _: argparse.Namespace) -> int:
-    fresh = WriterKey.generate()
     if settings.writer_key is not None:
         # The operator distributes it: each process registers it when it starts with it.
-        print(fresh.pem().decode(), end="")
+        print(WriterKey.generate().pem().decode(), end="")
         return 0
     old = writer_key(settings)
-    path = settings.keys_dir / "writer-ed25519.pem"
+    path = settings.keys_dir / WRITER_KEY_FILE
     os.replace(path, settings.keys_dir / f"writer-ed25519.{old.key_id}.pem.old")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(fresh.pem())
+    fresh = writer_key(settings)  # made afresh where the old one was
     with open_service(settings):  # registers the new key in the log's keyring
         pass
     print(
