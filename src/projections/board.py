@@ -8,12 +8,11 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
 from domain.council import CouncilSession
 from domain.dossier import complaint_number
 from domain.nomination import Nomination
+from projections.handled import HandledProjection
 from projections.views.tracked import TrackedView
 from storage.views import iso_day
 
@@ -309,28 +308,8 @@ def is_overdue(row: dict[str, Any], today: date) -> bool:
     return bool(due) and row["stage"] in OPEN_STAGES and date.fromisoformat(str(due)) < today
 
 
-class BoardProjection(Projection[BoardView]):
+class BoardProjection(HandledProjection[BoardView]):
     name = "board"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            Nomination.Opened,
-            Nomination.Submitted,
-            Nomination.Withdrawn,
-            Nomination.DistrictReviewCompleted,
-            Nomination.ProvinceReviewCompleted,
-            Nomination.StageCutOver,
-            Nomination.PublicNoticeEnded,
-            Nomination.CouncilDecided,
-            Nomination.Revoked,
-            Nomination.InspectionOrdered,
-            Nomination.PlacedOnAgenda,
-            Nomination.CouncilDeferred,
-            Nomination.ComplaintFiled,
-            Nomination.ComplaintResolved,
-            CouncilSession.Scheduled,
-        )
-    )
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

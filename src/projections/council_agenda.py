@@ -11,10 +11,9 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
 from domain.council import CouncilSession
+from projections.handled import HandledProjection
 from projections.views.tracked import TrackedView
 
 
@@ -210,19 +209,8 @@ def _day(value: Any) -> str:
     return value.isoformat() if isinstance(value, date) else str(value)
 
 
-class CouncilAgendaProjection(Projection[CouncilAgendaView]):
+class CouncilAgendaProjection(HandledProjection[CouncilAgendaView]):
     name = "council_agenda"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            CouncilSession.Scheduled,
-            CouncilSession.ItemAdded,
-            CouncilSession.SessionOpened,
-            CouncilSession.BallotCast,
-            CouncilSession.MemberRecused,
-            CouncilSession.SessionClosed,
-        )
-    )
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

@@ -15,12 +15,11 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
 from domain.council import CouncilSession
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from projections.handled import HandledProjection
 from projections.views.tracked import TrackedView
 from storage.views import iso_day
 
@@ -216,29 +215,8 @@ class NotificationsView(TrackedView):
 ESCALATIONS = "role:province_reviewer:*"
 
 
-class NotificationsProjection(Projection[NotificationsView]):
+class NotificationsProjection(HandledProjection[NotificationsView]):
     name = "notifications"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            Nomination.Opened,
-            Nomination.Submitted,
-            Nomination.DistrictReviewCompleted,
-            Nomination.ProvinceReviewCompleted,
-            Nomination.StageCutOver,
-            Nomination.ReminderSent,
-            Nomination.Escalated,
-            InspectionVisit.Ordered,
-            InspectionVisit.ReminderSent,
-            InspectionVisit.Escalated,
-            CouncilSession.Scheduled,
-            CouncilSession.ItemAdded,
-            CouncilSession.SessionOpened,
-            CouncilSession.BallotCast,
-            CouncilSession.MemberRecused,
-            CouncilSession.ReminderSent,
-        )
-    )
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

@@ -9,11 +9,10 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
 from domain.criteria.rules import Explanation, percent
 from domain.nomination import Nomination
+from projections.handled import HandledProjection
 from projections.views.tracked import TrackedView
 from storage.views import iso_day
 
@@ -256,17 +255,8 @@ def by_authority(
     return list(counted.values())
 
 
-class StatisticsProjection(Projection[StatisticsView]):
+class StatisticsProjection(HandledProjection[StatisticsView]):
     name = "statistics"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            Nomination.Opened,
-            Nomination.StatisticsRecorded,
-            Nomination.CriterionChecked,
-            Nomination.CouncilDecided,
-        )
-    )
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

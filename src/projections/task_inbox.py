@@ -7,11 +7,10 @@ from typing import Any
 
 from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
-from eventsourcing.utils import get_topic
 
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from projections.handled import HandledProjection
 from projections.views.tracked import TrackedView
 from storage.views import iso_day
 
@@ -207,25 +206,8 @@ class TaskInboxView(TrackedView):
         return dict(zip(VISIT_COLUMNS, row, strict=True)) if row else None
 
 
-class TaskInboxProjection(Projection[TaskInboxView]):
+class TaskInboxProjection(HandledProjection[TaskInboxView]):
     name = "task_inbox"
-    topics = tuple(
-        get_topic(cls)
-        for cls in (
-            Nomination.Opened,
-            Nomination.Submitted,
-            Nomination.Withdrawn,
-            Nomination.DistrictReviewCompleted,
-            Nomination.ProvinceReviewCompleted,
-            Nomination.StageCutOver,
-            InspectionVisit.Ordered,
-            InspectionVisit.Claimed,
-            InspectionVisit.ReportFiled,
-            InspectionVisit.BecameOverdue,
-            InspectionVisit.ReminderSent,
-            InspectionVisit.Escalated,
-        )
-    )
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:

@@ -253,3 +253,21 @@ def test_statistics_kept_before_the_decisions_are_dropped_and_rebuilt_whole(
         assert cursor.fetchall() == []
         cursor.execute("SELECT COUNT(*) FROM projection_tracking WHERE projection = 'statistics'")
         assert cursor.fetchone()[0] == 0
+
+
+def test_a_read_model_subscribes_to_the_events_it_handles_and_to_no_others() -> None:
+    from eventsourcing.utils import get_topic
+
+    from domain.council import CouncilSession
+    from domain.nomination import Nomination
+    from projections.board import BoardProjection
+    from projections.task_inbox import TaskInboxProjection
+
+    board = set(BoardProjection.topics)
+    assert get_topic(Nomination.Revoked) in board
+    assert get_topic(CouncilSession.Scheduled) in board
+    assert get_topic(CouncilSession.BallotCast) not in board
+    assert len(board) == 15
+    inbox = set(TaskInboxProjection.topics)
+    assert get_topic(Nomination.Revoked) not in inbox
+    assert len(inbox) == 12
