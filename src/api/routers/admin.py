@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 
-from api.deps import Command, Principal, State, idempotent_write, require_role, writes_as, written
+from api.deps import Command, Principal, State, require_role, writes_as, written
 from api.schemas.admin import (
     AccountCreate,
     AccountPublic,
@@ -18,12 +18,14 @@ from api.schemas.admin import (
 )
 from api.schemas.common import Page, Written
 from api.security import new_password_hash
+from api.write_routes import Writes
 from domain.context import Role
 from domain.cycles import CycleKind, CycleTerms
 from domain.errors import InvalidInput
 from domain.summaries import AccountSummary
 
 router = APIRouter(tags=["admin"])
+writes = Writes(router)
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 AsAdmin = Annotated[Command, Depends(writes_as(Role.ADMIN))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -40,8 +42,7 @@ def account_public(a: AccountSummary) -> AccountPublic:
     )
 
 
-@router.post("/accounts", status_code=201, response_model=Written, summary="Create an account")
-@idempotent_write
+@writes.post("/accounts", "Create an account", created=True)
 def create_account(body: AccountCreate, cmd: AsAdmin) -> Written:
     result = cmd.service.register_account(
         cmd.context,
@@ -60,12 +61,10 @@ def list_accounts(app: State, admin: Admin) -> Page[AccountPublic]:
     return Page[AccountPublic](data=accounts, count=len(accounts))
 
 
-@router.patch(
+@writes.patch(
     "/accounts/{username}",
-    response_model=Written,
-    summary="Change an account's roles or whether it is active; its tokens stop working",
+    "Change an account's roles or whether it is active; its tokens stop working",
 )
-@idempotent_write
 def update_account(username: Username, body: AccountUpdate, cmd: AsAdmin) -> Written:
     if body.roles is None and body.active is None:
         raise InvalidInput("body", "give roles, active or both")
@@ -77,28 +76,21 @@ def update_account(username: Username, body: AccountUpdate, cmd: AsAdmin) -> Wri
     )
 
 
-@router.post(
-    "/accounts/{username}/password",
-    response_model=Written,
-    summary="Reset an account's password; its tokens stop working",
+@writes.post(
+    "/accounts/{username}/password", "Reset an account's password; its tokens stop working"
 )
-@idempotent_write
 def reset_password(username: Username, body: PasswordReset, cmd: AsAdmin) -> Written:
     hashed = new_password_hash("password", body.password)
     return written(cmd.service.change_password(cmd.context, username, hashed))
 
 
-@router.post("/units", status_code=201, response_model=Written, summary="Register a unit")
-@idempotent_write
+@writes.post("/units", "Register a unit", created=True)
 def register_unit(body: UnitCreate, cmd: AsAdmin) -> Written:
     result = cmd.service.register_unit(cmd.context, body.model_dump(mode="json"))
     return written(result)
 
 
-@router.put(
-    "/cycles/{year}", response_model=Written, summary="Set a cycle's dates, window and notice days"
-)
-@idempotent_write
+@writes.put("/cycles/{year}", "Set a cycle's dates, window and notice days")
 def set_cycle(year: Year, body: CycleUpdate, cmd: AsAdmin) -> Written:
     first, second = body.evaluation_years
     terms = CycleTerms(

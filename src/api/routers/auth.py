@@ -8,15 +8,17 @@ from typing import Annotated
 import structlog
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 
-from api.deps import Caller, Command, State, idempotent_write, writes_as, written
+from api.deps import Caller, Command, State, writes_as, written
 from api.schemas.admin import GrantIn, MePublic, PasswordChange, TokenPublic
 from api.schemas.common import Written
 from api.security import client_address, issue_token, new_password_hash, verify_password
+from api.write_routes import Writes
 from domain.accounts import normalise_username
 from domain.context import Role
 from domain.errors import InvalidInput
 
 router = APIRouter(tags=["everyone"])
+writes = Writes(router)
 
 
 @router.post(
@@ -85,22 +87,12 @@ def me(principal: Caller) -> MePublic:
 Anyone = Annotated[Command, Depends(writes_as(*Role))]
 
 
-@router.post(
-    "/auth/logout",
-    response_model=Written,
-    summary="Sign out everywhere: every token of the caller's stops working",
-)
-@idempotent_write
+@writes.post("/auth/logout", "Sign out everywhere: every token of the caller's stops working")
 def sign_out(cmd: Anyone) -> Written:
     return written(cmd.service.sign_out(cmd.context, cmd.principal.username))
 
 
-@router.post(
-    "/me/password",
-    response_model=Written,
-    summary="Change one's own password; every earlier token stops working",
-)
-@idempotent_write
+@writes.post("/me/password", "Change one's own password; every earlier token stops working")
 def change_own_password(body: PasswordChange, cmd: Anyone) -> Written:
     app, name = cmd.app, cmd.principal.username
     client = client_address(cmd.request)

@@ -11,26 +11,24 @@ from api.access import nomination_in_scope
 from api.deps import (
     Command,
     NominationId,
-    idempotent_write,
     writes_as,
     written,
 )
 from api.schemas.common import Written
 from api.schemas.nominations import ComplaintIn, ResolveIn
+from api.write_routes import Writes
 from domain.context import Role
 
 router = APIRouter(dependencies=[Depends(nomination_in_scope)])
+writes = Writes(router, tag="province reviewer")
 AsHandler = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))]
 
 
-@router.post(
+@writes.post(
     "/nominations/{nomination_id}/complaints",
-    tags=["province reviewer"],
-    status_code=201,
-    response_model=Written,
-    summary="File a complaint: it blocks the decision until resolved",
+    "File a complaint: it blocks the decision until resolved",
+    created=True,
 )
-@idempotent_write
 def file_complaint(
     nomination_id: NominationId,
     body: ComplaintIn,
@@ -42,13 +40,10 @@ def file_complaint(
     return written(result, extra={"complaint_id": str(complaint)})
 
 
-@router.post(
+@writes.post(
     "/nominations/{nomination_id}/complaints/{complaint_id}/resolve",
-    tags=["province reviewer"],
-    response_model=Written,
-    summary="Resolve a complaint filed on this nomination",
+    "Resolve a complaint filed on this nomination",
 )
-@idempotent_write
 def resolve(
     nomination_id: NominationId,
     complaint_id: Annotated[UUID, Path()],

@@ -13,7 +13,6 @@ from api.deps import (
     Caller,
     Command,
     State,
-    idempotent_write,
     writes_as,
     written,
 )
@@ -28,23 +27,18 @@ from api.schemas.council import (
     SessionRow,
     VoteIn,
 )
+from api.write_routes import Writes
 from domain.context import Role
 from domain.errors import InvalidInput, SessionNotFound
 
 router = APIRouter(prefix="/council/sessions")
+writes = Writes(router, tag="council secretary")
 AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
 AsMember = Annotated[Command, Depends(writes_as(Role.COUNCIL_MEMBER))]
 SessionId = Annotated[UUID, Path()]
 
 
-@router.post(
-    "",
-    tags=["council secretary"],
-    status_code=201,
-    response_model=Written,
-    summary="Schedule a council session",
-)
-@idempotent_write
+@writes.post("", "Schedule a council session", created=True)
 def schedule(body: SessionCreate, cmd: AsSecretary) -> Written:
     result = cmd.service.schedule_council_session(
         cmd.context,
@@ -136,73 +130,39 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
     )
 
 
-@router.post(
-    "/{session_id}/agenda",
-    tags=["council secretary"],
-    response_model=Written,
-    summary="Put a nomination on the agenda",
-)
-@idempotent_write
+@writes.post("/{session_id}/agenda", "Put a nomination on the agenda")
 def add_item(session_id: SessionId, body: AgendaIn, cmd: AsSecretary) -> Written:
     ctx = cmd.context
     return written(cmd.service.add_to_agenda(ctx, session_id, UUID(body.nomination_id)))
 
 
-@router.post(
-    "/{session_id}/open",
-    tags=["council secretary"],
-    response_model=Written,
-    summary="Open the session for voting",
-)
-@idempotent_write
+@writes.post("/{session_id}/open", "Open the session for voting")
 def open_session(session_id: SessionId, cmd: AsSecretary) -> Written:
     return written(cmd.service.open_session(cmd.context, session_id))
 
 
-@router.post(
-    "/{session_id}/closing-deadline",
-    tags=["council secretary"],
-    response_model=Written,
-    summary="Set when voting closes",
-)
-@idempotent_write
+@writes.post("/{session_id}/closing-deadline", "Set when voting closes")
 def closing_deadline(session_id: SessionId, body: DeadlineIn, cmd: AsSecretary) -> Written:
     ctx = cmd.context
     return written(cmd.service.set_closing_deadline(ctx, session_id, body.closes_at))
 
 
-@router.post(
+@writes.post(
     "/{session_id}/reminders",
-    tags=["council secretary"],
-    status_code=201,
-    response_model=Written,
-    summary="Remind now the members who have not voted (sent and recorded by the workflow)",
+    "Remind now the members who have not voted (sent and recorded by the workflow)",
+    created=True,
 )
-@idempotent_write
 def remind(session_id: SessionId, cmd: AsSecretary) -> Written:
     return written(cmd.service.request_session_reminder(cmd.context, session_id))
 
 
-@router.post(
-    "/{session_id}/close",
-    tags=["council secretary"],
-    response_model=Written,
-    summary="Close the session: every item is decided",
-)
-@idempotent_write
+@writes.post("/{session_id}/close", "Close the session: every item is decided")
 def close(session_id: SessionId, body: CloseIn, cmd: AsSecretary) -> Written:
     ctx = cmd.context
     return written(cmd.service.close_session(ctx, session_id, body.decision_number))
 
 
-@router.post(
-    "/{session_id}/votes",
-    tags=["council member"],
-    status_code=201,
-    response_model=Written,
-    summary="Cast a ballot",
-)
-@idempotent_write
+@writes.post("/{session_id}/votes", "Cast a ballot", created=True, tag="council member")
 def vote(session_id: SessionId, body: VoteIn, cmd: AsMember) -> Written:
     ctx = cmd.context
     result = cmd.service.cast_vote(

@@ -18,7 +18,6 @@ from api.deps import (
     Command,
     Principal,
     State,
-    idempotent_write,
     require_role,
     writes_as,
     written,
@@ -32,11 +31,13 @@ from api.evidence import (
 from api.schemas.common import Page, Written
 from api.schemas.figures import ImportPublic, ImportRowError, OfficialYearPublic, WaitingImport
 from api.schemas.nominations import FiguresPublic, StatisticsIn
+from api.write_routes import Writes
 from documents.spreadsheets import SheetError, read_figures
 from domain.context import Role
 from domain.errors import InvalidInput, NotFound
 
 router = APIRouter(tags=["province reviewer"])
+writes = Writes(router)
 AsRegistrar = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.ADMIN))]
 Registrar = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Role.ADMIN))]
 UnitCode = Annotated[str, Path(min_length=1, max_length=64)]
@@ -65,12 +66,10 @@ def unit_figures(code: UnitCode, app: State, _: Caller) -> Page[OfficialYearPubl
     return Page[OfficialYearPublic](data=years, count=len(years))
 
 
-@router.put(
+@writes.put(
     "/units/{code}/poverty-figures/{year}",
-    response_model=Written,
-    summary="Record a unit's official figures for a year; a change is a correction with a reason",
+    "Record a unit's official figures for a year; a change is a correction with a reason",
 )
-@idempotent_write
 def record_figures(
     code: UnitCode,
     year: Year,

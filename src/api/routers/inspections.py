@@ -12,16 +12,17 @@ from api.deps import (
     Caller,
     Command,
     State,
-    idempotent_write,
     writes_as,
     written,
 )
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
+from api.write_routes import Writes
 from domain.context import Role
 from domain.errors import InvalidInput
 
 router = APIRouter()
+writes = Writes(router, tag="inspector")
 AsInspector = Annotated[Command, Depends(writes_as(Role.INSPECTOR))]
 
 
@@ -84,24 +85,12 @@ def _keyset(cursor: str | None) -> tuple[str, str] | None:
     return due, last_id
 
 
-@router.post(
-    "/tasks/{task_id}/claim",
-    tags=["inspector"],
-    response_model=Written,
-    summary="Claim an inspection task",
-)
-@idempotent_write
+@writes.post("/tasks/{task_id}/claim", "Claim an inspection task")
 def claim(task_id: Annotated[UUID, Path()], cmd: AsInspector) -> Written:
     return written(cmd.service.claim_visit(cmd.context, task_id))
 
 
-@router.post(
-    "/inspections/{visit_id}/report",
-    tags=["inspector"],
-    response_model=Written,
-    summary="File the visit report",
-)
-@idempotent_write
+@writes.post("/inspections/{visit_id}/report", "File the visit report")
 def report(
     visit_id: Annotated[UUID, Path()],
     body: VisitReportIn,

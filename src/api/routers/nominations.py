@@ -16,7 +16,6 @@ from api.deps import (
     Command,
     NominationId,
     State,
-    idempotent_write,
     remember,
     replay_of,
     request_digest,
@@ -36,31 +35,24 @@ from api.schemas.nominations import (
     StatisticsIn,
     WithdrawIn,
 )
+from api.write_routes import Writes
 from domain.context import Role
 from domain.errors import InvalidInput
 
 router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
+writes = Writes(router, tag="unit officer")
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 UPLOAD_BODY = upload_body("PDF, JPEG, PNG, DOCX or XLSX (no macros)")
 
 
-@router.post(
-    "", tags=["unit officer"], status_code=201, response_model=Written, summary="Open a nomination"
-)
-@idempotent_write
+@writes.post("", "Open a nomination", created=True)
 def open_nomination(body: NominationCreate, cmd: AsOfficer) -> Written:
     ctx = cmd.context
     result = cmd.service.open_nomination(ctx, body.unit_code, body.award_form, body.cycle_year)
     return written(result, stage=result.stage)
 
 
-@router.put(
-    "/{nomination_id}/statistics/{year}",
-    tags=["unit officer"],
-    response_model=Written,
-    summary="Record a year's poverty statistics",
-)
-@idempotent_write
+@writes.put("/{nomination_id}/statistics/{year}", "Record a year's poverty statistics")
 def record_statistics(
     nomination_id: NominationId,
     year: Annotated[int, Path(ge=2000, le=2100)],
@@ -76,13 +68,7 @@ def record_statistics(
     return written(result)
 
 
-@router.put(
-    "/{nomination_id}/achievement-report",
-    tags=["unit officer"],
-    response_model=Written,
-    summary="Write the achievement report",
-)
-@idempotent_write
+@writes.put("/{nomination_id}/achievement-report", "Write the achievement report")
 def write_report(nomination_id: NominationId, body: ReportIn, cmd: AsOfficer) -> Written:
     ctx = cmd.context
     return written(cmd.service.write_achievement_report(ctx, nomination_id, body.text))
@@ -153,26 +139,14 @@ async def upload_evidence(
     return answer
 
 
-@router.post(
-    "/{nomination_id}/submit",
-    tags=["unit officer"],
-    response_model=Written,
-    summary="Submit: runs every automatic check",
-)
-@idempotent_write
+@writes.post("/{nomination_id}/submit", "Submit: runs every automatic check")
 def submit(nomination_id: NominationId, cmd: AsOfficer) -> Written:
     result = cmd.service.submit_nomination(cmd.context, nomination_id)
     n = cmd.service.get_nomination(nomination_id)
     return written(result, stage=n.stage, extra={"checks": n.checks})
 
 
-@router.post(
-    "/{nomination_id}/withdraw",
-    tags=["unit officer"],
-    response_model=Written,
-    summary="Withdraw a nomination in collection",
-)
-@idempotent_write
+@writes.post("/{nomination_id}/withdraw", "Withdraw a nomination in collection")
 def withdraw(nomination_id: NominationId, body: WithdrawIn, cmd: AsOfficer) -> Written:
     ctx = cmd.context
     result = cmd.service.withdraw_nomination(ctx, nomination_id, body.reason)

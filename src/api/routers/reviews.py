@@ -10,55 +10,39 @@ from api.access import nomination_in_scope
 from api.deps import (
     Command,
     NominationId,
-    idempotent_write,
     writes_as,
     written,
 )
 from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, JudgedCheckIn, OverrideIn, ReviewIn
+from api.write_routes import Writes
 from domain.context import Role
 
 router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
+writes = Writes(router, tag="province reviewer")
 AsDistrict = Annotated[Command, Depends(writes_as(Role.DISTRICT_REVIEWER))]
 AsProvince = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER))]
 # A reviewer of both levels acts as the province reviewer.
 AsReviewer = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.DISTRICT_REVIEWER))]
 
 
-@router.post(
-    "/{nomination_id}/district-review",
-    tags=["district reviewer"],
-    response_model=Written,
-    summary="Approve, return or reject",
+@writes.post(
+    "/{nomination_id}/district-review", "Approve, return or reject", tag="district reviewer"
 )
-@idempotent_write
 def district_review(nomination_id: NominationId, body: ReviewIn, cmd: AsDistrict) -> Written:
     ctx = cmd.context
     result = cmd.service.complete_district_review(ctx, nomination_id, body.decision, body.comment)
     return written(result, stage=result.stage)
 
 
-@router.post(
-    "/{nomination_id}/province-review",
-    tags=["province reviewer"],
-    response_model=Written,
-    summary="Approve, return or reject",
-)
-@idempotent_write
+@writes.post("/{nomination_id}/province-review", "Approve, return or reject")
 def province_review(nomination_id: NominationId, body: ReviewIn, cmd: AsProvince) -> Written:
     ctx = cmd.context
     result = cmd.service.complete_province_review(ctx, nomination_id, body.decision, body.comment)
     return written(result, stage=result.stage)
 
 
-@router.post(
-    "/{nomination_id}/criterion-checks",
-    tags=["province reviewer"],
-    status_code=201,
-    response_model=Written,
-    summary="Record a judged criterion check",
-)
-@idempotent_write
+@writes.post("/{nomination_id}/criterion-checks", "Record a judged criterion check", created=True)
 def judged_check(
     nomination_id: NominationId,
     body: JudgedCheckIn,
@@ -75,27 +59,15 @@ def judged_check(
     return written(result)
 
 
-@router.post(
-    "/{nomination_id}/overrides",
-    tags=["province reviewer"],
-    status_code=201,
-    response_model=Written,
-    summary="Forward despite a not-met check, with the reason",
+@writes.post(
+    "/{nomination_id}/overrides", "Forward despite a not-met check, with the reason", created=True
 )
-@idempotent_write
 def override(nomination_id: NominationId, body: OverrideIn, cmd: AsProvince) -> Written:
     ctx = cmd.context
     return written(cmd.service.override_check(ctx, nomination_id, body.criterion_id, body.reason))
 
 
-@router.post(
-    "/{nomination_id}/inspections",
-    tags=["province reviewer"],
-    status_code=201,
-    response_model=Written,
-    summary="Order an inspection visit",
-)
-@idempotent_write
+@writes.post("/{nomination_id}/inspections", "Order an inspection visit", created=True)
 def order_inspection(
     nomination_id: NominationId,
     body: InspectionOrder,
