@@ -18,20 +18,19 @@ from api.deps import (
     Caller,
     Command,
     State,
-    remember,
-    replay_of,
-    request_digest,
     writes_as,
 )
 from api.evidence import (
     EvidenceStore,
-    receive_checked,
+    Stored,
+    Upload,
     upload_body,
 )
 from api.public import Lang, render, words
 from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
+from api.uploads import evidence_answer, record_upload
 from documents.council_pdf import Names, Stamp, render_decision, render_minutes
 from domain.context import Role
 from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
@@ -246,26 +245,13 @@ async def attach_signed_decision(
     ctx, config = cmd.context, app.settings
     await run_in_threadpool(cmd.service.check_may_attach_signed_decision, ctx, session_id)
     store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
-    upload = await receive_checked(cmd.request, store)
-    pending = upload.pending
-    try:
-        request_hash = request_digest(
-            sha256=pending.sha256, filename=upload.filename, media_type=upload.media_type
-        )
-        replay = await run_in_threadpool(replay_of, cmd, request_hash)
-        if replay is not None:
-            pending.discard()
-            return replay
-        kept = pending.keep()
-    except BaseException:
-        pending.discard()
-        raise
-    record = await run_in_threadpool(app.service.council_record, session_id)
-    base = public_base(app.settings)
-    generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
-    document_id = app.service.document_id(record, DocumentKind.DECISION)
-    generated_sha256 = hashlib.sha256(generated).hexdigest()
-    try:
+
+    async def attach(kept: Stored, upload: Upload) -> SignedDecisionPublic:
+        record = await run_in_threadpool(app.service.council_record, session_id)
+        base = public_base(app.settings)
+        generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
+        document_id = app.service.document_id(record, DocumentKind.DECISION)
+        generated_sha256 = hashlib.sha256(generated).hexdigest()
         await run_in_threadpool(
             cmd.service.attach_signed_decision,
             ctx,
@@ -277,18 +263,10 @@ async def attach_signed_decision(
             generated_sha256,
             document_id,
         )
-    except BaseException:
-        if kept.stored:
-            store.path_of(kept.sha256).unlink(missing_ok=True)
-        raise
-    answer = SignedDecisionPublic(
-        sha256=kept.sha256,
-        filename=upload.filename,
-        media_type=upload.media_type,
-        size=kept.size,
-        stored=kept.stored,
-        generated_sha256=generated_sha256,
-        document_id=document_id,
-    )
-    await run_in_threadpool(remember, cmd, 201, answer, request_hash)
-    return answer
+        return SignedDecisionPublic(
+            **evidence_answer(kept, upload).model_dump(),
+            generated_sha256=generated_sha256,
+            document_id=document_id,
+        )
+
+    return await record_upload(cmd, store, attach)

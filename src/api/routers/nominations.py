@@ -16,15 +16,14 @@ from api.deps import (
     Command,
     NominationId,
     State,
-    remember,
-    replay_of,
-    request_digest,
     writes_as,
     written,
 )
 from api.evidence import (
     EvidenceStore,
-    receive_checked,
+    Pending,
+    Stored,
+    Upload,
     upload_body,
 )
 from api.schemas.common import Written
@@ -35,6 +34,7 @@ from api.schemas.nominations import (
     StatisticsIn,
     WithdrawIn,
 )
+from api.uploads import evidence_answer, record_upload
 from api.write_routes import Writes
 from domain.context import Role
 from domain.errors import InvalidInput
@@ -96,25 +96,14 @@ async def upload_evidence(
     if len(held) >= config.upload_quota_files:
         raise InvalidInput("file", f"a nomination holds at most {config.upload_quota_files} files")
     store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
-    upload = await receive_checked(cmd.request, store)
-    pending = upload.pending
-    try:
+
+    def within_quota(pending: Pending) -> None:
         if sum(e["size"] for e in held.values()) + pending.size > config.upload_quota_bytes:
             raise HTTPException(
                 413, f"file: a nomination holds at most {config.upload_quota_bytes} bytes"
             )
-        request_hash = request_digest(
-            sha256=pending.sha256, filename=upload.filename, media_type=upload.media_type
-        )
-        replay = await run_in_threadpool(replay_of, cmd, request_hash)
-        if replay is not None:
-            pending.discard()
-            return replay
-        kept = pending.keep()
-    except BaseException:
-        pending.discard()
-        raise
-    try:
+
+    async def attach(kept: Stored, upload: Upload) -> EvidencePublic:
         await run_in_threadpool(
             cmd.service.attach_evidence,
             ctx,
@@ -124,19 +113,9 @@ async def upload_evidence(
             upload.media_type,
             kept.size,
         )
-    except BaseException:
-        if kept.stored:
-            store.path_of(kept.sha256).unlink(missing_ok=True)
-        raise
-    answer = EvidencePublic(
-        sha256=kept.sha256,
-        filename=upload.filename,
-        media_type=upload.media_type,
-        size=kept.size,
-        stored=kept.stored,
-    )
-    await run_in_threadpool(remember, cmd, 201, answer, request_hash)
-    return answer
+        return evidence_answer(kept, upload)
+
+    return await record_upload(cmd, store, attach, within_quota)
 
 
 @writes.post("/{nomination_id}/submit", "Submit: runs every automatic check")
