@@ -1,6 +1,20 @@
 // @ts-check
 // Accounts: an admin's list (roles, active, password resets) and everyone's own password.
-import { api, cell, field, h, render, signOut, state, submitting, t, toast } from "./core.js";
+import {
+  api,
+  cell,
+  field,
+  h,
+  render,
+  signOut,
+  state,
+  submitting,
+  t,
+  toast,
+  actions,
+  submitButton,
+  formOf,
+} from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["AccountPublic"]} Account */
@@ -49,13 +63,10 @@ function accountRow(a) {
     placeholder: t("accounts.reason"),
     "aria-label": t("accounts.reason"),
   });
-  const save = h(
-    "form",
-    {
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        updateAccount(save, a, roles.value, active.checked, reason.value);
-      },
+  const save = formOf(
+    {},
+    () => {
+      updateAccount(save, a, roles.value, active.checked, reason.value);
     },
     roles,
     h("div", { class: "field-error", "data-error-for": "roles" }),
@@ -69,13 +80,10 @@ function accountRow(a) {
     minlength: "12",
     "aria-label": t("accounts.new_password"),
   });
-  const reset = h(
-    "form",
-    {
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        resetPassword(reset, a, password.value);
-      },
+  const reset = formOf(
+    {},
+    () => {
+      resetPassword(reset, a, password.value);
     },
     password,
     h("div", { class: "field-error", "data-error-for": "password" }),
@@ -102,24 +110,16 @@ function passwordForm() {
     required: true,
     minlength: "12",
   });
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        changeOwnPassword(form, current.value, next.value);
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      changeOwnPassword(form, current.value, next.value);
     },
     h("h2", {}, t("me.change")),
     field(t("me.current"), current, "current_password"),
     field(t("me.new"), next, "new_password"),
     h("p", { class: "muted" }, t("me.policy")),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { class: "primary", type: "submit" }, t("me.change")),
-    ),
+    actions(submitButton(t("me.change"))),
   );
   return form;
 }

@@ -1,6 +1,19 @@
 // @ts-check
 // The web UI: plain ES modules on the public HTTP API. Vietnamese first, English on request.
-import { api, field, h, has, loadLanguage, render, setRouter, state, t } from "./core.js";
+import {
+  api,
+  field,
+  h,
+  has,
+  loadLanguage,
+  render,
+  setRouter,
+  state,
+  t,
+  actions,
+  submitButton,
+  formOf,
+} from "./core.js";
 import { boardPage } from "./board.js";
 import { nominationPage } from "./nomination.js";
 import { tasksPage } from "./tasks.js";
@@ -56,22 +69,14 @@ function loginPage() {
     autocomplete: "current-password",
     required: true,
   });
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        signIn(form, username.value, password.value);
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      signIn(form, username.value, password.value);
     },
     field(t("login.username"), username, "username"),
     field(t("login.password"), password, "password"),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { class: "primary", type: "submit" }, t("login.submit")),
-    ),
+    actions(submitButton(t("login.submit"))),
   );
   render(h("h1", {}, t("login.title")), form);
 }

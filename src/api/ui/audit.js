@@ -1,7 +1,7 @@
 // @ts-check
 // The auditor's tools: verification, receipts, exports, what-if and the board as of a date.
 // Nothing loads up front: each card asks the API when the auditor does, and shows its answer.
-import { api, asking, field, h, locale, number, render, state, t } from "./core.js";
+import { api, asking, field, h, locale, number, render, state, t, formOf } from "./core.js";
 import { criterionName } from "./dossier.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
@@ -59,13 +59,10 @@ function receiptsCard() {
     })
   );
   const checkOut = h("p", { id: "receipt-result", role: "status" });
-  const check = h(
-    "form",
-    {
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        asking(check, () => checkReceipt(file, checkOut));
-      },
+  const check = formOf(
+    {},
+    () => {
+      asking(check, () => checkReceipt(file, checkOut));
     },
     field(t("receipt.file"), file, "receipt"),
     h(
@@ -116,20 +113,16 @@ function exportCard() {
     h("option", { value: "" }, "—"),
     ...state.enums.outcomes.map((o) => h("option", { value: o }, t(`outcome.${o}`))),
   );
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        const filters = {
-          cycle: cycle.value,
-          district: district.value,
-          criterion: criterion.value,
-          outcome: outcome.value,
-        };
-        asking(form, () => exportChecks(fmt.value, filters));
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      const filters = {
+        cycle: cycle.value,
+        district: district.value,
+        criterion: criterion.value,
+        outcome: outcome.value,
+      };
+      asking(form, () => exportChecks(fmt.value, filters));
     },
     h("h2", {}, t("audit.export")),
     field(t("audit.format"), fmt, "format"),
@@ -145,15 +138,11 @@ function whatIfCard() {
   const version = h("input", { type: "number", min: "1", value: "1" });
   const cycle = h("input", { type: "number", min: "2023", max: "2025", value: "2023" });
   const out = h("div", {});
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        const body = { rule_set_version: Number(version.value), cycle_year: Number(cycle.value) };
-        asking(form, () => askWhatIf(body, out));
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      const body = { rule_set_version: Number(version.value), cycle_year: Number(cycle.value) };
+      asking(form, () => askWhatIf(body, out));
     },
     h("h2", {}, t("audit.what_if")),
     field(t("nom.rule_set"), version, "rule_set_version"),
@@ -180,14 +169,10 @@ function whatIfList(rows) {
 function boardThenCard() {
   const date = h("input", { type: "date", required: true });
   const out = h("div", {});
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        asking(form, () => showBoardThen(date.value, out));
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      asking(form, () => showBoardThen(date.value, out));
     },
     h("h2", {}, t("audit.board_as_of")),
     field(t("nom.as_of"), date, "as_of"),

@@ -14,6 +14,9 @@ import {
   state,
   submitting,
   t,
+  actions,
+  submitButton,
+  formOf,
 } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas["BoardRow"]} BoardRow */
@@ -153,20 +156,15 @@ function boardFilterForm(filters) {
   const overdue = h("input", { id: "q-overdue", type: "checkbox" });
   stage.value = filters.stage;
   overdue.checked = filters.overdue;
-  return h(
-    "form",
-    {
-      class: "filters",
-      role: "search",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        applyFilters({
-          stage: stage.value,
-          district: district.value.trim(),
-          cycle: cycle.value,
-          overdue: overdue.checked,
-        });
-      },
+  return formOf(
+    { class: "filters", role: "search" },
+    () => {
+      applyFilters({
+        stage: stage.value,
+        district: district.value.trim(),
+        cycle: cycle.value,
+        overdue: overdue.checked,
+      });
     },
     field(t("board.stage"), stage, "stage"),
     field(t("board.district"), district, "district"),
@@ -191,18 +189,13 @@ function batchForm(rows) {
   action.addEventListener("change", showTeam);
   showTeam();
   const names = Object.fromEntries(rows.map((r) => [r.nomination_id, r.unit_name]));
-  const form = h(
-    "form",
-    {
-      class: "card",
-      id: "batch",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        const picked = [...document.querySelectorAll("input.pick:checked")].map(
-          (el) => /** @type {HTMLInputElement} */ (el).value,
-        );
-        runSelected(form, picked, action.value, comment.value, team.value, names);
-      },
+  const form = formOf(
+    { class: "card", id: "batch" },
+    () => {
+      const picked = [...document.querySelectorAll("input.pick:checked")].map(
+        (el) => /** @type {HTMLInputElement} */ (el).value,
+      );
+      runSelected(form, picked, action.value, comment.value, team.value, names);
     },
     h("h2", {}, t("batch.title")),
     field(t("batch.action"), action, "action"),
@@ -221,28 +214,20 @@ function newNominationForm() {
     ...state.enums.award_forms.map((f) => h("option", { value: f }, t(`form.${f}`))),
   );
   const cycle = h("input", { type: "number", value: "2025", min: "2023", max: "2025" });
-  const el = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        openNomination(el, {
-          unit_code: unit.value.trim(),
-          award_form: form.value,
-          cycle_year: Number(cycle.value),
-        });
-      },
+  const el = formOf(
+    { class: "card" },
+    () => {
+      openNomination(el, {
+        unit_code: unit.value.trim(),
+        award_form: form.value,
+        cycle_year: Number(cycle.value),
+      });
     },
     h("h2", {}, t("board.new")),
     field(t("board.unit_code"), unit, "unit_code"),
     field(t("board.form"), form, "award_form"),
     field(t("board.cycle"), cycle, "cycle_year"),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { class: "primary", type: "submit" }, t("board.new")),
-    ),
+    actions(submitButton(t("board.new"))),
   );
   return el;
 }

@@ -109,6 +109,28 @@ export function field(label, input, name) {
     h("div", { class: "field-error", "data-error-for": name }),
   );
 }
+// A form whose submit runs `onSubmit` in place of the browser's navigation.
+/**
+ * @param {Record<string, unknown>} attrs
+ * @param {() => void} onSubmit
+ * @param {...unknown} children
+ * @returns {HTMLFormElement}
+ */
+export function formOf(attrs, onSubmit, ...children) {
+  const onsubmit = (/** @type {SubmitEvent} */ event) => {
+    event.preventDefault();
+    onSubmit();
+  };
+  return /** @type {HTMLFormElement} */ (h("form", { ...attrs, onsubmit }, ...children));
+}
+/** @param {...unknown} buttons */
+export function actions(...buttons) {
+  return h("div", { class: "actions" }, ...buttons);
+}
+/** @param {string} label */
+export function submitButton(label) {
+  return h("button", { class: "primary", type: "submit" }, label);
+}
 // A part of a page that failed to load says so in place; the rest of the page still shows.
 /**
  * @template T

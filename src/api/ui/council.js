@@ -17,6 +17,9 @@ import {
   submitting,
   t,
   toast,
+  actions,
+  submitButton,
+  formOf,
 } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
@@ -149,30 +152,22 @@ function newSessionForm() {
     ...state.enums.award_forms.map((f) => h("option", { value: f }, t(`form.${f}`))),
   );
   awardForm.value = "bang-khen-tinh";
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        scheduleSession(form, {
-          title: title.value,
-          scheduled_for: date.value,
-          members: members.value.split(/\s+/).filter(Boolean),
-          award_form: awardForm.value,
-        });
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      scheduleSession(form, {
+        title: title.value,
+        scheduled_for: date.value,
+        members: members.value.split(/\s+/).filter(Boolean),
+        award_form: awardForm.value,
+      });
     },
     h("h2", {}, t("council.new")),
     field(t("council.session_title"), title, "title"),
     field(t("council.date"), date, "scheduled_for"),
     field(t("board.form"), awardForm, "award_form"),
     field(t("council.members"), members, "members"),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { class: "primary", type: "submit" }, t("council.new")),
-    ),
+    actions(submitButton(t("council.new"))),
   );
   return form;
 }
@@ -297,14 +292,10 @@ function ballot(s, item, n) {
           cycle: String(n.cycle_year),
         })
       : "";
-    const form = h(
-      "form",
-      {
-        class: "confirm",
-        onsubmit: (/** @type {SubmitEvent} */ event) => {
-          event.preventDefault();
-          castVote(form, s, item, choice, reason ? reason.value : "");
-        },
+    const form = formOf(
+      { class: "confirm" },
+      () => {
+        castVote(form, s, item, choice, reason ? reason.value : "");
       },
       h(
         "p",
@@ -348,17 +339,13 @@ function agendaForm(s, candidates) {
       ` ${r.unit_name} (${r.unit_code}) · ${t(`form.${r.award_form}`)} · ${r.cycle_year}`,
     ),
   );
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        const picked = [...form.querySelectorAll("input.agenda-pick:checked")].map(
-          (el) => /** @type {HTMLInputElement} */ (el).value,
-        );
-        addToAgenda(form, s, picked, names);
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      const picked = [...form.querySelectorAll("input.agenda-pick:checked")].map(
+        (el) => /** @type {HTMLInputElement} */ (el).value,
+      );
+      addToAgenda(form, s, picked, names);
     },
     h("h2", {}, t("council.agenda")),
     h(
@@ -398,38 +385,30 @@ function sessionControls(s) {
     required: true,
     value: s.closes_at ? localTime(s.closes_at) : "",
   });
-  const deadline = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        submitting(deadline, () =>
-          api(`/api/v1/council/sessions/${s.id}/closing-deadline`, {
-            method: "POST",
-            body: { closes_at: `${closesAt.value}:00+07:00` },
-          }),
-        );
-      },
+  const deadline = formOf(
+    { class: "card" },
+    () => {
+      submitting(deadline, () =>
+        api(`/api/v1/council/sessions/${s.id}/closing-deadline`, {
+          method: "POST",
+          body: { closes_at: `${closesAt.value}:00+07:00` },
+        }),
+      );
     },
     h("h2", {}, t("council.deadline")),
     field(t("council.closes_at"), closesAt, "closes_at"),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.move"))),
   );
   const number = h("input", { maxlength: "100", placeholder: "123/QĐ-UBND" });
-  const closing = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        submitting(closing, () =>
-          api(`/api/v1/council/sessions/${s.id}/close`, {
-            method: "POST",
-            body: number.value.trim() ? { decision_number: number.value.trim() } : {},
-          }),
-        );
-      },
+  const closing = formOf(
+    { class: "card" },
+    () => {
+      submitting(closing, () =>
+        api(`/api/v1/council/sessions/${s.id}/close`, {
+          method: "POST",
+          body: number.value.trim() ? { decision_number: number.value.trim() } : {},
+        }),
+      );
     },
     h("h2", {}, t("council.close")),
     field(t("council.decision_number"), number, "decision_number"),
@@ -508,18 +487,14 @@ function signedDecisions(s) {
   const file = /** @type {HTMLInputElement} */ (
     h("input", { type: "file", accept: ".pdf,.jpg,.jpeg,.png", required: true })
   );
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        const data = new FormData();
-        data.append("file", file.files[0]);
-        submitting(form, () =>
-          api(`/api/v1/council/sessions/${s.id}/signed-decision`, { method: "POST", form: data }),
-        );
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      const data = new FormData();
+      data.append("file", file.files[0]);
+      submitting(form, () =>
+        api(`/api/v1/council/sessions/${s.id}/signed-decision`, { method: "POST", form: data }),
+      );
     },
     h("h2", {}, t("council.signed_decision")),
     list,

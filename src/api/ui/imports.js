@@ -1,6 +1,6 @@
 // @ts-check
 // The province reviewer's import of the poverty review's spreadsheet: preview, then apply.
-import { api, day, field, h, render, state, t, toast } from "./core.js";
+import { api, day, field, h, render, state, t, toast, formOf } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["ImportPublic"]} ImportResult */
@@ -25,14 +25,10 @@ export async function importsPage() {
     h("input", { type: "checkbox", id: "import-partial" })
   );
   const out = h("div", { id: "import-result", role: "status" });
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        preview(form, file, partial, out);
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      preview(form, file, partial, out);
     },
     field(t("imports.file"), file, "file"),
     h("div", { class: "check" }, partial, h("label", { for: partial.id }, t("imports.partial"))),

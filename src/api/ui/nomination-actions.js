@@ -1,6 +1,6 @@
 // @ts-check
 // What each role may do to a nomination in its stage: the forms, and the handlers they call.
-import { api, field, h, has, state, submitting, t } from "./core.js";
+import { api, field, h, has, state, submitting, t, formOf } from "./core.js";
 import { criterionName } from "./dossier.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
@@ -38,14 +38,10 @@ export function actions(n) {
  * @param {...(Node | null)} children
  */
 function card(title, handle, ...children) {
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        handle(form);
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      handle(form);
     },
     title ? h("h2", {}, title) : null,
     ...children,

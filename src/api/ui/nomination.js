@@ -24,6 +24,7 @@ import {
   render,
   state,
   t,
+  formOf,
 } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
@@ -329,14 +330,10 @@ function historyList(history) {
 function travelForm(id, current) {
   const version = h("input", { type: "number", min: "1", max: String(current) });
   const when = h("input", { type: "date" });
-  const form = h(
-    "form",
-    {
-      class: "card",
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        travel(id, version.value, when.value);
-      },
+  const form = formOf(
+    { class: "card" },
+    () => {
+      travel(id, version.value, when.value);
     },
     h("h2", {}, t("nom.travel")),
     field(t("nom.version"), version, "version"),

@@ -1,6 +1,21 @@
 // @ts-check
 // Task inboxes: reviewers' queues and inspectors' visits.
-import { after, api, day, dueIn, field, h, has, render, submitting, t, today } from "./core.js";
+import {
+  after,
+  api,
+  day,
+  dueIn,
+  field,
+  h,
+  has,
+  render,
+  submitting,
+  t,
+  today,
+  actions,
+  submitButton,
+  formOf,
+} from "./core.js";
 
 /** @typedef {import("./core.js").Schemas["TaskPublic"]} Task */
 /** @typedef {{ visits: Task[], reviews: Task[] }} Inbox */
@@ -89,18 +104,15 @@ function visitCard(v) {
   const addYear = () => figures.append(figureRow());
   addYear();
   /** @type {HTMLFormElement} */
-  const form = h(
-    "form",
-    {
-      onsubmit: (/** @type {SubmitEvent} */ event) => {
-        event.preventDefault();
-        fileReport(form, v, {
-          visited_on: visited.value,
-          findings: findings.value,
-          recommendation: /** @type {"confirm" | "discrepancy"} */ (recommendation.value),
-          figures,
-        });
-      },
+  const form = formOf(
+    {},
+    () => {
+      fileReport(form, v, {
+        visited_on: visited.value,
+        findings: findings.value,
+        recommendation: /** @type {"confirm" | "discrepancy"} */ (recommendation.value),
+        figures,
+      });
     },
     h("h2", {}, t("tasks.report")),
     field(t("tasks.visited_on"), visited, "visited_on"),
@@ -134,11 +146,7 @@ function visitCard(v) {
       h("div", { class: "field-error", "data-error-for": "verified_statistics" }),
       h("button", { type: "button", onclick: addYear }, t("tasks.add_year")),
     ),
-    h(
-      "div",
-      { class: "actions" },
-      h("button", { class: "primary", type: "submit" }, t("tasks.report")),
-    ),
+    actions(submitButton(t("tasks.report"))),
   );
   card.append(form);
   return card;
