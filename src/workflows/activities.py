@@ -20,11 +20,11 @@ from domain.context import SYSTEM_ACTOR, CommandContext, Role
 from domain.deadlines import Alarm, stage_alarms, until_cut_over, visit_alarms
 from domain.errors import DomainError
 from domain.stages import Stage
+from domain.summaries import CommandResult
 from service.nomination_service import NominationService
 from workflows.inputs import AlarmPlan, ClockResult, ClockStep, PlanStage, PlanVisit
 from workflows.notifier import Directory, Notifier
 
-T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 STAGE_AUDIENCE = {
@@ -85,9 +85,17 @@ class ClockActivities:
             at=datetime.now(UTC),
         )
 
-    def _once(self, step: ClockStep, record: Callable[[CommandContext], T]) -> T:
+    def _record(
+        self,
+        step: ClockStep,
+        record: Callable[[CommandContext], CommandResult],
+        detail: str | None = None,
+    ) -> ClockResult:
+        """Runs the step's command once (its id makes a retry a no-op) and says whether it
+        recorded an event now."""
         with domain_errors_are_final():
-            return record(self._ctx(step))
+            result = record(self._ctx(step))
+        return ClockResult(recorded=result.position is not None, detail=detail or "")
 
     # --- planning -------------------------------------------------------------------------
 
@@ -136,21 +144,20 @@ class ClockActivities:
         )
         if not self.service.has_handled(nid, step.command_id):
             self.notifier.send(recipients, subject, body)
-        result = self._once(
+        return self._record(
             step,
             lambda ctx: self.service.record_reminder(
                 ctx, nid, step.stage or "", recipients, subject
             ),
+            detail=", ".join(recipients),
         )
-        return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
 
     @activity.defn
     @final_domain_errors
     def cut_over_nomination(self, step: ClockStep) -> ClockResult:
         """The day a reorganisation ends the dossier's stage: it moves to the stage replacing
         it, by a recorded event citing the law."""
-        result = self._once(step, lambda ctx: self.service.cut_over(ctx, UUID(step.aggregate_id)))
-        return ClockResult(recorded=result.position is not None)
+        return self._record(step, lambda ctx: self.service.cut_over(ctx, UUID(step.aggregate_id)))
 
     def _form_name(self, form: str) -> str:
         """An award form as the notice names it, in Vietnamese."""
@@ -165,13 +172,12 @@ class ClockActivities:
         if step.due_on is None:
             return ClockResult(recorded=False, detail="no due date")
         due_on = step.due_on
-        result = self._once(
+        return self._record(
             step,
             lambda ctx: self.service.mark_deadline_missed(
                 ctx, UUID(step.aggregate_id), step.stage or "", due_on
             ),
         )
-        return ClockResult(recorded=result.position is not None)
 
     @activity.defn
     @final_domain_errors
@@ -191,28 +197,27 @@ class ClockActivities:
                 f"[thidua] Quá hạn, chuyển cấp trên: {nomination.unit_name}",
                 f"Hồ sơ của {nomination.unit_name} quá hạn bước {stage_name} (hạn {due}).",
             )
-        result = self._once(
-            step, lambda ctx: self.service.record_escalation(ctx, nid, step.stage or "", to, reason)
+        return self._record(
+            step,
+            lambda ctx: self.service.record_escalation(ctx, nid, step.stage or "", to, reason),
+            detail=to,
         )
-        return ClockResult(recorded=result.position is not None, detail=to)
 
     @activity.defn
     @final_domain_errors
     def end_public_notice(self, step: ClockStep) -> ClockResult:
-        result = self._once(
+        return self._record(
             step, lambda ctx: self.service.end_public_notice(ctx, UUID(step.aggregate_id))
         )
-        return ClockResult(recorded=result.position is not None)
 
     # --- inspection visits ----------------------------------------------------------------
 
     @activity.defn
     @final_domain_errors
     def mark_visit_overdue(self, step: ClockStep) -> ClockResult:
-        result = self._once(
+        return self._record(
             step, lambda ctx: self.service.mark_visit_overdue(ctx, UUID(step.aggregate_id))
         )
-        return ClockResult(recorded=result.position is not None)
 
     @activity.defn
     @final_domain_errors
@@ -227,10 +232,11 @@ class ClockActivities:
             self.notifier.send(
                 recipients, subject, f"Chuyến kiểm tra {vid} hạn {visit.due_on:%d/%m/%Y}."
             )
-        result = self._once(
-            step, lambda ctx: self.service.record_visit_reminder(ctx, vid, recipients, subject)
+        return self._record(
+            step,
+            lambda ctx: self.service.record_visit_reminder(ctx, vid, recipients, subject),
+            detail=", ".join(recipients),
         )
-        return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
 
     @activity.defn
     @final_domain_errors
@@ -242,11 +248,11 @@ class ClockActivities:
         recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
         if not self.service.has_handled(vid, step.command_id):
             self.notifier.send(recipients, f"[thidua] Chuyến kiểm tra quá hạn: {vid}", str(vid))
-        result = self._once(
+        return self._record(
             step,
             lambda ctx: self.service.escalate_visit(ctx, vid, to, "inspection visit overdue"),
+            detail=to,
         )
-        return ClockResult(recorded=result.position is not None, detail=to)
 
     # --- council sessions -------------------------------------------------------------------
 
@@ -263,10 +269,11 @@ class ClockActivities:
         subject = f"[thidua] Nhắc bỏ phiếu: {session.title}"
         if not self.service.has_handled(sid, step.command_id):
             self.notifier.send(recipients, subject, f"Phiên họp {session.title} sắp đóng.")
-        result = self._once(
-            step, lambda ctx: self.service.record_session_reminder(ctx, sid, recipients, subject)
+        return self._record(
+            step,
+            lambda ctx: self.service.record_session_reminder(ctx, sid, recipients, subject),
+            detail=", ".join(recipients),
         )
-        return ClockResult(recorded=result.position is not None, detail=", ".join(recipients))
 
     @activity.defn
     @final_domain_errors
@@ -274,8 +281,7 @@ class ClockActivities:
         sid = UUID(step.aggregate_id)
         if self.service.get_session(sid).state != "open":
             return ClockResult(recorded=False, detail="already closed")
-        result = self._once(step, lambda ctx: self.service.close_session(ctx, sid))
-        return ClockResult(recorded=result.position is not None)
+        return self._record(step, lambda ctx: self.service.close_session(ctx, sid))
 
     def all(self) -> list[Callable[..., object]]:
         return [
@@ -300,7 +306,6 @@ class ClockActivities:
         sid, closes_at = UUID(step.aggregate_id), step.closes_at
         if closes_at is None:
             raise ApplicationError("closes_at: is required", non_retryable=True)
-        result = self._once(
+        return self._record(
             step, lambda ctx: self.service.set_closing_deadline(ctx, sid, closes_at)
         )
-        return ClockResult(recorded=result.position is not None)
