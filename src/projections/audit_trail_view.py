@@ -10,6 +10,7 @@ from typing import Any
 
 from projections.views.tracked import TrackedView
 from service.audit import RecordedDigest
+from storage.views import equal_to
 
 ROW_COLUMNS = (
     "position",
@@ -80,18 +81,16 @@ class TrailFilter:
     kind: str | None = None
 
     def where(self) -> tuple[str, list[Any]]:
-        clauses, params = [], []
-        for column, value in (
-            ("cycle_year", self.cycle_year),
-            ("district_code", self.district_code),
-            ("criterion_id", self.criterion_id),
-            ("outcome", self.outcome),
-            ("nomination_id", self.nomination_id),
-            ("kind", self.kind),
-        ):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
+        clauses, params = equal_to(
+            (
+                ("cycle_year", self.cycle_year),
+                ("district_code", self.district_code),
+                ("criterion_id", self.criterion_id),
+                ("outcome", self.outcome),
+                ("nomination_id", self.nomination_id),
+                ("kind", self.kind),
+            )
+        )
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 

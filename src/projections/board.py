@@ -14,7 +14,7 @@ from domain.dossier import complaint_number
 from domain.nomination import Nomination
 from projections.handled import HandledProjection
 from projections.views.tracked import TrackedView
-from storage.views import iso_day
+from storage.views import equal_to, iso_day
 
 OPEN_STAGES = ("collecting", "district_review", "province_review", "public_notice", "council")
 COLUMNS = (
@@ -233,15 +233,15 @@ class BoardView(TrackedView):
 
     def page_of(self, query: BoardQuery) -> BoardPage:
         visible, params = query.visibility.where()
-        clauses: list[str] = [visible] if visible else []
-        for column, value in (
-            ("stage", query.stage),
-            ("district_code", query.district_code),
-            ("cycle_year", query.cycle_year),
-        ):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
+        equal, values = equal_to(
+            (
+                ("stage", query.stage),
+                ("district_code", query.district_code),
+                ("cycle_year", query.cycle_year),
+            )
+        )
+        clauses: list[str] = [visible, *equal] if visible else equal
+        params += values
         if query.unit_code is not None:
             units = (query.unit_code, *query.lineage)
             clauses.append(f"unit_code IN ({', '.join('?' for _ in units)})")

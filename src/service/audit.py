@@ -138,97 +138,22 @@ def _verify(
             )
     for notifications in log_pages(app.recorder, upto=head, page_size=page_size):
         for notification in notifications:
+            try:
+                digest = _checked_digest(mapper, notification, heads, seen, keyring)
+            except _Broken as broken:
+                return _broken(checked, heads, *broken.problem)
             aggregate_id = str(notification.originator_id)
             version = notification.originator_version
-            if seen is not None and seen[0] < notification.id:
-                return _broken(
-                    checked,
-                    heads,
-                    seen[1],
-                    seen[2],
-                    BreakKind.DELETED_SINCE_RECORDED,
-                    "missing: the audit trail recorded it, the store no longer has it",
-                )
-            try:
-                content = mapper.stored_content(notification)
-                mapper.event_from(content)  # it must also load, upcasts included
-            except Exception as error:  # any row that cannot be read is a broken link
-                return _broken(
-                    checked,
-                    heads,
-                    aggregate_id,
-                    version,
-                    BreakKind.UNREADABLE,
-                    f"cannot be read: {error}",
-                )
-            if content.reserved_keys:
-                return _broken(
-                    checked,
-                    heads,
-                    aggregate_id,
-                    version,
-                    BreakKind.FORGED_FIELD,
-                    f"holds {', '.join(content.reserved_keys)}, which no event records",
-                )
-            digest = content.digest
-            last_version, last_digest = heads.get(aggregate_id, (0, GENESIS))
-            if version != last_version + 1:
-                missing = last_version + 1
-                return _broken(
-                    checked,
-                    heads,
-                    aggregate_id,
-                    missing,
-                    BreakKind.VERSION_MISSING,
-                    f"version {missing} is missing",
-                )
-            if content.state.get("prev_hash") != last_digest:
-                return _broken(
-                    checked,
-                    heads,
-                    aggregate_id,
-                    last_version,
-                    BreakKind.SUCCESSOR_DISAGREES,
-                    f"changed: version {version} recorded another hash of it",
-                )
             if seen is not None and seen[0] == notification.id:
-                if seen[1:] != (aggregate_id, version, digest):
-                    return _broken(
-                        checked,
-                        heads,
-                        aggregate_id,
-                        version,
-                        BreakKind.CHANGED_SINCE_RECORDED,
-                        "changed since the audit trail recorded it",
-                    )
                 seen = next(copy, None)
-            # Last: a changed event is better named by what changed than by its signature.
-            if keyring is not None:
-                unproved = keyring.problem(notification.id, digest, content.writer)
-                if unproved is not None:
-                    return _broken(
-                        checked,
-                        heads,
-                        aggregate_id,
-                        version,
-                        BreakKind.WRITER_SIGNATURE,
-                        f"position {notification.id} {unproved}",
-                    )
-                if notification.id <= keyring.began_upto:
-                    before_signing.add(log_entry(notification.id, aggregate_id, version, digest))
+            if keyring is not None and notification.id <= keyring.began_upto:
+                before_signing.add(log_entry(notification.id, aggregate_id, version, digest))
             heads[aggregate_id] = (version, digest)
             checked += 1
         if progress is not None:
             progress(notifications[-1].id, head)
     if seen is not None and seen[0] <= head:
-        return _broken(
-            checked,
-            heads,
-            seen[1],
-            seen[2],
-            BreakKind.DELETED_SINCE_RECORDED,
-            "missing: the audit trail recorded it, the store no longer has it",
-        )
+        return _broken(checked, heads, *_deleted(seen))
     if (
         keyring is not None
         and keyring.began_at is not None
@@ -249,9 +174,91 @@ def _verify(
     return VerifyReport(True, checked, len(heads))
 
 
+Problem = tuple[str, int, BreakKind, str]
+"""The aggregate, the version, what kind of break, and why."""
+
+
+class _Broken(Exception):
+    def __init__(self, aggregate_id: str, version: int, kind: BreakKind, reason: str) -> None:
+        super().__init__(reason)
+        self.problem: Problem = (aggregate_id, version, kind, reason)
+
+
+def _deleted(seen: RecordedDigest) -> Problem:
+    missing = "missing: the audit trail recorded it, the store no longer has it"
+    return seen[1], seen[2], BreakKind.DELETED_SINCE_RECORDED, missing
+
+
+def _checked_digest(
+    mapper: ChainMapper,
+    notification: Any,
+    heads: Mapping[str, tuple[int, str]],
+    seen: RecordedDigest | None,
+    keyring: Keyring | None,
+) -> str:
+    """The event's digest once it is proved in its place, or ``_Broken`` naming the first
+    problem: a copy's event missing before it, unreadable, a forged field, a gap in its
+    aggregate's versions, a predecessor changed, a change since the copy saw it, and last
+    (a changed event is better named by what changed) its writer's signature."""
+    aggregate_id = str(notification.originator_id)
+    version = notification.originator_version
+    if seen is not None and seen[0] < notification.id:
+        raise _Broken(*_deleted(seen))
+    try:
+        content = mapper.stored_content(notification)
+        mapper.event_from(content)  # it must also load, upcasts included
+    except Exception as error:  # any row that cannot be read is a broken link
+        reason = f"cannot be read: {error}"
+        raise _Broken(aggregate_id, version, BreakKind.UNREADABLE, reason) from None
+    if content.reserved_keys:
+        which = ", ".join(content.reserved_keys)
+        raise _Broken(
+            aggregate_id, version, BreakKind.FORGED_FIELD, f"holds {which}, which no event records"
+        )
+    digest = content.digest
+    last_version, last_digest = heads.get(aggregate_id, (0, GENESIS))
+    if version != last_version + 1:
+        missing = last_version + 1
+        raise _Broken(
+            aggregate_id, missing, BreakKind.VERSION_MISSING, f"version {missing} is missing"
+        )
+    if content.state.get("prev_hash") != last_digest:
+        raise _Broken(
+            aggregate_id,
+            last_version,
+            BreakKind.SUCCESSOR_DISAGREES,
+            f"changed: version {version} recorded another hash of it",
+        )
+    if (
+        seen is not None
+        and seen[0] == notification.id
+        and seen[1:]
+        != (
+            aggregate_id,
+            version,
+            digest,
+        )
+    ):
+        raise _Broken(
+            aggregate_id,
+            version,
+            BreakKind.CHANGED_SINCE_RECORDED,
+            "changed since the audit trail recorded it",
+        )
+    unproved = keyring.problem(notification.id, digest, content.writer) if keyring else None
+    if unproved is not None:
+        raise _Broken(
+            aggregate_id,
+            version,
+            BreakKind.WRITER_SIGNATURE,
+            f"position {notification.id} {unproved}",
+        )
+    return digest
+
+
 def _first_forged_snapshot(
     app: Application[Any], heads: Mapping[str, tuple[int, str]]
-) -> tuple[str, int, BreakKind, str] | None:
+) -> Problem | None:
     """Every snapshot must be the state its events give at its version, head included."""
     if app.snapshots is None:
         return None

@@ -298,3 +298,10 @@ class _PostgresCursor:
 def iso_day(value: Any) -> str | None:
     """A day as views store it: ISO text (events carry dates, or text after an upcast)."""
     return value.isoformat() if isinstance(value, date) else value
+
+
+def equal_to(filters: Sequence[tuple[str, Any]]) -> tuple[list[str], list[Any]]:
+    """``column = ?`` clauses and their parameters for the filters given (None: no filter).
+    Column names come from the caller's code, never from a request."""
+    given = [(column, value) for column, value in filters if value is not None]
+    return [f"{column} = ?" for column, _ in given], [value for _, value in given]
