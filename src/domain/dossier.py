@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from domain.errors import InvalidInput
+from domain.errors import one_of
 
 
 class ReviewDecision(StrEnum):
@@ -23,11 +23,7 @@ class ReviewDecision(StrEnum):
 
     @classmethod
     def parse(cls, value: str) -> ReviewDecision:
-        try:
-            return cls(value)
-        except ValueError:
-            choices = ", ".join(d.value for d in cls)
-            raise InvalidInput("decision", f"must be one of {choices}") from None
+        return one_of(cls, value, "decision")
 
 
 class VisitState(StrEnum):

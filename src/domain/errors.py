@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class DomainError(Exception):
@@ -90,3 +93,14 @@ class MissingContextError(DomainError):
     """A command ran without an actor and correlation id to stamp its events with."""
 
     code = "missing_context"
+
+
+def one_of(kind: type[E], value: object, field: str, *, each: bool = False) -> E:
+    """``value`` as a member of the enum ``kind``, or a 422 naming ``field`` and the
+    values it may take."""
+    try:
+        return kind(str(value))
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        what = "each must be one of" if each else "must be one of"
+        raise InvalidInput(field, f"{what} {allowed}") from None

@@ -15,7 +15,7 @@ from eventsourcing.domain import event
 from domain.access import require_grant
 from domain.chain import ChainedAggregate
 from domain.context import Role
-from domain.errors import AlreadyExists, InvalidInput, UnitNotFound
+from domain.errors import AlreadyExists, InvalidInput, UnitNotFound, one_of
 from domain.text import free_text
 
 
@@ -124,16 +124,8 @@ class Unit:
             except ValueError:
                 raise InvalidInput(name, "must be a date (YYYY-MM-DD)") from None
 
-        try:
-            kind = UnitKind(str(data.get("kind")))
-        except ValueError:
-            allowed = ", ".join(k.value for k in UnitKind)
-            raise InvalidInput("kind", f"must be one of {allowed}") from None
-        try:
-            flags = frozenset(UnitFlag(f) for f in data.get("flags") or ())
-        except ValueError:
-            allowed = ", ".join(f.value for f in UnitFlag)
-            raise InvalidInput("flags", f"each flag must be one of {allowed}") from None
+        kind = one_of(UnitKind, data.get("kind"), "kind")
+        flags = frozenset(one_of(UnitFlag, f, "flags", each=True) for f in data.get("flags") or ())
         parent = data.get("parent_code")
         dated = _dated_flags(data.get("dated_flags") or ())
         valid_from = day("valid_from", required=True)
@@ -180,11 +172,7 @@ def _dated_flags(raw: Any) -> tuple[DatedFlag, ...]:
         where = f"dated_flags[{index}]"
         if not isinstance(item, dict):
             raise InvalidInput(where, "must be an object {flag, valid_from, valid_to}")
-        try:
-            flag = UnitFlag(str(item.get("flag")))
-        except ValueError:
-            allowed = ", ".join(f.value for f in UnitFlag)
-            raise InvalidInput(f"{where}.flag", f"must be one of {allowed}") from None
+        flag = one_of(UnitFlag, item.get("flag"), f"{where}.flag")
         try:
             first = _as_date(item.get("valid_from"))
             last = _as_date(item["valid_to"]) if item.get("valid_to") is not None else None

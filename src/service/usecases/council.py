@@ -13,6 +13,7 @@ from domain.council import Choice, CouncilSession, ItemOutcome
 from domain.errors import (
     InvalidInput,
     StageTransitionError,
+    one_of,
 )
 from domain.summaries import (
     CommandResult,
@@ -113,11 +114,7 @@ class CouncilCases(Lookups):
     def cast_vote(
         self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str, reason: str = ""
     ) -> CommandResult:
-        try:
-            ballot = Choice(choice)
-        except ValueError:
-            allowed = ", ".join(c.value for c in Choice)
-            raise InvalidInput("choice", f"must be one of {allowed}") from None
+        ballot = one_of(Choice, choice, "choice")
         return self._execute(
             ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot, reason), conflicts_retried=5
         )

@@ -12,7 +12,7 @@ from domain.criteria.rules import Outcome
 from domain.criteria.ruleset import RuleSet
 from domain.deadlines import DueDates
 from domain.errors import (
-    InvalidInput,
+    one_of,
 )
 from domain.nomination import Nomination, nomination_id
 from domain.stages import Stage
@@ -152,11 +152,7 @@ class NominationCases(Lookups):
         justification: str,
         evidence: Sequence[str] = (),
     ) -> CommandResult:
-        try:
-            judged = Outcome(outcome)
-        except ValueError:
-            allowed = ", ".join(o.value for o in Outcome)
-            raise InvalidInput("outcome", f"must be one of {allowed}") from None
+        judged = one_of(Outcome, outcome, "outcome")
 
         def decide(n: Nomination) -> None:
             rules = self._rule_set_of(n.rule_set_ref)
