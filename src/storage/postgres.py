@@ -50,6 +50,15 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
         )
         self.check_identifier_length(self.pg_function_name_insert_events)
         function = Identifier(self.pg_function_name_insert_events)
+        # What both append functions (arrays, and one event) are made of.
+        parts: dict[str, Any] = {
+            "schema": schema,
+            "id_type": Identifier(self.datastore.originator_id_type),
+            "table": table,
+            "channel": Identifier(self.channel_name),
+            "lock_timeout": self.datastore.lock_timeout,
+            "lock_key": self.append_lock_key,
+        }
         # Columns travel as four arrays in binary, cheaper to encode than composite rows.
         self.sql_invoke_pg_function_insert_events = SQL(
             "SELECT * FROM {schema}.{function}(%b, %b, %b, %b)"
@@ -67,15 +76,7 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "  SELECT * FROM unnest(ids, versions, topics, states) "
             "  RETURNING notification_id; "
             "END; $BODY$"
-        ).format(
-            schema=schema,
-            function=function,
-            id_type=Identifier(self.datastore.originator_id_type),
-            table=table,
-            channel=Identifier(self.channel_name),
-            lock_timeout=self.datastore.lock_timeout,
-            lock_key=self.append_lock_key,
-        )
+        ).format(function=function, **parts)
         self.sql_create_statements[self.create_insert_function_statement_index] = (
             self.sql_create_pg_function_insert_events
         )
@@ -103,15 +104,7 @@ class OrderedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 "  VALUES (id, version, topic, state) RETURNING notification_id INTO position; "
                 "  RETURN position; "
                 "END; $BODY$"
-            ).format(
-                schema=schema,
-                function=one,
-                id_type=Identifier(self.datastore.originator_id_type),
-                table=table,
-                channel=Identifier(self.channel_name),
-                lock_timeout=self.datastore.lock_timeout,
-                lock_key=self.append_lock_key,
-            )
+            ).format(function=one, **parts)
         )
         self.sql_create_statements.extend(postgres_guards(self.datastore.schema, events_table_name))
         self.sql_create_statements.extend(
