@@ -3,6 +3,7 @@ and a careful HTTP client for it."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -194,7 +195,8 @@ class Http:
                 return Answer(error.code, json.loads(text))
             except ValueError:
                 return Answer(error.code, text.decode(errors="replace"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, http.client.HTTPException):
+            # No answer, or one cut off as its server died: the caller retries with its key.
             return Answer(0)
 
     def get(self, path: str) -> Answer:

@@ -187,11 +187,16 @@ def run_load(cluster: RunningCluster, stop: threading.Event) -> list[Client]:
     }
     clients = [Client(n, sessions) for n in range(CLIENTS)]
 
+    crashed: list[str] = []
+
     def work(client: Client) -> None:
         item = 0
-        while not stop.is_set() and item < 400:
-            client.dossier(item)
-            item += 1
+        try:
+            while not stop.is_set() and item < 400:
+                client.dossier(item)
+                item += 1
+        except Exception as error:  # a client that dies would silently shrink the load
+            crashed.append(f"client {client.number} at item {item}: {error!r}")
 
     threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in clients]
     for thread in threads:
@@ -199,6 +204,7 @@ def run_load(cluster: RunningCluster, stop: threading.Event) -> list[Client]:
     stop.wait()
     for thread in threads:
         thread.join(timeout=180)
+    assert not crashed
     return clients
 
 
