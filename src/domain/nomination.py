@@ -437,3 +437,12 @@ class Nomination(
     @event(Escalated)
     def _escalated(self, stage: str, to: str, reason: str) -> None:
         pass
+
+
+# The events that move a dossier on from one review stage to the next.
+REVIEW_MOVES = (
+    Nomination.Submitted,
+    Nomination.DistrictReviewCompleted,
+    Nomination.ProvinceReviewCompleted,
+    Nomination.StageCutOver,
+)

@@ -96,12 +96,6 @@ class TrailFilter:
 
 class AuditTrailView(TrackedView):
     name = "audit_trail"
-    tables = {  # noqa: RUF012
-        "audit_trail": "position, item",
-        "audit_cases": "nomination_id",
-        "audit_links": "aggregate_id",
-        "audit_digests": "position",
-    }
     ddl = (
         "CREATE TABLE IF NOT EXISTS audit_trail ("
         " position BIGINT NOT NULL, item INTEGER NOT NULL,"

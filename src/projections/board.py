@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 
 from domain.council import CouncilSession
 from domain.dossier import complaint_number
-from domain.nomination import Nomination
-from projections.handled import HandledProjection
+from domain.nomination import REVIEW_MOVES, Nomination
+from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
 from storage.views import equal_to, iso_day
 
@@ -113,13 +112,6 @@ class BoardView(TrackedView):
     name = "board"
     _counts: tuple[int | None, dict[CountKey, int]] = (None, {})
     """Counts by filter at one position of the view (see ``_count``)."""
-    tables = {  # noqa: RUF012
-        "board_nominations": "nomination_id",
-        "board_scopes": "scope_code, nomination_id",
-        "board_teams": "team_id, nomination_id",
-        "board_session_members": "member, session_id",
-        "board_complaints": "number",
-    }
     ddl = (
         "CREATE TABLE IF NOT EXISTS board_nominations ("
         " nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL, unit_name TEXT NOT NULL,"
@@ -210,13 +202,7 @@ class BoardView(TrackedView):
     def complaint(self, number: str) -> dict[str, Any] | None:
         """A complaint's state by its receipt number: nothing about who filed it."""
         columns = ("number", "nomination_id", "state", "filed_at", "resolved_at")
-        with self.db.reading() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(columns)} FROM board_complaints WHERE number = ?",  # noqa: S608
-                (number,),
-            )
-            row = cursor.fetchone()
-        return dict(zip(columns, row, strict=True)) if row else None
+        return self.row_by_key("board_complaints", columns, "number", number)
 
     def add_team(self, nomination_id: str, team_id: str) -> None:
         self.execute(
@@ -294,13 +280,7 @@ class BoardView(TrackedView):
         return None if row is None or row[0] is None else int(row[0])
 
     def get(self, nomination_id: str) -> dict[str, Any] | None:
-        with self.db.reading() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(SHOWN)} FROM board_nominations WHERE nomination_id = ?",  # noqa: S608
-                (nomination_id,),
-            )
-            row = cursor.fetchone()
-        return dict(zip(SHOWN, row, strict=True)) if row else None
+        return self.row_by_key("board_nominations", SHOWN, "nomination_id", nomination_id)
 
 
 def is_overdue(row: dict[str, Any], today: date) -> bool:
@@ -311,11 +291,7 @@ def is_overdue(row: dict[str, Any], today: date) -> bool:
 class BoardProjection(HandledProjection[BoardView]):
     name = "board"
 
-    @singledispatchmethod
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Events the board does not show."""
-
-    @process_event.register(Nomination.Opened)
+    @handles(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         unit = event.nominee
         at = event.timestamp.isoformat()
@@ -338,52 +314,49 @@ class BoardProjection(HandledProjection[BoardView]):
         codes = [unit["code"], *unit.get("ancestor_codes", ())]
         self.view.add_scopes(str(event.originator_id), codes)
 
-    @process_event.register(Nomination.InspectionOrdered)
+    @handles(Nomination.InspectionOrdered)
     def _inspection_ordered(self, event: Any, tracking: Tracking) -> None:
         self.view.add_team(str(event.originator_id), event.team_id)
 
-    @process_event.register(Nomination.PlacedOnAgenda)
+    @handles(Nomination.PlacedOnAgenda)
     def _on_agenda(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, agenda_session_id=event.session_id)
 
-    @process_event.register(Nomination.CouncilDeferred)
+    @handles(Nomination.CouncilDeferred)
     def _deferred(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, agenda_session_id=None)
 
-    @process_event.register(Nomination.ComplaintFiled)
+    @handles(Nomination.ComplaintFiled)
     def _complaint_filed(self, event: Any, tracking: Tracking) -> None:
         at = event.timestamp.isoformat()
         self.view.file_complaint(str(event.originator_id), event.complaint_id, at)
         self._touch(event)
 
-    @process_event.register(Nomination.ComplaintResolved)
+    @handles(Nomination.ComplaintResolved)
     def _complaint_resolved(self, event: Any, tracking: Tracking) -> None:
         self.view.resolve_complaint(event.complaint_id, event.upheld, event.timestamp.isoformat())
         self._touch(event)
 
-    @process_event.register(CouncilSession.Scheduled)
+    @handles(CouncilSession.Scheduled)
     def _scheduled(self, event: Any, tracking: Tracking) -> None:
         self.view.add_members(str(event.originator_id), list(event.members))
 
-    @process_event.register(Nomination.Submitted)
-    @process_event.register(Nomination.DistrictReviewCompleted)
-    @process_event.register(Nomination.ProvinceReviewCompleted)
-    @process_event.register(Nomination.StageCutOver)
+    @handles(*REVIEW_MOVES)
     def _moved(self, event: Any, tracking: Tracking) -> None:
         changes: dict[str, Any] = {"stage": event.to_stage, "due_on": iso_day(event.due_on)}
         if getattr(event, "decision", None) == "reject":
             changes["outcome"] = "rejected"
         self._touch(event, **changes)
 
-    @process_event.register(Nomination.Withdrawn)
+    @handles(Nomination.Withdrawn)
     def _withdrawn(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, stage="closed", due_on=None, outcome="withdrawn")
 
-    @process_event.register(Nomination.PublicNoticeEnded)
+    @handles(Nomination.PublicNoticeEnded)
     def _notice_ended(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, stage=event.to_stage, due_on=None)
 
-    @process_event.register(Nomination.CouncilDecided)
+    @handles(Nomination.CouncilDecided)
     def _decided(self, event: Any, tracking: Tracking) -> None:
         self._touch(
             event,
@@ -395,7 +368,7 @@ class BoardProjection(HandledProjection[BoardView]):
             decided_session_id=event.session_id,
         )
 
-    @process_event.register(Nomination.Revoked)
+    @handles(Nomination.Revoked)
     def _revoked(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, outcome="revoked")
 

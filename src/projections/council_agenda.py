@@ -9,22 +9,15 @@ import json
 from datetime import date
 from typing import Any
 
-from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 
 from domain.council import CouncilSession
-from projections.handled import HandledProjection
+from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
 
 
 class CouncilAgendaView(TrackedView):
     name = "council_agenda"
-    tables = {  # noqa: RUF012
-        "agenda_sessions": "session_id",
-        "agenda_items": "session_id, nomination_id",
-        "agenda_participation": "session_id, nomination_id, member_id",
-        "agenda_members": "member_id, session_id",
-    }
     ddl = (
         "CREATE TABLE IF NOT EXISTS agenda_sessions ("
         " session_id TEXT PRIMARY KEY, title TEXT NOT NULL, scheduled_for TEXT NOT NULL,"
@@ -212,11 +205,7 @@ def _day(value: Any) -> str:
 class CouncilAgendaProjection(HandledProjection[CouncilAgendaView]):
     name = "council_agenda"
 
-    @singledispatchmethod
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Events the agenda does not show."""
-
-    @process_event.register(CouncilSession.Scheduled)
+    @handles(CouncilSession.Scheduled)
     def _scheduled(self, event: Any, tracking: Tracking) -> None:
         self.view.schedule(
             (
@@ -232,16 +221,15 @@ class CouncilAgendaProjection(HandledProjection[CouncilAgendaView]):
             )
         )
 
-    @process_event.register(CouncilSession.ItemAdded)
+    @handles(CouncilSession.ItemAdded)
     def _item(self, event: Any, tracking: Tracking) -> None:
         self.view.add_item(str(event.originator_id), event.nomination_id)
 
-    @process_event.register(CouncilSession.SessionOpened)
+    @handles(CouncilSession.SessionOpened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         self.view.set_state(str(event.originator_id), "open")
 
-    @process_event.register(CouncilSession.BallotCast)
-    @process_event.register(CouncilSession.MemberRecused)
+    @handles(CouncilSession.BallotCast, CouncilSession.MemberRecused)
     def _ballot(self, event: Any, tracking: Tracking) -> None:
         self.view.participate(
             str(event.originator_id),
@@ -250,7 +238,7 @@ class CouncilAgendaProjection(HandledProjection[CouncilAgendaView]):
             event.timestamp.isoformat(),
         )
 
-    @process_event.register(CouncilSession.SessionClosed)
+    @handles(CouncilSession.SessionClosed)
     def _closed(self, event: Any, tracking: Tracking) -> None:
         session_id = str(event.originator_id)
         self.view.set_state(session_id, "closed", event.timestamp.isoformat())

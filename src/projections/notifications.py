@@ -13,13 +13,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 
 from domain.council import CouncilSession
 from domain.inspection import InspectionVisit
-from domain.nomination import Nomination
-from projections.handled import HandledProjection
+from domain.nomination import REVIEW_MOVES, Nomination
+from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
 from storage.views import iso_day
 
@@ -52,12 +51,6 @@ def audiences(username: str, grants: Sequence[tuple[str, str | None]]) -> list[s
 
 class NotificationsView(TrackedView):
     name = "notifications"
-    tables = {  # noqa: RUF012
-        "notices": "id",
-        "notice_units": "nomination_id",
-        "notice_visits": "visit_id",
-        "notice_sessions": "session_id",
-    }
     ddl = (
         "CREATE TABLE IF NOT EXISTS notices ("
         " id TEXT PRIMARY KEY, position INTEGER NOT NULL, audience TEXT NOT NULL,"
@@ -71,8 +64,8 @@ class NotificationsView(TrackedView):
         "CREATE TABLE IF NOT EXISTS notice_sessions ("
         " session_id TEXT PRIMARY KEY, title TEXT NOT NULL, members TEXT NOT NULL,"
         " agenda TEXT NOT NULL, voted TEXT NOT NULL)",
-        READS_DDL,
     )
+    kept_ddl = (READS_DDL,)
 
     # --- writes (inside a page) -------------------------------------------------------
 
@@ -218,21 +211,14 @@ ESCALATIONS = "role:province_reviewer:*"
 class NotificationsProjection(HandledProjection[NotificationsView]):
     name = "notifications"
 
-    @singledispatchmethod
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Events that notify nobody."""
-
-    @process_event.register(Nomination.Opened)
+    @handles(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         nominee = event.nominee
         self.view.remember_unit(
             str(event.originator_id), nominee["name"], nominee.get("district_code")
         )
 
-    @process_event.register(Nomination.Submitted)
-    @process_event.register(Nomination.DistrictReviewCompleted)
-    @process_event.register(Nomination.ProvinceReviewCompleted)
-    @process_event.register(Nomination.StageCutOver)
+    @handles(*REVIEW_MOVES)
     def _moved(self, event: Any, tracking: Tracking) -> None:
         nid = str(event.originator_id)
         name, district = self.view.unit(nid)
@@ -254,7 +240,7 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
                 **{**common, "detail": event.comment or None},
             )
 
-    @process_event.register(Nomination.ReminderSent)
+    @handles(Nomination.ReminderSent)
     def _reminded(self, event: Any, tracking: Tracking) -> None:
         nid = str(event.originator_id)
         name, district = self.view.unit(nid)
@@ -269,7 +255,7 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
             created_at=event.timestamp.isoformat(),
         )
 
-    @process_event.register(Nomination.Escalated)
+    @handles(Nomination.Escalated)
     def _escalated(self, event: Any, tracking: Tracking) -> None:
         nid = str(event.originator_id)
         name, _ = self.view.unit(nid)
@@ -283,7 +269,7 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
             created_at=event.timestamp.isoformat(),
         )
 
-    @process_event.register(InspectionVisit.Ordered)
+    @handles(InspectionVisit.Ordered)
     def _visit_ordered(self, event: Any, tracking: Tracking) -> None:
         vid = str(event.originator_id)
         self.view.remember_visit(vid, event.team_id, event.nomination_id)
@@ -299,8 +285,7 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
             created_at=event.timestamp.isoformat(),
         )
 
-    @process_event.register(InspectionVisit.ReminderSent)
-    @process_event.register(InspectionVisit.Escalated)
+    @handles(InspectionVisit.ReminderSent, InspectionVisit.Escalated)
     def _visit_waiting(self, event: Any, tracking: Tracking) -> None:
         vid = str(event.originator_id)
         visit = self.view.visit(vid)
@@ -320,19 +305,18 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
             created_at=event.timestamp.isoformat(),
         )
 
-    @process_event.register(CouncilSession.Scheduled)
+    @handles(CouncilSession.Scheduled)
     def _scheduled(self, event: Any, tracking: Tracking) -> None:
         self.view.remember_session(str(event.originator_id), event.title, list(event.members))
 
-    @process_event.register(CouncilSession.ItemAdded)
+    @handles(CouncilSession.ItemAdded)
     def _item_added(self, event: Any, tracking: Tracking) -> None:
         sid = str(event.originator_id)
         found = self.view.session(sid)
         if found is not None:
             self.view.save_session(sid, [*found["agenda"], event.nomination_id], found["voted"])
 
-    @process_event.register(CouncilSession.BallotCast)
-    @process_event.register(CouncilSession.MemberRecused)
+    @handles(CouncilSession.BallotCast, CouncilSession.MemberRecused)
     def _ballot(self, event: Any, tracking: Tracking) -> None:
         sid = str(event.originator_id)
         found = self.view.session(sid)
@@ -343,8 +327,7 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
                 voted[event.member_id].append(event.nomination_id)
             self.view.save_session(sid, found["agenda"], voted)
 
-    @process_event.register(CouncilSession.SessionOpened)
-    @process_event.register(CouncilSession.ReminderSent)
+    @handles(CouncilSession.SessionOpened, CouncilSession.ReminderSent)
     def _ballots_waiting(self, event: Any, tracking: Tracking) -> None:
         """A ballot for each member when the session opens; a reminder later to those who
         have not voted on every item."""

@@ -7,23 +7,17 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 
 from domain.criteria.rules import Explanation, percent
 from domain.nomination import Nomination
-from projections.handled import HandledProjection
+from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
-from storage.views import iso_day
+from storage.views import equal_to, iso_day
 
 
 class StatisticsView(TrackedView):
     name = "statistics"
-    tables = {  # noqa: RUF012
-        "stats_cases": "nomination_id",
-        "stats_years": "nomination_id, year, basis",
-        "stats_checks": "nomination_id, criterion_id",
-    }
     ddl = (
         "CREATE TABLE IF NOT EXISTS stats_cases ("
         " nomination_id TEXT PRIMARY KEY, unit_code TEXT NOT NULL, district_code TEXT,"
@@ -163,14 +157,7 @@ class StatisticsView(TrackedView):
     def pass_rates(
         self, cycle_year: int | None = None, district_code: str | None = None
     ) -> list[dict[str, Any]]:
-        clauses: list[str] = []
-        params: list[object] = []
-        if cycle_year is not None:
-            clauses.append("cycle_year = ?")
-            params.append(cycle_year)
-        if district_code is not None:
-            clauses.append("district_code = ?")
-            params.append(district_code)
+        clauses, params = equal_to((("cycle_year", cycle_year), ("district_code", district_code)))
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         with self.db.reading() as cursor:
             cursor.execute(
@@ -198,14 +185,8 @@ class StatisticsView(TrackedView):
     ) -> list[dict[str, Any]]:
         """The council's decisions counted by cycle, award form, outcome and decision date
         (the date says which authority was in force)."""
-        clauses = ["decided_on IS NOT NULL"]
-        params: list[object] = []
-        if cycle_year is not None:
-            clauses.append("cycle_year = ?")
-            params.append(cycle_year)
-        if district_code is not None:
-            clauses.append("district_code = ?")
-            params.append(district_code)
+        equal, params = equal_to((("cycle_year", cycle_year), ("district_code", district_code)))
+        clauses = ["decided_on IS NOT NULL", *equal]
         with self.db.reading() as cursor:
             cursor.execute(
                 "SELECT cycle_year, award_form, outcome, decided_on, COUNT(*)"  # noqa: S608
@@ -258,25 +239,21 @@ def by_authority(
 class StatisticsProjection(HandledProjection[StatisticsView]):
     name = "statistics"
 
-    @singledispatchmethod
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Events without figures."""
-
-    @process_event.register(Nomination.Opened)
+    @handles(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         self.view.add_case(
             str(event.originator_id), event.nominee, event.cycle_year, event.award_form
         )
 
-    @process_event.register(Nomination.StatisticsRecorded)
+    @handles(Nomination.StatisticsRecorded)
     def _figures(self, event: Any, tracking: Tracking) -> None:
         self.view.record_year(str(event.originator_id), event.year, event.basis, event.statistics)
 
-    @process_event.register(Nomination.CriterionChecked)
+    @handles(Nomination.CriterionChecked)
     def _checked(self, event: Any, tracking: Tracking) -> None:
         self.view.record_check(str(event.originator_id), event.check)
 
-    @process_event.register(Nomination.CouncilDecided)
+    @handles(Nomination.CouncilDecided)
     def _decided(self, event: Any, tracking: Tracking) -> None:
         self.view.record_decision(
             str(event.originator_id), event.outcome, iso_day(event.decision_date)

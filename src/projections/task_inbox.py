@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.dispatch import singledispatchmethod
 from eventsourcing.persistence import Tracking
 
 from domain.inspection import InspectionVisit
-from domain.nomination import Nomination
-from projections.handled import HandledProjection
+from domain.nomination import REVIEW_MOVES, Nomination
+from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
 from storage.views import iso_day
 
@@ -45,11 +44,6 @@ PROVINCE = "province"
 
 class TaskInboxView(TrackedView):
     name = "task_inbox"
-    tables = {  # noqa: RUF012
-        "inbox_visits": "visit_id",
-        "inbox_reviews": "nomination_id",
-        "inbox_units": "nomination_id",
-    }
     ddl = (
         "CREATE TABLE IF NOT EXISTS inbox_visits ("
         " visit_id TEXT PRIMARY KEY, nomination_id TEXT NOT NULL, unit_code TEXT NOT NULL,"
@@ -197,32 +191,19 @@ class TaskInboxView(TrackedView):
             return [dict(zip(REVIEW_COLUMNS, r, strict=True)) for r in cursor.fetchall()]
 
     def visit(self, visit_id: str) -> dict[str, Any] | None:
-        with self.db.reading() as cursor:
-            cursor.execute(
-                f"SELECT {', '.join(VISIT_COLUMNS)} FROM inbox_visits WHERE visit_id = ?",  # noqa: S608
-                (visit_id,),
-            )
-            row = cursor.fetchone()
-        return dict(zip(VISIT_COLUMNS, row, strict=True)) if row else None
+        return self.row_by_key("inbox_visits", VISIT_COLUMNS, "visit_id", visit_id)
 
 
 class TaskInboxProjection(HandledProjection[TaskInboxView]):
     name = "task_inbox"
 
-    @singledispatchmethod
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        """Events no inbox shows."""
-
-    @process_event.register(Nomination.Opened)
+    @handles(Nomination.Opened)
     def _opened(self, event: Any, tracking: Tracking) -> None:
         self.view.remember_unit(
             str(event.originator_id), event.nominee, event.award_form, event.cycle_year
         )
 
-    @process_event.register(Nomination.Submitted)
-    @process_event.register(Nomination.DistrictReviewCompleted)
-    @process_event.register(Nomination.ProvinceReviewCompleted)
-    @process_event.register(Nomination.StageCutOver)
+    @handles(*REVIEW_MOVES)
     def _moved(self, event: Any, tracking: Tracking) -> None:
         self.view.queue(
             str(event.originator_id),
@@ -231,11 +212,11 @@ class TaskInboxProjection(HandledProjection[TaskInboxView]):
             event.timestamp.isoformat(),
         )
 
-    @process_event.register(Nomination.Withdrawn)
+    @handles(Nomination.Withdrawn)
     def _withdrawn(self, event: Any, tracking: Tracking) -> None:
         self.view.queue(str(event.originator_id), "closed", None, event.timestamp.isoformat())
 
-    @process_event.register(InspectionVisit.Ordered)
+    @handles(InspectionVisit.Ordered)
     def _ordered(self, event: Any, tracking: Tracking) -> None:
         self.view.add_visit(
             {
@@ -252,26 +233,26 @@ class TaskInboxProjection(HandledProjection[TaskInboxView]):
             }
         )
 
-    @process_event.register(InspectionVisit.Claimed)
+    @handles(InspectionVisit.Claimed)
     def _claimed(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(
             str(event.originator_id), state="claimed", claimed_by=event.inspector_id
         )
 
-    @process_event.register(InspectionVisit.ReportFiled)
+    @handles(InspectionVisit.ReportFiled)
     def _reported(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(
             str(event.originator_id), state="reported", reported_at=event.timestamp.isoformat()
         )
 
-    @process_event.register(InspectionVisit.BecameOverdue)
+    @handles(InspectionVisit.BecameOverdue)
     def _overdue(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(str(event.originator_id), overdue=1)
 
-    @process_event.register(InspectionVisit.ReminderSent)
+    @handles(InspectionVisit.ReminderSent)
     def _reminded(self, event: Any, tracking: Tracking) -> None:
         self.view.count_reminder(str(event.originator_id))
 
-    @process_event.register(InspectionVisit.Escalated)
+    @handles(InspectionVisit.Escalated)
     def _escalated(self, event: Any, tracking: Tracking) -> None:
         self.view.update_visit(str(event.originator_id), escalated=1)

@@ -30,7 +30,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.calendar import VIETNAM
 from domain.council import VOTING_CLOSES, CouncilSession
-from domain.nomination import Nomination
+from domain.nomination import REVIEW_MOVES, Nomination
 from projections.lease import Keeper, Lease, LeaseLost, LeaseTiming
 from workflows import council_workflow_id, nomination_workflow_id
 from workflows.council import CouncilSessionWorkflow
@@ -76,14 +76,7 @@ class Signal:
     payload: Any
 
 
-STAGE_EVENTS = (
-    Nomination.Submitted,
-    Nomination.DistrictReviewCompleted,
-    Nomination.ProvinceReviewCompleted,
-    Nomination.PublicNoticeEnded,
-    Nomination.CouncilDecided,
-    Nomination.StageCutOver,
-)
+STAGE_EVENTS = (*REVIEW_MOVES, Nomination.PublicNoticeEnded, Nomination.CouncilDecided)
 TOPICS = tuple(
     get_topic(cls)
     for cls in (

@@ -271,3 +271,44 @@ def test_a_read_model_subscribes_to_the_events_it_handles_and_to_no_others() -> 
     inbox = set(TaskInboxProjection.topics)
     assert get_topic(Nomination.Revoked) not in inbox
     assert len(inbox) == 12
+
+
+def test_a_view_drops_and_digests_exactly_the_tables_its_statements_create() -> None:
+    from projections.board import BoardView
+    from projections.notifications import NotificationsView
+    from projections.views.tracked import keys_of
+
+    assert BoardView.tables["board_scopes"] == "scope_code, nomination_id"
+    assert BoardView.tables["board_complaints"] == "number"
+    assert len(BoardView.tables) == 5
+    # who read a notice comes from people, not from the log: never dropped, never digested
+    assert "notice_reads" not in NotificationsView.tables
+    with pytest.raises(ValueError, match="loose: a view's table needs a primary key"):
+        keys_of(("CREATE TABLE IF NOT EXISTS loose (a TEXT, b TEXT)",))
+
+
+def test_a_handler_named_for_several_events_runs_for_each_and_others_pass_by() -> None:
+    from typing import Any
+
+    from projections.handled import HandledProjection, handles
+
+    seen: list[str] = []
+
+    class First:
+        pass
+
+    class Second:
+        pass
+
+    class Counting(HandledProjection[Any]):
+        name = "counting"
+
+        @handles(First, Second)
+        def _either(self, event: Any, tracking: Any) -> None:
+            seen.append(type(event).__name__)
+
+    projection = Counting.__new__(Counting)
+    for event in (First(), Second(), object()):
+        projection.process_event(event, None)  # type: ignore[arg-type]
+    assert seen == ["First", "Second"]
+    assert len(Counting.topics) == 2

@@ -6,19 +6,38 @@ import re
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
 from projections.tracking import TRACKING_DDL, UPSERT, position_of
 from storage.views import Cursor, Database
 
+_CREATE = re.compile(r"CREATE TABLE IF NOT EXISTS (\w+)\s*\((.*)\)\s*$", re.IGNORECASE | re.DOTALL)
+_COMPOSITE_KEY = re.compile(r"PRIMARY KEY\s*\(([^)]*)\)", re.IGNORECASE)
+_COLUMN_KEY = re.compile(r"(\w+)\s+\w+\s+PRIMARY KEY", re.IGNORECASE)
 _TABLE = re.compile(r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 
 
 def _table_of(sql: str) -> str:
     match = _TABLE.match(sql)
     return match.group(1).lower() if match else sql
+
+
+def keys_of(ddl: Sequence[str]) -> dict[str, str]:
+    """Each table the statements create, with its primary key columns (how its rows are ordered
+    when digested). A table without a primary key is refused: its digest would have no order."""
+    tables: dict[str, str] = {}
+    for statement in ddl:
+        created = _CREATE.match(statement.strip())
+        if created is None:
+            continue
+        table, body = created.groups()
+        key = _COMPOSITE_KEY.search(body) or _COLUMN_KEY.search(body)
+        if key is None:
+            raise ValueError(f"{table}: a view's table needs a primary key")
+        tables[table] = ", ".join(column.strip() for column in key.group(1).split(","))
+    return tables
 
 
 class TrackedView(TrackingRecorder):
@@ -30,8 +49,15 @@ class TrackedView(TrackingRecorder):
     """
 
     name: str = ""
-    tables: dict[str, str] = {}  # noqa: RUF012 - table -> its key columns, for ordering
     ddl: tuple[str, ...] = ()
+    # Tables the view creates whose rows come from people, not from the log: a rebuild keeps
+    # them and the digest leaves them out.
+    kept_ddl: tuple[str, ...] = ()
+    tables: ClassVar[dict[str, str]] = {}  # table -> its key columns, read from ``ddl``
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.tables = keys_of(cls.ddl)
 
     def __init__(self, database: Database) -> None:
         self.db = database
@@ -42,7 +68,7 @@ class TrackedView(TrackingRecorder):
         with self.db.transaction() as cursor:
             self.db.take_turns_changing_tables(cursor)
             cursor.execute(TRACKING_DDL)
-            for statement in self.ddl:
+            for statement in (*self.ddl, *self.kept_ddl):
                 cursor.execute(statement)
 
     def drop(self) -> None:
@@ -117,6 +143,18 @@ class TrackedView(TrackingRecorder):
                 else:
                     cursor.executemany(sql, [params for _, params in writes[start:end]])
                 start = end
+
+    def row_by_key(
+        self, table: str, columns: Sequence[str], key: str, value: object
+    ) -> dict[str, Any] | None:
+        """One row of a table by its key, as a dict of the columns asked for."""
+        with self.db.reading() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM {table} WHERE {key} = ?",  # noqa: S608
+                (value,),
+            )
+            row = cursor.fetchone()
+        return dict(zip(columns, row, strict=True)) if row else None
 
     # --- TrackingRecorder ---------------------------------------------------------------
 
