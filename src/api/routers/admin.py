@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 
 from api.deps import Command, Principal, State, require_role, writes_as, written
+from api.routes import Router
 from api.schemas.admin import (
     AccountCreate,
     AccountPublic,
@@ -18,14 +19,12 @@ from api.schemas.admin import (
 )
 from api.schemas.common import Page, Written
 from api.security import new_password_hash
-from api.write_routes import Writes
 from domain.context import Role
 from domain.cycles import CycleKind, CycleTerms
 from domain.errors import InvalidInput
 from domain.summaries import AccountSummary
 
-router = APIRouter(tags=["admin"])
-writes = Writes(router)
+router = Router(tags=["admin"])
 Admin = Annotated[Principal, Depends(require_role(Role.ADMIN))]
 AsAdmin = Annotated[Command, Depends(writes_as(Role.ADMIN))]
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -42,7 +41,7 @@ def account_public(a: AccountSummary) -> AccountPublic:
     )
 
 
-@writes.post("/accounts", "Create an account", created=True)
+@router.post_once("/accounts", "Create an account", created=True)
 def create_account(body: AccountCreate, cmd: AsAdmin) -> Written:
     result = cmd.service.register_account(
         cmd.context,
@@ -55,13 +54,13 @@ def create_account(body: AccountCreate, cmd: AsAdmin) -> Written:
     return written(result)
 
 
-@router.get("/accounts", response_model=Page[AccountPublic], summary="Every account")
+@router.read("/accounts", Page[AccountPublic], "Every account")
 def list_accounts(app: State, admin: Admin) -> Page[AccountPublic]:
     accounts = [account_public(a) for a in app.service.list_accounts()]
     return Page[AccountPublic](data=accounts, count=len(accounts))
 
 
-@writes.patch(
+@router.patch_once(
     "/accounts/{username}",
     "Change an account's roles or whether it is active; its tokens stop working",
 )
@@ -76,7 +75,7 @@ def update_account(username: Username, body: AccountUpdate, cmd: AsAdmin) -> Wri
     )
 
 
-@writes.post(
+@router.post_once(
     "/accounts/{username}/password", "Reset an account's password; its tokens stop working"
 )
 def reset_password(username: Username, body: PasswordReset, cmd: AsAdmin) -> Written:
@@ -84,13 +83,13 @@ def reset_password(username: Username, body: PasswordReset, cmd: AsAdmin) -> Wri
     return written(cmd.service.change_password(cmd.context, username, hashed))
 
 
-@writes.post("/units", "Register a unit", created=True)
+@router.post_once("/units", "Register a unit", created=True)
 def register_unit(body: UnitCreate, cmd: AsAdmin) -> Written:
     result = cmd.service.register_unit(cmd.context, body.model_dump(mode="json"))
     return written(result)
 
 
-@writes.put("/cycles/{year}", "Set a cycle's dates, window and notice days")
+@router.put_once("/cycles/{year}", "Set a cycle's dates, window and notice days")
 def set_cycle(year: Year, body: CycleUpdate, cmd: AsAdmin) -> Written:
     first, second = body.evaluation_years
     terms = CycleTerms(

@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import Body, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from api.access import readable, sees_complainants, without_complainant
 from api.deps import After, Caller, NominationId, Principal, State, require_role
 from api.names import criterion_title
+from api.routes import Router
 from api.schemas.audit import (
     STREAMED,
     BrokenPublic,
@@ -42,14 +43,12 @@ from projections.time_travel import board_as_of
 from service.audit import verify_store
 from service.receipts import ReceiptError, Receipts
 
-router = APIRouter(tags=["auditor"])
+router = Router(tags=["auditor"])
 Auditor = Annotated[Principal, Depends(require_role(Role.AUDITOR))]
 
 
-@router.get(
-    "/nominations/{nomination_id}/audit",
-    response_model=Page[TrailRowPublic],
-    summary="A nomination's audit trail",
+@router.read(
+    "/nominations/{nomination_id}/audit", Page[TrailRowPublic], "A nomination's audit trail"
 )
 def nomination_trail(
     nomination_id: NominationId,
@@ -79,11 +78,11 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return public
 
 
-@router.get(
+@router.read(
     "/audit/criterion-checks",
-    response_model=Page[CheckRowPublic],
+    Page[CheckRowPublic],
+    "Every criterion check, filtered; JSON, CSV or JSON Lines",
     responses={200: {"content": STREAMED}},
-    summary="Every criterion check, filtered; JSON, CSV or JSON Lines",
 )
 def criterion_checks(
     app: State,
@@ -131,11 +130,12 @@ def _trail_keyset(cursor: str | None) -> tuple[int, int] | None:
     return int(position), int(item)
 
 
-@router.get(
+@router.read(
     "/audit/trail",
+    None,
+    "The whole audit trail, streamed as CSV or JSON Lines",
     response_class=StreamingResponse,
     responses={200: {"content": STREAMED}},
-    summary="The whole audit trail, streamed as CSV or JSON Lines",
 )
 def trail(
     app: State,
@@ -151,7 +151,7 @@ def trail(
     return StreamingResponse(chunks(rows, format, ROW_COLUMNS), media_type=media)
 
 
-@router.get("/audit/verify", response_model=VerifyPublic, summary="Recompute every hash chain")
+@router.read("/audit/verify", VerifyPublic, "Recompute every hash chain")
 def verify(app: State, auditor: Auditor) -> VerifyPublic:
     digests = app.runner.audit_trail_view.digests()
     report = verify_store(app.service, digests, certified=_receipts(app).key.certifies)
@@ -178,21 +178,19 @@ def _receipts(app: Any) -> Receipts:
     return receipts
 
 
-@router.get(
-    "/audit/public-key",
-    response_model=PublicKey,
-    summary="The Ed25519 public key that signs receipts; keep it with them",
+@router.read(
+    "/audit/public-key", PublicKey, "The Ed25519 public key that signs receipts; keep it with them"
 )
 def public_key(app: State) -> PublicKey:
     key = _receipts(app).key
     return PublicKey(key_id=key.key_id, pem=key.public_pem())
 
 
-@router.get(
+@router.read(
     "/audit/receipts",
-    response_model=Page[ReceiptPublic],
-    response_model_exclude_unset=True,  # a receipt is served exactly as it was signed
-    summary="Signed receipts over the log, newest first",
+    Page[ReceiptPublic],
+    "Signed receipts over the log, newest first",
+    response_model_exclude_unset=True,
 )
 def receipts(
     app: State, auditor: Auditor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
@@ -201,11 +199,11 @@ def receipts(
     return Page[ReceiptPublic](data=data, count=len(data))
 
 
-@router.get(
+@router.read(
     "/audit/receipts/latest",
-    response_model=ReceiptPublic,
-    response_model_exclude_unset=True,  # a receipt is served exactly as it was signed
-    summary="The newest signed receipt, to keep elsewhere",
+    ReceiptPublic,
+    "The newest signed receipt, to keep elsewhere",
+    response_model_exclude_unset=True,
 )
 def latest_receipt(app: State, auditor: Auditor) -> ReceiptPublic:
     receipt = _receipts(app).latest()
@@ -230,11 +228,11 @@ def verify_receipt(
     return ReceiptCheckPublic.model_validate(asdict(check))
 
 
-@router.get(
+@router.read(
     "/audit/consistency",
-    response_model=ConsistencyPublic,
+    ConsistencyPublic,
+    "An RFC 6962 proof that the log at 'to' extends the log at 'from'",
     response_model_by_alias=True,
-    summary="An RFC 6962 proof that the log at 'to' extends the log at 'from'",
 )
 def consistency(
     app: State,
@@ -283,10 +281,8 @@ def what_if(body: WhatIfIn, app: State, auditor: Auditor) -> list[WhatIfRow]:
     ]
 
 
-@router.get(
-    "/audit/board",
-    response_model=Page[BoardThen],
-    summary="The board as it stood at a moment, replayed from the log",
+@router.read(
+    "/audit/board", Page[BoardThen], "The board as it stood at a moment, replayed from the log"
 )
 def board_then(
     app: State,
@@ -306,10 +302,10 @@ Reader = Annotated[
 ]
 
 
-@router.get(
+@router.read(
     "/statistics",
-    response_model=StatisticsPublic,
-    summary="Criterion pass rates, and council decisions under the authority then in force",
+    StatisticsPublic,
+    "Criterion pass rates, and council decisions under the authority then in force",
 )
 def statistics(
     app: State,

@@ -6,19 +6,18 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import structlog
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 
 from api.deps import Caller, Command, State, writes_as, written
+from api.routes import Router
 from api.schemas.admin import GrantIn, MePublic, PasswordChange, TokenPublic
 from api.schemas.common import Written
 from api.security import client_address, issue_token, new_password_hash, verify_password
-from api.write_routes import Writes
 from domain.accounts import normalise_username
 from domain.context import Role
 from domain.errors import InvalidInput
 
-router = APIRouter(tags=["everyone"])
-writes = Writes(router)
+router = Router(tags=["everyone"])
 
 
 @router.post(
@@ -75,7 +74,7 @@ def sign_in(
     return TokenPublic(access_token=token, token_type="bearer", expires_in=seconds)  # noqa: S106
 
 
-@router.get("/me", response_model=MePublic, summary="The caller, their roles and scopes")
+@router.read("/me", MePublic, "The caller, their roles and scopes")
 def me(principal: Caller) -> MePublic:
     return MePublic(
         username=principal.username,
@@ -87,12 +86,12 @@ def me(principal: Caller) -> MePublic:
 Anyone = Annotated[Command, Depends(writes_as(*Role))]
 
 
-@writes.post("/auth/logout", "Sign out everywhere: every token of the caller's stops working")
+@router.post_once("/auth/logout", "Sign out everywhere: every token of the caller's stops working")
 def sign_out(cmd: Anyone) -> Written:
     return written(cmd.service.sign_out(cmd.context, cmd.principal.username))
 
 
-@writes.post("/me/password", "Change one's own password; every earlier token stops working")
+@router.post_once("/me/password", "Change one's own password; every earlier token stops working")
 def change_own_password(body: PasswordChange, cmd: Anyone) -> Written:
     app, name = cmd.app, cmd.principal.username
     client = client_address(cmd.request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import Depends, Path
 
 from api.access import nomination_in_scope
 from api.deps import (
@@ -14,17 +14,16 @@ from api.deps import (
     writes_as,
     written,
 )
+from api.routes import Router
 from api.schemas.common import Written
 from api.schemas.nominations import ComplaintIn, ResolveIn
-from api.write_routes import Writes
 from domain.context import Role
 
-router = APIRouter(dependencies=[Depends(nomination_in_scope)])
-writes = Writes(router, tag="province reviewer")
+router = Router(dependencies=[Depends(nomination_in_scope)], tag="province reviewer")
 AsHandler = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY))]
 
 
-@writes.post(
+@router.post_once(
     "/nominations/{nomination_id}/complaints",
     "File a complaint: it blocks the decision until resolved",
     created=True,
@@ -40,7 +39,7 @@ def file_complaint(
     return written(result, extra={"complaint_id": str(complaint)})
 
 
-@writes.post(
+@router.post_once(
     "/nominations/{nomination_id}/complaints/{complaint_id}/resolve",
     "Resolve a complaint filed on this nomination",
 )

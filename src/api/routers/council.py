@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
 from api.deps import (
     After,
@@ -16,6 +16,7 @@ from api.deps import (
     writes_as,
     written,
 )
+from api.routes import Router
 from api.schemas.common import Page, Written
 from api.schemas.council import (
     AgendaIn,
@@ -27,18 +28,16 @@ from api.schemas.council import (
     SessionRow,
     VoteIn,
 )
-from api.write_routes import Writes
 from domain.context import Role
 from domain.errors import InvalidInput, SessionNotFound
 
-router = APIRouter(prefix="/council/sessions")
-writes = Writes(router, tag="council secretary")
+router = Router(prefix="/council/sessions", tag="council secretary")
 AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
 AsMember = Annotated[Command, Depends(writes_as(Role.COUNCIL_MEMBER))]
 SessionId = Annotated[UUID, Path()]
 
 
-@writes.post("", "Schedule a council session", created=True)
+@router.post_once("", "Schedule a council session", created=True)
 def schedule(body: SessionCreate, cmd: AsSecretary) -> Written:
     result = cmd.service.schedule_council_session(
         cmd.context,
@@ -51,12 +50,11 @@ def schedule(body: SessionCreate, cmd: AsSecretary) -> Written:
     return written(result)
 
 
-@router.get(
+@router.read(
     "",
-    tags=["council member"],
-    response_model=Page[SessionRow],
-    summary="The sessions the caller sits on (all, for the secretary): open ones first, then"
-    " the newest",
+    Page[SessionRow],
+    "The sessions the caller sits on (all, for the secretary): open ones first, then the newest",
+    tag="council member",
 )
 def sessions(
     app: State,
@@ -90,11 +88,11 @@ def sessions(
     return Page[SessionRow](data=data, count=count, next=following)
 
 
-@router.get(
+@router.read(
     "/{session_id}",
-    tags=["council member"],
-    response_model=SessionPublic,
-    summary="A session and its agenda; ballots stay secret, tallies show once closed",
+    SessionPublic,
+    "A session and its agenda; ballots stay secret, tallies show once closed",
+    tag="council member",
 )
 def get_session(session_id: SessionId, app: State, principal: Caller) -> SessionPublic:
     s = app.service.get_session(session_id)
@@ -130,24 +128,24 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
     )
 
 
-@writes.post("/{session_id}/agenda", "Put a nomination on the agenda")
+@router.post_once("/{session_id}/agenda", "Put a nomination on the agenda")
 def add_item(session_id: SessionId, body: AgendaIn, cmd: AsSecretary) -> Written:
     ctx = cmd.context
     return written(cmd.service.add_to_agenda(ctx, session_id, UUID(body.nomination_id)))
 
 
-@writes.post("/{session_id}/open", "Open the session for voting")
+@router.post_once("/{session_id}/open", "Open the session for voting")
 def open_session(session_id: SessionId, cmd: AsSecretary) -> Written:
     return written(cmd.service.open_session(cmd.context, session_id))
 
 
-@writes.post("/{session_id}/closing-deadline", "Set when voting closes")
+@router.post_once("/{session_id}/closing-deadline", "Set when voting closes")
 def closing_deadline(session_id: SessionId, body: DeadlineIn, cmd: AsSecretary) -> Written:
     ctx = cmd.context
     return written(cmd.service.set_closing_deadline(ctx, session_id, body.closes_at))
 
 
-@writes.post(
+@router.post_once(
     "/{session_id}/reminders",
     "Remind now the members who have not voted (sent and recorded by the workflow)",
     created=True,
@@ -156,13 +154,13 @@ def remind(session_id: SessionId, cmd: AsSecretary) -> Written:
     return written(cmd.service.request_session_reminder(cmd.context, session_id))
 
 
-@writes.post("/{session_id}/close", "Close the session: every item is decided")
+@router.post_once("/{session_id}/close", "Close the session: every item is decided")
 def close(session_id: SessionId, body: CloseIn, cmd: AsSecretary) -> Written:
     ctx = cmd.context
     return written(cmd.service.close_session(ctx, session_id, body.decision_number))
 
 
-@writes.post("/{session_id}/votes", "Cast a ballot", created=True, tag="council member")
+@router.post_once("/{session_id}/votes", "Cast a ballot", created=True, tag="council member")
 def vote(session_id: SessionId, body: VoteIn, cmd: AsMember) -> Written:
     ctx = cmd.context
     result = cmd.service.cast_vote(

@@ -27,6 +27,7 @@ from api.evidence import (
     upload_body,
 )
 from api.public import Lang, render, words
+from api.routes import Router
 from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
@@ -37,7 +38,7 @@ from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
 from domain.errors import SessionNotFound, UnitNotFound
 from service.receipts import Receipts
 
-router = APIRouter(prefix="/council/sessions")
+router = Router(prefix="/council/sessions", tag="council member")
 SessionId = Annotated[UUID, Path()]
 AsSecretary = Annotated[Command, Depends(writes_as(Role.COUNCIL_SECRETARY))]
 public = APIRouter()
@@ -118,10 +119,10 @@ def _document(
     )
 
 
-@router.get(
+@router.read(
     "/{session_id}/minutes.pdf",
-    tags=["council member"],
-    summary="The minutes of a closed session (PDF): who sat, the rule, each item's tally",
+    None,
+    "The minutes of a closed session (PDF): who sat, the rule, each item's tally",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
@@ -133,10 +134,10 @@ async def minutes_pdf(
     )
 
 
-@router.get(
+@router.read(
     "/{session_id}/decision.pdf",
-    tags=["council member"],
-    summary="The award decision of a closed session (PDF), signed by the authority then",
+    None,
+    "The award decision of a closed session (PDF), signed by the authority then",
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )

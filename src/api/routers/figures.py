@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
@@ -28,16 +28,15 @@ from api.evidence import (
     receive_checked,
     upload_body,
 )
+from api.routes import Router
 from api.schemas.common import Page, Written
 from api.schemas.figures import ImportPublic, ImportRowError, OfficialYearPublic, WaitingImport
 from api.schemas.nominations import FiguresPublic, StatisticsIn
-from api.write_routes import Writes
 from documents.spreadsheets import SheetError, read_figures
 from domain.context import Role
 from domain.errors import InvalidInput, NotFound
 
-router = APIRouter(tags=["province reviewer"])
-writes = Writes(router)
+router = Router(tags=["province reviewer"])
 AsRegistrar = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.ADMIN))]
 Registrar = Annotated[Principal, Depends(require_role(Role.PROVINCE_REVIEWER, Role.ADMIN))]
 UnitCode = Annotated[str, Path(min_length=1, max_length=64)]
@@ -46,11 +45,11 @@ TEMPLATE = FilePath(__file__).parents[1] / "templates" / "poverty-figures.xlsx"
 UPLOAD_BODY = upload_body("the poverty review's spreadsheet (XLSX)")
 
 
-@router.get(
+@router.read(
     "/units/{code}/poverty-figures",
-    tags=["everyone"],
-    response_model=Page[OfficialYearPublic],
-    summary="A unit's official poverty figures, year by year",
+    Page[OfficialYearPublic],
+    "A unit's official poverty figures, year by year",
+    tag="everyone",
 )
 def unit_figures(code: UnitCode, app: State, _: Caller) -> Page[OfficialYearPublic]:
     unit = app.service.unit(code)
@@ -66,7 +65,7 @@ def unit_figures(code: UnitCode, app: State, _: Caller) -> Page[OfficialYearPubl
     return Page[OfficialYearPublic](data=years, count=len(years))
 
 
-@writes.put(
+@router.put_once(
     "/units/{code}/poverty-figures/{year}",
     "Record a unit's official figures for a year; a change is a correction with a reason",
 )
@@ -83,12 +82,13 @@ def record_figures(
     return written(cmd.service.record_official_figures(cmd.context, code, year, data, reason))
 
 
-@router.get(
+@router.read(
     "/imports/poverty-figures/template.xlsx",
-    tags=["everyone"],
+    None,
+    "The spreadsheet to fill in: one row per unit and year",
+    tag="everyone",
     response_class=FileResponse,
     responses={200: {"content": {XLSX: {}}}},
-    summary="The spreadsheet to fill in: one row per unit and year",
 )
 def template(_: Caller) -> FileResponse:
     return FileResponse(
@@ -162,10 +162,10 @@ def _waiting(app: AppState) -> dict[str, FilePath]:
     return {p.name: p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix == ".xlsx"}
 
 
-@router.get(
+@router.read(
     "/imports/poverty-figures/waiting",
-    response_model=Page[WaitingImport],
-    summary="Spreadsheets received and waiting to be previewed and imported",
+    Page[WaitingImport],
+    "Spreadsheets received and waiting to be previewed and imported",
 )
 def waiting_imports(app: State, _: Registrar) -> Page[WaitingImport]:
     files = [

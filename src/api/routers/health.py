@@ -5,21 +5,22 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Header, HTTPException, Response
+from fastapi import Header, HTTPException, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from api.deps import State
 from api.readiness import readiness
+from api.routes import Router
 
-router = APIRouter(tags=["operations"])
+router = Router(tags=["operations"])
 
 
 class Alive(BaseModel):
     status: str
 
 
-@router.get("/healthz", response_model=Alive, summary="The process is alive")
+@router.read("/healthz", Alive, "The process is alive")
 def healthz() -> Alive:
     return Alive(status="ok")
 
@@ -28,11 +29,11 @@ class Ready(BaseModel):
     ready: bool
 
 
-@router.get(
+@router.read(
     "/readyz",
-    response_model=Ready,
+    Ready,
+    "Whether the API can serve; no more (operators read the details, signed in)",
     responses={503: {"model": Ready, "description": "a part does not answer"}},
-    summary="Whether the API can serve; no more (operators read the details, signed in)",
 )
 async def readyz(app: State, response: Response) -> Ready:
     found = await readiness(app)
@@ -40,9 +41,10 @@ async def readyz(app: State, response: Response) -> Ready:
     return Ready(ready=found.ready)
 
 
-@router.get(
+@router.read(
     "/metrics",
-    summary="Prometheus metrics, for the bearer of THIDUA_METRICS_TOKEN",
+    None,
+    "Prometheus metrics, for the bearer of THIDUA_METRICS_TOKEN",
     response_class=Response,
     responses={401: {"description": "no or a wrong token"}, 404: {"description": "no token set"}},
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
 from api.deps import (
     After,
@@ -15,23 +15,17 @@ from api.deps import (
     writes_as,
     written,
 )
+from api.routes import Router
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
-from api.write_routes import Writes
 from domain.context import Role
 from domain.errors import InvalidInput
 
-router = APIRouter()
-writes = Writes(router, tag="inspector")
+router = Router(tag="inspector")
 AsInspector = Annotated[Command, Depends(writes_as(Role.INSPECTOR))]
 
 
-@router.get(
-    "/tasks",
-    tags=["everyone"],
-    response_model=Page[TaskPublic],
-    summary="The caller's inbox: visits and reviews",
-)
+@router.read("/tasks", Page[TaskPublic], "The caller's inbox: visits and reviews", tag="everyone")
 def tasks(
     app: State,
     principal: Caller,
@@ -85,12 +79,12 @@ def _keyset(cursor: str | None) -> tuple[str, str] | None:
     return due, last_id
 
 
-@writes.post("/tasks/{task_id}/claim", "Claim an inspection task")
+@router.post_once("/tasks/{task_id}/claim", "Claim an inspection task")
 def claim(task_id: Annotated[UUID, Path()], cmd: AsInspector) -> Written:
     return written(cmd.service.claim_visit(cmd.context, task_id))
 
 
-@writes.post("/inspections/{visit_id}/report", "File the visit report")
+@router.post_once("/inspections/{visit_id}/report", "File the visit report")
 def report(
     visit_id: Annotated[UUID, Path()],
     body: VisitReportIn,

@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import FileResponse
 
 from api.access import (
@@ -34,6 +34,7 @@ from api.evidence import (
     EvidenceStore,
 )
 from api.names import criterion_title
+from api.routes import Router
 from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Text
 from api.schemas.nominations import (
@@ -58,7 +59,7 @@ from domain.errors import InvalidInput, NominationNotFound, NotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, Visibility, is_overdue
 
-router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
+router = Router(prefix="/nominations", dependencies=[Depends(nomination_in_scope)], tag="everyone")
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 
 
@@ -141,12 +142,7 @@ def nomination_public(
     )
 
 
-@router.get(
-    "",
-    tags=["everyone"],
-    response_model=Page[BoardRow],
-    summary="The board: nominations the caller may see",
-)
+@router.read("", Page[BoardRow], "The board: nominations the caller may see")
 def board(
     app: State,
     principal: Caller,
@@ -250,11 +246,10 @@ def _board_row(row: dict[str, Any], on: date, rules: RuleSet) -> dict[str, Any]:
     return shown
 
 
-@router.get(
+@router.read(
     "/{nomination_id}",
-    tags=["everyone"],
-    response_model=NominationPublic,
-    summary="A nomination now, at a version (?version=N) or at a moment (?as_of=ISO 8601)",
+    NominationPublic,
+    "A nomination now, at a version (?version=N) or at a moment (?as_of=ISO 8601)",
 )
 def get_nomination(
     nomination_id: NominationId,
@@ -278,12 +273,12 @@ def get_nomination(
     return nomination_public(n, principal, app, authority)
 
 
-@router.get(
+@router.read(
     "/{nomination_id}/evidence/{sha256}",
-    tags=["everyone"],
+    None,
+    "Download an evidence file, as an attachment",
     response_class=FileResponse,
     responses={200: {"content": {t: {} for t in ALLOWED_TYPES}}},
-    summary="Download an evidence file, as an attachment",
 )
 def download_evidence(
     nomination_id: NominationId,
@@ -306,11 +301,11 @@ def download_evidence(
     )
 
 
-@router.get(
+@router.read(
     "/{nomination_id}/checks-preview",
-    tags=["unit officer"],
-    response_model=Page[PreviewCheck],
-    summary="The automatic checks as submission would run them now; writes nothing",
+    Page[PreviewCheck],
+    "The automatic checks as submission would run them now; writes nothing",
+    tag="unit officer",
 )
 def preview(nomination_id: NominationId, app: State, principal: Caller) -> Page[PreviewCheck]:
     # The router's guard (nomination_in_scope) has answered 404 to a caller out of scope.
@@ -318,11 +313,8 @@ def preview(nomination_id: NominationId, app: State, principal: Caller) -> Page[
     return Page[PreviewCheck](data=data, count=len(data))
 
 
-@router.get(
-    "/{nomination_id}/events",
-    tags=["auditor"],
-    response_model=Page[EventPublic],
-    summary="The raw history, event by event",
+@router.read(
+    "/{nomination_id}/events", Page[EventPublic], "The raw history, event by event", tag="auditor"
 )
 def events(nomination_id: NominationId, app: State, principal: Caller) -> Page[EventPublic]:
     # The router's guard (nomination_in_scope) has answered 404 to a caller out of scope.

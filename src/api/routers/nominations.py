@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import Depends, HTTPException, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
@@ -26,6 +26,7 @@ from api.evidence import (
     Upload,
     upload_body,
 )
+from api.routes import Router
 from api.schemas.common import Written
 from api.schemas.nominations import (
     EvidencePublic,
@@ -35,24 +36,24 @@ from api.schemas.nominations import (
     WithdrawIn,
 )
 from api.uploads import evidence_answer, record_upload
-from api.write_routes import Writes
 from domain.context import Role
 from domain.errors import InvalidInput
 
-router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
-writes = Writes(router, tag="unit officer")
+router = Router(
+    prefix="/nominations", dependencies=[Depends(nomination_in_scope)], tag="unit officer"
+)
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
 UPLOAD_BODY = upload_body("PDF, JPEG, PNG, DOCX or XLSX (no macros)")
 
 
-@writes.post("", "Open a nomination", created=True)
+@router.post_once("", "Open a nomination", created=True)
 def open_nomination(body: NominationCreate, cmd: AsOfficer) -> Written:
     ctx = cmd.context
     result = cmd.service.open_nomination(ctx, body.unit_code, body.award_form, body.cycle_year)
     return written(result, stage=result.stage)
 
 
-@writes.put("/{nomination_id}/statistics/{year}", "Record a year's poverty statistics")
+@router.put_once("/{nomination_id}/statistics/{year}", "Record a year's poverty statistics")
 def record_statistics(
     nomination_id: NominationId,
     year: Annotated[int, Path(ge=2000, le=2100)],
@@ -68,7 +69,7 @@ def record_statistics(
     return written(result)
 
 
-@writes.put("/{nomination_id}/achievement-report", "Write the achievement report")
+@router.put_once("/{nomination_id}/achievement-report", "Write the achievement report")
 def write_report(nomination_id: NominationId, body: ReportIn, cmd: AsOfficer) -> Written:
     ctx = cmd.context
     return written(cmd.service.write_achievement_report(ctx, nomination_id, body.text))
@@ -118,14 +119,14 @@ async def upload_evidence(
     return await record_upload(cmd, store, attach, within_quota)
 
 
-@writes.post("/{nomination_id}/submit", "Submit: runs every automatic check")
+@router.post_once("/{nomination_id}/submit", "Submit: runs every automatic check")
 def submit(nomination_id: NominationId, cmd: AsOfficer) -> Written:
     result = cmd.service.submit_nomination(cmd.context, nomination_id)
     n = cmd.service.get_nomination(nomination_id)
     return written(result, stage=n.stage, extra={"checks": n.checks})
 
 
-@writes.post("/{nomination_id}/withdraw", "Withdraw a nomination in collection")
+@router.post_once("/{nomination_id}/withdraw", "Withdraw a nomination in collection")
 def withdraw(nomination_id: NominationId, body: WithdrawIn, cmd: AsOfficer) -> Written:
     ctx = cmd.context
     result = cmd.service.withdraw_nomination(ctx, nomination_id, body.reason)

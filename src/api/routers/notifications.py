@@ -5,21 +5,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import After, Caller, Principal, State
+from api.routes import Router
 from api.schemas.notifications import NoticePublic, NoticesPublic, ReadIn
 from domain.errors import InvalidInput
 from projections.notifications import NotificationsView, audiences
 
-router = APIRouter(prefix="/notifications", tags=["everyone"])
+router = Router(prefix="/notifications", tags=["everyone"])
 
 
 def _addresses(principal: Principal) -> list[str]:
     return audiences(principal.username, [(g.role.value, g.scope) for g in principal.grants])
 
 
-@router.get("", response_model=NoticesPublic, summary="My notices, newest first")
+@router.read("", NoticesPublic, "My notices, newest first")
 def notices(
     app: State,
     principal: Caller,

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from pydantic import BaseModel, Field
 
 from api.deps import Principal, State, require_role
 from api.readiness import Readiness, readiness
+from api.routes import Router
 from domain.context import Role
 
-router = APIRouter(prefix="/operations", tags=["admin", "auditor"])
+router = Router(prefix="/operations", tags=["admin", "auditor"])
 Operator = Annotated[Principal, Depends(require_role(Role.ADMIN, Role.AUDITOR))]
 
 
@@ -35,10 +36,10 @@ class Readers(BaseModel):
     readers: list[ReaderPublic]
 
 
-@router.get(
+@router.read(
     "/log-readers",
-    response_model=Readers,
-    summary="Each reader of the log (projections and the relay): position, lag and lease",
+    Readers,
+    "Each reader of the log (projections and the relay): position, lag and lease",
 )
 def log_readers(app: State, _: Operator) -> Readers:
     found = app.runner.readers()
@@ -48,10 +49,10 @@ def log_readers(app: State, _: Operator) -> Readers:
     )
 
 
-@router.get(
+@router.read(
     "/readiness",
-    response_model=Readiness,
-    summary="What /readyz checked, part by part: the log's head, pools, guards, Temporal",
+    Readiness,
+    "What /readyz checked, part by part: the log's head, pools, guards, Temporal",
 )
 async def readiness_details(app: State, _: Operator) -> Readiness:
     return await readiness(app)

@@ -11,12 +11,13 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Form, HTTPException, Path, Query, Request
+from fastapi import Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
 
 from api.deps import AppState, State
 from api.public import Lang, render, words
+from api.routes import Router
 from api.schemas.common import Page, Schema, example
 from api.security import client_address
 from domain.context import Actor, CommandContext, Grant, Role
@@ -25,7 +26,7 @@ from domain.errors import InvalidInput, NominationNotFound, NotFound
 from domain.stages import Stage
 from projections.board import BoardQuery
 
-router = APIRouter()
+router = Router(tag="public")
 PUBLIC = Actor("public", (Grant(Role.PUBLIC),))
 NUMBER = r"^KN-[A-Z2-7]{10}$"
 TEXT_LIMIT = 4000
@@ -158,11 +159,10 @@ def _detail(app: AppState, nid: UUID, lang: Lang = "vi") -> NoticeDetail:
     )
 
 
-@router.get(
+@router.read(
     "/api/v1/public/notices",
-    tags=["public"],
-    response_model=Page[NoticeRow],
-    summary="Nominations now in their public-notice window (no sign-in)",
+    Page[NoticeRow],
+    "Nominations now in their public-notice window (no sign-in)",
 )
 def notices(
     app: State,
@@ -173,11 +173,10 @@ def notices(
     return Page[NoticeRow](data=rows, count=count)
 
 
-@router.get(
+@router.read(
     "/api/v1/public/notices/{nomination_id}",
-    tags=["public"],
-    response_model=NoticeDetail,
-    summary="A posted nomination: its figures and each criterion's outcome (no sign-in)",
+    NoticeDetail,
+    "A posted nomination: its figures and each criterion's outcome (no sign-in)",
 )
 def notice(nomination_id: Annotated[UUID, Path()], app: State) -> NoticeDetail:
     return _detail(app, nomination_id)
@@ -256,11 +255,10 @@ def _state_of(app: AppState, number: str, after: int | None = None) -> PublicCom
     return PublicComplaintState.model_validate(found)
 
 
-@router.get(
+@router.read(
     "/api/v1/public/complaints/{number}",
-    tags=["public"],
-    response_model=PublicComplaintState,
-    summary="The state of an objection, by its receipt number (no sign-in)",
+    PublicComplaintState,
+    "The state of an objection, by its receipt number (no sign-in)",
 )
 def complaint_state(
     number: Annotated[str, Path(pattern=NUMBER)],

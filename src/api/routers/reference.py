@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import Path, Query
 
 from api.deps import Caller, State
+from api.routes import Router
 from api.schemas.admin import CyclePublic, LinkedUnit, UnitPublic, cycle_public
 from api.schemas.common import Page, Text
 from api.schemas.reference import Enumerations, RuleSetPublic
@@ -20,7 +21,7 @@ from domain.stages import Stage
 from domain.statistics import FLOW_FIELDS
 from domain.units import Unit, UnitRegistry
 
-router = APIRouter(tags=["everyone"])
+router = Router(tags=["everyone"])
 
 
 def unit_public(unit: Unit, registry: UnitRegistry | None = None) -> UnitPublic:
@@ -38,10 +39,8 @@ def _linked(unit: Unit) -> LinkedUnit:
     )
 
 
-@router.get(
-    "/enumerations",
-    response_model=Enumerations,
-    summary="The values the UI offers: stages, outcomes, ballot choices",
+@router.read(
+    "/enumerations", Enumerations, "The values the UI offers: stages, outcomes, ballot choices"
 )
 def enumerations(app: State, _: Caller) -> Enumerations:
     return Enumerations(
@@ -56,7 +55,7 @@ def enumerations(app: State, _: Caller) -> Enumerations:
     )
 
 
-@router.get("/units", response_model=Page[UnitPublic], summary="The unit registry")
+@router.read("/units", Page[UnitPublic], "The unit registry")
 def units(
     app: State,
     _: Caller,
@@ -73,23 +72,21 @@ def units(
     return Page[UnitPublic](data=found, count=len(found))
 
 
-@router.get("/units/{code}", response_model=UnitPublic, summary="One unit")
+@router.read("/units/{code}", UnitPublic, "One unit")
 def unit(app: State, _: Caller, code: Annotated[str, Path(max_length=64)]) -> UnitPublic:
     return unit_public(app.service.unit(code), app.service.units)
 
 
-@router.get(
-    "/rule-sets", response_model=Page[RuleSetPublic], summary="Rule sets with version and digest"
-)
+@router.read("/rule-sets", Page[RuleSetPublic], "Rule sets with version and digest")
 def rule_sets(_: Caller) -> Page[RuleSetPublic]:
     data = [rule_set_public(r) for r in shipped_rule_sets()]
     return Page[RuleSetPublic](data=data, count=len(data))
 
 
-@router.get(
+@router.read(
     "/rule-sets/{rule_set_id}",
-    response_model=Page[RuleSetPublic],
-    summary="One rule set's versions, each with its content",
+    Page[RuleSetPublic],
+    "One rule set's versions, each with its content",
 )
 def rule_set(_: Caller, rule_set_id: Annotated[str, Path(max_length=100)]) -> Page[RuleSetPublic]:
     versions = [r for r in shipped_rule_sets() if r.ref.id == rule_set_id]
@@ -111,6 +108,6 @@ def rule_set_public(rules: RuleSet, *, content: bool = False) -> RuleSetPublic:
     )
 
 
-@router.get("/cycles/{year}", response_model=CyclePublic, summary="A cycle, or its defaults")
+@router.read("/cycles/{year}", CyclePublic, "A cycle, or its defaults")
 def cycle(app: State, _: Caller, year: Annotated[int, Path(ge=2000, le=2100)]) -> CyclePublic:
     return cycle_public(app.service.cycle_terms(year))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 
 from api.access import nomination_in_scope
 from api.deps import (
@@ -13,20 +13,21 @@ from api.deps import (
     writes_as,
     written,
 )
+from api.routes import Router
 from api.schemas.common import Written
 from api.schemas.nominations import InspectionOrder, JudgedCheckIn, OverrideIn, ReviewIn
-from api.write_routes import Writes
 from domain.context import Role
 
-router = APIRouter(prefix="/nominations", dependencies=[Depends(nomination_in_scope)])
-writes = Writes(router, tag="province reviewer")
+router = Router(
+    prefix="/nominations", dependencies=[Depends(nomination_in_scope)], tag="province reviewer"
+)
 AsDistrict = Annotated[Command, Depends(writes_as(Role.DISTRICT_REVIEWER))]
 AsProvince = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER))]
 # A reviewer of both levels acts as the province reviewer.
 AsReviewer = Annotated[Command, Depends(writes_as(Role.PROVINCE_REVIEWER, Role.DISTRICT_REVIEWER))]
 
 
-@writes.post(
+@router.post_once(
     "/{nomination_id}/district-review", "Approve, return or reject", tag="district reviewer"
 )
 def district_review(nomination_id: NominationId, body: ReviewIn, cmd: AsDistrict) -> Written:
@@ -35,14 +36,16 @@ def district_review(nomination_id: NominationId, body: ReviewIn, cmd: AsDistrict
     return written(result, stage=result.stage)
 
 
-@writes.post("/{nomination_id}/province-review", "Approve, return or reject")
+@router.post_once("/{nomination_id}/province-review", "Approve, return or reject")
 def province_review(nomination_id: NominationId, body: ReviewIn, cmd: AsProvince) -> Written:
     ctx = cmd.context
     result = cmd.service.complete_province_review(ctx, nomination_id, body.decision, body.comment)
     return written(result, stage=result.stage)
 
 
-@writes.post("/{nomination_id}/criterion-checks", "Record a judged criterion check", created=True)
+@router.post_once(
+    "/{nomination_id}/criterion-checks", "Record a judged criterion check", created=True
+)
 def judged_check(
     nomination_id: NominationId,
     body: JudgedCheckIn,
@@ -59,7 +62,7 @@ def judged_check(
     return written(result)
 
 
-@writes.post(
+@router.post_once(
     "/{nomination_id}/overrides", "Forward despite a not-met check, with the reason", created=True
 )
 def override(nomination_id: NominationId, body: OverrideIn, cmd: AsProvince) -> Written:
@@ -67,7 +70,7 @@ def override(nomination_id: NominationId, body: OverrideIn, cmd: AsProvince) -> 
     return written(cmd.service.override_check(ctx, nomination_id, body.criterion_id, body.reason))
 
 
-@writes.post("/{nomination_id}/inspections", "Order an inspection visit", created=True)
+@router.post_once("/{nomination_id}/inspections", "Order an inspection visit", created=True)
 def order_inspection(
     nomination_id: NominationId,
     body: InspectionOrder,
