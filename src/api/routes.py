@@ -50,6 +50,22 @@ class Router(APIRouter):
         )
         return declare
 
+    def create(
+        self, path: str, model: Any, summary: str, *, tag: str | None = None, **options: Any
+    ) -> Callable[[F], F]:
+        """A POST answering 201 with ``model`` that is not replayed by Idempotency-Key (an upload
+        is kept by its digest, the same bytes once; a public objection has no key)."""
+        tag = tag or self.tag
+        declare: Callable[[F], F] = self.post(
+            path,
+            tags=[tag] if tag else None,
+            status_code=201,
+            response_model=model,
+            summary=summary,
+            **options,
+        )
+        return declare
+
     def post_once(self, path: str, summary: str, **options: Any) -> Declare:
         return self._route("POST", path, summary, **options)
 

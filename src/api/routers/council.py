@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Path
 
 from api.deps import (
     After,
     AppState,
     Caller,
     Command,
+    Cursor,
+    Limit,
     State,
     writes_as,
     written,
@@ -60,11 +62,8 @@ def sessions(
     app: State,
     principal: Caller,
     after: After = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    cursor: Annotated[
-        str | None,
-        Query(max_length=200, description="the `next` of the previous page, for the one after"),
-    ] = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> Page[SessionRow]:
     app.wait_for(after, "council_agenda")
     view = app.runner.council_agenda_view

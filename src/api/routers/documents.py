@@ -230,12 +230,11 @@ class SignedDecisionPublic(EvidencePublic):
     document_id: str
 
 
-@router.post(
+@router.create(
     "/{session_id}/signed-decision",
-    tags=["council secretary"],
-    status_code=201,
-    response_model=SignedDecisionPublic,
-    summary="Attach the decision as signed and scanned, beside the generated one",
+    SignedDecisionPublic,
+    "Attach the decision as signed and scanned, beside the generated one",
+    tag="council secretary",
     openapi_extra=upload_body("the signed, scanned decision (PDF or image)"),
 )
 async def attach_signed_decision(

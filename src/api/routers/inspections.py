@@ -11,6 +11,8 @@ from api.deps import (
     After,
     Caller,
     Command,
+    Cursor,
+    Limit,
     State,
     writes_as,
     written,
@@ -31,11 +33,8 @@ def tasks(
     principal: Caller,
     after: After = None,
     include_done: Annotated[bool, Query()] = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 200,
-    cursor: Annotated[
-        str | None,
-        Query(max_length=200, description="the `next` of the previous page, for the one after"),
-    ] = None,
+    limit: Limit = 200,
+    cursor: Cursor = None,
 ) -> Page[TaskPublic]:
     app.wait_for(after, "task_inbox")
     inbox = app.runner.task_inbox_view

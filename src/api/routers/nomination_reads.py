@@ -24,6 +24,8 @@ from api.deps import (
     AppState,
     Caller,
     Command,
+    Cursor,
+    Limit,
     NominationId,
     Principal,
     State,
@@ -152,12 +154,9 @@ def board(
     district: Annotated[str | None, Query(max_length=64)] = None,
     cycle: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     overdue: Annotated[bool, Query()] = False,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    limit: Limit = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    cursor: Annotated[
-        str | None,
-        Query(max_length=300, description="the `next` of the previous page, for the one after"),
-    ] = None,
+    cursor: Cursor = None,
 ) -> Page[BoardRow]:
     rules = app.service.default_rule_set
     app.wait_for(after, "board")

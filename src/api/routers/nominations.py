@@ -75,12 +75,10 @@ def write_report(nomination_id: NominationId, body: ReportIn, cmd: AsOfficer) ->
     return written(cmd.service.write_achievement_report(ctx, nomination_id, body.text))
 
 
-@router.post(
+@router.create(
     "/{nomination_id}/evidence",
-    tags=["unit officer"],
-    status_code=201,
-    response_model=EvidencePublic,
-    summary="Upload a document; it is stored by its SHA-256, the same bytes once",
+    EvidencePublic,
+    "Upload a document; it is stored by its SHA-256, the same bytes once",
     openapi_extra=UPLOAD_BODY,
     responses={
         413: {"description": "the file is larger than the upload limit"},

@@ -235,12 +235,10 @@ def file_public_complaint(
     )
 
 
-@router.post(
+@router.create(
     "/api/v1/public/complaints",
-    tags=["public"],
-    status_code=201,
-    response_model=PublicComplaintFiled,
-    summary="Object to a posted nomination while its notice is open (no sign-in)",
+    PublicComplaintFiled,
+    "Object to a posted nomination while its notice is open (no sign-in)",
 )
 def post_complaint(body: PublicComplaintIn, request: Request, app: State) -> PublicComplaintFiled:
     return file_public_complaint(app, request, body)
