@@ -7,7 +7,7 @@ JSON-ready values (str keys, lists, dicts) so snapshots round-trip unchanged.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
@@ -29,6 +29,20 @@ from domain.units import Nominee
 def nomination_id(unit_code: str, award_form: str, cycle_year: int) -> UUID:
     """One nomination per unit, award form and cycle."""
     return uuid5(NAMESPACE_URL, f"/nominations/{unit_code}/{award_form}/{cycle_year}")
+
+
+class ReviewCompleted(ChainedAggregate.Event):
+    """A review's decision. Each review's own class is what is stored, under the Nomination."""
+
+    decision: str
+    comment: str
+    to_stage: str
+    due_on: date | None
+    review: ClassVar[Stage]
+
+    def apply(self, aggregate: Any) -> None:
+        super().apply(aggregate)
+        aggregate.keep_review(self.review, self)
 
 
 class Nomination(
@@ -228,15 +242,8 @@ class Nomination(
 
     # --- reviews ----------------------------------------------------------------------
 
-    class DistrictReviewCompleted(ChainedAggregate.Event):
-        decision: str
-        comment: str
-        to_stage: str
-        due_on: date | None
-
-        def apply(self, aggregate: Any) -> None:
-            super().apply(aggregate)
-            aggregate.keep_review(Stage.DISTRICT_REVIEW, self)
+    class DistrictReviewCompleted(ReviewCompleted):
+        review = Stage.DISTRICT_REVIEW
 
     @event(DistrictReviewCompleted)
     def _district_review_completed(
@@ -244,15 +251,8 @@ class Nomination(
     ) -> None:
         self._after_review(decision, comment, to_stage, due_on)
 
-    class ProvinceReviewCompleted(ChainedAggregate.Event):
-        decision: str
-        comment: str
-        to_stage: str
-        due_on: date | None
-
-        def apply(self, aggregate: Any) -> None:
-            super().apply(aggregate)
-            aggregate.keep_review(Stage.PROVINCE_REVIEW, self)
+    class ProvinceReviewCompleted(ReviewCompleted):
+        review = Stage.PROVINCE_REVIEW
 
     @event(ProvinceReviewCompleted)
     def _province_review_completed(

@@ -46,25 +46,9 @@ ROW_COLUMNS = (
 )
 
 
+# A criterion check as the auditors' export lists it: what was checked, by whom, when.
 CHECK_COLUMNS = (
-    "nomination_id",
-    "unit_code",
-    "district_code",
-    "cycle_year",
-    "stage",
-    "criterion_id",
-    "outcome",
-    "basis",
-    "rule_set_id",
-    "rule_set_version",
-    "rule_set_digest",
-    "inputs",
-    "check_values",
-    "threshold",
-    "explanation_vi",
-    "explanation_en",
-    "checked_by",
-    "reason",
+    *ROW_COLUMNS[ROW_COLUMNS.index("nomination_id") : ROW_COLUMNS.index("reason") + 1],
     "actor_id",
     "occurred_at",
     "version",

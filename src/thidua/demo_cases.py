@@ -57,6 +57,10 @@ class Timeline:
     visited: date
     council: date
 
+    @classmethod
+    def of(cls, *days: str) -> Timeline:
+        return cls(*map(date.fromisoformat, days))
+
 
 CASES = (
     Case("S-829-01", "bang-khen-tinh", 2023, "ward under 5 %: poor households cut by a fifth"),
@@ -149,30 +153,16 @@ REJECTED_BY_COUNCIL = {c.unit_code for c in CASES if c.council_rejects}
 REGISTERED = ("S-829-P7", "S-829-BP", "S-838-TT")
 """Units whose official figures the demo's register holds: the merged ward's predecessors."""
 
+# opened, submitted, district review, province review, visited, council
 TIMELINES = {
-    2024: Timeline(
-        date(2025, 1, 6),
-        date(2025, 1, 13),
-        date(2025, 1, 20),
-        date(2025, 2, 17),
-        date(2025, 2, 24),
-        date(2025, 3, 24),
+    2024: Timeline.of(
+        "2025-01-06", "2025-01-13", "2025-01-20", "2025-02-17", "2025-02-24", "2025-03-24"
     ),
-    2023: Timeline(
-        date(2024, 1, 8),
-        date(2024, 1, 15),
-        date(2024, 1, 22),
-        date(2024, 2, 20),
-        date(2024, 2, 27),
-        date(2024, 3, 25),
+    2023: Timeline.of(
+        "2024-01-08", "2024-01-15", "2024-01-22", "2024-02-20", "2024-02-27", "2024-03-25"
     ),
-    2025: Timeline(
-        date(2026, 1, 5),
-        date(2026, 1, 12),
-        date(2026, 1, 12),
-        date(2026, 2, 2),
-        date(2026, 2, 9),
-        date(2026, 3, 16),
+    2025: Timeline.of(
+        "2026-01-05", "2026-01-12", "2026-01-12", "2026-02-02", "2026-02-09", "2026-03-16"
     ),
 }
 

@@ -7,10 +7,10 @@ changes nothing twice. Domain refusals are not retried; infrastructure errors ar
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 from temporalio import activity
@@ -68,6 +68,12 @@ def _plans(alarms: list[Alarm]) -> list[AlarmPlan]:
     ]
 
 
+class Mail(NamedTuple):
+    recipients: Sequence[str]
+    subject: str
+    body: str
+
+
 class ClockActivities:
     def __init__(
         self, service: NominationService, notifier: Notifier, directory: Directory
@@ -90,9 +96,16 @@ class ClockActivities:
         step: ClockStep,
         record: Callable[[CommandContext], CommandResult],
         detail: str | None = None,
+        mail: Mail | None = None,
     ) -> ClockResult:
         """Runs the step's command once (its id makes a retry a no-op) and says whether it
-        recorded an event now."""
+        recorded an event now. The mail goes first, unless the command already ran: a retry
+        after the record must not send it twice, and one before it sends it again, which
+        is the lesser harm than a reminder never sent."""
+        if mail is not None and not self.service.has_handled(
+            UUID(step.aggregate_id), step.command_id
+        ):
+            self.notifier.send(list(mail.recipients), mail.subject, mail.body)
         with domain_errors_are_final():
             result = record(self._ctx(step))
         return ClockResult(recorded=result.position is not None, detail=detail or "")
@@ -142,14 +155,13 @@ class ClockActivities:
             f" hạn {due}.\n"
             f"Reminder: the nomination of {nomination.unit_name} is due on {due}."
         )
-        if not self.service.has_handled(nid, step.command_id):
-            self.notifier.send(recipients, subject, body)
         return self._record(
             step,
             lambda ctx: self.service.record_reminder(
                 ctx, nid, step.stage or "", recipients, subject
             ),
             detail=", ".join(recipients),
+            mail=Mail(recipients, subject, body),
         )
 
     @activity.defn
@@ -191,16 +203,16 @@ class ClockActivities:
         reason = f"{step.stage} overdue since {step.due_on}"
         stage_name = STAGE_NAMES_VI.get(step.stage or "", step.stage)
         due = step.due_on.strftime("%d/%m/%Y") if step.due_on else "—"
-        if not self.service.has_handled(nid, step.command_id):
-            self.notifier.send(
-                recipients,
-                f"[thidua] Quá hạn, chuyển cấp trên: {nomination.unit_name}",
-                f"Hồ sơ của {nomination.unit_name} quá hạn bước {stage_name} (hạn {due}).",
-            )
+        mail = Mail(
+            recipients,
+            f"[thidua] Quá hạn, chuyển cấp trên: {nomination.unit_name}",
+            f"Hồ sơ của {nomination.unit_name} quá hạn bước {stage_name} (hạn {due}).",
+        )
         return self._record(
             step,
             lambda ctx: self.service.record_escalation(ctx, nid, step.stage or "", to, reason),
             detail=to,
+            mail=mail,
         )
 
     @activity.defn
@@ -228,14 +240,11 @@ class ClockActivities:
             return ClockResult(recorded=False, detail="already reported")
         recipients = self.directory.recipients("inspector", visit.team_id)
         subject = f"[thidua] Nhắc việc: đoàn kiểm tra {visit.team_id} quá hạn ({visit.unit_code})"
-        if not self.service.has_handled(vid, step.command_id):
-            self.notifier.send(
-                recipients, subject, f"Chuyến kiểm tra {vid} hạn {visit.due_on:%d/%m/%Y}."
-            )
         return self._record(
             step,
             lambda ctx: self.service.record_visit_reminder(ctx, vid, recipients, subject),
             detail=", ".join(recipients),
+            mail=Mail(recipients, subject, f"Chuyến kiểm tra {vid} hạn {visit.due_on:%d/%m/%Y}."),
         )
 
     @activity.defn
@@ -246,12 +255,11 @@ class ClockActivities:
             return ClockResult(recorded=False, detail="already reported")
         to = step.escalate_to or "board_head"
         recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
-        if not self.service.has_handled(vid, step.command_id):
-            self.notifier.send(recipients, f"[thidua] Chuyến kiểm tra quá hạn: {vid}", str(vid))
         return self._record(
             step,
             lambda ctx: self.service.escalate_visit(ctx, vid, to, "inspection visit overdue"),
             detail=to,
+            mail=Mail(recipients, f"[thidua] Chuyến kiểm tra quá hạn: {vid}", str(vid)),
         )
 
     # --- council sessions -------------------------------------------------------------------
@@ -267,12 +275,11 @@ class ClockActivities:
             address for m in session.not_voted for address in self.directory.recipients("member", m)
         )
         subject = f"[thidua] Nhắc bỏ phiếu: {session.title}"
-        if not self.service.has_handled(sid, step.command_id):
-            self.notifier.send(recipients, subject, f"Phiên họp {session.title} sắp đóng.")
         return self._record(
             step,
             lambda ctx: self.service.record_session_reminder(ctx, sid, recipients, subject),
             detail=", ".join(recipients),
+            mail=Mail(recipients, subject, f"Phiên họp {session.title} sắp đóng."),
         )
 
     @activity.defn

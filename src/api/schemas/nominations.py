@@ -233,16 +233,11 @@ class ReviewPublic(Schema):
     at: datetime
 
 
-class SummedPart(Schema):
+class SummedPart(FiguresPublic):
     """One predecessor's official figures, as summed into a merged unit's year."""
 
     unit_code: str
     name: str
-    total_households: int
-    poor_households: int
-    near_poor_households: int | None = None
-    flows: FlowsIn | None = None
-    source: SourceIn | None = None
 
 
 class NominationPublic(Schema):
