@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.accounts import account_id, roster_id
 from domain.cycles import CycleKind, CycleTerms
+from domain.dossier import Attachment
 from domain.figures import figures_id
 from domain.units import catalogue_id
 from service.nomination_service import NominationService
@@ -126,7 +127,9 @@ class Story:
         good = self.open("S-831-01", GOOD)
         merged = self.merged_ward()
         stranded = self.stranded_in_district_review()
-        s.attach_evidence(ctx(officer()), good, "b" * 64, "quyet-dinh.pdf", "application/pdf", 2048)
+        s.attach_evidence(
+            ctx(officer()), good, Attachment("b" * 64, "quyet-dinh.pdf", "application/pdf", 2048)
+        )
         slow = self.open("S-829-02", SLOW)
         dropped = self.open("S-838-01", {})
         s.withdraw_nomination(ctx(officer()), dropped, "Rút hồ sơ.")
@@ -180,10 +183,7 @@ class Story:
         s.attach_signed_decision(
             ctx(SECRETARY, date(2024, 4, 4)),
             sid,
-            "a" * 64,
-            "quyet-dinh-ky.pdf",
-            "application/pdf",
-            48_213,
+            Attachment("a" * 64, "quyet-dinh-ky.pdf", "application/pdf", 48_213),
             "b" * 64,
             f"decision.{sid}.{'b' * 16}",
         )

@@ -13,8 +13,14 @@ from pydantic import BaseModel
 from api.deps import Command, remember, replay_of, request_digest
 from api.evidence import EvidenceStore, Pending, Stored, Upload, receive_checked
 from api.schemas.nominations import EvidencePublic
+from domain.dossier import Attachment
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def attachment(kept: Stored, upload: Upload) -> Attachment:
+    """What the record keeps of a file received and kept."""
+    return Attachment(kept.sha256, upload.filename, upload.media_type, kept.size)
 
 
 def evidence_answer(kept: Stored, upload: Upload) -> EvidencePublic:

@@ -15,6 +15,7 @@ from domain.calendar import VIETNAM
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.schema import VotingRule
+from domain.dossier import Attachment
 from domain.errors import AlreadyExists, InvalidInput, JurisdictionError, StageTransitionError
 from domain.text import bounded_text, free_text
 
@@ -289,27 +290,21 @@ class CouncilSession(ChainedAggregate):
         self.ballots[nomination_id][member_id] = choice
 
     def attach_signed_decision(
-        self,
-        sha256: str,
-        filename: str,
-        media_type: str,
-        size: int,
-        generated_sha256: str,
-        document_id: str,
+        self, scan: Attachment, generated_sha256: str, document_id: str
     ) -> None:
         """The decision as signed and scanned, kept beside the one the product generated:
         both digests stay in the session's record."""
         self.require_may_attach_signed_decision()
-        for name, value in (("sha256", sha256), ("generated_sha256", generated_sha256)):
+        for name, value in (("sha256", scan.sha256), ("generated_sha256", generated_sha256)):
             if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
                 raise InvalidInput(name, "must be 64 lowercase hex digits")
-        if sha256 in self.signed_decisions:
-            raise AlreadyExists(f"{filename} is attached already", sha256=sha256)
+        if scan.sha256 in self.signed_decisions:
+            raise AlreadyExists(f"{scan.filename} is attached already", sha256=scan.sha256)
         self._signed_decision_attached(
-            sha256=sha256,
-            filename=bounded_text("filename", filename, limit=255),
-            media_type=media_type,
-            size=size,
+            sha256=scan.sha256,
+            filename=bounded_text("filename", scan.filename, limit=255),
+            media_type=scan.media_type,
+            size=scan.size,
             generated_sha256=generated_sha256,
             document_id=document_id,
         )

@@ -36,6 +36,16 @@ class ComplaintState(StrEnum):
     RESOLVED = "resolved"
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file kept by its SHA-256, as a dossier or a session records it."""
+
+    sha256: str
+    filename: str
+    media_type: str
+    size: int
+
+
 def _without_none(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 

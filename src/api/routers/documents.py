@@ -4,6 +4,7 @@ page its QR code opens, and the same answer as JSON."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
@@ -31,7 +32,7 @@ from api.routes import Router
 from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
-from api.uploads import evidence_answer, record_upload
+from api.uploads import attachment, evidence_answer, record_upload
 from documents.council_pdf import Names, Stamp, render_decision, render_minutes
 from domain.context import Role
 from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
@@ -119,34 +120,35 @@ def _document(
     )
 
 
-@router.read(
+def _serves(kind: DocumentKind) -> Callable[..., Awaitable[Response]]:
+    """The route that serves a closed session's document of this kind, as generated now."""
+
+    async def pdf(
+        session_id: SessionId, request: Request, app: State, principal: Caller
+    ) -> Response:
+        return await run_in_threadpool(_document, app, principal, session_id, kind, request)
+
+    return pdf
+
+
+PDF: dict[str, Any] = {
+    "response_class": Response,
+    "responses": {200: {"content": {"application/pdf": {}}}},
+}
+router.read(
     "/{session_id}/minutes.pdf",
     None,
     "The minutes of a closed session (PDF): who sat, the rule, each item's tally",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
-)
-async def minutes_pdf(
-    session_id: SessionId, request: Request, app: State, principal: Caller
-) -> Response:
-    return await run_in_threadpool(
-        _document, app, principal, session_id, DocumentKind.MINUTES, request
-    )
-
-
-@router.read(
+    name="minutes_pdf",
+    **PDF,
+)(_serves(DocumentKind.MINUTES))
+router.read(
     "/{session_id}/decision.pdf",
     None,
     "The award decision of a closed session (PDF), signed by the authority then",
-    response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}}},
-)
-async def decision_pdf(
-    session_id: SessionId, request: Request, app: State, principal: Caller
-) -> Response:
-    return await run_in_threadpool(
-        _document, app, principal, session_id, DocumentKind.DECISION, request
-    )
+    name="decision_pdf",
+    **PDF,
+)(_serves(DocumentKind.DECISION))
 
 
 # --- anyone holding a document --------------------------------------------------------------
@@ -256,10 +258,7 @@ async def attach_signed_decision(
             cmd.service.attach_signed_decision,
             ctx,
             session_id,
-            kept.sha256,
-            upload.filename,
-            upload.media_type,
-            kept.size,
+            attachment(kept, upload),
             generated_sha256,
             document_id,
         )

@@ -35,7 +35,7 @@ from api.schemas.nominations import (
     StatisticsIn,
     WithdrawIn,
 )
-from api.uploads import evidence_answer, record_upload
+from api.uploads import attachment, evidence_answer, record_upload
 from domain.context import Role
 from domain.errors import InvalidInput
 
@@ -103,15 +103,8 @@ async def upload_evidence(
             )
 
     async def attach(kept: Stored, upload: Upload) -> EvidencePublic:
-        await run_in_threadpool(
-            cmd.service.attach_evidence,
-            ctx,
-            nomination_id,
-            kept.sha256,
-            upload.filename,
-            upload.media_type,
-            kept.size,
-        )
+        file = attachment(kept, upload)
+        await run_in_threadpool(cmd.service.attach_evidence, ctx, nomination_id, file)
         return evidence_answer(kept, upload)
 
     return await record_upload(cmd, store, attach, within_quota)

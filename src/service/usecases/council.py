@@ -10,6 +10,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.context import CommandContext, acting
 from domain.council import Choice, CouncilSession, ItemOutcome
+from domain.dossier import Attachment
 from domain.errors import (
     InvalidInput,
     StageTransitionError,
@@ -152,10 +153,7 @@ class CouncilCases(Lookups):
         self,
         ctx: CommandContext,
         sid: UUID,
-        sha256: str,
-        filename: str,
-        media_type: str,
-        size: int,
+        scan: Attachment,
         generated_sha256: str,
         document_id: str,
     ) -> CommandResult:
@@ -163,9 +161,7 @@ class CouncilCases(Lookups):
             ctx,
             SESSION,
             sid,
-            lambda s: s.attach_signed_decision(
-                sha256, filename, media_type, size, generated_sha256, document_id
-            ),
+            lambda s: s.attach_signed_decision(scan, generated_sha256, document_id),
         )
 
     def check_may_attach_signed_decision(self, ctx: CommandContext, sid: UUID) -> None:

@@ -11,6 +11,7 @@ from domain.context import CommandContext, acting
 from domain.criteria.rules import Outcome
 from domain.criteria.ruleset import RuleSet
 from domain.deadlines import DueDates
+from domain.dossier import Attachment
 from domain.errors import (
     one_of,
 )
@@ -67,15 +68,8 @@ class NominationCases(Lookups):
 
         return self._execute(ctx, NOMINATION, nid, decide)
 
-    def attach_evidence(
-        self, ctx: CommandContext, nid: UUID, sha256: str, filename: str, media_type: str, size: int
-    ) -> CommandResult:
-        return self._execute(
-            ctx,
-            NOMINATION,
-            nid,
-            lambda n: n.attach_evidence(sha256, filename, media_type, size),
-        )
+    def attach_evidence(self, ctx: CommandContext, nid: UUID, file: Attachment) -> CommandResult:
+        return self._execute(ctx, NOMINATION, nid, lambda n: n.attach_evidence(file))
 
     def check_may_attach_evidence(self, ctx: CommandContext, nid: UUID) -> dict[str, Any]:
         """Raises what attaching evidence would, before any file is read; records nothing.

@@ -12,6 +12,7 @@ from domain.criteria.rules import Outcome
 from domain.criteria.ruleset import RuleSet
 from domain.cycles import CycleTerms
 from domain.deadlines import DueDates
+from domain.dossier import Attachment
 from domain.errors import (
     AlreadyExists,
     InvalidInput,
@@ -572,10 +573,10 @@ def test_evidence_is_identified_by_its_sha256_and_kept_once(
     n = open_nomination(units, rules)
     digest = "a" * 64
     with as_(officer()):
-        n.attach_evidence(digest, "quyet-dinh.pdf", "application/pdf", 1200)
-        n.attach_evidence(digest.upper(), "again.pdf", "application/pdf", 1200)
+        n.attach_evidence(Attachment(digest, "quyet-dinh.pdf", "application/pdf", 1200))
+        n.attach_evidence(Attachment(digest.upper(), "again.pdf", "application/pdf", 1200))
         with pytest.raises(InvalidInput) as refused:
-            n.attach_evidence("not-a-hash", "x.pdf", "application/pdf", 1)
+            n.attach_evidence(Attachment("not-a-hash", "x.pdf", "application/pdf", 1))
     assert refused.value.field == "sha256"
     assert list(n.evidence) == [digest]
 
