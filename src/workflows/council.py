@@ -18,7 +18,7 @@ with workflow.unsafe.imports_passed_through():
         SessionClosed,
         SessionOpened,
     )
-    from workflows.retry import ACTIVITY_TIMEOUT, RETRY, today_in_vietnam
+    from workflows.retry import Delivered, run_activity, today_in_vietnam
 
 REMIND_BEFORE = timedelta(hours=2)
 
@@ -26,7 +26,7 @@ REMIND_BEFORE = timedelta(hours=2)
 @workflow.defn
 class CouncilSessionWorkflow:
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        self._seen = Delivered()
         self._opened = False
         self._closed = False
         self._closes_at: datetime | None = None
@@ -37,9 +37,8 @@ class CouncilSessionWorkflow:
 
     @workflow.signal
     def session_opened(self, opened: SessionOpened) -> None:
-        if opened.event_id in self._seen:
+        if not self._seen.first(opened.event_id):
             return
-        self._seen.add(opened.event_id)
         self._opened = True
         if self._closes_at is None:
             self._closes_at = opened.closes_at
@@ -48,9 +47,8 @@ class CouncilSessionWorkflow:
     @workflow.signal
     def deadline_set(self, news: SessionOpened) -> None:
         """A deadline recorded in the store, by this workflow's update or before opening."""
-        if news.event_id in self._seen:
+        if not self._seen.first(news.event_id):
             return
-        self._seen.add(news.event_id)
         if news.closes_at != self._closes_at:
             self._closes_at = news.closes_at
             self._moves += 1
@@ -58,14 +56,13 @@ class CouncilSessionWorkflow:
     @workflow.signal
     def remind_now(self, asked: ReminderAsked) -> None:
         """The secretary asked, in the store: remind those who have not voted, now."""
-        if asked.event_id in self._seen:
+        if not self._seen.first(asked.event_id):
             return
-        self._seen.add(asked.event_id)
         self._asked.append(asked.event_id)
 
     @workflow.signal
     def session_closed(self, closed: SessionClosed) -> None:
-        self._seen.add(closed.event_id)
+        self._seen.first(closed.event_id)
         self._closed = True
 
     @workflow.update
@@ -73,7 +70,7 @@ class CouncilSessionWorkflow:
         self._closes_at = move.closes_at
         self._moves += 1
         info = workflow.info()
-        await workflow.execute_activity_method(
+        await run_activity(
             ClockActivities.set_closing_deadline,
             ClockStep(
                 aggregate_id=self._session_id,
@@ -83,8 +80,6 @@ class CouncilSessionWorkflow:
                 kind="set_closing_deadline",
                 closes_at=move.closes_at,
             ),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
         )
         return move.closes_at
 
@@ -153,7 +148,7 @@ class CouncilSessionWorkflow:
         info = workflow.info()
         activity = getattr(ClockActivities, name)
         try:
-            await workflow.execute_activity_method(
+            await run_activity(
                 activity,
                 ClockStep(
                     aggregate_id=self._session_id,
@@ -162,8 +157,6 @@ class CouncilSessionWorkflow:
                     today=today_in_vietnam(),
                     kind=kind,
                 ),
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
             )
         except ActivityError as error:
             workflow.logger.info("council clock step refused: %s", error.cause)

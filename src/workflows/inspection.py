@@ -15,7 +15,7 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from workflows.activities import ClockActivities
     from workflows.inputs import AlarmPlan, ClockStep, PlanVisit, VisitClockInput, VisitReported
-    from workflows.retry import ACTIVITY_TIMEOUT, RETRY, today_in_vietnam
+    from workflows.retry import run_activity, today_in_vietnam
 
 
 @workflow.defn
@@ -34,11 +34,8 @@ class InspectionVisitWorkflow:
 
     @workflow.run
     async def run(self, visit: VisitClockInput) -> str:
-        alarms: list[AlarmPlan] = await workflow.execute_activity_method(
-            ClockActivities.plan_visit,
-            PlanVisit(due_on=visit.due_on),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
+        alarms: list[AlarmPlan] = await run_activity(
+            ClockActivities.plan_visit, PlanVisit(due_on=visit.due_on)
         )
         for alarm in alarms:
             delay = alarm.at - workflow.now()
@@ -69,12 +66,7 @@ class InspectionVisitWorkflow:
             escalate_to=alarm.escalate_to,
         )
         try:
-            result = await workflow.execute_activity_method(
-                activity,
-                step,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
+            result = await run_activity(activity, step)
         except ActivityError as error:
             workflow.logger.info("visit clock step refused: %s", error.cause)
             return

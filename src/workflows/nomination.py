@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
         VisitReported,
     )
     from workflows.inspection import InspectionVisitWorkflow
-    from workflows.retry import ACTIVITY_TIMEOUT, RETRY, today_in_vietnam
+    from workflows.retry import Delivered, run_activity, today_in_vietnam
 
 TERMINAL = frozenset({"decided", "closed"})
 
@@ -37,7 +37,7 @@ TERMINAL = frozenset({"decided", "closed"})
 @workflow.defn
 class NominationClockWorkflow:
     def __init__(self) -> None:
-        self._seen: set[str] = set()
+        self._seen = Delivered()
         self._version = 0
         self._stage: str | None = None
         self._due_on: date | None = None
@@ -52,9 +52,8 @@ class NominationClockWorkflow:
 
     @workflow.signal
     def stage_changed(self, change: StageChanged) -> None:
-        if change.event_id in self._seen:
+        if not self._seen.first(change.event_id):
             return
-        self._seen.add(change.event_id)
         if change.version < self._version:
             return  # older news than what the clock already follows
         self._version, self._stage, self._due_on = change.version, change.stage, change.due_on
@@ -63,20 +62,17 @@ class NominationClockWorkflow:
     @workflow.signal
     def nudged(self, news: StageChanged) -> None:
         """News that may unblock the current stage (a complaint resolved): plan it again."""
-        if news.event_id not in self._seen:
-            self._seen.add(news.event_id)
+        if self._seen.first(news.event_id):
             self._changes += 1
 
     @workflow.signal
     def visit_ordered(self, order: VisitOrdered) -> None:
-        if order.event_id not in self._seen:
-            self._seen.add(order.event_id)
+        if self._seen.first(order.event_id):
             self._orders.append(order)
 
     @workflow.signal
     def visit_reported(self, report: VisitReported) -> None:
-        if report.event_id not in self._seen:
-            self._seen.add(report.event_id)
+        if self._seen.first(report.event_id):
             self._reports.append(report)
 
     @workflow.query
@@ -106,11 +102,9 @@ class NominationClockWorkflow:
 
     async def _run_stage(self) -> None:
         changes, stage, due_on, version = self._changes, self._stage, self._due_on, self._version
-        alarms: list[AlarmPlan] = await workflow.execute_activity_method(
+        alarms: list[AlarmPlan] = await run_activity(
             ClockActivities.plan_stage,
             PlanStage(stage=str(stage), due_on=due_on, today=today_in_vietnam()),
-            start_to_close_timeout=ACTIVITY_TIMEOUT,
-            retry_policy=RETRY,
         )
         for index, alarm in enumerate(alarms):
             delay = alarm.at - workflow.now()
@@ -149,12 +143,7 @@ class NominationClockWorkflow:
             "cut_over": ClockActivities.cut_over_nomination,
         }[alarm.kind]
         try:
-            result: ClockResult = await workflow.execute_activity_method(
-                activity,
-                step,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=RETRY,
-            )
+            result: ClockResult = await run_activity(activity, step)
         except ActivityError as error:
             workflow.logger.info("clock step refused: %s", error.cause)
             return False

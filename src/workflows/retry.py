@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 from domain.calendar import VIETNAM
+
+A = TypeVar("A")
+R = TypeVar("R")
 
 # A database or network blip is retried; domain refusals are marked final by the activities
 # themselves (``workflows.activities.final_domain_errors``).
@@ -18,6 +23,29 @@ RETRY = RetryPolicy(
 )
 # Every activity is a few database calls and at most one e-mail (10 s SMTP timeout).
 ACTIVITY_TIMEOUT = timedelta(seconds=20)
+
+
+async def run_activity(activity: Callable[[Any, A], R], argument: A) -> R:
+    """Runs one of the clock's activities with the shared timeout and retries."""
+    result: R = await workflow.execute_activity_method(
+        activity, argument, start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=RETRY
+    )
+    return result
+
+
+class Delivered:
+    """The event ids a workflow has acted on: the relay delivers at least once, and a
+    workflow acts on each event once."""
+
+    def __init__(self) -> None:
+        self._ids: set[str] = set()
+
+    def first(self, event_id: str) -> bool:
+        """Whether this is the event's first delivery, remembering it."""
+        if event_id in self._ids:
+            return False
+        self._ids.add(event_id)
+        return True
 
 
 def today_in_vietnam() -> date:

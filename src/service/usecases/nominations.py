@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -122,18 +122,27 @@ class NominationCases(Lookups):
     def complete_district_review(
         self, ctx: CommandContext, nid: UUID, decision: str, comment: str
     ) -> CommandResult:
-        def decide(n: Nomination) -> None:
-            rules = self._rule_set_of(n.rule_set_ref)
-            n.complete_district_review(decision, comment, rules, self._due(n, ctx.today, rules))
-
-        return self._execute(ctx, NOMINATION, nid, decide)
+        return self._review(ctx, nid, lambda n: n.complete_district_review, decision, comment)
 
     def complete_province_review(
         self, ctx: CommandContext, nid: UUID, decision: str, comment: str
     ) -> CommandResult:
+        return self._review(ctx, nid, lambda n: n.complete_province_review, decision, comment)
+
+    def _review(
+        self,
+        ctx: CommandContext,
+        nid: UUID,
+        review_of: Callable[[Nomination], Callable[[str, str, RuleSet, DueDates], None]],
+        decision: str,
+        comment: str,
+    ) -> CommandResult:
+        """A review's decision under the dossier's own rule set, with the next stage's due
+        dates counted from today."""
+
         def decide(n: Nomination) -> None:
             rules = self._rule_set_of(n.rule_set_ref)
-            n.complete_province_review(decision, comment, rules, self._due(n, ctx.today, rules))
+            review_of(n)(decision, comment, rules, self._due(n, ctx.today, rules))
 
         return self._execute(ctx, NOMINATION, nid, decide)
 
