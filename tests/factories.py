@@ -18,6 +18,10 @@ def actor(role: Role, scope: str | None = None, account: str | None = None) -> A
     return Actor(account or f"{role.value}-{uuid4().hex[:6]}", (Grant(role, scope),))
 
 
+def chairman(authority: str = "ubnd-tinh-ben-tre") -> Actor:
+    return actor(Role.AWARDING_AUTHORITY, authority, f"chairman-{authority}")
+
+
 def officer(scope: str = "83") -> Actor:
     return actor(Role.UNIT_OFFICER, scope, f"officer-{scope}")
 

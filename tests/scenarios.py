@@ -17,6 +17,7 @@ from tests.factories import (
     PROVINCE,
     SECRETARY,
     SYSTEM,
+    chairman,
     ctx,
     district_reviewer,
     inspector,
@@ -42,7 +43,9 @@ MERGED_PREDECESSORS = {
 SLOW = {2021: stats(3000, 150), 2022: stats(3010, 130), 2023: stats(3020, 118)}
 
 
-CAST = Cast(officer(), PROVINCE, inspector(), SECRETARY, SYSTEM, district_reviewer, member)
+CAST = Cast(
+    officer(), PROVINCE, inspector(), SECRETARY, SYSTEM, district_reviewer, member, chairman
+)
 
 
 @dataclass
@@ -189,7 +192,7 @@ class Story:
         )
         s.resolve_complaint(ctx(SECRETARY, date(2024, 4, 5)), slow, late, "Đã xử lý.", True)
         self.council([slow], approve=set(), date_=date(2024, 4, 10))
-        s.revoke_award(ctx(SECRETARY, date(2024, 6, 3)), good, "Kê khai sai.", "99/QĐ-UBND")
+        s.revoke_award(ctx(chairman(), date(2024, 6, 3)), good, "Kê khai sai.", "99/QĐ-UBND")
         return {
             "good": good,
             "slow": slow,

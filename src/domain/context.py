@@ -23,6 +23,9 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     COUNCIL_MEMBER = "council_member"
     COUNCIL_SECRETARY = "council_secretary"
+    AWARDING_AUTHORITY = "awarding_authority"
+    """The chairman of a People's Committee, or the vice-chairman signing for them, scoped to
+    the authority's id (docs/spec.md §12)."""
     AUDITOR = "auditor"
     ADMIN = "admin"
     SYSTEM = "system"

@@ -111,29 +111,7 @@ class Nomination(
         self.rule_set = rule_set
         self.stage_name = Stage.COLLECTING.value
         self.due_on: date | None = due_on
-        self.outcome: str | None = None
-        self.round = 0
-        self.statistics: dict[str, dict[str, Any]] = {}
-        self.verified_statistics: dict[str, dict[str, Any]] = {}
-        self.official_statistics: dict[str, dict[str, Any]] = {}
-        self.official_differences: dict[str, Any] = {}
-        self.summed_from: dict[str, list[dict[str, Any]]] = {}
-        self.evidence: dict[str, dict[str, Any]] = {}
-        self.achievement_report: str | None = None
-        self.checks: list[dict[str, Any]] = []
-        self.overrides: dict[str, dict[str, Any]] = {}
-        self.visits: dict[str, Visit] = {}
-        self.complaints: dict[str, Complaint] = {}
-        self.agenda_session_id: str | None = None
-        self.decision: CouncilDecision | None = None
-        self.revocation: Revocation | None = None
-        self.requested_changes: str | None = None
-        self.reviews: list[dict[str, Any]] = []
-        self.missed_deadlines: list[str] = []
-
-    # --- reading ----------------------------------------------------------------------
-
-    # --- guards -----------------------------------------------------------------------
+        self._begin_dossier()
 
     # --- collecting -------------------------------------------------------------------
 
@@ -409,6 +387,37 @@ class Nomination(
     def _revoked(self, reason: str, decision_number: str) -> None:
         self.outcome = "revoked"
         self.revocation = Revocation(reason, decision_number)
+
+    # --- the decision chain (docs/spec.md §12) ---------------------------------------
+
+    class CouncilRecommended(ChainedAggregate.Event):
+        session_id: str
+        recommendation: str
+        tally: dict[str, int]
+        to_stage: str
+
+    @event(CouncilRecommended)
+    def _council_recommended(
+        self, session_id: str, recommendation: str, tally: dict[str, int], to_stage: str
+    ) -> None:
+        self.agenda_session_id = None
+        self.recommendation = {"session_id": session_id, "recommendation": recommendation}
+        self.recommendation["tally"] = dict(tally)
+        self.outcome = None if recommendation == "recommended" else recommendation
+        self._enter(to_stage, None)
+
+    class AwardDecided(ChainedAggregate.Event):
+        decision: dict[str, Any]  # submission, awarded, reason, number, date, authority, signer
+        to_stage: str
+
+    @event(AwardDecided)
+    def _award_decided(self, decision: dict[str, Any], to_stage: str) -> None:
+        self.outcome = "approved" if decision["awarded"] else "not_approved"
+        session_id, tally = self.recommended_by()
+        on = date.fromisoformat(decision["date"])
+        self.decision = CouncilDecision(session_id, self.outcome, tally, decision["number"], on)
+        self.award_decision = dict(decision)
+        self._enter(to_stage, None)
 
     # --- the clock's records -----------------------------------------------------------
 

@@ -1,11 +1,11 @@
-"""A dossier before the council: placed on a session's agenda, decided or deferred by its
-close, and an award revoked (docs/spec.md §5, §7). Their events and what they record stay
-on the Nomination, whose stored topics they are."""
+"""A dossier before the council and after it: placed on a session's agenda, recommended or
+deferred by its close, decided by the competent chairman on a submission, and an award
+revoked (docs/spec.md §5, §7, §12). Their events and what they record stay on the
+Nomination, whose stored topics they are."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from domain.access import require_grant
@@ -21,18 +21,15 @@ class CouncilSteps(DossierReading):
 
     agenda_session_id: str | None
     outcome: str | None
+    award_decision: dict[str, Any] | None
 
     if TYPE_CHECKING:  # the Nomination's
 
-        def _council_decided(
-            self,
-            session_id: str,
-            outcome: str,
-            tally: dict[str, int],
-            decision_number: str | None,
-            decision_date: date,
-            to_stage: str,
+        def _council_recommended(
+            self, session_id: str, recommendation: str, tally: dict[str, int], to_stage: str
         ) -> None: ...
+
+        def _award_decided(self, decision: dict[str, Any], to_stage: str) -> None: ...
 
         def _council_deferred(self, session_id: str, reason: str) -> None: ...
 
@@ -50,26 +47,28 @@ class CouncilSteps(DossierReading):
             )
         self._placed_on_agenda(session_id=str(session_id))
 
-    def decide(
-        self,
-        session_id: UUID,
-        approved: bool,
-        tally: dict[str, int],
-        decision_number: str | None,
-        decision_date: date,
-    ) -> None:
-        """The council's outcome; its event's ``prev_hash`` seals the chain head."""
+    def recommend(self, session_id: UUID, recommended: bool, tally: dict[str, int]) -> None:
+        """The council's advice on this dossier (Law 06/2022/QH15 art. 79: the council
+        advises; the chairman decides). A recommended dossier waits for the decision; one not
+        recommended is closed."""
         self._require_stage(Command.DECIDE)
         self._require_on_agenda(session_id)
         self._require_no_open_complaint()
-        self._council_decided(
+        self._council_recommended(
             session_id=str(session_id),
-            outcome="approved" if approved else "not_approved",
+            recommendation="recommended" if recommended else "not_recommended",
             tally=tally,
-            decision_number=decision_number if approved else None,
-            decision_date=decision_date,
-            to_stage=Stage.DECIDED.value,
+            to_stage=(Stage.AWAITING_DECISION if recommended else Stage.CLOSED).value,
         )
+
+    def decide_award(self, decision: dict[str, Any]) -> None:
+        """The competent chairman's decision on this dossier in a numbered decision (Law
+        06/2022/QH15 art. 80): ``decision`` holds the submission, whether it is awarded and
+        why, the number, date, authority and the signer's title. The Submission checks it."""
+        self._require_stage(Command.DECIDE_AWARD)
+        self._require_no_open_complaint()
+        reason = bounded_text("reason", str(decision["reason"]), limit=2000)
+        self._award_decided(decision={**decision, "reason": reason}, to_stage=Stage.DECIDED.value)
 
     def defer(self, session_id: UUID, reason: str) -> None:
         """The session closed without deciding this item; it waits for another session."""
@@ -95,7 +94,12 @@ class CouncilSteps(DossierReading):
     def revoke(self, reason: str, decision_number: str) -> None:
         """A compensating event: the award stands in history and is withdrawn from now on."""
         self._require_stage(Command.REVOKE)
-        require_grant("revoke an award", Role.COUNCIL_SECRETARY)
+        decided_by = (self.award_decision or {}).get("authority")
+        require_grant(  # the authority that decided it; any, for one decided by a vote before
+            "revoke an award",
+            Role.AWARDING_AUTHORITY,
+            lambda scope: decided_by is None or scope == decided_by,
+        )
         if self.outcome != "approved":
             raise StageTransitionError(
                 f"only an approved award can be revoked (it is {self.outcome})"

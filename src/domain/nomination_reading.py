@@ -13,7 +13,7 @@ from domain.context import Role
 from domain.criteria.checks import CriterionCheck, RuleSetRef
 from domain.criteria.rules import Basis
 from domain.criteria.ruleset import RuleSet
-from domain.dossier import Complaint, Visit
+from domain.dossier import Complaint, CouncilDecision, Revocation, Visit
 from domain.errors import InvalidInput, StageTransitionError
 from domain.judging import checks_in_force
 from domain.stages import ALLOWED, Command, Stage
@@ -35,6 +35,47 @@ class DossierReading:
     nominee: dict[str, Any]
     rule_set: dict[str, Any]
     stage_name: str
+
+    # Set by the decision chain (docs/spec.md §12); dossiers recorded or snapshotted before it
+    # read these defaults.
+    recommendation: dict[str, Any] | None = None
+    award_decision: dict[str, Any] | None = None
+
+    def _begin_dossier(self) -> None:
+        """The parts of a dossier that opening leaves empty."""
+        self.outcome: str | None = None
+        self.round = 0
+        self.statistics: dict[str, dict[str, Any]] = {}
+        self.verified_statistics: dict[str, dict[str, Any]] = {}
+        self.official_statistics: dict[str, dict[str, Any]] = {}
+        self.official_differences: dict[str, Any] = {}
+        self.summed_from: dict[str, list[dict[str, Any]]] = {}
+        self.evidence: dict[str, dict[str, Any]] = {}
+        self.achievement_report: str | None = None
+        self.checks: list[dict[str, Any]] = []
+        self.overrides: dict[str, dict[str, Any]] = {}
+        self.visits: dict[str, Visit] = {}
+        self.complaints: dict[str, Complaint] = {}
+        self.agenda_session_id: str | None = None
+        self.decision: CouncilDecision | None = None
+        self.revocation: Revocation | None = None
+        self.requested_changes: str | None = None
+        self.reviews: list[dict[str, Any]] = []
+        self.missed_deadlines: list[str] = []
+
+    def recommended_by(self) -> tuple[str, dict[str, int]]:
+        """The session that recommended this dossier, and its tally."""
+        if self.recommendation is None:
+            return "", {}
+        return str(self.recommendation["session_id"]), dict(self.recommendation["tally"])
+
+    @property
+    def decided_under(self) -> str | None:
+        """How the dossier was decided: by the competent chairman's decision, or, before the
+        decision chain, by the council's vote (kept as it was recorded)."""
+        if self.stage_name != Stage.DECIDED.value:
+            return None
+        return "authority_decision" if self.award_decision else "former_council_vote"
 
     @property
     def stage(self) -> Stage:

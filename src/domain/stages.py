@@ -14,6 +14,7 @@ class Stage(StrEnum):
     PROVINCE_REVIEW = "province_review"
     PUBLIC_NOTICE = "public_notice"
     COUNCIL = "council"
+    AWAITING_DECISION = "awaiting_decision"  # recommended; the competent chairman decides
     DECIDED = "decided"
     CLOSED = "closed"  # withdrawn or rejected
 
@@ -37,7 +38,8 @@ class Command(StrEnum):
     RESOLVE_COMPLAINT = "resolve a complaint"
     END_PUBLIC_NOTICE = "end the public notice"
     PLACE_ON_AGENDA = "place on a council agenda"
-    DECIDE = "record the council decision"
+    DECIDE = "record the council's recommendation"
+    DECIDE_AWARD = "decide the award"
     REVOKE = "revoke the award"
 
 
@@ -63,11 +65,16 @@ ALLOWED: dict[Command, frozenset[Stage]] = {
     Command.ORDER_INSPECTION: frozenset({Stage.PROVINCE_REVIEW}),
     Command.RECORD_INSPECTION_REPORT: frozenset({Stage.PROVINCE_REVIEW}),
     Command.OVERRIDE_CHECK: frozenset({Stage.PROVINCE_REVIEW}),
-    Command.FILE_COMPLAINT: frozenset({Stage.PUBLIC_NOTICE, Stage.COUNCIL}),
-    Command.RESOLVE_COMPLAINT: frozenset({Stage.PUBLIC_NOTICE, Stage.COUNCIL, Stage.DECIDED}),
+    Command.FILE_COMPLAINT: frozenset(
+        {Stage.PUBLIC_NOTICE, Stage.COUNCIL, Stage.AWAITING_DECISION}
+    ),
+    Command.RESOLVE_COMPLAINT: frozenset(
+        {Stage.PUBLIC_NOTICE, Stage.COUNCIL, Stage.AWAITING_DECISION, Stage.DECIDED}
+    ),
     Command.END_PUBLIC_NOTICE: frozenset({Stage.PUBLIC_NOTICE}),
     Command.PLACE_ON_AGENDA: frozenset({Stage.COUNCIL}),
     Command.DECIDE: frozenset({Stage.COUNCIL}),
+    Command.DECIDE_AWARD: frozenset({Stage.AWAITING_DECISION}),
     Command.REVOKE: frozenset({Stage.DECIDED}),
 }
 
@@ -105,7 +112,7 @@ def route(
         stages.append(Stage.PROVINCE_REVIEW)
         if public_notice:
             stages.append(Stage.PUBLIC_NOTICE)
-    stages += [Stage.COUNCIL, Stage.DECIDED]
+    stages += [Stage.COUNCIL, Stage.AWAITING_DECISION, Stage.DECIDED]
     return tuple(stages)
 
 

@@ -21,6 +21,8 @@ from domain.cycles import Cycle
 from domain.figures import OfficialFigures
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from domain.registers import NumberRegister
+from domain.submission import Submission
 from domain.units import UnitCatalogue
 from projections.audit_trail_view import AuditTrailView, as_json
 
@@ -58,6 +60,8 @@ KINDS: dict[type[Any], str] = {
     Nomination.StageCutOver: "stage_change",
     Nomination.PlacedOnAgenda: "council",
     Nomination.CouncilDecided: "decision",
+    Nomination.CouncilRecommended: "council",
+    Nomination.AwardDecided: "decision",
     Nomination.CouncilDeferred: "council",
     Nomination.Revoked: "revocation",
     Nomination.DeadlineMissed: "deadline",
@@ -93,6 +97,11 @@ KINDS: dict[type[Any], str] = {
     Cycle.Reconfigured: "cycle",
     OfficialFigures.Recorded: "figures",
     OfficialFigures.Corrected: "figures",
+    Submission.Prepared: "submission",
+    Submission.Decided: "decision",
+    NumberRegister.Opened: "register",
+    NumberRegister.NumberGiven: "register",
+    NumberRegister.NumberRecorded: "register",
 }
 
 ALL_TOPICS = tuple(sorted(get_topic(cls) for cls in KINDS))
@@ -159,12 +168,20 @@ class AuditTrailProjection(Projection[AuditTrailView]):
             if cls is CouncilSession.BallotCast:
                 payload = {"member_id": payload["member_id"]}  # the choice stays secret
             payload.pop("password_hash", None)
+            decided = payload.get("decision")
+            if isinstance(decided, dict):  # an award decision: its outcome and reason inside
+                awarded = decided.get("awarded")
+                decided = "approved" if awarded else "not_approved"
             self.view.append(
                 {
                     **base,
                     "criterion_id": payload.get("criterion_id"),
-                    "outcome": payload.get("decision") or payload.get("outcome"),
-                    "reason": payload.get("reason") or payload.get("comment"),
+                    "outcome": decided or payload.get("outcome") or payload.get("recommendation"),
+                    "reason": payload.get("reason")
+                    or payload.get("comment")
+                    or (payload.get("decision") or {}).get("reason")
+                    if isinstance(payload.get("decision"), dict)
+                    else payload.get("reason") or payload.get("comment"),
                     "details": as_json(payload),
                 }
             )

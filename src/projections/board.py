@@ -363,6 +363,28 @@ class BoardProjection(HandledProjection[BoardView]):
             decided_session_id=event.session_id,
         )
 
+    @handles(Nomination.CouncilRecommended)
+    def _recommended(self, event: Any, tracking: Tracking) -> None:
+        not_recommended = event.recommendation != "recommended"
+        self._touch(
+            event,
+            stage=event.to_stage,
+            due_on=None,
+            outcome=event.recommendation if not_recommended else None,
+            agenda_session_id=None,
+            decided_session_id=event.session_id,
+        )
+
+    @handles(Nomination.AwardDecided)
+    def _award_decided(self, event: Any, tracking: Tracking) -> None:
+        self._touch(
+            event,
+            stage=event.to_stage,
+            due_on=None,
+            outcome="approved" if event.decision["awarded"] else "not_approved",
+            decided_on=event.decision["date"],
+        )
+
     @handles(Nomination.Revoked)
     def _revoked(self, event: Any, tracking: Tracking) -> None:
         self._touch(event, outcome="revoked")

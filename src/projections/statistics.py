@@ -258,3 +258,8 @@ class StatisticsProjection(HandledProjection[StatisticsView]):
         self.view.record_decision(
             str(event.originator_id), event.outcome, iso_day(event.decision_date)
         )
+
+    @handles(Nomination.AwardDecided)
+    def _award_decided(self, event: Any, tracking: Tracking) -> None:
+        outcome = "approved" if event.decision["awarded"] else "not_approved"
+        self.view.record_decision(str(event.originator_id), outcome, event.decision["date"])

@@ -17,6 +17,7 @@ from service.usecases.figures import FigureCases
 from service.usecases.inspections import InspectionCases
 from service.usecases.nominations import NominationCases
 from service.usecases.reads import ReadCases
+from service.usecases.submissions import SubmissionCases
 from service.usecases.writers import WriterCases
 
 
@@ -24,6 +25,7 @@ class NominationService(
     NominationCases,
     InspectionCases,
     CouncilCases,
+    SubmissionCases,
     AccountCases,
     CycleCases,
     DocumentCases,

@@ -283,6 +283,14 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, list[dict[str, str | None]]], ...] = (
         for i, m in enumerate(MEMBERS, start=1)
     ),
     ("demo-auditor", "Thanh tra (mẫu)", [{"role": "auditor", "scope": None}]),
+    (
+        "demo-chairman",
+        "Chủ tịch UBND tỉnh (mẫu)",
+        [
+            {"role": "awarding_authority", "scope": "ubnd-tinh-ben-tre"},
+            {"role": "awarding_authority", "scope": "ubnd-tinh-vinh-long"},
+        ],
+    ),
 )
 ADMIN_ACTOR = Actor("admin", (Grant(Role.ADMIN),))
 

@@ -25,6 +25,11 @@ def district_reviewer(code: str) -> Actor:
     return Actor(f"demo-district-{code}", (Grant(Role.DISTRICT_REVIEWER, code),))
 
 
+def chairman(authority: str) -> Actor:
+    """The demo's chairman holds the provincial authority before and after the merger."""
+    return Actor("demo-chairman", (Grant(Role.AWARDING_AUTHORITY, authority),))
+
+
 def member(account: str) -> Actor:
     return Actor(account, (Grant(Role.COUNCIL_MEMBER),))
 
@@ -167,7 +172,7 @@ TIMELINES = {
 }
 
 
-CAST = Cast(OFFICER, PROVINCE, INSPECTOR, SECRETARY, SYSTEM, district_reviewer, member)
+CAST = Cast(OFFICER, PROVINCE, INSPECTOR, SECRETARY, SYSTEM, district_reviewer, member, chairman)
 
 
 def demo_context(actor: Actor, key: str, today: date) -> CommandContext:

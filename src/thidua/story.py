@@ -32,6 +32,8 @@ class Cast:
     system: Actor
     district: Callable[[str], Actor]
     member: Callable[[str], Actor]
+    authority: Callable[[str], Actor]
+    """The chairman of the authority with this id."""
 
 
 @dataclass
@@ -210,5 +212,41 @@ class StoryDriver:
                     choice,
                     RECUSAL_REASON if choice == "recuse" else "",
                 )
-        s.close_session(self.context(secretary, f"{key}/close", on), sid, decision_number)
+        s.close_session(self.context(secretary, f"{key}/close", on), sid)
+        if decision_number is not None:
+            self.decide(key, sid, on, decision_number)
         return sid
+
+    def decide(
+        self,
+        key: str,
+        session_id: UUID,
+        on: date,
+        decision_number: str | None = None,
+        not_awarded: Iterable[UUID] = (),
+    ) -> UUID | None:
+        """The office submits what the session recommended, and the competent chairman
+        decides it: awarded, except ``not_awarded``. The number is the chancery's, or the
+        authority's register gives the next one."""
+        s, refused = self.service, {str(n) for n in not_awarded}
+        recommended = s.awaiting_decision(session_id)
+        if not recommended:
+            return None
+        made = s.prepare_submission(
+            self.context(self.cast.province, f"{key}/submission", on),
+            session_id,
+            recommended,
+            "Kính trình Chủ tịch xem xét, quyết định khen thưởng.",
+        )
+        authority = s.get_submission(made.id)["authority"]["id"]
+        ids = [str(n) for n in recommended]
+        s.decide_submission(
+            self.context(self.cast.authority(authority), f"{key}/decision", on),
+            made.id,
+            on,
+            "Chủ tịch",
+            {n: "Đạt các tiêu chí của phong trào." for n in ids if n not in refused},
+            {n: "Không đủ điều kiện." for n in ids if n in refused},
+            decision_number,
+        )
+        return made.id

@@ -76,7 +76,13 @@ class Signal:
     payload: Any
 
 
-STAGE_EVENTS = (*REVIEW_MOVES, Nomination.PublicNoticeEnded, Nomination.CouncilDecided)
+STAGE_EVENTS = (
+    *REVIEW_MOVES,
+    Nomination.PublicNoticeEnded,
+    Nomination.CouncilDecided,
+    Nomination.CouncilRecommended,
+    Nomination.AwardDecided,
+)
 TOPICS = tuple(
     get_topic(cls)
     for cls in (

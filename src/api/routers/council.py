@@ -22,7 +22,6 @@ from api.routes import Router
 from api.schemas.common import Page, Written
 from api.schemas.council import (
     AgendaIn,
-    CloseIn,
     DeadlineIn,
     ItemPublic,
     SessionCreate,
@@ -153,10 +152,12 @@ def remind(session_id: SessionId, cmd: AsSecretary) -> Written:
     return written(cmd.service.request_session_reminder(cmd.context, session_id))
 
 
-@router.post_once("/{session_id}/close", "Close the session: every item is decided")
-def close(session_id: SessionId, body: CloseIn, cmd: AsSecretary) -> Written:
-    ctx = cmd.context
-    return written(cmd.service.close_session(ctx, session_id, body.decision_number))
+@router.post_once(
+    "/{session_id}/close",
+    "Close the session: the council's recommendation on every item; the chairman decides later",
+)
+def close(session_id: SessionId, cmd: AsSecretary) -> Written:
+    return written(cmd.service.close_session(cmd.context, session_id))
 
 
 @router.post_once("/{session_id}/votes", "Cast a ballot", created=True, tag="council member")

@@ -41,12 +41,6 @@ class VoteIn(Schema):
     )
 
 
-class CloseIn(Schema):
-    model_config = example(decision_number="123/QĐ-UBND")
-
-    decision_number: str | None = Field(default=None, max_length=100)
-
-
 class DeadlineIn(Schema):
     model_config = example(closes_at="2026-03-16T17:00:00+07:00")
 

@@ -120,12 +120,12 @@ class CouncilCases(Lookups):
             ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot, reason), conflicts_retried=5
         )
 
-    def close_session(
-        self, ctx: CommandContext, sid: UUID, decision_number: str | None = None
-    ) -> CommandResult:
-        """Decides every item; the session and all its nominations are saved in one go."""
+    def close_session(self, ctx: CommandContext, sid: UUID) -> CommandResult:
+        """Records the council's recommendation on every item (Law 06/2022/QH15 art. 79: the
+        council advises); the session and its dossiers are saved in one go. No dossier is
+        decided here: the competent chairman decides on a submission (docs/spec.md §12)."""
 
-        def decide(s: CouncilSession) -> list[Aggregate]:
+        def recommend(s: CouncilSession) -> list[Aggregate]:
             if s.council_level == "district" and s.scope:
                 self._require_district_in_force(s.scope, ctx.today)
             nominations = [self._load(NOMINATION, UUID(item)) for item in s.agenda]
@@ -135,19 +135,16 @@ class CouncilCases(Lookups):
                 if n.open_complaints()
             }
             results = s.close(blocked)
-            number = decision_number or f"{ctx.today.year}/HĐTĐKT-{s.id.hex[:6].upper()}"
             for n in nominations:
                 result = results[str(n.id)]
                 outcome = ItemOutcome(result["outcome"])
                 if outcome.decides:
-                    n.decide(
-                        s.id, outcome is ItemOutcome.APPROVED, result["tally"], number, ctx.today
-                    )
+                    n.recommend(s.id, outcome is ItemOutcome.APPROVED, result["tally"])
                 else:
                     n.defer(s.id, result["reason"] or outcome.value)
             return list(nominations)
 
-        return self._execute(ctx, SESSION, sid, decide)
+        return self._execute(ctx, SESSION, sid, recommend)
 
     def attach_signed_decision(
         self,

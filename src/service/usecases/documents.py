@@ -21,6 +21,14 @@ from domain.store import ChainMapper
 from service.application import SESSION
 from service.usecases.reads import ReadCases
 
+# What a session's close records on a dossier: a recommendation, a deferral, or, before the
+# decision chain, the council's decision itself.
+COUNCIL_OUTCOMES = (
+    Nomination.CouncilRecommended,
+    Nomination.CouncilDeferred,
+    Nomination.CouncilDecided,
+)
+
 
 class DocumentCases(ReadCases):
     def council_record(self, sid: UUID) -> CouncilRecord:
@@ -45,9 +53,7 @@ class DocumentCases(ReadCases):
         for item in session.agenda:
             outcome = None
             for event in self.events.get(UUID(item)):
-                if isinstance(
-                    event, Nomination.CouncilDecided | Nomination.CouncilDeferred
-                ) and event.session_id == str(sid):
+                if isinstance(event, COUNCIL_OUTCOMES) and event.session_id == str(sid):
                     outcome = event
             if outcome is None:
                 raise StageTransitionError(

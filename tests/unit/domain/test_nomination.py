@@ -23,7 +23,16 @@ from domain.nomination import Nomination
 from domain.stages import Stage
 from domain.statistics import YearStatistics
 from domain.units import Nominee, UnitRegistry
-from tests.factories import PROVINCE, SECRETARY, SYSTEM, as_, district_reviewer, inspector, officer
+from tests.factories import (
+    PROVINCE,
+    SECRETARY,
+    SYSTEM,
+    as_,
+    chairman,
+    district_reviewer,
+    inspector,
+    officer,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -464,30 +473,71 @@ def test_public_notice_refuses_an_agenda(units: UnitRegistry, rules: RuleSet) ->
 # --- council, decision and revocation ------------------------------------------------------------
 
 
-def test_the_council_decides_a_nomination_on_its_agenda(
+def _decision(awarded: bool, number: str = "12/QĐ-UBND") -> dict[str, object]:
+    return {
+        "submission_id": str(uuid4()),
+        "awarded": awarded,
+        "reason": "Đạt." if awarded else "Không đủ điều kiện.",
+        "number": number,
+        "date": "2024-04-02",
+        "authority": "ubnd-tinh-ben-tre",
+        "signer_title": "Chủ tịch",
+        "signs_as": "CHỦ TỊCH",
+    }
+
+
+def test_the_council_recommends_and_the_dossier_waits_for_the_chairmans_decision(
     units: UnitRegistry, rules: RuleSet
 ) -> None:
     n = in_council(units, rules)
     session = uuid4()
     with as_(SECRETARY, date(2024, 3, 20)):
         n.place_on_agenda(session)
-        n.decide(session, True, {"approve": 5}, "12/QĐ-UBND", date(2024, 3, 20))
-    assert (n.stage, n.outcome) == (Stage.DECIDED, "approved")
+        n.recommend(session, True, {"approve": 5})
+    assert (n.stage, n.outcome, n.decision) == (Stage.AWAITING_DECISION, None, None)
+    recommended = n.pending_events[-1]
+    assert type(recommended).__name__ == "CouncilRecommended"
+    assert recommended.prev_hash  # type: ignore[attr-defined]
+    with as_(chairman(), date(2024, 4, 2)):
+        n.decide_award(_decision(True))
+    assert (n.stage, n.outcome, n.decided_under) == (
+        Stage.DECIDED,
+        "approved",
+        "authority_decision",
+    )
     assert n.decision is not None
-    assert n.decision.decision_number == "12/QĐ-UBND"
-    decided = n.pending_events[-1]
-    assert type(decided).__name__ == "CouncilDecided"
-    assert decided.prev_hash  # type: ignore[attr-defined]
+    assert (n.decision.decision_number, n.decision.tally) == ("12/QĐ-UBND", {"approve": 5})
 
 
-def test_an_open_complaint_blocks_the_council_decision(units: UnitRegistry, rules: RuleSet) -> None:
+def test_a_dossier_the_council_does_not_recommend_is_closed_undecided(
+    units: UnitRegistry, rules: RuleSet
+) -> None:
     n = in_council(units, rules)
     session = uuid4()
     with as_(SECRETARY, date(2024, 3, 20)):
         n.place_on_agenda(session)
-        n.file_complaint(uuid4(), "Tố cáo mới.", "Người dân")
+        n.recommend(session, False, {"approve": 1})
+    assert (n.stage, n.outcome, n.decided_under) == (Stage.CLOSED, "not_recommended", None)
+    with as_(chairman()), pytest.raises(StageTransitionError):
+        n.decide_award(_decision(True))
+
+
+def test_an_open_complaint_blocks_the_recommendation_and_the_decision(
+    units: UnitRegistry, rules: RuleSet
+) -> None:
+    n = in_council(units, rules)
+    session = uuid4()
+    with as_(SECRETARY, date(2024, 3, 20)):
+        n.place_on_agenda(session)
+        complaint = uuid4()
+        n.file_complaint(complaint, "Tố cáo mới.", "Người dân")
         with pytest.raises(StageTransitionError):
-            n.decide(session, True, {}, "1", date(2024, 3, 20))
+            n.recommend(session, True, {})
+        n.resolve_complaint(complaint, "Không có cơ sở.", False)
+        n.recommend(session, True, {})
+        n.file_complaint(uuid4(), "Tố cáo sau phiên họp.", "Người dân")
+    with as_(chairman()), pytest.raises(StageTransitionError):
+        n.decide_award(_decision(True))
 
 
 def test_a_nomination_cannot_sit_on_two_agendas(units: UnitRegistry, rules: RuleSet) -> None:
@@ -504,14 +554,21 @@ def test_the_council_stage_refuses_a_withdrawal(units: UnitRegistry, rules: Rule
         n.withdraw("late")
 
 
-def test_an_approved_award_can_be_revoked_with_a_reason(
+def test_an_award_is_revoked_by_the_authority_that_decided_it(
     units: UnitRegistry, rules: RuleSet
 ) -> None:
     n = in_council(units, rules)
     session = uuid4()
     with as_(SECRETARY, date(2024, 3, 20)):
         n.place_on_agenda(session)
-        n.decide(session, True, {}, "12/QĐ-UBND", date(2024, 3, 20))
+        n.recommend(session, True, {})
+        with pytest.raises(JurisdictionError):
+            n.revoke("x", "1")
+    with as_(chairman(), date(2024, 4, 2)):
+        n.decide_award(_decision(True))
+    with as_(chairman("ubnd-huyen-831")), pytest.raises(JurisdictionError):
+        n.revoke("x", "1")
+    with as_(chairman(), date(2024, 6, 3)):
         n.revoke("Phát hiện kê khai sai số liệu.", "30/QĐ-UBND")
     assert n.outcome == "revoked"
     assert n.decision is not None  # the decision stays in the record
@@ -522,7 +579,9 @@ def test_a_decided_nomination_refuses_new_statistics(units: UnitRegistry, rules:
     session = uuid4()
     with as_(SECRETARY, date(2024, 3, 20)):
         n.place_on_agenda(session)
-        n.decide(session, False, {}, None, date(2024, 3, 20))
+        n.recommend(session, True, {})
+    with as_(chairman()):
+        n.decide_award(_decision(False))
         with pytest.raises(StageTransitionError):
             n.revoke("x", "1")
     with as_(officer()), pytest.raises(StageTransitionError):

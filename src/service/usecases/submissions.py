@@ -1,0 +1,192 @@
+"""The decision chain after the council (docs/spec.md §12): the office's submission, and the
+competent chairman's numbered decision on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.authorities import authority_for, require_competent
+from domain.context import CommandContext, acting
+from domain.errors import InvalidInput, NotFound, StageTransitionError
+from domain.nomination import Nomination
+from domain.registers import NumberRegister, register_id
+from domain.stages import Stage
+from domain.submission import Submission, submission_id
+from domain.summaries import CommandResult
+from service.application import NOMINATION, SESSION, Kind
+from service.lookups import Lookups
+
+SUBMISSION = Kind(Submission, lambda sid: NotFound(f"submission {sid} does not exist"))
+REGISTER = Kind(NumberRegister, lambda rid: NotFound(f"register {rid} does not exist"))
+OFFICE_REGISTER = "ban-tdkt-tinh"  # the appraising office's register of submissions
+SUBMISSION_SUFFIX = "TTr-BTĐKT"
+DECISION_SUFFIX = "QĐ-UBND"
+
+
+class SubmissionCases(Lookups):
+    """Prepare a submission; decide it."""
+
+    def prepare_submission(
+        self, ctx: CommandContext, session_id: UUID, nomination_ids: list[UUID], summary: str
+    ) -> CommandResult:
+        """Puts the dossiers the session recommended before the authority that decides
+        them on today's date, numbered in the office's register."""
+        with acting(ctx):
+            session = self._load(SESSION, session_id)
+            if not nomination_ids:
+                raise InvalidInput("nomination_ids", "name at least one recommended dossier")
+            if len(set(nomination_ids)) != len(nomination_ids):
+                raise InvalidInput("nomination_ids", "names a dossier twice")
+            dossiers = [self._load(NOMINATION, nid) for nid in nomination_ids]
+            for n in dossiers:
+                _require_recommended_by(n, str(session.id))
+            rules = self.default_rule_set
+            authorities = {
+                authority_for(rules, n.award_form, n.unit, ctx.today).id: n for n in dossiers
+            }
+            if len(authorities) > 1:
+                raise InvalidInput(
+                    "nomination_ids",
+                    f"the dossiers are decided by different authorities ({', '.join(authorities)})",
+                )
+            authority = authority_for(rules, dossiers[0].award_form, dossiers[0].unit, ctx.today)
+            items = [_item(n) for n in dossiers]
+        sid = submission_id(session_id, authority.id)
+
+        def prepare(register: NumberRegister) -> list[Aggregate]:
+            self._require_new_submission(sid)
+            number = register.give(f"submission.{sid}")
+            made = Submission.prepare(
+                session_id, authority.to_dict(), number, items, summary, ctx.today
+            )
+            return [made]
+
+        return self._numbered(ctx, OFFICE_REGISTER, SUBMISSION_SUFFIX, ctx.today.year, prepare, sid)
+
+    def awaiting_decision(self, session_id: UUID) -> list[UUID]:
+        """The dossiers this session recommended that wait for a decision."""
+        session = self._load(SESSION, session_id)
+        waiting = []
+        for item in session.agenda:
+            n = self._load(NOMINATION, UUID(item))
+            if n.stage is Stage.AWAITING_DECISION and n.recommended_by()[0] == str(session_id):
+                waiting.append(n.id)
+        return waiting
+
+    def get_submission(self, sid: UUID) -> dict[str, Any]:
+        return self._load(SUBMISSION, sid).summary_dict()
+
+    def _require_new_submission(self, sid: UUID) -> None:
+        try:
+            existing = self._load(SUBMISSION, sid)
+        except NotFound:
+            return
+        raise StageTransitionError(
+            f"submission {existing.number} for this session and authority exists already",
+            submission_id=str(sid),
+        )
+
+    def _numbered(
+        self,
+        ctx: CommandContext,
+        register: str,
+        suffix: str,
+        year: int,
+        decide: Callable[[NumberRegister], list[Aggregate]],
+        answer_for: UUID,
+    ) -> CommandResult:
+        """Runs ``decide`` with the year's register and saves them in one commit: a number is
+        given only with the document it numbers. Of two writers racing for the next number,
+        one loses the commit and runs again with the number after it."""
+        rid = register_id(register, year)
+        opening = replace(ctx, command_id=f"open-register:{register}:{year}")
+        self._create(
+            opening,
+            rid,
+            lambda: NumberRegister(register=register, year=year, suffix=suffix),
+            f"register {register} of {year}",
+        )
+        result = self._execute(ctx, REGISTER, rid, decide, conflicts_retried=20)
+        document = self._load(SUBMISSION, answer_for)
+        return replace(result, id=answer_for, version=document.version)
+
+    def decide_submission(
+        self,
+        ctx: CommandContext,
+        sid: UUID,
+        signed_on: date,
+        signer_title: str,
+        awarded: dict[str, str],
+        not_awarded: dict[str, str],
+        decision_number: str | None = None,
+    ) -> CommandResult:
+        """The chairman's decision, recorded as signed: the number comes from the
+        authority's register for the signing year, or is the chancery's own, refused if
+        used. Every dossier becomes decided in the same commit."""
+        with acting(ctx):
+            submission = self._load(SUBMISSION, sid)
+            submission.require_may_decide()
+            submission.check_decision(signer_title, awarded, not_awarded)
+            if signed_on > ctx.today:
+                raise InvalidInput("signed_on", "cannot be after today")
+            if signed_on < submission.prepared_on:
+                raise InvalidInput("signed_on", "cannot be before the submission was prepared")
+        authority_id = str(submission.authority["id"])
+        register = f"{authority_id}/{DECISION_SUFFIX}"
+        year = signed_on.year
+
+        def decide(numbers: NumberRegister) -> list[Aggregate]:
+            current = self._load(SUBMISSION, sid)
+            current.require_may_decide()
+            dossiers = [self._load(NOMINATION, UUID(n)) for n in current.nomination_ids]
+            rules = self.default_rule_set
+            for n in dossiers:
+                require_competent(rules, authority_id, n.award_form, n.unit, signed_on)
+            document = f"decision.{sid}"
+            number = (
+                numbers.record(decision_number, document)
+                if decision_number
+                else numbers.give(document)
+            )
+            decision = current.decide(number, signed_on, signer_title, awarded, not_awarded)
+            for n in dossiers:
+                nid = str(n.id)
+                won = nid in awarded
+                reason = awarded[nid] if won else not_awarded[nid]
+                n.decide_award(
+                    {**decision, "submission_id": str(sid), "awarded": won, "reason": reason}
+                )
+            return [current, *dossiers]
+
+        return self._numbered(ctx, register, DECISION_SUFFIX, year, decide, sid)
+
+
+def _require_recommended_by(n: Nomination, session_id: str) -> None:
+    recommended_by, _ = n.recommended_by()
+    if n.stage is not Stage.AWAITING_DECISION or recommended_by != session_id:
+        raise StageTransitionError(
+            f"nomination {n.id} is not a dossier session {session_id} recommended and awaiting"
+            f" a decision (it is {n.stage.value})",
+            nomination_id=str(n.id),
+        )
+
+
+def _item(n: Nomination) -> dict[str, Any]:
+    """What the submission says of one dossier: the council's tally and the public
+    feedback (Decree 152/2025 art. 44(2) asks the minutes for it)."""
+    _, tally = n.recommended_by()
+    return {
+        "nomination_id": str(n.id),
+        "unit_code": n.unit.code,
+        "unit_name": n.unit.name,
+        "award_form": n.award_form,
+        "tally": tally,
+        "objections": len(n.complaints),
+        "objections_upheld": sum(1 for c in n.complaints.values() if c.upheld),
+    }
