@@ -10,8 +10,11 @@ from domain.accounts import account_id, roster_id
 from domain.cycles import CycleKind, CycleTerms
 from domain.dossier import Attachment
 from domain.figures import figures_id
+from domain.registers import register_id
+from domain.submission import submission_id
 from domain.units import catalogue_id
 from service.nomination_service import NominationService
+from service.usecases.submissions import OFFICE_REGISTER
 from tests.factories import (
     ADMIN,
     PROVINCE,
@@ -205,6 +208,9 @@ class Story:
             "figures": figures_id("S-831-01", 2023),
             "merged": merged,
             "stranded": stranded,
+            "submission": submission_id(sid, "ubnd-tinh-ben-tre"),
+            "submissions": register_id(OFFICE_REGISTER, 2024),
+            "decisions": register_id("ubnd-tinh-ben-tre/QĐ-UBND", 2024),
         }
 
     def stranded_in_district_review(self) -> UUID:

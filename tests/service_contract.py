@@ -30,6 +30,8 @@ from domain.errors import (
 from domain.figures import OfficialFigures
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from domain.registers import NumberRegister
+from domain.submission import Submission
 from domain.units import UnitCatalogue
 from service.audit import verify_store
 from service.nomination_service import NominationService
@@ -45,6 +47,8 @@ AGGREGATES: tuple[type[ChainedAggregate], ...] = (
     Roster,
     UnitCatalogue,
     OfficialFigures,
+    Submission,
+    NumberRegister,
 )
 
 
@@ -84,7 +88,7 @@ class ServiceContract:
 
     # --- the whole story -------------------------------------------------------------------
 
-    def test_a_nomination_goes_from_collection_to_a_council_decision(
+    def test_a_nomination_goes_from_collection_through_the_council_to_the_chairmans_decision(
         self, service: NominationService
     ) -> None:
         ids = Story(service).full_lifecycle()
@@ -95,8 +99,8 @@ class ServiceContract:
         assert good.decision["decision_number"] == "15/QĐ-UBND"
         assert good.decision["tally"]["approve"] == 6
         assert good.decision["tally"]["recuse"] == 1  # member-7 works for the nominee
-        slow = service.get_nomination(ids["slow"])
-        assert (slow.stage, slow.outcome) == ("decided", "not_approved")
+        slow = service.get_nomination(ids["slow"])  # the council did not recommend it
+        assert (slow.stage, slow.outcome) == ("closed", "not_recommended")
         assert service.get_nomination(ids["dropped"]).outcome == "withdrawn"
         visit = service.get_visit(ids["visit"])
         assert (visit.state, visit.overdue, visit.escalated) == ("reported", True, True)
@@ -121,7 +125,10 @@ class ServiceContract:
                 for name, value in vars(event).items():
                     if name in hints and not name.startswith("_"):
                         assert _is_instance(value, hints[name]), (topic, name, value)
-        assert seen == event_classes(), (event_classes() - seen, seen - event_classes())
+        # The council's vote as the decision is no longer recorded; stores written before keep
+        # it (tests/integration/test_store_compatibility.py reads one).
+        expected = event_classes() - {"domain.nomination:Nomination.CouncilDecided"}
+        assert seen == expected, (expected - seen, seen - expected)
 
     def test_a_merged_ward_is_judged_on_its_predecessors_summed_official_figures(
         self, service: NominationService
@@ -188,7 +195,7 @@ class ServiceContract:
         session_events = list(service.events.get(ids["session"]))
         closed = next(e for e in session_events if type(e).__name__ == "SessionClosed")
         decided = [
-            e for e in service.events.get(ids["good"]) if type(e).__name__ == "CouncilDecided"
+            e for e in service.events.get(ids["good"]) if type(e).__name__ == "CouncilRecommended"
         ]
         assert decided[0].command_id == closed.command_id  # type: ignore[attr-defined]
 

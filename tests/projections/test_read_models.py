@@ -99,9 +99,11 @@ def test_the_board_lists_nominations_with_filters_and_pages(
     everything = board.page_of(BoardQuery(cycle_year=2023))
     assert everything.count == 3
     decided = board.page_of(BoardQuery(stage="decided"))
-    assert {r["outcome"] for r in decided.rows} == {"revoked", "not_approved"}
+    assert {r["outcome"] for r in decided.rows} == {"revoked"}
     # The decision's date, for naming the authority in force on it.
-    assert {r["decided_on"] for r in decided.rows} == {"2024-04-03", "2024-04-10"}
+    assert {r["decided_on"] for r in decided.rows} == {"2024-04-03"}
+    closed = board.page_of(BoardQuery(stage="closed"))  # the council did not recommend it
+    assert "not_recommended" in {r["outcome"] for r in closed.rows}
     first = board.page_of(BoardQuery(limit=2))
     second = board.page_of(BoardQuery(limit=2, offset=2))
     # The 2023 cycle's three, the dossier moved at the cut-over, and the merged ward's.
@@ -169,14 +171,14 @@ def test_statistics_give_rates_reductions_and_pass_rates(
     assert rates[("831", "commune-high-pp2")]["pass_rate_percent"] == "100.00"
 
 
-def test_statistics_count_the_councils_decisions_under_the_authority_then_in_force(
+def test_statistics_count_the_chairmans_decisions_under_the_authority_then_in_force(
     ids: dict[str, object], runner: ProjectionRunner, rules: RuleSet
 ) -> None:
     from projections.statistics import by_authority
 
     rows = runner.statistics_view.decisions(2023)
-    assert {r["decided_on"] for r in rows} == {"2024-04-03", "2024-04-10"}
-    assert sum(r["count"] for r in rows) == 2
+    assert {r["decided_on"] for r in rows} == {"2024-04-03"}  # a vote alone decides nothing
+    assert sum(r["count"] for r in rows) == 1
     after_the_merger = [{**rows[0], "decided_on": "2025-07-10"}]
     counted = by_authority(rows + after_the_merger, rules.authority_on)
     authorities = {c["deciding_authority"]["vi"]: c for c in counted}
@@ -267,7 +269,7 @@ def test_a_read_model_subscribes_to_the_events_it_handles_and_to_no_others() -> 
     assert get_topic(Nomination.Revoked) in board
     assert get_topic(CouncilSession.Scheduled) in board
     assert get_topic(CouncilSession.BallotCast) not in board
-    assert len(board) == 15
+    assert len(board) == 17
     inbox = set(TaskInboxProjection.topics)
     assert get_topic(Nomination.Revoked) not in inbox
     assert len(inbox) == 12

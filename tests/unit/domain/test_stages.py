@@ -28,6 +28,7 @@ def test_a_provincial_award_for_a_commune_passes_district_and_province_review() 
         Stage.PROVINCE_REVIEW,
         Stage.PUBLIC_NOTICE,
         Stage.COUNCIL,
+        Stage.AWAITING_DECISION,
         Stage.DECIDED,
     )
 
@@ -41,9 +42,17 @@ def test_departments_go_straight_to_province_review() -> None:
     assert not has_district_review(DEPARTMENT, True, date(2024, 1, 1), ENDS)
 
 
-def test_a_district_award_is_decided_by_the_district_council_without_province_review() -> None:
+def test_a_district_award_goes_from_its_council_to_its_chairman_without_province_review() -> (
+    None
+):
     stages = route(council_level="district", district_review=True, public_notice=False)
-    assert stages == (Stage.COLLECTING, Stage.DISTRICT_REVIEW, Stage.COUNCIL, Stage.DECIDED)
+    assert stages == (
+        Stage.COLLECTING,
+        Stage.DISTRICT_REVIEW,
+        Stage.COUNCIL,
+        Stage.AWAITING_DECISION,
+        Stage.DECIDED,
+    )
 
 
 def test_no_notice_days_means_no_public_notice_stage() -> None:
