@@ -265,7 +265,11 @@ class Story:
         self.service.request_session_reminder(ctx(SECRETARY, on), sid)
         self.service.record_session_reminder(ctx(SYSTEM, on), sid, ["member-1@x.org"], "Nhắc")
 
-    def council(self, items: list[UUID], approve: set[UUID], date_: date) -> UUID:
+    def council(
+        self, items: list[UUID], approve: set[UUID], date_: date, decided: bool = True
+    ) -> UUID:
+        """A session on these items; with ``decided``, the chairman decides what it
+        recommended under the chancery's number 15/QĐ-UBND."""
         return self.driver.hold_council(
             "council",
             "Phiên họp",
@@ -275,6 +279,6 @@ class Story:
             items,
             lambda nid, _, __: "approve" if nid in approve else "reject",
             closes_at=datetime.combine(date_, time(17), UTC),
-            decision_number="15/QĐ-UBND",
+            decision_number="15/QĐ-UBND" if decided else None,
             before_ballots=lambda sid: self.remind(sid, date_),
         )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
 from fastapi import Request
 
 from api.deps import Caller, Principal
+from domain.authorities import authority_for
 from domain.context import Role
-from domain.errors import NominationNotFound
+from domain.errors import DomainError, NominationNotFound
+from domain.stages import Stage
 from domain.summaries import NominationSummary
+from domain.units import Nominee, UnitKind
 from service.nomination_service import NominationService
 
 
@@ -19,6 +24,9 @@ class Reads(Protocol):
 
     @property
     def service(self) -> NominationService: ...
+
+    @property
+    def clock(self) -> Callable[[], date]: ...
 
 
 EVERYONE_READS = (Role.PROVINCE_REVIEWER, Role.COUNCIL_SECRETARY, Role.AUDITOR)
@@ -50,12 +58,36 @@ def may_read(app: Reads, principal: Principal, n: NominationSummary) -> bool:
     teams = set(principal.scopes(Role.INSPECTOR))
     if teams and any(v.get("team_id") in teams for v in n.visits.values()):
         return True
+    if _decides(app, principal, n):
+        return True
     if principal.has(Role.COUNCIL_MEMBER):
-        sessions = {n.agenda_session_id, (n.decision or {}).get("session_id")} - {None}
+        sessions = {
+            n.agenda_session_id,
+            (n.decision or {}).get("session_id"),
+            (n.recommendation or {}).get("session_id"),
+        } - {None}
         for sid in sessions:
             if principal.username in app.service.get_session(UUID(str(sid))).members:
                 return True
     return False
+
+
+def _decides(app: Reads, principal: Principal, n: NominationSummary) -> bool:
+    """An awarding authority reads the dossiers it decided, and those awaiting the decision
+    of the authority competent today (docs/spec.md §12)."""
+    mine = {s for s in principal.scopes(Role.AWARDING_AUTHORITY) if s}
+    if not mine:
+        return False
+    if n.award_decision is not None:
+        return n.award_decision.get("authority") in mine
+    if n.stage != Stage.AWAITING_DECISION.value:
+        return False
+    rules = app.service.default_rule_set
+    nominee = Nominee(n.unit_code, n.unit_name, UnitKind(n.unit_kind), frozenset(), n.district_code)
+    try:
+        return authority_for(rules, n.award_form, nominee, app.clock()).id in mine
+    except DomainError:
+        return False
 
 
 def readable(app: Reads, principal: Principal, nid: UUID, **when: Any) -> NominationSummary:

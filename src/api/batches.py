@@ -55,6 +55,9 @@ class Host(Protocol):
     @property
     def database(self) -> Database: ...
 
+    @property
+    def clock(self) -> Callable[[], date]: ...
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -210,8 +213,11 @@ def run_as(
     class Outside:
         service: NominationService
         database: Database
+        clock: Callable[[], date]
 
     create_request_table(database)
     return run_items(
-        Outside(service, database), Batch(principal_of(account), on, correlation_id), body
+        Outside(service, database, lambda: on),
+        Batch(principal_of(account), on, correlation_id),
+        body,
     )

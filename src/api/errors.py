@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.names import criterion_title
+from domain.authorities import WrongAuthority
 from domain.criteria.ruleset import RuleSet
 from domain.errors import (
     AlreadyExists,
@@ -34,6 +35,7 @@ STATUS: tuple[tuple[type[DomainError], int, str], ...] = (
     (StageTransitionError, 409, "Not allowed in this stage"),
     (ConcurrentWriteError, 409, "Concurrent write"),
     (AlreadyExists, 409, "Already exists"),
+    (WrongAuthority, 409, "Not the competent authority"),
     (MissingContextError, 500, "Internal error"),
 )
 

@@ -40,6 +40,7 @@ from api.routers import (
     public,
     reference,
     reviews,
+    submissions,
 )
 from api.security import LoginThrottle, RateLimit
 from projections.runner import ProjectionRunner
@@ -189,6 +190,7 @@ def create_app(
         inspections,
         complaints,
         council,
+        submissions,
         documents,
         audit,
         batches,

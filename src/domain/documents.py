@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from domain.errors import InvalidInput
@@ -114,16 +115,29 @@ class CouncilRecord:
     decision_number: str | None
     recused: dict[str, list[str]] = field(default_factory=dict)
     """Members who recused themselves from an item (by rule or by choice), by item."""
+    decision: dict[str, Any] | None = None
+    """The chairman's decision on the submission of this session's recommendations
+    (docs/spec.md §12): its submission, number, date, authority, signer and each dossier's
+    outcome. None for the minutes, and for a session whose vote was the decision before."""
 
     @property
     def digest(self) -> str:
         return records_digest(self.records)
 
+    @property
+    def subject_id(self) -> UUID:
+        """What a document made from this is about: the submission its decision decided, or
+        the session."""
+        return UUID(self.decision["submission_id"]) if self.decision else self.session.id
+
     def document_id(self, kind: DocumentKind, key: bytes) -> DocumentId:
-        return DocumentId.of(key, kind, self.session.id, self.digest)
+        return DocumentId.of(key, kind, self.subject_id, self.digest)
 
     @property
     def approved(self) -> list[str]:
+        """The items awarded: by the chairman's decision, or before it by the vote."""
+        if self.decision is not None:
+            return [item for item in self.session.agenda if item in self.decision["awarded"]]
         return [
             item
             for item in self.session.agenda

@@ -4,6 +4,7 @@ recommended before the competent chairman, who decides each one in a numbered de
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -17,7 +18,29 @@ from domain.context import Role
 from domain.errors import InvalidInput, StageTransitionError
 from domain.text import bounded_text
 
+# Decree 30/2020/NĐ-CP, Annex I: a vice-chairman signs on the chairman's behalf, "KT." above
+# the chairman's title and their own below it.
 SIGNER_TITLES = {"Chủ tịch": "CHỦ TỊCH", "Phó Chủ tịch": "KT. CHỦ TỊCH"}
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs a decision: the title they sign under and their full name."""
+
+    title: str
+    name: str
+
+    def checked(self) -> Signer:
+        if self.title not in SIGNER_TITLES:
+            raise InvalidInput("signer_title", f"must be one of {', '.join(SIGNER_TITLES)}")
+        return Signer(self.title, bounded_text("signer_name", self.name, limit=200))
+
+    @property
+    def block(self) -> list[str]:
+        """The signature block's title lines."""
+        if self.title == "Phó Chủ tịch":
+            return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+        return ["CHỦ TỊCH"]
 
 
 class SubmissionState(StrEnum):
@@ -117,11 +140,10 @@ class Submission(ChainedAggregate):
             )
 
     def check_decision(
-        self, signer_title: str, awarded: dict[str, str], not_awarded: dict[str, str]
+        self, signer: Signer, awarded: dict[str, str], not_awarded: dict[str, str]
     ) -> None:
         """Every dossier of the submission decided once, each with a reason."""
-        if signer_title not in SIGNER_TITLES:
-            raise InvalidInput("signer_title", f"must be one of {', '.join(SIGNER_TITLES)}")
+        signer.checked()
         for name, part in (("awarded", awarded), ("not_awarded", not_awarded)):
             for nid, reason in part.items():
                 if nid not in self.nomination_ids:
@@ -139,17 +161,19 @@ class Submission(ChainedAggregate):
         self,
         number: str,
         signed_on: date,
-        signer_title: str,
+        signer: Signer,
         awarded: dict[str, str],
         not_awarded: dict[str, str],
     ) -> dict[str, Any]:
         """Records the decision as signed; answers what each dossier records of it."""
         self.require_may_decide()
-        self.check_decision(signer_title, awarded, not_awarded)
+        self.check_decision(signer, awarded, not_awarded)
+        signer = signer.checked()
         self._decided(
             number=number,
             signed_on=signed_on,
-            signer_title=signer_title,
+            signer_title=signer.title,
+            signer_name=signer.name,
             awarded=awarded,
             not_awarded=not_awarded,
         )
@@ -157,14 +181,15 @@ class Submission(ChainedAggregate):
             "number": number,
             "date": signed_on.isoformat(),
             "authority": self.authority["id"],
-            "signer_title": signer_title,
-            "signs_as": SIGNER_TITLES[signer_title],
+            "signer_title": signer.title,
+            "signs_as": SIGNER_TITLES[signer.title],
         }
 
     class Decided(ChainedAggregate.Event):
         number: str
         signed_on: date
         signer_title: str
+        signer_name: str
         awarded: dict[str, str]
         not_awarded: dict[str, str]
 
@@ -174,6 +199,7 @@ class Submission(ChainedAggregate):
         number: str,
         signed_on: date,
         signer_title: str,
+        signer_name: str,
         awarded: dict[str, str],
         not_awarded: dict[str, str],
     ) -> None:
@@ -182,6 +208,7 @@ class Submission(ChainedAggregate):
             "number": number,
             "signed_on": signed_on.isoformat(),
             "signer_title": signer_title,
+            "signer_name": signer_name,
             "signs_as": SIGNER_TITLES[signer_title],
             "awarded": dict(awarded),
             "not_awarded": dict(not_awarded),

@@ -63,6 +63,12 @@ class NominationSummary:
     chain_head: str
     created_on: datetime
     modified_on: datetime
+    recommendation: dict[str, Any] | None = None
+    """The council's advice: the session, recommended or not, and the tally."""
+    award_decision: dict[str, Any] | None = None
+    """The competent chairman's decision: submission, number, date, authority, signer."""
+    decided_under: str | None = None
+    """authority_decision, or former_council_vote for a dossier decided by a vote before."""
 
 
 @dataclass(frozen=True)
@@ -190,4 +196,7 @@ def nomination_summary(n: Nomination) -> NominationSummary:
         chain_head=n.chain_head,
         created_on=n.created_on,
         modified_on=n.modified_on,
+        recommendation=dict(n.recommendation) if n.recommendation else None,
+        award_decision=dict(n.award_decision) if n.award_decision else None,
+        decided_under=n.decided_under,
     )

@@ -12,6 +12,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from domain.council import CouncilSession
+from domain.submission import Submission
 from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
 
@@ -34,6 +35,11 @@ class CouncilAgendaView(TrackedView):
         " session_id TEXT NOT NULL, PRIMARY KEY (member_id, session_id))",
         "CREATE INDEX IF NOT EXISTS agenda_sessions_order"
         " ON agenda_sessions (scheduled_for, session_id)",
+        # What follows a session: the office's submissions and the chairman's decision on each.
+        "CREATE TABLE IF NOT EXISTS agenda_submissions ("
+        " submission_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, number TEXT NOT NULL,"
+        " authority_id TEXT NOT NULL, authority_name TEXT NOT NULL, prepared_on TEXT NOT NULL,"
+        " items INTEGER NOT NULL, state TEXT NOT NULL, decision_number TEXT, signed_on TEXT)",
     )
 
     def create_tables(self) -> None:
@@ -97,7 +103,56 @@ class CouncilAgendaView(TrackedView):
             ),
         )
 
+    def prepare_submission(self, row: tuple[Any, ...]) -> None:
+        self.execute(
+            "INSERT INTO agenda_submissions VALUES (?, ?, ?, ?, ?, ?, ?, 'waiting', NULL, NULL)"
+            " ON CONFLICT (submission_id) DO NOTHING",
+            row,
+        )
+
+    def decide_submission(self, submission_id: str, number: str, signed_on: str) -> None:
+        self.execute(
+            "UPDATE agenda_submissions SET state = 'decided', decision_number = ?, signed_on = ?"
+            " WHERE submission_id = ?",
+            (number, signed_on, submission_id),
+        )
+
     # --- reads ------------------------------------------------------------------------
+
+    def submissions(
+        self, authority_ids: list[str] | None, state: str | None = None, limit: int = 200
+    ) -> list[dict[str, Any]]:
+        """Submissions, waiting ones first then the newest; only those to the authorities
+        named, unless ``authority_ids`` is None (the office and auditors see all)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if authority_ids is not None:
+            clauses.append(f"authority_id IN ({', '.join('?' for _ in authority_ids) or 'NULL'})")
+            params += authority_ids
+        if state is not None:
+            clauses.append("state = ?")
+            params.append(state)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        columns = (
+            "submission_id",
+            "session_id",
+            "number",
+            "authority_id",
+            "authority_name",
+            "prepared_on",
+            "items",
+            "state",
+            "decision_number",
+            "signed_on",
+        )
+        with self.db.reading() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(columns)} FROM agenda_submissions{where}"  # noqa: S608
+                " ORDER BY CASE WHEN state = 'waiting' THEN 0 ELSE 1 END, prepared_on DESC,"
+                " submission_id LIMIT ?",
+                [*params, limit],
+            )
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def session(self, session_id: str) -> dict[str, Any] | None:
         with self.db.reading() as cursor:
@@ -237,6 +292,24 @@ class CouncilAgendaProjection(HandledProjection[CouncilAgendaView]):
             event.member_id,
             event.timestamp.isoformat(),
         )
+
+    @handles(Submission.Prepared)
+    def _submission_prepared(self, event: Any, tracking: Tracking) -> None:
+        self.view.prepare_submission(
+            (
+                str(event.originator_id),
+                event.session_id,
+                event.number,
+                event.authority["id"],
+                event.authority["name_vi"],
+                _day(event.prepared_on),
+                len(event.items),
+            )
+        )
+
+    @handles(Submission.Decided)
+    def _submission_decided(self, event: Any, tracking: Tracking) -> None:
+        self.view.decide_submission(str(event.originator_id), event.number, _day(event.signed_on))
 
     @handles(CouncilSession.SessionClosed)
     def _closed(self, event: Any, tracking: Tracking) -> None:

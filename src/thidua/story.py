@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.context import Actor, CommandContext
+from domain.submission import Signer
 from service.nomination_service import NominationService
 
 ContextOf = Callable[[Actor, str, date], CommandContext]
@@ -34,6 +35,8 @@ class Cast:
     member: Callable[[str], Actor]
     authority: Callable[[str], Actor]
     """The chairman of the authority with this id."""
+    signer_name: str = "Nguyễn Văn Mẫu"
+    """The name under the chairman's signature."""
 
 
 @dataclass
@@ -244,7 +247,7 @@ class StoryDriver:
             self.context(self.cast.authority(authority), f"{key}/decision", on),
             made.id,
             on,
-            "Chủ tịch",
+            Signer("Chủ tịch", self.cast.signer_name),
             {n: "Đạt các tiêu chí của phong trào." for n in ids if n not in refused},
             {n: "Không đủ điều kiện." for n in ids if n in refused},
             decision_number,

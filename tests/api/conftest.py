@@ -30,6 +30,8 @@ ACCOUNTS: dict[str, list[dict[str, Any]]] = {
     "inspector-2": [{"role": "inspector", "scope": "team-2"}],
     "secretary": [{"role": "council_secretary"}],
     "auditor": [{"role": "auditor"}],
+    "chairman": [{"role": "awarding_authority", "scope": "ubnd-tinh-ben-tre"}],
+    "chairman-vinh-long": [{"role": "awarding_authority", "scope": "ubnd-tinh-vinh-long"}],
     **{f"member-{i}": [{"role": "council_member"}] for i in range(1, 6)},
 }
 ADMIN_PASSWORD = "the-first-admin-password"

@@ -149,18 +149,45 @@ def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -
     assert during["items"][0]["voted"] == members
     assert during["items"][0]["recused"] == {"member-5": why}
     assert during["items"][0]["tally"] is None  # secret until closed
-    closed = ok(
-        api.post(
-            f"/api/v1/council/sessions/{session}/close",
-            "secretary",
-            json={"decision_number": "12/QĐ-UBND"},
-        )
-    )
+    ok(api.post(f"/api/v1/council/sessions/{session}/close", "secretary"))
     after = ok(api.get(f"/api/v1/council/sessions/{session}", "member-2"))
     assert (after["items"][0]["tally"]["approve"], after["items"][0]["tally"]["recuse"]) == (4, 1)
+    advised = ok(api.get(f"/api/v1/nominations/{nid}", "member-3"))
+    assert advised["stage"] == "awaiting_decision"  # the council advises; it does not decide
+
+    # The office submits what the council recommended; the competent chairman decides.
+    api.client.app.state.thidua.clock = lambda: date(2024, 3, 22)  # type: ignore[attr-defined]
+    [recommended] = ok(api.get(f"/api/v1/submissions/recommended/{session}", "province"))["data"]
+    assert (recommended["nomination_id"], recommended["tally"]["approve"]) == (nid, 4)
+    assert recommended["objections"] == 1
+    prepared = ok(
+        api.post(
+            "/api/v1/submissions",
+            "province",
+            json={"session_id": session, "nomination_ids": [nid], "summary": "Kính trình."},
+        ),
+        201,
+    )
+    assert prepared["number"] == "1/TTr-BTĐKT"
+    submission = prepared["id"]
+    waiting = ok(api.get("/api/v1/submissions", "chairman", params={"after": prepared["position"]}))
+    assert [s["submission_id"] for s in waiting["data"]] == [submission]
+    assert ok(api.get("/api/v1/submissions", "chairman-vinh-long"))["data"] == []
+    decision = {
+        "signed_on": "2024-03-22",
+        "signer_title": "Chủ tịch",
+        "signer_name": "Trần Văn Chủ",
+        "awarded": [{"nomination_id": nid, "reason": "Đạt các tiêu chí."}],
+    }
+    url = f"/api/v1/submissions/{submission}/decision"
+    assert api.post(url, "secretary", json=decision).status_code == 403
+    assert api.post(url, "chairman-vinh-long", json=decision).status_code == 403
+    closed = ok(api.post(url, "chairman", json=decision))
     decided = ok(api.get(f"/api/v1/nominations/{nid}", "member-3"))
     assert (decided["stage"], decided["outcome"]) == ("decided", "approved")
-    assert decided["decision"]["decision_number"] == "12/QĐ-UBND"
+    assert decided["decision"]["decision_number"] == "1/QĐ-UBND"  # the authority's register
+    made = ok(api.get(f"/api/v1/submissions/{submission}", "chairman"))
+    assert (made["state"], made["decision"]["signs_as"]) == ("decided", "CHỦ TỊCH")
 
     trail = ok(
         api.get(f"/api/v1/nominations/{nid}/audit", "auditor", params={"after": closed["position"]})

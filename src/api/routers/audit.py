@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from api.access import readable, sees_complainants, without_complainant
 from api.deps import After, Caller, NominationId, Principal, State, require_role
+from api.issuing import receipts_of
 from api.names import criterion_title
 from api.routes import Router
 from api.schemas.audit import (
@@ -41,7 +42,7 @@ from projections.exports import chunks
 from projections.statistics import by_authority
 from projections.time_travel import board_as_of
 from service.audit import verify_store
-from service.receipts import ReceiptError, Receipts
+from service.receipts import ReceiptError
 
 router = Router(tags=["auditor"])
 Auditor = Annotated[Principal, Depends(require_role(Role.AUDITOR))]
@@ -154,7 +155,7 @@ def trail(
 @router.read("/audit/verify", VerifyPublic, "Recompute every hash chain")
 def verify(app: State, auditor: Auditor) -> VerifyPublic:
     digests = app.runner.audit_trail_view.digests()
-    report = verify_store(app.service, digests, certified=_receipts(app).key.certifies)
+    report = verify_store(app.service, digests, certified=receipts_of(app).key.certifies)
     broken = report.first_broken
     return VerifyPublic(
         ok=report.ok,
@@ -173,16 +174,11 @@ def verify(app: State, auditor: Auditor) -> VerifyPublic:
     )
 
 
-def _receipts(app: Any) -> Receipts:
-    receipts: Receipts = app.receipts
-    return receipts
-
-
 @router.read(
     "/audit/public-key", PublicKey, "The Ed25519 public key that signs receipts; keep it with them"
 )
 def public_key(app: State) -> PublicKey:
-    key = _receipts(app).key
+    key = receipts_of(app).key
     return PublicKey(key_id=key.key_id, pem=key.public_pem())
 
 
@@ -195,7 +191,7 @@ def public_key(app: State) -> PublicKey:
 def receipts(
     app: State, auditor: Auditor, limit: Annotated[int, Query(ge=1, le=1000)] = 100
 ) -> Page[ReceiptPublic]:
-    data = [ReceiptPublic.model_validate(r) for r in _receipts(app).receipts(limit)]
+    data = [ReceiptPublic.model_validate(r) for r in receipts_of(app).receipts(limit)]
     return Page[ReceiptPublic](data=data, count=len(data))
 
 
@@ -206,7 +202,7 @@ def receipts(
     response_model_exclude_unset=True,
 )
 def latest_receipt(app: State, auditor: Auditor) -> ReceiptPublic:
-    receipt = _receipts(app).latest()
+    receipt = receipts_of(app).latest()
     if receipt is None:
         raise NotFound("no receipt has been sealed yet")
     return ReceiptPublic.model_validate(receipt)
@@ -222,7 +218,7 @@ def verify_receipt(
     app: State, auditor: Auditor, receipt: Annotated[dict[str, Any], Body()]
 ) -> ReceiptCheckPublic:
     try:
-        check = _receipts(app).check(receipt)
+        check = receipts_of(app).check(receipt)
     except ReceiptError as refused:
         raise InvalidInput(refused.field, refused.reason) from None
     return ReceiptCheckPublic.model_validate(asdict(check))
@@ -241,7 +237,7 @@ def consistency(
     to: Annotated[int, Query(ge=0)],
 ) -> ConsistencyPublic:
     try:
-        return ConsistencyPublic.model_validate(_receipts(app).consistency(from_, to))
+        return ConsistencyPublic.model_validate(receipts_of(app).consistency(from_, to))
     except ReceiptError as refused:
         raise InvalidInput(refused.field, refused.reason) from None
 

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.config import ApiConfig
 from api.deps import (
     AppState,
     Caller,
@@ -27,17 +26,16 @@ from api.evidence import (
     Upload,
     upload_body,
 )
+from api.issuing import issue, pdf_response, public_base
 from api.public import Lang, render, words
 from api.routes import Router
 from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
 from api.uploads import attachment, evidence_answer, record_upload
-from documents.council_pdf import Names, Stamp, render_decision, render_minutes
 from domain.context import Role
-from domain.documents import CouncilRecord, DocumentCheck, DocumentKind
-from domain.errors import SessionNotFound, UnitNotFound
-from service.receipts import Receipts
+from domain.documents import DocumentCheck, DocumentKind
+from domain.errors import SessionNotFound
 
 router = Router(prefix="/council/sessions", tag="council member")
 SessionId = Annotated[UUID, Path()]
@@ -47,56 +45,6 @@ public = APIRouter()
 DocumentIdPath = Annotated[
     str, Path(max_length=120, pattern=r"^[a-z]+\.[0-9a-f-]{36}\.[a-z2-7]{26}$")
 ]
-
-
-def names_for(app: AppState, record: CouncilRecord) -> Names:
-    """How the documents name units, forms and members; the signatory in force then."""
-    rules = app.service.default_rule_set
-    registry = app.service.registry()
-
-    def unit(code: str) -> str:
-        try:
-            return registry.get(code).name
-        except UnitNotFound:
-            return code
-
-    def member(username: str) -> str:
-        account = app.service.find_account(username)
-        return account.display_name if account and account.display_name else username
-
-    authority = rules.authority_on(record.closed_on)
-    return Names(
-        unit=unit,
-        award_form=lambda form: rules.award_form(form).name.vi,
-        member=member,
-        authority=authority.vi if authority else "Chủ tịch Ủy ban nhân dân tỉnh",
-        movement=f"Kế hoạch tổ chức {rules.title.vi[0].lower()}{rules.title.vi[1:]}",
-    )
-
-
-def _receipts(app: AppState) -> Receipts:
-    receipts: Receipts = app.receipts
-    return receipts
-
-
-def public_base(config: ApiConfig) -> str:
-    """Where documents' links and QR codes point: from settings only, never from a request's
-    Host header, which whoever sends the request chooses."""
-    if not config.public_url:
-        raise RuntimeError("THIDUA_PUBLIC_URL is not set: documents cannot say where to check them")
-    return config.public_url
-
-
-def issue(app: AppState, record: CouncilRecord, kind: DocumentKind, base_url: str) -> bytes:
-    """Renders a document and records the file's SHA-256 as one the product issued."""
-    receipts = _receipts(app)
-    document_id = app.service.document_id(record, kind)
-    covering = receipts.covering([(r.aggregate_id, r.version) for r in record.records])
-    stamp = Stamp(document_id, base_url, covering)
-    render = render_minutes if kind is DocumentKind.MINUTES else render_decision
-    pdf = render(record, names_for(app, record), stamp)
-    receipts.record_issued(document_id, hashlib.sha256(pdf).hexdigest())
-    return pdf
 
 
 def _document(
@@ -112,12 +60,7 @@ def _document(
     s = record.session
     base = public_base(app.settings)
     pdf = issue(app, record, kind, base)
-    name = f"{kind.value}-{str(s.id)[:8]}.pdf"
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"'},
-    )
+    return pdf_response(pdf, f"{kind.value}-{str(s.id)[:8]}.pdf")
 
 
 def _serves(kind: DocumentKind) -> Callable[..., Awaitable[Response]]:

@@ -40,6 +40,7 @@ from api.routes import Router
 from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Text
 from api.schemas.nominations import (
+    AwardDecisionPublic,
     BoardRow,
     CheckPublic,
     ComplaintPublic,
@@ -49,6 +50,7 @@ from api.schemas.nominations import (
     NominationPublic,
     OverridePublic,
     PreviewCheck,
+    RecommendationPublic,
     ReviewPublic,
     RevocationPublic,
     RuleSetRefPublic,
@@ -135,6 +137,13 @@ def nomination_public(
         complaints={k: ComplaintPublic.model_validate(v) for k, v in complaints.items()},
         agenda_session_id=n.agenda_session_id,
         decision=DecisionPublic.model_validate(n.decision) if n.decision else None,
+        recommendation=RecommendationPublic.model_validate(n.recommendation)
+        if n.recommendation
+        else None,
+        award_decision=AwardDecisionPublic.model_validate(n.award_decision)
+        if n.award_decision
+        else None,
+        decided_under=n.decided_under,
         revocation=RevocationPublic.model_validate(n.revocation) if n.revocation else None,
         requested_changes=n.requested_changes,
         missed_deadlines=n.missed_deadlines,

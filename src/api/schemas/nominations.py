@@ -201,6 +201,27 @@ class DecisionPublic(Schema):
     decision_date: date
 
 
+class RecommendationPublic(Schema):
+    """The council's advice (it does not decide): recommended or not, with the tally."""
+
+    session_id: str
+    recommendation: Literal["recommended", "not_recommended"]
+    tally: dict[str, int]
+
+
+class AwardDecisionPublic(Schema):
+    """The competent chairman's decision on the submission that held this dossier."""
+
+    submission_id: str
+    awarded: bool
+    reason: str
+    number: str
+    date: date
+    authority: str
+    signer_title: str
+    signs_as: str
+
+
 class RevocationPublic(Schema):
     reason: str
     decision_number: str
@@ -285,6 +306,14 @@ class NominationPublic(Schema):
     complaints: dict[str, ComplaintPublic]
     agenda_session_id: str | None
     decision: DecisionPublic | None
+    recommendation: RecommendationPublic | None = None
+    award_decision: AwardDecisionPublic | None = None
+    decided_under: str | None = Field(
+        default=None,
+        description="how a decided dossier was decided: authority_decision (the chairman, on a"
+        " submission) or former_council_vote (the council's vote, before the decision chain,"
+        " kept as it was recorded)",
+    )
     revocation: RevocationPublic | None
     requested_changes: str | None
     missed_deadlines: list[str]

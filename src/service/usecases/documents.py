@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
@@ -18,8 +19,10 @@ from domain.documents import (
 from domain.errors import DomainError, StageTransitionError
 from domain.nomination import Nomination
 from domain.store import ChainMapper
+from domain.submission import Submission
 from service.application import SESSION
 from service.usecases.reads import ReadCases
+from service.usecases.submissions import SUBMISSION
 
 # What a session's close records on a dossier: a recommendation, a deferral, or, before the
 # decision chain, the council's decision itself.
@@ -71,6 +74,55 @@ class DocumentCases(ReadCases):
             session, nominations, tuple(records), closed_on, decision_number, recused
         )
 
+    def decision_record(self, submission_id: UUID) -> CouncilRecord:
+        """The chairman's decision on a submission: the submission as its decision left it,
+        the recommending session as its close left it, and each dossier as the decision left
+        it; refused while the submission waits."""
+        decided = None
+        for event in self.events.get(submission_id):
+            if isinstance(event, Submission.Decided):
+                decided = event
+        if decided is None:
+            self._load(SUBMISSION, submission_id)  # an unknown submission is a 404
+            raise StageTransitionError(
+                "the submission is not decided: its decision exists once it is signed",
+                submission_id=str(submission_id),
+            )
+        submission: Submission = self._load(SUBMISSION, submission_id, decided.originator_version)
+        session = self.council_record(UUID(submission.session_id))
+        records = [
+            RecordRef(str(submission_id), decided.originator_version, digest_of(decided)),
+            session.records[0],
+        ]
+        nominations = dict(session.nominations)
+        for nid in submission.nomination_ids:
+            outcome = None
+            for event in self.events.get(UUID(nid)):
+                if isinstance(event, Nomination.AwardDecided):
+                    outcome = event
+            if outcome is None:
+                raise StageTransitionError(
+                    f"nomination {nid} holds no decision of this submission",
+                    submission_id=str(submission_id),
+                )
+            records.append(RecordRef(nid, outcome.originator_version, digest_of(outcome)))
+            nominations[nid] = self.get_nomination(UUID(nid), version=outcome.originator_version)
+        made = submission.decision or {}
+        decision = {
+            **made,
+            "submission_id": str(submission_id),
+            "submission_number": submission.number,
+            "authority": dict(submission.authority),
+        }
+        return replace(
+            session,
+            nominations=nominations,
+            records=tuple(records),
+            closed_on=date.fromisoformat(str(made["signed_on"])),
+            decision_number=str(made["number"]),
+            decision=decision,
+        )
+
     def document_id(self, record: CouncilRecord, kind: DocumentKind) -> str:
         """The id a document made from ``record`` carries: only this product can make it."""
         return str(record.document_id(kind, self.document_key))
@@ -81,7 +133,11 @@ class DocumentCases(ReadCases):
         document's id carries. Anyone may ask; the answer holds nothing confidential."""
         wanted = DocumentId.parse(document_id)
         try:
-            record = self.council_record(wanted.subject_id)
+            record = (
+                self.decision_record(wanted.subject_id)
+                if wanted.kind is DocumentKind.DECISION and self._is_submission(wanted.subject_id)
+                else self.council_record(wanted.subject_id)
+            )
         except DomainError as error:
             return DocumentCheck(document_id, RecordState.CHANGED, None, [str(error)])
         except Exception as error:  # a stored record that no longer even loads
@@ -99,6 +155,10 @@ class DocumentCases(ReadCases):
                 ["the records are no longer those the document was made from"],
             )
         return DocumentCheck(document_id, RecordState.INTACT, record.digest, [], record)
+
+    def _is_submission(self, subject_id: UUID) -> bool:
+        first = next(iter(self.events.get(subject_id, lte=1)), None)
+        return isinstance(first, Submission.Prepared)
 
     def _chain_problems(self, ref: RecordRef) -> list[str]:
         """Walks an aggregate's stored events up to the version, hashing each as stored."""

@@ -11,13 +11,14 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from domain.access import require_grant
 from domain.authorities import authority_for, require_competent
-from domain.context import CommandContext, acting
+from domain.context import CommandContext, Role, acting
 from domain.errors import InvalidInput, NotFound, StageTransitionError
 from domain.nomination import Nomination
 from domain.registers import NumberRegister, register_id
 from domain.stages import Stage
-from domain.submission import Submission, submission_id
+from domain.submission import Signer, Submission, submission_id
 from domain.summaries import CommandResult
 from service.application import NOMINATION, SESSION, Kind
 from service.lookups import Lookups
@@ -38,6 +39,7 @@ class SubmissionCases(Lookups):
         """Puts the dossiers the session recommended before the authority that decides
         them on today's date, numbered in the office's register."""
         with acting(ctx):
+            require_grant("prepare a submission", Role.PROVINCE_REVIEWER)  # before any state
             session = self._load(SESSION, session_id)
             if not nomination_ids:
                 raise InvalidInput("nomination_ids", "name at least one recommended dossier")
@@ -78,6 +80,11 @@ class SubmissionCases(Lookups):
             if n.stage is Stage.AWAITING_DECISION and n.recommended_by()[0] == str(session_id):
                 waiting.append(n.id)
         return waiting
+
+    def recommended(self, session_id: UUID) -> list[dict[str, Any]]:
+        """What the session recommended that waits for a submission: each with its tally
+        and the public feedback."""
+        return [_item(self._load(NOMINATION, nid)) for nid in self.awaiting_decision(session_id)]
 
     def get_submission(self, sid: UUID) -> dict[str, Any]:
         return self._load(SUBMISSION, sid).summary_dict()
@@ -121,7 +128,7 @@ class SubmissionCases(Lookups):
         ctx: CommandContext,
         sid: UUID,
         signed_on: date,
-        signer_title: str,
+        signer: Signer,
         awarded: dict[str, str],
         not_awarded: dict[str, str],
         decision_number: str | None = None,
@@ -132,7 +139,7 @@ class SubmissionCases(Lookups):
         with acting(ctx):
             submission = self._load(SUBMISSION, sid)
             submission.require_may_decide()
-            submission.check_decision(signer_title, awarded, not_awarded)
+            submission.check_decision(signer, awarded, not_awarded)
             if signed_on > ctx.today:
                 raise InvalidInput("signed_on", "cannot be after today")
             if signed_on < submission.prepared_on:
@@ -154,7 +161,7 @@ class SubmissionCases(Lookups):
                 if decision_number
                 else numbers.give(document)
             )
-            decision = current.decide(number, signed_on, signer_title, awarded, not_awarded)
+            decision = current.decide(number, signed_on, signer, awarded, not_awarded)
             for n in dossiers:
                 nid = str(n.id)
                 won = nid in awarded

@@ -42,9 +42,7 @@ def test_departments_go_straight_to_province_review() -> None:
     assert not has_district_review(DEPARTMENT, True, date(2024, 1, 1), ENDS)
 
 
-def test_a_district_award_goes_from_its_council_to_its_chairman_without_province_review() -> (
-    None
-):
+def test_a_district_award_goes_from_its_council_to_its_chairman_without_province_review() -> None:
     stages = route(council_level="district", district_review=True, public_notice=False)
     assert stages == (
         Stage.COLLECTING,

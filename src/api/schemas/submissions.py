@@ -1,0 +1,116 @@
+"""The decision chain's API: the office's submission and the chairman's decision on it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from api.schemas.common import Schema, Written, example
+
+
+class SubmissionCreate(Schema):
+    model_config = example(
+        session_id="5b0a7c2e-8a51-5f0e-9d6b-0c1d2e3f4a5b",
+        nomination_ids=["c79818cf-11df-5939-94d5-114cae4a02b5"],
+        summary="Kính trình Chủ tịch xem xét, quyết định khen thưởng.",
+    )
+
+    session_id: str = Field(min_length=36, max_length=36, description="the recommending session")
+    nomination_ids: list[str] = Field(
+        min_length=1, max_length=500, description="dossiers the session recommended"
+    )
+    summary: str = Field(min_length=1, max_length=4000, description="the submission's text")
+
+
+class SubmissionWritten(Written):
+    number: str = Field(description="the submission's number in the office's register")
+
+
+class DecidedItem(Schema):
+    nomination_id: str = Field(min_length=36, max_length=36)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DecisionIn(Schema):
+    model_config = example(
+        signed_on="2026-03-20",
+        signer_title="Chủ tịch",
+        signer_name="Nguyễn Văn A",
+        awarded=[
+            {"nomination_id": "c79818cf-11df-5939-94d5-114cae4a02b5", "reason": "Đạt tiêu chí."}
+        ],
+        not_awarded=[],
+    )
+
+    signed_on: date
+    signer_title: Literal["Chủ tịch", "Phó Chủ tịch"] = Field(
+        description='a vice-chairman signs "KT. CHỦ TỊCH"'
+    )
+    signer_name: str = Field(
+        min_length=1, max_length=200, description="the name printed under the signature"
+    )
+    awarded: list[DecidedItem] = Field(max_length=500)
+    not_awarded: list[DecidedItem] = Field(default=[], max_length=500)
+    decision_number: str | None = Field(
+        default=None,
+        max_length=40,
+        description="a chancery's own number, for a decision signed outside the product;"
+        " without it the authority's register gives the next number",
+    )
+
+
+class AuthorityPublic(Schema):
+    id: str
+    name_vi: str
+    name_en: str
+    level: str
+    valid_from: date | None = Field(description="the first day it decides; null: always")
+    valid_until: date | None = Field(description="the last day it decides; null: in office")
+
+
+class SubmissionItemPublic(Schema):
+    nomination_id: str
+    unit_code: str
+    unit_name: str
+    award_form: str
+    tally: dict[str, int]
+    objections: int = Field(description="public objections received")
+    objections_upheld: int
+
+
+class DecisionPublic(Schema):
+    number: str
+    signed_on: date
+    signer_title: str
+    signer_name: str
+    signs_as: str
+    awarded: dict[str, str] = Field(description="nomination id -> reason")
+    not_awarded: dict[str, str]
+
+
+class SubmissionPublic(Schema):
+    id: str
+    number: str
+    session_id: str
+    authority: AuthorityPublic
+    items: list[SubmissionItemPublic]
+    summary: str
+    prepared_on: date
+    state: Literal["waiting", "decided"]
+    decision: DecisionPublic | None
+    version: int
+
+
+class SubmissionRow(Schema):
+    submission_id: str
+    session_id: str
+    number: str
+    authority_id: str
+    authority_name: str
+    prepared_on: date
+    items: int
+    state: Literal["waiting", "decided"]
+    decision_number: str | None
+    signed_on: date | None
