@@ -161,6 +161,10 @@ def create_app(
             {"name": "inspector", "description": "Đoàn kiểm tra"},
             {"name": "council secretary", "description": "Thư ký Hội đồng TĐKT"},
             {"name": "council member", "description": "Thành viên Hội đồng TĐKT"},
+            {
+                "name": "awarding authority",
+                "description": "Chủ tịch UBND: decides the submissions to their authority",
+            },
             {"name": "auditor", "description": "Thanh tra, kiểm toán: reads, verifies, exports"},
             {"name": "admin", "description": "Accounts, units and cycles"},
             {"name": "operations", "description": "Health, readiness and metrics"},

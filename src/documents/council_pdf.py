@@ -136,11 +136,38 @@ def read_metadata(pdf: bytes) -> dict[str, Any]:
 
 
 def _vn_date(day: date) -> str:
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    """Decree 30/2020/NĐ-CP, Annex I: a zero before days under 10 and before months 1 and 2
+    only ("ngày 05 tháng 3", "ngày 10 tháng 02")."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _province(authority: str) -> str:
     return authority.split("tỉnh ", 1)[-1] if "tỉnh " in authority else authority
+
+
+def issuer_lines(authority: str) -> list[str]:
+    """The issuing body in the heading, by its full name on two lines ("ỦY BAN NHÂN DÂN",
+    "TỈNH BẾN TRE"), whichever way the rule set or the authority spells the chairman."""
+    body = authority.replace("Chủ tịch ", "", 1).replace("UBND", "Ủy ban nhân dân")
+    for level in (" tỉnh ", " huyện ", " xã ", " phường "):
+        if level in body:
+            name, _, place = body.partition(level)
+            return [name.upper(), f"{level.strip()} {place}".upper()]
+    return [body.upper()]
+
+
+# Decree 152/2025/NĐ-CP (art. 59 repeals Decree 98/2023/NĐ-CP; art. 60 keeps 98/2023 for
+# dossiers received before 1/7/2025) governs from 1/7/2025 (docs/spec.md §12).
+DECREE_152_FROM = date(2025, 7, 1)
+DECREE_98 = (
+    "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định"
+    " chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;"
+)
+DECREE_152 = (
+    "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều"
+    " của Luật Thi đua, khen thưởng;"
+)
 
 
 def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> _Page:
@@ -218,11 +245,10 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     authority in force on the decision date."""
     pdf = _start(DocumentKind.DECISION, record, stamp)
     province = _province(names.authority)
-    body = names.authority.replace("Chủ tịch ", "", 1)
     number = record.decision_number or "—"
     _heading(
         pdf,
-        [body.upper()],
+        issuer_lines(names.authority),
         f"Số: {number}",
         f"{province}, {_vn_date(record.closed_on)}",
     )
@@ -230,17 +256,31 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     _centred(pdf, "QUYẾT ĐỊNH", size=14)
     _centred(pdf, f"Về việc tặng {form}")
     pdf.ln(2)
-    _centred(pdf, names.authority.upper())
+    _centred(pdf, names.authority.replace("UBND", "Ủy ban nhân dân").upper())
     pdf.ln(2)
     rule = record.session.voting_rule
+    decision = record.decision
+    # The office's submission dates the dossiers' receipt at the latest; a vote that decided
+    # before the chain was under Decree 98/2023 (docs/spec.md §12).
+    received = date.fromisoformat(str(decision["prepared_on"])) if decision else record.closed_on
+    decree = DECREE_152 if decision and received >= DECREE_152_FROM else DECREE_98
+    if decision is None:  # a vote that decided, before the decision chain
+        proposal = (
+            "Theo đề nghị của Hội đồng Thi đua – Khen thưởng tại phiên họp "
+            f"“{record.session.title}” {_vn_date(record.closed_on)}."
+        )
+    else:
+        proposal = (
+            f"Xét Tờ trình số {decision['submission_number']} của Ban Thi đua – Khen thưởng"
+            f" và ý kiến của Hội đồng Thi đua – Khen thưởng tại phiên họp"
+            f" “{record.session.title}”."
+        )
     for basis in (
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
-        "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định"
-        " chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
+        decree,
         f"Căn cứ {names.movement};",
         f"Căn cứ {str(rule.get('legal_basis', '')).rstrip('.;')};",
-        "Theo đề nghị của Hội đồng Thi đua – Khen thưởng tại phiên họp "
-        f"“{record.session.title}” {_vn_date(record.closed_on)}.",
+        proposal,
     ):
         _para(pdf, basis, "I")
     pdf.ln(2)
@@ -267,8 +307,25 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         " Khen thưởng, thủ trưởng các cơ quan, đơn vị liên quan và các tập thể có tên tại"
         " Điều 1 chịu trách nhiệm thi hành Quyết định này.",
     )
-    _closing(pdf, ["- Như Điều 3;", "- Hội đồng Thi đua – Khen thưởng;", "- Lưu: VT."])
-    _signature(pdf, ["CHỦ TỊCH"], names.authority)
+    _closing(
+        pdf,
+        [
+            "- Như Điều 3;",
+            "- Hội đồng Thi đua – Khen thưởng;",
+            "- Ban Thi đua – Khen thưởng;",
+            "- Các tập thể có tên tại Điều 1;",
+            "- Lưu: VT.",
+        ],
+    )
+    if decision is None:
+        _signature(pdf, ["CHỦ TỊCH"], "")
+    else:
+        titles = (
+            ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+            if decision["signer_title"] != "Chủ tịch"
+            else ["CHỦ TỊCH"]
+        )
+        _signature(pdf, titles, str(decision.get("signer_name", "")))
     return bytes(pdf.output())
 
 
@@ -278,9 +335,13 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     pdf = _start(DocumentKind.MINUTES, record, stamp)
     s = record.session
     province = _province(names.authority)
-    body = names.authority.replace("Chủ tịch ", "", 1).upper()
     council = "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"
-    _heading(pdf, [body, council], "", f"{province}, {_vn_date(record.closed_on)}")
+    _heading(
+        pdf,
+        [*issuer_lines(names.authority), council],
+        "",
+        f"{province}, {_vn_date(record.closed_on)}",
+    )
     _centred(pdf, "BIÊN BẢN HỌP HỘI ĐỒNG", size=14)
     _centred(pdf, s.title)
     pdf.ln(3)

@@ -231,10 +231,14 @@ class Demo:
     # --- council ------------------------------------------------------------------------
 
     def hold_council(self, year: int, form: str, scope: str | None, items: list[UUID]) -> None:
+        """A session, then the chain after it: the office submits what it recommended and
+        the chairman decides three days later; the last cycle's provincial submission waits
+        for demo-chairman."""
         s, t = self.service, TIMELINES[year]
         rejecting = {n for n in items if s.get_nomination(n).unit_code in REJECTED_BY_COUNCIL}
-        self.story.hold_council(
-            f"council/{year}/{form}/{scope or 'province'}",
+        key = f"council/{year}/{form}/{scope or 'province'}"
+        sid = self.story.hold_council(
+            key,
             f"Phiên họp Hội đồng TĐKT {scope or 'tỉnh'} – đợt {year}"
             f" ({s.default_rule_set.award_form(form).name.vi})",
             t.council,
@@ -244,6 +248,11 @@ class Demo:
             lambda nid, index, _: self.choice(index, nid in rejecting),
             scope=scope,
         )
+        submitted_on = t.council + timedelta(days=1)
+        if year == max(TIMELINES) and scope is None:
+            self.story.submit_recommended(key, sid, submitted_on)
+        else:
+            self.story.decide(key, sid, t.council + timedelta(days=3))
 
     @staticmethod
     def choice(index: int, rejecting: bool) -> str:

@@ -172,7 +172,17 @@ TIMELINES = {
 }
 
 
-CAST = Cast(OFFICER, PROVINCE, INSPECTOR, SECRETARY, SYSTEM, district_reviewer, member, chairman)
+CAST = Cast(
+    OFFICER,
+    PROVINCE,
+    INSPECTOR,
+    SECRETARY,
+    SYSTEM,
+    district_reviewer,
+    member,
+    chairman,
+    signer_name="Nguyễn Văn A (mẫu)",
+)
 
 
 def demo_context(actor: Actor, key: str, today: date) -> CommandContext:

@@ -232,24 +232,32 @@ class StoryDriver:
         decides it: awarded, except ``not_awarded``. The number is the chancery's, or the
         authority's register gives the next one."""
         s, refused = self.service, {str(n) for n in not_awarded}
-        recommended = s.awaiting_decision(session_id)
-        if not recommended:
+        submission = self.submit_recommended(key, session_id, on)
+        if submission is None:
             return None
-        made = s.prepare_submission(
-            self.context(self.cast.province, f"{key}/submission", on),
-            session_id,
-            recommended,
-            "Kính trình Chủ tịch xem xét, quyết định khen thưởng.",
-        )
-        authority = s.get_submission(made.id)["authority"]["id"]
-        ids = [str(n) for n in recommended]
+        found = s.get_submission(submission)
+        authority = found["authority"]["id"]
+        ids = [str(i["nomination_id"]) for i in found["items"]]
         s.decide_submission(
             self.context(self.cast.authority(authority), f"{key}/decision", on),
-            made.id,
+            submission,
             on,
             Signer("Chủ tịch", self.cast.signer_name),
             {n: "Đạt các tiêu chí của phong trào." for n in ids if n not in refused},
             {n: "Không đủ điều kiện." for n in ids if n in refused},
             decision_number,
         )
-        return made.id
+        return submission
+
+    def submit_recommended(self, key: str, session_id: UUID, on: date) -> UUID | None:
+        """The province reviewer submits what the session recommended, if anything."""
+        recommended = self.service.awaiting_decision(session_id)
+        if not recommended:
+            return None
+        return self.service.prepare_submission(
+            self.context(self.cast.province, f"{key}/submission", on),
+            session_id,
+            recommended,
+            "Kính trình Chủ tịch xem xét, quyết định khen thưởng các tập thể có tên tại danh"
+            " sách kèm theo.",
+        ).id

@@ -44,6 +44,15 @@ class Demo:
             headers["Authorization"] = f"Bearer {self.tokens[who]}"
         return self.client.get(path, headers=headers, **kw)
 
+    def submission_of(self, session_id: str) -> dict[str, Any]:
+        rows = self.get("/api/v1/submissions", "demo-auditor").json()["data"]
+        return next(r for r in rows if r["session_id"] == session_id)
+
+    def decision_pdf(self, session_id: str, who: str = "demo-auditor") -> Any:
+        """The chairman's decision on what the session recommended."""
+        submission = self.submission_of(session_id)["submission_id"]
+        return self.get(f"/api/v1/submissions/{submission}/decision.pdf", who)
+
     def closed_sessions(self) -> list[dict[str, Any]]:
         rows = self.get("/api/v1/council/sessions", "demo-secretary").json()["data"]
         return [r for r in rows if r["state"] == "closed"]
@@ -110,28 +119,42 @@ def first_page_png(pdf_path: Path, out: Path) -> None:
     )
 
 
-def test_the_award_decision_is_in_vietnamese_laid_out_as_decree_30_asks(demo: Demo) -> None:
+def test_the_award_decision_is_the_chairmans_laid_out_as_decree_30_asks(demo: Demo) -> None:
     sid = demo.session_where(approved=True, year=2024)
-    answer = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary")
+    answer = demo.decision_pdf(sid, "demo-chairman")
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "application/pdf"
     text = text_of(answer.content, demo.folder, "decision.pdf")
     s = demo.service.get_session(UUID(sid))
     form = demo.service.default_rule_set.award_form(s.award_form).name.vi
+    submission = demo.submission_of(sid)
     for expected in (
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "UBND TỈNH BẾN TRE",
+        "ỦY BAN NHÂN DÂN",  # the issuing body by its full name, on two lines
+        "TỈNH BẾN TRE",
+        f"Số: {submission['decision_number']}",
         "QUYẾT ĐỊNH",
         f"Về việc tặng {form}",
-        "CHỦ TỊCH UBND TỈNH BẾN TRE",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH BẾN TRE",
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15",
+        "Căn cứ Nghị định số 98/2023/NĐ-CP",  # dossiers received before 1/7/2025
         "phong trào thi đua “Vì người nghèo – Không để ai bị bỏ lại phía sau”",
+        f"Xét Tờ trình số {submission['number']} của Ban Thi đua – Khen thưởng",
         f"Điều 1. Tặng {form} cho",
         "Nơi nhận:",
-        "Bến Tre, ngày",
+        "Bến Tre, ngày 28 tháng 3 năm 2024",  # no zero before months from March
+        "CHỦ TỊCH",
+        "Nguyễn Văn A (mẫu)",  # the signer's name under the signature
     ):
         assert expected in text, expected
+    assert "UBND TỈNH" not in text
+    # The session's own link serves the same decision: the chairman's, on its submission.
+    council = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary")
+    assert (
+        read_metadata(council.content)["document_id"]
+        == read_metadata(answer.content)["document_id"]
+    )
     awarded = [i for i in s.agenda if s.results[i]["outcome"] == "approved"]
     for item in awarded:
         unit = demo.service.get_nomination(UUID(item)).unit_code
@@ -148,10 +171,34 @@ def test_a_decision_after_the_reorganisation_is_signed_by_the_new_provinces_chai
     demo: Demo,
 ) -> None:
     sid = demo.session_where(approved=True, year=2026)
-    answer = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-auditor")
+    waiting = demo.submission_of(sid)
+    if waiting["state"] == "waiting":  # the demo leaves it for demo-chairman: decide it
+        found = demo.get(f"/api/v1/submissions/{waiting['submission_id']}", "demo-chairman")
+        items = found.json()["items"]
+        demo.tokens.setdefault("demo-chairman", demo.tokens.get("demo-chairman", ""))
+        decided = demo.client.post(
+            f"/api/v1/submissions/{waiting['submission_id']}/decision",
+            headers={"Authorization": f"Bearer {demo.tokens['demo-chairman']}"},
+            json={
+                "signed_on": waiting["prepared_on"],
+                "signer_title": "Phó Chủ tịch",
+                "signer_name": "Lê Thị B (mẫu)",
+                "awarded": [{"nomination_id": i["nomination_id"], "reason": "Đạt."} for i in items],
+            },
+        )
+        assert decided.status_code == 200, decided.text
+    answer = demo.decision_pdf(sid)
     text = text_of(answer.content, demo.folder, "decision-2026.pdf")
-    assert "CHỦ TỊCH UBND TỈNH VĨNH LONG" in text
-    assert "Vĩnh Long, ngày" in text
+    for expected in (
+        "TỈNH VĨNH LONG",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH VĨNH LONG",
+        "Vĩnh Long, ngày",
+        "Căn cứ Nghị định số 152/2025/NĐ-CP",  # dossiers received from 1/7/2025
+        "KT. CHỦ TỊCH",
+        "PHÓ CHỦ TỊCH",
+        "Lê Thị B (mẫu)",
+    ):
+        assert expected in text, expected
 
 
 def test_the_minutes_name_who_sat_who_stood_aside_and_each_tally_never_who_chose_what(
@@ -203,7 +250,7 @@ def test_documents_exist_only_for_a_closed_session_and_for_those_who_may_see_it(
 
 def issued(demo: Demo) -> tuple[str, Path]:
     sid = demo.session_where(approved=True, year=2024)
-    pdf = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary").content
+    pdf = demo.decision_pdf(sid).content
     path = demo.folder / "held.pdf"
     path.write_bytes(pdf)
     return read_metadata(pdf)["document_id"], path
@@ -272,17 +319,17 @@ def test_the_cli_reports_a_decision_whose_record_was_tampered_with_as_broken(
     copy = tmp_path / "events.sqlite3"
     shutil.copy(demo.folder / "events.sqlite3", copy)
     table = demo.service.recorder.events_table_name  # type: ignore[attr-defined]
-    sid = UUID(document_id.split(".")[1])
+    sid = UUID(document_id.split(".")[1])  # the submission the decision decided
     with sqlite3.connect(copy) as db:  # as someone with the file's owner rights would
         db.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
         (state,) = db.execute(
-            f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version = 2",  # noqa: S608
+            f"SELECT state FROM {table} WHERE originator_id = ? AND originator_version = 1",  # noqa: S608
             (sid.hex,),
         ).fetchone()
         changed = json.loads(state)
         changed["actor_id"] = "mallory"
         db.execute(
-            f"UPDATE {table} SET state = ? WHERE originator_id = ? AND originator_version = 2",  # noqa: S608
+            f"UPDATE {table} SET state = ? WHERE originator_id = ? AND originator_version = 1",  # noqa: S608
             (json.dumps(changed).encode(), sid.hex),
         )
     folder = demo.folder
@@ -303,7 +350,7 @@ def test_the_secretary_attaches_the_signed_scan_beside_the_generated_decision(
     import hashlib
 
     sid = demo.session_where(approved=True, year=2024)
-    generated = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary")
+    generated = demo.decision_pdf(sid, "demo-secretary")
     scan = b"%PDF-1.4\n% the decision, signed and scanned\n%%EOF\n"
     demo.get("/api/v1/me", "demo-secretary")  # signs in
     headers = {"Authorization": f"Bearer {demo.tokens['demo-secretary']}"}
@@ -343,7 +390,7 @@ def test_a_document_names_the_signed_receipt_that_seals_its_records(demo: Demo) 
     receipts = demo.client.app.state.thidua.receipts  # type: ignore[attr-defined]
     receipt = receipts.seal()
     sid = demo.session_where(approved=True, year=2024)
-    pdf = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-auditor").content
+    pdf = demo.decision_pdf(sid).content
     meta = read_metadata(pdf)
     assert meta["receipt_position"] == receipt["position"]
     assert f"vị trí {receipt['position']}" in text_of(pdf, demo.folder, "sealed.pdf")
@@ -352,8 +399,9 @@ def test_a_document_names_the_signed_receipt_that_seals_its_records(demo: Demo) 
 def test_a_forged_host_header_never_reaches_an_issued_decision(demo: Demo) -> None:
     sid = demo.session_where(approved=True, year=2024)
     demo.get("/api/v1/me", "demo-secretary")  # signs in first, on the ordinary host
+    submission = demo.submission_of(sid)["submission_id"]
     answer = demo.client.get(
-        f"/api/v1/council/sessions/{sid}/decision.pdf",
+        f"/api/v1/submissions/{submission}/decision.pdf",
         headers={
             "Host": "evil.example",
             "Authorization": f"Bearer {demo.tokens['demo-secretary']}",
@@ -406,7 +454,7 @@ def test_a_document_id_cannot_be_derived_from_the_records_it_names(demo: Demo) -
 
     document_id, _ = issued(demo)
     kind, session, tag = document_id.split(".")
-    record = demo.service.council_record(UUID(session))
+    record = demo.service.decision_record(UUID(session))
     derived = f"{kind}.{session}.{record.digest[:16]}"
     answer = demo.get(f"/api/v1/public/documents/{derived}")
     assert answer.status_code == 422 or answer.json()["state"] != "intact"

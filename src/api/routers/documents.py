@@ -56,7 +56,10 @@ def _document(
         or principal.username in app.service.get_session(session_id).members
     ):
         raise SessionNotFound(session_id)  # scope as absence: as if it did not exist
-    record = app.service.council_record(session_id)
+    if kind is DocumentKind.DECISION:
+        record = app.service.session_decision_record(session_id)
+    else:
+        record = app.service.council_record(session_id)
     s = record.session
     base = public_base(app.settings)
     pdf = issue(app, record, kind, base)
@@ -192,7 +195,7 @@ async def attach_signed_decision(
     store = EvidenceStore(config.uploads_dir, config.upload_max_bytes)
 
     async def attach(kept: Stored, upload: Upload) -> SignedDecisionPublic:
-        record = await run_in_threadpool(app.service.council_record, session_id)
+        record = await run_in_threadpool(app.service.session_decision_record, session_id)
         base = public_base(app.settings)
         generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
         document_id = app.service.document_id(record, DocumentKind.DECISION)

@@ -338,7 +338,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Close the session: every item is decided */
+    /** Close the session: the council's recommendation on every item; the chairman decides later */
     post: operations["close_api_v1_council_sessions__session_id__close_post"];
     delete?: never;
     options?: never;
@@ -1155,6 +1155,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/submissions": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Submissions: to the caller's authority, or all for the office; waiting ones first */
+    get: operations["submissions_api_v1_submissions_get"];
+    put?: never;
+    /** Prepare a submission of what a session recommended */
+    post: operations["prepare_api_v1_submissions_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/submissions/recommended/{session_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What a closed session recommended that waits for a submission and a decision */
+    get: operations["recommended_api_v1_submissions_recommended__session_id__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/submissions/{submission_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A submission, and its decision once made */
+    get: operations["get_submission_api_v1_submissions__submission_id__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/submissions/{submission_id}/decision": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Decide a submission: each dossier awarded or not, with a reason; numbered when signed */
+    post: operations["decide_api_v1_submissions__submission_id__decision_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/submissions/{submission_id}/decision.pdf": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The chairman's decision on a submission (PDF), as recorded when signed */
+    get: operations["decision_pdf_api_v1_submissions__submission_id__decision_pdf_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/tasks": {
     parameters: {
       query?: never;
@@ -1396,6 +1482,52 @@ export interface components {
     Alive: {
       /** Status */
       status: string;
+    };
+    /** AuthorityPublic */
+    AuthorityPublic: {
+      /** Id */
+      id: string;
+      /** Level */
+      level: string;
+      /** Name En */
+      name_en: string;
+      /** Name Vi */
+      name_vi: string;
+      /**
+       * Valid From
+       * @description the first day it decides; null: always
+       */
+      valid_from: string | null;
+      /**
+       * Valid Until
+       * @description the last day it decides; null: in office
+       */
+      valid_until: string | null;
+    };
+    /**
+     * AwardDecisionPublic
+     * @description The competent chairman's decision on the submission that held this dossier.
+     */
+    AwardDecisionPublic: {
+      /** Authority */
+      authority: string;
+      /** Awarded */
+      awarded: boolean;
+      /**
+       * Date
+       * Format: date
+       */
+      date: string;
+      /** Number */
+      number: string;
+      /** Reason */
+      reason: string;
+      /** Signer Title */
+      signer_title: string;
+      /** Signs As */
+      signs_as: string;
+      /** Submission Id */
+      submission_id: string;
     };
     /**
      * BatchIn
@@ -1684,16 +1816,6 @@ export interface components {
       version: number;
     };
     /**
-     * CloseIn
-     * @example {
-     *       "decision_number": "123/QĐ-UBND"
-     *     }
-     */
-    CloseIn: {
-      /** Decision Number */
-      decision_number?: string | null;
-    };
-    /**
      * ComplaintIn
      * @example {
      *       "filed_by": "Người dân ấp 3",
@@ -1833,6 +1955,13 @@ export interface components {
        */
       closes_at: string;
     };
+    /** DecidedItem */
+    DecidedItem: {
+      /** Nomination Id */
+      nomination_id: string;
+      /** Reason */
+      reason: string;
+    };
     /**
      * DecisionCountPublic
      * @description Council decisions of one cycle, award form and outcome under one authority.
@@ -1853,23 +1982,50 @@ export interface components {
       /** Outcome */
       outcome: string;
     };
-    /** DecisionPublic */
-    DecisionPublic: {
+    /**
+     * DecisionIn
+     * @example {
+     *       "awarded": [
+     *         {
+     *           "nomination_id": "c79818cf-11df-5939-94d5-114cae4a02b5",
+     *           "reason": "Đạt tiêu chí."
+     *         }
+     *       ],
+     *       "not_awarded": [],
+     *       "signed_on": "2026-03-20",
+     *       "signer_name": "Nguyễn Văn A",
+     *       "signer_title": "Chủ tịch"
+     *     }
+     */
+    DecisionIn: {
+      /** Awarded */
+      awarded: components["schemas"]["DecidedItem"][];
       /**
-       * Decision Date
+       * Decision Number
+       * @description a chancery's own number, for a decision signed outside the product; without it the authority's register gives the next number
+       */
+      decision_number?: string | null;
+      /**
+       * Not Awarded
+       * @default []
+       */
+      not_awarded?: components["schemas"]["DecidedItem"][];
+      /**
+       * Signed On
        * Format: date
        */
-      decision_date: string;
-      /** Decision Number */
-      decision_number: string | null;
-      /** Outcome */
-      outcome: string;
-      /** Session Id */
-      session_id: string;
-      /** Tally */
-      tally: {
-        [key: string]: number;
-      };
+      signed_on: string;
+      /**
+       * Signer Name
+       * @description the name printed under the signature
+       */
+      signer_name: string;
+      /**
+       * Signer Title
+       * @description a vice-chairman signs "KT. CHỦ TỊCH"
+       * @enum {string}
+       */
+      signer_title: "Chủ tịch" | "Phó Chủ tịch";
     };
     /**
      * DocumentCheckPublic
@@ -2023,6 +2179,7 @@ export interface components {
       role:
         | "admin"
         | "auditor"
+        | "awarding_authority"
         | "council_member"
         | "council_secretary"
         | "district_reviewer"
@@ -2204,6 +2361,7 @@ export interface components {
       achievement_report: string | null;
       /** Agenda Session Id */
       agenda_session_id: string | null;
+      award_decision?: components["schemas"]["AwardDecisionPublic"] | null;
       /** Award Form */
       award_form: string;
       /** Chain Head */
@@ -2223,9 +2381,14 @@ export interface components {
       created_on: string;
       /** Cycle Year */
       cycle_year: number;
+      /**
+       * Decided Under
+       * @description how a decided dossier was decided: authority_decision (the chairman, on a submission) or former_council_vote (the council's vote, before the decision chain, kept as it was recorded)
+       */
+      decided_under?: string | null;
       /** @description who decides the award: the authority in force on the decision date, or today while undecided */
       deciding_authority?: components["schemas"]["Text"] | null;
-      decision: components["schemas"]["DecisionPublic"] | null;
+      decision: components["schemas"]["api__schemas__nominations__DecisionPublic"] | null;
       /** District Code */
       district_code: string | null;
       /** Due At */
@@ -2270,6 +2433,7 @@ export interface components {
       overrides: {
         [key: string]: components["schemas"]["OverridePublic"];
       };
+      recommendation?: components["schemas"]["RecommendationPublic"] | null;
       /** Requested Changes */
       requested_changes: string | null;
       /**
@@ -2599,6 +2763,30 @@ export interface components {
        */
       next?: string | null;
     };
+    /** Page[SubmissionItemPublic] */
+    Page_SubmissionItemPublic_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["SubmissionItemPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
+    /** Page[SubmissionRow] */
+    Page_SubmissionRow_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["SubmissionRow"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
     /** Page[TaskPublic] */
     Page_TaskPublic_: {
       /** Count */
@@ -2909,6 +3097,23 @@ export interface components {
       writers?: components["schemas"]["WritersPublic"] | null;
     };
     /**
+     * RecommendationPublic
+     * @description The council's advice (it does not decide): recommended or not, with the tally.
+     */
+    RecommendationPublic: {
+      /**
+       * Recommendation
+       * @enum {string}
+       */
+      recommendation: "recommended" | "not_recommended";
+      /** Session Id */
+      session_id: string;
+      /** Tally */
+      tally: {
+        [key: string]: number;
+      };
+    };
+    /**
      * ReportIn
      * @example {
      *       "text": "Báo cáo thành tích giảm nghèo giai đoạn 2024–2025 …"
@@ -2995,6 +3200,7 @@ export interface components {
       | "inspector"
       | "council_member"
       | "council_secretary"
+      | "awarding_authority"
       | "auditor"
       | "admin"
       | "system"
@@ -3217,6 +3423,139 @@ export interface components {
       decisions: components["schemas"]["DecisionCountPublic"][];
       /** Pass Rates */
       pass_rates: components["schemas"]["PassRatePublic"][];
+    };
+    /**
+     * SubmissionCreate
+     * @example {
+     *       "nomination_ids": [
+     *         "c79818cf-11df-5939-94d5-114cae4a02b5"
+     *       ],
+     *       "session_id": "5b0a7c2e-8a51-5f0e-9d6b-0c1d2e3f4a5b",
+     *       "summary": "Kính trình Chủ tịch xem xét, quyết định khen thưởng."
+     *     }
+     */
+    SubmissionCreate: {
+      /**
+       * Nomination Ids
+       * @description dossiers the session recommended
+       */
+      nomination_ids: string[];
+      /**
+       * Session Id
+       * @description the recommending session
+       */
+      session_id: string;
+      /**
+       * Summary
+       * @description the submission's text
+       */
+      summary: string;
+    };
+    /** SubmissionItemPublic */
+    SubmissionItemPublic: {
+      /** Award Form */
+      award_form: string;
+      /** Nomination Id */
+      nomination_id: string;
+      /**
+       * Objections
+       * @description public objections received
+       */
+      objections: number;
+      /** Objections Upheld */
+      objections_upheld: number;
+      /** Tally */
+      tally: {
+        [key: string]: number;
+      };
+      /** Unit Code */
+      unit_code: string;
+      /** Unit Name */
+      unit_name: string;
+    };
+    /** SubmissionPublic */
+    SubmissionPublic: {
+      authority: components["schemas"]["AuthorityPublic"];
+      decision: components["schemas"]["api__schemas__submissions__DecisionPublic"] | null;
+      /** Id */
+      id: string;
+      /** Items */
+      items: components["schemas"]["SubmissionItemPublic"][];
+      /** Number */
+      number: string;
+      /**
+       * Prepared On
+       * Format: date
+       */
+      prepared_on: string;
+      /** Session Id */
+      session_id: string;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "waiting" | "decided";
+      /** Summary */
+      summary: string;
+      /** Version */
+      version: number;
+    };
+    /** SubmissionRow */
+    SubmissionRow: {
+      /** Authority Id */
+      authority_id: string;
+      /** Authority Name */
+      authority_name: string;
+      /** Decision Number */
+      decision_number: string | null;
+      /** Items */
+      items: number;
+      /** Number */
+      number: string;
+      /**
+       * Prepared On
+       * Format: date
+       */
+      prepared_on: string;
+      /** Session Id */
+      session_id: string;
+      /** Signed On */
+      signed_on: string | null;
+      /**
+       * State
+       * @enum {string}
+       */
+      state: "waiting" | "decided";
+      /** Submission Id */
+      submission_id: string;
+    };
+    /** SubmissionWritten */
+    SubmissionWritten: {
+      /** Extra */
+      extra?: {
+        [key: string]: unknown;
+      } | null;
+      /** Id */
+      id: string;
+      /**
+       * Number
+       * @description the submission's number in the office's register
+       */
+      number: string;
+      /**
+       * Position
+       * @description the event-log position of the write's last event
+       */
+      position: number | null;
+      /**
+       * Replayed
+       * @description true when this command id had been handled already
+       */
+      replayed: boolean;
+      /** Stage */
+      stage?: string | null;
+      /** Version */
+      version: number;
     };
     /**
      * SummedPart
@@ -3683,6 +4022,51 @@ export interface components {
       stage?: string | null;
       /** Version */
       version: number;
+    };
+    /** DecisionPublic */
+    api__schemas__nominations__DecisionPublic: {
+      /**
+       * Decision Date
+       * Format: date
+       */
+      decision_date: string;
+      /** Decision Number */
+      decision_number: string | null;
+      /** Outcome */
+      outcome: string;
+      /** Session Id */
+      session_id: string;
+      /** Tally */
+      tally: {
+        [key: string]: number;
+      };
+    };
+    /** DecisionPublic */
+    api__schemas__submissions__DecisionPublic: {
+      /**
+       * Awarded
+       * @description nomination id -> reason
+       */
+      awarded: {
+        [key: string]: string;
+      };
+      /** Not Awarded */
+      not_awarded: {
+        [key: string]: string;
+      };
+      /** Number */
+      number: string;
+      /**
+       * Signed On
+       * Format: date
+       */
+      signed_on: string;
+      /** Signer Name */
+      signer_name: string;
+      /** Signer Title */
+      signer_title: string;
+      /** Signs As */
+      signs_as: string;
     };
   };
   responses: never;
@@ -4362,11 +4746,7 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CloseIn"];
-      };
-    };
+    requestBody?: never;
     responses: {
       /** @description Successful Response */
       200: {
@@ -5972,6 +6352,203 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["StatisticsPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  submissions_api_v1_submissions_get: {
+    parameters: {
+      query?: {
+        /** @description wait until the views reached this log position */
+        after?: number | null;
+        state?: ("waiting" | "decided") | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_SubmissionRow_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  prepare_api_v1_submissions_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SubmissionCreate"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SubmissionWritten"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  recommended_api_v1_submissions_recommended__session_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        session_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_SubmissionItemPublic_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  get_submission_api_v1_submissions__submission_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the submission's id */
+        submission_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["SubmissionPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  decide_api_v1_submissions__submission_id__decision_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the submission's id */
+        submission_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["DecisionIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  decision_pdf_api_v1_submissions__submission_id__decision_pdf_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the submission's id */
+        submission_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/pdf": unknown;
         };
       };
       /** @description Validation Error */

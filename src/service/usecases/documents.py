@@ -112,6 +112,7 @@ class DocumentCases(ReadCases):
             **made,
             "submission_id": str(submission_id),
             "submission_number": submission.number,
+            "prepared_on": submission.prepared_on.isoformat(),
             "authority": dict(submission.authority),
         }
         return replace(
@@ -122,6 +123,26 @@ class DocumentCases(ReadCases):
             decision_number=str(made["number"]),
             decision=decision,
         )
+
+    def session_decision_record(self, sid: UUID) -> CouncilRecord:
+        """The decision on what this session considered: the chairman's, on the submission of
+        its recommendations; or, for a session whose vote decided before the decision chain,
+        the session's own record. Refused until the chairman has decided."""
+        record = self.council_record(sid)
+        if record.decision_number is not None:
+            return record
+        decided = {
+            str(n.award_decision["submission_id"])
+            for n in (self.get_nomination(UUID(item)) for item in record.session.agenda)
+            if n.award_decision
+        }
+        if not decided:
+            raise StageTransitionError(
+                "the council advises and the chairman decides: no decision has been made on"
+                " the submission of what this session recommended",
+                session_id=str(sid),
+            )
+        return self.decision_record(UUID(min(decided)))
 
     def document_id(self, record: CouncilRecord, kind: DocumentKind) -> str:
         """The id a document made from ``record`` carries: only this product can make it."""
