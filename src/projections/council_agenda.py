@@ -119,6 +119,22 @@ class CouncilAgendaView(TrackedView):
 
     # --- reads ------------------------------------------------------------------------
 
+    def sessions_that_approved(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Closed sessions with at least one item the vote approved, newest first: where a
+        recommendation may still wait for the office's submission."""
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT s.session_id, s.title, s.closed_at FROM agenda_sessions s"
+                " WHERE s.state = 'closed' AND EXISTS (SELECT 1 FROM agenda_items i"
+                " WHERE i.session_id = s.session_id AND i.outcome = 'approved')"
+                " ORDER BY s.closed_at DESC, s.session_id LIMIT ?",
+                (limit,),
+            )
+            return [
+                {"session_id": sid, "title": title, "closed_at": closed}
+                for sid, title, closed in cursor.fetchall()
+            ]
+
     def submissions(
         self, authority_ids: list[str] | None, state: str | None = None, limit: int = 200
     ) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from eventsourcing.persistence import Tracking
 from domain.council import CouncilSession
 from domain.inspection import InspectionVisit
 from domain.nomination import REVIEW_MOVES, Nomination
+from domain.submission import Submission
 from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
 from storage.views import iso_day
@@ -238,6 +239,48 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
                 f"role:unit_officer:{district or '*'}",
                 "returned",
                 **{**common, "detail": event.comment or None},
+            )
+
+    # --- the decision chain (docs/spec.md §12) ------------------------------------------
+
+    @handles(Nomination.CouncilRecommended)
+    def _recommended(self, event: Any, tracking: Tracking) -> None:
+        """The office prepares the submission of what a council recommended."""
+        if event.recommendation != "recommended":
+            return
+        nid = str(event.originator_id)
+        name, _ = self.view.unit(nid)
+        self.view.notify(
+            tracking,
+            "role:province_reviewer:*",
+            "recommended",
+            nomination_id=nid,
+            session_id=event.session_id,
+            subject=name,
+            created_at=event.timestamp.isoformat(),
+        )
+
+    @handles(Submission.Prepared)
+    def _submission(self, event: Any, tracking: Tracking) -> None:
+        """The chairman of the authority it goes to decides it."""
+        self.view.notify(
+            tracking,
+            f"role:awarding_authority:{event.authority['id']}",
+            "submission",
+            subject=event.number,
+            created_at=event.timestamp.isoformat(),
+        )
+
+    @handles(Submission.Decided)
+    def _submission_decided(self, event: Any, tracking: Tracking) -> None:
+        """The office and the council's secretary learn the decision's number."""
+        for audience in ("role:province_reviewer:*", "role:council_secretary:*"):
+            self.view.notify(
+                tracking,
+                audience,
+                "decided",
+                subject=event.number,
+                created_at=event.timestamp.isoformat(),
             )
 
     @handles(Nomination.ReminderSent)

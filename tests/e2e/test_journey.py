@@ -174,14 +174,61 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     # The secretary's page, left open, has followed the votes as they came in.
     expect(secretary.page.locator("[data-voted]")).to_contain_text("5/5", timeout=30_000)
     expect(secretary.page.locator("[data-not-voted]")).to_contain_text("—")
-    secretary.page.fill("#f-decision_number", "88/QĐ-UBND")
     secretary.page.click("#close-session")
     expect(secretary.page.locator("#session-state")).to_contain_text("Đã kết thúc")
     with secretary.page.expect_download() as minutes:
         secretary.page.click("#minutes")
     assert minutes.value.suggested_filename.startswith("minutes-")
     assert Path(minutes.value.path()).read_bytes().startswith(b"%PDF")
+
+    # A council member sees the tally and the council's advice: it recommends, no more.
+    member = User(browser, product, MEMBERS[1])
+    member.page.goto(session_url)
+    expect(member.page.locator(".tally")).to_contain_text("đồng ý 4")
+    expect(member.page.locator(".recusals")).to_contain_text("Tôi từng công tác tại xã này.")
+    expect(member.page.locator(".tally")).to_contain_text("Hội đồng đề nghị khen thưởng")
+    member.shot("council-outcome")
+    member.close()
+
+    # The province reviewer submits what the council recommended, in a few clicks.
+    session_id = session_url.rsplit("/", 1)[-1]
+    reviewer = User(browser, product, "demo-province-reviewer")
+    group = reviewer.page.locator(f"form[data-session='{session_id}']")
+    deadline = time.monotonic() + 30
+    while True:  # the recommendation reaches the office's list once the views have it
+        reviewer.go("#/decisions", "h1")
+        if group.count() or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    expect(group).to_contain_text("Xã Mẫu Chín")
+    expect(group).to_contain_text("4 / 0 / 0 / 1")
+    assert serious_violations(reviewer.page) == []
+    group.locator("button[type=submit]").click()
+    reviewer.page.wait_for_url("**/#/decisions/*")
+    submission_url = reviewer.page.url
+    expect(reviewer.page.locator("#main h1")).to_contain_text("TTr-BTĐKT")
+    reviewer.close()
+
+    # The chairman decides it on a phone: each dossier with a reason, then signs.
+    chairman = User(browser, product, "demo-chairman", width=390)
+    chairman.page.goto(submission_url)
+    form = chairman.page.locator("#decide")
+    form.locator("tr", has_text="Xã Mẫu Chín").locator("input[type=text]").fill(
+        "Đạt các tiêu chí của phong trào (dữ liệu mẫu)."
+    )
+    chairman.page.locator("#f-signer_title").select_option("Phó Chủ tịch")
+    chairman.page.fill("#f-signer_name", "Lê Thị B (mẫu)")
+    width = chairman.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the decision form scrolls sideways: {width}px"
+    assert serious_violations(chairman.page) == []
+    chairman.shot("decision-390px")
+    form.locator("button[type=submit]").click()
+    expect(chairman.page.locator("#decision")).to_contain_text("Quyết định số")
+    expect(chairman.page.locator("#decision")).to_contain_text("KT. CHỦ TỊCH")
+    chairman.close()
+
     # Once signed and scanned, the decision is attached beside the one the product generated.
+    secretary.page.goto(session_url)
     with secretary.page.expect_download() as decision:
         secretary.page.click("#decision")
     scan = Path(decision.value.path()).with_suffix(".pdf")
@@ -190,15 +237,6 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     secretary.page.click("form:has(#f-file) button[type=submit]")
     expect(secretary.page.locator("#signed-decisions li")).to_have_count(1)
     secretary.close()
-
-    # A council member sees the tally and the outcome.
-    member = User(browser, product, MEMBERS[1])
-    member.page.goto(session_url)
-    expect(member.page.locator(".tally")).to_contain_text("đồng ý 4")
-    expect(member.page.locator(".recusals")).to_contain_text("Tôi từng công tác tại xã này.")
-    expect(member.page.locator(".tally")).to_contain_text("Được khen thưởng")
-    member.shot("council-outcome")
-    member.close()
 
     # The auditor verifies the store and travels back to the collecting stage.
     auditor = User(browser, product, "demo-auditor")

@@ -17,6 +17,7 @@ from api.schemas.common import Page, Written
 from api.schemas.submissions import (
     DecidedItem,
     DecisionIn,
+    RecommendedGroup,
     SubmissionCreate,
     SubmissionItemPublic,
     SubmissionPublic,
@@ -81,6 +82,25 @@ def submissions(
     rows = app.runner.council_agenda_view.submissions(_authorities_of(principal), state)
     data = [SubmissionRow.model_validate(r) for r in rows]
     return Page[SubmissionRow](data=data, count=len(data))
+
+
+@router.read(
+    "/recommended",
+    Page[RecommendedGroup],
+    "Closed sessions' recommendations that wait for a submission, newest session first",
+)
+def recommended_groups(
+    app: State, principal: Caller, after: After = None
+) -> Page[RecommendedGroup]:
+    if _authorities_of(principal) is not None:
+        raise HTTPException(403, "needs the role province_reviewer, council_secretary or auditor")
+    app.wait_for(after, "council_agenda")
+    groups = []
+    for session in app.runner.council_agenda_view.sessions_that_approved():
+        items = app.service.recommended(UUID(session["session_id"]))
+        if items:
+            groups.append(RecommendedGroup.model_validate({**session, "items": items}))
+    return Page[RecommendedGroup](data=groups, count=len(groups))
 
 
 @router.read(

@@ -8,7 +8,17 @@ from pydantic import BaseModel, Field
 
 from api.schemas.common import Schema, example
 
-NoticeKind = Literal["review", "returned", "visit", "ballot", "reminder", "escalation"]
+NoticeKind = Literal[
+    "review",
+    "returned",
+    "visit",
+    "ballot",
+    "reminder",
+    "escalation",
+    "recommended",
+    "submission",
+    "decided",
+]
 
 
 class NoticePublic(BaseModel):
@@ -16,7 +26,9 @@ class NoticePublic(BaseModel):
     kind: NoticeKind = Field(
         description="review: a dossier waits for your review; returned: a dossier came back"
         " to its unit; visit: an inspection visit for your team; ballot: a session opened"
-        " with you on it; reminder: something is still waiting; escalation: a deadline passed"
+        " with you on it; reminder: something is still waiting; escalation: a deadline passed;"
+        " recommended: a council recommended a dossier, to submit; submission: a submission"
+        " waits for your decision; decided: a submission was decided (subject: its number)"
     )
     subject: str = Field(description="the unit's name, or the session's title")
     detail: str | None = Field(

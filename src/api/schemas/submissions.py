@@ -80,7 +80,16 @@ class SubmissionItemPublic(Schema):
     objections_upheld: int
 
 
-class DecisionPublic(Schema):
+class RecommendedGroup(Schema):
+    """A closed session and what it recommended that still waits for a submission."""
+
+    session_id: str
+    title: str
+    closed_at: str | None
+    items: list[SubmissionItemPublic]
+
+
+class SubmissionDecisionPublic(Schema):
     number: str
     signed_on: date
     signer_title: str
@@ -99,7 +108,7 @@ class SubmissionPublic(Schema):
     summary: str
     prepared_on: date
     state: Literal["waiting", "decided"]
-    decision: DecisionPublic | None
+    decision: SubmissionDecisionPublic | None
     version: int
 
 

@@ -1173,6 +1173,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/submissions/recommended": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Closed sessions' recommendations that wait for a submission, newest session first */
+    get: operations["recommended_groups_api_v1_submissions_recommended_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/submissions/recommended/{session_id}": {
     parameters: {
       query?: never;
@@ -2027,6 +2044,24 @@ export interface components {
        */
       signer_title: "Chủ tịch" | "Phó Chủ tịch";
     };
+    /** DecisionPublic */
+    DecisionPublic: {
+      /**
+       * Decision Date
+       * Format: date
+       */
+      decision_date: string;
+      /** Decision Number */
+      decision_number: string | null;
+      /** Outcome */
+      outcome: string;
+      /** Session Id */
+      session_id: string;
+      /** Tally */
+      tally: {
+        [key: string]: number;
+      };
+    };
     /**
      * DocumentCheckPublic
      * @description What the store says of a document's records now; nothing confidential.
@@ -2388,7 +2423,7 @@ export interface components {
       decided_under?: string | null;
       /** @description who decides the award: the authority in force on the decision date, or today while undecided */
       deciding_authority?: components["schemas"]["Text"] | null;
-      decision: components["schemas"]["api__schemas__nominations__DecisionPublic"] | null;
+      decision: components["schemas"]["DecisionPublic"] | null;
       /** District Code */
       district_code: string | null;
       /** Due At */
@@ -2520,10 +2555,19 @@ export interface components {
       id: string;
       /**
        * Kind
-       * @description review: a dossier waits for your review; returned: a dossier came back to its unit; visit: an inspection visit for your team; ballot: a session opened with you on it; reminder: something is still waiting; escalation: a deadline passed
+       * @description review: a dossier waits for your review; returned: a dossier came back to its unit; visit: an inspection visit for your team; ballot: a session opened with you on it; reminder: something is still waiting; escalation: a deadline passed; recommended: a council recommended a dossier, to submit; submission: a submission waits for your decision; decided: a submission was decided (subject: its number)
        * @enum {string}
        */
-      kind: "review" | "returned" | "visit" | "ballot" | "reminder" | "escalation";
+      kind:
+        | "review"
+        | "returned"
+        | "visit"
+        | "ballot"
+        | "reminder"
+        | "escalation"
+        | "recommended"
+        | "submission"
+        | "decided";
       /** Nomination Id */
       nomination_id?: string | null;
       /**
@@ -2733,6 +2777,18 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["ReceiptPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
+    /** Page[RecommendedGroup] */
+    Page_RecommendedGroup_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["RecommendedGroup"][];
       /**
        * Next
        * @description a keyset cursor for the page after this one, where paged
@@ -3114,6 +3170,20 @@ export interface components {
       };
     };
     /**
+     * RecommendedGroup
+     * @description A closed session and what it recommended that still waits for a submission.
+     */
+    RecommendedGroup: {
+      /** Closed At */
+      closed_at: string | null;
+      /** Items */
+      items: components["schemas"]["SubmissionItemPublic"][];
+      /** Session Id */
+      session_id: string;
+      /** Title */
+      title: string;
+    };
+    /**
      * ReportIn
      * @example {
      *       "text": "Báo cáo thành tích giảm nghèo giai đoạn 2024–2025 …"
@@ -3451,6 +3521,33 @@ export interface components {
        */
       summary: string;
     };
+    /** SubmissionDecisionPublic */
+    SubmissionDecisionPublic: {
+      /**
+       * Awarded
+       * @description nomination id -> reason
+       */
+      awarded: {
+        [key: string]: string;
+      };
+      /** Not Awarded */
+      not_awarded: {
+        [key: string]: string;
+      };
+      /** Number */
+      number: string;
+      /**
+       * Signed On
+       * Format: date
+       */
+      signed_on: string;
+      /** Signer Name */
+      signer_name: string;
+      /** Signer Title */
+      signer_title: string;
+      /** Signs As */
+      signs_as: string;
+    };
     /** SubmissionItemPublic */
     SubmissionItemPublic: {
       /** Award Form */
@@ -3476,7 +3573,7 @@ export interface components {
     /** SubmissionPublic */
     SubmissionPublic: {
       authority: components["schemas"]["AuthorityPublic"];
-      decision: components["schemas"]["api__schemas__submissions__DecisionPublic"] | null;
+      decision: components["schemas"]["SubmissionDecisionPublic"] | null;
       /** Id */
       id: string;
       /** Items */
@@ -4022,51 +4119,6 @@ export interface components {
       stage?: string | null;
       /** Version */
       version: number;
-    };
-    /** DecisionPublic */
-    api__schemas__nominations__DecisionPublic: {
-      /**
-       * Decision Date
-       * Format: date
-       */
-      decision_date: string;
-      /** Decision Number */
-      decision_number: string | null;
-      /** Outcome */
-      outcome: string;
-      /** Session Id */
-      session_id: string;
-      /** Tally */
-      tally: {
-        [key: string]: number;
-      };
-    };
-    /** DecisionPublic */
-    api__schemas__submissions__DecisionPublic: {
-      /**
-       * Awarded
-       * @description nomination id -> reason
-       */
-      awarded: {
-        [key: string]: string;
-      };
-      /** Not Awarded */
-      not_awarded: {
-        [key: string]: string;
-      };
-      /** Number */
-      number: string;
-      /**
-       * Signed On
-       * Format: date
-       */
-      signed_on: string;
-      /** Signer Name */
-      signer_name: string;
-      /** Signer Title */
-      signer_title: string;
-      /** Signs As */
-      signs_as: string;
     };
   };
   responses: never;
@@ -6418,6 +6470,38 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["SubmissionWritten"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  recommended_groups_api_v1_submissions_recommended_get: {
+    parameters: {
+      query?: {
+        /** @description wait until the views reached this log position */
+        after?: number | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_RecommendedGroup_"];
         };
       };
       /** @description Validation Error */

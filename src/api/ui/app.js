@@ -22,9 +22,11 @@ import { auditPage } from "./audit.js";
 import { accountsPage, mePage, signOutEverywhereNow } from "./accounts.js";
 import { importsPage } from "./imports.js";
 import { notificationsPage, ringBell } from "./notifications.js";
+import { decisionsPage, submissionPage } from "./decisions.js";
 
 // --- sign-in and navigation ------------------------------------------------------------------
 function home() {
+  if (has("awarding_authority")) return "#/decisions";
   if (has("auditor")) return "#/audit";
   if (has("council_member", "council_secretary")) return "#/council";
   if (has("inspector", "district_reviewer", "province_reviewer")) return "#/tasks";
@@ -35,6 +37,8 @@ function navigation() {
   if (has("inspector", "district_reviewer", "province_reviewer"))
     links.push(["#/tasks", "nav.tasks"]);
   if (has("council_member", "council_secretary")) links.push(["#/council", "nav.council"]);
+  if (has("province_reviewer", "awarding_authority", "council_secretary", "auditor"))
+    links.push(["#/decisions", "nav.decisions"]);
   if (has("auditor")) links.push(["#/audit", "nav.audit"]);
   if (has("province_reviewer", "admin")) links.push(["#/imports", "nav.imports"]);
   if (has("admin")) links.push(["#/accounts", "nav.accounts"]);
@@ -141,6 +145,8 @@ async function page(parts, query) {
   if (parts[0] === "tasks") return await tasksPage();
   if (parts[0] === "council" && parts[1]) return await sessionPage(parts[1]);
   if (parts[0] === "council") return await councilPage();
+  if (parts[0] === "decisions" && parts[1]) return await submissionPage(parts[1]);
+  if (parts[0] === "decisions") return await decisionsPage();
   if (parts[0] === "audit") return await auditPage();
   if (parts[0] === "accounts" && has("admin")) return await accountsPage();
   if (parts[0] === "me") return mePage();

@@ -22,6 +22,10 @@ import {
   formOf,
 } from "./core.js";
 
+// A session's vote advises: an approved item is recommended to the chairman, who decides.
+/** @type {Record<string, string>} */
+const ADVICE = { approved: "council.recommended", not_approved: "council.not_recommended" };
+
 /** @typedef {import("./core.js").Schemas} Schemas */
 /** @typedef {Schemas["SessionPublic"]} Session */
 /** @typedef {Schemas["ItemPublic"]} Item */
@@ -230,7 +234,7 @@ function itemCard(s, item, loaded) {
         { class: "tally" },
         t("council.tally", item.tally),
         " — ",
-        h("strong", {}, t(`outcome.${item.outcome}`)),
+        h("strong", {}, t(ADVICE[item.outcome] ?? `outcome.${item.outcome}`)),
       ),
     );
   else if (s.state === "open" && s.members.includes(me))
@@ -360,8 +364,8 @@ function agendaForm(s, candidates) {
   return form;
 }
 /**
- * The secretary's controls: open a draft; while open, remind, move the deadline and close
- * with the decision's number.
+ * The secretary's controls: open a draft; while open, remind, move the deadline and close.
+ * Closing records the council's advice; the chairman decides later, on the office's submission.
  * @param {Session} s
  */
 function sessionControls(s) {
@@ -399,19 +403,13 @@ function sessionControls(s) {
     field(t("council.closes_at"), closesAt, "closes_at"),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("council.move"))),
   );
-  const number = h("input", { maxlength: "100", placeholder: "123/QĐ-UBND" });
   const closing = formOf(
     { class: "card" },
     () => {
-      submitting(closing, () =>
-        api(`/api/v1/council/sessions/${s.id}/close`, {
-          method: "POST",
-          body: number.value.trim() ? { decision_number: number.value.trim() } : {},
-        }),
-      );
+      submitting(closing, () => api(`/api/v1/council/sessions/${s.id}/close`, { method: "POST" }));
     },
     h("h2", {}, t("council.close")),
-    field(t("council.decision_number"), number, "decision_number"),
+    h("p", { class: "muted" }, t("council.close_advises")),
     h(
       "div",
       { class: "actions" },

@@ -82,6 +82,7 @@ function noticeItem(n) {
  * @param {Notice} n
  */
 function target(n) {
+  if (["recommended", "submission", "decided"].includes(n.kind)) return "#/decisions";
   if (n.session_id) return `#/council/${n.session_id}`;
   if (n.kind === "visit" || n.kind === "review") return "#/tasks";
   return n.nomination_id ? `#/nominations/${n.nomination_id}` : "#/";

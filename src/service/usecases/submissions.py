@@ -12,8 +12,15 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from domain.access import require_grant
-from domain.authorities import authority_for, require_competent
+from domain.authorities import (
+    Authority,
+    authority_for,
+    district_authority,
+    provincial_authorities,
+    require_competent,
+)
 from domain.context import CommandContext, Role, acting
+from domain.council import CouncilSession
 from domain.errors import InvalidInput, NotFound, StageTransitionError
 from domain.nomination import Nomination
 from domain.registers import NumberRegister, register_id
@@ -72,14 +79,37 @@ class SubmissionCases(Lookups):
         return self._numbered(ctx, OFFICE_REGISTER, SUBMISSION_SUFFIX, ctx.today.year, prepare, sid)
 
     def awaiting_decision(self, session_id: UUID) -> list[UUID]:
-        """The dossiers this session recommended that wait for a decision."""
+        """The dossiers this session recommended that wait for a submission: recommended,
+        not decided, and in no submission yet."""
         session = self._load(SESSION, session_id)
+        submitted = self._submitted_from(session)
         waiting = []
         for item in session.agenda:
             n = self._load(NOMINATION, UUID(item))
-            if n.stage is Stage.AWAITING_DECISION and n.recommended_by()[0] == str(session_id):
+            if (
+                n.stage is Stage.AWAITING_DECISION
+                and n.recommended_by()[0] == str(session_id)
+                and item not in submitted
+            ):
                 waiting.append(n.id)
         return waiting
+
+    def _submitted_from(self, session: CouncilSession) -> set[str]:
+        """The dossiers of this session's submissions, to whichever authority of its level
+        they went (the province's before or after a merger; its district's)."""
+        rules = self.default_rule_set
+        if session.council_level == "district" and session.scope:
+            authorities: tuple[Authority, ...] = (district_authority(rules, session.scope),)
+        else:
+            authorities = provincial_authorities(rules)
+        held: set[str] = set()
+        for authority in authorities:
+            try:
+                found = self._load(SUBMISSION, submission_id(session.id, authority.id))
+            except NotFound:
+                continue
+            held.update(found.nomination_ids)
+        return held
 
     def recommended(self, session_id: UUID) -> list[dict[str, Any]]:
         """What the session recommended that waits for a submission: each with its tally
