@@ -260,6 +260,18 @@ class Story:
         s.submit_nomination(ctx(officer("86"), date(2026, 1, 12)), nid)
         return nid
 
+    def recommended(self, codes: tuple[str, ...] = ("S-831-01",)) -> tuple[UUID, list[UUID]]:
+        """A session of 3/4/2024 that recommended these dossiers, none of them decided yet."""
+        ids = [self.open(code, GOOD) for code in codes]
+        for nid in ids:
+            self.to_province_review(nid)
+            self.service.complete_province_review(
+                ctx(PROVINCE, date(2024, 3, 15)), nid, "approve", ""
+            )
+            self.service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), nid)
+        sid = self.council(ids, approve=set(ids), date_=date(2024, 4, 3), decided=False)
+        return sid, ids
+
     def remind(self, sid: UUID, on: date) -> None:
         """The secretary asks for a reminder, and the session's workflow records it."""
         self.service.request_session_reminder(ctx(SECRETARY, on), sid)

@@ -40,6 +40,7 @@ from api.routers import (
     public,
     reference,
     reviews,
+    revocations,
     submissions,
 )
 from api.security import LoginThrottle, RateLimit
@@ -195,6 +196,7 @@ def create_app(
         complaints,
         council,
         submissions,
+        revocations,
         documents,
         audit,
         batches,

@@ -84,6 +84,15 @@ class _Page(FPDF):
                 raise DocumentUnavailable(f"the documents' font {path} is missing: run make fonts")
             self.add_font("Serif", style, str(path))
 
+    def header(self) -> None:
+        """Decree 30/2020/NĐ-CP, Annex I: the page number centred in the top margin, in size
+        13, from the second page on."""
+        if self.page_no() > 1:
+            self.set_y(10)
+            self.set_font("Serif", "", 13)
+            self.cell(0, 6, str(self.page_no()), align="C")
+            self.set_y(self.t_margin)
+
     def footer(self) -> None:
         self.set_y(-30)
         self.image(io.BytesIO(self.qr_png), x=self.w - 15 - 20, y=self.h - 31, w=20, h=20)
@@ -144,6 +153,12 @@ def _vn_date(day: date) -> str:
 
 def _province(authority: str) -> str:
     return authority.split("tỉnh ", 1)[-1] if "tỉnh " in authority else authority
+
+
+def awardee_kind(unit_kind: str) -> str:
+    """How a decision names an awardee's kind: a household, or a collective (tập thể) for
+    every unit; individuals are not nominated yet."""
+    return "hộ gia đình" if unit_kind == "household" else "tập thể"
 
 
 def issuer_lines(authority: str) -> list[str]:
@@ -286,16 +301,19 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     pdf.ln(2)
     _centred(pdf, "QUYẾT ĐỊNH:")
     approved = record.approved
+    kinds = [awardee_kind(record.nominations[item].unit_kind) for item in approved]
+    counted = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds)) or "0 tập thể"
     _para(
         pdf,
-        f"Điều 1. Tặng {form} cho {len(approved)} tập thể đã có thành tích trong phong trào"
-        " thi đua, có tên sau đây:",
+        f"Điều 1. Tặng {form} cho {counted} đã có thành tích trong phong trào thi đua, có tên"
+        " sau đây:",
     )
     for i, item in enumerate(approved, start=1):
         n = record.nominations[item]
-        _para(pdf, f"{i}. {names.unit(n.unit_code)} (chu kỳ xét {n.cycle_year}).")
+        kind = awardee_kind(n.unit_kind).capitalize()
+        _para(pdf, f"{i}. {kind} {names.unit(n.unit_code)} (chu kỳ xét {n.cycle_year}).")
     if not approved:
-        _para(pdf, "(Không có tập thể nào được Hội đồng thông qua tại phiên họp này.)")
+        _para(pdf, "(Không có tập thể nào được khen thưởng tại quyết định này.)")
     _para(
         pdf,
         "Điều 2. Hồ sơ, biên bản họp và kết quả biểu quyết của Hội đồng được lưu trong hệ thống"

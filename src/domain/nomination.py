@@ -7,7 +7,7 @@ JSON-ready values (str keys, lists, dicts) so snapshots round-trip unchanged.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
@@ -20,7 +20,7 @@ from domain.nomination_collecting import CollectingSteps, require_may_open
 from domain.nomination_council import CouncilSteps
 from domain.nomination_inspection import InspectionSteps
 from domain.nomination_notice import PublicNoticeSteps
-from domain.nomination_reviews import ReviewSteps
+from domain.nomination_reviews import ReviewCompleted, ReviewSteps
 from domain.nomination_upcasts import SnapshotUpcasts
 from domain.stages import Stage
 from domain.units import Nominee
@@ -29,20 +29,6 @@ from domain.units import Nominee
 def nomination_id(unit_code: str, award_form: str, cycle_year: int) -> UUID:
     """One nomination per unit, award form and cycle."""
     return uuid5(NAMESPACE_URL, f"/nominations/{unit_code}/{award_form}/{cycle_year}")
-
-
-class ReviewCompleted(ChainedAggregate.Event):
-    """A review's decision. Each review's own class is what is stored, under the Nomination."""
-
-    decision: str
-    comment: str
-    to_stage: str
-    due_on: date | None
-    review: ClassVar[Stage]
-
-    def apply(self, aggregate: Any) -> None:
-        super().apply(aggregate)
-        aggregate.keep_review(self.review, self)
 
 
 class Nomination(
@@ -279,6 +265,8 @@ class Nomination(
     def _stage_cut_over(
         self, from_stage: str, to_stage: str, on: date, legal_basis: str, due_on: date | None
     ) -> None:
+        if to_stage == Stage.CLOSED.value:
+            self.outcome = "authority_ceased"
         self._enter(to_stage, due_on)
 
     # --- inspection -------------------------------------------------------------------

@@ -91,11 +91,12 @@ class CouncilSteps(DossierReading):
                 complaint_id=complaints[0],
             )
 
-    def revoke(self, reason: str, decision_number: str) -> None:
-        """A compensating event: the award stands in history and is withdrawn from now on."""
+    def require_may_revoke(self) -> None:
+        """Only the authority that decided the award revokes it (any awarding authority, for
+        one decided by a vote before the decision chain), and only an award."""
         self._require_stage(Command.REVOKE)
         decided_by = (self.award_decision or {}).get("authority")
-        require_grant(  # the authority that decided it; any, for one decided by a vote before
+        require_grant(
             "revoke an award",
             Role.AWARDING_AUTHORITY,
             lambda scope: decided_by is None or scope == decided_by,
@@ -104,6 +105,10 @@ class CouncilSteps(DossierReading):
             raise StageTransitionError(
                 f"only an approved award can be revoked (it is {self.outcome})"
             )
+
+    def revoke(self, reason: str, decision_number: str) -> None:
+        """A compensating event: the award stands in history and is withdrawn from now on."""
+        self.require_may_revoke()
         self._revoked(
             reason=bounded_text("reason", reason),
             decision_number=bounded_text("decision_number", decision_number, limit=100),

@@ -6,9 +6,10 @@ Nomination, whose stored topics they are."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from domain.access import require_grant
+from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
 from domain.criteria.rules import Basis, Outcome
 from domain.criteria.ruleset import RuleSet
@@ -20,6 +21,20 @@ from domain.nomination_checks import CheckRecording
 from domain.review_routing import next_stage_for, require_ready_to_forward, review_target
 from domain.stages import Command, Stage
 from domain.text import bounded_text
+
+
+class ReviewCompleted(ChainedAggregate.Event):
+    """A review's decision. Each review's own class is what is stored, under the Nomination."""
+
+    decision: str
+    comment: str
+    to_stage: str
+    due_on: date | None
+    review: ClassVar[Stage]
+
+    def apply(self, aggregate: Any) -> None:
+        super().apply(aggregate)
+        aggregate.keep_review(self.review, self)
 
 
 class ReviewSteps(CheckRecording):
@@ -135,6 +150,10 @@ class ReviewSteps(CheckRecording):
         if reorganisation is None:
             return False
         to = Stage(reorganisation.stages_end[self.stage_name])
+        if rule_set.award_form(self.award_form).council_level == "district":
+            # The district's own form has nobody left to decide it (docs/spec.md §12): the
+            # dossier is closed citing the law, not handed to the province.
+            to = Stage.CLOSED
         self._stage_cut_over(
             from_stage=self.stage_name,
             to_stage=to.value,

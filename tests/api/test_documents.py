@@ -149,6 +149,12 @@ def test_the_award_decision_is_the_chairmans_laid_out_as_decree_30_asks(demo: De
     ):
         assert expected in text, expected
     assert "UBND TỈNH" not in text
+    second = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(demo.folder / "decision.pdf"), "-"],  # noqa: S607
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    assert second.split()[0] == "2"  # numbered at the top from the second page
     # The session's own link serves the same decision: the chairman's, on its submission.
     council = demo.get(f"/api/v1/council/sessions/{sid}/decision.pdf", "demo-secretary")
     assert (

@@ -61,6 +61,17 @@ class DecisionIn(Schema):
     )
 
 
+class RevocationIn(Schema):
+    model_config = example(reason="Phát hiện kê khai sai số liệu hộ nghèo năm 2023.")
+
+    reason: str = Field(min_length=1, max_length=5000)
+    decision_number: str | None = Field(
+        default=None,
+        max_length=40,
+        description="a chancery's own number; without it the authority's register gives one",
+    )
+
+
 class AuthorityPublic(Schema):
     id: str
     name_vi: str

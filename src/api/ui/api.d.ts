@@ -883,6 +883,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/nominations/{nomination_id}/revocation": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Revoke an award by a decision numbered in the authority's register (or the chancery's) */
+    post: operations["revoke_api_v1_nominations__nomination_id__revocation_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/nominations/{nomination_id}/statistics/{year}": {
     parameters: {
       query?: never;
@@ -3251,6 +3268,21 @@ export interface components {
        * @enum {string}
        */
       stage: "district_review" | "province_review";
+    };
+    /**
+     * RevocationIn
+     * @example {
+     *       "reason": "Phát hiện kê khai sai số liệu hộ nghèo năm 2023."
+     *     }
+     */
+    RevocationIn: {
+      /**
+       * Decision Number
+       * @description a chancery's own number; without it the authority's register gives one
+       */
+      decision_number?: string | null;
+      /** Reason */
+      reason: string;
     };
     /** RevocationPublic */
     RevocationPublic: {
@@ -5916,6 +5948,42 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["ReviewIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  revoke_api_v1_nominations__nomination_id__revocation_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the nomination's id */
+        nomination_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["RevocationIn"];
       };
     };
     responses: {

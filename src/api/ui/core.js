@@ -157,6 +157,19 @@ export function toast(message) {
   box.append(p);
   setTimeout(() => p.remove(), 4000);
 }
+// A PDF the API issues, saved under a name; a refusal says why in a toast.
+/**
+ * @param {string} path
+ * @param {string} filename
+ */
+export async function downloadPdf(path, filename) {
+  try {
+    const response = await api(path, { raw: true });
+    h("a", { href: URL.createObjectURL(await response.blob()), download: filename }).click();
+  } catch (error) {
+    toast(`${t("error")}: ${error.message}`);
+  }
+}
 export function render(...nodes) {
   main.replaceChildren(...nodes.flat().filter((node) => node != null));
   main.focus();

@@ -16,10 +16,10 @@ import {
   state,
   submitting,
   t,
-  toast,
   actions,
   submitButton,
   formOf,
+  downloadPdf,
 } from "./core.js";
 
 // A session's vote advises: an approved item is recommended to the chairman, who decides.
@@ -557,14 +557,9 @@ function openSession(s) {
  * @param {Session} s
  * @param {string} kind  "minutes" or "decision"
  */
-async function openDocument(s, kind) {
-  try {
-    const response = await api(`/api/v1/council/sessions/${s.id}/${kind}.pdf`, { raw: true });
-    h("a", {
-      href: URL.createObjectURL(await response.blob()),
-      download: `${kind}-${s.id.slice(0, 8)}.pdf`,
-    }).click();
-  } catch (error) {
-    toast(`${t("error")}: ${error.message}`);
-  }
+function openDocument(s, kind) {
+  return downloadPdf(
+    `/api/v1/council/sessions/${s.id}/${kind}.pdf`,
+    `${kind}-${s.id.slice(0, 8)}.pdf`,
+  );
 }

@@ -14,8 +14,8 @@ import {
   submitButton,
   submitting,
   t,
-  toast,
   today,
+  downloadPdf,
 } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas["SubmissionRow"]} Row */
@@ -268,14 +268,9 @@ function decide(form, s, body) {
   submitting(form, () => api(`/api/v1/submissions/${s.id}/decision`, { method: "POST", body }));
 }
 /** @param {Submission} s */
-async function openDecision(s) {
-  try {
-    const response = await api(`/api/v1/submissions/${s.id}/decision.pdf`, { raw: true });
-    h("a", {
-      href: URL.createObjectURL(await response.blob()),
-      download: `quyet-dinh-${s.id.slice(0, 8)}.pdf`,
-    }).click();
-  } catch (error) {
-    toast(`${t("error")}: ${error.message}`);
-  }
+function openDecision(s) {
+  return downloadPdf(
+    `/api/v1/submissions/${s.id}/decision.pdf`,
+    `quyet-dinh-${s.id.slice(0, 8)}.pdf`,
+  );
 }

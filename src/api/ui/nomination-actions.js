@@ -26,6 +26,8 @@ export function actions(n) {
     if (judgeable.length) out.push(judgeForm(n, judgeable));
     if (n.stage === "province_review") out.push(orderVisitForm(n), overrideForm(n));
   }
+  if (n.stage === "decided" && n.outcome === "approved" && has("awarding_authority"))
+    out.push(revokeForm(n));
   const open = Object.entries(n.complaints).filter(([, c]) => c.state === "open");
   if (open.length && (has("province_reviewer") || has("council_secretary")))
     out.push(resolveForm(n, open));
@@ -187,6 +189,28 @@ function orderVisitForm(n) {
     (form) => submitting(form, () => post(n, "inspections", { team_id: team.value })),
     field(t("nom.team"), team, "team_id"),
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.order_visit"))),
+  );
+}
+/**
+ * The authority that decided an award revokes it by a decision of its own, numbered in its
+ * register unless the chancery gave the number.
+ * @param {Nomination} n
+ */
+function revokeForm(n) {
+  const reason = h("textarea", { required: true, maxlength: "5000" });
+  const number = h("input", { type: "text", maxlength: "40", placeholder: "12/QĐ-UBND" });
+  return card(
+    t("nom.revoke"),
+    (form) =>
+      submitting(form, () =>
+        post(n, "revocation", {
+          reason: reason.value,
+          decision_number: number.value.trim() || null,
+        }),
+      ),
+    field(t("chain.reason"), reason, "reason"),
+    field(t("chain.decision_number"), number, "decision_number"),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.revoke"))),
   );
 }
 /** @param {Nomination} n */

@@ -180,8 +180,3 @@ class CouncilCases(Lookups):
         return self._execute(
             ctx, SESSION, sid, lambda s: _ignore(s.record_reminder(recipients, message))
         )
-
-    def revoke_award(
-        self, ctx: CommandContext, nid: UUID, reason: str, decision_number: str
-    ) -> CommandResult:
-        return self._execute(ctx, NOMINATION, nid, lambda n: n.revoke(reason, decision_number))

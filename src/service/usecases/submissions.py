@@ -21,6 +21,7 @@ from domain.authorities import (
 )
 from domain.context import CommandContext, Role, acting
 from domain.council import CouncilSession
+from domain.criteria.ruleset import RuleSet
 from domain.errors import InvalidInput, NotFound, StageTransitionError
 from domain.nomination import Nomination
 from domain.registers import NumberRegister, register_id
@@ -137,6 +138,7 @@ class SubmissionCases(Lookups):
         year: int,
         decide: Callable[[NumberRegister], list[Aggregate]],
         answer_for: UUID,
+        answer_kind: Kind[Any] = SUBMISSION,
     ) -> CommandResult:
         """Runs ``decide`` with the year's register and saves them in one commit: a number is
         given only with the document it numbers. Of two writers racing for the next number,
@@ -150,7 +152,7 @@ class SubmissionCases(Lookups):
             f"register {register} of {year}",
         )
         result = self._execute(ctx, REGISTER, rid, decide, conflicts_retried=20)
-        document = self._load(SUBMISSION, answer_for)
+        document = self._load(answer_kind, answer_for)
         return replace(result, id=answer_for, version=document.version)
 
     def decide_submission(
@@ -202,6 +204,41 @@ class SubmissionCases(Lookups):
             return [current, *dossiers]
 
         return self._numbered(ctx, register, DECISION_SUFFIX, year, decide, sid)
+
+    def revoke_award(
+        self, ctx: CommandContext, nid: UUID, reason: str, decision_number: str | None = None
+    ) -> CommandResult:
+        """The awarding authority revokes an award by a decision of its own (Law 06/2022/QH15
+        art. 93), numbered in its register for the year like the award's, or under the
+        chancery's number; the award stays in history and is withdrawn from now on."""
+        with acting(ctx):
+            n = self._load(NOMINATION, nid)
+            n.require_may_revoke()
+            authority = _revoking_authority(n, self.default_rule_set, ctx.today)
+        register = f"{authority}/{DECISION_SUFFIX}"
+
+        def revoke(numbers: NumberRegister) -> list[Aggregate]:
+            current = self._load(NOMINATION, nid)
+            current.require_may_revoke()
+            document = f"revocation.{nid}"
+            number = (
+                numbers.record(decision_number, document)
+                if decision_number
+                else numbers.give(document)
+            )
+            current.revoke(reason, number)
+            return [current]
+
+        return self._numbered(
+            ctx, register, DECISION_SUFFIX, ctx.today.year, revoke, nid, NOMINATION
+        )
+
+
+def _revoking_authority(n: Nomination, rules: RuleSet, on: date) -> str:
+    """The authority that decided the award; for one decided by a vote before the chain, the
+    authority competent for its form on the day of the revocation."""
+    decided_by = (n.award_decision or {}).get("authority")
+    return str(decided_by) if decided_by else authority_for(rules, n.award_form, n.unit, on).id
 
 
 def _require_recommended_by(n: Nomination, session_id: str) -> None:

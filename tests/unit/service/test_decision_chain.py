@@ -32,19 +32,11 @@ def service(units: UnitRegistry) -> NominationService:
 
 
 def recommended(story: Story, codes: tuple[str, ...] = ("S-831-01",)) -> tuple[UUID, list[UUID]]:
-    """A session that recommended these dossiers, none of them decided yet."""
-    ids = [story.open(code, GOOD) for code in codes]
-    for nid in ids:
-        story.to_province_review(nid)
-        story.service.complete_province_review(ctx(PROVINCE, date(2024, 3, 15)), nid, "approve", "")
-        story.service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), nid)
-    sid = story.council(ids, approve=set(ids), date_=date(2024, 4, 3), decided=False)
-    return sid, ids
+    return story.recommended(codes)
 
 
 def submit(service: NominationService, sid: UUID, ids: list[UUID]) -> UUID:
-    made = service.prepare_submission(ctx(PROVINCE, DAY), sid, ids, "Kính trình.")
-    return made.id
+    return service.prepare_submission(ctx(PROVINCE, DAY), sid, ids, "Kính trình.").id
 
 
 def test_a_recommended_dossier_waits_for_the_chairman_and_no_vote_decides_it(
@@ -186,3 +178,23 @@ def test_two_decisions_signed_at_once_take_consecutive_numbers_neither_lost_nor_
         for n in (ids1[0], ids2[0])
     ]
     assert numbers == ["1/QĐ-UBND", "2/QĐ-UBND"]
+
+
+def test_a_district_award_in_flight_when_the_district_level_ends_is_closed_citing_the_law(
+    service: NominationService,
+) -> None:
+    from tests.factories import officer, stats
+    from tests.scenarios import SLOW
+
+    on = date(2025, 1, 6)
+    nid = service.open_nomination(ctx(officer(), on), "S-829-02", "giay-khen-huyen", 2024).id
+    for year, figures in SLOW.items():
+        service.record_statistics(ctx(officer(), on), nid, year, figures)
+    service.record_statistics(ctx(officer(), on), nid, 2024, stats(3030, 110))
+    service.write_achievement_report(ctx(officer(), on), nid, "Báo cáo thành tích.")
+    service.submit_nomination(ctx(officer(), date(2025, 6, 20)), nid)
+    assert service.cut_over(ctx(SYSTEM, date(2025, 7, 1)), nid).position is not None
+    n = service.get_nomination(nid)
+    assert (n.stage, n.outcome) == ("closed", "authority_ceased")  # not sent to the province
+    moved = [e for e in service.events.get(nid) if type(e).__name__ == "StageCutOver"]
+    assert "72/2025/QH15" in moved[-1].legal_basis  # type: ignore[attr-defined]
