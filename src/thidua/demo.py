@@ -374,12 +374,18 @@ def report(service: NominationService, cases: list[Case], out: TextIO) -> None:
             write(f"    {check['explanation']['en']}\n")
         for cid, override in n.overrides.items():
             write(f"  ↳ override of {cid}: {override['reason']}\n")
-        if n.decision:
-            tally = n.decision["tally"]
+        if n.recommendation:
+            tally = n.recommendation["tally"]
             write(
-                f"  Decision: {n.outcome} — {n.decision['decision_number'] or '—'}"
-                f" of {n.decision['decision_date']} (approve {tally['approve']}, reject"
-                f" {tally['reject']}, abstain {tally['abstain']}, recuse {tally['recuse']})\n"
+                f"  Council: {n.recommendation['recommendation']} (approve {tally['approve']},"
+                f" reject {tally['reject']}, abstain {tally['abstain']}, recuse"
+                f" {tally['recuse']})\n"
+            )
+        if n.award_decision:
+            d = n.award_decision
+            write(
+                f"  Decision: {n.outcome} — {d['number']} of {d['date']} by {d['authority']}"
+                f" ({d['signs_as']})\n"
             )
         else:
             write(f"  Stage: {n.stage}; outcome: {n.outcome or '—'}\n")

@@ -41,8 +41,9 @@ def test_the_demo_takes_nominations_to_a_decision_and_prints_their_checks(tmp_pa
     assert (tmp_path / "thidua.sqlite3").exists()
     assert "commune-high-pp2: met (inspection_verified)" in output
     assert "commune-high-pp2: not_met (declared)" in output
-    assert "Decision: approved" in output
-    assert "Decision: not_approved" in output
+    assert "Council: recommended" in output
+    assert "Council: not_recommended" in output  # the council advises; the dossier closes
+    assert "Decision: approved — 1/QĐ-UBND of 2024-03-28 by ubnd-tinh-ben-tre" in output
     assert "Stage: closed; outcome: rejected" in output
     assert "override of commune-low-rel20" in output
 

@@ -16,11 +16,12 @@ import pytest
 import pytest_asyncio
 from temporalio.client import Client
 
+from domain.submission import Signer
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
 from storage.views import SQLiteDatabase
-from tests.factories import ADMIN, PROVINCE, SECRETARY, ctx, inspector, member, officer
+from tests.factories import ADMIN, PROVINCE, SECRETARY, chairman, ctx, inspector, member, officer
 from tests.processes import free_port
 from tests.workflows.conftest import Outbox
 from thidua.bootstrap import SQLITE_FACTORY
@@ -160,11 +161,18 @@ async def test_a_submitted_nomination_reaches_a_decision_through_the_relay_and_i
     for m in ("m1", "m2", "m3"):
         s.cast_vote(ctx(member(m), today), sid, nid, "approve")
     s.close_session(ctx(SECRETARY, today), sid)
-
-    clock = client.get_workflow_handle(nomination_workflow_id(str(nid)))
-    assert await asyncio.wait_for(clock.result(), 60) == "decided"
     council = client.get_workflow_handle(council_workflow_id(str(sid)))
     assert await asyncio.wait_for(council.result(), 60) == "closed"
+    assert s.get_nomination(nid).stage == "awaiting_decision"  # the council advises
+
+    # The office submits it; the chairman competent today decides; the clock ends there.
+    submission = s.prepare_submission(ctx(PROVINCE, today), sid, [nid], "Kính trình.").id
+    authority = s.get_submission(submission)["authority"]["id"]
+    signer = Signer("Chủ tịch", "Nguyễn Văn A")
+    awarded = {str(nid): "Đạt."}
+    s.decide_submission(ctx(chairman(authority), today), submission, today, signer, awarded, {})
+    clock = client.get_workflow_handle(nomination_workflow_id(str(nid)))
+    assert await asyncio.wait_for(clock.result(), 60) == "decided"
     assert s.get_nomination(nid).outcome == "approved"
 
 
@@ -200,5 +208,5 @@ async def test_pending_timers_fire_after_the_dev_server_restarts_on_its_database
         assert await asyncio.wait_for(handle.result(), 90) == "closed"
         await app.halt()
     assert s.get_session(sid).state == "closed"
-    assert s.get_nomination(nid).outcome == "approved"
+    assert s.get_nomination(nid).stage == "awaiting_decision"  # recommended by the close
     app.service.close()

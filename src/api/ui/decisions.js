@@ -63,7 +63,12 @@ function groupForm(g) {
     },
     h("h3", {}, g.title),
     itemTable(g.items, (item, i) =>
-      h("label", {}, boxes[i], h("span", { class: "visually-hidden" }, t("chain.include"))),
+      h(
+        "label",
+        {},
+        boxes[i],
+        h("span", { class: "visually-hidden" }, `${t("chain.include")}: ${item.unit_name}`),
+      ),
     ),
     h("div", { class: "field-error", "data-error-for": "nomination_ids" }),
     field(t("chain.summary"), summary, "summary"),
@@ -204,20 +209,20 @@ function submissionView(s) {
 }
 /** @param {Submission} s */
 function decisionForm(s) {
-  const choices = s.items.map(() =>
+  const choices = s.items.map((item) =>
     h(
       "select",
-      {},
+      { "aria-label": `${t("chain.outcome")}: ${item.unit_name}` },
       h("option", { value: "awarded" }, t("chain.awarded")),
       h("option", { value: "not_awarded" }, t("chain.not_awarded")),
     ),
   );
-  const reasons = s.items.map(() =>
+  const reasons = s.items.map((item) =>
     h("input", {
       type: "text",
       required: true,
       maxlength: "2000",
-      "aria-label": t("chain.reason"),
+      "aria-label": `${t("chain.reason")}: ${item.unit_name}`,
     }),
   );
   const signed = h("input", { type: "date", required: true, value: today() });
