@@ -161,7 +161,7 @@ async def test_a_submitted_nomination_reaches_a_decision_through_the_relay_and_i
     for m in ("m1", "m2", "m3"):
         s.cast_vote(ctx(member(m), today), sid, nid, "approve")
     s.close_session(ctx(SECRETARY, today), sid)
-    council = client.get_workflow_handle(council_workflow_id(str(sid)))
+    council = await started(client.get_workflow_handle(council_workflow_id(str(sid))))
     assert await asyncio.wait_for(council.result(), 60) == "closed"
     assert s.get_nomination(nid).stage == "awaiting_decision"  # the council advises
 

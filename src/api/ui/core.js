@@ -49,8 +49,9 @@ export function day(iso) {
   return `${d}/${m}/${y}`;
 }
 // The user's own calendar day as YYYY-MM-DD (toISOString would give the UTC day).
+// The business date is Vietnam's, whatever the browser's time zone (as the API's clock).
 export function today() {
-  return new Date().toLocaleDateString("sv-SE");
+  return new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" });
 }
 export function number(n) {
   return n == null ? "—" : new Intl.NumberFormat(locale()).format(n);
