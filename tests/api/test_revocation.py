@@ -34,7 +34,7 @@ def test_the_authority_that_decided_an_award_revokes_it_under_its_registers_next
     # Another authority may not even read the dossier: it does not exist for them.
     assert api.post(url, "chairman-vinh-long", json=body).status_code == 404
     bare = api.post(url, "chairman", json={"reason": ""})
-    assert (bare.status_code, bare.json()["errors"][0]["field"]) == (422, "body.reason")
+    assert (bare.status_code, bare.json()["errors"][0]["field"]) == (422, "reason")
     taken = api.post(url, "chairman", json={**body, "decision_number": "1/QĐ-UBND"})
     assert taken.status_code == 409  # the award's own number: never given twice
     ok(api.post(url, "chairman", json=body))
