@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from documents.signing import SigningKeys
+
 
 @dataclass
 class ApiConfig:
@@ -28,4 +30,6 @@ class ApiConfig:
     public_url: str | None = None
     public_complaints_per_hour: int = 5
     public_document_checks_per_hour: int = 120
+    signing: SigningKeys | None = None
+    """The awarding authorities' keys that sign decisions, and the trust roots."""
     """Where the public reaches the product: the address documents' QR codes open."""

@@ -11,8 +11,9 @@ from fastapi.responses import Response
 from api.config import ApiConfig
 from api.deps import AppState
 from documents.council_pdf import Names, Stamp, render_decision, render_minutes
+from documents.signing import SignatureCheck, check_signature, sign_pdf
 from domain.documents import CouncilRecord, DocumentKind
-from domain.errors import UnitNotFound
+from domain.errors import InvalidInput, UnitNotFound
 from service.receipts import Receipts
 
 
@@ -64,9 +65,46 @@ def issue(app: AppState, record: CouncilRecord, kind: DocumentKind, base_url: st
     covering = receipts.covering([(r.aggregate_id, r.version) for r in record.records])
     stamp = Stamp(document_id, base_url, covering)
     render = render_minutes if kind is DocumentKind.MINUTES else render_decision
-    pdf = render(record, names_for(app, record), stamp)
+    names = names_for(app, record)
+    pdf = render(record, names, stamp)
+    if kind is DocumentKind.DECISION and record.decision is not None:
+        # As generated, too: a chairman signing it on a token elsewhere signs these bytes.
+        receipts.record_issued(document_id, hashlib.sha256(pdf).hexdigest())
+        pdf = signed(app, record, pdf, names.authority)
     receipts.record_issued(document_id, hashlib.sha256(pdf).hexdigest())
     return pdf
+
+
+def signed(app: AppState, record: CouncilRecord, pdf: bytes, authority: str) -> bytes:
+    """The chairman's decision, signed (PAdES) with the deciding authority's key when the
+    server holds one; as generated otherwise, for a signature made on a token elsewhere."""
+    keys = app.settings.signing
+    decision = record.decision or {}
+    signer = keys.signer_for(str(decision["authority"]["id"])) if keys else None
+    if signer is None:
+        return pdf
+    reason = f"Quyết định số {record.decision_number}"
+    return sign_pdf(pdf, signer, reason, location=authority.split("tỉnh ")[-1])
+
+
+def signed_elsewhere(app: AppState, pdf: bytes, document_id: str) -> SignatureCheck:
+    """A decision signed outside the product: its signature intact over the whole file and
+    chained to the operator's trust roots, over the bytes of a decision the product issued
+    under ``document_id``. Refused, naming the file, otherwise."""
+    keys = app.settings.signing
+    check = check_signature(pdf, keys.trust_roots() if keys else [])
+    if not check.present:
+        return check  # a scan of the paper: kept, with no signature to check
+    if not check.ok:
+        raise InvalidInput("file", "; ".join(check.problems))
+    receipts = receipts_of(app)
+    end = pdf.find(b"%%EOF")
+    first = [pdf[: end + 5], pdf[: end + 6], pdf[: end + 7]] if end >= 0 else []
+    if not any(receipts.was_issued(document_id, hashlib.sha256(p).hexdigest()) for p in first):
+        raise InvalidInput(
+            "file", "the signed document is not the decision the product generated for it"
+        )
+    return check
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

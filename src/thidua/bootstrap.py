@@ -13,6 +13,7 @@ from psycopg.conninfo import conninfo_to_dict
 from pydantic import SecretStr
 
 from api.config import ApiConfig
+from documents.signing import SigningKeys
 from domain.calendar import WorkingCalendar
 from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.units import UnitRegistry
@@ -192,7 +193,21 @@ def api_config(settings: Settings) -> ApiConfig:
         public_url=settings.public_base_url,
         public_complaints_per_hour=settings.public_complaints_per_hour,
         public_document_checks_per_hour=settings.public_document_checks_per_hour,
+        signing=signing_keys(settings),
     )
+
+
+DEMO_SIGNING_PASSPHRASE = "thidua-demo-signing"  # noqa: S105 - the demo's test keys only
+
+
+def signing_keys(settings: Settings) -> SigningKeys:
+    """The awarding authorities' keys in the signing folder (the demo's test ones: see
+    ``thidua.demo.make_demo_signing_keys``)."""
+    secret = settings.signing_passphrase
+    passphrase = (
+        secret.get_secret_value() if secret else DEMO_SIGNING_PASSPHRASE if settings.demo else None
+    )
+    return SigningKeys(settings.signing_folder, passphrase.encode() if passphrase else None)
 
 
 def build_app(

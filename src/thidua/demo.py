@@ -36,6 +36,7 @@ from thidua.demo_cases import (
     demo_context,
     member,
 )
+from thidua.settings import Settings
 from thidua.story import StoryDriver
 
 
@@ -390,3 +391,19 @@ def report(service: NominationService, cases: list[Case], out: TextIO) -> None:
         else:
             write(f"  Stage: {n.stage}; outcome: {n.outcome or '—'}\n")
         write(f"  Events: {n.version}; chain head {n.chain_head[:16]}…\n")
+
+
+def make_demo_signing_keys(settings: Settings, service: NominationService) -> None:
+    """A test certificate authority and a signing key for every authority the demo's
+    decisions come from: the provinces before and after the merger, and the districts."""
+    from documents.signing import make_demo_keys
+    from domain.authorities import known_authorities
+    from thidua.bootstrap import DEMO_SIGNING_PASSPHRASE
+
+    districts = [u.code for u in service.registry() if u.kind.value == "district"]
+    authorities = known_authorities(service.default_rule_set, districts)
+    make_demo_keys(
+        settings.signing_folder,
+        {a.id: f"{a.name.vi} (mẫu)" for a in authorities},
+        DEMO_SIGNING_PASSPHRASE.encode(),
+    )

@@ -181,11 +181,12 @@ def run_everything(settings: Settings) -> int:
     """`make run`: Temporal dev server, API, worker, relay and projections; Ctrl-C stops all."""
     log = structlog.get_logger()
     if settings.demo:
-        from thidua.demo import hold_sample_import, seed_demo
+        from thidua.demo import hold_sample_import, make_demo_signing_keys, seed_demo
 
         service = build_service(settings)
         try:
             seed_demo(service, settings.units_file)
+            make_demo_signing_keys(settings, service)
         finally:
             service.close()
         hold_sample_import(settings.waiting_imports_dir)

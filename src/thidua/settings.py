@@ -171,6 +171,15 @@ class Settings(BaseSettings):
         " by every process on it. One per deployment",
     )
     audit_seal_hours: int = Field(default=24, ge=1, description="how often the worker seals")
+    signing_dir: Path | None = Field(
+        default=None,
+        description="the awarding authorities' signing keys, <authority id>.p12 each (PKCS#12),"
+        " and trust-roots/*.pem, the certificates a signature on a decision must chain to;"
+        " default: <data_dir>/signing. An authority without a key gets unsigned decisions",
+    )
+    signing_passphrase: SecretStr | None = Field(
+        default=None, description="opens the .p12 files of the signing folder"
+    )
 
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -182,6 +191,10 @@ class Settings(BaseSettings):
     @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
+
+    @property
+    def signing_folder(self) -> Path:
+        return self.signing_dir or self.data_dir / "signing"
 
     @property
     def waiting_imports_dir(self) -> Path:

@@ -15,6 +15,7 @@ from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 
 from documents.council_pdf import read_metadata
 from domain.units import UnitRegistry
@@ -22,8 +23,14 @@ from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
 from storage.views import SQLiteDatabase
 from tests.api.conftest import settings_for
-from thidua.bootstrap import SQLITE_FACTORY, build_app, document_key, writer_key
-from thidua.demo import DEMO_PASSWORD, seed_demo
+from thidua.bootstrap import (
+    DEMO_SIGNING_PASSPHRASE,
+    SQLITE_FACTORY,
+    build_app,
+    document_key,
+    writer_key,
+)
+from thidua.demo import DEMO_PASSWORD, make_demo_signing_keys, seed_demo
 from thidua.settings import Settings
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e" / "screenshots"
@@ -73,7 +80,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory, units: UnitRegistry) -> Itera
     folder = tmp_path_factory.mktemp("documents")
     path = str(folder / "events.sqlite3")
     env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
-    settings = settings_for(folder)
+    # The authorities' signing keys, from the demo's test certificate authority.
+    passphrase = SecretStr(DEMO_SIGNING_PASSPHRASE)
+    settings = settings_for(folder).model_copy(update={"signing_passphrase": passphrase})
     # A process of the deployment: the CLI, another process, checks what it issued.
     service = NominationService(
         env,
@@ -82,6 +91,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, units: UnitRegistry) -> Itera
         document_key=document_key(settings),
     )
     seed_demo(service, Settings().units_file)
+    make_demo_signing_keys(settings, service)
     runner = ProjectionRunner(service, SQLiteDatabase(path))
     runner.catch_up_all()
     with TestClient(build_app(settings, service=service, runner=runner)) as client:
@@ -304,6 +314,70 @@ def test_the_cli_verifies_a_generated_decision(demo: Demo) -> None:
         "intact",
         "as issued",
     )
+
+
+def test_the_decision_is_signed_with_its_authoritys_key_and_the_cli_checks_the_signature(
+    demo: Demo,
+) -> None:
+    from documents.signing import check_signature, load_trust_roots
+
+    _, path = issued(demo)
+    roots = load_trust_roots(demo.folder / "signing" / "trust-roots")
+    signed = check_signature(path.read_bytes(), roots)
+    assert signed.ok, signed.problems
+    assert signed.signer is not None
+    assert "Bến Tre" in signed.signer
+    assert not check_signature(path.read_bytes(), []).trusted  # only against the roots given
+    code, report = verify_document(demo, path)
+    assert (code, report["ok"], report["signature"]["ok"]) == (0, True, True)
+    # Bytes added after the signature: no longer signed as a whole, nor as issued.
+    path.write_bytes(path.read_bytes() + b"\n% a page slipped in\n")
+    code, report = verify_document(demo, path)
+    assert (code, report["ok"], report["signature"]["ok"]) == (1, False, False)
+    assert any("whole file" in problem for problem in report["problems"])
+
+
+def test_a_decision_signed_on_a_token_elsewhere_is_checked_before_it_is_kept(
+    demo: Demo, tmp_path: Path
+) -> None:
+    from fpdf import FPDF
+
+    from documents.signing import SigningKeys, make_demo_keys, sign_pdf
+
+    sid = demo.session_where(approved=True, year=2024)
+    generated = demo.decision_pdf(sid, "demo-secretary").content
+    trusted = SigningKeys(demo.folder / "signing", DEMO_SIGNING_PASSPHRASE.encode())
+    make_demo_keys(tmp_path, {"ubnd-tinh-ben-tre": "Kẻ giả mạo"}, b"other")
+    stranger = SigningKeys(tmp_path, b"other").signer_for("ubnd-tinh-ben-tre")
+    chairman = trusted.signer_for("ubnd-tinh-ben-tre")
+    assert chairman is not None
+    assert stranger is not None
+    foreign = FPDF()
+    foreign.add_page()
+    foreign.set_font("helvetica", size=12)
+    foreign.cell(0, 10, "QUYET DINH")
+
+    demo.get("/api/v1/me", "demo-secretary")  # signs in
+    headers = {"Authorization": f"Bearer {demo.tokens['demo-secretary']}"}
+
+    def upload(pdf: bytes) -> Any:
+        return demo.client.post(
+            f"/api/v1/council/sessions/{sid}/signed-decision",
+            files={"file": ("qd-ky-so.pdf", pdf, "application/pdf")},
+            headers=headers,
+        )
+
+    untrusted = upload(sign_pdf(generated, stranger, "Ký", "Bến Tre"))
+    assert untrusted.status_code == 422
+    assert untrusted.json()["field"] == "file"
+    assert "trusted root" in untrusted.json()["detail"]
+    other = upload(sign_pdf(bytes(foreign.output()), chairman, "Ký", "Bến Tre"))
+    assert other.status_code == 422
+    assert "not the decision" in other.json()["detail"]
+    answer = upload(sign_pdf(generated, chairman, "Ký", "Bến Tre"))
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["signature"]["ok"] is True
+    assert "Bến Tre" in answer.json()["signature"]["signer"]
 
 
 def test_the_cli_refuses_an_edited_decision(demo: Demo, capsys: pytest.CaptureFixture[str]) -> None:

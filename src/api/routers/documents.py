@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from api.deps import (
     AppState,
@@ -26,7 +27,7 @@ from api.evidence import (
     Upload,
     upload_body,
 )
-from api.issuing import issue, pdf_response, public_base
+from api.issuing import issue, pdf_response, public_base, signed_elsewhere
 from api.public import Lang, render, words
 from api.routes import Router
 from api.schemas.documents import DocumentCheckPublic
@@ -173,9 +174,17 @@ def _day(day: date, lang: str) -> str:
 # --- the decision as signed ------------------------------------------------------------------
 
 
+class SignaturePublic(BaseModel):
+    present: bool = Field(description="false for a scan of the signed paper")
+    ok: bool = Field(description="intact over the whole file and chained to a trust root")
+    signer: str | None = None
+    signed_at: datetime | None = None
+
+
 class SignedDecisionPublic(EvidencePublic):
     generated_sha256: str
     document_id: str
+    signature: SignaturePublic
 
 
 @router.create(
@@ -200,6 +209,8 @@ async def attach_signed_decision(
         generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
         document_id = app.service.document_id(record, DocumentKind.DECISION)
         generated_sha256 = hashlib.sha256(generated).hexdigest()
+        content = store.path_of(kept.sha256).read_bytes()
+        signature = await run_in_threadpool(signed_elsewhere, app, content, document_id)
         await run_in_threadpool(
             cmd.service.attach_signed_decision,
             ctx,
@@ -212,6 +223,12 @@ async def attach_signed_decision(
             **evidence_answer(kept, upload).model_dump(),
             generated_sha256=generated_sha256,
             document_id=document_id,
+            signature=SignaturePublic(
+                present=signature.present,
+                ok=signature.ok,
+                signer=signature.signer,
+                signed_at=signature.signed_at,
+            ),
         )
 
     return await record_upload(cmd, store, attach)

@@ -66,6 +66,8 @@ def _audit_verify_document(settings: Settings, args: argparse.Namespace) -> int:
     """Exit 0 only when the file is one the product issued and its records are intact."""
 
     from documents.council_pdf import read_metadata
+    from documents.signing import check_signature
+    from thidua.bootstrap import signing_keys
 
     try:
         pdf = args.file.read_bytes()
@@ -82,14 +84,23 @@ def _audit_verify_document(settings: Settings, args: argparse.Namespace) -> int:
             meta["document_id"], hashlib.sha256(pdf).hexdigest()
         )
     altered = [] if issued else ["the file is not one the product issued: it was altered"]
+    signature = check_signature(pdf, signing_keys(settings).trust_roots())
+    signing = {
+        "present": signature.present,
+        "ok": signature.ok,
+        "signer": signature.signer,
+        "signed_at": signature.signed_at.isoformat() if signature.signed_at else None,
+    }
+    # An unsigned document is judged by its record alone; a signed one by its signature too.
     report = {
-        "ok": check.ok and issued,
+        "ok": check.ok and issued and (signature.ok or not signature.present),
+        "signature": signing,
         "document_id": check.document_id,
         "records": check.state.value,
         "file": "as issued" if issued else "altered",
         "digest": check.digest,
         "digest_in_document": meta.get("digest"),
-        "problems": altered + check.problems,
+        "problems": altered + check.problems + (signature.problems if signature.present else []),
     }
     print(json.dumps(report, ensure_ascii=False))
     return 0 if report["ok"] else 1
