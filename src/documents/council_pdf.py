@@ -392,11 +392,30 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         unit = names.unit(record.nominations[item].unit_code)
         who = ", ".join(map(names.member, members))
         _para(pdf, f"Không tham gia biểu quyết hồ sơ {unit}: {who}.", "I")
+    _para(pdf, "5. Kết quả lấy ý kiến nhân dân trong thời gian công khai:")
+    for item in s.agenda:
+        n = record.nominations[item]
+        _para(pdf, f"- {names.unit(n.unit_code)}: {public_feedback(n.complaints)}")
     if record.decision_number:
-        _para(pdf, f"5. Số quyết định ghi nhận khi kết thúc phiên họp: {record.decision_number}.")
+        _para(pdf, f"6. Số quyết định ghi nhận khi kết thúc phiên họp: {record.decision_number}.")
     _closing(pdf, [])
-    _signature(pdf, ["THƯ KÝ HỘI ĐỒNG"], "")
+    _signatures(pdf, ["THƯ KÝ HỘI ĐỒNG"], ["CHỦ TỌA PHIÊN HỌP"])
     return bytes(pdf.output())
+
+
+def public_feedback(complaints: dict[str, dict[str, Any]]) -> str:
+    """Decree 152/2025 art. 44(2): the objections a dossier received while it was posted,
+    and how each was resolved; who objected is never named."""
+    if not complaints:
+        return "không có ý kiến phản ánh."
+    parts = []
+    for c in complaints.values():
+        if c.get("state") != "resolved":
+            parts.append("đang giải quyết")
+            continue
+        verdict = "có cơ sở" if c.get("upheld") else "không có cơ sở"
+        parts.append(f"{verdict} ({str(c.get('resolution') or '').rstrip('.')})")
+    return f"{len(complaints)} ý kiến phản ánh: " + "; ".join(parts) + "."
 
 
 def _results_table(pdf: _Page, record: CouncilRecord, names: Names) -> None:
@@ -449,6 +468,20 @@ def _closing(pdf: _Page, recipients: list[str]) -> None:
         for line in recipients:
             pdf.cell(70, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(top)
+
+
+def _signatures(pdf: _Page, left: list[str], right: list[str]) -> None:
+    """Two signature blocks side by side: the minutes' secretary and the session's chair."""
+    top, width = pdf.get_y() + 4, (pdf.w - 30 - 15) / 2
+    for x, titles in ((30.0, left), (30 + width, right)):
+        pdf.set_xy(x, top)
+        pdf.set_font("Serif", "B", 13)
+        for line in titles:
+            pdf.set_x(x)
+            pdf.cell(width, 6.5, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("Serif", "I", 12)
+        pdf.set_x(x)
+        pdf.cell(width, 6, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _signature(pdf: _Page, titles: list[str], signer: str) -> None:

@@ -236,6 +236,10 @@ def test_the_minutes_name_who_sat_who_stood_aside_and_each_tally_never_who_chose
         "Kết quả",
         "Thông qua",
         "Không tham gia biểu quyết hồ sơ",
+        "5. Kết quả lấy ý kiến nhân dân trong thời gian công khai",  # Decree 152 art. 44(2)
+        "không có ý kiến phản ánh",
+        "THƯ KÝ HỘI ĐỒNG",
+        "CHỦ TỌA PHIÊN HỌP",
     ):
         assert expected in text, expected
     for choice in ("approve", "reject", "abstain"):
