@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api.config import ApiConfig
 from api.deps import AppState
 from documents.council_pdf import Names, Stamp, render_decision, render_minutes
-from documents.signing import SignatureCheck, check_signature, sign_pdf
+from documents.signing import SignatureCheck, check_signature, first_revision, sign_pdf
 from domain.documents import CouncilRecord, DocumentKind
 from domain.errors import InvalidInput, UnitNotFound
 from service.receipts import Receipts
@@ -97,10 +97,8 @@ def signed_elsewhere(app: AppState, pdf: bytes, document_id: str) -> SignatureCh
         return check  # a scan of the paper: kept, with no signature to check
     if not check.ok:
         raise InvalidInput("file", "; ".join(check.problems))
-    receipts = receipts_of(app)
-    end = pdf.find(b"%%EOF")
-    first = [pdf[: end + 5], pdf[: end + 6], pdf[: end + 7]] if end >= 0 else []
-    if not any(receipts.was_issued(document_id, hashlib.sha256(p).hexdigest()) for p in first):
+    generated = hashlib.sha256(first_revision(pdf)).hexdigest()
+    if not receipts_of(app).was_issued(document_id, generated):
         raise InvalidInput(
             "file", "the signed document is not the decision the product generated for it"
         )

@@ -60,12 +60,26 @@ class SigningKeys:
         return load_trust_roots(self.folder / TRUST_ROOTS)
 
 
+def first_revision(pdf: bytes) -> bytes:
+    """The file as first written, before any incremental update (a signature adds one): up
+    to its first end-of-file marker and the line end after it."""
+    end = pdf.find(b"%%EOF")
+    if end < 0:
+        return pdf
+    end += len(b"%%EOF")
+    while end < len(pdf) and pdf[end : end + 1] in (b"\r", b"\n"):
+        end += 1
+    return pdf[:end]
+
+
 def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, reason: str, location: str) -> bytes:
     """The document with a PAdES signature over the whole file, added as an incremental
-    update: the bytes before it are the document as generated."""
+    update: the bytes before it are the document as generated. Each signature has a field
+    of its own, so a decision the server signed can be signed again on a token."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    earlier = len(PdfFileReader(io.BytesIO(pdf)).embedded_signatures)
     meta = signers.PdfSignatureMetadata(
-        field_name="ChuKySo",
+        field_name=f"ChuKySo{earlier + 1}",
         reason=reason,
         location=location,
         subfilter=SigSeedSubFilter.PADES,

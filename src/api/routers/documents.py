@@ -34,6 +34,7 @@ from api.schemas.documents import DocumentCheckPublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
 from api.uploads import attachment, evidence_answer, record_upload
+from documents.signing import first_revision
 from domain.context import Role
 from domain.documents import DocumentCheck, DocumentKind
 from domain.errors import SessionNotFound
@@ -208,7 +209,8 @@ async def attach_signed_decision(
         base = public_base(app.settings)
         generated = await run_in_threadpool(issue, app, record, DocumentKind.DECISION, base)
         document_id = app.service.document_id(record, DocumentKind.DECISION)
-        generated_sha256 = hashlib.sha256(generated).hexdigest()
+        # The decision as rendered: the server's signature, made anew each time, left out.
+        generated_sha256 = hashlib.sha256(first_revision(generated)).hexdigest()
         content = store.path_of(kept.sha256).read_bytes()
         signature = await run_in_threadpool(signed_elsewhere, app, content, document_id)
         await run_in_threadpool(
