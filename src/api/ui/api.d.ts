@@ -3444,6 +3444,23 @@ export interface components {
       /** Title */
       title: string;
     };
+    /** SignaturePublic */
+    SignaturePublic: {
+      /**
+       * Ok
+       * @description intact over the whole file and chained to a trust root
+       */
+      ok: boolean;
+      /**
+       * Present
+       * @description false for a scan of the signed paper
+       */
+      present: boolean;
+      /** Signed At */
+      signed_at?: string | null;
+      /** Signer */
+      signer?: string | null;
+    };
     /** SignedDecisionPublic */
     SignedDecisionPublic: {
       /** Document Id */
@@ -3456,6 +3473,7 @@ export interface components {
       media_type: string;
       /** Sha256 */
       sha256: string;
+      signature: components["schemas"]["SignaturePublic"];
       /** Size */
       size: number;
       /**
