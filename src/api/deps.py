@@ -87,12 +87,6 @@ NominationId = Annotated[UUID, Path(description="the nomination's id")]
 After = Annotated[
     int | None, Query(ge=0, description="wait until the views reached this log position")
 ]
-# A signed-in list's page: its size (each route picks its default) and where the last one ended.
-Limit = Annotated[int, Query(ge=1, le=500)]
-Cursor = Annotated[
-    str | None,
-    Query(max_length=300, description="the `next` of the previous page, for the one after"),
-]
 
 
 @dataclass(frozen=True)

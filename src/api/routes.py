@@ -9,13 +9,20 @@ under its router's OpenAPI tag unless it names another.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ParamSpec, Protocol, TypeVar
+from typing import Annotated, Any, ParamSpec, Protocol, TypeVar
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import idempotent_write
 from api.schemas.common import Written
+
+# A signed-in list's page: its size (each route picks its default) and where the last one ended.
+Limit = Annotated[int, Query(ge=1, le=500)]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=300, description="the `next` of the previous page, for the one after"),
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")

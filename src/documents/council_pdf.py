@@ -1,8 +1,6 @@
-"""Council minutes and award decisions as PDF, laid out as Decree 30/2020/NĐ-CP asks of an
-administrative document: the issuing body and the number on the left, the national motto
-on the right, place and date, the title, the bases, the articles, the recipients and the
-signatory. Liberation Serif (metric-compatible with Times New Roman, which the decree
-names) is embedded, subset, from Debian's fonts-liberation2; see docs/documents.md.
+"""Council minutes and award decisions as PDF, in the layout of Decree 30/2020/NĐ-CP
+(``documents.layout``): what each says, from the records it was made from, and the
+provenance it carries in its footer and metadata; see docs/documents.md.
 
 The same record, receipt position and address give the same bytes: the creation date is
 the decision's, and the file identifier is derived from the content. That is how
@@ -16,18 +14,23 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 from typing import Any
 
-import segno
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
+from documents.layout import (
+    Page,
+    centred,
+    closing,
+    heading,
+    issuer_lines,
+    para,
+    province_of,
+    qr_png,
+    signature,
+    signatures,
+    vn_date,
+)
 from domain.documents import CouncilRecord, DocumentKind
 
-FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
-FONT_FILES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf"}
-FONT_FILES |= {"I": "LiberationSerif-Italic.ttf", "BI": "LiberationSerif-BoldItalic.ttf"}
 METADATA_PREFIX = "thidua-document/1 "
 """Starts the PDF's Keywords entry; the JSON after it says what the document was made from."""
 
@@ -66,52 +69,6 @@ class Stamp:
         return f"{self.base_url.rstrip('/')}/verify/{self.document_id}"
 
 
-class DocumentUnavailable(Exception):
-    """The documents' font is not installed (``make fonts``)."""
-
-
-class _Page(FPDF):
-    def __init__(self, footer_lines: list[str], qr_png: bytes) -> None:
-        super().__init__(format="A4", unit="mm")
-        self.footer_lines = footer_lines
-        self.qr_png = qr_png
-        # Decree 30: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
-        self.set_margins(30, 20, 15)
-        self.set_auto_page_break(True, margin=34)
-        for style, name in FONT_FILES.items():
-            path = FONT_DIR / name
-            if not path.is_file():
-                raise DocumentUnavailable(f"the documents' font {path} is missing: run make fonts")
-            self.add_font("Serif", style, str(path))
-
-    def header(self) -> None:
-        """Decree 30/2020/NĐ-CP, Annex I: the page number centred in the top margin, in size
-        13, from the second page on."""
-        if self.page_no() > 1:
-            self.set_y(10)
-            self.set_font("Serif", "", 13)
-            self.cell(0, 6, str(self.page_no()), align="C")
-            self.set_y(self.t_margin)
-
-    def footer(self) -> None:
-        self.set_y(-30)
-        self.image(io.BytesIO(self.qr_png), x=self.w - 15 - 20, y=self.h - 31, w=20, h=20)
-        self.set_font("Serif", "", 7.5)
-        for line in self.footer_lines:
-            self.set_x(30)
-            self.multi_cell(
-                self.w - 30 - 15 - 24, 3.4, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-            )
-        self.set_x(30)
-        self.cell(0, 3.4, f"Trang {self.page_no()}/{{nb}}")
-
-
-def _qr(url: str) -> bytes:
-    out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="png", scale=4, border=2)
-    return out.getvalue()
-
-
 def metadata(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> dict[str, Any]:
     return {
         "document_id": stamp.document_id,
@@ -144,32 +101,10 @@ def read_metadata(pdf: bytes) -> dict[str, Any]:
     return data
 
 
-def _vn_date(day: date) -> str:
-    """Decree 30/2020/NĐ-CP, Annex I: a zero before days under 10 and before months 1 and 2
-    only ("ngày 05 tháng 3", "ngày 10 tháng 02")."""
-    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def _province(authority: str) -> str:
-    return authority.split("tỉnh ", 1)[-1] if "tỉnh " in authority else authority
-
-
 def awardee_kind(unit_kind: str) -> str:
     """How a decision names an awardee's kind: a household, or a collective (tập thể) for
     every unit; individuals are not nominated yet."""
     return "hộ gia đình" if unit_kind == "household" else "tập thể"
-
-
-def issuer_lines(authority: str) -> list[str]:
-    """The issuing body in the heading, by its full name on two lines ("ỦY BAN NHÂN DÂN",
-    "TỈNH BẾN TRE"), whichever way the rule set or the authority spells the chairman."""
-    body = authority.replace("Chủ tịch ", "", 1).replace("UBND", "Ủy ban nhân dân")
-    for level in (" tỉnh ", " huyện ", " xã ", " phường "):
-        if level in body:
-            name, _, place = body.partition(level)
-            return [name.upper(), f"{level.strip()} {place}".upper()]
-    return [body.upper()]
 
 
 # Decree 152/2025/NĐ-CP (art. 59 repeals Decree 98/2023/NĐ-CP; art. 60 keeps 98/2023 for
@@ -185,7 +120,7 @@ DECREE_152 = (
 )
 
 
-def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> _Page:
+def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> Page:
     footer = [
         f"Mã tài liệu: {stamp.document_id}",
         f"Lập từ phiên họp {record.session.id}, phiên bản {record.session.version};"
@@ -194,7 +129,7 @@ def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> _Page:
         + (f"vị trí {stamp.receipt_position}" if stamp.receipt_position else "chưa có")
         + f". Kiểm tra: {stamp.verify_url}",
     ]
-    pdf = _Page(footer, _qr(stamp.verify_url))
+    pdf = Page(footer, qr_png(stamp.verify_url))
     moment = datetime.combine(record.closed_on, time(0, 0), UTC)
     pdf.set_creation_date(moment)
     pdf.set_creator("thidua")
@@ -207,71 +142,23 @@ def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> _Page:
     return pdf
 
 
-def _heading(pdf: _Page, left: list[str], number: str, place_date: str) -> None:
-    """The two columns of Decree 30's heading: body and number; motto, place and date."""
-    top, left_w, right_x = pdf.get_y(), 70.0, 30 + 70.0 + 2
-    right_w = pdf.w - 15 - right_x
-    pdf.set_font("Serif", "", 12)
-    for i, line in enumerate(left):
-        pdf.set_font("Serif", "B" if i == len(left) - 1 else "", 12)
-        pdf.set_xy(30, top + i * 5.5)
-        pdf.cell(left_w, 5.5, line, align="C")
-    rule_y = top + len(left) * 5.5 + 0.5
-    pdf.line(30 + left_w / 2 - 12, rule_y, 30 + left_w / 2 + 12, rule_y)
-    third = max(rule_y + 2, top + 14)  # the number, and the place and date, on one line
-    pdf.set_xy(30, third)
-    pdf.set_font("Serif", "", 13)
-    pdf.cell(left_w, 6, number, align="C")
-    pdf.set_font("Serif", "B", 12)
-    pdf.set_xy(right_x, top)
-    pdf.cell(right_w, 5.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
-    pdf.set_font("Serif", "B", 13)
-    pdf.set_xy(right_x, top + 5.5)
-    pdf.cell(right_w, 6, "Độc lập - Tự do - Hạnh phúc", align="C")
-    motto = pdf.get_string_width("Độc lập - Tự do - Hạnh phúc")
-    centre = right_x + right_w / 2
-    pdf.line(centre - motto / 2, top + 12, centre + motto / 2, top + 12)
-    pdf.set_font("Serif", "I", 13)
-    pdf.set_xy(right_x, third)
-    pdf.cell(right_w, 6, place_date, align="C")
-    pdf.set_y(third + 12)
-
-
-def _centred(pdf: _Page, text: str, style: str = "B", size: float = 13) -> None:
-    pdf.set_font("Serif", style, size)
-    pdf.multi_cell(0, 6.5, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _para(pdf: _Page, text: str, style: str = "", indent: bool = True) -> None:
-    pdf.set_font("Serif", style, 13)
-    # No-break spaces: a justified line stretches ordinary spaces, and the indent must not.
-    pdf.multi_cell(
-        0,
-        6.5,
-        ("\u00a0" * 8 if indent else "") + text,
-        align="J",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
-
-
 def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     """The award decision: the awarded units and forms, on the bases cited, signed by the
     authority in force on the decision date."""
     pdf = _start(DocumentKind.DECISION, record, stamp)
-    province = _province(names.authority)
+    province = province_of(names.authority)
     number = record.decision_number or "—"
-    _heading(
+    heading(
         pdf,
         issuer_lines(names.authority),
         f"Số: {number}",
-        f"{province}, {_vn_date(record.closed_on)}",
+        f"{province}, {vn_date(record.closed_on)}",
     )
     form = names.award_form(record.session.award_form)
-    _centred(pdf, "QUYẾT ĐỊNH", size=14)
-    _centred(pdf, f"Về việc tặng {form}")
+    centred(pdf, "QUYẾT ĐỊNH", size=14)
+    centred(pdf, f"Về việc tặng {form}")
     pdf.ln(2)
-    _centred(pdf, names.authority.replace("UBND", "Ủy ban nhân dân").upper())
+    centred(pdf, names.authority.replace("UBND", "Ủy ban nhân dân").upper())
     pdf.ln(2)
     rule = record.session.voting_rule
     decision = record.decision
@@ -282,7 +169,7 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     if decision is None:  # a vote that decided, before the decision chain
         proposal = (
             "Theo đề nghị của Hội đồng Thi đua – Khen thưởng tại phiên họp "
-            f"“{record.session.title}” {_vn_date(record.closed_on)}."
+            f"“{record.session.title}” {vn_date(record.closed_on)}."
         )
     else:
         proposal = (
@@ -297,13 +184,13 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         f"Căn cứ {str(rule.get('legal_basis', '')).rstrip('.;')};",
         proposal,
     ):
-        _para(pdf, basis, "I")
+        para(pdf, basis, "I")
     pdf.ln(2)
-    _centred(pdf, "QUYẾT ĐỊNH:")
+    centred(pdf, "QUYẾT ĐỊNH:")
     approved = record.approved
     kinds = [awardee_kind(record.nominations[item].unit_kind) for item in approved]
     counted = ", ".join(f"{kinds.count(k)} {k}" for k in dict.fromkeys(kinds)) or "0 tập thể"
-    _para(
+    para(
         pdf,
         f"Điều 1. Tặng {form} cho {counted} đã có thành tích trong phong trào thi đua, có tên"
         " sau đây:",
@@ -311,21 +198,21 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     for i, item in enumerate(approved, start=1):
         n = record.nominations[item]
         kind = awardee_kind(n.unit_kind).capitalize()
-        _para(pdf, f"{i}. {kind} {names.unit(n.unit_code)} (chu kỳ xét {n.cycle_year}).")
+        para(pdf, f"{i}. {kind} {names.unit(n.unit_code)} (chu kỳ xét {n.cycle_year}).")
     if not approved:
-        _para(pdf, "(Không có tập thể nào được khen thưởng tại quyết định này.)")
-    _para(
+        para(pdf, "(Không có tập thể nào được khen thưởng tại quyết định này.)")
+    para(
         pdf,
         "Điều 2. Hồ sơ, biên bản họp và kết quả biểu quyết của Hội đồng được lưu trong hệ thống"
         " và có thể kiểm tra theo mã tài liệu in ở chân trang.",
     )
-    _para(
+    para(
         pdf,
         "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thường trực Hội đồng Thi đua –"
         " Khen thưởng, thủ trưởng các cơ quan, đơn vị liên quan và các tập thể có tên tại"
         " Điều 1 chịu trách nhiệm thi hành Quyết định này.",
     )
-    _closing(
+    closing(
         pdf,
         [
             "- Như Điều 3;",
@@ -336,14 +223,14 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         ],
     )
     if decision is None:
-        _signature(pdf, ["CHỦ TỊCH"], "")
+        signature(pdf, ["CHỦ TỊCH"], "")
     else:
         titles = (
             ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
             if decision["signer_title"] != "Chủ tịch"
             else ["CHỦ TỊCH"]
         )
-        _signature(pdf, titles, str(decision.get("signer_name", "")))
+        signature(pdf, titles, str(decision.get("signer_name", "")))
     return bytes(pdf.output())
 
 
@@ -352,33 +239,33 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     tally and outcome; never who voted what."""
     pdf = _start(DocumentKind.MINUTES, record, stamp)
     s = record.session
-    province = _province(names.authority)
+    province = province_of(names.authority)
     council = "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"
-    _heading(
+    heading(
         pdf,
         [*issuer_lines(names.authority), council],
         "",
-        f"{province}, {_vn_date(record.closed_on)}",
+        f"{province}, {vn_date(record.closed_on)}",
     )
-    _centred(pdf, "BIÊN BẢN HỌP HỘI ĐỒNG", size=14)
-    _centred(pdf, s.title)
+    centred(pdf, "BIÊN BẢN HỌP HỘI ĐỒNG", size=14)
+    centred(pdf, s.title)
     pdf.ln(3)
     voted = {m for members in s.participation.values() for m in members}
     present = [m for m in s.members if m in voted]
     absent = [m for m in s.members if m not in voted]
     form = names.award_form(s.award_form)
-    _para(
+    para(
         pdf,
         f"1. Thời gian: phiên họp dự kiến ngày {s.scheduled_for:%d/%m/%Y}, kết thúc"
-        f" {_vn_date(record.closed_on)}. Hình thức khen thưởng xét: {form}.",
+        f" {vn_date(record.closed_on)}. Hình thức khen thưởng xét: {form}.",
     )
-    _para(pdf, f"2. Thành phần: {len(s.members)} thành viên Hội đồng.")
-    _para(pdf, f"Có mặt ({len(present)}): " + (", ".join(map(names.member, present)) or "không"))
-    _para(pdf, f"Vắng mặt ({len(absent)}): " + (", ".join(map(names.member, absent)) or "không"))
+    para(pdf, f"2. Thành phần: {len(s.members)} thành viên Hội đồng.")
+    para(pdf, f"Có mặt ({len(present)}): " + (", ".join(map(names.member, present)) or "không"))
+    para(pdf, f"Vắng mặt ({len(absent)}): " + (", ".join(map(names.member, absent)) or "không"))
     rule = s.voting_rule
     quorum, approval = rule.get("quorum", {}), rule.get("approval", {})
     more = "quá" if approval.get("comparison") == "strict" else "từ"
-    _para(
+    para(
         pdf,
         f"3. Túc số: {quorum.get('numerator')}/{quorum.get('denominator')} tổng số thành viên."
         f" Nghị quyết được thông qua khi {more}"
@@ -386,20 +273,20 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         f" thành; biểu quyết {'kín' if rule.get('secret_ballot') else 'công khai'}."
         f" Căn cứ: {rule.get('legal_basis', '')}",
     )
-    _para(pdf, "4. Kết quả biểu quyết từng hồ sơ (không ghi ai chọn gì):")
+    para(pdf, "4. Kết quả biểu quyết từng hồ sơ (không ghi ai chọn gì):")
     _results_table(pdf, record, names)
     for item, members in sorted(record.recused.items()):
         unit = names.unit(record.nominations[item].unit_code)
         who = ", ".join(map(names.member, members))
-        _para(pdf, f"Không tham gia biểu quyết hồ sơ {unit}: {who}.", "I")
-    _para(pdf, "5. Kết quả lấy ý kiến nhân dân trong thời gian công khai:")
+        para(pdf, f"Không tham gia biểu quyết hồ sơ {unit}: {who}.", "I")
+    para(pdf, "5. Kết quả lấy ý kiến nhân dân trong thời gian công khai:")
     for item in s.agenda:
         n = record.nominations[item]
-        _para(pdf, f"- {names.unit(n.unit_code)}: {public_feedback(n.complaints)}")
+        para(pdf, f"- {names.unit(n.unit_code)}: {public_feedback(n.complaints)}")
     if record.decision_number:
-        _para(pdf, f"6. Số quyết định ghi nhận khi kết thúc phiên họp: {record.decision_number}.")
-    _closing(pdf, [])
-    _signatures(pdf, ["THƯ KÝ HỘI ĐỒNG"], ["CHỦ TỌA PHIÊN HỌP"])
+        para(pdf, f"6. Số quyết định ghi nhận khi kết thúc phiên họp: {record.decision_number}.")
+    closing(pdf, [])
+    signatures(pdf, ["THƯ KÝ HỘI ĐỒNG"], ["CHỦ TỌA PHIÊN HỌP"])
     return bytes(pdf.output())
 
 
@@ -418,7 +305,7 @@ def public_feedback(complaints: dict[str, dict[str, Any]]) -> str:
     return f"{len(complaints)} ý kiến phản ánh: " + "; ".join(parts) + "."
 
 
-def _results_table(pdf: _Page, record: CouncilRecord, names: Names) -> None:
+def _results_table(pdf: Page, record: CouncilRecord, names: Names) -> None:
     pdf.set_font("Serif", "", 10.5)
     widths = (10, 58, 17, 17, 17, 14, 32)
     with pdf.table(
@@ -454,49 +341,3 @@ def _results_table(pdf: _Page, record: CouncilRecord, names: Names) -> None:
                 ]
             )
     pdf.ln(2)
-
-
-def _closing(pdf: _Page, recipients: list[str]) -> None:
-    pdf.ln(4)
-    if pdf.get_y() > pdf.h - 34 - 45:
-        pdf.add_page()
-    pdf.set_font("Serif", "BI", 12)
-    top = pdf.get_y()
-    if recipients:
-        pdf.cell(70, 6, "Nơi nhận:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Serif", "", 11)
-        for line in recipients:
-            pdf.cell(70, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_y(top)
-
-
-def _signatures(pdf: _Page, left: list[str], right: list[str]) -> None:
-    """Two signature blocks side by side: the minutes' secretary and the session's chair."""
-    top, width = pdf.get_y() + 4, (pdf.w - 30 - 15) / 2
-    for x, titles in ((30.0, left), (30 + width, right)):
-        pdf.set_xy(x, top)
-        pdf.set_font("Serif", "B", 13)
-        for line in titles:
-            pdf.set_x(x)
-            pdf.cell(width, 6.5, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Serif", "I", 12)
-        pdf.set_x(x)
-        pdf.cell(width, 6, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-
-def _signature(pdf: _Page, titles: list[str], signer: str) -> None:
-    x, width = 30 + 80.0, pdf.w - 15 - 30 - 80.0
-    pdf.set_font("Serif", "B", 13)
-    for line in titles:
-        pdf.set_x(x)
-        pdf.cell(width, 6.5, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("Serif", "I", 12)
-    pdf.set_x(x)
-    pdf.cell(
-        width, 6, "(Ký, ghi rõ họ tên và đóng dấu)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    if signer:
-        pdf.ln(16)
-        pdf.set_font("Serif", "B", 13)
-        pdf.set_x(x)
-        pdf.cell(width, 6.5, signer, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -12,13 +12,11 @@ from api.deps import (
     AppState,
     Caller,
     Command,
-    Cursor,
-    Limit,
     State,
     writes_as,
     written,
 )
-from api.routes import Router
+from api.routes import Cursor, Limit, Router
 from api.schemas.common import Page, Written
 from api.schemas.council import (
     AgendaIn,

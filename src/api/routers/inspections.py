@@ -11,13 +11,11 @@ from api.deps import (
     After,
     Caller,
     Command,
-    Cursor,
-    Limit,
     State,
     writes_as,
     written,
 )
-from api.routes import Router
+from api.routes import Cursor, Limit, Router
 from api.schemas.common import Page, Written
 from api.schemas.nominations import TaskPublic, VisitReportIn
 from domain.context import Role

@@ -24,8 +24,6 @@ from api.deps import (
     AppState,
     Caller,
     Command,
-    Cursor,
-    Limit,
     NominationId,
     Principal,
     State,
@@ -36,7 +34,7 @@ from api.evidence import (
     EvidenceStore,
 )
 from api.names import criterion_title
-from api.routes import Router
+from api.routes import Cursor, Limit, Router
 from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Text
 from api.schemas.nominations import (
