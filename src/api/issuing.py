@@ -10,7 +10,13 @@ from fastapi.responses import Response
 
 from api.config import ApiConfig
 from api.deps import AppState
-from documents.council_pdf import Names, Stamp, render_decision, render_minutes
+from documents.council_pdf import (
+    Names,
+    Stamp,
+    render_decision,
+    render_minutes,
+    render_submission,
+)
 from documents.signing import SignatureCheck, check_signature, first_revision, sign_pdf
 from domain.documents import CouncilRecord, DocumentKind
 from domain.errors import InvalidInput, UnitNotFound
@@ -34,8 +40,8 @@ def names_for(app: AppState, record: CouncilRecord) -> Names:
 
     in_force = rules.authority_on(record.closed_on)
     authority = in_force.vi if in_force else "Chủ tịch Ủy ban nhân dân tỉnh"
-    if record.decision is not None:  # the authority that decided, as its decision names it
-        authority = str(record.decision["authority"]["name_vi"])
+    if record.submission is not None:  # the authority it goes to, as the submission names it
+        authority = str(record.submission["authority"]["name_vi"])
     return Names(
         unit=unit,
         award_form=lambda form: rules.award_form(form).name.vi,
@@ -64,7 +70,11 @@ def issue(app: AppState, record: CouncilRecord, kind: DocumentKind, base_url: st
     document_id = app.service.document_id(record, kind)
     covering = receipts.covering([(r.aggregate_id, r.version) for r in record.records])
     stamp = Stamp(document_id, base_url, covering)
-    render = render_minutes if kind is DocumentKind.MINUTES else render_decision
+    render = {
+        DocumentKind.MINUTES: render_minutes,
+        DocumentKind.DECISION: render_decision,
+        DocumentKind.SUBMISSION: render_submission,
+    }[kind]
     names = names_for(app, record)
     pdf = render(record, names, stamp)
     if kind is DocumentKind.DECISION and record.decision is not None:
@@ -103,6 +113,14 @@ def signed_elsewhere(app: AppState, pdf: bytes, document_id: str) -> SignatureCh
             "file", "the signed document is not the decision the product generated for it"
         )
     return check
+
+
+def submission_document(app: AppState, submission_id: UUID) -> Response:
+    """The office's submission (Tờ trình), as prepared."""
+    record = app.service.submission_record(submission_id)
+    pdf = issue(app, record, DocumentKind.SUBMISSION, public_base(app.settings))
+    number = str((record.submission or {})["number"]).split("/")[0]
+    return pdf_response(pdf, f"to-trinh-{number}-{record.closed_on.year}.pdf")
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

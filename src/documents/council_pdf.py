@@ -134,7 +134,11 @@ def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> Page:
     pdf.set_creation_date(moment)
     pdf.set_creator("thidua")
     pdf.set_producer("thidua")
-    title = "Biên bản họp Hội đồng" if kind is DocumentKind.MINUTES else "Quyết định khen thưởng"
+    title = {
+        DocumentKind.MINUTES: "Biên bản họp Hội đồng",
+        DocumentKind.DECISION: "Quyết định khen thưởng",
+        DocumentKind.SUBMISSION: "Tờ trình đề nghị khen thưởng",
+    }[kind]
     pdf.set_title(f"{title} — {record.session.title}")
     pdf.set_keywords(METADATA_PREFIX + json.dumps(metadata(kind, record, stamp), sort_keys=True))
     pdf.alias_nb_pages()
@@ -231,6 +235,54 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
             else ["CHỦ TỊCH"]
         )
         signature(pdf, titles, str(decision.get("signer_name", "")))
+    return bytes(pdf.output())
+
+
+def render_submission(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
+    """The office's submission (Tờ trình) to the awarding authority: the dossiers the council
+    recommended, each with its tally and the public-feedback result, in the same layout."""
+    submission = record.submission or {}
+    pdf = _start(DocumentKind.SUBMISSION, record, stamp)
+    province = province_of(names.authority)
+    heading(
+        pdf,
+        [f"SỞ NỘI VỤ TỈNH {province.upper()}", "BAN THI ĐUA – KHEN THƯỞNG"],
+        f"Số: {submission['number']}",
+        f"{province}, {vn_date(record.closed_on)}",
+    )
+    form = names.award_form(record.session.award_form)
+    centred(pdf, "TỜ TRÌNH", size=14)
+    centred(pdf, f"Về việc đề nghị tặng {form}")
+    pdf.ln(2)
+    centred(pdf, f"Kính gửi: {names.authority.replace('UBND', 'Ủy ban nhân dân')}", "")
+    pdf.ln(2)
+    decree = DECREE_152 if record.closed_on >= DECREE_152_FROM else DECREE_98
+    for basis in (
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
+        decree,
+        f"Căn cứ {names.movement};",
+        f"Căn cứ kết quả phiên họp Hội đồng Thi đua – Khen thưởng “{record.session.title}”.",
+    ):
+        para(pdf, basis, "I")
+    para(pdf, str(submission.get("summary", "")))
+    items = {str(i["nomination_id"]): i for i in submission.get("items", [])}
+    para(
+        pdf,
+        f"Ban Thi đua – Khen thưởng kính trình xem xét, quyết định tặng {form} cho"
+        f" {len(items)} tập thể có tên sau, đã được Hội đồng đề nghị:",
+    )
+    for i, (nid, item) in enumerate(items.items(), start=1):
+        n = record.nominations[nid]
+        tally = item.get("tally", {})
+        para(
+            pdf,
+            f"{i}. {names.unit(n.unit_code)}: Hội đồng biểu quyết tán thành"
+            f" {tally.get('approve', 0)}/{tally.get('total', '—')} thành viên; ý kiến nhân dân:"
+            f" {public_feedback(n.complaints)}",
+        )
+    para(pdf, "Kính trình Chủ tịch xem xét, quyết định./.")
+    closing(pdf, ["- Như trên;", "- Hội đồng Thi đua – Khen thưởng;", "- Lưu: VT, BTĐKT."])
+    signature(pdf, ["TRƯỞNG BAN"], "")
     return bytes(pdf.output())
 
 

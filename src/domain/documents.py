@@ -33,6 +33,7 @@ TAG_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
 class DocumentKind(StrEnum):
     MINUTES = "minutes"
     DECISION = "decision"
+    SUBMISSION = "submission"  # the office's Tờ trình to the awarding authority
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ class CouncilRecord:
     """The chairman's decision on the submission of this session's recommendations
     (docs/spec.md §12): its submission, number, date, authority, signer and each dossier's
     outcome. None for the minutes, and for a session whose vote was the decision before."""
+    submission: dict[str, Any] | None = None
+    """The office's submission (Tờ trình) the document is, or decides: as prepared."""
 
     @property
     def digest(self) -> str:
@@ -128,6 +131,8 @@ class CouncilRecord:
     def subject_id(self) -> UUID:
         """What a document made from this is about: the submission its decision decided, or
         the session."""
+        if self.submission is not None:
+            return UUID(str(self.submission["id"]))
         return UUID(self.decision["submission_id"]) if self.decision else self.session.id
 
     def document_id(self, kind: DocumentKind, key: bytes) -> DocumentId:

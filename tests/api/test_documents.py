@@ -183,6 +183,32 @@ def test_the_award_decision_is_the_chairmans_laid_out_as_decree_30_asks(demo: De
     first_page_png(demo.folder / "decision.pdf", SCREENSHOTS / "decision.png")
 
 
+def test_the_offices_submission_is_a_document_in_the_same_layout(demo: Demo) -> None:
+    sid = demo.session_where(approved=True, year=2024)
+    submission = demo.submission_of(sid)
+    answer = demo.get(
+        f"/api/v1/submissions/{submission['submission_id']}/submission.pdf", "demo-chairman"
+    )
+    assert answer.status_code == 200, answer.text
+    text = text_of(answer.content, demo.folder, "to-trinh.pdf")
+    for expected in (
+        "SỞ NỘI VỤ TỈNH BẾN TRE",
+        "BAN THI ĐUA – KHEN THƯỞNG",
+        f"Số: {submission['number']}",
+        "TỜ TRÌNH",
+        "Về việc đề nghị tặng",
+        "Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh Bến Tre",
+        "Hội đồng biểu quyết tán thành",
+        "ý kiến nhân dân",
+        "Kính trình Chủ tịch xem xét, quyết định",
+        "TRƯỞNG BAN",
+    ):
+        assert expected in text, expected
+    document_id = read_metadata(answer.content)["document_id"]
+    assert document_id.startswith("submission.")
+    assert demo.get(f"/api/v1/public/documents/{document_id}").json()["state"] == "intact"
+
+
 def test_a_decision_after_the_reorganisation_is_signed_by_the_new_provinces_chairman(
     demo: Demo,
 ) -> None:

@@ -3,15 +3,15 @@ submission of what a session recommended; the competent chairman decides it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Path, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from api.deps import After, Caller, Command, Principal, State, writes_as, written
-from api.issuing import decision_of_submission
+from api.deps import After, AppState, Caller, Command, Principal, State, writes_as, written
+from api.issuing import decision_of_submission, submission_document
 from api.routes import Router
 from api.schemas.common import Page, Written
 from api.schemas.submissions import (
@@ -117,13 +117,18 @@ def recommended(
     return Page[SubmissionItemPublic](data=items, count=len(items))
 
 
-@router.read("/{submission_id}", SubmissionPublic, "A submission, and its decision once made")
-def get_submission(submission_id: SubmissionId, app: State, principal: Caller) -> SubmissionPublic:
+def _readable(app: AppState, principal: Principal, submission_id: UUID) -> dict[str, Any]:
+    """The submission, for the office, the secretary, auditors and its own authority."""
     found = app.service.get_submission(submission_id)
     readable = _authorities_of(principal)
     if readable is not None and found["authority"]["id"] not in readable:
         raise HTTPException(403, "the submission is to another authority")
-    return SubmissionPublic.model_validate(found)
+    return found
+
+
+@router.read("/{submission_id}", SubmissionPublic, "A submission, and its decision once made")
+def get_submission(submission_id: SubmissionId, app: State, principal: Caller) -> SubmissionPublic:
+    return SubmissionPublic.model_validate(_readable(app, principal, submission_id))
 
 
 @router.post_once(
@@ -154,6 +159,18 @@ def decide(submission_id: SubmissionId, body: DecisionIn, cmd: AsAuthority) -> W
 
 
 @router.read(
+    "/{submission_id}/submission.pdf",
+    None,
+    "The office's submission (Tờ trình) as a document (PDF), as prepared",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def submission_pdf(submission_id: SubmissionId, app: State, principal: Caller) -> Response:
+    await run_in_threadpool(_readable, app, principal, submission_id)
+    return await run_in_threadpool(submission_document, app, submission_id)
+
+
+@router.read(
     "/{submission_id}/decision.pdf",
     None,
     "The chairman's decision on a submission (PDF), as recorded when signed",
@@ -162,8 +179,5 @@ def decide(submission_id: SubmissionId, body: DecisionIn, cmd: AsAuthority) -> W
     responses={200: {"content": {"application/pdf": {}}}},
 )
 async def decision_pdf(submission_id: SubmissionId, app: State, principal: Caller) -> Response:
-    found = await run_in_threadpool(app.service.get_submission, submission_id)
-    readable = _authorities_of(principal)
-    if readable is not None and found["authority"]["id"] not in readable:
-        raise HTTPException(403, "the submission is to another authority")
+    await run_in_threadpool(_readable, app, principal, submission_id)
     return await run_in_threadpool(decision_of_submission, app, submission_id)

@@ -1275,6 +1275,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/submissions/{submission_id}/submission.pdf": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The office's submission (Tờ trình) as a document (PDF), as prepared */
+    get: operations["submission_pdf_api_v1_submissions__submission_id__submission_pdf_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/tasks": {
     parameters: {
       query?: never;
@@ -6701,6 +6718,38 @@ export interface operations {
     };
   };
   decision_pdf_api_v1_submissions__submission_id__decision_pdf_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the submission's id */
+        submission_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/pdf": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  submission_pdf_api_v1_submissions__submission_id__submission_pdf_get: {
     parameters: {
       query?: never;
       header?: never;

@@ -171,6 +171,21 @@ function submissionView(s) {
       ` ${day(s.prepared_on)} · ${t(`chain.state.${s.state}`)}`,
     ),
     h("blockquote", {}, s.summary),
+    actions(
+      h(
+        "button",
+        {
+          type: "button",
+          id: "submission-pdf",
+          onclick: () =>
+            downloadPdf(
+              `/api/v1/submissions/${s.id}/submission.pdf`,
+              `to-trinh-${s.id.slice(0, 8)}.pdf`,
+            ),
+        },
+        t("chain.submission_pdf"),
+      ),
+    ),
   ];
   const decision = s.decision;
   if (decision) {

@@ -122,6 +122,25 @@ class DocumentCases(ReadCases):
             closed_on=date.fromisoformat(str(made["signed_on"])),
             decision_number=str(made["number"]),
             decision=decision,
+            submission=submission.summary_dict(),
+        )
+
+    def submission_record(self, submission_id: UUID) -> CouncilRecord:
+        """The office's submission as prepared, the recommending session as its close left
+        it, and each dossier as the council's recommendation left it."""
+        prepared = next(iter(self.events.get(submission_id, lte=1)), None)
+        if not isinstance(prepared, Submission.Prepared):
+            self._load(SUBMISSION, submission_id)  # raises: an unknown submission is a 404
+            raise StageTransitionError("not a submission", submission_id=str(submission_id))
+        submission: Submission = self._load(SUBMISSION, submission_id, 1)
+        session = self.council_record(UUID(submission.session_id))
+        ref = RecordRef(str(submission_id), 1, digest_of(prepared))
+        return replace(
+            session,
+            records=(ref, *session.records),
+            closed_on=submission.prepared_on,
+            decision_number=None,
+            submission=submission.summary_dict(),
         )
 
     def session_decision_record(self, sid: UUID) -> CouncilRecord:
@@ -154,11 +173,12 @@ class DocumentCases(ReadCases):
         document's id carries. Anyone may ask; the answer holds nothing confidential."""
         wanted = DocumentId.parse(document_id)
         try:
-            record = (
-                self.decision_record(wanted.subject_id)
-                if wanted.kind is DocumentKind.DECISION and self._is_submission(wanted.subject_id)
-                else self.council_record(wanted.subject_id)
-            )
+            if wanted.kind is DocumentKind.SUBMISSION:
+                record = self.submission_record(wanted.subject_id)
+            elif wanted.kind is DocumentKind.DECISION and self._is_submission(wanted.subject_id):
+                record = self.decision_record(wanted.subject_id)
+            else:
+                record = self.council_record(wanted.subject_id)
         except DomainError as error:
             return DocumentCheck(document_id, RecordState.CHANGED, None, [str(error)])
         except Exception as error:  # a stored record that no longer even loads
