@@ -413,16 +413,22 @@ class CouncilSession(ChainedAggregate):
     def _reminder_sent(self, recipients: list[str], message: str) -> None:
         self.reminders += 1
 
-    def close(self, blocked: dict[str, str]) -> dict[str, dict[str, Any]]:
-        """Tallies every item. ``blocked`` maps items that cannot be decided to the reason."""
+    def close(
+        self, blocked: dict[str, str], ceased: str | None = None
+    ) -> dict[str, dict[str, Any]]:
+        """Tallies every item. ``blocked`` maps items that cannot be decided to the reason;
+        ``ceased``, the law that ended the council's level: then no item is decided."""
         require_grant("close the session", Role.COUNCIL_SECRETARY, also=(Role.SYSTEM,))
-        self._require_state("close the session", SessionState.OPEN)
+        ends = (SessionState.OPEN,) if ceased is None else (SessionState.OPEN, SessionState.DRAFT)
+        self._require_state("close the session", *ends)
         rule = self.rule
         results: dict[str, dict[str, Any]] = {}
         for item in self.agenda:
             counts = tally(len(self.members), list(self.ballots[item].values()), rule)
             outcome = ItemOutcome.BLOCKED if item in blocked else judge(counts, rule)
             reason = blocked.get(item)
+            if ceased is not None:
+                outcome, reason = ItemOutcome.NO_DECISION, ceased
             if outcome is ItemOutcome.NO_DECISION:
                 eligible = counts["members"] - counts["recuse"]
                 reason = (

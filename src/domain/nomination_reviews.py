@@ -143,17 +143,31 @@ class ReviewSteps(CheckRecording):
 
     def cut_over(self, rule_set: RuleSet, due: DueDates) -> bool:
         """A stage that a reorganisation ended hands the dossier to the stage replacing it,
-        citing the law; the work done in it is kept. Nothing happens in any other stage."""
-        require_grant("move a dossier at a reorganisation", Role.SYSTEM, also=(Role.ADMIN,))
+        citing the law; the work done in it is kept. A dossier of a form the reorganisation
+        ended, still open, is closed citing it (docs/spec.md §12): nobody is left to decide
+        it, and it is not handed to the province. Nothing happens to any other dossier."""
+        require_grant(
+            "move a dossier at a reorganisation",
+            Role.SYSTEM,
+            also=(Role.ADMIN, Role.COUNCIL_SECRETARY),  # the secretary, closing its session
+        )
         today = current_context().today
-        reorganisation = rule_set.cut_over_of(self.stage_name, today)
-        if reorganisation is None:
-            return False
-        to = Stage(reorganisation.stages_end[self.stage_name])
-        if rule_set.award_form(self.award_form).council_level == "district":
-            # The district's own form has nobody left to decide it (docs/spec.md §12): the
-            # dossier is closed citing the law, not handed to the province.
-            to = Stage.CLOSED
+        ended = next(
+            (
+                r
+                for r in rule_set.reorganisations
+                if r.on <= today and self.award_form in r.forms_end
+            ),
+            None,
+        )
+        open_stages = (Stage.DISTRICT_REVIEW, Stage.COUNCIL, Stage.AWAITING_DECISION)
+        if ended is not None and self.stage in open_stages and self.agenda_session_id is None:
+            reorganisation, to = ended, Stage.CLOSED
+        else:
+            found = rule_set.cut_over_of(self.stage_name, today)
+            if found is None:
+                return False
+            reorganisation, to = found, Stage(found.stages_end[self.stage_name])
         self._stage_cut_over(
             from_stage=self.stage_name,
             to_stage=to.value,

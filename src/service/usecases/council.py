@@ -102,6 +102,24 @@ class CouncilCases(Lookups):
 
         return self._execute(ctx, SESSION, sid, decide)
 
+    def _ceased(self, s: CouncilSession, on: date) -> str | None:
+        """Why a district's session can decide nothing on ``on``: its district ceased (the
+        district level ended on 1/7/2025); None while it exists."""
+        if s.council_level != "district" or not s.scope:
+            return None
+        district = self.units.get(s.scope)
+        if district.valid_to is None or on <= district.valid_to:
+            return None
+        ended = next(
+            (r for r in self.default_rule_set.reorganisations if s.award_form in r.forms_end),
+            None,
+        )
+        basis = f" ({ended.legal_basis.vi})" if ended else ""
+        return (
+            f"no decision: the district level ceased on {district.valid_to.isoformat()}; the"
+            f" district council can no longer decide{basis}"
+        )
+
     def _require_district_in_force(self, code: str, on: date) -> None:
         """A district's council sits only while its district exists."""
         district = self.units.get(code)
@@ -126,15 +144,14 @@ class CouncilCases(Lookups):
         decided here: the competent chairman decides on a submission (docs/spec.md §12)."""
 
         def recommend(s: CouncilSession) -> list[Aggregate]:
-            if s.council_level == "district" and s.scope:
-                self._require_district_in_force(s.scope, ctx.today)
+            ceased = self._ceased(s, ctx.today)
             nominations = [self._load(NOMINATION, UUID(item)) for item in s.agenda]
             blocked = {
                 str(n.id): f"complaint {n.open_complaints()[0]} is open"
                 for n in nominations
                 if n.open_complaints()
             }
-            results = s.close(blocked)
+            results = s.close(blocked, ceased)
             for n in nominations:
                 result = results[str(n.id)]
                 outcome = ItemOutcome(result["outcome"])
@@ -142,6 +159,9 @@ class CouncilCases(Lookups):
                     n.recommend(s.id, outcome is ItemOutcome.APPROVED, result["tally"])
                 else:
                     n.defer(s.id, result["reason"] or outcome.value)
+                if ceased is not None:  # nobody is left to decide it: closed, citing the law
+                    rules = self._rule_set_of(n.rule_set_ref)
+                    n.cut_over(rules, self._due(n, ctx.today, rules))
             return list(nominations)
 
         return self._execute(ctx, SESSION, sid, recommend)

@@ -198,3 +198,27 @@ def test_a_district_award_in_flight_when_the_district_level_ends_is_closed_citin
     assert (n.stage, n.outcome) == ("closed", "authority_ceased")  # not sent to the province
     moved = [e for e in service.events.get(nid) if type(e).__name__ == "StageCutOver"]
     assert "72/2025/QH15" in moved[-1].legal_basis  # type: ignore[attr-defined]
+
+
+def test_a_district_session_open_when_the_district_level_ends_decides_nothing_and_closes(
+    service: NominationService,
+) -> None:
+    from tests.scenarios import MEMBERS
+
+    story = Story(service)
+    nid = story.open("S-831-01", GOOD, form="giay-khen-huyen")
+    story.to_province_review(nid)  # a district form goes from the district to its council
+    assert service.get_nomination(nid).stage == "council"
+    on = date(2025, 6, 25)
+    sid = service.schedule_council_session(
+        ctx(SECRETARY, on), "Phiên họp huyện", on, MEMBERS, "giay-khen-huyen", "831"
+    ).id
+    service.add_to_agenda(ctx(SECRETARY, on), sid, nid)
+    service.open_session(ctx(SECRETARY, on), sid)
+    service.close_session(ctx(SECRETARY, date(2025, 7, 2)), sid)
+    result = service.get_session(sid).results[str(nid)]
+    assert result["outcome"] == "no_decision"
+    assert "the district level ceased" in result["reason"]
+    assert "72/2025/QH15" in result["reason"]
+    n = service.get_nomination(nid)
+    assert (n.stage, n.outcome) == ("closed", "authority_ceased")
