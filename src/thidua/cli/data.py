@@ -145,13 +145,25 @@ def _reorganise(settings: Settings, args: argparse.Namespace) -> int:
             if reorganisation.on <= on
             for stage, to in reorganisation.stages_end.items()
         }
+        ended = {
+            form: reorganisation
+            for reorganisation in rules.reorganisations
+            if reorganisation.on <= on
+            for form in reorganisation.forms_end
+        }
+        # A form the reorganisation ended closes in any open stage; other dossiers move.
+        stages = sorted({*moves, "council", "awaiting_decision"})
         rows = [
             row
-            for stage in sorted(moves)
+            for stage in stages
             for row in runner.board_view.page_of(BoardQuery(stage=stage, limit=1_000_000)).rows
+            if row["award_form"] in ended or stage in moves
         ]
         for row in rows:
-            to, reorganisation = moves[row["stage"]]
+            if row["award_form"] in ended:
+                to, reorganisation = "closed", ended[row["award_form"]]
+            else:
+                to, reorganisation = moves[row["stage"]]
             print(
                 f"{row['unit_code']}\t{row['nomination_id']}\t{row['stage']} → {to}"
                 f"\t(từ {reorganisation.on.isoformat()})"
@@ -177,7 +189,8 @@ def add_parsers(commands: Subparsers) -> None:
     batch.add_argument("--as", dest="as_", required=True, metavar="USERNAME")
     batch.set_defaults(handler=_batch)
     reorganise = commands.add_parser(
-        "reorganise", help="move dossiers out of the stages a reorganisation ended"
+        "reorganise",
+        help="move dossiers out of the stages a reorganisation ended; close its ended forms' ones",
     )
     reorganise.add_argument("--on", required=True, help="the date, YYYY-MM-DD")
     reorganise.add_argument("--dry-run", action="store_true", help="list, move nothing")
