@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 from domain.accounts import account_id, roster_id
+from domain.councils import council_id
 from domain.cycles import CycleKind, CycleTerms
 from domain.dossier import Attachment
 from domain.figures import figures_id
@@ -95,6 +96,11 @@ class Story:
             [{"role": "council_member"}, {"role": "unit_officer", "scope": "S-831-01"}],
         )
         s.change_password(ctx(ADMIN), "can.bo-xa", "$argon2id$other")
+        # The province's council as constituted, then recomposed with the same members.
+        for number, on in (("5/QĐ-UBND", date(2023, 1, 5)), ("40/QĐ-UBND", date(2023, 6, 1))):
+            composed = {"chair": MEMBERS[0], "members": MEMBERS, "valid_from": on}
+            terms = {"decision_number": number, "decision_date": on, **composed}
+            s.constitute_council(ctx(ADMIN), "province", None, terms)
         s.sign_out(ctx(ADMIN), "can.bo-xa")
         s.deactivate_account(ctx(ADMIN), "can.bo-xa", "Chuyển công tác.")
         s.reactivate_account(ctx(ADMIN), "can.bo-xa")
@@ -211,6 +217,7 @@ class Story:
             "submission": submission_id(sid, "ubnd-tinh-ben-tre"),
             "submissions": register_id(OFFICE_REGISTER, 2024),
             "decisions": register_id("ubnd-tinh-ben-tre/QĐ-UBND", 2024),
+            "council": council_id("province", None),
         }
 
     def stranded_in_district_review(self) -> UUID:

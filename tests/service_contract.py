@@ -19,6 +19,7 @@ from eventsourcing.persistence import StoredEvent
 from domain.accounts import Account, Roster
 from domain.chain import ChainedAggregate, digest_of
 from domain.council import CouncilSession
+from domain.councils import Council
 from domain.cycles import Cycle
 from domain.errors import (
     AlreadyExists,
@@ -49,6 +50,7 @@ AGGREGATES: tuple[type[ChainedAggregate], ...] = (
     OfficialFigures,
     Submission,
     NumberRegister,
+    Council,
 )
 
 

@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic
 from domain.accounts import Account, Roster
 from domain.chain import digest_of, occurred_at
 from domain.council import CouncilSession
+from domain.councils import Council
 from domain.cycles import Cycle
 from domain.figures import OfficialFigures
 from domain.inspection import InspectionVisit
@@ -102,6 +103,8 @@ KINDS: dict[type[Any], str] = {
     NumberRegister.Opened: "register",
     NumberRegister.NumberGiven: "register",
     NumberRegister.NumberRecorded: "register",
+    Council.Constituted: "council",
+    Council.Recomposed: "council",
 }
 
 ALL_TOPICS = tuple(sorted(get_topic(cls) for cls in KINDS))

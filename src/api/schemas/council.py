@@ -18,9 +18,43 @@ class SessionCreate(Schema):
 
     title: str = Field(min_length=1, max_length=500)
     scheduled_for: date
-    members: list[str] = Field(min_length=1, max_length=100)
+    members: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="the council's members in office on the session's date; optional where"
+        " the council is in the register, and then it must match it",
+    )
     award_form: Literal["bang-khen-tinh", "co-thi-dua-tinh", "giay-khen-huyen"]
     scope: str | None = Field(default=None, max_length=64, description="district councils only")
+
+
+class CouncilTermsIn(Schema):
+    model_config = example(
+        level="province",
+        decision_number="1234/QĐ-UBND",
+        decision_date="2024-01-05",
+        chair="uyvien-1",
+        members=["uyvien-1", "uyvien-2", "uyvien-3"],
+        valid_from="2024-01-05",
+    )
+
+    level: Literal["province", "district"]
+    scope: str | None = Field(default=None, max_length=64, description="a district's code")
+    decision_number: str = Field(min_length=1, max_length=100, description="the decision")
+    decision_date: date
+    chair: str = Field(min_length=1, max_length=100, description="one of the members")
+    members: list[str] = Field(min_length=1, max_length=100)
+    valid_from: date = Field(description="the day this composition takes office")
+
+
+class CouncilRegisterPublic(Schema):
+    level: str
+    scope: str | None
+    compositions: list[dict[str, Any]] = Field(
+        description="each composition with its decision and the day it took office, in order"
+    )
+    version: int
 
 
 class AgendaIn(Schema):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from domain.context import CommandContext, acting
 from domain.council import Choice, CouncilSession, ItemOutcome
+from domain.councils import Council, composition, council_id
 from domain.dossier import Attachment
 from domain.errors import (
     InvalidInput,
+    NotFound,
     StageTransitionError,
     one_of,
 )
@@ -22,9 +25,12 @@ from domain.summaries import (
 from service.application import (
     NOMINATION,
     SESSION,
+    Kind,
     _ignore,
 )
 from service.lookups import Lookups
+
+COUNCIL = Kind(Council, lambda cid: NotFound(f"council {cid} is not in the register"))
 
 
 class CouncilCases(Lookups):
@@ -37,16 +43,21 @@ class CouncilCases(Lookups):
         ctx: CommandContext,
         title: str,
         scheduled_for: date,
-        members: list[str],
+        members: list[str] | None,
         award_form: str,
         scope: str | None = None,
     ) -> CommandResult:
+        """A session of the council whose form it is. Where the council is registered, its
+        members are those in office on the session's date (``members``, when given, must
+        be them); a council not registered names its members here."""
         rules = self.default_rule_set
         form = rules.award_form(award_form)
         sid = uuid5(NAMESPACE_URL, f"/council-sessions/{ctx.command_id}")
         if form.council_level == "district" and scope is not None:
             self._require_district_in_force(scope, max(scheduled_for, ctx.today))
         rules.require_form_in_force(award_form, max(scheduled_for, ctx.today))
+        district_scope = scope if form.council_level == "district" else None
+        members = self._members_on(form.council_level, district_scope, scheduled_for, members)
         return self._create(
             ctx,
             sid,
@@ -101,6 +112,63 @@ class CouncilCases(Lookups):
             s.open()
 
         return self._execute(ctx, SESSION, sid, decide)
+
+    # --- the register of councils --------------------------------------------------------
+
+    def constitute_council(
+        self, ctx: CommandContext, level: str, scope: str | None, terms: dict[str, Any]
+    ) -> CommandResult:
+        """Registers a council's composition by the decision that made it: the first, or a
+        later one that changes it from its day on."""
+        checked = composition(
+            str(terms["decision_number"]),
+            terms["decision_date"],
+            str(terms["chair"]),
+            list(terms["members"]),
+            terms["valid_from"],
+        )
+        cid = council_id(level, scope)
+        try:
+            self._load(COUNCIL, cid)
+        except NotFound:
+            return self._create(
+                ctx, cid, lambda: Council.constitute(level, scope, checked), "this council"
+            )
+        return self._execute(ctx, COUNCIL, cid, lambda c: c.recompose(checked))
+
+    def council_register(self, level: str, scope: str | None) -> dict[str, Any]:
+        council = self._load(COUNCIL, council_id(level, scope))
+        return {
+            "level": council.level,
+            "scope": council.scope,
+            "compositions": [dict(c) for c in council.compositions],
+            "version": council.version,
+        }
+
+    def _members_on(
+        self, level: str, scope: str | None, day: date, members: list[str] | None
+    ) -> list[str]:
+        try:
+            council = self._load(COUNCIL, council_id(level, scope))
+        except NotFound:
+            if not members:
+                raise InvalidInput(
+                    "members", "name the members: this council is not in the register"
+                ) from None
+            return members
+        sitting = council.on(day)
+        if sitting is None:
+            raise StageTransitionError(
+                f"no council composition is in office on {day.isoformat()}",
+                council=str(council.id),
+            )
+        if members is not None and sorted(members) != sorted(sitting["members"]):
+            raise InvalidInput(
+                "members",
+                f"must be the council constituted by decision {sitting['decision_number']}:"
+                f" {', '.join(sitting['members'])}",
+            )
+        return list(sitting["members"])
 
     def _ceased(self, s: CouncilSession, on: date) -> str | None:
         """Why a district's session can decide nothing on ``on``: its district ceased (the
