@@ -427,14 +427,14 @@ class CouncilSession(ChainedAggregate):
             counts = tally(len(self.members), list(self.ballots[item].values()), rule)
             outcome = ItemOutcome.BLOCKED if item in blocked else judge(counts, rule)
             reason = blocked.get(item)
-            if ceased is not None:
-                outcome, reason = ItemOutcome.NO_DECISION, ceased
             if outcome is ItemOutcome.NO_DECISION:
                 eligible = counts["members"] - counts["recuse"]
                 reason = (
                     f"no decision: {eligible} of {counts['members']} members may vote, fewer"
                     " than a quorum of the whole council; the item goes back to the agenda"
                 )
+            if ceased is not None:
+                outcome, reason = ItemOutcome.NO_DECISION, ceased
             results[item] = {"outcome": outcome.value, "tally": counts, "reason": reason}
             if not rule.secret_ballot:  # an open ballot records who chose what
                 results[item]["ballots"] = dict(sorted(self.ballots[item].items()))
