@@ -469,6 +469,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/councils": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Register a council's composition by the decision that made it */
+    post: operations["constitute_api_v1_councils_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/councils/{level}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A council's compositions, in order */
+    get: operations["register_api_v1_councils__level__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/cycles/{year}": {
     parameters: {
       query?: never;
@@ -1919,6 +1953,72 @@ export interface components {
       to_count: number;
       /** To Root */
       to_root: string | null;
+    };
+    /** CouncilRegisterPublic */
+    CouncilRegisterPublic: {
+      /**
+       * Compositions
+       * @description each composition with its decision and the day it took office, in order
+       */
+      compositions: {
+        [key: string]: unknown;
+      }[];
+      /** Level */
+      level: string;
+      /** Scope */
+      scope: string | null;
+      /** Version */
+      version: number;
+    };
+    /**
+     * CouncilTermsIn
+     * @example {
+     *       "chair": "uyvien-1",
+     *       "decision_date": "2024-01-05",
+     *       "decision_number": "1234/QĐ-UBND",
+     *       "level": "province",
+     *       "members": [
+     *         "uyvien-1",
+     *         "uyvien-2",
+     *         "uyvien-3"
+     *       ],
+     *       "valid_from": "2024-01-05"
+     *     }
+     */
+    CouncilTermsIn: {
+      /**
+       * Chair
+       * @description one of the members
+       */
+      chair: string;
+      /**
+       * Decision Date
+       * Format: date
+       */
+      decision_date: string;
+      /**
+       * Decision Number
+       * @description the decision
+       */
+      decision_number: string;
+      /**
+       * Level
+       * @enum {string}
+       */
+      level: "province" | "district";
+      /** Members */
+      members: string[];
+      /**
+       * Scope
+       * @description a district's code
+       */
+      scope?: string | null;
+      /**
+       * Valid From
+       * Format: date
+       * @description the day this composition takes office
+       */
+      valid_from: string;
     };
     /** CriterionOutcome */
     CriterionOutcome: {
@@ -3379,8 +3479,11 @@ export interface components {
        * @enum {string}
        */
       award_form: "bang-khen-tinh" | "co-thi-dua-tinh" | "giay-khen-huyen";
-      /** Members */
-      members: string[];
+      /**
+       * Members
+       * @description the council's members in office on the session's date; optional where the council is in the register, and then it must match it
+       */
+      members?: string[] | null;
       /**
        * Scheduled For
        * Format: date
@@ -5109,6 +5212,72 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  constitute_api_v1_councils_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CouncilTermsIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  register_api_v1_councils__level__get: {
+    parameters: {
+      query?: {
+        scope?: string | null;
+      };
+      header?: never;
+      path: {
+        level: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CouncilRegisterPublic"];
         };
       };
       /** @description Validation Error */
