@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -14,6 +14,7 @@ from domain.access import require_grant
 from domain.calendar import VIETNAM
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
+from domain.council_voting import Choice, ItemOutcome, judge, tally
 from domain.criteria.schema import VotingRule
 from domain.dossier import Attachment
 from domain.errors import AlreadyExists, InvalidInput, JurisdictionError, StageTransitionError
@@ -24,59 +25,6 @@ class SessionState(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
-
-
-class Choice(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    ABSTAIN = "abstain"
-    RECUSE = "recuse"
-
-
-class ItemOutcome(StrEnum):
-    APPROVED = "approved"
-    NOT_APPROVED = "not_approved"
-    NO_QUORUM = "no_quorum"
-    NO_DECISION = "no_decision"  # too few members may vote for any valid decision
-    BLOCKED = "blocked"  # an open complaint keeps the council from deciding
-
-    @property
-    def decides(self) -> bool:
-        return self in (ItemOutcome.APPROVED, ItemOutcome.NOT_APPROVED)
-
-
-def tally(members: int, choices: list[str], rule: VotingRule) -> dict[str, int]:
-    """Counts of one item's ballots; recused members leave the total only when the rule
-    counts the eligible members (and cites why it may)."""
-    counts = Counter(choices)
-    recused = counts[Choice.RECUSE.value]
-    present = sum(counts[c.value] for c in (Choice.APPROVE, Choice.REJECT, Choice.ABSTAIN))
-    total = members - recused if rule.total_of == "eligible" else members
-    return {
-        "members": members,
-        "total": total,
-        "present": present,
-        "approve": counts[Choice.APPROVE.value],
-        "reject": counts[Choice.REJECT.value],
-        "abstain": counts[Choice.ABSTAIN.value],
-        "recuse": recused,
-    }
-
-
-def too_few_eligible(counts: dict[str, int], rule: VotingRule) -> bool:
-    """The members who may vote could not form a quorum of the whole membership."""
-    eligible = counts["members"] - counts["recuse"]
-    return eligible <= 0 or not rule.has_quorum(eligible, counts["members"])
-
-
-def judge(counts: dict[str, int], rule: VotingRule) -> ItemOutcome:
-    if too_few_eligible(counts, rule):
-        return ItemOutcome.NO_DECISION
-    if counts["total"] <= 0 or not rule.has_quorum(counts["present"], counts["total"]):
-        return ItemOutcome.NO_QUORUM
-    if rule.approves(counts["approve"], counts["present"], counts["total"]):
-        return ItemOutcome.APPROVED
-    return ItemOutcome.NOT_APPROVED
 
 
 VOTING_CLOSES = time(17, 0)  # unless set, voting closes at the end of the meeting day
@@ -91,6 +39,9 @@ def default_closing(meeting_day: date, opened_at: datetime) -> datetime:
     if closes_at - opened_at < LEAST_VOTING_TIME:
         closes_at += timedelta(days=1)
     return closes_at
+
+
+SEALED = "sealed"  # a member's ballot is recorded sealed; its choice counts at the close
 
 
 def _now() -> datetime:
@@ -259,9 +210,17 @@ class CouncilSession(ChainedAggregate):
     def _session_opened(self) -> None:
         self.state_name = SessionState.OPEN.value
 
-    def cast_vote(self, nomination_id: UUID, choice: Choice, reason: str = "") -> None:
+    def cast_vote(
+        self,
+        nomination_id: UUID,
+        choice: Choice,
+        reason: str = "",
+        seal: Callable[[str, str, str], str] | None = None,
+    ) -> None:
         """A ballot; standing aside (recusal) is declared with a short reason, which the
-        record and the minutes keep."""
+        record and the minutes keep. A secret ballot given ``seal`` (item, member, choice ->
+        sealed text) is recorded sealed: the store keeps who voted apart from what they
+        chose (docs/spec.md §7)."""
         member = current_context().actor.account_id
         require_grant("vote", Role.COUNCIL_MEMBER)
         if member not in self.members:
@@ -278,7 +237,26 @@ class CouncilSession(ChainedAggregate):
             return
         if reason.strip():
             raise InvalidInput("reason", "only a recusal takes a reason")
+        if seal is not None and self.rule.secret_ballot:
+            sealed = seal(item, member, Choice(choice).value)
+            self._ballot_sealed(nomination_id=item, member_id=member, sealed=sealed)
+            return
         self._ballot_cast(nomination_id=item, member_id=member, choice=Choice(choice).value)
+
+    class BallotSealed(ChainedAggregate.Event):
+        nomination_id: str
+        member_id: str
+        sealed: str  # the choice under the ballot key, bound to the item and the member
+
+    @event(BallotSealed)
+    def _ballot_sealed(self, nomination_id: str, member_id: str, sealed: str) -> None:
+        self.ballots[nomination_id][member_id] = SEALED
+        self.__dict__.setdefault("sealed", {}).setdefault(nomination_id, {})[member_id] = sealed
+
+    def sealed_ballots(self) -> dict[str, dict[str, str]]:
+        """Each item's sealed ballots by member, to be opened by whoever holds the key."""
+        found: dict[str, dict[str, str]] = self.__dict__.get("sealed", {})
+        return found
 
     class BallotCast(ChainedAggregate.Event):
         nomination_id: str
@@ -414,17 +392,30 @@ class CouncilSession(ChainedAggregate):
         self.reminders += 1
 
     def close(
-        self, blocked: dict[str, str], ceased: str | None = None
+        self,
+        blocked: dict[str, str],
+        ceased: str | None = None,
+        opened: dict[str, list[str]] | None = None,
     ) -> dict[str, dict[str, Any]]:
         """Tallies every item. ``blocked`` maps items that cannot be decided to the reason;
-        ``ceased``, the law that ended the council's level: then no item is decided."""
+        ``ceased``, the law that ended the council's level: then no item is decided;
+        ``opened``, each item's sealed ballots opened, in no member's order: the result
+        records them sorted, so the tally can be counted again from the log."""
         require_grant("close the session", Role.COUNCIL_SECRETARY, also=(Role.SYSTEM,))
         ends = (SessionState.OPEN,) if ceased is None else (SessionState.OPEN, SessionState.DRAFT)
         self._require_state("close the session", *ends)
         rule = self.rule
         results: dict[str, dict[str, Any]] = {}
         for item in self.agenda:
-            counts = tally(len(self.members), list(self.ballots[item].values()), rule)
+            choices = [c for c in self.ballots[item].values() if c != SEALED]
+            unsealed = sorted((opened or {}).get(item, []))
+            if len(unsealed) != len(self.sealed_ballots().get(item, {})):
+                raise StageTransitionError(
+                    f"item {item}: {len(unsealed)} ballots opened for"
+                    f" {len(self.sealed_ballots().get(item, {}))} sealed",
+                    session_id=str(self.id),
+                )
+            counts = tally(len(self.members), choices + unsealed, rule)
             outcome = ItemOutcome.BLOCKED if item in blocked else judge(counts, rule)
             reason = blocked.get(item)
             if outcome is ItemOutcome.NO_DECISION:
@@ -436,6 +427,8 @@ class CouncilSession(ChainedAggregate):
             if ceased is not None:
                 outcome, reason = ItemOutcome.NO_DECISION, ceased
             results[item] = {"outcome": outcome.value, "tally": counts, "reason": reason}
+            if unsealed:  # what the sealed ballots said, sorted: no member's order
+                results[item]["opened"] = unsealed
             if not rule.secret_ballot:  # an open ballot records who chose what
                 results[item]["ballots"] = dict(sorted(self.ballots[item].items()))
         self._session_closed(results=results)

@@ -72,6 +72,7 @@ KINDS: dict[type[Any], str] = {
     CouncilSession.ItemAdded: "council",
     CouncilSession.SessionOpened: "council",
     CouncilSession.BallotCast: "vote",
+    CouncilSession.BallotSealed: "vote",
     CouncilSession.MemberRecused: "vote",
     CouncilSession.SessionClosed: "council",
     CouncilSession.ClosingDeadlineSet: "council",
@@ -168,7 +169,7 @@ class AuditTrailProjection(Projection[AuditTrailView]):
                     }
                 )
         else:
-            if cls is CouncilSession.BallotCast:
+            if cls in (CouncilSession.BallotCast, CouncilSession.BallotSealed):
                 payload = {"member_id": payload["member_id"]}  # the choice stays secret
             payload.pop("password_hash", None)
             decided = payload.get("decision")

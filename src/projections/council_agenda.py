@@ -300,7 +300,7 @@ class CouncilAgendaProjection(HandledProjection[CouncilAgendaView]):
     def _opened(self, event: Any, tracking: Tracking) -> None:
         self.view.set_state(str(event.originator_id), "open")
 
-    @handles(CouncilSession.BallotCast, CouncilSession.MemberRecused)
+    @handles(CouncilSession.BallotCast, CouncilSession.BallotSealed, CouncilSession.MemberRecused)
     def _ballot(self, event: Any, tracking: Tracking) -> None:
         self.view.participate(
             str(event.originator_id),

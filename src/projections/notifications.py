@@ -359,7 +359,7 @@ class NotificationsProjection(HandledProjection[NotificationsView]):
         if found is not None:
             self.view.save_session(sid, [*found["agenda"], event.nomination_id], found["voted"])
 
-    @handles(CouncilSession.BallotCast, CouncilSession.MemberRecused)
+    @handles(CouncilSession.BallotCast, CouncilSession.BallotSealed, CouncilSession.MemberRecused)
     def _ballot(self, event: Any, tracking: Tracking) -> None:
         sid = str(event.originator_id)
         found = self.view.session(sid)

@@ -107,6 +107,7 @@ class ServiceBase(Application[UUID]):
         snapshot_key: bytes | None = None,
         writer_key: WriterKey | None = None,
         document_key: bytes | None = None,
+        ballot_key: bytes | None = None,
     ) -> None:
         # Proves the snapshots this product wrote: kept outside the database (beside the
         # audit key). Without one, this instance's own: its snapshots serve only itself.
@@ -117,6 +118,10 @@ class ServiceBase(Application[UUID]):
         # Makes documents' ids (domain.documents): kept outside the database, so reading
         # the store is not enough to mint one. Without one, this instance's own.
         self.document_key = document_key or os.urandom(32)
+        # Seals secret ballots (service.ballots): kept outside the database, so neither its
+        # role nor a backup's reader can join a member to a choice. Without one, this
+        # instance's own: its open sessions close only here.
+        self.ballot_key = ballot_key or os.urandom(32)
         self.units = UnitRegistry(units)  # its own copy: registered units are added to it
         self.calendar = calendar or WorkingCalendar()
         self._rule_sets: dict[tuple[str, int], RuleSet] = {}

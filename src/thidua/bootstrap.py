@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 import time
@@ -148,6 +149,15 @@ def document_key(settings: Settings) -> bytes:
     return bytes.fromhex(_shared_key(settings.keys_dir / "document.key"))
 
 
+def ballot_key(settings: Settings) -> bytes:
+    """The key that seals secret ballots: THIDUA_BALLOT_KEY, else made once under the data
+    dir (mode 0600) and shared by every process on it. Losing it leaves the open sessions'
+    sealed ballots unopenable; closed sessions keep their counted results."""
+    if settings.ballot_key is not None:
+        return hashlib.sha256(settings.ballot_key.get_secret_value().encode()).digest()
+    return bytes.fromhex(_shared_key(settings.keys_dir / "ballot.key"))
+
+
 def _shared_key(path: Path) -> str:
     """32 random bytes in hex, made once at ``path`` (0600) by whichever process is first."""
     made = _shared_file(path, lambda: (secrets.token_hex(32) + "\n").encode(), bytes.strip)
@@ -273,6 +283,7 @@ def build_service(settings: Settings) -> NominationService:
         snapshot_key=snapshot_key(settings),
         writer_key=writer_key(settings),
         document_key=document_key(settings),
+        ballot_key=ballot_key(settings),
     )
     begin_signing(service, signing_key(settings))
     return service

@@ -137,6 +137,13 @@ class Settings(BaseSettings):
         " compute); default: made once under <data_dir>/keys/document.key and shared by"
         " every process on it",
     )
+    ballot_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="seals secret ballots, so the store keeps who voted apart from what they"
+        " chose; default: made once under <data_dir>/keys/ballot.key and shared by every"
+        " process on it",
+    )
     public_url: str | None = Field(
         default=None,
         max_length=300,

@@ -11,7 +11,7 @@ from api.routes import Router
 from api.schemas.admin import CyclePublic, LinkedUnit, UnitPublic, cycle_public
 from api.schemas.common import Page, Text
 from api.schemas.reference import Enumerations, RuleSetPublic
-from domain.council import Choice
+from domain.council_voting import Choice
 from domain.criteria.loader import shipped_rule_sets
 from domain.criteria.rules import Basis, Outcome
 from domain.criteria.ruleset import RuleSet

@@ -10,7 +10,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate
 
 from domain.context import CommandContext, acting
-from domain.council import Choice, CouncilSession, ItemOutcome
+from domain.council import CouncilSession
+from domain.council_voting import Choice, ItemOutcome
 from domain.councils import Council, composition, council_id
 from domain.dossier import Attachment
 from domain.errors import (
@@ -28,6 +29,7 @@ from service.application import (
     Kind,
     _ignore,
 )
+from service.ballots import open_ballots, sealer
 from service.lookups import Lookups
 
 COUNCIL = Kind(Council, lambda cid: NotFound(f"council {cid} is not in the register"))
@@ -202,8 +204,13 @@ class CouncilCases(Lookups):
         self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str, reason: str = ""
     ) -> CommandResult:
         ballot = one_of(Choice, choice, "choice")
+        seal = sealer(self.ballot_key, str(sid))
         return self._execute(
-            ctx, SESSION, sid, lambda s: s.cast_vote(nid, ballot, reason), conflicts_retried=5
+            ctx,
+            SESSION,
+            sid,
+            lambda s: s.cast_vote(nid, ballot, reason, seal=seal),
+            conflicts_retried=5,
         )
 
     def close_session(self, ctx: CommandContext, sid: UUID) -> CommandResult:
@@ -219,7 +226,8 @@ class CouncilCases(Lookups):
                 for n in nominations
                 if n.open_complaints()
             }
-            results = s.close(blocked, ceased)
+            opened = open_ballots(self.ballot_key, str(s.id), s.sealed_ballots())
+            results = s.close(blocked, ceased, opened)
             for n in nominations:
                 result = results[str(n.id)]
                 outcome = ItemOutcome(result["outcome"])

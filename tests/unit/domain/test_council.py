@@ -10,7 +10,8 @@ import pytest
 
 from domain.calendar import VIETNAM
 from domain.context import acting
-from domain.council import Choice, CouncilSession, ItemOutcome, judge, tally
+from domain.council import CouncilSession
+from domain.council_voting import Choice, ItemOutcome, judge, tally
 from domain.criteria.loader import load_rule_set
 from domain.criteria.ruleset import RuleSet
 from domain.criteria.schema import VotingRule
