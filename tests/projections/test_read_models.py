@@ -83,7 +83,7 @@ def test_the_audit_trail_has_a_row_for_every_step_of_a_case(
         "decision",
         "revocation",
     } <= kinds
-    votes = [r for r in rows if r["event_type"] == "BallotCast"]
+    votes = [r for r in rows if r["event_type"] == "BallotSealed"]
     assert votes
     assert all(set(r["details"]) == {"member_id"} for r in votes)  # never the choice
     recusals = [r for r in rows if r["event_type"] == "MemberRecused"]

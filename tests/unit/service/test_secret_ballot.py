@@ -24,7 +24,7 @@ DAY = date(2024, 4, 3)
 def voted_session(service: NominationService) -> tuple[UUID, UUID]:
     """A session of seven on one dossier: five approve, one rejects, one abstains."""
     story = Story(service)
-    nid = story.open("S-829-01", GOOD)
+    nid = story.open("S-831-01", GOOD)
     story.to_province_review(nid)
     service.complete_province_review(ctx(PROVINCE, date(2024, 3, 15)), nid, "approve", "")
     service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), nid)
