@@ -4,6 +4,7 @@ receipts that cover their records, and recording each file as one the product is
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from uuid import UUID
 
 from fastapi.responses import Response
@@ -121,6 +122,25 @@ def submission_document(app: AppState, submission_id: UUID) -> Response:
     pdf = issue(app, record, DocumentKind.SUBMISSION, public_base(app.settings))
     number = str((record.submission or {})["number"]).split("/")[0]
     return pdf_response(pdf, f"to-trinh-{number}-{record.closed_on.year}.pdf")
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What a file someone holds is: the very file the product issued under the id, or the
+    decision it generated signed afterwards; and what its signature says."""
+
+    issued: bool
+    signature: SignatureCheck
+
+
+def check_file(app: AppState, document_id: str, pdf: bytes) -> FileCheck:
+    receipts = receipts_of(app)
+    issued = any(
+        receipts.was_issued(document_id, hashlib.sha256(content).hexdigest())
+        for content in (pdf, first_revision(pdf))
+    )
+    keys = app.settings.signing
+    return FileCheck(issued, check_signature(pdf, keys.trust_roots() if keys else []))
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:

@@ -410,6 +410,32 @@ def test_a_decision_signed_on_a_token_elsewhere_is_checked_before_it_is_kept(
     assert "Bến Tre" in answer.json()["signature"]["signer"]
 
 
+def test_anyone_checks_the_file_they_hold_and_its_signature_on_the_public_page(
+    demo: Demo,
+) -> None:
+    document_id, path = issued(demo)
+    held = path.read_bytes()
+
+    def check(pdf: bytes) -> Any:
+        files = {"file": ("qd.pdf", pdf, "application/pdf")}
+        return demo.client.post(f"/verify/{document_id}", files=files)
+
+    page = check(held)
+    assert page.status_code == 200
+    assert "Đúng là tệp hệ thống đã phát hành" in page.text
+    assert "Chữ ký số hợp lệ" in page.text
+    assert "Bến Tre" in page.text  # the signer, by its certificate's name
+    altered = check(held + b"\n% a page slipped in\n")
+    assert "Không phải tệp hệ thống đã phát hành" in altered.text
+    assert "Chữ ký số không hợp lệ" in altered.text
+    answer = demo.client.post(
+        f"/api/v1/public/documents/{document_id}/file",
+        files={"file": ("qd.pdf", held, "application/pdf")},
+    ).json()
+    assert (answer["issued"], answer["signature"]["ok"]) == (True, True)
+    assert answer["document"]["state"] == "intact"
+
+
 def test_the_cli_refuses_an_edited_decision(demo: Demo, capsys: pytest.CaptureFixture[str]) -> None:
     _, path = issued(demo)
     pdf = path.read_bytes()

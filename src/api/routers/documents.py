@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
 
 from api.deps import (
     AppState,
@@ -27,10 +26,10 @@ from api.evidence import (
     Upload,
     upload_body,
 )
-from api.issuing import issue, pdf_response, public_base, signed_elsewhere
+from api.issuing import check_file, issue, pdf_response, public_base, signed_elsewhere
 from api.public import Lang, render, words
 from api.routes import Router
-from api.schemas.documents import DocumentCheckPublic
+from api.schemas.documents import DocumentCheckPublic, FileCheckPublic, SignaturePublic
 from api.schemas.nominations import EvidencePublic
 from api.security import client_address
 from api.uploads import attachment, evidence_answer, record_upload
@@ -168,18 +167,68 @@ def verify_page(
     return render("verify.html", lang, "verify", t["title"], check=check, rows=rows)
 
 
+@public.post("/verify/{document_id}", include_in_schema=False, response_class=HTMLResponse)
+async def verify_file_page(
+    document_id: DocumentIdPath,
+    request: Request,
+    app: State,
+    file: Annotated[UploadFile, File()],
+    lang: Annotated[Lang, Query()] = "vi",
+) -> HTMLResponse:
+    """The same check, and the file held: issued as it is, and its digital signature."""
+    _within_limit(app, request)
+    content = await file.read()
+    check = check_public(await run_in_threadpool(app.service.check_document, document_id))
+    held = await run_in_threadpool(check_file, app, document_id, content)
+    t = words(lang)["verify"]
+    signature = held.signature
+    if not signature.present:
+        signed = t["unsigned"]
+    elif signature.ok:
+        at = f"{signature.signed_at:%d/%m/%Y %H:%M} UTC" if signature.signed_at else ""
+        signed = f"{t['signed']}: {signature.signer} {at}".strip()
+    else:
+        signed = f"{t['badly_signed']}: {'; '.join(signature.problems)}"
+    rows = [
+        (t["id"], check.document_id),
+        (t["file"], t["issued"] if held.issued else t["not_issued"]),
+        (t["signature"], signed),
+    ]
+    return render("verify.html", lang, "verify", t["title"], check=check, rows=rows)
+
+
+@public.post(
+    "/api/v1/public/documents/{document_id}/file",
+    tags=["public"],
+    response_model=FileCheckPublic,
+    summary="Whether a file is the document issued under this id, and its signature (no sign-in)",
+)
+async def check_document_file(
+    document_id: DocumentIdPath,
+    request: Request,
+    app: State,
+    file: Annotated[UploadFile, File()],
+) -> FileCheckPublic:
+    _within_limit(app, request)
+    held = await run_in_threadpool(check_file, app, document_id, await file.read())
+    signature = held.signature
+    return FileCheckPublic(
+        document=check_public(await run_in_threadpool(app.service.check_document, document_id)),
+        issued=held.issued,
+        signature=SignaturePublic(
+            present=signature.present,
+            ok=signature.ok,
+            signer=signature.signer,
+            signed_at=signature.signed_at,
+        ),
+    )
+
+
 def _day(day: date, lang: str) -> str:
     return f"{day:%d/%m/%Y}" if lang == "vi" else day.isoformat()
 
 
 # --- the decision as signed ------------------------------------------------------------------
-
-
-class SignaturePublic(BaseModel):
-    present: bool = Field(description="false for a scan of the signed paper")
-    ok: bool = Field(description="intact over the whole file and chained to a trust root")
-    signer: str | None = None
-    signed_at: datetime | None = None
 
 
 class SignedDecisionPublic(EvidencePublic):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -23,3 +23,19 @@ class DocumentCheckPublic(Schema):
         default_factory=list,
         description="the units the decision awarded, by name: a paper naming others fails",
     )
+
+
+class SignaturePublic(Schema):
+    present: bool = Field(description="false for a scan of the signed paper")
+    ok: bool = Field(description="intact over the whole file and chained to a trust root")
+    signer: str | None = None
+    signed_at: datetime | None = None
+
+
+class FileCheckPublic(Schema):
+    document: DocumentCheckPublic
+    issued: bool = Field(
+        description="the file is one the product issued under the id (or its decision signed"
+        " afterwards)"
+    )
+    signature: SignaturePublic
