@@ -1121,6 +1121,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/public/documents/{document_id}/file": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Whether a file is the document issued under this id, and its signature (no sign-in) */
+    post: operations["check_document_file_api_v1_public_documents__document_id__file_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/public/notices": {
     parameters: {
       query?: never;
@@ -1775,6 +1792,11 @@ export interface components {
       /** Version */
       version: number;
     };
+    /** Body_check_document_file_api_v1_public_documents__document_id__file_post */
+    Body_check_document_file_api_v1_public_documents__document_id__file_post: {
+      /** File */
+      file: string;
+    };
     /** Body_sign_in_api_v1_auth_token_post */
     Body_sign_in_api_v1_auth_token_post: {
       /**
@@ -2330,6 +2352,16 @@ export interface components {
       source?: components["schemas"]["SourceIn"] | null;
       /** Total Households */
       total_households: number;
+    };
+    /** FileCheckPublic */
+    FileCheckPublic: {
+      document: components["schemas"]["DocumentCheckPublic"];
+      /**
+       * Issued
+       * @description the file is one the product issued under the id (or its decision signed afterwards)
+       */
+      issued: boolean;
+      signature: components["schemas"]["SignaturePublic"];
     };
     /** FlowsIn */
     FlowsIn: {
@@ -6528,6 +6560,41 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["DocumentCheckPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  check_document_file_api_v1_public_documents__document_id__file_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        document_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "multipart/form-data": components["schemas"]["Body_check_document_file_api_v1_public_documents__document_id__file_post"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["FileCheckPublic"];
         };
       };
       /** @description Validation Error */
