@@ -17,3 +17,7 @@ def inspection_workflow_id(visit_id: str, prefix: str = "") -> str:
 
 def council_workflow_id(session_id: str, prefix: str = "") -> str:
     return f"{prefix}council-{session_id}"
+
+
+def submission_workflow_id(submission_id: str, prefix: str = "") -> str:
+    return f"{prefix}submission-{submission_id}"

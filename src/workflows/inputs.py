@@ -102,3 +102,13 @@ class ClockStep(Payload):
 class ClockResult(Payload):
     recorded: bool
     detail: str = ""
+
+
+class SubmissionInput(Payload):
+    submission_id: str
+
+
+class ChainNews(Payload):
+    """A step of the decision chain, from the store (Submission.Prepared or .Decided)."""
+
+    event_id: str

@@ -31,20 +31,24 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from domain.calendar import VIETNAM
 from domain.council import VOTING_CLOSES, CouncilSession
 from domain.nomination import REVIEW_MOVES, Nomination
+from domain.submission import Submission
 from projections.lease import Keeper, Lease, LeaseLost, LeaseTiming
-from workflows import council_workflow_id, nomination_workflow_id
+from workflows import council_workflow_id, nomination_workflow_id, submission_workflow_id
 from workflows.council import CouncilSessionWorkflow
 from workflows.inputs import (
+    ChainNews,
     NominationClockInput,
     ReminderAsked,
     SessionClockInput,
     SessionClosed,
     SessionOpened,
     StageChanged,
+    SubmissionInput,
     VisitOrdered,
     VisitReported,
 )
 from workflows.nomination import NominationClockWorkflow
+from workflows.submission import SubmissionWorkflow
 
 
 class EventLog(Protocol):
@@ -97,6 +101,8 @@ TOPICS = tuple(
         CouncilSession.ClosingDeadlineSet,
         CouncilSession.ReminderRequested,
         CouncilSession.SessionClosed,
+        Submission.Prepared,
+        Submission.Decided,
     )
 )
 
@@ -171,6 +177,17 @@ class Relay:
                     NominationClockInput(nomination_id=aggregate_id, id_prefix=self.id_prefix),
                     name,
                     payload,
+                )
+            ]
+        if isinstance(event, Submission.Prepared | Submission.Decided):
+            name = "prepared" if isinstance(event, Submission.Prepared) else "decided"
+            return [
+                Signal(
+                    submission_workflow_id(aggregate_id, self.id_prefix),
+                    SubmissionWorkflow.run,
+                    SubmissionInput(submission_id=aggregate_id),
+                    name,
+                    ChainNews(event_id=event_id),
                 )
             ]
         kind = type(event).__name__

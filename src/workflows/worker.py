@@ -19,17 +19,20 @@ from service.nomination_service import NominationService
 from service.receipts import Receipts
 from storage.views import Database
 from workflows.activities import ClockActivities
+from workflows.chain_activities import ChainActivities
 from workflows.council import CouncilSessionWorkflow
 from workflows.inspection import InspectionVisitWorkflow
 from workflows.nomination import NominationClockWorkflow
 from workflows.notifier import Directory, Notifier
 from workflows.relay import Relay
 from workflows.sealing import SEAL_WORKFLOW_ID, AuditSealWorkflow, SealActivities
+from workflows.submission import SubmissionWorkflow
 
 WORKFLOWS: Sequence[type] = (
     NominationClockWorkflow,
     InspectionVisitWorkflow,
     CouncilSessionWorkflow,
+    SubmissionWorkflow,
     AuditSealWorkflow,
 )
 
@@ -54,6 +57,7 @@ def build_worker(
     receipts: Receipts | None = None,
 ) -> Worker:
     activities: list[Callable[..., object]] = ClockActivities(service, notifier, directory).all()
+    activities += ChainActivities(service, notifier, directory).all()
     if receipts is not None:
         activities.append(SealActivities(receipts).seal_log)
     return Worker(
