@@ -134,13 +134,14 @@ class FileCheck:
 
 
 def check_file(app: AppState, document_id: str, pdf: bytes) -> FileCheck:
+    """Issued as it is; or the decision the product generated, then signed, the signature
+    covering every byte added since (anything else added makes it another file)."""
     receipts = receipts_of(app)
-    issued = any(
-        receipts.was_issued(document_id, hashlib.sha256(content).hexdigest())
-        for content in (pdf, first_revision(pdf))
-    )
     keys = app.settings.signing
-    return FileCheck(issued, check_signature(pdf, keys.trust_roots() if keys else []))
+    signature = check_signature(pdf, keys.trust_roots() if keys else [])
+    as_is = receipts.was_issued(document_id, hashlib.sha256(pdf).hexdigest())
+    generated = receipts.was_issued(document_id, hashlib.sha256(first_revision(pdf)).hexdigest())
+    return FileCheck(as_is or (generated and signature.ok), signature)
 
 
 def pdf_response(pdf: bytes, filename: str) -> Response:
