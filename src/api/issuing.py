@@ -4,6 +4,7 @@ receipts that cover their records, and recording each file as one the product is
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -20,7 +21,7 @@ from documents.council_pdf import (
 )
 from documents.signing import SignatureCheck, check_signature, first_revision, sign_pdf
 from domain.documents import CouncilRecord, DocumentKind
-from domain.errors import InvalidInput, UnitNotFound
+from domain.errors import InvalidInput, NotFound, UnitNotFound
 from service.receipts import Receipts
 
 
@@ -44,12 +45,25 @@ def names_for(app: AppState, record: CouncilRecord) -> Names:
     if record.submission is not None:  # the authority it goes to, as the submission names it
         authority = str(record.submission["authority"]["name_vi"])
     return Names(
+        chair=_chair(app, record, member),
         unit=unit,
         award_form=lambda form: rules.award_form(form).name.vi,
         member=member,
         authority=authority,
         movement=f"Kế hoạch tổ chức {rules.title.vi[0].lower()}{rules.title.vi[1:]}",
     )
+
+
+def _chair(app: AppState, record: CouncilRecord, member: Callable[[str], str]) -> str | None:
+    """The session's chair: its council's, by the register, on the session's date."""
+    s = record.session
+    try:
+        register = app.service.council_register(s.council_level, s.scope)
+    except NotFound:
+        return None
+    day = s.scheduled_for.isoformat()
+    sitting = [c for c in register["compositions"] if str(c["valid_from"]) <= day]
+    return member(str(sitting[-1]["chair"])) if sitting else None
 
 
 def receipts_of(app: AppState) -> Receipts:

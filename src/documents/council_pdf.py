@@ -54,6 +54,8 @@ class Names:
     """Who signs: the authority in force on the decision date."""
     movement: str
     """The movement's plan, as the rule set names it."""
+    chair: str | None = None
+    """Who chairs the session: its council's chair on the session's date, by the register."""
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,8 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         f"1. Thời gian: phiên họp dự kiến ngày {s.scheduled_for:%d/%m/%Y}, kết thúc"
         f" {vn_date(record.closed_on)}. Hình thức khen thưởng xét: {form}.",
     )
-    para(pdf, f"2. Thành phần: {len(s.members)} thành viên Hội đồng.")
+    chaired = f" Chủ tọa: {names.chair}." if names.chair else ""
+    para(pdf, f"2. Thành phần: {len(s.members)} thành viên Hội đồng.{chaired}")
     para(pdf, f"Có mặt ({len(present)}): " + (", ".join(map(names.member, present)) or "không"))
     para(pdf, f"Vắng mặt ({len(absent)}): " + (", ".join(map(names.member, absent)) or "không"))
     rule = s.voting_rule
@@ -338,7 +341,7 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     if record.decision_number:
         para(pdf, f"6. Số quyết định ghi nhận khi kết thúc phiên họp: {record.decision_number}.")
     closing(pdf, [])
-    signatures(pdf, ["THƯ KÝ HỘI ĐỒNG"], ["CHỦ TỌA PHIÊN HỌP"])
+    signatures(pdf, ["THƯ KÝ HỘI ĐỒNG"], ["CHỦ TỌA PHIÊN HỌP"], names.chair)
     return bytes(pdf.output())
 
 

@@ -149,10 +149,11 @@ def closing(pdf: Page, recipients: list[str]) -> None:
     pdf.set_y(top)
 
 
-def signatures(pdf: Page, left: list[str], right: list[str]) -> None:
-    """Two signature blocks side by side: the minutes' secretary and the session's chair."""
+def signatures(pdf: Page, left: list[str], right: list[str], right_name: str | None = None) -> None:
+    """Two signature blocks side by side: the minutes' secretary and the session's chair,
+    the chair's name under theirs when the register knows it."""
     top, width = pdf.get_y() + 4, (pdf.w - 30 - 15) / 2
-    for x, titles in ((30.0, left), (30 + width, right)):
+    for x, titles, name in ((30.0, left, None), (30 + width, right, right_name)):
         pdf.set_xy(x, top)
         pdf.set_font("Serif", "B", 13)
         for line in titles:
@@ -161,6 +162,11 @@ def signatures(pdf: Page, left: list[str], right: list[str]) -> None:
         pdf.set_font("Serif", "I", 12)
         pdf.set_x(x)
         pdf.cell(width, 6, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if name:
+            pdf.ln(16)
+            pdf.set_font("Serif", "B", 13)
+            pdf.set_x(x)
+            pdf.cell(width, 6.5, name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def signature(pdf: Page, titles: list[str], signer: str) -> None:

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
 from storage.views import SQLiteDatabase
 from tests.api.conftest import settings_for
+from tests.factories import ADMIN, ctx
 from thidua.bootstrap import (
     DEMO_SIGNING_PASSPHRASE,
     SQLITE_FACTORY,
@@ -92,6 +94,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory, units: UnitRegistry) -> Itera
     )
     seed_demo(service, Settings().units_file)
     make_demo_signing_keys(settings, service)
+    # The province's council in the register, its chair named in the minutes.
+    on = date(2023, 1, 10)
+    composed = {"chair": "demo-council-1", "members": [f"demo-council-{i}" for i in range(1, 8)]}
+    terms = {"decision_number": "45/QĐ-UBND", "decision_date": on, "valid_from": on, **composed}
+    service.constitute_council(ctx(ADMIN), "province", None, terms)
     runner = ProjectionRunner(service, SQLiteDatabase(path))
     runner.catch_up_all()
     with TestClient(build_app(settings, service=service, runner=runner)) as client:
@@ -266,6 +273,7 @@ def test_the_minutes_name_who_sat_who_stood_aside_and_each_tally_never_who_chose
         "không có ý kiến phản ánh",
         "THƯ KÝ HỘI ĐỒNG",
         "CHỦ TỌA PHIÊN HỌP",
+        "Chủ tọa: Ủy viên Hội đồng 1 (mẫu)",  # the council's chair, by the register
     ):
         assert expected in text, expected
     for choice in ("approve", "reject", "abstain"):
