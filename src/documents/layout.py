@@ -155,33 +155,28 @@ def signatures(pdf: Page, left: list[str], right: list[str], right_name: str | N
     top, width = pdf.get_y() + 4, (pdf.w - 30 - 15) / 2
     for x, titles, name in ((30.0, left, None), (30 + width, right, right_name)):
         pdf.set_xy(x, top)
-        pdf.set_font("Serif", "B", 13)
-        for line in titles:
-            pdf.set_x(x)
-            pdf.cell(width, 6.5, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("Serif", "I", 12)
-        pdf.set_x(x)
-        pdf.cell(width, 6, "(Ký, ghi rõ họ tên)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        if name:
-            pdf.ln(16)
-            pdf.set_font("Serif", "B", 13)
-            pdf.set_x(x)
-            pdf.cell(width, 6.5, name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        _block(pdf, x, width, titles, "(Ký, ghi rõ họ tên)", name)
 
 
 def signature(pdf: Page, titles: list[str], signer: str) -> None:
-    x, width = 30 + 80.0, pdf.w - 15 - 30 - 80.0
+    """The signer's block on the right: titles, the seal's instruction, then the name."""
+    _block(
+        pdf, 30 + 80.0, pdf.w - 15 - 30 - 80.0, titles, "(Ký, ghi rõ họ tên và đóng dấu)", signer
+    )
+
+
+def _block(
+    pdf: Page, x: float, width: float, titles: list[str], how: str, name: str | None
+) -> None:
     pdf.set_font("Serif", "B", 13)
     for line in titles:
         pdf.set_x(x)
         pdf.cell(width, 6.5, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("Serif", "I", 12)
     pdf.set_x(x)
-    pdf.cell(
-        width, 6, "(Ký, ghi rõ họ tên và đóng dấu)", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    if signer:
+    pdf.cell(width, 6, how, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if name:
         pdf.ln(16)
         pdf.set_font("Serif", "B", 13)
         pdf.set_x(x)
-        pdf.cell(width, 6.5, signer, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(width, 6.5, name, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)

@@ -9,19 +9,12 @@ from uuid import UUID
 
 from temporalio import activity
 
-from service.nomination_service import NominationService
-from workflows.activities import final_domain_errors
+from workflows.activities import ClockActivities, final_domain_errors
 from workflows.inputs import ClockResult, SubmissionInput
-from workflows.notifier import Directory, Notifier
 
 
-class ChainActivities:
-    def __init__(
-        self, service: NominationService, notifier: Notifier, directory: Directory
-    ) -> None:
-        self.service = service
-        self.notifier = notifier
-        self.directory = directory
+class ChainActivities(ClockActivities):
+    """The clock's service, notifier and directory; activities of its own."""
 
     @activity.defn
     @final_domain_errors
@@ -61,4 +54,4 @@ class ChainActivities:
         return ClockResult(recorded=False, detail=", ".join(recipients))
 
     def all(self) -> list[Callable[..., object]]:
-        return [self.tell_authority, self.tell_office]
+        return [self.tell_authority, self.tell_office]  # the clock's are registered by it

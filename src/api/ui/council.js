@@ -149,7 +149,8 @@ function sessionsView(sessions) {
 function newSessionForm() {
   const title = h("input", { required: true });
   const date = h("input", { type: "date", required: true });
-  const members = h("textarea", { required: true });
+  // A council in the register sits with the members in office on the day: none to name.
+  const members = h("textarea", { "aria-describedby": "members-hint" });
   const awardForm = h(
     "select",
     {},
@@ -162,7 +163,7 @@ function newSessionForm() {
       scheduleSession(form, {
         title: title.value,
         scheduled_for: date.value,
-        members: members.value.split(/\s+/).filter(Boolean),
+        members: members.value.trim() ? members.value.split(/\s+/).filter(Boolean) : null,
         award_form: awardForm.value,
       });
     },
@@ -171,6 +172,7 @@ function newSessionForm() {
     field(t("council.date"), date, "scheduled_for"),
     field(t("board.form"), awardForm, "award_form"),
     field(t("council.members"), members, "members"),
+    h("p", { class: "muted", id: "members-hint" }, t("council.members_hint")),
     actions(submitButton(t("council.new"))),
   );
   return form;
