@@ -116,6 +116,10 @@ DECREE_98 = (
     "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định"
     " chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;"
 )
+LOCAL_GOVERNMENT = (
+    "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15 và Nghị quyết số"
+    " 202/2025/QH15 của Quốc hội về sắp xếp đơn vị hành chính cấp tỉnh;"
+)
 DECREE_152 = (
     "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ quy định chi tiết thi hành một số điều"
     " của Luật Thi đua, khen thưởng;"
@@ -183,7 +187,10 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
             f" và ý kiến của Hội đồng Thi đua – Khen thưởng tại phiên họp"
             f" “{record.session.title}”."
         )
+    # A decision of the authority that the reorganisation made cites the law that made it.
+    local = [LOCAL_GOVERNMENT] if decision and record.closed_on >= DECREE_152_FROM else []
     for basis in (
+        *local,
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
         decree,
         f"Căn cứ {names.movement};",

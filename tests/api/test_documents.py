@@ -166,6 +166,7 @@ def test_the_award_decision_is_the_chairmans_laid_out_as_decree_30_asks(demo: De
     ):
         assert expected in text, expected
     assert "UBND TỈNH" not in text
+    assert "Luật Tổ chức chính quyền địa phương" not in text  # Bến Tre's own, before the merger
     second = subprocess.run(
         ["pdftotext", "-f", "2", "-l", "2", str(demo.folder / "decision.pdf"), "-"],  # noqa: S607
         capture_output=True,
@@ -243,6 +244,7 @@ def test_a_decision_after_the_reorganisation_is_signed_by_the_new_provinces_chai
         "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH VĨNH LONG",
         "Vĩnh Long, ngày",
         "Căn cứ Nghị định số 152/2025/NĐ-CP",  # dossiers received from 1/7/2025
+        "Căn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15",  # the new authority's
         "KT. CHỦ TỊCH",
         "PHÓ CHỦ TỊCH",
         "Lê Thị B (mẫu)",
