@@ -3,6 +3,7 @@ and a careful HTTP client for it."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -94,13 +95,22 @@ class RunningCluster:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self._stop_postgres()
+
+    def _stop_postgres(self) -> None:
+        """A PostgreSQL the faults restarted runs outside the cluster's process group, as the
+        embedded server's own user: stop it by its pid file, or it outlives the tests."""
+        pid_file = self.data / "postgres" / "postmaster.pid"
+        if not pid_file.exists():
             return
-        self.process.send_signal(signal.SIGINT)
-        try:
-            self.process.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+        with contextlib.suppress(ValueError, ProcessLookupError, PermissionError):
+            os.kill(int(pid_file.read_text().splitlines()[0]), signal.SIGINT)
 
     # --- what runs where -----------------------------------------------------------------
 
