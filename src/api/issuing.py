@@ -104,8 +104,8 @@ def signed(app: AppState, record: CouncilRecord, pdf: bytes, authority: str) -> 
     """The chairman's decision, signed (PAdES) with the deciding authority's key when the
     server holds one; as generated otherwise, for a signature made on a token elsewhere."""
     keys = app.settings.signing
-    decision = record.decision or {}
-    signer = keys.signer_for(str(decision["authority"]["id"])) if keys else None
+    submission = record.submission or {}
+    signer = keys.signer_for(str(submission["authority"]["id"])) if keys else None
     if signer is None:
         return pdf
     reason = f"Quyết định số {record.decision_number}"
@@ -116,18 +116,16 @@ def signed_elsewhere(app: AppState, pdf: bytes, document_id: str) -> SignatureCh
     """A decision signed outside the product: its signature intact over the whole file and
     chained to the operator's trust roots, over the bytes of a decision the product issued
     under ``document_id``. Refused, naming the file, otherwise."""
-    keys = app.settings.signing
-    check = check_signature(pdf, keys.trust_roots() if keys else [])
-    if not check.present:
-        return check  # a scan of the paper: kept, with no signature to check
-    if not check.ok:
-        raise InvalidInput("file", "; ".join(check.problems))
-    generated = hashlib.sha256(first_revision(pdf)).hexdigest()
-    if not receipts_of(app).was_issued(document_id, generated):
+    held = check_file(app, document_id, pdf)
+    if not held.signature.present:
+        return held.signature  # a scan of the paper: kept, with no signature to check
+    if not held.signature.ok:
+        raise InvalidInput("file", "; ".join(held.signature.problems))
+    if not held.issued:
         raise InvalidInput(
             "file", "the signed document is not the decision the product generated for it"
         )
-    return check
+    return held.signature
 
 
 def submission_document(app: AppState, submission_id: UUID) -> Response:

@@ -30,6 +30,7 @@ from documents.layout import (
     vn_date,
 )
 from domain.documents import CouncilRecord, DocumentKind
+from domain.submission import Signer
 
 METADATA_PREFIX = "thidua-document/1 "
 """Starts the PDF's Keywords entry; the JSON after it says what the document was made from."""
@@ -174,7 +175,8 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     decision = record.decision
     # The office's submission dates the dossiers' receipt at the latest; a vote that decided
     # before the chain was under Decree 98/2023 (docs/spec.md §12).
-    received = date.fromisoformat(str(decision["prepared_on"])) if decision else record.closed_on
+    submission = record.submission or {}
+    received = date.fromisoformat(str(submission["prepared_on"])) if decision else record.closed_on
     decree = DECREE_152 if decision and received >= DECREE_152_FROM else DECREE_98
     if decision is None:  # a vote that decided, before the decision chain
         proposal = (
@@ -183,7 +185,7 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         )
     else:
         proposal = (
-            f"Xét Tờ trình số {decision['submission_number']} của Ban Thi đua – Khen thưởng"
+            f"Xét Tờ trình số {submission['number']} của Ban Thi đua – Khen thưởng"
             f" và ý kiến của Hội đồng Thi đua – Khen thưởng tại phiên họp"
             f" “{record.session.title}”."
         )
@@ -238,12 +240,8 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     if decision is None:
         signature(pdf, ["CHỦ TỊCH"], "")
     else:
-        titles = (
-            ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
-            if decision["signer_title"] != "Chủ tịch"
-            else ["CHỦ TỊCH"]
-        )
-        signature(pdf, titles, str(decision.get("signer_name", "")))
+        signer = Signer(str(decision["signer_title"]), str(decision.get("signer_name", "")))
+        signature(pdf, signer.block, signer.name)
     return bytes(pdf.output())
 
 

@@ -117,9 +117,9 @@ class CouncilRecord:
     recused: dict[str, list[str]] = field(default_factory=dict)
     """Members who recused themselves from an item (by rule or by choice), by item."""
     decision: dict[str, Any] | None = None
-    """The chairman's decision on the submission of this session's recommendations
-    (docs/spec.md §12): its submission, number, date, authority, signer and each dossier's
-    outcome. None for the minutes, and for a session whose vote was the decision before."""
+    """The chairman's decision on ``submission`` (docs/spec.md §12): its number, date,
+    signer and each dossier's outcome. None for the minutes, the submission itself, and a
+    session whose vote was the decision before."""
     submission: dict[str, Any] | None = None
     """The office's submission (Tờ trình) the document is, or decides: as prepared."""
 
@@ -131,9 +131,7 @@ class CouncilRecord:
     def subject_id(self) -> UUID:
         """What a document made from this is about: the submission its decision decided, or
         the session."""
-        if self.submission is not None:
-            return UUID(str(self.submission["id"]))
-        return UUID(self.decision["submission_id"]) if self.decision else self.session.id
+        return UUID(str(self.submission["id"])) if self.submission else self.session.id
 
     def document_id(self, kind: DocumentKind, key: bytes) -> DocumentId:
         return DocumentId.of(key, kind, self.subject_id, self.digest)

@@ -152,14 +152,7 @@ class ReviewSteps(CheckRecording):
             also=(Role.ADMIN, Role.COUNCIL_SECRETARY),  # the secretary, closing its session
         )
         today = current_context().today
-        ended = next(
-            (
-                r
-                for r in rule_set.reorganisations
-                if r.on <= today and self.award_form in r.forms_end
-            ),
-            None,
-        )
+        ended = rule_set.form_ended_by(self.award_form, today)
         open_stages = (Stage.DISTRICT_REVIEW, Stage.COUNCIL, Stage.AWAITING_DECISION)
         if ended is not None and self.stage in open_stages and self.agenda_session_id is None:
             reorganisation, to = ended, Stage.CLOSED

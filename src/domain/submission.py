@@ -141,9 +141,10 @@ class Submission(ChainedAggregate):
 
     def check_decision(
         self, signer: Signer, awarded: dict[str, str], not_awarded: dict[str, str]
-    ) -> None:
-        """Every dossier of the submission decided once, each with a reason."""
-        signer.checked()
+    ) -> Signer:
+        """Every dossier of the submission decided once, each with a reason; the signer as
+        the decision records them."""
+        checked = signer.checked()
         for name, part in (("awarded", awarded), ("not_awarded", not_awarded)):
             for nid, reason in part.items():
                 if nid not in self.nomination_ids:
@@ -156,6 +157,7 @@ class Submission(ChainedAggregate):
         missing = [n for n in self.nomination_ids if n not in awarded and n not in not_awarded]
         if missing:
             raise InvalidInput("awarded", f"{missing[0]} is neither awarded nor not awarded")
+        return checked
 
     def decide(
         self,
@@ -167,8 +169,7 @@ class Submission(ChainedAggregate):
     ) -> dict[str, Any]:
         """Records the decision as signed; answers what each dossier records of it."""
         self.require_may_decide()
-        self.check_decision(signer, awarded, not_awarded)
-        signer = signer.checked()
+        signer = self.check_decision(signer, awarded, not_awarded)
         self._decided(
             number=number,
             signed_on=signed_on,

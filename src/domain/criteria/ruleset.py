@@ -131,6 +131,12 @@ class RuleSet:
                 found = reorganisation.authority_after
         return found
 
+    def form_ended_by(self, form_id: str, on: date) -> Reorganisation | None:
+        """The reorganisation in force on ``on`` that ended ``form_id``, if any."""
+        return next(
+            (r for r in self.reorganisations if r.on <= on and form_id in r.forms_end), None
+        )
+
     def require_form_in_force(self, form_id: str, on: date) -> None:
         """Refuses a form a reorganisation ended on or before ``on``, or one that begins
         after it, citing the reorganisation's legal basis."""

@@ -180,10 +180,7 @@ class CouncilCases(Lookups):
         district = self.units.get(s.scope)
         if district.valid_to is None or on <= district.valid_to:
             return None
-        ended = next(
-            (r for r in self.default_rule_set.reorganisations if s.award_form in r.forms_end),
-            None,
-        )
+        ended = self.default_rule_set.form_ended_by(s.award_form, on)
         basis = f" ({ended.legal_basis.vi})" if ended else ""
         return (
             f"no decision: the district level ceased on {district.valid_to.isoformat()}; the"

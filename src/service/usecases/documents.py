@@ -108,20 +108,13 @@ class DocumentCases(ReadCases):
             records.append(RecordRef(nid, outcome.originator_version, digest_of(outcome)))
             nominations[nid] = self.get_nomination(UUID(nid), version=outcome.originator_version)
         made = submission.decision or {}
-        decision = {
-            **made,
-            "submission_id": str(submission_id),
-            "submission_number": submission.number,
-            "prepared_on": submission.prepared_on.isoformat(),
-            "authority": dict(submission.authority),
-        }
         return replace(
             session,
             nominations=nominations,
             records=tuple(records),
             closed_on=date.fromisoformat(str(made["signed_on"])),
             decision_number=str(made["number"]),
-            decision=decision,
+            decision=dict(made),
             submission=submission.summary_dict(),
         )
 

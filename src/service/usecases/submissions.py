@@ -82,18 +82,19 @@ class SubmissionCases(Lookups):
     def awaiting_decision(self, session_id: UUID) -> list[UUID]:
         """The dossiers this session recommended that wait for a submission: recommended,
         not decided, and in no submission yet."""
+        return [n.id for n in self._awaiting(session_id)]
+
+    def _awaiting(self, session_id: UUID) -> list[Nomination]:
         session = self._load(SESSION, session_id)
         submitted = self._submitted_from(session)
-        waiting = []
-        for item in session.agenda:
-            n = self._load(NOMINATION, UUID(item))
-            if (
-                n.stage is Stage.AWAITING_DECISION
-                and n.recommended_by()[0] == str(session_id)
-                and item not in submitted
-            ):
-                waiting.append(n.id)
-        return waiting
+        loaded = (
+            self._load(NOMINATION, UUID(item)) for item in session.agenda if item not in submitted
+        )
+        return [
+            n
+            for n in loaded
+            if n.stage is Stage.AWAITING_DECISION and n.recommended_by()[0] == str(session_id)
+        ]
 
     def _submitted_from(self, session: CouncilSession) -> set[str]:
         """The dossiers of this session's submissions, to whichever authority of its level
@@ -115,7 +116,7 @@ class SubmissionCases(Lookups):
     def recommended(self, session_id: UUID) -> list[dict[str, Any]]:
         """What the session recommended that waits for a submission: each with its tally
         and the public feedback."""
-        return [_item(self._load(NOMINATION, nid)) for nid in self.awaiting_decision(session_id)]
+        return [_item(n) for n in self._awaiting(session_id)]
 
     def get_submission(self, sid: UUID) -> dict[str, Any]:
         return self._load(SUBMISSION, sid).summary_dict()

@@ -145,23 +145,17 @@ def _reorganise(settings: Settings, args: argparse.Namespace) -> int:
             if reorganisation.on <= on
             for stage, to in reorganisation.stages_end.items()
         }
-        ended = {
-            form: reorganisation
-            for reorganisation in rules.reorganisations
-            if reorganisation.on <= on
-            for form in reorganisation.forms_end
-        }
         # A form the reorganisation ended closes in any open stage; other dossiers move.
         stages = sorted({*moves, "council", "awaiting_decision"})
         rows = [
             row
             for stage in stages
             for row in runner.board_view.page_of(BoardQuery(stage=stage, limit=1_000_000)).rows
-            if row["award_form"] in ended or stage in moves
+            if rules.form_ended_by(row["award_form"], on) or stage in moves
         ]
         for row in rows:
-            if row["award_form"] in ended:
-                to, reorganisation = "closed", ended[row["award_form"]]
+            if ended := rules.form_ended_by(row["award_form"], on):
+                to, reorganisation = "closed", ended
             else:
                 to, reorganisation = moves[row["stage"]]
             print(
