@@ -225,7 +225,7 @@ class Story:
         level ended."""
         s = self.service
         on = date(2025, 1, 6)
-        nid = s.open_nomination(ctx(officer(), on), "S-829-02", "co-thi-dua-tinh", 2024).id
+        nid = s.open_nomination(ctx(officer(), on), "S-829-01", "bang-khen-tinh", 2024).id
         for year, figures in SLOW.items():
             s.record_statistics(ctx(officer(), on), nid, year, figures)
         s.record_statistics(ctx(officer(), on), nid, 2024, stats(3030, 110))

@@ -50,7 +50,10 @@ def names_for(app: AppState, record: CouncilRecord) -> Names:
         award_form=lambda form: rules.award_form(form).name.vi,
         member=member,
         authority=authority,
-        movement=f"Kế hoạch tổ chức {rules.title.vi[0].lower()}{rules.title.vi[1:]}",
+        movement=(
+            *(plan.citation for plan in rules.plans),
+            f"Kế hoạch tổ chức {rules.title.vi[0].lower()}{rules.title.vi[1:]}",
+        ),
     )
 
 

@@ -31,6 +31,7 @@ from documents.layout import (
 )
 from domain.documents import CouncilRecord, DocumentKind
 from domain.submission import Signer
+from domain.summaries import NominationSummary
 
 METADATA_PREFIX = "thidua-document/1 "
 """Starts the PDF's Keywords entry; the JSON after it says what the document was made from."""
@@ -53,8 +54,8 @@ class Names:
     member: Callable[[str], str]
     authority: str
     """Who signs: the authority in force on the decision date."""
-    movement: str
-    """The movement's plan, as the rule set names it."""
+    movement: tuple[str, ...]
+    """The documents the movement rests on, as the rule set cites them (its plans)."""
     chair: str | None = None
     """Who chairs the session: its council's chair on the session's date, by the register."""
 
@@ -102,6 +103,21 @@ def read_metadata(pdf: bytes) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("document_id"), str):
         raise ValueError("the document metadata names no document")
     return data
+
+
+def vnd(amount: int) -> str:
+    """An amount in đồng as Vietnamese writes it: 4.680.000."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def paying_body(authority: str) -> str:
+    """The People's Committee whose fund pays: "Chủ tịch UBND tỉnh X" → "UBND tỉnh X"."""
+    return authority.removeprefix("Chủ tịch ").replace("UBND", "Ủy ban nhân dân")
+
+
+def _prize_of(n: NominationSummary) -> dict[str, Any] | None:
+    prize = (n.award_decision or {}).get("prize")
+    return dict(prize) if prize else None
 
 
 def awardee_kind(unit_kind: str) -> str:
@@ -195,7 +211,7 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         *local,
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
         decree,
-        f"Căn cứ {names.movement};",
+        *(f"Căn cứ {plan};" for plan in names.movement),
         f"Căn cứ {str(rule.get('legal_basis', '')).rstrip('.;')};",
         proposal,
     ):
@@ -210,27 +226,42 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
         f"Điều 1. Tặng {form} cho {counted} đã có thành tích trong phong trào thi đua, có tên"
         " sau đây:",
     )
+    prizes = [p for p in (_prize_of(record.nominations[item]) for item in approved) if p]
     for i, item in enumerate(approved, start=1):
         n = record.nominations[item]
         kind = awardee_kind(n.unit_kind).capitalize()
-        para(pdf, f"{i}. {kind} {names.unit(n.unit_code)} (chu kỳ xét {n.cycle_year}).")
+        prize = _prize_of(n)
+        paid = f"; tiền thưởng: {vnd(int(prize['amount_vnd']))} đồng" if prize else ""
+        para(pdf, f"{i}. {kind} {names.unit(n.unit_code)} (chu kỳ xét {n.cycle_year}){paid}.")
     if not approved:
         para(pdf, "(Không có tập thể nào được khen thưởng tại quyết định này.)")
+    article = 2
+    if prizes:  # Decree 152/2025 art. 54: coefficient × base salary, rounded (docs/spec.md §12)
+        bases = sorted({str(p["basis"]) for p in prizes} | {str(p["salary_basis"]) for p in prizes})
+        total = sum(int(p["amount_vnd"]) for p in prizes)
+        para(
+            pdf,
+            f"Điều {article}. Tiền thưởng kèm theo mỗi hình thức khen thưởng bằng hệ số nhân với"
+            f" mức lương cơ sở {vnd(int(prizes[0]['base_salary_vnd']))} đồng theo"
+            f" {', '.join(bases)}; tổng số tiền thưởng là {vnd(total)} đồng, chi từ Quỹ thi đua,"
+            f" khen thưởng của {paying_body(names.authority)}.",
+        )
+        article += 1
     para(
         pdf,
-        "Điều 2. Hồ sơ, biên bản họp và kết quả biểu quyết của Hội đồng được lưu trong hệ thống"
-        " và có thể kiểm tra theo mã tài liệu in ở chân trang.",
+        f"Điều {article}. Hồ sơ, biên bản họp và kết quả biểu quyết của Hội đồng được lưu trong"
+        " hệ thống và có thể kiểm tra theo mã tài liệu in ở chân trang.",
     )
     para(
         pdf,
-        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Thường trực Hội đồng Thi đua –"
-        " Khen thưởng, thủ trưởng các cơ quan, đơn vị liên quan và các tập thể có tên tại"
+        f"Điều {article + 1}. Quyết định này có hiệu lực kể từ ngày ký. Thường trực Hội đồng Thi"
+        " đua – Khen thưởng, thủ trưởng các cơ quan, đơn vị liên quan và các tập thể có tên tại"
         " Điều 1 chịu trách nhiệm thi hành Quyết định này.",
     )
     closing(
         pdf,
         [
-            "- Như Điều 3;",
+            f"- Như Điều {article + 1};",
             "- Hội đồng Thi đua – Khen thưởng;",
             "- Ban Thi đua – Khen thưởng;",
             "- Các tập thể có tên tại Điều 1;",
@@ -267,7 +298,7 @@ def render_submission(record: CouncilRecord, names: Names, stamp: Stamp) -> byte
     for basis in (
         "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;",
         decree,
-        f"Căn cứ {names.movement};",
+        *(f"Căn cứ {plan};" for plan in names.movement),
         f"Căn cứ kết quả phiên họp Hội đồng Thi đua – Khen thưởng “{record.session.title}”.",
     ):
         para(pdf, basis, "I")

@@ -71,7 +71,7 @@ CASES = (
     Case("S-829-01", "bang-khen-tinh", 2023, "ward under 5 %: poor households cut by a fifth"),
     Case("S-831-01", "bang-khen-tinh", 2023, "commune at 10 %: rate down 2 points", inspect=True),
     Case("S-829-02", "bang-khen-tinh", 2023, "commune at exactly 5.00 %: rate falls too slowly"),
-    Case("S-835-01", "co-thi-dua-tinh", 2023, "coastal commune", complaint=True),
+    Case("S-835-01", "bang-khen-tinh", 2023, "coastal commune", complaint=True),
     Case("S-833-01", "bang-khen-tinh", 2023, "commune with no poor households: judged"),
     Case("833", "bang-khen-tinh", 2023, "district: poor households cut by a fifth"),
     Case("S-834-01", "bang-khen-tinh", 2023, "commune missing 2022's fifth", override=True),
@@ -80,7 +80,7 @@ CASES = (
     Case("S-837-01", "bang-khen-tinh", 2023, "island commune", council_rejects=True),
     Case(
         "S-829-02",
-        "co-thi-dua-tinh",
+        "bang-khen-tinh",
         2024,
         "waited for the district on 30/6/2025: the clock moves it on",
         stop_at="district_review",

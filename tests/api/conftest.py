@@ -1,4 +1,5 @@
-"""The API over HTTP, with a real store: accounts for every role, tokens, an event count."""
+"""The API over HTTP, with a real store (a SQLite file, or PostgreSQL for `store_api`):
+accounts for every role, tokens, an event count."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.units import UnitRegistry
 from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
-from storage.views import SQLiteDatabase
-from thidua.bootstrap import SQLITE_FACTORY, build_app
+from storage.views import PostgresDatabase, SQLiteDatabase
+from thidua.bootstrap import SQLITE_FACTORY, build_app, postgres_env
+from thidua.embedded import fresh_schema
 from thidua.passwords import hash_password
 from thidua.settings import Settings
 
@@ -23,6 +25,7 @@ PASSWORD = "a-long-test-password"
 ACCOUNTS: dict[str, list[dict[str, Any]]] = {
     "officer": [{"role": "unit_officer", "scope": "831"}],
     "officer-829": [{"role": "unit_officer", "scope": "829"}],
+    "officer-83": [{"role": "unit_officer", "scope": "83"}],
     "district-831": [{"role": "district_reviewer", "scope": "831"}],
     "district-829": [{"role": "district_reviewer", "scope": "829"}],
     "province": [{"role": "province_reviewer"}],
@@ -108,3 +111,14 @@ def api(tmp_path: Path, units: UnitRegistry) -> Iterator[Api]:
         "AGGREGATE_CACHE_MAXSIZE": "100",
     }
     yield from build(settings_for(tmp_path), env, SQLiteDatabase(path), units)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def store_api(request: pytest.FixtureRequest, tmp_path: Path, units: UnitRegistry) -> Iterator[Api]:
+    if request.param == "sqlite":
+        yield request.getfixturevalue("api")
+        return
+    url = request.getfixturevalue("postgres_url")
+    with fresh_schema(url) as schema:
+        env = {**postgres_env(url, schema), "AGGREGATE_CACHE_MAXSIZE": "100"}
+        yield from build(settings_for(tmp_path), env, PostgresDatabase(url, schema), units)

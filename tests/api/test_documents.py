@@ -163,6 +163,10 @@ def test_the_award_decision_is_the_chairmans_laid_out_as_decree_30_asks(demo: De
         "Bến Tre, ngày 28 tháng 3 năm 2024",  # no zero before months from March
         "CHỦ TỊCH",
         "Nguyễn Văn A (mẫu)",  # the signer's name under the signature
+        "Quyết định số 666/QĐ-TTg",  # the movement's plan, by number and date (rule set v4)
+        "tiền thưởng: 3.600.000 đồng",  # Bằng khen to a collective: 2.0 × 1,800,000
+        "mức lương cơ sở 1.800.000 đồng",
+        "tổng số tiền thưởng là",
     ):
         assert expected in text, expected
     assert "UBND TỈNH" not in text

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from uuid import UUID
 
 import pytest
 
-from domain.units import UnitRegistry
-from storage.views import PostgresDatabase
-from tests.api.conftest import Api, build, settings_for
+from tests.api.conftest import Api
 from tests.api.journey import (
     found_wanting,
     ok,
@@ -21,21 +17,8 @@ from tests.api.journey import (
     to_province,
 )
 from tests.factories import SYSTEM, ctx
-from thidua.bootstrap import postgres_env
-from thidua.embedded import fresh_schema
 
 pytestmark = pytest.mark.api
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def store_api(request: pytest.FixtureRequest, tmp_path: Path, units: UnitRegistry) -> Iterator[Api]:
-    if request.param == "sqlite":
-        yield request.getfixturevalue("api")
-        return
-    url = request.getfixturevalue("postgres_url")
-    with fresh_schema(url) as schema:
-        env = {**postgres_env(url, schema), "AGGREGATE_CACHE_MAXSIZE": "100"}
-        yield from build(settings_for(tmp_path), env, PostgresDatabase(url, schema), units)
 
 
 def test_a_nomination_goes_from_creation_to_decision_over_http(store_api: Api) -> None:

@@ -149,7 +149,7 @@ def test_reorganise_lists_then_moves_the_dossiers_the_district_level_left_strand
     service = build_service(Settings(data_dir=tmp_path, _env_file=None))  # type: ignore[call-arg]
     try:
         on = date(2025, 1, 6)
-        nid = service.open_nomination(ctx(officer(), on), "S-829-02", "co-thi-dua-tinh", 2024).id
+        nid = service.open_nomination(ctx(officer(), on), "S-829-02", "bang-khen-tinh", 2024).id
         for year, figures in SLOW.items():
             service.record_statistics(ctx(officer(), on), nid, year, figures)
         service.record_statistics(ctx(officer(), on), nid, 2024, stats(3030, 110))

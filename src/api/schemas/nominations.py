@@ -209,6 +209,17 @@ class RecommendationPublic(Schema):
     tally: dict[str, int]
 
 
+class PrizePublic(Schema):
+    """An award's prize: coefficient × the base salary on the decision date, rounded up to
+    ten thousand đồng, with both bases (docs/spec.md §12)."""
+
+    amount_vnd: int
+    coefficient: str
+    base_salary_vnd: int
+    basis: str
+    salary_basis: str
+
+
 class AwardDecisionPublic(Schema):
     """The competent chairman's decision on the submission that held this dossier."""
 
@@ -220,6 +231,7 @@ class AwardDecisionPublic(Schema):
     authority: str
     signer_title: str
     signs_as: str
+    prize: PrizePublic | None = None
 
 
 class RevocationPublic(Schema):

@@ -1622,6 +1622,7 @@ export interface components {
       date: string;
       /** Number */
       number: string;
+      prize?: components["schemas"]["PrizePublic"] | null;
       /** Reason */
       reason: string;
       /** Signer Title */
@@ -3112,6 +3113,23 @@ export interface components {
       outcome: string;
       /** @description the criterion's name */
       title?: components["schemas"]["Text"] | null;
+    };
+    /**
+     * PrizePublic
+     * @description An award's prize: coefficient × the base salary on the decision date, rounded up to
+     *     ten thousand đồng, with both bases (docs/spec.md §12).
+     */
+    PrizePublic: {
+      /** Amount Vnd */
+      amount_vnd: number;
+      /** Base Salary Vnd */
+      base_salary_vnd: number;
+      /** Basis */
+      basis: string;
+      /** Coefficient */
+      coefficient: string;
+      /** Salary Basis */
+      salary_basis: string;
     };
     /** PublicComplaintFiled */
     PublicComplaintFiled: {

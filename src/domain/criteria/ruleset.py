@@ -9,6 +9,7 @@ from fractions import Fraction
 from functools import partial
 from typing import Any
 
+from domain.criteria.awards import AppliesTo, Combinations, Plan, PrizeTable
 from domain.criteria.checks import RuleSetRef
 from domain.criteria.rules import (
     Basis,
@@ -72,9 +73,15 @@ class RuleSet:
                 bool(f["public_notice"]),
                 int(f["public_notice_working_days"]),
                 voting[f["voting"]],
+                AppliesTo.from_dict(f["applies_to"]) if "applies_to" in f else None,
             )
             for fid, f in raw["award_forms"].items()
         }
+        # Schema v4 (docs/spec.md §5, §12): absent from v1–v3, which read as before.
+        combinations = raw.get("combinations")
+        self.combinations = Combinations.from_dict(combinations) if combinations else None
+        self.prizes = PrizeTable.from_dict(raw["prizes"]) if "prizes" in raw else None
+        self.plans = tuple(Plan.from_dict(p) for p in raw.get("movement", {}).get("plans", ()))
         d = raw["deadlines"]
         self.deadlines = Deadlines(
             tuple(int(x) for x in d["collecting_reminders_working_days_before"]),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.criteria.awards import AppliesTo
 from domain.criteria.rules import (
     Explanation,
     RuleOutcome,
@@ -119,6 +120,7 @@ class AwardForm:
     public_notice: bool
     public_notice_working_days: int
     voting: VotingRule
+    applies_to: AppliesTo | None = None  # from rule set v4; before it, every nominee
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,17 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.context import CommandContext, acting
+from domain.criteria.awards import Achievement
 from domain.criteria.rules import Outcome
 from domain.criteria.ruleset import RuleSet
 from domain.deadlines import DueDates
 from domain.dossier import Attachment
 from domain.errors import (
+    NotFound,
     one_of,
 )
 from domain.nomination import Nomination, nomination_id
-from domain.stages import Stage
+from domain.stages import OPEN_STAGES, Stage
 from domain.statistics import YearStatistics
 from domain.summaries import (
     CommandResult,
@@ -27,6 +29,8 @@ from service.application import (
     _ignore,
 )
 from service.lookups import Lookups
+
+LIVE_STAGES = OPEN_STAGES | {Stage.AWAITING_DECISION}
 
 
 class NominationCases(Lookups):
@@ -39,24 +43,49 @@ class NominationCases(Lookups):
     ) -> CommandResult:
         unit = self.unit(unit_code)
         rules = self.default_rule_set
-        rules.award_form(award_form)
+        form = rules.award_form(award_form)
         cycle = self.cycle_terms(cycle_year, rules)
+        if form.applies_to is not None:
+            form.applies_to.require(award_form, unit.kind.value, cycle.kind.value)
         nominee = Nominee.of(unit, self.units, cycle.evaluation_years[1])
         nid = nomination_id(unit.code, award_form, cycle_year)
         due = DueDates(self.calendar, rules.deadlines, cycle, ctx.today, 0)
-        return self._create(
-            ctx,
-            nid,
-            lambda: Nomination.open(
+
+        def build() -> Nomination:
+            opened = Nomination.open(
                 nominee,
                 award_form,
                 cycle_year,
                 cycle.evaluation_years,
                 rules,
                 due.for_stage(Stage.COLLECTING) or cycle.closes_on,
-            ),
-            f"a nomination of {unit.code} for {award_form} in {cycle_year}",
+            )
+            if rules.combinations is not None:  # after the nominee's own checks
+                rules.combinations.require_free(
+                    award_form, cycle_year, cycle.evaluation_years, self.achievements_of(unit.code)
+                )
+            return opened
+
+        return self._create(
+            ctx, nid, build, f"a nomination of {unit.code} for {award_form} in {cycle_year}"
         )
+
+    def achievements_of(self, unit_code: str) -> list[Achievement]:
+        """The nominee's dossiers in progress or awarded, under any form and cycle of the rule
+        set; their ids are derived, so each is one lookup and no view is needed."""
+        rules = self.default_rule_set
+        found = []
+        for form in rules.award_forms:
+            for year in rules.cycles:
+                try:
+                    n = self._load(NOMINATION, nomination_id(unit_code, form, year))
+                except NotFound:
+                    continue
+                awarded = n.stage == Stage.DECIDED and n.outcome == "approved"
+                if awarded or n.stage in LIVE_STAGES:
+                    number = n.decision.decision_number if awarded and n.decision else None
+                    found.append(Achievement(str(n.id), form, year, _years(n), number or None))
+        return found
 
     def record_statistics(
         self, ctx: CommandContext, nid: UUID, year: int, statistics: Mapping[str, Any]
@@ -231,3 +260,8 @@ class NominationCases(Lookups):
 def _title(rules: RuleSet, criterion_id: str) -> dict[str, str] | None:
     spec = rules.criteria.get(criterion_id)
     return {"vi": spec.title.vi, "en": spec.title.en} if spec else None
+
+
+def _years(n: Nomination) -> tuple[int, int]:
+    first, last = n.evaluation_years
+    return first, last

@@ -21,6 +21,7 @@ from domain.authorities import (
 )
 from domain.context import CommandContext, Role, acting
 from domain.council import CouncilSession
+from domain.criteria.awards import awardee_kind
 from domain.criteria.ruleset import RuleSet
 from domain.errors import InvalidInput, NotFound, StageTransitionError
 from domain.nomination import Nomination
@@ -199,9 +200,11 @@ class SubmissionCases(Lookups):
                 nid = str(n.id)
                 won = nid in awarded
                 reason = awarded[nid] if won else not_awarded[nid]
-                n.decide_award(
-                    {**decision, "submission_id": str(sid), "awarded": won, "reason": reason}
-                )
+                record = {**decision, "submission_id": str(sid), "awarded": won, "reason": reason}
+                if won and rules.prizes is not None:
+                    kind = awardee_kind(n.unit.kind.value)
+                    record["prize"] = rules.prizes.prize(n.award_form, kind, signed_on).to_dict()
+                n.decide_award(record)
             return [current, *dossiers]
 
         return self._numbered(ctx, register, DECISION_SUFFIX, year, decide, sid)
