@@ -26,6 +26,7 @@ from api.routers import (
     admin,
     audit,
     auth,
+    awards,
     batches,
     complaints,
     council,
@@ -39,6 +40,7 @@ from api.routers import (
     notifications,
     operations,
     public,
+    public_awards,
     reference,
     reviews,
     revocations,
@@ -199,6 +201,7 @@ def create_app(
         councils,
         submissions,
         revocations,
+        awards,
         documents,
         audit,
         batches,
@@ -209,6 +212,8 @@ def create_app(
     app.include_router(api)
     app.include_router(health.router)  # operations endpoints live at the root
     app.include_router(documents.public)  # anyone holding a document may check it
+    # Before the notice's /cong-khai/{id}, which would take /cong-khai/khen-thuong for an id.
+    app.include_router(public_awards.router)  # the public lookup of awards: no sign-in
     app.include_router(public.router)  # the public notice: no sign-in
 
     @app.middleware("http")

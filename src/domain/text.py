@@ -39,3 +39,11 @@ def bounded_text(
     if len(text) > limit:
         raise InvalidInput(field, f"is longer than {limit} characters")
     return text
+
+
+def folded(value: str) -> str:
+    """A name as a search compares it: lower case, without diacritics, đ as d, spaces
+    collapsed ("Xã Phú Hưng" and "xa phu hung" fold alike)."""
+    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.lower().split())

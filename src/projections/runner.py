@@ -27,6 +27,7 @@ from psycopg import sql
 
 from projections.audit_trail import AuditTrailProjection
 from projections.audit_trail_view import AuditTrailView
+from projections.award_register import AwardRegisterProjection, AwardRegisterView
 from projections.board import BoardProjection, BoardView
 from projections.council_agenda import CouncilAgendaProjection, CouncilAgendaView
 from projections.lease import (
@@ -54,6 +55,7 @@ CATALOGUE: dict[str, tuple[type[Projection[Any]], type[TrackedView]]] = {
     "council_agenda": (CouncilAgendaProjection, CouncilAgendaView),
     "statistics": (StatisticsProjection, StatisticsView),
     "notifications": (NotificationsProjection, NotificationsView),
+    "award_register": (AwardRegisterProjection, AwardRegisterView),
 }
 
 Progress = Callable[[int, int], None]
@@ -149,6 +151,10 @@ class ProjectionRunner:
     @property
     def notifications_view(self) -> NotificationsView:
         return self._typed("notifications", NotificationsView)
+
+    @property
+    def award_register_view(self) -> AwardRegisterView:
+        return self._typed("award_register", AwardRegisterView)
 
     # --- processing -----------------------------------------------------------------------
 

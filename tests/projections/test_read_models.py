@@ -27,6 +27,7 @@ def test_every_projection_catches_up_to_the_head_of_the_log(
         "council_agenda",
         "statistics",
         "notifications",
+        "award_register",
     }
 
 

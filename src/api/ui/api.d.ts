@@ -260,6 +260,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/awards": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The award register: the newest decision first */
+    get: operations["awards_api_v1_awards_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/awards/export": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The award register as CSV or XLSX, every matching award */
+    get: operations["export_api_v1_awards_export_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/awards/statistics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Awards and prizes by year, authority, form and awardee kind; as XLSX with format=xlsx */
+    get: operations["statistics_api_v1_awards_statistics_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/batches": {
     parameters: {
       query?: never;
@@ -1070,6 +1121,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/public/awards": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Awards a unit received, as its decisions state them (no sign-in) */
+    get: operations["public_awards_api_v1_public_awards_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/public/complaints": {
     parameters: {
       query?: never;
@@ -1631,6 +1699,100 @@ export interface components {
       signs_as: string;
       /** Submission Id */
       submission_id: string;
+    };
+    /** AwardRow */
+    AwardRow: {
+      /** Authority Id */
+      authority_id: string | null;
+      /** Award Form */
+      award_form: string;
+      /**
+       * Award Form Name
+       * @description the form's Vietnamese name
+       */
+      award_form_name: string;
+      /** Cycle Year */
+      cycle_year: number;
+      /** Decided On */
+      decided_on: string;
+      /**
+       * Decided Under
+       * @enum {string}
+       */
+      decided_under: "authority_decision" | "former_council_vote";
+      /** Decision Number */
+      decision_number: string;
+      /**
+       * First Year
+       * @description the first year of the achievement
+       */
+      first_year: number;
+      /**
+       * Last Year
+       * @description the last year of the achievement
+       */
+      last_year: number;
+      /**
+       * Movement
+       * @description the rule set (movement) the dossier was judged under
+       */
+      movement: string;
+      /** Nomination Id */
+      nomination_id: string;
+      /**
+       * Nominee Kind
+       * @description the unit's kind, or household
+       */
+      nominee_kind: string;
+      /**
+       * Prize Vnd
+       * @description the prize in đồng; none before rule set v4
+       */
+      prize_vnd: number | null;
+      /** Revocation Number */
+      revocation_number: string | null;
+      /** Revocation Reason */
+      revocation_reason: string | null;
+      /** Revoked On */
+      revoked_on: string | null;
+      /** Unit Code */
+      unit_code: string;
+      /** Unit Name */
+      unit_name: string;
+    };
+    /** AwardStatisticsRow */
+    AwardStatisticsRow: {
+      /**
+       * Authority Id
+       * @description the deciding authority ('' when not known)
+       */
+      authority_id: string;
+      /** Award Form */
+      award_form: string;
+      /**
+       * Awards
+       * @description awards in force
+       */
+      awards: number;
+      /**
+       * Grassroots
+       * @description awards in force at the commune level and below
+       */
+      grassroots: number;
+      /** Nominee Kind */
+      nominee_kind: string;
+      /**
+       * Prize Vnd
+       * @description prizes of the awards in force, in đồng
+       */
+      prize_vnd: number;
+      /** Revoked */
+      revoked: number;
+      /**
+       * Year
+       * @description the year of the decisions
+       */
+      year: number;
     };
     /**
      * BatchIn
@@ -2854,6 +3016,30 @@ export interface components {
        */
       next?: string | null;
     };
+    /** Page[AwardRow] */
+    Page_AwardRow_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["AwardRow"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
+    /** Page[AwardStatisticsRow] */
+    Page_AwardStatisticsRow_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["AwardStatisticsRow"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
     /** Page[BoardRow] */
     Page_BoardRow_: {
       /** Count */
@@ -2932,6 +3118,18 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["PreviewCheck"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
+    /** Page[PublicAward] */
+    Page_PublicAward_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["PublicAward"][];
       /**
        * Next
        * @description a keyset cursor for the page after this one, where paged
@@ -3130,6 +3328,33 @@ export interface components {
       coefficient: string;
       /** Salary Basis */
       salary_basis: string;
+    };
+    /** PublicAward */
+    PublicAward: {
+      /** Authority Id */
+      authority_id: string | null;
+      /** Award Form */
+      award_form: string;
+      /** Award Form Name */
+      award_form_name: string;
+      /** Decided On */
+      decided_on: string;
+      /** Decision Number */
+      decision_number: string;
+      /** First Year */
+      first_year: number;
+      /** Last Year */
+      last_year: number;
+      /** Prize Vnd */
+      prize_vnd: number | null;
+      /** Revocation Number */
+      revocation_number: string | null;
+      /** Revoked On */
+      revoked_on: string | null;
+      /** Unit Code */
+      unit_code: string;
+      /** Unit Name */
+      unit_name: string;
     };
     /** PublicComplaintFiled */
     PublicComplaintFiled: {
@@ -4842,6 +5067,128 @@ export interface operations {
       };
     };
   };
+  awards_api_v1_awards_get: {
+    parameters: {
+      query?: {
+        /** @description the awarded unit's code */
+        unit?: string | null;
+        /** @description an award form's id */
+        form?: string | null;
+        /** @description the decisions' year */
+        year?: number | null;
+        /** @description the deciding authority */
+        authority?: string | null;
+        limit?: number;
+        /** @description the `next` of the previous page, for the one after */
+        cursor?: string | null;
+        /** @description wait until the views reached this log position */
+        after?: number | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_AwardRow_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  export_api_v1_awards_export_get: {
+    parameters: {
+      query?: {
+        format?: "csv" | "xlsx";
+        /** @description the awarded unit's code */
+        unit?: string | null;
+        /** @description an award form's id */
+        form?: string | null;
+        /** @description the decisions' year */
+        year?: number | null;
+        /** @description the deciding authority */
+        authority?: string | null;
+        /** @description wait until the views reached this log position */
+        after?: number | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+          "application/x-ndjson": unknown;
+          "text/csv": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  statistics_api_v1_awards_statistics_get: {
+    parameters: {
+      query?: {
+        /** @description the decisions' year */
+        year?: number | null;
+        format?: "json" | "xlsx";
+        /** @description wait until the views reached this log position */
+        after?: number | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_AwardStatisticsRow_"];
+          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
   run_batch_api_v1_batches_post: {
     parameters: {
       query?: never;
@@ -6490,6 +6837,38 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Readiness"];
+        };
+      };
+    };
+  };
+  public_awards_api_v1_public_awards_get: {
+    parameters: {
+      query: {
+        /** @description a unit's code, or part of its name */
+        unit: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_PublicAward_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };

@@ -23,6 +23,7 @@ import { accountsPage, mePage, signOutEverywhereNow } from "./accounts.js";
 import { importsPage } from "./imports.js";
 import { notificationsPage, ringBell } from "./notifications.js";
 import { decisionsPage, submissionPage } from "./decisions.js";
+import { awardsPage } from "./awards.js";
 
 // --- sign-in and navigation ------------------------------------------------------------------
 function home() {
@@ -39,6 +40,8 @@ function navigation() {
   if (has("council_member", "council_secretary")) links.push(["#/council", "nav.council"]);
   if (has("province_reviewer", "awarding_authority", "council_secretary", "auditor"))
     links.push(["#/decisions", "nav.decisions"]);
+  if (has("province_reviewer", "awarding_authority", "council_secretary", "auditor", "admin"))
+    links.push(["#/awards", "nav.awards"]);
   if (has("auditor")) links.push(["#/audit", "nav.audit"]);
   if (has("province_reviewer", "admin")) links.push(["#/imports", "nav.imports"]);
   if (has("admin")) links.push(["#/accounts", "nav.accounts"]);
@@ -147,6 +150,7 @@ async function page(parts, query) {
   if (parts[0] === "council") return await councilPage();
   if (parts[0] === "decisions" && parts[1]) return await submissionPage(parts[1]);
   if (parts[0] === "decisions") return await decisionsPage();
+  if (parts[0] === "awards") return await awardsPage(new URLSearchParams(query));
   if (parts[0] === "audit") return await auditPage();
   if (parts[0] === "accounts" && has("admin")) return await accountsPage();
   if (parts[0] === "me") return mePage();

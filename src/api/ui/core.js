@@ -163,7 +163,7 @@ export function toast(message) {
  * @param {string} path
  * @param {string} filename
  */
-export async function downloadPdf(path, filename) {
+export async function download(path, filename) {
   try {
     const response = await api(path, { raw: true });
     h("a", { href: URL.createObjectURL(await response.blob()), download: filename }).click();

@@ -19,7 +19,7 @@ import {
   actions,
   submitButton,
   formOf,
-  downloadPdf,
+  download,
 } from "./core.js";
 
 // A session's vote advises: an approved item is recommended to the chairman, who decides.
@@ -560,7 +560,7 @@ function openSession(s) {
  * @param {string} kind  "minutes" or "decision"
  */
 function openDocument(s, kind) {
-  return downloadPdf(
+  return download(
     `/api/v1/council/sessions/${s.id}/${kind}.pdf`,
     `${kind}-${s.id.slice(0, 8)}.pdf`,
   );

@@ -15,7 +15,7 @@ import {
   submitting,
   t,
   today,
-  downloadPdf,
+  download,
 } from "./core.js";
 
 /** @typedef {import("./core.js").Schemas["SubmissionRow"]} Row */
@@ -178,7 +178,7 @@ function submissionView(s) {
           type: "button",
           id: "submission-pdf",
           onclick: () =>
-            downloadPdf(
+            download(
               `/api/v1/submissions/${s.id}/submission.pdf`,
               `to-trinh-${s.id.slice(0, 8)}.pdf`,
             ),
@@ -289,8 +289,5 @@ function decide(form, s, body) {
 }
 /** @param {Submission} s */
 function openDecision(s) {
-  return downloadPdf(
-    `/api/v1/submissions/${s.id}/decision.pdf`,
-    `quyet-dinh-${s.id.slice(0, 8)}.pdf`,
-  );
+  return download(`/api/v1/submissions/${s.id}/decision.pdf`, `quyet-dinh-${s.id.slice(0, 8)}.pdf`);
 }
