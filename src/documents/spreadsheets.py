@@ -8,6 +8,7 @@ keys or the Vietnamese labels the template uses; every problem is reported with 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -154,6 +155,9 @@ def _row(
     return FigureRow(number, code, year, figures)
 
 
+GROUPED = re.compile(r"\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+")
+
+
 def _whole(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
@@ -161,8 +165,12 @@ def _whole(value: Any) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    text = str(value or "").strip().replace(".", "").replace(",", "")
-    return int(text) if text.isdigit() else None
+    # A count typed as text may group thousands ("4.040" as Vietnamese writes it, or "4,040"),
+    # never carry a fraction: "12,5" is twelve and a half, not 125.
+    text = str(value or "").strip()
+    if not GROUPED.fullmatch(text):
+        return None
+    return int(text.replace(".", "").replace(",", ""))
 
 
 def _decimal(value: Any) -> Decimal | None:

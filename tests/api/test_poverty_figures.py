@@ -122,6 +122,23 @@ def test_a_printed_rate_that_disagrees_with_the_counts_is_reported(
     ]
 
 
+def test_a_count_written_with_a_decimal_comma_is_refused_naming_its_row_and_column(
+    api: Api, tmp_path: Path
+) -> None:
+    rows = [
+        {**row(), "poor_households": "12,5", "poverty_rate": None},
+        {**row(code="S-829-02"), "total_households": "4.040"},
+    ]
+    answer = ok(upload(api, write_figures(tmp_path / "comma.xlsx", rows)))
+    assert answer["errors"] == [
+        {
+            "row": 2,
+            "column": "poor_households",
+            "reason": "must be a whole number of households, not '12,5'",
+        }
+    ]  # "4.040" groups thousands as Vietnamese writes them: 4,040 households
+
+
 def test_the_template_and_the_shipped_sample_import_cleanly(api: Api) -> None:
     template = api.get("/api/v1/imports/poverty-figures/template.xlsx", "officer")
     assert template.status_code == 200
