@@ -54,7 +54,8 @@ def main() -> None:
                     "name": f"Xã {n} (dữ liệu mẫu)",
                     "kind": "commune",
                     "parent_code": "831",
-                    "valid_from": "2020-01-01",
+                    "valid_from": "2020-02-01",
+                    "valid_to": "2025-06-30",
                     "synthetic": True,
                 },
             )

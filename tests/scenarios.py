@@ -113,6 +113,7 @@ class Story:
                 "kind": "commune",
                 "parent_code": "831",
                 "valid_from": "2024-01-01",
+                "valid_to": "2025-06-30",
                 "synthetic": True,
             },
         )

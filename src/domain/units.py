@@ -84,6 +84,23 @@ class Unit:
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
+    def require_within(self, parent: Unit, prefix: str = "") -> None:
+        """A unit lives inside its parent's period: it cannot begin before its parent or
+        outlive it (a unit whose parent ended needs an end and a successor of its own)."""
+        if self.valid_from < parent.valid_from:
+            raise InvalidInput(
+                f"{prefix}valid_from",
+                f"{self.valid_from.isoformat()} is before its parent {parent.code} began"
+                f" ({parent.valid_from.isoformat()})",
+            )
+        if parent.valid_to is not None and (
+            self.valid_to is None or self.valid_to > parent.valid_to
+        ):
+            raise InvalidInput(
+                f"{prefix}valid_to",
+                f"must end by {parent.valid_to.isoformat()}, when its parent {parent.code} ended",
+            )
+
     def flags_on(self, day: date) -> frozenset[UnitFlag]:
         """The flags in force on a day: the undated ones and the dated ones holding then."""
         return self.flags | {d.flag for d in self.dated_flags if d.holds_on(day)}

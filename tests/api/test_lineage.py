@@ -128,7 +128,8 @@ def test_a_unit_another_api_process_registered_is_known_here_for_reading_its_dos
             "name": "Xã Bên Kia (dữ liệu mẫu)",
             "kind": "commune",
             "parent_code": "831",
-            "valid_from": "2020-01-01",
+            "valid_from": "2020-02-01",
+            "valid_to": "2025-06-30",
             "synthetic": True,
         },
     )

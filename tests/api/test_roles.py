@@ -264,6 +264,7 @@ def test_admins_manage_accounts_units_and_cycles(dated: Api) -> None:
                 "kind": "commune",
                 "parent_code": "836",
                 "valid_from": "2024-01-01",
+                "valid_to": "2025-06-30",
                 "synthetic": True,
             },
         ),

@@ -139,7 +139,8 @@ def test_a_backup_under_load_restores_to_the_same_events_views_and_evidence(
                     "name": f"Xã Sao Lưu {index} (dữ liệu mẫu)",
                     "kind": "commune",
                     "parent_code": "831",
-                    "valid_from": "2020-01-01",
+                    "valid_from": "2020-02-01",
+                    "valid_to": "2025-06-30",
                     "synthetic": True,
                 },
             )

@@ -182,7 +182,8 @@ def test_units_are_imported_from_a_file_all_or_none_and_again_changes_nothing(
             "name": f"Xã Nhập {n} (dữ liệu mẫu)",
             "kind": "commune",
             "parent_code": "831",
-            "valid_from": "2020-01-01",
+            "valid_from": "2020-02-01",
+            "valid_to": "2025-06-30",
             "synthetic": True,
         }
         for n in range(3)

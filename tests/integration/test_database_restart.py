@@ -70,6 +70,7 @@ def test_the_event_store_takes_writes_again_after_a_restart(
         "kind": "commune",
         "parent_code": "831",
         "valid_from": "2024-01-01",
+        "valid_to": "2025-06-30",
         "synthetic": True,
     }
     service.register_unit(ctx(ADMIN), unit)

@@ -38,7 +38,8 @@ def test_an_api_told_to_stop_answers_the_upload_in_flight_then_exits(tmp_path: P
             "name": "Xã Chậm (dữ liệu mẫu)",
             "kind": "commune",
             "parent_code": "831",
-            "valid_from": "2020-01-01",
+            "valid_from": "2020-02-01",
+            "valid_to": "2025-06-30",
             "synthetic": True,
         }
         # A unit registration whose body arrives slowly: SIGTERM comes half-way through.

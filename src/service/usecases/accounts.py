@@ -153,6 +153,9 @@ class AccountCases(Lookups):
                 raise InvalidInput(
                     f"units[{index}].parent_code", f"unit {parent!r} is not registered"
                 )
+            if parent is not None:
+                listed = next((u for u in units if u.code == parent), None)
+                unit.require_within(listed or self.unit(parent), f"units[{index}].")
             unknown = [
                 c for c in unit.predecessor_codes if c not in codes and not self.knows_unit(c)
             ]
@@ -230,5 +233,5 @@ class AccountCases(Lookups):
         Its parent must exist; units are never removed, so a retry finds it too."""
         unit = Unit.from_dict(dict(data))
         if unit.parent_code is not None:
-            self.unit(unit.parent_code)
+            unit.require_within(self.unit(unit.parent_code))
         return self._register_chunk(ctx, [unit])

@@ -57,6 +57,7 @@ def test_a_unit_registration_that_lost_the_race_to_its_own_first_attempt_is_a_re
         "kind": "commune",
         "parent_code": "831",
         "valid_from": "2024-01-01",
+        "valid_to": "2025-06-30",
         "synthetic": True,
     }
     first.register_unit(ctx(ADMIN), {**unit, "code": "S-831-65"})  # the catalogue exists
@@ -81,6 +82,7 @@ def test_units_registered_at_once_through_two_processes_are_both_registered(
         "kind": "commune",
         "parent_code": "831",
         "valid_from": "2024-01-01",
+        "valid_to": "2025-06-30",
         "synthetic": True,
     }
     first.register_unit(ctx(ADMIN), {**unit, "code": "S-831-60"})  # the catalogue exists
