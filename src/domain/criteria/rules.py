@@ -206,8 +206,12 @@ def reduces_rate_by_two_points(
     points: Fraction = Fraction(2, 100),
     basis: RateBasis = RateBasis.POOR,
     zero_policy: ZeroPoorPolicy = ZeroPoorPolicy.NEEDS_JUDGEMENT,
+    published: PublishedRates | None = None,
 ) -> YearEvaluation:
-    """pp2: ``den·(P[y-1]·H[y] − P[y]·H[y-1]) ≥ num·H[y-1]·H[y]`` for ``points = num/den``."""
+    """pp2: ``den·(P[y-1]·H[y] − P[y]·H[y-1]) ≥ num·H[y-1]·H[y]`` for ``points = num/den``.
+
+    With ``published``, the rates as decisions print them (rounded half up) are judged too;
+    the one the rule set says governs decides, and a disagreement is explained."""
     if previous is None:
         return _missing(year, year - 1)
     if current is None:
@@ -245,17 +249,75 @@ def reduces_rate_by_two_points(
     }
     verdict_vi = "đạt" if holds else "không đạt"
     verdict_en = "meets" if holds else "misses"
-    return YearEvaluation(
-        year,
-        Outcome.MET if holds else Outcome.NOT_MET,
-        values,
+    vi = (
         f"Năm {year}: tỷ lệ hộ nghèo từ {percent_vi(rate_before)} % còn "
         f"{percent_vi(rate_after)} % (giảm {_vi(shown)} điểm %), {verdict_vi} mức giảm "
-        f"từ {_vi(bar)} điểm % trở lên.",
+        f"từ {_vi(bar)} điểm % trở lên."
+    )
+    en = (
         f"{year}: the poverty rate went from {percent(rate_before)} % to {percent(rate_after)} % "
         f"(down {shown} points), which {verdict_en} the reduction of "
-        f"{bar} points or more.",
+        f"{bar} points or more."
     )
+    if published is not None:
+        printed = published.judge(rate_before, rate_after, points)
+        values.update(printed.values)
+        if printed.holds != holds:
+            vi, en = published.explain(vi, en, printed, holds)
+            if published.governs:
+                holds = printed.holds
+    return YearEvaluation(year, Outcome.MET if holds else Outcome.NOT_MET, values, vi, en)
+
+
+@dataclass(frozen=True)
+class PrintedJudgement:
+    holds: bool
+    before: Fraction
+    after: Fraction
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PublishedRates:
+    """Rates as official decisions print them, to ``decimals`` places rounded half up, and
+    whether they govern (``governs``) or the exact household counts do (rule set v4)."""
+
+    decimals: int
+    governs: bool
+
+    def printed(self, rate: Fraction) -> Fraction:
+        scale = 100 * 10**self.decimals
+        return Fraction(math.floor(rate * scale + Fraction(1, 2)), scale)
+
+    def text(self, rate: Fraction) -> str:
+        return f"{float(rate * 100):.{self.decimals}f}"
+
+    def judge(self, before: Fraction, after: Fraction, points: Fraction) -> PrintedJudgement:
+        b, a = self.printed(before), self.printed(after)
+        holds = b - a >= points
+        values = {
+            "published_previous_rate_percent": self.text(b),
+            "published_rate_percent": self.text(a),
+            "published_outcome": "met" if holds else "not_met",
+            "governing_rates": "published" if self.governs else "exact_counts",
+        }
+        return PrintedJudgement(holds, b, a, values)
+
+    def explain(self, vi: str, en: str, printed: PrintedJudgement, exact: bool) -> tuple[str, str]:
+        """Both readings, and which one decides, when they disagree."""
+        b, a = self.text(printed.before), self.text(printed.after)
+        says_vi = "đạt" if printed.holds else "không đạt"
+        says_en = "meets" if printed.holds else "misses"
+        rule_vi = "tỷ lệ công bố" if self.governs else "số hộ (tỷ lệ chính xác)"
+        rule_en = "the published rates" if self.governs else "the exact household counts"
+        outcome = printed.holds if self.governs else exact
+        return (
+            f"{vi} Theo tỷ lệ công bố ({b.replace('.', ',')} % → {a.replace('.', ',')} %) thì"
+            f" {says_vi}; bộ quy tắc xét theo {rule_vi}, nên kết quả là"
+            f" {'đạt' if outcome else 'không đạt'}.",
+            f"{en} On the published rates ({b} % → {a} %) it {says_en}; the rule set judges on"
+            f" {rule_en}, so the outcome is {'met' if outcome else 'not met'}.",
+        )
 
 
 YearRule = Callable[[int, YearStatistics | None, YearStatistics | None], YearEvaluation]

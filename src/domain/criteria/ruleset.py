@@ -15,6 +15,7 @@ from domain.criteria.rules import (
     Basis,
     Explanation,
     Outcome,
+    PublishedRates,
     RateBasis,
     RuleOutcome,
     YearRule,
@@ -82,6 +83,14 @@ class RuleSet:
         self.combinations = Combinations.from_dict(combinations) if combinations else None
         self.prizes = PrizeTable.from_dict(raw["prizes"]) if "prizes" in raw else None
         self.plans = tuple(Plan.from_dict(p) for p in raw.get("movement", {}).get("plans", ()))
+        rates = raw.get("rates")
+        self.published_rates = (
+            PublishedRates(int(rates["published_decimals"]), rates["governing"] == "published")
+            if rates
+            else None
+        )
+        if rates and rates["governing"] not in ("exact_counts", "published"):
+            raise ValueError("rates.governing must be 'exact_counts' or 'published'")
         d = raw["deadlines"]
         self.deadlines = Deadlines(
             tuple(int(x) for x in d["collecting_reminders_working_days_before"]),
@@ -310,6 +319,7 @@ class RuleSet:
                 points=points,
                 basis=basis,
                 zero_policy=self.zero_poor_policy,
+                published=self.published_rates,
             )
             p = "(P+N)" if basis is RateBasis.POOR_AND_NEAR_POOR else "P"
             return pp2, (

@@ -8,8 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.criteria.loader import load_rule_set
 from domain.criteria.rules import (
     Outcome,
+    PublishedRates,
     RateBasis,
     ZeroPoorPolicy,
     percent,
@@ -360,3 +362,40 @@ def test_a_rate_drop_just_under_two_points_reads_under_two_points() -> None:
     assert result.outcome is Outcome.NOT_MET
     assert "giảm 1,99 điểm %" in result.vi
     assert "down 1.99 points" in result.en
+
+
+def test_exact_counts_and_published_rates_can_disagree_and_the_rule_set_says_which_governs() -> (
+    None
+):
+    """6.0051 % → 4.0054 % misses 2 points by the counts, and passes on the printed 6.01 →
+    4.01: the governing reading decides and the explanation states both."""
+    before = YearStatistics(1_000_000, 60_051)
+    after = YearStatistics(1_000_000, 40_054)
+    exact = reduces_rate_by_two_points(
+        2024, before, after, published=PublishedRates(2, governs=False)
+    )
+    assert exact.outcome is Outcome.NOT_MET
+    assert exact.values["published_outcome"] == "met"
+    assert (
+        exact.values["published_previous_rate_percent"],
+        exact.values["published_rate_percent"],
+    ) == ("6.01", "4.01")
+    assert "On the published rates (6.01 % → 4.01 %) it meets" in exact.en
+    assert "so the outcome is not met" in exact.en
+    assert "Theo tỷ lệ công bố (6,01 % → 4,01 %) thì đạt" in exact.vi
+    printed = reduces_rate_by_two_points(
+        2024, before, after, published=PublishedRates(2, governs=True)
+    )
+    assert printed.outcome is Outcome.MET
+    agree = reduces_rate_by_two_points(
+        2024,
+        YearStatistics(1000, 100),
+        YearStatistics(1000, 70),
+        published=PublishedRates(2, False),
+    )
+    assert "published rates" not in agree.en  # said only when they disagree
+
+
+def test_rule_set_v4_judges_on_exact_counts_and_cross_checks_the_published_rates() -> None:
+    v4 = load_rule_set("ben-tre-vi-nguoi-ngheo-2021-2025", 4)
+    assert v4.published_rates == PublishedRates(2, governs=False)
