@@ -47,6 +47,7 @@ from domain.errors import (
     SessionNotFound,
     VisitNotFound,
 )
+from domain.holds import CommendationHolds
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
 from domain.store import ChainMapper, CheckedRepository, signed_snapshot
@@ -86,6 +87,7 @@ SESSION = Kind(CouncilSession, SessionNotFound)
 VISIT = Kind(InspectionVisit, VisitNotFound)
 CYCLE = Kind(Cycle, lambda year_id: NotFound(f"cycle {year_id} is not configured"))
 ACCOUNT = Kind(Account, lambda aid: NotFound(f"account {aid} does not exist"))
+HOLDS = Kind(CommendationHolds, lambda hid: NotFound(f"no hold was ever placed ({hid})"))
 
 
 class ServiceBase(Application[UUID]):

@@ -22,6 +22,7 @@ from domain.accounts import (
     account_id,
 )
 from domain.chain import occurred_at
+from domain.criteria.awards import Achievement
 from domain.criteria.ruleset import RuleSet
 from domain.cycles import CycleTerms, cycle_id
 from domain.deadlines import DueDates
@@ -31,14 +32,18 @@ from domain.errors import (
     UnitNotFound,
 )
 from domain.figures import OfficialFigures, figures_id
+from domain.holds import holds_id
 from domain.lineage import OfficialWindow, official_window
-from domain.nomination import Nomination
+from domain.nomination import Nomination, nomination_id
+from domain.stages import OPEN_STAGES, Stage
 from domain.statistics import YearStatistics
 from domain.summaries import (
     AccountSummary,
 )
 from domain.units import Unit, UnitCatalogue, UnitRegistry, catalogue_id
-from service.application import CYCLE, ServiceBase
+from service.application import CYCLE, HOLDS, NOMINATION, ServiceBase
+
+LIVE_STAGES = OPEN_STAGES | {Stage.AWAITING_DECISION}
 
 
 class Lookups(ServiceBase):
@@ -163,3 +168,46 @@ class Lookups(ServiceBase):
 
     def event_of(self, notification: Notification) -> Any:
         return self.mapper.to_domain_event(notification)
+
+    def require_no_hold(self, unit_code: str) -> None:
+        """Refuses an award while the nominee is under an open hold (docs/spec.md §5)."""
+        try:
+            holds = self._load(HOLDS, holds_id(unit_code))
+        except NotFound:
+            return
+        holds.require_none_open()
+
+    def require_one_award(self, n: Nomination) -> None:
+        """Refuses to put before a council, or to award, a dossier whose achievement an
+        award already made claims (rule set v4's ``combinations``; docs/spec.md §5)."""
+        rules = self.default_rule_set
+        if rules.combinations is None:
+            return
+        awarded = [
+            a
+            for a in self.achievements_of(n.unit.code)
+            if a.awarded_by and a.nomination_id != str(n.id)
+        ]
+        rules.combinations.require_free(n.award_form, n.cycle_year, _years(n), awarded)
+
+    def achievements_of(self, unit_code: str) -> list[Achievement]:
+        """The nominee's dossiers in progress or awarded, under any form and cycle of the rule
+        set; their ids are derived, so each is one lookup and no view is needed."""
+        rules = self.default_rule_set
+        found = []
+        for form in rules.award_forms:
+            for year in rules.cycles:
+                try:
+                    n = self._load(NOMINATION, nomination_id(unit_code, form, year))
+                except NotFound:
+                    continue
+                awarded = n.stage == Stage.DECIDED and n.outcome == "approved"
+                if awarded or n.stage in LIVE_STAGES:
+                    number = n.decision.decision_number if awarded and n.decision else None
+                    found.append(Achievement(str(n.id), form, year, _years(n), number or None))
+        return found
+
+
+def _years(n: Nomination) -> tuple[int, int]:
+    first, last = n.evaluation_years
+    return first, last

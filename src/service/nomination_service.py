@@ -14,6 +14,7 @@ from service.usecases.council import CouncilCases
 from service.usecases.cycles import CycleCases
 from service.usecases.documents import DocumentCases
 from service.usecases.figures import FigureCases
+from service.usecases.holds import HoldCases
 from service.usecases.inspections import InspectionCases
 from service.usecases.nominations import NominationCases
 from service.usecases.reads import ReadCases
@@ -26,6 +27,7 @@ class NominationService(
     InspectionCases,
     CouncilCases,
     SubmissionCases,
+    HoldCases,
     AccountCases,
     CycleCases,
     DocumentCases,

@@ -71,7 +71,13 @@ class EmbeddedPostgres:
         package does not know, so it is stopped by ``pg_ctl`` first, or it outlives us."""
         if self._restarted:
             _pg_ctl(Path(self._server.pgdata), ["-w", "-m", "fast", "stop"])
-        self._server.cleanup()
+        try:
+            self._server.cleanup()
+        except Exception as error:
+            # After a restart the package's first postmaster may be gone by the time it
+            # signals it (psutil's NoSuchProcess): the server is stopped all the same.
+            if not self._restarted or type(error).__name__ != "NoSuchProcess":
+                raise
 
 
 def restart_immediately(pgdata: Path) -> None:

@@ -3,14 +3,18 @@ on PostgreSQL (docs/spec.md §5): each refusal names what it refuses and records
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from tests.api.conftest import Api
 from tests.api.journey import ok, open_dossier
+from tests.factories import PROVINCE, ctx
+from tests.scenarios import Story
 
 pytestmark = pytest.mark.api
+DAY = date(2024, 4, 5)
 
 
 def open_(api: Api, unit: str, form: str, year: int, who: str = "officer") -> Any:
@@ -47,3 +51,87 @@ def test_a_year_already_claimed_by_another_dossier_is_refused_naming_it(store_ap
     assert "year 2023" in problem["detail"]
     assert store_api.events() == before
     ok(open_(store_api, "S-831-01", "bang-khen-tinh", 2025), 201)  # 2024–2025 is free
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "reason"),
+    [
+        ("2023-03-01", "is before 2023's review began (1/9)"),
+        ("2024-02-01", "is in the future"),
+    ],
+)
+def test_declared_figures_sourced_from_a_decision_dated_outside_their_review_are_refused(
+    store_api: Api, decided_on: str, reason: str
+) -> None:
+    store_api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    nid = open_dossier(store_api)
+    before = store_api.events()
+    source = {"decision_number": "9/QĐ-UBND", "decision_date": decided_on}
+    figures = {"total_households": 4040, "poor_households": 220, "source": source}
+    refused = store_api.put(f"/api/v1/nominations/{nid}/statistics/2023", "officer", json=figures)
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["field"] == "source.decision_date"
+    assert reason in refused.json()["detail"]
+    assert store_api.events() == before
+    source["decision_date"] = "2023-12-20"  # within 2023's review, and before today
+    ok(store_api.put(f"/api/v1/nominations/{nid}/statistics/2023", "officer", json=figures))
+
+
+@pytest.mark.parametrize(
+    ("period", "field", "reason"),
+    [
+        ({"valid_from": "2024-01-01"}, "valid_to", "must end by 2025-06-30"),
+        ({"valid_from": "2019-01-01", "valid_to": "2025-06-30"}, "valid_from", "before its parent"),
+    ],
+)
+def test_a_unit_is_registered_only_inside_its_parents_period(
+    store_api: Api, period: dict[str, str], field: str, reason: str
+) -> None:
+    body = {"code": "S-831-77", "name": "Xã Mới", "kind": "commune", "parent_code": "831"}
+    before = store_api.events()
+    refused = store_api.post("/api/v1/units", "admin", json={**body, **period})
+    assert refused.status_code == 422, refused.text
+    assert (refused.json()["field"], reason in refused.json()["detail"]) == (field, True)
+    assert store_api.events() == before
+    inside = {"valid_from": "2024-01-01", "valid_to": "2025-06-30"}
+    ok(store_api.post("/api/v1/units", "admin", json={**body, **inside}), 201)
+
+
+def test_a_nominee_under_a_pending_inspection_is_not_awarded_until_the_hold_is_cleared(
+    store_api: Api,
+) -> None:
+    """Decree 152/2025 art. 4: no commendation while an inspection is pending."""
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: DAY  # type: ignore[attr-defined]
+    service = api.service
+    sid, [nid] = Story(service).recommended(("S-831-01",))
+    submission = service.prepare_submission(ctx(PROVINCE, DAY), sid, [nid], "Kính trình.").id
+    body = {"kind": "inspection", "reason": "Thanh tra quỹ.", "reference": "12/QĐ-TTr"}
+    placed = ok(api.post("/api/v1/units/S-831-01/holds", "province", json=body), 201)
+    assert placed["hold_id"] == "H1"
+    assert api.post("/api/v1/units/S-831-01/holds", "officer", json=body).status_code == 403
+    decision = {
+        "signed_on": DAY.isoformat(),
+        "signer_title": "Chủ tịch",
+        "signer_name": "Nguyễn Văn A",
+        "awarded": [{"nomination_id": str(nid), "reason": "Đạt."}],
+        "not_awarded": [],
+    }
+    before = api.events()
+    held = api.post(f"/api/v1/submissions/{submission}/decision", "chairman", json=decision)
+    assert held.status_code == 409, held.text
+    assert "hold H1" in held.json()["detail"]
+    assert "152/2025" in held.json()["detail"]
+    assert api.events() == before
+    listed = ok(api.get("/api/v1/units/S-831-01/holds", "chairman"))["data"]
+    assert [(h["hold_id"], h["cleared"]) for h in listed] == [("H1", None)]
+    clearance = {
+        "decision_number": "45/KL-TTr",
+        "decision_date": DAY.isoformat(),
+        "outcome": "Không vi phạm.",
+    }
+    ok(api.post("/api/v1/units/S-831-01/holds/H1/clearance", "province", json=clearance))
+    again = api.post("/api/v1/units/S-831-01/holds/H1/clearance", "province", json=clearance)
+    assert again.status_code == 409  # cleared once, by its decision
+    ok(api.post(f"/api/v1/submissions/{submission}/decision", "chairman", json=decision))
+    assert service.get_nomination(nid).outcome == "approved"

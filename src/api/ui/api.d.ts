@@ -1514,6 +1514,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/units/{unit_code}/holds": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A nominee's holds, open ones first */
+    get: operations["holds_api_v1_units__unit_code__holds_get"];
+    put?: never;
+    /** Place a hold on a nominee's commendation */
+    post: operations["place_api_v1_units__unit_code__holds_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/units/{unit_code}/holds/{hold_id}/clearance": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Clear a hold by the decision that settled it */
+    post: operations["clear_api_v1_units__unit_code__holds__hold_id__clearance_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/healthz": {
     parameters: {
       query?: never;
@@ -2086,6 +2121,40 @@ export interface components {
       version: number;
     };
     /**
+     * ClearanceIn
+     * @example {
+     *       "decision_date": "2025-06-10",
+     *       "decision_number": "45/KL-TTr",
+     *       "outcome": "Kết luận thanh tra: không có vi phạm."
+     *     }
+     */
+    ClearanceIn: {
+      /**
+       * Decision Date
+       * Format: date
+       */
+      decision_date: string;
+      /** Decision Number */
+      decision_number: string;
+      /**
+       * Outcome
+       * @description what the decision found
+       */
+      outcome: string;
+    };
+    /** ClearedPublic */
+    ClearedPublic: {
+      /**
+       * Decision Date
+       * Format: date
+       */
+      decision_date: string;
+      /** Decision Number */
+      decision_number: string;
+      /** Outcome */
+      outcome: string;
+    };
+    /**
      * ComplaintIn
      * @example {
      *       "filed_by": "Người dân ấp 3",
@@ -2560,6 +2629,70 @@ export interface components {
     HTTPValidationError: {
       /** Detail */
       detail?: components["schemas"]["ValidationError"][];
+    };
+    /**
+     * HoldIn
+     * @example {
+     *       "kind": "inspection",
+     *       "reason": "Thanh tra tỉnh đang thanh tra việc quản lý quỹ hỗ trợ hộ nghèo năm 2024.",
+     *       "reference": "Quyết định thanh tra số 12/QĐ-TTr ngày 03/3/2025"
+     *     }
+     */
+    HoldIn: {
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "discipline" | "inspection" | "investigation" | "denunciation";
+      /** Reason */
+      reason: string;
+      /**
+       * Reference
+       * @description the document behind it
+       */
+      reference: string;
+    };
+    /** HoldPublic */
+    HoldPublic: {
+      cleared: components["schemas"]["ClearedPublic"] | null;
+      /** Hold Id */
+      hold_id: string;
+      /** Kind */
+      kind: string;
+      /**
+       * Placed On
+       * Format: date
+       */
+      placed_on: string;
+      /** Reason */
+      reason: string;
+      /** Reference */
+      reference: string;
+    };
+    /** HoldWritten */
+    HoldWritten: {
+      /** Extra */
+      extra?: {
+        [key: string]: unknown;
+      } | null;
+      /** Hold Id */
+      hold_id: string;
+      /** Id */
+      id: string;
+      /**
+       * Position
+       * @description the event-log position of the write's last event
+       */
+      position: number | null;
+      /**
+       * Replayed
+       * @description true when this command id had been handled already
+       */
+      replayed: boolean;
+      /** Stage */
+      stage?: string | null;
+      /** Version */
+      version: number;
     };
     /** ImportPublic */
     ImportPublic: {
@@ -3082,6 +3215,18 @@ export interface components {
       count: number;
       /** Data */
       data: components["schemas"]["EventPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
+    /** Page[HoldPublic] */
+    Page_HoldPublic_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["HoldPublic"][];
       /**
        * Next
        * @description a keyset cursor for the page after this one, where paged
@@ -7624,6 +7769,112 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["StatisticsIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  holds_api_v1_units__unit_code__holds_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the nominee's unit code */
+        unit_code: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_HoldPublic_"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  place_api_v1_units__unit_code__holds_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the nominee's unit code */
+        unit_code: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["HoldIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HoldWritten"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  clear_api_v1_units__unit_code__holds__hold_id__clearance_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the nominee's unit code */
+        unit_code: string;
+        /** @description the hold's id */
+        hold_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ClearanceIn"];
       };
     };
     responses: {

@@ -109,7 +109,7 @@ function awardTable(rows) {
   const head = ["unit", "form", "years", "decision", "prize", "status"];
   return h(
     "table",
-    { id: "register" },
+    { id: "register", class: "cards" },
     h("thead", {}, h("tr", {}, ...head.map((k) => h("th", { scope: "col" }, t(`register.${k}`))))),
     h(
       "tbody",
@@ -155,7 +155,7 @@ function statisticsTable(rows) {
   ];
   return h(
     "table",
-    { id: "register-statistics" },
+    { id: "register-statistics", class: "cards" },
     h("thead", {}, h("tr", {}, ...head.map((k) => h("th", { scope: "col" }, t(`register.${k}`))))),
     h(
       "tbody",

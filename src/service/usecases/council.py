@@ -83,6 +83,7 @@ class CouncilCases(Lookups):
                 raise InvalidInput(
                     "nomination_id", f"{nid} is outside the district of this council ({s.scope})"
                 )
+            self.require_one_award(n)
             s.add_item(n.id, n.award_form)
             for member, _ in self._members_of_unit(s.members, n.unit.code):
                 # Said as the minutes say it: by the unit's name, not by codes.

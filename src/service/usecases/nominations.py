@@ -8,17 +8,15 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from domain.context import CommandContext, acting
-from domain.criteria.awards import Achievement
 from domain.criteria.rules import Outcome
 from domain.criteria.ruleset import RuleSet
 from domain.deadlines import DueDates
 from domain.dossier import Attachment
 from domain.errors import (
-    NotFound,
     one_of,
 )
 from domain.nomination import Nomination, nomination_id
-from domain.stages import OPEN_STAGES, Stage
+from domain.stages import Stage
 from domain.statistics import YearStatistics
 from domain.summaries import (
     CommandResult,
@@ -29,8 +27,6 @@ from service.application import (
     _ignore,
 )
 from service.lookups import Lookups
-
-LIVE_STAGES = OPEN_STAGES | {Stage.AWAITING_DECISION}
 
 
 class NominationCases(Lookups):
@@ -70,27 +66,12 @@ class NominationCases(Lookups):
             ctx, nid, build, f"a nomination of {unit.code} for {award_form} in {cycle_year}"
         )
 
-    def achievements_of(self, unit_code: str) -> list[Achievement]:
-        """The nominee's dossiers in progress or awarded, under any form and cycle of the rule
-        set; their ids are derived, so each is one lookup and no view is needed."""
-        rules = self.default_rule_set
-        found = []
-        for form in rules.award_forms:
-            for year in rules.cycles:
-                try:
-                    n = self._load(NOMINATION, nomination_id(unit_code, form, year))
-                except NotFound:
-                    continue
-                awarded = n.stage == Stage.DECIDED and n.outcome == "approved"
-                if awarded or n.stage in LIVE_STAGES:
-                    number = n.decision.decision_number if awarded and n.decision else None
-                    found.append(Achievement(str(n.id), form, year, _years(n), number or None))
-        return found
-
     def record_statistics(
         self, ctx: CommandContext, nid: UUID, year: int, statistics: Mapping[str, Any]
     ) -> CommandResult:
         stats = YearStatistics.from_dict(dict(statistics))
+        if stats.source is not None:  # dated as the official register requires (§4)
+            stats.source.check_dates(year, ctx.today)
 
         def decide(n: Nomination) -> None:
             n.record_statistics(year, stats, self._rule_set_of(n.rule_set_ref))
@@ -260,8 +241,3 @@ class NominationCases(Lookups):
 def _title(rules: RuleSet, criterion_id: str) -> dict[str, str] | None:
     spec = rules.criteria.get(criterion_id)
     return {"vi": spec.title.vi, "en": spec.title.en} if spec else None
-
-
-def _years(n: Nomination) -> tuple[int, int]:
-    first, last = n.evaluation_years
-    return first, last

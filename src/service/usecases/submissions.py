@@ -178,6 +178,8 @@ class SubmissionCases(Lookups):
                 raise InvalidInput("signed_on", "cannot be after today")
             if signed_on < submission.prepared_on:
                 raise InvalidInput("signed_on", "cannot be before the submission was prepared")
+            for nid in awarded:  # before a register is opened for the number
+                self.require_no_hold(self._load(NOMINATION, UUID(nid)).unit.code)
         authority_id = str(submission.authority["id"])
         register = f"{authority_id}/{DECISION_SUFFIX}"
         year = signed_on.year
@@ -201,6 +203,9 @@ class SubmissionCases(Lookups):
                 won = nid in awarded
                 reason = awarded[nid] if won else not_awarded[nid]
                 record = {**decision, "submission_id": str(sid), "awarded": won, "reason": reason}
+                if won:
+                    self.require_no_hold(n.unit.code)
+                    self.require_one_award(n)
                 if won and rules.prizes is not None:
                     kind = awardee_kind(n.unit.kind.value)
                     record["prize"] = rules.prizes.prize(n.award_form, kind, signed_on).to_dict()

@@ -13,8 +13,8 @@ from domain.errors import AlreadyExists, InvalidInput
 from domain.submission import Signer
 from domain.units import UnitRegistry
 from service.nomination_service import NominationService
-from tests.factories import PROVINCE, chairman, ctx, officer
-from tests.scenarios import Story
+from tests.factories import PROVINCE, SECRETARY, SYSTEM, chairman, ctx, officer
+from tests.scenarios import GOOD, MEMBERS, Story
 
 pytestmark = pytest.mark.unit
 
@@ -154,3 +154,33 @@ def test_a_prize_the_rule_set_does_not_state_is_refused_naming_the_date() -> Non
         prizes.prize("co-thi-dua-tinh", "household", date(2025, 1, 1))
     with pytest.raises(InvalidInput, match="signed_on"):
         prizes.prize("bang-khen-tinh", "collective", date(2023, 12, 31))
+
+
+def test_a_dossier_opened_before_v4_whose_achievement_is_awarded_goes_before_no_council(
+    units: UnitRegistry,
+) -> None:
+    """Dossiers opened under v3 may claim the same years; once one is awarded, the other can
+    neither be put before a council nor be awarded."""
+    legacy = NominationService(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        units=units,
+        default_rule_set=(RULES[0], 3),
+    )
+    story = Story(legacy)
+    flag = story.open("S-831-01", GOOD, form="co-thi-dua-tinh")  # v3 allowed it
+    sid, [won] = story.recommended(("S-831-01",))
+    legacy.default_rule_set = load_rule_set(*RULES)  # v4 from now on
+    submission = legacy.prepare_submission(ctx(PROVINCE, DAY), sid, [won], "Kính trình.").id
+    chair = Signer("Chủ tịch", "Nguyễn Văn A")
+    legacy.decide_submission(ctx(chairman(), DAY), submission, DAY, chair, {str(won): "Đạt."}, {})
+    story.to_province_review(flag)
+    legacy.complete_province_review(ctx(PROVINCE, date(2024, 3, 15)), flag, "approve", "")
+    legacy.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), flag)
+    session = legacy.schedule_council_session(
+        ctx(SECRETARY, date(2024, 4, 8)), "Phiên họp", date(2024, 4, 10), MEMBERS, "co-thi-dua-tinh"
+    ).id
+    before = legacy.get_nomination(flag).version
+    with pytest.raises(AlreadyExists, match="awarded bang-khen-tinh by decision 1/QĐ-UBND"):
+        legacy.add_to_agenda(ctx(SECRETARY, date(2024, 4, 8)), session, flag)
+    assert legacy.get_nomination(flag).version == before
+    assert legacy.get_session(session).agenda == []
