@@ -190,7 +190,7 @@ def main() -> None:
                             "name": f"Xã Bền {code} (dữ liệu mẫu)",
                             "kind": "commune",
                             "parent_code": "86",
-                            "valid_from": "2020-01-01",
+                            "valid_from": "2025-07-01",
                             "synthetic": True,
                         },
                         key=f"u-{code}",

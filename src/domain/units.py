@@ -31,9 +31,13 @@ class UnitKind(StrEnum):
     CREDIT_INSTITUTION = "credit_institution"
     ENTERPRISE = "enterprise"
     HOUSEHOLD = "household"
+    HAMLET = "hamlet"  # ấp, in a commune
+    NEIGHBOURHOOD = "neighbourhood"  # khu phố, in a ward or a township
 
 
 COMMUNE_LEVEL = frozenset({UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP})
+# Hamlets and neighbourhoods (ấp, khu phố) are parts of a commune-level unit, never of more.
+UNDER_A_COMMUNE = frozenset({UnitKind.HAMLET, UnitKind.NEIGHBOURHOOD})
 
 
 class UnitFlag(StrEnum):
@@ -87,6 +91,12 @@ class Unit:
     def require_within(self, parent: Unit, prefix: str = "") -> None:
         """A unit lives inside its parent's period: it cannot begin before its parent or
         outlive it (a unit whose parent ended needs an end and a successor of its own)."""
+        if self.kind in UNDER_A_COMMUNE and parent.kind not in COMMUNE_LEVEL:
+            raise InvalidInput(
+                f"{prefix}parent_code",
+                f"a {self.kind.value} belongs to a commune, ward or township, not to a"
+                f" {parent.kind.value} ({parent.code})",
+            )
         if self.valid_from < parent.valid_from:
             raise InvalidInput(
                 f"{prefix}valid_from",

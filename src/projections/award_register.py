@@ -21,7 +21,7 @@ from domain.criteria.ruleset import RuleSet
 from domain.errors import DomainError
 from domain.nomination import Nomination
 from domain.text import folded
-from domain.units import COMMUNE_LEVEL, Nominee, UnitKind
+from domain.units import COMMUNE_LEVEL, UNDER_A_COMMUNE, Nominee, UnitKind
 from projections.handled import HandledProjection, handles
 from projections.views.tracked import TrackedView
 
@@ -59,8 +59,10 @@ PUBLIC_COLUMNS = (
     "revocation_number",
 )
 # Decree 152/2025 art. 4(6) asks for the share of awards at the grassroots: the commune level
-# and the households under it, of the kinds the product nominates.
-GROUNDWORK = frozenset({*(k.value for k in COMMUNE_LEVEL), UnitKind.HOUSEHOLD.value})
+# (hamlets and neighbourhoods included) and the households under it.
+GROUNDWORK = frozenset(
+    {*(k.value for k in COMMUNE_LEVEL | UNDER_A_COMMUNE), UnitKind.HOUSEHOLD.value}
+)
 
 
 @dataclass(frozen=True)

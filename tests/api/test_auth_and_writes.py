@@ -84,6 +84,7 @@ def test_a_retry_whose_first_attempt_committed_but_kept_no_answer_is_answered_as
         "kind": "commune",
         "parent_code": "831",
         "valid_from": "2024-01-01",
+        "valid_to": "2025-06-30",
         "synthetic": True,
     }
     headers = {"Idempotency-Key": "register-831-77"}

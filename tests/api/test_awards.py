@@ -135,3 +135,26 @@ def test_a_nominee_under_a_pending_inspection_is_not_awarded_until_the_hold_is_c
     assert again.status_code == 409  # cleared once, by its decision
     ok(api.post(f"/api/v1/submissions/{submission}/decision", "chairman", json=decision))
     assert service.get_nomination(nid).outcome == "approved"
+
+
+def test_a_hamlet_is_a_unit_of_its_commune_and_may_be_nominated_for_what_the_movement_gives_it(
+    store_api: Api,
+) -> None:
+    """The seed names hamlets and neighbourhoods (ấp, khu phố) among those it commends."""
+    api = store_api
+    hamlet = {
+        "code": "S-831-01-A1",
+        "name": "Ấp Mẫu Một (dữ liệu mẫu)",
+        "kind": "hamlet",
+        "valid_from": "2021-01-01",
+    }
+    misplaced = api.post("/api/v1/units", "admin", json={**hamlet, "parent_code": "831"})
+    assert (misplaced.status_code, misplaced.json()["field"]) == (422, "parent_code")
+    ok(api.post("/api/v1/units", "admin", json={**hamlet, "parent_code": "S-831-01"}), 201)
+    shown = ok(api.get("/api/v1/units/S-831-01-A1", "officer"))
+    assert (shown["kind"], shown["parent_code"]) == ("hamlet", "S-831-01")
+    flag = open_(api, "S-831-01-A1", "co-thi-dua-tinh", 2025)
+    assert (flag.status_code, flag.json()["field"]) == (422, "award_form")
+    opened = ok(open_(api, "S-831-01-A1", "bang-khen-tinh", 2025), 201)
+    dossier = ok(api.get(f"/api/v1/nominations/{opened['id']}", "officer"))
+    assert dossier["unit_code"] == "S-831-01-A1"

@@ -128,7 +128,7 @@ class Client:
                 "name": f"Xã Thử {code} (dữ liệu mẫu)",
                 "kind": "commune",
                 "parent_code": "86",
-                "valid_from": "2020-01-01",
+                "valid_from": "2025-07-01",
                 "synthetic": True,
             },
         )

@@ -87,6 +87,8 @@ UnitKindName = Literal[
     "credit_institution",
     "enterprise",
     "household",
+    "hamlet",
+    "neighbourhood",
 ]
 
 

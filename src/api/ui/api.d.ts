@@ -4421,7 +4421,9 @@ export interface components {
         | "policy_bank"
         | "credit_institution"
         | "enterprise"
-        | "household";
+        | "household"
+        | "hamlet"
+        | "neighbourhood";
       /** Name */
       name: string;
       /** Parent Code */
