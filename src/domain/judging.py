@@ -17,10 +17,15 @@ from domain.text import bounded_text
 
 
 def for_judgement(result: CriterionResult, reasons: list[tuple[str, str]]) -> CriterionResult:
-    """An automatic result that a reviewer must judge instead, saying why."""
-    if result.kind != "automatic":
-        return result
+    """An automatic result that a reviewer must judge instead, saying why; one that awaits a
+    judgement already (no criterion fits) says why too."""
     vi, en = "; ".join(r[0] for r in reasons), "; ".join(r[1] for r in reasons)
+    if result.kind != "automatic":
+        if result.outcome.outcome is not Outcome.NEEDS_JUDGEMENT:
+            return result
+        said = result.outcome.explanation
+        explanation = Explanation(f"{said.vi} Cũng cần xét: {vi}.", f"{said.en} Also: {en}.")
+        return replace(result, outcome=replace(result.outcome, explanation=explanation))
     explanation = Explanation(f"Cần thẩm định: {vi}.", f"Needs judgement: {en}.")
     outcome = replace(result.outcome, outcome=Outcome.NEEDS_JUDGEMENT, explanation=explanation)
     return replace(result, outcome=outcome)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from fractions import Fraction
+from typing import Any, Protocol
 
 from domain.statistics import YearStatistics
-from domain.units import Unit, UnitRegistry
+from domain.units import Unit, UnitKind, UnitRegistry
 
 FiguresOf = Callable[[str, int], YearStatistics | None]
 """The register's own figures of one unit for one year, if it has them."""
@@ -28,11 +29,28 @@ class OfficialWindow:
     """Why the figures cannot simply be summed, in Vietnamese and in English."""
 
 
+class BaselineGroups(Protocol):
+    """What the rule set says of its baseline-rate groups (``domain.criteria.ruleset``)."""
+
+    baseline_year: int
+    high_baseline_rate: Fraction
+
+    def group_criteria(self, kind: UnitKind, high: bool) -> frozenset[str]: ...
+
+
 def official_window(
-    unit: Unit, years: range, registry: UnitRegistry, figures_of: FiguresOf
+    unit: Unit,
+    years: range,
+    registry: UnitRegistry,
+    figures_of: FiguresOf,
+    groups: BaselineGroups | None = None,
 ) -> OfficialWindow:
+    """With the rule set's ``groups``, predecessors that the baseline-rate groups or their
+    kinds put under other criteria than the merged unit's need a judgement too."""
     window = OfficialWindow()
     _judge_flags(unit, years, registry, window.needs_judgement)
+    if groups is not None:
+        _judge_groups(unit, registry, figures_of, groups, window.needs_judgement)
     for year in years:
         own = figures_of(unit.code, year)
         if own is not None:
@@ -78,6 +96,52 @@ def _judge_flags(
                 )
             )
             return
+
+
+def _judge_groups(
+    unit: Unit,
+    registry: UnitRegistry,
+    figures_of: FiguresOf,
+    groups: BaselineGroups,
+    reasons: list[tuple[str, str]],
+) -> None:
+    """Predecessors on either side of the baseline rate (one under 5 %, one at 5 % or more at
+    the end of the baseline year) were held to different criteria, and so was a predecessor
+    of another kind whose group's criteria the merged unit's kind does not share (a commune
+    at 5 % or more that became a ward): summing their figures would choose by arithmetic
+    what is a reviewer's call."""
+    year, rate = groups.baseline_year, groups.high_baseline_rate
+    sides: dict[bool, list[str]] = {}
+    for predecessor in registry.predecessors(unit.code):
+        figures = figures_of(predecessor.code, year)
+        if figures is None or figures.total_households == 0:
+            continue
+        high = rate.denominator * figures.poor_households >= rate.numerator * (
+            figures.total_households
+        )
+        sides.setdefault(high, []).append(predecessor.name)
+        theirs = groups.group_criteria(predecessor.kind, high)
+        if predecessor.kind != unit.kind and theirs != groups.group_criteria(unit.kind, high):
+            reasons.append(
+                (
+                    f"{predecessor.name} ({predecessor.kind.value}) và {unit.name}"
+                    f" ({unit.kind.value}) chịu các tiêu chí khác nhau",
+                    f"{predecessor.name} (a {predecessor.kind.value}) and {unit.name} (a"
+                    f" {unit.kind.value}) are held to different criteria",
+                )
+            )
+    if len(sides) == 2:
+        bar = f"{float(rate * 100):g}"
+        reasons.append(
+            (
+                f"các đơn vị hợp nhất thành {unit.name} thuộc hai nhóm tỷ lệ hộ nghèo cuối năm"
+                f" {year}: dưới {bar} % ({', '.join(sides[False])}), từ {bar} % trở lên"
+                f" ({', '.join(sides[True])})",
+                f"the units merged into {unit.name} fell in both end-{year} rate groups: under"
+                f" {bar} % ({', '.join(sides[False])}), {bar} % or more"
+                f" ({', '.join(sides[True])})",
+            )
+        )
 
 
 def _summed(

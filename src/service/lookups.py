@@ -102,9 +102,10 @@ class Lookups(ServiceBase):
         summed from its predecessors for the years before it existed."""
         first, last = nomination.evaluation_years
         unit = self.unit(nomination.unit.code)
-        baseline = self._rule_set_of(nomination.rule_set_ref).baseline_year
+        rules = self._rule_set_of(nomination.rule_set_ref)
+        baseline = rules.baseline_year
         window = range(min(baseline, first - 1), last + 1)
-        return official_window(unit, window, self.units, self.official_figures_of)
+        return official_window(unit, window, self.units, self.official_figures_of, rules)
 
     def find_account(self, username: str) -> AccountSummary | None:
         try:

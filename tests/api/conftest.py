@@ -26,6 +26,7 @@ ACCOUNTS: dict[str, list[dict[str, Any]]] = {
     "officer": [{"role": "unit_officer", "scope": "831"}],
     "officer-829": [{"role": "unit_officer", "scope": "829"}],
     "officer-83": [{"role": "unit_officer", "scope": "83"}],
+    "officer-86": [{"role": "unit_officer", "scope": "86"}],
     "district-831": [{"role": "district_reviewer", "scope": "831"}],
     "district-829": [{"role": "district_reviewer", "scope": "829"}],
     "province": [{"role": "province_reviewer"}],

@@ -158,3 +158,54 @@ def test_a_hamlet_is_a_unit_of_its_commune_and_may_be_nominated_for_what_the_mov
     opened = ok(open_(api, "S-831-01-A1", "bang-khen-tinh", 2025), 201)
     dossier = ok(api.get(f"/api/v1/nominations/{opened['id']}", "officer"))
     assert dossier["unit_code"] == "S-831-01-A1"
+
+
+def test_a_merged_ward_whose_predecessors_answered_to_different_criteria_is_judged_not_summed(
+    store_api: Api,
+) -> None:
+    """Xã Mẫu Ba (10 % at end-2021) and Xã Mẫu Hai (2.5 %) became one ward: the rate groups
+    differ, and a commune at 5 % or more that became a ward answers to no ward criterion."""
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2026, 1, 12)  # type: ignore[attr-defined]
+    ward = {
+        "code": "S-86-PHUONG",
+        "name": "Phường Hợp Nhất (dữ liệu mẫu)",
+        "kind": "ward",
+        "parent_code": "86",
+        "valid_from": "2025-07-01",
+        "predecessors": ["S-831-01", "S-829-02"],
+    }
+    ok(api.post("/api/v1/units", "admin", json=ward), 201)
+    poor = {"S-831-01": 400, "S-829-02": 100}
+    for code, count in poor.items():
+        for year in range(2021, 2025):
+            figures = {
+                "total_households": 4000,
+                "poor_households": count - 10 * (year - 2021),
+                "source": {
+                    "decision_number": f"{year}/QĐ-UBND",
+                    "decision_date": f"{year}-12-20",
+                    "issuing_body": "UBND tỉnh Bến Tre",
+                },
+            }
+            ok(api.put(f"/api/v1/units/{code}/poverty-figures/{year}", "province", json=figures))
+    own = {
+        "total_households": 8000,
+        "poor_households": 420,
+        "source": {
+            "decision_number": "2025/QĐ-UBND",
+            "decision_date": "2025-12-20",
+            "issuing_body": "UBND tỉnh Vĩnh Long",
+        },
+    }
+    ok(api.put("/api/v1/units/S-86-PHUONG/poverty-figures/2025", "province", json=own))
+    nid = ok(open_(api, "S-86-PHUONG", "bang-khen-tinh", 2025, "officer-86"), 201)["id"]
+    report = {"text": "Báo cáo thành tích."}
+    ok(api.put(f"/api/v1/nominations/{nid}/achievement-report", "officer-86", json=report))
+    ok(api.post(f"/api/v1/nominations/{nid}/submit", "officer-86"))
+    dossier = ok(api.get(f"/api/v1/nominations/{nid}", "province"))
+    checks = dossier["checks"]
+    assert [c["outcome"] for c in checks] == ["needs_judgement"]  # a ward at 5 %: no criterion
+    said = checks[0]["explanation"]["en"]
+    assert "fell in both end-2021 rate groups" in said
+    assert "Xã Mẫu Ba (dữ liệu mẫu) (a commune) and Phường Hợp Nhất (dữ liệu mẫu) (a ward)" in said

@@ -37,7 +37,7 @@ from domain.criteria.schema import (
 )
 from domain.errors import InvalidInput, StageTransitionError
 from domain.statistics import YearStatistics
-from domain.units import COMMUNE_LEVEL, Nominee
+from domain.units import COMMUNE_LEVEL, Nominee, UnitKind
 
 
 class RuleSet:
@@ -195,6 +195,16 @@ class RuleSet:
             )
 
     # --- criteria ------------------------------------------------------------------
+
+    def group_criteria(self, kind: UnitKind, high: bool) -> frozenset[str]:
+        """The criteria of a baseline-rate group (``high``: at or above the baseline rate)
+        for a unit of ``kind`` without flags."""
+        group = "at_or_above_high" if high else "below_high"
+        return frozenset(
+            c.id
+            for c in self.criteria.values()
+            if kind in c.kinds and not c.flags_any and c.baseline_rate in (None, group)
+        )
 
     def criteria_for(self, nominee: Nominee) -> list[CriterionSpec]:
         """Criteria whose kind and flags fit; baseline rates are settled in ``evaluate``."""

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from domain.criteria.loader import load_rule_set
 from domain.lineage import official_window
 from domain.statistics import Source, YearStatistics
 from domain.units import DatedFlag, Nominee, Unit, UnitFlag, UnitKind, UnitRegistry
@@ -141,3 +142,34 @@ def test_predecessors_are_compared_by_the_flags_they_held_in_each_summed_year() 
     assert official_window(units.get("M"), range(2022, 2024), units, lookup).needs_judgement == []
     differing = official_window(units.get("M"), range(2021, 2022), units, lookup)
     assert any("flags in 2021" in en for _, en in differing.needs_judgement)
+
+
+RULES = load_rule_set("ben-tre-vi-nguoi-ngheo-2021-2025", 4)
+
+
+def test_predecessors_on_either_side_of_the_baseline_rate_need_a_judgement() -> None:
+    """A (10 % at end-2021) and B (2 %) were held to different criteria: which one the
+    merged commune answers to is a reviewer's call, not the sum's."""
+    window = official_window(registry().get("M"), range(2021, 2026), registry(), lookup, RULES)
+    [(vi, en)] = window.needs_judgement
+    assert "both end-2021 rate groups: under 5 % (Xã B), 5 % or more (Xã A)" in en
+    assert "dưới 5 % (Xã B), từ 5 % trở lên (Xã A)" in vi
+
+
+def test_a_commune_at_five_percent_or_more_that_became_a_ward_needs_a_judgement() -> None:
+    ward = Unit("W", "Phường Mới", UnitKind.WARD, "86", date(2025, 7, 1))
+    a = Unit("A", "Xã A", UnitKind.COMMUNE, "83", date(2000, 1, 1), date(2025, 6, 30), ("W",))
+    province = Unit("86", "Tỉnh Vĩnh Long", UnitKind.PROVINCE, None, date(2025, 7, 1))
+    old = Unit("83", "Tỉnh Bến Tre", UnitKind.PROVINCE, None, date(1976, 1, 1), date(2025, 6, 30))
+    units = UnitRegistry([old, province, a, ward])
+    window = official_window(ward, range(2021, 2026), units, lookup, RULES)
+    assert window.needs_judgement == [
+        (
+            "Xã A (commune) và Phường Mới (ward) chịu các tiêu chí khác nhau",
+            "Xã A (a commune) and Phường Mới (a ward) are held to different criteria",
+        )
+    ]
+    # Under 5 %, a commune and a ward answer to the same criterion: nothing to judge.
+    low = Unit("B", "Xã B", UnitKind.COMMUNE, "83", date(2000, 1, 1), date(2025, 6, 30), ("W",))
+    units = UnitRegistry([old, province, low, ward])
+    assert official_window(ward, range(2021, 2026), units, lookup, RULES).needs_judgement == []
