@@ -72,6 +72,7 @@ class AwardFilter:
     year: int | None = None  # the year of the decision
     authority: str | None = None
     include_revoked: bool = True
+    within: tuple[str, ...] | None = None  # the authorities a chairman may read; None: all
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -87,6 +88,9 @@ class AwardFilter:
         if self.year is not None:
             clauses.append("decided_on >= ? AND decided_on < ?")
             params += [f"{self.year:04d}-01-01", f"{self.year + 1:04d}-01-01"]
+        if self.within is not None:
+            clauses.append(f"authority_id IN ({', '.join('?' for _ in self.within) or 'NULL'})")
+            params += list(self.within)
         if not self.include_revoked:
             clauses.append("revoked_on IS NULL")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

@@ -13,10 +13,11 @@ from uuid import UUID
 import pytest
 from openpyxl import load_workbook
 
+from api.security import hash_password
 from domain.submission import Signer
-from tests.api.conftest import Api
+from tests.api.conftest import PASSWORD, Api
 from tests.api.journey import ok
-from tests.factories import PROVINCE, chairman, ctx
+from tests.factories import ADMIN, PROVINCE, chairman, ctx
 from tests.scenarios import Story
 
 pytestmark = pytest.mark.api
@@ -125,6 +126,13 @@ def test_who_reads_the_register(api: Api) -> None:
     other = api.get("/api/v1/awards", "chairman", params={"authority": "ubnd-tinh-vinh-long"})
     assert (other.status_code, other.json()["field"]) == (422, "authority")
     assert api.get("/api/v1/awards/statistics", "chairman").status_code == 403
+    # A chairman who held Bến Tre's authority and holds Vĩnh Long's reads both, unasked.
+    grants = [
+        {"role": "awarding_authority", "scope": "ubnd-tinh-ben-tre"},
+        {"role": "awarding_authority", "scope": "ubnd-tinh-vinh-long"},
+    ]
+    api.service.register_account(ctx(ADMIN), "chairman-both", hash_password(PASSWORD), grants)
+    assert read(api, "/api/v1/awards", "chairman-both")["count"] == 1
 
 
 def test_the_public_finds_a_units_awards_by_its_name_without_signing_in(api: Api) -> None:

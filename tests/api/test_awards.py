@@ -125,6 +125,8 @@ def test_a_nominee_under_a_pending_inspection_is_not_awarded_until_the_hold_is_c
     assert api.events() == before
     listed = ok(api.get("/api/v1/units/S-831-01/holds", "chairman"))["data"]
     assert [(h["hold_id"], h["cleared"]) for h in listed] == [("H1", None)]
+    [item] = ok(api.get(f"/api/v1/submissions/{submission}", "chairman"))["items"]
+    assert [h["reference"] for h in item["holds"]] == ["12/QĐ-TTr"]  # the chairman sees why
     clearance = {
         "decision_number": "45/KL-TTr",
         "decision_date": DAY.isoformat(),
@@ -133,6 +135,8 @@ def test_a_nominee_under_a_pending_inspection_is_not_awarded_until_the_hold_is_c
     ok(api.post("/api/v1/units/S-831-01/holds/H1/clearance", "province", json=clearance))
     again = api.post("/api/v1/units/S-831-01/holds/H1/clearance", "province", json=clearance)
     assert again.status_code == 409  # cleared once, by its decision
+    [item] = ok(api.get(f"/api/v1/submissions/{submission}", "chairman"))["items"]
+    assert item["holds"] == []
     ok(api.post(f"/api/v1/submissions/{submission}/decision", "chairman", json=decision))
     assert service.get_nomination(nid).outcome == "approved"
 

@@ -38,17 +38,16 @@ def _filter_for(
     authority: str | None,
 ) -> AwardFilter:
     """The office, the secretary, auditors and admins read the whole register; a chairman
-    reads the awards of the authority they hold."""
+    reads the awards of the authorities they hold (Bến Tre's and Vĩnh Long's, for one who
+    held both)."""
     if principal.has(*READERS):
         return AwardFilter(unit, form, year, authority)
     held = [s for s in principal.scopes(Role.AWARDING_AUTHORITY) if s]
     if not held:
         raise HTTPException(403, "needs the role province_reviewer, auditor or awarding_authority")
-    if authority is None and len(held) == 1:
-        authority = held[0]
-    if authority not in held:
+    if authority is not None and authority not in held:
         raise InvalidInput("authority", f"must be an authority you hold: {', '.join(held)}")
-    return AwardFilter(unit, form, year, authority)
+    return AwardFilter(unit, form, year, authority, within=tuple(held))
 
 
 def _named(app: AppState, row: dict[str, Any]) -> dict[str, Any]:

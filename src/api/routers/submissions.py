@@ -128,7 +128,12 @@ def _readable(app: AppState, principal: Principal, submission_id: UUID) -> dict[
 
 @router.read("/{submission_id}", SubmissionPublic, "A submission, and its decision once made")
 def get_submission(submission_id: SubmissionId, app: State, principal: Caller) -> SubmissionPublic:
-    return SubmissionPublic.model_validate(_readable(app, principal, submission_id))
+    found = _readable(app, principal, submission_id)
+    if found["state"] == "waiting":  # what would stop an award now (docs/spec.md §5)
+        for item in found["items"]:
+            held = app.service.holds_of(str(item["unit_code"]))
+            item["holds"] = [h for h in held if h["cleared"] is None]
+    return SubmissionPublic.model_validate(found)
 
 
 @router.post_once(

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from api.schemas.common import Schema, Written, example
+from api.schemas.holds import HoldPublic
 
 
 class SubmissionCreate(Schema):
@@ -89,6 +90,9 @@ class SubmissionItemPublic(Schema):
     tally: dict[str, int]
     objections: int = Field(description="public objections received")
     objections_upheld: int
+    holds: list[HoldPublic] = Field(
+        default_factory=list, description="the nominee's open holds: no award while one is open"
+    )
 
 
 class RecommendedGroup(Schema):

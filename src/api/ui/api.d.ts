@@ -4142,6 +4142,11 @@ export interface components {
     SubmissionItemPublic: {
       /** Award Form */
       award_form: string;
+      /**
+       * Holds
+       * @description the nominee's open holds: no award while one is open
+       */
+      holds?: components["schemas"]["HoldPublic"][];
       /** Nomination Id */
       nomination_id: string;
       /**

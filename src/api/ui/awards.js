@@ -107,33 +107,28 @@ export async function awardsPage(query) {
 function awardTable(rows) {
   if (!rows.length) return h("p", {}, t("register.none"));
   const head = ["unit", "form", "years", "decision", "prize", "status"];
-  return h(
-    "table",
-    { id: "register", class: "cards" },
-    h("thead", {}, h("tr", {}, ...head.map((k) => h("th", { scope: "col" }, t(`register.${k}`))))),
-    h(
-      "tbody",
-      {},
-      ...rows.map((r) =>
-        h(
-          "tr",
-          { class: r.revoked_on ? "revoked" : null },
-          cell(
-            "register.unit",
-            {},
-            h("a", { href: `#/nominations/${r.nomination_id}` }, r.unit_name),
-          ),
-          cell("register.form", {}, r.award_form_name),
-          cell("register.years", {}, `${r.first_year}–${r.last_year}`),
-          cell("register.decision", {}, `${r.decision_number}, ${day(r.decided_on)}`),
-          cell("register.prize", {}, r.prize_vnd == null ? "—" : `${number(r.prize_vnd)} đ`),
-          cell(
-            "register.status",
-            {},
-            r.revoked_on
-              ? `${t("register.revoked")} ${r.revocation_number}, ${day(r.revoked_on)}`
-              : t("register.in_force"),
-          ),
+  return cardTable(
+    "register",
+    head,
+    rows.map((r) =>
+      h(
+        "tr",
+        { class: r.revoked_on ? "revoked" : null },
+        cell(
+          "register.unit",
+          {},
+          h("a", { href: `#/nominations/${r.nomination_id}` }, r.unit_name),
+        ),
+        cell("register.form", {}, r.award_form_name),
+        cell("register.years", {}, `${r.first_year}–${r.last_year}`),
+        cell("register.decision", {}, `${r.decision_number}, ${day(r.decided_on)}`),
+        cell("register.prize", {}, r.prize_vnd == null ? "—" : `${number(r.prize_vnd)} đ`),
+        cell(
+          "register.status",
+          {},
+          r.revoked_on
+            ? `${t("register.revoked")} ${r.revocation_number}, ${day(r.revoked_on)}`
+            : t("register.in_force"),
         ),
       ),
     ),
@@ -153,27 +148,37 @@ function statisticsTable(rows) {
     "prize",
     "grassroots",
   ];
-  return h(
-    "table",
-    { id: "register-statistics", class: "cards" },
-    h("thead", {}, h("tr", {}, ...head.map((k) => h("th", { scope: "col" }, t(`register.${k}`))))),
-    h(
-      "tbody",
-      {},
-      ...rows.map((s) =>
-        h(
-          "tr",
-          {},
-          cell("register.year", {}, String(s.year)),
-          cell("register.authority", {}, s.authority_id || "—"),
-          cell("register.form", {}, t(`form.${s.award_form}`)),
-          cell("register.kind", {}, t(`kind.${s.nominee_kind}`)),
-          cell("register.awards", {}, number(s.awards)),
-          cell("register.revoked_count", {}, number(s.revoked)),
-          cell("register.prize", {}, `${number(s.prize_vnd)} đ`),
-          cell("register.grassroots", {}, number(s.grassroots)),
-        ),
+  return cardTable(
+    "register-statistics",
+    head,
+    rows.map((s) =>
+      h(
+        "tr",
+        {},
+        cell("register.year", {}, String(s.year)),
+        cell("register.authority", {}, s.authority_id || "—"),
+        cell("register.form", {}, t(`form.${s.award_form}`)),
+        cell("register.kind", {}, t(`kind.${s.nominee_kind}`)),
+        cell("register.awards", {}, number(s.awards)),
+        cell("register.revoked_count", {}, number(s.revoked)),
+        cell("register.prize", {}, `${number(s.prize_vnd)} đ`),
+        cell("register.grassroots", {}, number(s.grassroots)),
       ),
     ),
+  );
+}
+
+/**
+ * A table whose rows fold into cards on a phone, its columns named from `register.*`.
+ * @param {string} id
+ * @param {string[]} head
+ * @param {HTMLElement[]} rows
+ */
+function cardTable(id, head, rows) {
+  return h(
+    "table",
+    { id, class: "cards" },
+    h("thead", {}, h("tr", {}, ...head.map((k) => h("th", { scope: "col" }, t(`register.${k}`))))),
+    h("tbody", {}, ...rows),
   );
 }

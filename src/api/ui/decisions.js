@@ -145,6 +145,13 @@ function itemTable(items, extra) {
             {},
             h("a", { href: `#/nominations/${item.nomination_id}` }, item.unit_name),
             h("div", { class: "muted" }, t(`form.${item.award_form}`)),
+            ...(item.holds ?? []).map((hold) =>
+              h(
+                "div",
+                { class: "error held", role: "note" },
+                t("chain.held", { kind: t(`hold.${hold.kind}`), reference: hold.reference }),
+              ),
+            ),
           ),
           h("td", {}, tallyText(item.tally)),
           h("td", {}, `${item.objections} (${item.objections_upheld})`),
@@ -224,14 +231,16 @@ function submissionView(s) {
 }
 /** @param {Submission} s */
 function decisionForm(s) {
-  const choices = s.items.map((item) =>
-    h(
+  // A nominee under an open hold cannot be awarded (docs/spec.md §5): only "not awarded".
+  const choices = s.items.map((item) => {
+    const held = (item.holds ?? []).length > 0;
+    return h(
       "select",
       { "aria-label": `${t("chain.outcome")}: ${item.unit_name}` },
-      h("option", { value: "awarded" }, t("chain.awarded")),
-      h("option", { value: "not_awarded" }, t("chain.not_awarded")),
-    ),
-  );
+      h("option", { value: "awarded", disabled: held ? "" : null }, t("chain.awarded")),
+      h("option", { value: "not_awarded", selected: held ? "" : null }, t("chain.not_awarded")),
+    );
+  });
   const reasons = s.items.map((item) =>
     h("input", {
       type: "text",
