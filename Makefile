@@ -88,8 +88,7 @@ imports: install
 
 # On every core; tests that share costly set-up stay on one worker (the browser tests, the fault
 # suite, a seeded demo), every other test goes where a worker is free (tests/conftest.py).
-# One worker more than cores: a worker often waits on a server, a browser or a subprocess.
-PYTEST_PARALLEL := -n $(shell echo $$(( $$(nproc) + 1 ))) --dist loadgroup
+PYTEST_PARALLEL := -n auto --dist loadgroup
 
 pytest: install browser fonts
 	$(BIN)/pytest $(PYTEST_PARALLEL)
