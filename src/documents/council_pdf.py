@@ -29,6 +29,7 @@ from documents.layout import (
     signatures,
     vn_date,
 )
+from domain.criteria.awards import awardee_kind as prize_kind
 from domain.documents import CouncilRecord, DocumentKind
 from domain.submission import Signer
 from domain.summaries import NominationSummary
@@ -120,10 +121,13 @@ def _prize_of(n: NominationSummary) -> dict[str, Any] | None:
     return dict(prize) if prize else None
 
 
+AWARDEE_WORDS = {"collective": "tập thể", "household": "hộ gia đình", "individual": "cá nhân"}
+
+
 def awardee_kind(unit_kind: str) -> str:
-    """How a decision names an awardee's kind: a household, or a collective (tập thể) for
-    every unit; individuals are not nominated yet."""
-    return "hộ gia đình" if unit_kind == "household" else "tập thể"
+    """How a decision names an awardee's kind, as the prizes classify it (tập thể for every
+    unit, hộ gia đình, cá nhân)."""
+    return AWARDEE_WORDS[prize_kind(unit_kind)]
 
 
 # Decree 152/2025/NĐ-CP (art. 59 repeals Decree 98/2023/NĐ-CP; art. 60 keeps 98/2023 for

@@ -18,7 +18,7 @@ from api.schemas.awards import AwardRow, AwardStatisticsRow
 from api.schemas.common import Page
 from api.spreadsheets import XLSX, xlsx_of
 from domain.context import Role
-from domain.errors import InvalidInput, NotFound
+from domain.errors import InvalidInput
 from projections.award_register import AWARD_COLUMNS, AwardFilter
 from projections.exports import chunks
 
@@ -51,11 +51,7 @@ def _filter_for(
 
 
 def _named(app: AppState, row: dict[str, Any]) -> dict[str, Any]:
-    try:
-        name = app.service.default_rule_set.award_form(row["award_form"]).name.vi
-    except (InvalidInput, NotFound):
-        name = row["award_form"]
-    return {**row, "award_form_name": name}
+    return {**row, "award_form_name": app.service.default_rule_set.form_name(row["award_form"])}
 
 
 @router.read("", Page[AwardRow], "The award register: the newest decision first")

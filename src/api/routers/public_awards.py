@@ -39,11 +39,7 @@ def _found(app: AppState, unit: str) -> list[PublicAward]:
     rules = app.service.default_rule_set
     rows = app.runner.award_register_view.public_search(unit)
     return [
-        PublicAward.model_validate(
-            {**r, "award_form_name": rules.award_forms[r["award_form"]].name.vi}
-            if r["award_form"] in rules.award_forms
-            else {**r, "award_form_name": r["award_form"]}
-        )
+        PublicAward.model_validate({**r, "award_form_name": rules.form_name(r["award_form"])})
         for r in rows
     ]
 

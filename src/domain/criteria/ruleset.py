@@ -178,6 +178,12 @@ class RuleSet:
             allowed = ", ".join(sorted(self.award_forms))
             raise InvalidInput("award_form", f"must be one of {allowed}") from None
 
+    def form_name(self, form_id: str) -> str:
+        """A form's Vietnamese name, or its id where this version does not know the form (a
+        record made under another version): for reads, which never refuse what is recorded."""
+        form = self.award_forms.get(form_id)
+        return form.name.vi if form else form_id
+
     def check_evaluation_years(self, years: tuple[int, int], cycle_year: int) -> None:
         first, second = years
         if second != first + 1:
