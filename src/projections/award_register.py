@@ -71,7 +71,6 @@ class AwardFilter:
     form: str | None = None
     year: int | None = None  # the year of the decision
     authority: str | None = None
-    include_revoked: bool = True
     within: tuple[str, ...] | None = None  # the authorities a chairman may read; None: all
 
     def where(self) -> tuple[str, list[Any]]:
@@ -91,8 +90,6 @@ class AwardFilter:
         if self.within is not None:
             clauses.append(f"authority_id IN ({', '.join('?' for _ in self.within) or 'NULL'})")
             params += list(self.within)
-        if not self.include_revoked:
-            clauses.append("revoked_on IS NULL")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
