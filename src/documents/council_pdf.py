@@ -173,20 +173,22 @@ def _start(kind: DocumentKind, record: CouncilRecord, stamp: Stamp) -> Page:
     return pdf
 
 
+def _masthead(
+    pdf: Page, record: CouncilRecord, names: Names, issuer: list[str], number: str, title: str
+) -> None:
+    """Issuer, number, place and date, and the document's kind in capitals (Decree 30/2020,
+    appendix I: the layout every administrative document shares)."""
+    heading(pdf, issuer, number, f"{province_of(names.authority)}, {vn_date(record.closed_on)}")
+    centred(pdf, title, size=14)
+
+
 def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     """The award decision: the awarded units and forms, on the bases cited, signed by the
     authority in force on the decision date."""
     pdf = _start(DocumentKind.DECISION, record, stamp)
-    province = province_of(names.authority)
     number = record.decision_number or "—"
-    heading(
-        pdf,
-        issuer_lines(names.authority),
-        f"Số: {number}",
-        f"{province}, {vn_date(record.closed_on)}",
-    )
     form = names.award_form(record.session.award_form)
-    centred(pdf, "QUYẾT ĐỊNH", size=14)
+    _masthead(pdf, record, names, issuer_lines(names.authority), f"Số: {number}", "QUYẾT ĐỊNH")
     centred(pdf, f"Về việc tặng {form}")
     pdf.ln(2)
     centred(pdf, names.authority.replace("UBND", "Ủy ban nhân dân").upper())
@@ -285,15 +287,9 @@ def render_submission(record: CouncilRecord, names: Names, stamp: Stamp) -> byte
     recommended, each with its tally and the public-feedback result, in the same layout."""
     submission = record.submission or {}
     pdf = _start(DocumentKind.SUBMISSION, record, stamp)
-    province = province_of(names.authority)
-    heading(
-        pdf,
-        [f"SỞ NỘI VỤ TỈNH {province.upper()}", "BAN THI ĐUA – KHEN THƯỞNG"],
-        f"Số: {submission['number']}",
-        f"{province}, {vn_date(record.closed_on)}",
-    )
+    office = [f"SỞ NỘI VỤ TỈNH {province_of(names.authority).upper()}", "BAN THI ĐUA – KHEN THƯỞNG"]
     form = names.award_form(record.session.award_form)
-    centred(pdf, "TỜ TRÌNH", size=14)
+    _masthead(pdf, record, names, office, f"Số: {submission['number']}", "TỜ TRÌNH")
     centred(pdf, f"Về việc đề nghị tặng {form}")
     pdf.ln(2)
     centred(pdf, f"Kính gửi: {names.authority.replace('UBND', 'Ủy ban nhân dân')}", "")
@@ -333,15 +329,9 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     tally and outcome; never who voted what."""
     pdf = _start(DocumentKind.MINUTES, record, stamp)
     s = record.session
-    province = province_of(names.authority)
     council = "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG"
-    heading(
-        pdf,
-        [*issuer_lines(names.authority), council],
-        "",
-        f"{province}, {vn_date(record.closed_on)}",
-    )
-    centred(pdf, "BIÊN BẢN HỌP HỘI ĐỒNG", size=14)
+    issuer = [*issuer_lines(names.authority), council]
+    _masthead(pdf, record, names, issuer, "", "BIÊN BẢN HỌP HỘI ĐỒNG")
     centred(pdf, s.title)
     pdf.ln(3)
     voted = {m for members in s.participation.values() for m in members}

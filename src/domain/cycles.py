@@ -52,14 +52,18 @@ class CycleTerms:
             else (self.public_notice_working_days)
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def fields(self) -> dict[str, Any]:
+        """The terms as events record them and the API shows them."""
         return {
             "year": self.year,
             "kind": self.kind.value,
-            "closes_on": self.closes_on.isoformat(),
+            "closes_on": self.closes_on,
             "evaluation_years": list(self.evaluation_years),
             "public_notice_working_days": self.public_notice_working_days,
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.fields(), "closes_on": self.closes_on.isoformat()}
 
 
 def cycle_id(year: int) -> UUID:
@@ -96,24 +100,15 @@ class Cycle(ChainedAggregate):
     def configure(cls, terms: CycleTerms, rule_set: RuleSet) -> Cycle:
         _authorise()
         _validate(terms, rule_set)
-        return cls(
-            year=terms.year,
-            kind=terms.kind.value,
-            closes_on=terms.closes_on,
-            evaluation_years=list(terms.evaluation_years),
-            public_notice_working_days=terms.public_notice_working_days,
-        )
+        return cls(**terms.fields())
 
     def reconfigure(self, terms: CycleTerms, rule_set: RuleSet) -> None:
         _authorise()
         _validate(terms, rule_set)
         if terms != self.terms:
-            self._reconfigured(
-                kind=terms.kind.value,
-                closes_on=terms.closes_on,
-                evaluation_years=list(terms.evaluation_years),
-                public_notice_working_days=terms.public_notice_working_days,
-            )
+            changed = terms.fields()
+            del changed["year"]
+            self._reconfigured(**changed)
 
     class Reconfigured(ChainedAggregate.Event):
         kind: str

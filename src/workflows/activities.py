@@ -110,6 +110,15 @@ class ClockActivities:
             result = record(self._ctx(step))
         return ClockResult(recorded=result.position is not None, detail=detail or "")
 
+    def _remind(
+        self,
+        step: ClockStep,
+        record: Callable[[CommandContext], CommandResult],
+        mail: Mail,
+    ) -> ClockResult:
+        """Sends a reminder and records that it went, naming whom it went to."""
+        return self._record(step, record, detail=", ".join(mail.recipients), mail=mail)
+
     # --- planning -------------------------------------------------------------------------
 
     @activity.defn
@@ -155,13 +164,12 @@ class ClockActivities:
             f" hạn {due}.\n"
             f"Reminder: the nomination of {nomination.unit_name} is due on {due}."
         )
-        return self._record(
+        return self._remind(
             step,
             lambda ctx: self.service.record_reminder(
                 ctx, nid, step.stage or "", recipients, subject
             ),
-            detail=", ".join(recipients),
-            mail=Mail(recipients, subject, body),
+            Mail(recipients, subject, body),
         )
 
     @activity.defn
@@ -240,11 +248,11 @@ class ClockActivities:
             return ClockResult(recorded=False, detail="already reported")
         recipients = self.directory.recipients("inspector", visit.team_id)
         subject = f"[thidua] Nhắc việc: đoàn kiểm tra {visit.team_id} quá hạn ({visit.unit_code})"
-        return self._record(
+        body = f"Chuyến kiểm tra {vid} hạn {visit.due_on:%d/%m/%Y}."
+        return self._remind(
             step,
             lambda ctx: self.service.record_visit_reminder(ctx, vid, recipients, subject),
-            detail=", ".join(recipients),
-            mail=Mail(recipients, subject, f"Chuyến kiểm tra {vid} hạn {visit.due_on:%d/%m/%Y}."),
+            Mail(recipients, subject, body),
         )
 
     @activity.defn
@@ -275,11 +283,11 @@ class ClockActivities:
             address for m in session.not_voted for address in self.directory.recipients("member", m)
         )
         subject = f"[thidua] Nhắc bỏ phiếu: {session.title}"
-        return self._record(
+        body = f"Phiên họp {session.title} sắp đóng."
+        return self._remind(
             step,
             lambda ctx: self.service.record_session_reminder(ctx, sid, recipients, subject),
-            detail=", ".join(recipients),
-            mail=Mail(recipients, subject, f"Phiên họp {session.title} sắp đóng."),
+            Mail(recipients, subject, body),
         )
 
     @activity.defn

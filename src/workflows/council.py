@@ -11,14 +11,13 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from workflows.activities import ClockActivities
     from workflows.inputs import (
-        ClockStep,
         MoveClosingDeadline,
         ReminderAsked,
         SessionClockInput,
         SessionClosed,
         SessionOpened,
     )
-    from workflows.retry import Delivered, run_activity, today_in_vietnam
+    from workflows.retry import Delivered, clock_step, run_activity
 
 REMIND_BEFORE = timedelta(hours=2)
 
@@ -69,15 +68,12 @@ class CouncilSessionWorkflow:
     async def move_closing_deadline(self, move: MoveClosingDeadline) -> datetime:
         self._closes_at = move.closes_at
         self._moves += 1
-        info = workflow.info()
         await run_activity(
             ClockActivities.set_closing_deadline,
-            ClockStep(
-                aggregate_id=self._session_id,
-                command_id=f"{info.workflow_id}/deadline/{self._moves}",
-                correlation_id=info.workflow_id,
-                today=today_in_vietnam(),
-                kind="set_closing_deadline",
+            clock_step(
+                self._session_id,
+                f"deadline/{self._moves}",
+                "set_closing_deadline",
                 closes_at=move.closes_at,
             ),
         )
@@ -145,18 +141,8 @@ class CouncilSessionWorkflow:
             return False
 
     async def _step(self, kind: str, key: str, name: str) -> None:
-        info = workflow.info()
         activity = getattr(ClockActivities, name)
         try:
-            await run_activity(
-                activity,
-                ClockStep(
-                    aggregate_id=self._session_id,
-                    command_id=f"{info.workflow_id}/{kind}/{key}",
-                    correlation_id=info.workflow_id,
-                    today=today_in_vietnam(),
-                    kind=kind,
-                ),
-            )
+            await run_activity(activity, clock_step(self._session_id, f"{kind}/{key}", kind))
         except ActivityError as error:
             workflow.logger.info("council clock step refused: %s", error.cause)

@@ -14,8 +14,8 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.activities import ClockActivities
-    from workflows.inputs import AlarmPlan, ClockStep, PlanVisit, VisitClockInput, VisitReported
-    from workflows.retry import run_activity, today_in_vietnam
+    from workflows.inputs import AlarmPlan, PlanVisit, VisitClockInput, VisitReported
+    from workflows.retry import clock_step, run_activity
 
 
 @workflow.defn
@@ -50,18 +50,15 @@ class InspectionVisitWorkflow:
         return "reported"
 
     async def _act(self, visit: VisitClockInput, alarm: AlarmPlan) -> None:
-        info = workflow.info()
         activity = {
             "overdue": ClockActivities.mark_visit_overdue,
             "reminder": ClockActivities.remind_visit_team,
             "escalate": ClockActivities.escalate_visit,
         }[alarm.kind]
-        step = ClockStep(
-            aggregate_id=visit.visit_id,
-            command_id=f"{info.workflow_id}/{alarm.kind}/{alarm.ordinal}",
-            correlation_id=info.workflow_id,
-            today=today_in_vietnam(),
-            kind=alarm.kind,
+        step = clock_step(
+            visit.visit_id,
+            f"{alarm.kind}/{alarm.ordinal}",
+            alarm.kind,
             due_on=visit.due_on,
             escalate_to=alarm.escalate_to,
         )

@@ -20,7 +20,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.inputs import (
         AlarmPlan,
         ClockResult,
-        ClockStep,
         NominationClockInput,
         PlanStage,
         StageChanged,
@@ -29,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         VisitReported,
     )
     from workflows.inspection import InspectionVisitWorkflow
-    from workflows.retry import Delivered, run_activity, today_in_vietnam
+    from workflows.retry import Delivered, clock_step, run_activity, today_in_vietnam
 
 TERMINAL = frozenset({"decided", "closed"})
 
@@ -124,13 +123,10 @@ class NominationClockWorkflow:
         await workflow.wait_condition(lambda: self._changes != changes)
 
     async def _act(self, alarm: AlarmPlan, stage: str, due_on: date | None, version: int) -> bool:
-        info = workflow.info()
-        step = ClockStep(
-            aggregate_id=self._nomination_id,
-            command_id=f"{info.workflow_id}/v{version}/{stage}/{alarm.kind}/{alarm.ordinal}",
-            correlation_id=info.workflow_id,
-            today=today_in_vietnam(),
-            kind=alarm.kind,
+        step = clock_step(
+            self._nomination_id,
+            f"v{version}/{stage}/{alarm.kind}/{alarm.ordinal}",
+            alarm.kind,
             stage=stage,
             due_on=due_on,
             escalate_to=alarm.escalate_to,

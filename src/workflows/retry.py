@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 from domain.calendar import VIETNAM
+from workflows.inputs import ClockStep
 
 A = TypeVar("A")
 R = TypeVar("R")
@@ -51,3 +52,29 @@ class Delivered:
 def today_in_vietnam() -> date:
     """The business date of the workflow's clock: deadlines are Vietnamese dates."""
     return workflow.now().astimezone(VIETNAM).date()
+
+
+def clock_step(
+    aggregate_id: str,
+    path: str,
+    kind: str,
+    *,
+    stage: str | None = None,
+    due_on: date | None = None,
+    escalate_to: str | None = None,
+    closes_at: datetime | None = None,
+) -> ClockStep:
+    """One step of this workflow's clock; its command id is the workflow's id and ``path``, so
+    the step retried or replayed is recorded once."""
+    info = workflow.info()
+    return ClockStep(
+        aggregate_id=aggregate_id,
+        command_id=f"{info.workflow_id}/{path}",
+        correlation_id=info.workflow_id,
+        today=today_in_vietnam(),
+        kind=kind,
+        stage=stage,
+        due_on=due_on,
+        escalate_to=escalate_to,
+        closes_at=closes_at,
+    )

@@ -185,13 +185,7 @@ class CyclePublic(Schema):
 
 
 def cycle_public(terms: CycleTerms) -> CyclePublic:
-    return CyclePublic(
-        year=terms.year,
-        kind=terms.kind.value,
-        closes_on=terms.closes_on,
-        evaluation_years=list(terms.evaluation_years),
-        public_notice_working_days=terms.public_notice_working_days,
-    )
+    return CyclePublic(**terms.fields())
 
 
 class AccountUpdate(Schema):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -67,3 +67,12 @@ class Written(BaseModel):
 class Text(Schema):
     vi: str
     en: str
+
+
+WorkingDaysLeft = Annotated[
+    int | None,
+    Field(
+        description="working days from today to the due date by Vietnam's calendar (holidays,"
+        " Tết and make-up days counted); negative once it has passed"
+    ),
+]

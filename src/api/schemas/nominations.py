@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from api.schemas.common import Schema, Text, example
+from api.schemas.common import Schema, Text, WorkingDaysLeft, example
 
 Count = Field(ge=0, le=10_000_000)
 
@@ -273,14 +273,19 @@ class SummedPart(FiguresPublic):
     name: str
 
 
-class NominationPublic(Schema):
-    id: str
+class DossierHeading(Schema):
+    """Who is nominated, for which form, in which cycle: the head of every dossier view."""
+
     unit_code: str
     unit_name: str
     unit_kind: str
     district_code: str | None
     award_form: str
     cycle_year: int
+
+
+class NominationPublic(DossierHeading):
+    id: str
     evaluation_years: list[int]
     rule_set: RuleSetRefPublic
     stage: str
@@ -307,11 +312,7 @@ class NominationPublic(Schema):
     check_history: list[CheckPublic]
     overrides: dict[str, OverridePublic]
     reviews: list[ReviewPublic] = Field(description="each review, in order, with its comment")
-    working_days_left: int | None = Field(
-        default=None,
-        description="working days from today to the due date by Vietnam's calendar (holidays,"
-        " Tết and make-up days counted); negative once it has passed",
-    )
+    working_days_left: WorkingDaysLeft = None
     evidence: dict[str, EvidenceEntry] = Field(description="by SHA-256")
     achievement_report: str | None
     visits: dict[str, VisitPublic]
@@ -334,14 +335,8 @@ class NominationPublic(Schema):
     modified_on: datetime
 
 
-class BoardEntry(Schema):
+class BoardEntry(DossierHeading):
     nomination_id: str
-    unit_code: str
-    unit_name: str
-    unit_kind: str
-    district_code: str | None
-    award_form: str
-    cycle_year: int
     stage: str
     outcome: str | None
     due_on: str | None
@@ -352,11 +347,7 @@ class BoardEntry(Schema):
 
 class BoardRow(BoardEntry):
     overdue: bool
-    working_days_left: int | None = Field(
-        default=None,
-        description="working days from today to the due date by Vietnam's calendar (holidays,"
-        " Tết and make-up days counted); negative once it has passed",
-    )
+    working_days_left: WorkingDaysLeft = None
     deciding_authority: Text | None = Field(
         default=None, description="in force on the decision date, or today while undecided"
     )
@@ -378,11 +369,7 @@ class TaskPublic(Schema):
     state: str
     claimed_by: str | None
     overdue: bool
-    working_days_left: int | None = Field(
-        default=None,
-        description="working days from today to the due date by Vietnam's calendar (holidays,"
-        " Tết and make-up days counted); negative once it has passed",
-    )
+    working_days_left: WorkingDaysLeft = None
 
 
 class EvidencePublic(Schema):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Schema, example
+from api.schemas.common import Schema, WorkingDaysLeft, example
 
 NoticeKind = Literal[
     "review",
@@ -38,11 +38,7 @@ class NoticePublic(BaseModel):
     session_id: str | None = None
     visit_id: str | None = None
     due_on: str | None = None
-    working_days_left: int | None = Field(
-        default=None,
-        description="working days from today to the due date by Vietnam's calendar (holidays,"
-        " Tết and make-up days counted); negative once it has passed",
-    )
+    working_days_left: WorkingDaysLeft = None
     created_at: str
     position: int = Field(description="its place in the event log; pass as before= for older ones")
     read: bool
