@@ -192,7 +192,8 @@ class Story:
             s.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), nid)
         late, _ = s.file_complaint(ctx(SECRETARY, date(2024, 4, 2)), slow, "Tố cáo.", "Người dân")
 
-        sid = self.council([good, slow], approve={good}, date_=date(2024, 4, 3))  # slow: deferred
+        # slow: deferred; one member, away, votes in writing
+        sid = self.council([good, slow], {good}, date(2024, 4, 3), in_writing=(MEMBERS[1],))
         s.attach_signed_decision(
             ctx(SECRETARY, date(2024, 4, 4)),
             sid,
@@ -286,10 +287,16 @@ class Story:
         self.service.record_session_reminder(ctx(SYSTEM, on), sid, ["member-1@x.org"], "Nhắc")
 
     def council(
-        self, items: list[UUID], approve: set[UUID], date_: date, decided: bool = True
+        self,
+        items: list[UUID],
+        approve: set[UUID],
+        date_: date,
+        decided: bool = True,
+        in_writing: tuple[str, ...] = (),
     ) -> UUID:
         """A session on these items; with ``decided``, the chairman decides what it
-        recommended under the chancery's number 15/QĐ-UBND."""
+        recommended under the chancery's number 15/QĐ-UBND; ``in_writing``, members who vote
+        in writing without attending."""
         return self.driver.hold_council(
             "council",
             "Phiên họp",
@@ -301,4 +308,5 @@ class Story:
             closes_at=datetime.combine(date_, time(17), UTC),
             decision_number="15/QĐ-UBND" if decided else None,
             before_ballots=lambda sid: self.remind(sid, date_),
+            in_writing=in_writing,
         )

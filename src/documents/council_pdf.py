@@ -29,6 +29,7 @@ from documents.layout import (
     signatures,
     vn_date,
 )
+from documents.wording import allows_writing, public_feedback, voting_rule_lines
 from domain.criteria.awards import awardee_kind as prize_kind
 from domain.documents import CouncilRecord, DocumentKind
 from domain.submission import Signer
@@ -334,9 +335,10 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     _masthead(pdf, record, names, issuer, "", "BIÊN BẢN HỌP HỘI ĐỒNG")
     centred(pdf, s.title)
     pdf.ln(3)
-    voted = {m for members in s.participation.values() for m in members}
-    present = [m for m in s.members if m in voted]
-    absent = [m for m in s.members if m not in voted]
+    took_part = s.attendance()
+    present = [m for m in s.members if took_part[m] == "in_person"]
+    written = [m for m in s.members if took_part[m] == "in_writing"]
+    absent = [m for m in s.members if took_part[m] == "absent"]
     form = names.award_form(s.award_form)
     para(
         pdf,
@@ -346,18 +348,15 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     chaired = f" Chủ tọa: {names.chair}." if names.chair else ""
     para(pdf, f"2. Thành phần: {len(s.members)} thành viên Hội đồng.{chaired}")
     para(pdf, f"Có mặt ({len(present)}): " + (", ".join(map(names.member, present)) or "không"))
+    if written or allows_writing(s.voting_rule):
+        para(
+            pdf,
+            f"Vắng mặt, biểu quyết bằng văn bản ({len(written)}): "
+            + (", ".join(map(names.member, written)) or "không"),
+        )
     para(pdf, f"Vắng mặt ({len(absent)}): " + (", ".join(map(names.member, absent)) or "không"))
-    rule = s.voting_rule
-    quorum, approval = rule.get("quorum", {}), rule.get("approval", {})
-    more = "quá" if approval.get("comparison") == "strict" else "từ"
-    para(
-        pdf,
-        f"3. Túc số: {quorum.get('numerator')}/{quorum.get('denominator')} tổng số thành viên."
-        f" Nghị quyết được thông qua khi {more}"
-        f" {approval.get('numerator')}/{approval.get('denominator')} tổng số thành viên tán"
-        f" thành; biểu quyết {'kín' if rule.get('secret_ballot') else 'công khai'}."
-        f" Căn cứ: {rule.get('legal_basis', '')}",
-    )
+    for i, line in enumerate(voting_rule_lines(s.voting_rule)):
+        para(pdf, f"3. {line}" if i == 0 else line)
     para(pdf, "4. Kết quả biểu quyết từng hồ sơ (không ghi ai chọn gì):")
     _results_table(pdf, record, names)
     for item, members in sorted(record.recused.items()):
@@ -373,21 +372,6 @@ def render_minutes(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     closing(pdf, [])
     signatures(pdf, ["THƯ KÝ HỘI ĐỒNG"], ["CHỦ TỌA PHIÊN HỌP"], names.chair)
     return bytes(pdf.output())
-
-
-def public_feedback(complaints: dict[str, dict[str, Any]]) -> str:
-    """Decree 152/2025 art. 44(2): the objections a dossier received while it was posted,
-    and how each was resolved; who objected is never named."""
-    if not complaints:
-        return "không có ý kiến phản ánh."
-    parts = []
-    for c in complaints.values():
-        if c.get("state") != "resolved":
-            parts.append("đang giải quyết")
-            continue
-        verdict = "có cơ sở" if c.get("upheld") else "không có cơ sở"
-        parts.append(f"{verdict} ({str(c.get('resolution') or '').rstrip('.')})")
-    return f"{len(complaints)} ý kiến phản ánh: " + "; ".join(parts) + "."
 
 
 def _results_table(pdf: Page, record: CouncilRecord, names: Names) -> None:
@@ -422,7 +406,12 @@ def _results_table(pdf: Page, record: CouncilRecord, names: Names) -> None:
                     str(counts.get("reject", 0)),
                     str(counts.get("abstain", 0)),
                     str(counts.get("recuse", 0)),
-                    OUTCOMES.get(str(result.get("outcome")), str(result.get("outcome"))),
+                    OUTCOMES.get(str(result.get("outcome")), str(result.get("outcome")))
+                    + (
+                        f" ({written} phiếu bằng văn bản)"
+                        if (written := counts.get("in_writing"))
+                        else ""
+                    ),
                 ]
             )
     pdf.ln(2)

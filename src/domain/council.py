@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 from uuid import UUID, uuid4
@@ -14,7 +14,14 @@ from domain.access import require_grant
 from domain.calendar import VIETNAM
 from domain.chain import ChainedAggregate
 from domain.context import Role, current_context
-from domain.council_voting import Choice, ItemOutcome, judge, tally
+from domain.council_voting import (
+    SEALED,
+    Choice,
+    ItemBallots,
+    default_closing,
+    item_result,
+    require_one_way,
+)
 from domain.criteria.schema import VotingRule
 from domain.dossier import Attachment
 from domain.errors import AlreadyExists, InvalidInput, JurisdictionError, StageTransitionError
@@ -25,23 +32,6 @@ class SessionState(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
-
-
-VOTING_CLOSES = time(17, 0)  # unless set, voting closes at the end of the meeting day
-LEAST_VOTING_TIME = timedelta(hours=2)
-
-
-def default_closing(meeting_day: date, opened_at: datetime) -> datetime:
-    """The end of the meeting day, or of the first day after it that still leaves members
-    LEAST_VOTING_TIME to vote: a session opened late never closes before anyone could vote."""
-    day = max(meeting_day, opened_at.astimezone(VIETNAM).date())
-    closes_at = datetime.combine(day, VOTING_CLOSES, VIETNAM)
-    if closes_at - opened_at < LEAST_VOTING_TIME:
-        closes_at += timedelta(days=1)
-    return closes_at
-
-
-SEALED = "sealed"  # a member's ballot is recorded sealed; its choice counts at the close
 
 
 def _now() -> datetime:
@@ -216,11 +206,14 @@ class CouncilSession(ChainedAggregate):
         choice: Choice,
         reason: str = "",
         seal: Callable[[str, str, str], str] | None = None,
+        in_writing: bool = False,
     ) -> None:
         """A ballot; standing aside (recusal) is declared with a short reason, which the
         record and the minutes keep. A secret ballot given ``seal`` (item, member, choice ->
         sealed text) is recorded sealed: the store keeps who voted apart from what they
-        chose (docs/spec.md §7)."""
+        chose (docs/spec.md §7). ``in_writing``: the member does not attend and votes in
+        writing before the session closes, where the voting rule provides for it; a member
+        takes part one way in a session, which the minutes say."""
         member = current_context().actor.account_id
         require_grant("vote", Role.COUNCIL_MEMBER)
         if member not in self.members:
@@ -231,17 +224,36 @@ class CouncilSession(ChainedAggregate):
             raise InvalidInput("nomination_id", f"{item} is not on this session's agenda")
         if member in self.ballots[item]:
             raise AlreadyExists(f"{member} has already voted on {item}", nomination_id=item)
-        if Choice(choice) is Choice.RECUSE:
-            why = bounded_text("reason", reason, limit=500)
+        voted = any(member in ballots for ballots in self.ballots.values())
+        declares = require_one_way(self.rule, in_writing, voted, member in self.in_writing)
+        recusal = Choice(choice) is Choice.RECUSE
+        why = bounded_text("reason", reason, limit=500) if recusal else ""
+        if not recusal and reason.strip():
+            raise InvalidInput("reason", "only a recusal takes a reason")
+        if declares:
+            self._written_vote_declared(member_id=member)
+        if recusal:
             self._member_recused(nomination_id=item, member_id=member, reason=why)
             return
-        if reason.strip():
-            raise InvalidInput("reason", "only a recusal takes a reason")
         if seal is not None and self.rule.secret_ballot:
             sealed = seal(item, member, Choice(choice).value)
             self._ballot_sealed(nomination_id=item, member_id=member, sealed=sealed)
             return
         self._ballot_cast(nomination_id=item, member_id=member, choice=Choice(choice).value)
+
+    class WrittenVoteDeclared(ChainedAggregate.Event):
+        member_id: str
+
+    @event(WrittenVoteDeclared)
+    def _written_vote_declared(self, member_id: str) -> None:
+        # Set on first use, so sessions from before it replay to the snapshots they had.
+        self.__dict__.setdefault("written", []).append(member_id)
+
+    @property
+    def in_writing(self) -> list[str]:
+        """The members who did not attend and voted in writing, in the order they declared."""
+        found: list[str] = self.__dict__.get("written", [])
+        return found
 
     class BallotSealed(ChainedAggregate.Event):
         nomination_id: str
@@ -407,7 +419,6 @@ class CouncilSession(ChainedAggregate):
         rule = self.rule
         results: dict[str, dict[str, Any]] = {}
         for item in self.agenda:
-            choices = [c for c in self.ballots[item].values() if c != SEALED]
             unsealed = sorted((opened or {}).get(item, []))
             if len(unsealed) != len(self.sealed_ballots().get(item, {})):
                 raise StageTransitionError(
@@ -415,22 +426,13 @@ class CouncilSession(ChainedAggregate):
                     f" {len(self.sealed_ballots().get(item, {}))} sealed",
                     session_id=str(self.id),
                 )
-            counts = tally(len(self.members), choices + unsealed, rule)
-            outcome = ItemOutcome.BLOCKED if item in blocked else judge(counts, rule)
-            reason = blocked.get(item)
-            if outcome is ItemOutcome.NO_DECISION:
-                eligible = counts["members"] - counts["recuse"]
-                reason = (
-                    f"no decision: {eligible} of {counts['members']} members may vote, fewer"
-                    " than a quorum of the whole council; the item goes back to the agenda"
-                )
-            if ceased is not None:
-                outcome, reason = ItemOutcome.NO_DECISION, ceased
-            results[item] = {"outcome": outcome.value, "tally": counts, "reason": reason}
-            if unsealed:  # what the sealed ballots said, sorted: no member's order
-                results[item]["opened"] = unsealed
-            if not rule.secret_ballot:  # an open ballot records who chose what
-                results[item]["ballots"] = dict(sorted(self.ballots[item].items()))
+            ballots = self.ballots[item]
+            results[item] = item_result(
+                ItemBallots(len(self.members), ballots, unsealed, set(self.in_writing)),
+                rule,
+                ceased or blocked.get(item),
+                blocked=ceased is None and item in blocked,
+            )
         self._session_closed(results=results)
         return results
 

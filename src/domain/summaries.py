@@ -90,6 +90,16 @@ class SessionSummary:
     not_voted: list[str] = field(default_factory=list)
     signed_decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
     recusal_reasons: dict[str, dict[str, str]] = field(default_factory=dict)
+    in_writing: list[str] = field(default_factory=list)
+    """Members who did not attend and voted in writing; the others who voted attended."""
+
+    def attendance(self) -> dict[str, str]:
+        """How each member took part: in person, in writing, or absent (no ballot at all)."""
+        voted = {m for members in self.participation.values() for m in members}
+        return {
+            m: "in_writing" if m in self.in_writing else "in_person" if m in voted else "absent"
+            for m in self.members
+        }
 
 
 @dataclass(frozen=True)

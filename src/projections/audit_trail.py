@@ -74,6 +74,7 @@ KINDS: dict[type[Any], str] = {
     CouncilSession.BallotCast: "vote",
     CouncilSession.BallotSealed: "vote",
     CouncilSession.MemberRecused: "vote",
+    CouncilSession.WrittenVoteDeclared: "vote",
     CouncilSession.SessionClosed: "council",
     CouncilSession.ClosingDeadlineSet: "council",
     CouncilSession.SignedDecisionAttached: "evidence",

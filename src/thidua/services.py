@@ -14,7 +14,7 @@ from typing import Any
 import structlog
 
 from service.nomination_service import NominationService
-from thidua.binaries import temporal_dev_server_command
+from thidua.binaries import find_binary, temporal_dev_server_command
 from thidua.bootstrap import (
     build_directory,
     build_notifier,
@@ -36,6 +36,19 @@ def wait_for_port(host: str, port: int, timeout: float) -> None:
     raise TimeoutError(f"nothing answered on {host}:{port} within {timeout:.0f} s")
 
 
+def wait_until_serving(address: str, timeout: float) -> None:
+    """The server's frontend answers its port before it serves: a client that connects in
+    between is refused ("Frontend is not healthy yet"), so wait for its health check."""
+    deadline = time.monotonic() + timeout
+    command = [find_binary("temporal"), "operator", "cluster", "health", "--address", address]
+    while time.monotonic() < deadline:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)  # noqa: S603
+        if done.returncode == 0 and "SERVING" in done.stdout:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"Temporal at {address} was not serving within {timeout:.0f} s")
+
+
 @contextlib.contextmanager
 def temporal_dev_server(settings: Settings) -> Iterator[None]:
     """``temporal server start-dev`` with its state in a file under the data directory."""
@@ -51,6 +64,7 @@ def temporal_dev_server(settings: Settings) -> Iterator[None]:
     )
     try:
         wait_for_port(host or "127.0.0.1", int(port), timeout=60)
+        wait_until_serving(settings.temporal_address, timeout=60)
         yield
     finally:
         process.terminate()

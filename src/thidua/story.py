@@ -188,9 +188,11 @@ class StoryDriver:
         closes_at: datetime | None = None,
         decision_number: str | None = None,
         before_ballots: Callable[[UUID], object] | None = None,
+        in_writing: Iterable[str] = (),
     ) -> UUID:
         """Schedules a session, puts the items on its agenda, opens it, takes every ballot
-        (``choice_of(item, index, member)``; a recused member is skipped) and closes it."""
+        (``choice_of(item, index, member)``; a recused member is skipped; the members
+        ``in_writing`` vote in writing without attending) and closes it."""
         s, secretary, members, items = self.service, self.cast.secretary, list(members), list(items)
         sid = s.schedule_council_session(
             self.context(secretary, f"{key}/schedule", on), title, on, members, award_form, scope
@@ -202,7 +204,7 @@ class StoryDriver:
         s.open_session(self.context(secretary, f"{key}/open", on), sid)
         if before_ballots is not None:
             before_ballots(sid)
-        taken = s.get_session(sid).participation
+        taken, writing = s.get_session(sid).participation, set(in_writing)
         for nid in items:
             for index, account in enumerate(members):
                 if account in taken.get(str(nid), []):
@@ -214,6 +216,7 @@ class StoryDriver:
                     nid,
                     choice,
                     RECUSAL_REASON if choice == "recuse" else "",
+                    in_writing=account in writing,
                 )
         s.close_session(self.context(secretary, f"{key}/close", on), sid)
         if decision_number is not None:

@@ -29,7 +29,8 @@ from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from domain.calendar import VIETNAM
-from domain.council import VOTING_CLOSES, CouncilSession
+from domain.council import CouncilSession
+from domain.council_voting import VOTING_CLOSES
 from domain.nomination import REVIEW_MOVES, Nomination
 from domain.submission import Submission
 from projections.lease import Keeper, Lease, LeaseLost, LeaseTiming

@@ -266,8 +266,12 @@ def test_the_minutes_name_who_sat_who_stood_aside_and_each_tally_never_who_chose
     for expected in (
         "BIÊN BẢN HỌP HỘI ĐỒNG",
         "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG",
-        "Có mặt",
+        "Có mặt (6)",
         "Ủy viên Hội đồng 1 (mẫu)",
+        # A member away votes in writing: counted in the tally, not in the quorum (v5).
+        "Vắng mặt, biểu quyết bằng văn bản (1): Ủy viên Hội đồng 5 (mẫu)",
+        "không tính vào túc số",
+        "Thông qua (1 phiếu",  # ... bằng văn bản), wrapped in its cell
         "Túc số: 2/3 tổng số thành viên",
         "quá 1/2 tổng số thành viên tán thành",
         "biểu quyết kín",

@@ -66,6 +66,24 @@ def test_a_member_reads_the_dossier_on_a_phone_and_stands_aside_with_a_reason(
     member.close()
 
 
+def test_a_member_away_votes_in_writing_and_the_session_says_so(
+    browser: Browser, product: str
+) -> None:
+    member = User(browser, product, "demo-council-6")
+    member.go("#/council", "h1")
+    open_ballot(member.page)
+    card = member.page.locator(".item").first
+    member.page.click("[data-choice=approve]")
+    # The rule set (v5) provides for written votes: the member says they are not attending.
+    written = member.page.locator("#f-in_writing")
+    expect(written).not_to_be_checked()
+    written.check()
+    member.page.click("[data-confirm=approve]")
+    expect(card.locator(".voted")).to_be_visible()
+    expect(member.page.locator("#written-voters")).to_contain_text("Ủy viên Hội đồng 6 (mẫu)")
+    member.close()
+
+
 def codes() -> re.Pattern[str]:
     """Award forms, stages, criteria and roles as machines know them: hyphens or underscores
     mark them apart from words a page may use."""

@@ -120,6 +120,7 @@ def get_session(session_id: SessionId, app: State, principal: Caller) -> Session
         items=items,
         voting_rule=s.voting_rule,
         version=s.version,
+        attendance=s.attendance(),
         signed_decisions=s.signed_decisions,
     )
 
@@ -162,7 +163,7 @@ def close(session_id: SessionId, cmd: AsSecretary) -> Written:
 def vote(session_id: SessionId, body: VoteIn, cmd: AsMember) -> Written:
     ctx = cmd.context
     result = cmd.service.cast_vote(
-        ctx, session_id, UUID(body.nomination_id), body.choice, body.reason
+        ctx, session_id, UUID(body.nomination_id), body.choice, body.reason, body.in_writing
     )
     return written(result)
 

@@ -73,6 +73,12 @@ class VoteIn(Schema):
         max_length=500,
         description="why the member stands aside: required with recuse, refused otherwise",
     )
+    in_writing: bool = Field(
+        default=False,
+        description="the member does not attend and votes in writing before the session"
+        " closes, where the session's voting rule provides for it; a member takes part in a"
+        " session one way",
+    )
 
 
 class DeadlineIn(Schema):
@@ -110,6 +116,11 @@ class SessionPublic(Schema):
     items: list[ItemPublic]
     voting_rule: dict[str, Any]
     version: int
+    attendance: dict[str, str] = Field(
+        default_factory=dict,
+        description="how each member took part: in_person (attended and voted), in_writing (voted"
+        " in writing without attending) or absent (no ballot yet); never what anyone chose",
+    )
     signed_decisions: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
         description="the decision as signed and scanned, by its SHA-256, each with the"

@@ -3919,6 +3919,13 @@ export interface components {
     };
     /** SessionPublic */
     SessionPublic: {
+      /**
+       * Attendance
+       * @description how each member took part: in_person (attended and voted), in_writing (voted in writing without attending) or absent (no ballot yet); never what anyone chose
+       */
+      attendance?: {
+        [key: string]: string;
+      };
       /** Award Form */
       award_form: string;
       /** Closes At */
@@ -4583,6 +4590,12 @@ export interface components {
        * @enum {string}
        */
       choice: "approve" | "reject" | "abstain" | "recuse";
+      /**
+       * In Writing
+       * @description the member does not attend and votes in writing before the session closes, where the session's voting rule provides for it; a member takes part in a session one way
+       * @default false
+       */
+      in_writing?: boolean;
       /** Nomination Id */
       nomination_id: string;
       /**

@@ -189,6 +189,7 @@ function sessionView({ session: s, items, candidates }) {
         ? ` · ${t("council.closes", { at: moment(s.closes_at) })}`
         : "",
     ),
+    writtenVoters(s),
     ...s.items.map((item, index) => itemCard(s, item, items[index])),
   ];
   if (has("council_secretary") && s.state !== "closed") {
@@ -291,6 +292,7 @@ function ballot(s, item, n) {
   const confirming = (/** @type {string} */ choice) => {
     const reason =
       choice === "recuse" ? h("textarea", { required: true, maxlength: "500", rows: "2" }) : null;
+    const writing = writtenVoteBox(s);
     const what = n
       ? t("council.confirm_what", {
           unit: n.unit_name,
@@ -301,7 +303,7 @@ function ballot(s, item, n) {
     const form = formOf(
       { class: "confirm" },
       () => {
-        castVote(form, s, item, choice, reason ? reason.value : "");
+        castVote(form, s, item, choice, reason ? reason.value : "", Boolean(writing?.checked));
       },
       h(
         "p",
@@ -311,6 +313,7 @@ function ballot(s, item, n) {
         h("strong", {}, what),
       ),
       reason ? field(t("council.recusal_reason"), reason, "reason") : null,
+      writing ? field(t("council.in_writing"), writing, "in_writing") : null,
       h(
         "div",
         { class: "actions" },
@@ -522,15 +525,54 @@ function scheduleSession(form, body) {
   });
 }
 /**
+ * The members who voted in writing without attending: how they took part, never their choice.
+ * @param {Session} s
+ */
+function writtenVoters(s) {
+  const away = Object.entries(s.attendance ?? {})
+    .filter(([, mode]) => mode === "in_writing")
+    .map(([who]) => who);
+  if (!away.length) return null;
+  return h(
+    "p",
+    { class: "muted", id: "written-voters" },
+    t("council.written_voters", { who: namesOf(s, away) }),
+  );
+}
+/**
+ * Where the session's voting rule provides for written votes, a member who does not attend
+ * says so with their ballot; the first ballot fixes how they take part in the session.
+ * @param {Session} s
+ * @returns {HTMLInputElement | null}
+ */
+function writtenVoteBox(s) {
+  const written = /** @type {{ allowed?: boolean } | undefined} */ (s.voting_rule.written_votes);
+  const mode = (s.attendance ?? {})[state.me.username];
+  if (!written?.allowed || mode === "in_person") return null;
+  return /** @type {HTMLInputElement} */ (
+    h("input", {
+      type: "checkbox",
+      checked: mode === "in_writing",
+      disabled: mode === "in_writing",
+    })
+  );
+}
+/**
  * @param {HTMLElement} form
  * @param {Session} s
  * @param {Item} item
  * @param {string} choice
  * @param {string} reason  why the member stands aside; empty for any other choice
+ * @param {boolean} inWriting  the member does not attend and votes in writing
  */
-function castVote(form, s, item, choice, reason) {
+function castVote(form, s, item, choice, reason, inWriting) {
   /** @type {Schemas["VoteIn"]} */
-  const body = { nomination_id: item.nomination_id, choice: /** @type {any} */ (choice), reason };
+  const body = {
+    nomination_id: item.nomination_id,
+    choice: /** @type {any} */ (choice),
+    reason,
+    in_writing: inWriting,
+  };
   submitting(form, () => api(`/api/v1/council/sessions/${s.id}/votes`, { method: "POST", body }));
 }
 /**

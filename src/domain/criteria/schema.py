@@ -31,6 +31,21 @@ class CriterionSpec:
         return self.kind == "automatic"
 
 
+def _written_votes(raw: Any) -> tuple[bool, bool, str]:
+    """``written_votes`` as rule set v5 states it; absent (v1–v4), no written votes."""
+    if raw is None:
+        return False, False, ""
+    if not isinstance(raw, dict) or not isinstance(raw.get("allowed"), bool):
+        raise ValueError("written_votes.allowed must be true or false")
+    basis = str(raw.get("legal_basis", "")).strip()
+    if raw["allowed"] and not basis:
+        raise ValueError("written_votes needs the legal_basis that allows them")
+    in_quorum = raw.get("count_towards_quorum")
+    if raw["allowed"] and not isinstance(in_quorum, bool):
+        raise ValueError("written_votes.count_towards_quorum must be true or false")
+    return raw["allowed"], bool(in_quorum), basis
+
+
 @dataclass(frozen=True)
 class VotingRule:
     """Quorum and approval compared in integers: ``den·count ≥ num·base`` (or ``>``).
@@ -51,6 +66,15 @@ class VotingRule:
     secret_ballot: bool  # True: choices are never recorded in results or shown
     total_of: str = "membership"  # or "eligible"
     legal_basis: str = ""
+    # From rule set v5: whether a member who cannot attend may vote in writing before the
+    # session closes, whether such a vote counts towards the quorum, and the text that says so.
+    written_votes: bool = False
+    written_votes_in_quorum: bool = False
+    written_votes_basis: str = ""
+
+    def quorum_present(self, present: int, in_writing: int) -> int:
+        """The ballots the quorum counts: written ones only where the rule says they count."""
+        return present if self.written_votes_in_quorum else present - in_writing
 
     def has_quorum(self, present: int, total: int) -> bool:
         lhs, rhs = self.quorum_denominator * present, self.quorum_numerator * total
@@ -77,6 +101,17 @@ class VotingRule:
             "secret_ballot": self.secret_ballot,
             "total_of": self.total_of,
             "legal_basis": self.legal_basis,
+            **(
+                {
+                    "written_votes": {
+                        "allowed": True,
+                        "count_towards_quorum": self.written_votes_in_quorum,
+                        "legal_basis": self.written_votes_basis,
+                    }
+                }
+                if self.written_votes
+                else {}
+            ),
         }
 
     @classmethod
@@ -101,6 +136,7 @@ class VotingRule:
             bool(data.get("secret_ballot", True)),
             total_of,
             legal_basis,
+            *_written_votes(data.get("written_votes")),
         )
         if rule.approval_of not in ("total", "present"):
             raise ValueError("approval.of must be 'total' or 'present'")

@@ -199,7 +199,13 @@ class CouncilCases(Lookups):
             )
 
     def cast_vote(
-        self, ctx: CommandContext, sid: UUID, nid: UUID, choice: str, reason: str = ""
+        self,
+        ctx: CommandContext,
+        sid: UUID,
+        nid: UUID,
+        choice: str,
+        reason: str = "",
+        in_writing: bool = False,
     ) -> CommandResult:
         ballot = one_of(Choice, choice, "choice")
         seal = sealer(self.ballot_key, str(sid))
@@ -207,7 +213,7 @@ class CouncilCases(Lookups):
             ctx,
             SESSION,
             sid,
-            lambda s: s.cast_vote(nid, ballot, reason, seal=seal),
+            lambda s: s.cast_vote(nid, ballot, reason, seal=seal, in_writing=in_writing),
             conflicts_retried=5,
         )
 

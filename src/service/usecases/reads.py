@@ -67,6 +67,7 @@ class ReadCases(Lookups):
             s.not_voted(),
             dict(s.signed_decisions),
             {item: dict(reasons) for item, reasons in s.recusal_reasons.items()},
+            list(s.in_writing),
         )
 
     def get_visit(self, vid: UUID) -> VisitSummary:

@@ -275,3 +275,82 @@ def test_standing_aside_takes_a_reason_that_the_record_keeps(provincial: VotingR
         session.cast_vote(UUID(item), Choice.RECUSE, "Vợ tôi là cán bộ của xã.")
     assert session.recusal_reasons[item] == {MEMBERS[0]: "Vợ tôi là cán bộ của xã."}
     assert session.recusals()[item] == [MEMBERS[0]]
+
+
+# --- written votes (rule set v5: docs/spec.md §7) -----------------------------------------
+
+
+def voting_rule(version: int) -> VotingRule:
+    return (
+        load_rule_set("ben-tre-vi-nguoi-ngheo-2021-2025", version)
+        .award_form("bang-khen-tinh")
+        .voting
+    )
+
+
+def test_v5_states_that_written_votes_count_in_the_tally_but_not_towards_the_quorum() -> None:
+    v4, v5 = voting_rule(4), voting_rule(5)
+    assert not v4.written_votes
+    assert "written_votes" not in v4.to_dict()
+    assert v5.written_votes
+    assert not v5.written_votes_in_quorum
+    assert "túc số" in v5.written_votes_basis
+    assert VotingRule.from_dict(v5.to_dict()) == v5
+
+
+def test_a_written_vote_is_refused_where_the_rule_does_not_provide_for_it() -> None:
+    session, [item] = scheduled(voting_rule(4))
+    with as_(member("m1")), pytest.raises(InvalidInput) as refused:
+        session.cast_vote(item, Choice.APPROVE, in_writing=True)  # type: ignore[arg-type]
+    assert refused.value.field == "in_writing"
+    assert session.ballots[item] == {}
+    assert session.in_writing == []
+
+
+def test_a_member_takes_part_one_way_and_the_first_ballot_says_which() -> None:
+    session, [first, second] = scheduled(voting_rule(5), items=2)
+    with as_(member("m1")):
+        session.cast_vote(first, Choice.APPROVE, in_writing=True)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInput) as refused:
+            session.cast_vote(second, Choice.APPROVE)  # type: ignore[arg-type]
+        assert "in writing" in str(refused.value)
+        session.cast_vote(second, Choice.REJECT, in_writing=True)  # type: ignore[arg-type]
+    with as_(member("m2")):
+        session.cast_vote(first, Choice.APPROVE)  # type: ignore[arg-type]
+        with pytest.raises(InvalidInput, match="in person"):
+            session.cast_vote(second, Choice.APPROVE, in_writing=True)  # type: ignore[arg-type]
+    assert session.in_writing == ["m1"]  # declared once, however many ballots follow
+
+
+def test_written_votes_count_towards_approval_but_a_quorum_needs_members_present() -> None:
+    """Nine members: six attend and approve, three write in. Six of nine is a quorum (2/3),
+    so the item passes; with only five attending, the written ballots cannot make it one."""
+    rule = voting_rule(5)
+    quorate, [item] = scheduled(rule)
+    short, [other] = scheduled(rule)
+    for i, account in enumerate(MEMBERS):
+        with as_(member(account)):
+            quorate.cast_vote(item, Choice.APPROVE, in_writing=i >= 6)  # type: ignore[arg-type]
+            short.cast_vote(other, Choice.APPROVE, in_writing=i >= 5)  # type: ignore[arg-type]
+    with as_(SECRETARY):
+        passed = quorate.close({})[item]
+        failed = short.close({})[other]
+    assert passed["outcome"] == "approved"
+    assert passed["tally"] == {
+        "members": 9,
+        "total": 9,
+        "present": 9,
+        "approve": 9,
+        "reject": 0,
+        "abstain": 0,
+        "recuse": 0,
+        "in_writing": 3,
+    }
+    assert failed["outcome"] == "no_quorum"
+    assert failed["tally"]["in_writing"] == 4
+
+
+def test_a_tally_under_a_rule_without_written_votes_reads_as_before() -> None:
+    counts = tally(9, ["approve"] * 6, voting_rule(4))
+    assert "in_writing" not in counts
+    assert judge(counts, voting_rule(4)) is ItemOutcome.APPROVED
