@@ -13,6 +13,7 @@ from api.deps import Caller, Principal
 from domain.authorities import authority_for
 from domain.context import Role
 from domain.errors import DomainError, NominationNotFound
+from domain.people import is_person_code
 from domain.stages import Stage
 from domain.summaries import NominationSummary
 from domain.units import Nominee, UnitKind
@@ -53,6 +54,8 @@ def may_read(app: Reads, principal: Principal, n: NominationSummary) -> bool:
         # Another API process may have registered the unit: ask the service, not the registry.
         if scope and app.service.knows_unit(n.unit_code) and units.is_within(n.unit_code, scope):
             return True
+        if scope and is_person_code(n.unit_code) and scope in n.scope_codes:
+            return True  # a person: within the scopes of their workplace
     if n.district_code and n.district_code in principal.scopes(Role.DISTRICT_REVIEWER):
         return True
     teams = set(principal.scopes(Role.INSPECTOR))

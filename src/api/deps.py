@@ -30,6 +30,7 @@ from domain.errors import InvalidInput
 from domain.summaries import AccountSummary, CommandResult
 from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
+from service.people import PeopleRegister
 from service.receipts import Receipts
 from storage.views import Database
 
@@ -49,6 +50,7 @@ class AppState:
     """Objections one address may file an hour on the public form."""
     document_limit: RateLimit
     """Public document checks one address may make an hour."""
+    people: PeopleRegister
     temporal_probe: Callable[[], Awaitable[bool]] | None = None
     clock: Callable[[], date] = field(default=lambda: datetime.now(VIETNAM).date())
 

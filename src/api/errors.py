@@ -22,6 +22,7 @@ from domain.errors import (
     DomainError,
     InvalidInput,
     JurisdictionError,
+    KeptByLaw,
     MissingContextError,
     NotFound,
     StageTransitionError,
@@ -35,6 +36,7 @@ STATUS: tuple[tuple[type[DomainError], int, str], ...] = (
     (StageTransitionError, 409, "Not allowed in this stage"),
     (ConcurrentWriteError, 409, "Concurrent write"),
     (AlreadyExists, 409, "Already exists"),
+    (KeptByLaw, 409, "Kept by law"),
     (WrongAuthority, 409, "Not the competent authority"),
     (MissingContextError, 500, "Internal error"),
 )

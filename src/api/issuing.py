@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from api.config import ApiConfig
 from api.deps import AppState
+from api.personal import decided_name, people_of
 from documents.council_pdf import (
     Names,
     Stamp,
@@ -22,6 +23,7 @@ from documents.council_pdf import (
 from documents.signing import SignatureCheck, check_signature, first_revision, sign_pdf
 from domain.documents import CouncilRecord, DocumentKind
 from domain.errors import InvalidInput, NotFound, UnitNotFound
+from domain.people import is_person_code, person_id_of
 from service.receipts import Receipts
 
 
@@ -31,6 +33,9 @@ def names_for(app: AppState, record: CouncilRecord) -> Names:
     registry = app.service.registry()
 
     def unit(code: str) -> str:
+        if is_person_code(code):  # as the decision names them: it is published
+            found = people_of(app).many([person_id_of(code)]).get(person_id_of(code))
+            return decided_name(app, found) if found else code
         try:
             return registry.get(code).name
         except UnitNotFound:

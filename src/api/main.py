@@ -40,6 +40,7 @@ from api.routers import (
     nominations,
     notifications,
     operations,
+    people,
     public,
     public_awards,
     reference,
@@ -50,6 +51,7 @@ from api.routers import (
 from api.security import LoginThrottle, RateLimit
 from projections.runner import ProjectionRunner
 from service.nomination_service import NominationService
+from service.people import PeopleRegister
 from service.receipts import Receipts
 
 API_PREFIX = "/api/v1"
@@ -115,6 +117,7 @@ def create_app(
         Metrics(),
         RateLimit(database, "objection", config.public_complaints_per_hour, 3600.0),
         RateLimit(database, "document-check", config.public_document_checks_per_hour, 3600.0),
+        PeopleRegister(database),
         temporal_probe,
     )
     metrics = state.metrics
@@ -203,6 +206,7 @@ def create_app(
         submissions,
         revocations,
         holds,
+        people,
         awards,
         documents,
         audit,

@@ -262,8 +262,9 @@ def render_decision(record: CouncilRecord, names: Names, stamp: Stamp) -> bytes:
     para(
         pdf,
         f"Điều {article + 1}. Quyết định này có hiệu lực kể từ ngày ký. Thường trực Hội đồng Thi"
-        " đua – Khen thưởng, thủ trưởng các cơ quan, đơn vị liên quan và các tập thể có tên tại"
-        " Điều 1 chịu trách nhiệm thi hành Quyết định này.",
+        " đua – Khen thưởng, thủ trưởng các cơ quan, đơn vị liên quan và các"
+        f" {', '.join(dict.fromkeys(kinds)) or 'tập thể'} có tên tại Điều 1 chịu trách nhiệm thi"
+        " hành Quyết định này.",
     )
     closing(
         pdf,

@@ -83,6 +83,12 @@ class AlreadyExists(DomainError):
     code = "conflict"
 
 
+class KeptByLaw(DomainError):
+    """What is asked to be erased is a record the law keeps (a published decision names it)."""
+
+    code = "kept_by_law"
+
+
 class ConcurrentWriteError(DomainError):
     """Another writer changed the aggregate first; reload and retry."""
 

@@ -69,6 +69,8 @@ class NominationSummary:
     """The competent chairman's decision: submission, number, date, authority, signer."""
     decided_under: str | None = None
     """authority_decision, or former_council_vote for a dossier decided by a vote before."""
+    scope_codes: tuple[str, ...] = ()
+    """The units above the nominee when it opened (for a person, their workplace's too)."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def nomination_summary(n: Nomination) -> NominationSummary:
         unit_name=unit.name,
         unit_kind=unit.kind.value,
         district_code=unit.district_code,
+        scope_codes=tuple(unit.ancestor_codes),
         award_form=n.award_form,
         cycle_year=n.cycle_year,
         evaluation_years=(first, second),

@@ -31,6 +31,7 @@ class UnitKind(StrEnum):
     CREDIT_INSTITUTION = "credit_institution"
     ENTERPRISE = "enterprise"
     HOUSEHOLD = "household"
+    INDIVIDUAL = "individual"  # a person (cá nhân): a nominee, never a registered unit
     HAMLET = "hamlet"  # ấp, in a commune
     NEIGHBOURHOOD = "neighbourhood"  # khu phố, in a ward or a township
 
@@ -380,6 +381,8 @@ class UnitCatalogue(ChainedAggregate):
 
     def register(self, unit: Unit) -> None:
         require_grant("register a unit", Role.ADMIN)
+        if unit.kind is UnitKind.INDIVIDUAL or unit.code.startswith("CN-"):
+            raise InvalidInput("kind", "a person is not a unit: people are recorded apart")
         if unit.code in self.codes:
             raise AlreadyExists(f"unit {unit.code} exists already", unit_code=unit.code)
         self._unit_registered(unit=unit.to_dict())

@@ -105,7 +105,7 @@ class ServiceBase(Application[UUID]):
         *,
         units: UnitRegistry,
         calendar: WorkingCalendar | None = None,
-        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 5),
+        default_rule_set: tuple[str, int] = ("ben-tre-vi-nguoi-ngheo-2021-2025", 6),
         snapshot_key: bytes | None = None,
         writer_key: WriterKey | None = None,
         document_key: bytes | None = None,

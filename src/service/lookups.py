@@ -40,7 +40,7 @@ from domain.statistics import YearStatistics
 from domain.summaries import (
     AccountSummary,
 )
-from domain.units import Unit, UnitCatalogue, UnitRegistry, catalogue_id
+from domain.units import Unit, UnitCatalogue, UnitKind, UnitRegistry, catalogue_id
 from service.application import CYCLE, HOLDS, NOMINATION, ServiceBase
 
 LIVE_STAGES = OPEN_STAGES | {Stage.AWAITING_DECISION}
@@ -100,6 +100,8 @@ class Lookups(ServiceBase):
     def official_for(self, nomination: Nomination) -> OfficialWindow:
         """The register's figures for a nomination's window (the baseline to its last year),
         summed from its predecessors for the years before it existed."""
+        if nomination.unit.kind is UnitKind.INDIVIDUAL:
+            return OfficialWindow()  # a person has no poverty figures of their own
         first, last = nomination.evaluation_years
         unit = self.unit(nomination.unit.code)
         rules = self._rule_set_of(nomination.rule_set_ref)

@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(default=1000, ge=0)
     units_file: Path = PROJECT_ROOT / "data" / "units" / "ben-tre.json"
     rule_set_id: str = "ben-tre-vi-nguoi-ngheo-2021-2025"
-    rule_set_version: int = 5
+    rule_set_version: int = 6
     extra_days_off: list[date] = Field(default_factory=list)
     make_up_working_days: list[date] = Field(default_factory=list)
 

@@ -230,7 +230,7 @@ def test_what_if_shows_changed_outcomes_side_by_side_and_writes_nothing(
     assert good[0].changed
     assert good[0].what_if_rule_set["version"] == 99
     assert good[0].current_rule_set is not None
-    assert good[0].current_rule_set["version"] == 5
+    assert good[0].current_rule_set["version"] == 6
     assert service.recorder.max_notification_id() == head
 
 

@@ -12,6 +12,7 @@ from fastapi import HTTPException, Query
 from fastapi.responses import Response, StreamingResponse
 
 from api.deps import After, AppState, Caller, Principal, State
+from api.personal import named_rows, named_stream, women_among
 from api.routes import Cursor, Limit, Router
 from api.schemas.audit import STREAMED
 from api.schemas.awards import AwardRow, AwardStatisticsRow
@@ -74,7 +75,7 @@ def awards(
     if last is not None:
         key = json.dumps([last["decided_on"], last["nomination_id"]])
         following = base64.urlsafe_b64encode(key.encode()).decode()
-    data = [AwardRow.model_validate(_named(app, r)) for r in rows]
+    data = [AwardRow.model_validate(_named(app, r)) for r in named_rows(app, principal, rows)]
     return Page[AwardRow](data=data, count=count, next=following)
 
 
@@ -107,7 +108,7 @@ def export(
 ) -> Response:
     where = _filter_for(principal, unit, form, year, authority)
     app.wait_for(after, "award_register")
-    rows = app.runner.award_register_view.rows(where)
+    rows = named_stream(app, principal, app.runner.award_register_view.rows(where))
     if format == "xlsx":
         content = xlsx_of("So khen thuong", AWARD_COLUMNS, rows)
         disposition = 'attachment; filename="so-theo-doi-khen-thuong.xlsx"'
@@ -138,7 +139,17 @@ def statistics(
     if not principal.has(*READERS):
         raise HTTPException(403, "needs the role province_reviewer, council_secretary or auditor")
     app.wait_for(after, "award_register")
-    rows = app.runner.award_register_view.statistics(year)
+    view = app.runner.award_register_view
+    women = women_among(app, view.rows(AwardFilter(year=year)))
+    rows = [
+        {
+            **r,
+            "women": women[(r["year"], r["authority_id"], r["award_form"])]
+            if r["nominee_kind"] == "individual"
+            else None,
+        }
+        for r in view.statistics(year)
+    ]
     if format == "xlsx":
         content = xlsx_of("Thong ke", STAT_COLUMNS, iter(rows))
         disposition = 'attachment; filename="thong-ke-khen-thuong.xlsx"'

@@ -34,6 +34,7 @@ from api.evidence import (
     EvidenceStore,
 )
 from api.names import criterion_title
+from api.personal import named_rows, visible_person, visible_representative
 from api.routes import Cursor, Limit, Router
 from api.schemas.audit import EventPublic
 from api.schemas.common import Page, Text
@@ -60,6 +61,7 @@ from domain.criteria.ruleset import RuleSet
 from domain.errors import InvalidInput, NominationNotFound, NotFound
 from domain.summaries import NominationSummary
 from projections.board import BoardQuery, Visibility, is_overdue
+from service.people import ERASED
 
 router = Router(prefix="/nominations", dependencies=[Depends(nomination_in_scope)], tag="everyone")
 AsOfficer = Annotated[Command, Depends(writes_as(Role.UNIT_OFFICER))]
@@ -93,10 +95,13 @@ def nomination_public(
 
     if not sees_complainants(principal):
         complaints = {cid: without_complainant(c) for cid, c in complaints.items()}
+    person = visible_person(app, principal, n.unit_code)
     return NominationPublic(
         id=str(n.id),
         unit_code=n.unit_code,
-        unit_name=n.unit_name,
+        unit_name=(person.full_name or ERASED) if person else n.unit_name,
+        person=person,
+        representative=visible_representative(app, principal, n.unit_code, n.unit_kind),
         unit_kind=n.unit_kind,
         district_code=n.district_code,
         award_form=n.award_form,
@@ -189,7 +194,7 @@ def board(
             BoardRow.model_validate(
                 {**_board_row(r, on, rules), "working_days_left": app.working_days_to(r["due_on"])}
             )
-            for r in page.rows
+            for r in named_rows(app, principal, page.rows)
         ],
         count=page.count,
         next=_cursor_after(last) if last else None,

@@ -26,6 +26,7 @@ from api.evidence import (
     Upload,
     upload_body,
 )
+from api.personal import nominated_person
 from api.routes import Router
 from api.schemas.common import Written
 from api.schemas.nominations import (
@@ -49,7 +50,12 @@ UPLOAD_BODY = upload_body("PDF, JPEG, PNG, DOCX or XLSX (no macros)")
 @router.post_once("", "Open a nomination", created=True)
 def open_nomination(body: NominationCreate, cmd: AsOfficer) -> Written:
     ctx = cmd.context
-    result = cmd.service.open_nomination(ctx, body.unit_code, body.award_form, body.cycle_year)
+    person = None if body.person_id is None else nominated_person(cmd.app, body.person_id)
+    if person is not None and person.unit_code != body.unit_code:
+        raise InvalidInput("unit_code", f"the person works at {person.unit_code}")
+    result = cmd.service.open_nomination(
+        ctx, body.unit_code, body.award_form, body.cycle_year, person.id if person else None
+    )
     return written(result, stage=result.stage)
 
 

@@ -39,3 +39,8 @@ class AwardStatisticsRow(Schema):
     revoked: int
     prize_vnd: int = Field(description="prizes of the awards in force, in đồng")
     grassroots: int = Field(description="awards in force at the commune level and below")
+    women: int | None = Field(
+        default=None,
+        description="for individuals, the women among the awards in force, where their gender"
+        " was recorded (Decree 152/2025 art. 4)",
+    )

@@ -6,6 +6,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from api.schemas.common import Schema, Text, WorkingDaysLeft, example
+from api.schemas.people import PersonPublic
 
 Count = Field(ge=0, le=10_000_000)
 
@@ -52,9 +53,20 @@ class StatisticsIn(Schema):
 class NominationCreate(Schema):
     model_config = example(unit_code="S-831-01", award_form="bang-khen-tinh", cycle_year=2025)
 
-    unit_code: str = Field(min_length=1, max_length=64, examples=["S-831-01"])
+    unit_code: str = Field(
+        min_length=1,
+        max_length=64,
+        examples=["S-831-01"],
+        description="the nominated unit; for a person, where they work",
+    )
     award_form: Literal["bang-khen-tinh", "co-thi-dua-tinh", "giay-khen-huyen"]
     cycle_year: int = Field(ge=2000, le=2100, examples=[2025])
+    person_id: str | None = Field(
+        default=None,
+        min_length=36,
+        max_length=36,
+        description="a person recorded under /people, nominated in their own right",
+    )
 
 
 class ReportIn(Schema):
@@ -286,6 +298,14 @@ class DossierHeading(Schema):
 
 class NominationPublic(DossierHeading):
     id: str
+    person: PersonPublic | None = Field(
+        default=None,
+        description="a person nominated in their own right, for the roles whose work needs"
+        " their data (docs/spec.md §14); others see the person's code only",
+    )
+    representative: PersonPublic | None = Field(
+        default=None, description="a household's representative, for the same roles"
+    )
     evaluation_years: list[int]
     rule_set: RuleSetRefPublic
     stage: str

@@ -1121,6 +1121,57 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/people": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a person a dossier names */
+    post: operations["record_api_v1_people_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/people/{person_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A person's data, for whose work needs it */
+    get: operations["person_api_v1_people__person_id__get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/v1/people/{person_id}/erasure": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Erase a person's data where the law allows */
+    post: operations["erase_api_v1_people__person_id__erasure_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/public/awards": {
     parameters: {
       query?: never;
@@ -1824,6 +1875,11 @@ export interface components {
       /** Revoked */
       revoked: number;
       /**
+       * Women
+       * @description for individuals, the women among the awards in force, where their gender was recorded (Decree 152/2025 art. 4)
+       */
+      women?: number | null;
+      /**
        * Year
        * @description the year of the decisions
        */
@@ -2508,6 +2564,16 @@ export interface components {
       /** Stages */
       stages: string[];
     };
+    /**
+     * ErasureIn
+     * @example {
+     *       "reason": "Hồ sơ đã rút; người được đề nghị yêu cầu xóa dữ liệu."
+     *     }
+     */
+    ErasureIn: {
+      /** Reason */
+      reason: string;
+    };
     /** EventPublic */
     EventPublic: {
       /** Actor Id */
@@ -2847,7 +2913,13 @@ export interface components {
        */
       cycle_year: number;
       /**
+       * Person Id
+       * @description a person recorded under /people, nominated in their own right
+       */
+      person_id?: string | null;
+      /**
        * Unit Code
+       * @description the nominated unit; for a person, where they work
        * @example S-831-01
        */
       unit_code: string;
@@ -2930,7 +3002,11 @@ export interface components {
       overrides: {
         [key: string]: components["schemas"]["OverridePublic"];
       };
+      /** @description a person nominated in their own right, for the roles whose work needs their data (docs/spec.md §14); others see the person's code only */
+      person?: components["schemas"]["PersonPublic"] | null;
       recommendation?: components["schemas"]["RecommendationPublic"] | null;
+      /** @description a household's representative, for the same roles */
+      representative?: components["schemas"]["PersonPublic"] | null;
       /** Requested Changes */
       requested_changes: string | null;
       /**
@@ -3444,6 +3520,68 @@ export interface components {
        * @description 12+ characters, not common
        */
       password: string;
+    };
+    /**
+     * PersonIn
+     * @description Only what a dossier needs (docs/spec.md §14); the purpose is recorded with it.
+     * @example {
+     *       "full_name": "Nguyễn Thị Hoa",
+     *       "gender": "female",
+     *       "job_title": "Phó Chủ tịch Ủy ban nhân dân xã",
+     *       "role": "nominee",
+     *       "unit_code": "S-831-01"
+     *     }
+     */
+    PersonIn: {
+      /** Full Name */
+      full_name: string;
+      /**
+       * Gender
+       * @description only for the statistics of women; may be left out
+       */
+      gender?: ("female" | "male") | null;
+      /** Job Title */
+      job_title: string;
+      /**
+       * Role
+       * @default nominee
+       * @enum {string}
+       */
+      role?: "nominee" | "household_representative";
+      /**
+       * Unit Code
+       * @description where the person works; for a household's representative, the household
+       */
+      unit_code: string;
+    };
+    /** PersonPublic */
+    PersonPublic: {
+      /** Erased At */
+      erased_at: string | null;
+      /**
+       * Full Name
+       * @description none once erased
+       */
+      full_name: string | null;
+      /** Gender */
+      gender: string | null;
+      /** Id */
+      id: string;
+      /** Job Title */
+      job_title: string | null;
+      /**
+       * Purpose
+       * @description why the data is kept (Decree 13/2023/NĐ-CP)
+       */
+      purpose: string;
+      /** Recorded At */
+      recorded_at: string;
+      /** Recorded By */
+      recorded_by: string;
+      /** Role */
+      role: string;
+      /** Unit Code */
+      unit_code: string;
     };
     /** PreviewCheck */
     PreviewCheck: {
@@ -7002,6 +7140,107 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["Readiness"];
+        };
+      };
+    };
+  };
+  record_api_v1_people_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PersonIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PersonPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  person_api_v1_people__person_id__get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the person's id, as their dossier's events name them */
+        person_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PersonPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  erase_api_v1_people__person_id__erasure_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the person's id, as their dossier's events name them */
+        person_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ErasureIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PersonPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };

@@ -16,6 +16,7 @@ from domain.errors import (
     one_of,
 )
 from domain.nomination import Nomination, nomination_id
+from domain.people import person_nominee
 from domain.stages import Stage
 from domain.statistics import YearStatistics
 from domain.summaries import (
@@ -35,16 +36,27 @@ class NominationCases(Lookups):
     # --- nominations: collecting -----------------------------------------------------------
 
     def open_nomination(
-        self, ctx: CommandContext, unit_code: str, award_form: str, cycle_year: int
+        self,
+        ctx: CommandContext,
+        unit_code: str,
+        award_form: str,
+        cycle_year: int,
+        person_id: UUID | None = None,
     ) -> CommandResult:
+        """A dossier for a unit, or, given ``person_id``, for a person who works at the unit
+        (their personal data is not in the log: docs/spec.md §14)."""
         unit = self.unit(unit_code)
         rules = self.default_rule_set
         form = rules.award_form(award_form)
         cycle = self.cycle_terms(cycle_year, rules)
+        nominee = (
+            Nominee.of(unit, self.units, cycle.evaluation_years[1])
+            if person_id is None
+            else person_nominee(person_id, unit, self.units)
+        )
         if form.applies_to is not None:
-            form.applies_to.require(award_form, unit.kind.value, cycle.kind.value)
-        nominee = Nominee.of(unit, self.units, cycle.evaluation_years[1])
-        nid = nomination_id(unit.code, award_form, cycle_year)
+            form.applies_to.require(award_form, nominee.kind.value, cycle.kind.value)
+        nid = nomination_id(nominee.code, award_form, cycle_year)
         due = DueDates(self.calendar, rules.deadlines, cycle, ctx.today, 0)
 
         def build() -> Nomination:
@@ -58,12 +70,15 @@ class NominationCases(Lookups):
             )
             if rules.combinations is not None:  # after the nominee's own checks
                 rules.combinations.require_free(
-                    award_form, cycle_year, cycle.evaluation_years, self.achievements_of(unit.code)
+                    award_form,
+                    cycle_year,
+                    cycle.evaluation_years,
+                    self.achievements_of(nominee.code),
                 )
             return opened
 
         return self._create(
-            ctx, nid, build, f"a nomination of {unit.code} for {award_form} in {cycle_year}"
+            ctx, nid, build, f"a nomination of {nominee.code} for {award_form} in {cycle_year}"
         )
 
     def record_statistics(

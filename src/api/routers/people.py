@@ -1,0 +1,65 @@
+"""People nominated in their own right and households' representatives (docs/spec.md §14):
+their personal data is recorded here, apart from the event log, read only by the roles whose
+work needs it, and erased where the law allows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import Depends, Path
+
+from api.deps import Caller, Command, State, writes_as
+from api.personal import people_of, person_public, scopes_of, sees
+from api.routes import Router
+from api.schemas.people import ErasureIn, PersonIn, PersonPublic
+from domain.context import Role
+from domain.errors import InvalidInput, NotFound, StageTransitionError
+from domain.people import PersonalData, PersonRole, person_code
+from domain.units import UnitKind
+
+router = Router(prefix="/people", tag="unit officer")
+AsCompiler = Annotated[
+    Command,
+    Depends(writes_as(Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)),
+]
+AsAdmin = Annotated[Command, Depends(writes_as(Role.ADMIN))]
+PersonId = Annotated[UUID, Path(description="the person's id, as their dossier's events name them")]
+
+
+@router.post_once("", "Record a person a dossier names", created=True, response_model=PersonPublic)
+def record(body: PersonIn, cmd: AsCompiler) -> PersonPublic:
+    data = PersonalData.parse(body.model_dump())
+    scopes = scopes_of(cmd.app, data.unit_code)
+    kind = cmd.service.unit(data.unit_code).kind
+    if (data.role is PersonRole.HOUSEHOLD_REPRESENTATIVE) != (kind is UnitKind.HOUSEHOLD):
+        raise InvalidInput(
+            "role",
+            "a household's representative is recorded with the household's code, and only they are",
+        )
+    return person_public(people_of(cmd.app).record(cmd.context, data, scopes))
+
+
+@router.read("/{person_id}", PersonPublic, "A person's data, for whose work needs it")
+def person(person_id: PersonId, app: State, principal: Caller) -> PersonPublic:
+    found = people_of(app).get(person_id)
+    if not sees(app, principal, found):
+        raise NotFound(f"no person {person_id}")  # as if absent: not even whether they are
+    return person_public(found)
+
+
+@router.post_once(
+    "/{person_id}/erasure",
+    "Erase a person's data where the law allows",
+    tag="admin",
+    response_model=PersonPublic,
+)
+def erase(person_id: PersonId, body: ErasureIn, cmd: AsAdmin) -> PersonPublic:
+    dossiers = cmd.service.achievements_of(person_code(person_id))
+    live = [a.nomination_id for a in dossiers if not a.awarded_by]
+    if live:
+        raise StageTransitionError(
+            f"dossier {live[0]} is in progress and needs the data: withdraw it first"
+        )
+    awarded = any(a.awarded_by for a in dossiers)
+    return person_public(people_of(cmd.app).erase(cmd.context, person_id, body.reason, awarded))
