@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser fonts run cluster faults demo test test-fast lint typecheck imports pytest bench clean ui-types lock samples
+.PHONY: install browser fonts hsm run cluster faults demo test test-fast lint typecheck imports pytest bench clean ui-types lock samples
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,13 @@ fonts:
 		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-liberation2 poppler-utils >/dev/null; }
 
+# SoftHSM 2, a PKCS#11 token in software, on which the tests keep a signing key as an HSM
+# would (production names its own HSM's module: docs/operations.md).
+hsm:
+	@command -v softhsm2-util >/dev/null || { \
+		SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq softhsm2 >/dev/null; }
+
 run: install fonts
 	THIDUA_DEMO=$${THIDUA_DEMO:-1} $(BIN)/thidua run
 
@@ -90,7 +97,7 @@ imports: install
 # suite, a seeded demo), every other test goes where a worker is free (tests/conftest.py).
 PYTEST_PARALLEL := -n auto --dist loadgroup
 
-pytest: install browser fonts
+pytest: install browser fonts hsm
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The inner loop: the domain, the API, its attackers and the views, in under two minutes.

@@ -113,11 +113,13 @@ def signed(app: AppState, record: CouncilRecord, pdf: bytes, authority: str) -> 
     server holds one; as generated otherwise, for a signature made on a token elsewhere."""
     keys = app.settings.signing
     submission = record.submission or {}
-    signer = keys.signer_for(str(submission["authority"]["id"])) if keys else None
-    if signer is None:
+    if keys is None:
         return pdf
-    reason = f"Quyết định số {record.decision_number}"
-    return sign_pdf(pdf, signer, reason, location=authority.split("tỉnh ")[-1])
+    with keys.signing(str(submission["authority"]["id"])) as signer:
+        if signer is None:
+            return pdf
+        reason = f"Quyết định số {record.decision_number}"
+        return sign_pdf(pdf, signer, reason, location=authority.split("tỉnh ")[-1])
 
 
 def signed_elsewhere(app: AppState, pdf: bytes, document_id: str) -> SignatureCheck:

@@ -3,10 +3,12 @@ awarding authority's key, and anyone checks a signed decision against the trust 
 operator supplies.
 
 Vietnamese chanceries sign with a certificate, not a scan (docs/spec.md §12). The server
-holds each authority's key as a PKCS#12 file, ``<authority id>.p12`` in the signing folder;
-an authority without one gets its decisions unsigned, and the chairman may sign on their own
-token outside the product. A demo deployment makes a test certificate authority of its own,
-named as such, whose signatures prove nothing outside it.
+holds each authority's key on a PKCS#11 token (an HSM, or a token attached to the server:
+the key labelled with the authority's id, its certificate and chain in
+``<authority id>.pem`` in the signing folder), or as a PKCS#12 file, ``<authority id>.p12``
+there; an authority without either gets its decisions unsigned, and the chairman may sign on
+their own token outside the product. A demo deployment makes a test certificate authority of
+its own, named as such, whose signatures prove nothing outside it.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from __future__ import annotations
 import datetime
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pkcs11
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -24,10 +29,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from pkcs11 import Session
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.pkcs11 import PKCS11Signer
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
@@ -41,11 +48,65 @@ logging.getLogger("pyhanko.sign.validation").setLevel(logging.CRITICAL)
 
 
 @dataclass(frozen=True)
+class Pkcs11Token:
+    """A PKCS#11 token the server signs on: its module (the vendor's library), its label and
+    the user PIN that opens it."""
+
+    module: Path
+    label: str
+    pin: str
+
+
+@dataclass(frozen=True)
 class SigningKeys:
-    """The awarding authorities' signing keys: ``<authority id>.p12`` in ``folder``."""
+    """The awarding authorities' signing keys: on ``token`` when one is configured, else
+    ``<authority id>.p12`` in ``folder``."""
 
     folder: Path
     passphrase: bytes | None
+    token: Pkcs11Token | None = None
+
+    @contextmanager
+    def signing(self, authority_id: str) -> Iterator[signers.Signer | None]:
+        """The authority's signer while the block runs (a token's session stays open for it);
+        None where the authority has no key."""
+        if self.token is None:
+            yield self.signer_for(authority_id)
+            return
+        certificates = self.folder / f"{authority_id}.pem"
+        with self.token_session() as session:
+            if not certificates.is_file() or not _has_key(session, authority_id):
+                yield None
+                return
+            cert, *chain = [
+                asn1_x509.Certificate.load(der)
+                for _, _, der in pem.unarmor(certificates.read_bytes(), multiple=True)
+            ]
+            # ECDSA hashed here and signed raw (CKM_ECDSA): every token has that mechanism,
+            # not every one hashes for itself.
+            raw = cert.public_key.algorithm == "ec"
+            yield PKCS11Signer(
+                session,
+                key_label=authority_id,
+                signing_cert=cert,
+                ca_chain=chain,
+                use_raw_mechanism=raw,
+            )
+
+    @contextmanager
+    def token_session(self) -> Iterator[Session]:
+        if self.token is None:
+            raise ValueError("no PKCS#11 token is configured")
+        library = pkcs11.lib(str(self.token.module))
+        try:
+            token = library.get_token(token_label=self.token.label)
+            session = token.open(user_pin=self.token.pin)
+        except pkcs11.NoSuchToken:
+            raise ValueError(f"no PKCS#11 token labelled {self.token.label}") from None
+        except pkcs11.PinIncorrect:
+            raise ValueError(f"the token {self.token.label} refused its PIN") from None
+        with session:
+            yield session
 
     def signer_for(self, authority_id: str) -> signers.SimpleSigner | None:
         path = self.folder / f"{authority_id}.p12"
@@ -60,6 +121,14 @@ class SigningKeys:
         return load_trust_roots(self.folder / TRUST_ROOTS)
 
 
+def _has_key(session: Session, label: str) -> bool:
+    try:
+        session.get_key(object_class=pkcs11.ObjectClass.PRIVATE_KEY, label=label)
+    except pkcs11.NoSuchKey:
+        return False
+    return True
+
+
 def first_revision(pdf: bytes) -> bytes:
     """The file as first written, before any incremental update (a signature adds one): up
     to its first end-of-file marker and the line end after it."""
@@ -72,7 +141,7 @@ def first_revision(pdf: bytes) -> bytes:
     return pdf[:end]
 
 
-def sign_pdf(pdf: bytes, signer: signers.SimpleSigner, reason: str, location: str) -> bytes:
+def sign_pdf(pdf: bytes, signer: signers.Signer, reason: str, location: str) -> bytes:
     """The document with a PAdES signature over the whole file, added as an incremental
     update: the bytes before it are the document as generated. Each signature has a field
     of its own, so a decision the server signed can be signed again on a token."""

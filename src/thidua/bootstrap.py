@@ -14,7 +14,7 @@ from psycopg.conninfo import conninfo_to_dict
 from pydantic import SecretStr
 
 from api.config import ApiConfig
-from documents.signing import SigningKeys
+from documents.signing import Pkcs11Token, SigningKeys
 from domain.calendar import WorkingCalendar
 from domain.context import SYSTEM_ACTOR, CommandContext
 from domain.units import UnitRegistry
@@ -217,7 +217,15 @@ def signing_keys(settings: Settings) -> SigningKeys:
     passphrase = (
         secret.get_secret_value() if secret else DEMO_SIGNING_PASSPHRASE if settings.demo else None
     )
-    return SigningKeys(settings.signing_folder, passphrase.encode() if passphrase else None)
+    token = None
+    if settings.signing_pkcs11_module is not None:
+        pin = settings.signing_pkcs11_pin
+        if pin is None:
+            raise ValueError("THIDUA_SIGNING_PKCS11_PIN: the token's user PIN is required")
+        token = Pkcs11Token(
+            settings.signing_pkcs11_module, settings.signing_pkcs11_token, pin.get_secret_value()
+        )
+    return SigningKeys(settings.signing_folder, passphrase.encode() if passphrase else None, token)
 
 
 def build_app(

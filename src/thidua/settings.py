@@ -187,6 +187,16 @@ class Settings(BaseSettings):
     signing_passphrase: SecretStr | None = Field(
         default=None, description="opens the .p12 files of the signing folder"
     )
+    signing_pkcs11_module: Path | None = Field(
+        default=None,
+        description="a PKCS#11 module (an HSM's or a token's library): when set, each"
+        " authority's key is the private key labelled with its id on the token, and its"
+        " certificate and chain are <authority id>.pem in the signing folder",
+    )
+    signing_pkcs11_token: str = Field(
+        default="thidua", description="the label of the token the signing keys are on"
+    )
+    signing_pkcs11_pin: SecretStr | None = Field(default=None, description="the token's user PIN")
 
     log_format: Literal["console", "json"] = "console"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
