@@ -173,9 +173,13 @@ def run_cluster(settings: Settings) -> int:
         build_runner(shared, service).database.close()
         ensure_admin(shared, service)
         if settings.demo:
-            from thidua.demo import hold_sample_import, make_demo_signing_keys, seed_demo
+            from thidua.demo import (
+                hold_sample_import,
+                make_demo_signing_keys,
+                seed_demo_with_people,
+            )
 
-            seed_demo(service, settings.units_file)
+            seed_demo_with_people(settings, service)
             make_demo_signing_keys(settings, service)
             hold_sample_import(settings.waiting_imports_dir)
     finally:

@@ -21,6 +21,8 @@ from domain.council_voting import VOTING_CLOSES
 from domain.errors import DomainError
 from domain.summaries import NominationSummary
 from service.nomination_service import NominationService
+from service.people import PeopleRegister
+from thidua.bootstrap import views_database
 from thidua.demo_cases import (
     CASES,
     CAST,
@@ -36,6 +38,7 @@ from thidua.demo_cases import (
     demo_context,
     member,
 )
+from thidua.demo_people import record_people
 from thidua.settings import Settings
 from thidua.story import StoryDriver
 
@@ -51,8 +54,10 @@ class Demo:
     def __post_init__(self) -> None:
         self.story = StoryDriver(self.service, CAST, demo_context)
 
-    def run(self) -> list[NominationSummary]:
+    def run(self, people: PeopleRegister | None = None) -> list[NominationSummary]:
         self.record_register()
+        if people is not None:
+            record_people(self.service, people, self.today)
         self.extend_final_review()
         for case in CASES:
             self.prepare(case)
@@ -327,6 +332,7 @@ def seed_demo(
     units_file: Path,
     out: TextIO | None = None,
     today: date | None = None,
+    people: PeopleRegister | None = None,
 ) -> None:
     """Records the sample story; every command id is fixed, so it records nothing twice.
     Its dossiers in flight are dated from ``today`` (Vietnam's, unless given)."""
@@ -337,7 +343,16 @@ def seed_demo(
     demo = Demo(service, statistics, out or io.StringIO())
     if today is not None:
         demo.today = today
-    demo.run()
+    demo.run(people)
+
+
+def seed_demo_with_people(settings: Settings, service: NominationService) -> None:
+    """The demo, with its people in the register of people beside the views."""
+    database = views_database(settings)
+    try:
+        seed_demo(service, settings.units_file, people=PeopleRegister(database))
+    finally:
+        database.close()
 
 
 SAMPLE_IMPORT = Path(__file__).resolve().parents[2] / "data" / "samples"

@@ -195,11 +195,11 @@ def run_everything(settings: Settings) -> int:
     """`make run`: Temporal dev server, API, worker, relay and projections; Ctrl-C stops all."""
     log = structlog.get_logger()
     if settings.demo:
-        from thidua.demo import hold_sample_import, make_demo_signing_keys, seed_demo
+        from thidua.demo import hold_sample_import, make_demo_signing_keys, seed_demo_with_people
 
         service = build_service(settings)
         try:
-            seed_demo(service, settings.units_file)
+            seed_demo_with_people(settings, service)
             make_demo_signing_keys(settings, service)
         finally:
             service.close()

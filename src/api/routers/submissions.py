@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from api.deps import After, AppState, Caller, Command, Principal, State, writes_as, written
 from api.issuing import decision_of_submission, submission_document
+from api.personal import named_rows
 from api.routes import Router
 from api.schemas.common import Page, Written
 from api.schemas.submissions import (
@@ -97,7 +98,7 @@ def recommended_groups(
     app.wait_for(after, "council_agenda")
     groups = []
     for session in app.runner.council_agenda_view.sessions_that_approved():
-        items = app.service.recommended(UUID(session["session_id"]))
+        items = named_rows(app, principal, app.service.recommended(UUID(session["session_id"])))
         if items:
             groups.append(RecommendedGroup.model_validate({**session, "items": items}))
     return Page[RecommendedGroup](data=groups, count=len(groups))
@@ -113,7 +114,8 @@ def recommended(
 ) -> Page[SubmissionItemPublic]:
     if _authorities_of(principal) is not None:
         raise HTTPException(403, "needs the role province_reviewer, council_secretary or auditor")
-    items = [SubmissionItemPublic.model_validate(i) for i in app.service.recommended(session_id)]
+    found = named_rows(app, principal, app.service.recommended(session_id))
+    items = [SubmissionItemPublic.model_validate(i) for i in found]
     return Page[SubmissionItemPublic](data=items, count=len(items))
 
 
@@ -133,6 +135,7 @@ def get_submission(submission_id: SubmissionId, app: State, principal: Caller) -
         for item in found["items"]:
             held = app.service.holds_of(str(item["unit_code"]))
             item["holds"] = [h for h in held if h["cleared"] is None]
+    found["items"] = named_rows(app, principal, found["items"])
     return SubmissionPublic.model_validate(found)
 
 

@@ -214,19 +214,52 @@ function newNominationForm() {
     ...state.enums.award_forms.map((f) => h("option", { value: f }, t(`form.${f}`))),
   );
   const cycle = h("input", { type: "number", value: "2025", min: "2023", max: "2025" });
+  // A person (cá nhân) is nominated with only what the dossier needs; their data is kept
+  // apart from the event log, which names them by id.
+  const forPerson = /** @type {HTMLInputElement} */ (h("input", { type: "checkbox" }));
+  const fullName = h("input", { maxlength: "120", autocomplete: "off" });
+  const jobTitle = h("input", { maxlength: "200", autocomplete: "off" });
+  const gender = h(
+    "select",
+    {},
+    h("option", { value: "" }, t("person.gender_unsaid")),
+    h("option", { value: "female" }, t("person.female")),
+    h("option", { value: "male" }, t("person.male")),
+  );
+  const personFields = h(
+    "fieldset",
+    { id: "person-fields", hidden: true },
+    h("legend", {}, t("person.legend")),
+    h("p", { class: "muted" }, t("person.purpose")),
+    field(t("person.full_name"), fullName, "full_name"),
+    field(t("person.job_title"), jobTitle, "job_title"),
+    field(t("person.gender"), gender, "gender"),
+  );
+  forPerson.addEventListener("change", () => (personFields.hidden = !forPerson.checked));
   const el = formOf(
-    { class: "card" },
+    { class: "card", id: "new-nomination" },
     () => {
-      openNomination(el, {
+      const body = {
         unit_code: unit.value.trim(),
-        award_form: form.value,
+        award_form: /** @type {any} */ (form.value),
         cycle_year: Number(cycle.value),
-      });
+      };
+      const person = forPerson.checked
+        ? {
+            full_name: fullName.value.trim(),
+            job_title: jobTitle.value.trim(),
+            unit_code: body.unit_code,
+            gender: /** @type {any} */ (gender.value || null),
+          }
+        : null;
+      openNomination(el, body, person);
     },
     h("h2", {}, t("board.new")),
     field(t("board.unit_code"), unit, "unit_code"),
     field(t("board.form"), form, "award_form"),
     field(t("board.cycle"), cycle, "cycle_year"),
+    field(t("person.nominate_person"), forPerson, "for_person"),
+    personFields,
     actions(submitButton(t("board.new"))),
   );
   return el;
@@ -239,11 +272,18 @@ function applyFilters(filters) {
   boardPage();
 }
 /**
+ * A unit's dossier; or, given a person, the person recorded first and then their dossier.
  * @param {HTMLElement} form
  * @param {import("./core.js").Schemas["NominationCreate"]} body
+ * @param {import("./core.js").Schemas["PersonIn"] | null} person
  */
-function openNomination(form, body) {
+function openNomination(form, body, person) {
   submitting(form, async () => {
+    if (person) {
+      /** @type {import("./core.js").Schemas["PersonPublic"]} */
+      const recorded = await api("/api/v1/people", { method: "POST", body: person });
+      body = { ...body, person_id: recorded.id };
+    }
     /** @type {import("./core.js").Schemas["Written"]} */
     const made = await api("/api/v1/nominations", { method: "POST", body });
     location.hash = `#/nominations/${made.id}`;
