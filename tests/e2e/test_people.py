@@ -33,6 +33,7 @@ def test_an_officer_nominates_a_person_whom_only_the_dossiers_handlers_see_by_na
     page.click("#new-nomination button[type=submit]")
     expect(page).to_have_url(re.compile(r"#/nominations/[0-9a-f-]{36}$"))
     expect(page.locator("h1")).to_have_text("Lê Thị Mai")
+    expect(page.locator("#person")).to_have_text("Trưởng ấp, S-831-01")
     dossier = "#" + page.url.split("#")[1]
     officer.close()
 
@@ -40,4 +41,5 @@ def test_an_officer_nominates_a_person_whom_only_the_dossiers_handlers_see_by_na
     seen = auditor.go(dossier, "h1")
     expect(seen.locator("h1")).to_have_text(re.compile(r"^CN-[0-9a-f-]{36}$"))
     assert "Lê Thị Mai" not in seen.content()
+    assert "Trưởng ấp" not in seen.content()
     auditor.close()

@@ -177,12 +177,26 @@ function nominationView({ n, travelling, history, preview }) {
   ];
 }
 /**
+ * A person's job title and workplace, or a household's representative: shown only to whose
+ * work needs them, as the API answers them (docs/spec.md §14).
+ * @param {Nomination} n
+ */
+function personLine(n) {
+  const person = n.person ?? n.representative;
+  if (!person) return null;
+  const said = n.person
+    ? t("person.works_as", { job: person.job_title ?? "—", unit: person.unit_code })
+    : t("person.represented_by", { name: person.full_name ?? "—" });
+  return h("p", { class: "muted", id: "person" }, said);
+}
+/**
  * @param {Nomination} n
  * @param {boolean} travelling
  */
 function heading(n, travelling) {
   return [
     h("h1", {}, `${n.unit_name}`),
+    personLine(n),
     h(
       "p",
       {},
