@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -348,9 +349,16 @@ def seed_demo(
 
 def seed_demo_with_people(settings: Settings, service: NominationService) -> None:
     """The demo, with its people in the register of people beside the views."""
+    with demo_people(settings) as people:
+        seed_demo(service, settings.units_file, people=people)
+
+
+@contextmanager
+def demo_people(settings: Settings) -> Iterator[PeopleRegister]:
+    """The register of people beside the views, for the demo's people."""
     database = views_database(settings)
     try:
-        seed_demo(service, settings.units_file, people=PeopleRegister(database))
+        yield PeopleRegister(database)
     finally:
         database.close()
 
@@ -366,9 +374,11 @@ def hold_sample_import(waiting: Path) -> None:
         shutil.copyfile(SAMPLE_IMPORT, waiting / SAMPLE_IMPORT.name)
 
 
-def run_demo(service: NominationService, units_file: Path, out: TextIO) -> int:
+def run_demo(
+    service: NominationService, units_file: Path, out: TextIO, people: PeopleRegister | None = None
+) -> int:
     try:
-        seed_demo(service, units_file, out)
+        seed_demo(service, units_file, out, people=people)
     except DomainError as error:  # pragma: no cover - the demo's story is consistent
         out.write(f"demo stopped: {error}\n")
         return 1

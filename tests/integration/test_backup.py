@@ -23,10 +23,12 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from domain.units import UnitRegistry
 from projections.runner import CATALOGUE, ProjectionRunner
 from service.nomination_service import NominationService
+from service.people import PeopleRegister
 from storage.views import Database, PostgresDatabase, SQLiteDatabase
 from tests.cli import run_cli
 from tests.factories import ADMIN, ctx
 from thidua.bootstrap import SQLITE_FACTORY, postgres_env, writer_key
+from thidua.demo_people import DEMO_PERSON
 from thidua.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -179,6 +181,10 @@ def test_a_backup_under_load_restores_to_the_same_events_views_and_evidence(
         fresh.close()
         restored_views.database.close()
     assert evidence_of(target) == evidence_of(source)
+    # People's data lives beside the views, not in the log: the backup carries it too.
+    restored_people = target.views()
+    assert PeopleRegister(restored_people).get(DEMO_PERSON).name == "Nguyễn Thị Hoa (mẫu)"
+    restored_people.close()
     assert (target.root / "keys" / "token.key").read_bytes() == (
         source.root / "keys" / "token.key"
     ).read_bytes()

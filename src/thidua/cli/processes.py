@@ -19,12 +19,12 @@ from thidua.settings import Settings
 
 
 def _demo(settings: Settings, _: argparse.Namespace) -> int:
-    from thidua.demo import hold_sample_import, run_demo
+    from thidua.demo import demo_people, hold_sample_import, run_demo
 
     structlog.get_logger().info("demo.start", store=settings.store, data_dir=str(settings.data_dir))
     hold_sample_import(settings.waiting_imports_dir)
-    with open_service(settings) as service:
-        return run_demo(service, settings.units_file, sys.stdout)
+    with open_service(settings) as service, demo_people(settings) as people:
+        return run_demo(service, settings.units_file, sys.stdout, people)
 
 
 def _run(settings: Settings, _: argparse.Namespace) -> int:
