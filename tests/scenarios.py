@@ -11,6 +11,8 @@ from domain.councils import council_id
 from domain.cycles import CycleKind, CycleTerms
 from domain.dossier import Attachment
 from domain.figures import figures_id
+from domain.holds import holds_id
+from domain.recovery import recovery_id
 from domain.registers import register_id
 from domain.submission import submission_id
 from domain.units import catalogue_id
@@ -203,7 +205,31 @@ class Story:
         )
         s.resolve_complaint(ctx(SECRETARY, date(2024, 4, 5)), slow, late, "Đã xử lý.", True)
         self.council([slow], approve=set(), date_=date(2024, 4, 10))
-        s.revoke_award(ctx(chairman(), date(2024, 6, 3)), good, "Kê khai sai.", "99/QĐ-UBND")
+        # Revoked, its prize to be recovered within ten working days; late, then recovered.
+        revoked = ctx(chairman(), date(2024, 6, 3))
+        s.revoke_award(revoked, good, "Kê khai sai.", "99/QĐ-UBND", recover_within=10)
+        late_on = date(2024, 6, 20)
+        s.mark_recovery_overdue(ctx(SYSTEM, late_on), good)
+        s.record_recovery_reminder(ctx(SYSTEM, late_on), good, ["p@x.org"], "Quá hạn")
+        s.escalate_recovery(ctx(SYSTEM, late_on), good, "board_head", "Quá hạn thu hồi")
+        amount = s.get_recovery(good)["amount_vnd"]  # type: ignore[index]
+        s.record_recovery(ctx(PROVINCE, date(2024, 6, 24)), good, amount, "PT-0153", late_on)
+        # A hold on a nominee, placed while an inspection runs, cleared by its conclusion.
+        s.place_hold(
+            ctx(PROVINCE, date(2024, 6, 3)),
+            "S-838-01",
+            "inspection",
+            "Đang thanh tra.",
+            "12/QĐ-TTr",
+        )
+        s.clear_hold(
+            ctx(PROVINCE, date(2024, 6, 25)),
+            "S-838-01",
+            "H1",
+            "45/KL-TTr",
+            date(2024, 6, 24),
+            "Không có vi phạm.",
+        )
         return {
             "good": good,
             "slow": slow,
@@ -220,6 +246,8 @@ class Story:
             "submissions": register_id(OFFICE_REGISTER, 2024),
             "decisions": register_id("ubnd-tinh-ben-tre/QĐ-UBND", 2024),
             "council": council_id("province", None),
+            "recovery": recovery_id(good),
+            "holds": holds_id("S-838-01"),
         }
 
     def stranded_in_district_review(self) -> UUID:

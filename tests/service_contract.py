@@ -29,8 +29,10 @@ from domain.errors import (
     StageTransitionError,
 )
 from domain.figures import OfficialFigures
+from domain.holds import CommendationHolds
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from domain.recovery import PrizeRecovery
 from domain.registers import NumberRegister
 from domain.submission import Submission
 from domain.units import UnitCatalogue
@@ -51,6 +53,8 @@ AGGREGATES: tuple[type[ChainedAggregate], ...] = (
     Submission,
     NumberRegister,
     Council,
+    CommendationHolds,
+    PrizeRecovery,
 )
 
 
@@ -97,6 +101,14 @@ class ServiceContract:
         good = service.get_nomination(ids["good"])
         assert good.stage == "decided"
         assert good.outcome == "revoked"
+        recovery = service.get_recovery(ids["good"])
+        assert recovery is not None
+        assert (recovery["state"], recovery["receipt"], recovery["overdue"]) == (
+            "recovered",
+            "PT-0153",
+            True,
+        )
+        assert recovery["due_on"] == date(2024, 6, 17)  # ten working days after 3/6/2024
         assert good.decision is not None
         assert good.decision["decision_number"] == "15/QĐ-UBND"
         assert good.decision["tally"]["approve"] == 6

@@ -20,8 +20,10 @@ from domain.council import CouncilSession
 from domain.councils import Council
 from domain.cycles import Cycle
 from domain.figures import OfficialFigures
+from domain.holds import CommendationHolds
 from domain.inspection import InspectionVisit
 from domain.nomination import Nomination
+from domain.recovery import PrizeRecovery
 from domain.registers import NumberRegister
 from domain.submission import Submission
 from domain.units import UnitCatalogue
@@ -80,6 +82,14 @@ KINDS: dict[type[Any], str] = {
     CouncilSession.SignedDecisionAttached: "evidence",
     CouncilSession.ReminderSent: "reminder",
     CouncilSession.ReminderRequested: "reminder",
+    CommendationHolds.Started: "hold",
+    CommendationHolds.Placed: "hold",
+    CommendationHolds.Cleared: "hold",
+    PrizeRecovery.Opened: "revocation",
+    PrizeRecovery.Recovered: "revocation",
+    PrizeRecovery.BecameOverdue: "deadline",
+    PrizeRecovery.ReminderSent: "reminder",
+    PrizeRecovery.Escalated: "escalation",
     InspectionVisit.Ordered: "inspection",
     InspectionVisit.Claimed: "inspection",
     InspectionVisit.ReportFiled: "inspection",
@@ -202,7 +212,7 @@ class AuditTrailProjection(Projection[AuditTrailView]):
                     aggregate_id, state["nominee"], state["cycle_year"], state["award_form"]
                 )
             return aggregate_id
-        if owner == "InspectionVisit":
+        if owner in ("InspectionVisit", "PrizeRecovery"):
             if "nomination_id" in state and "originator_topic" in state:
                 self.view.link(aggregate_id, state["nomination_id"])
             return self.view.linked_nomination(aggregate_id)

@@ -18,6 +18,7 @@ from service.usecases.holds import HoldCases
 from service.usecases.inspections import InspectionCases
 from service.usecases.nominations import NominationCases
 from service.usecases.reads import ReadCases
+from service.usecases.recoveries import RecoveryCases
 from service.usecases.submissions import SubmissionCases
 from service.usecases.writers import WriterCases
 
@@ -28,6 +29,7 @@ class NominationService(
     CouncilCases,
     SubmissionCases,
     HoldCases,
+    RecoveryCases,
     AccountCases,
     CycleCases,
     DocumentCases,

@@ -19,5 +19,9 @@ def council_workflow_id(session_id: str, prefix: str = "") -> str:
     return f"{prefix}council-{session_id}"
 
 
+def recovery_workflow_id(nomination_id: str, prefix: str = "") -> str:
+    return f"{prefix}recovery-{nomination_id}"
+
+
 def submission_workflow_id(submission_id: str, prefix: str = "") -> str:
     return f"{prefix}submission-{submission_id}"

@@ -104,6 +104,13 @@ class ClockResult(Payload):
     detail: str = ""
 
 
+class RecoveryInput(Payload):
+    """A revoked award's prize to recover: the recovery is named by its nomination."""
+
+    nomination_id: str
+    due_on: date
+
+
 class SubmissionInput(Payload):
     submission_id: str
 

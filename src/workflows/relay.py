@@ -32,13 +32,20 @@ from domain.calendar import VIETNAM
 from domain.council import CouncilSession
 from domain.council_voting import VOTING_CLOSES
 from domain.nomination import REVIEW_MOVES, Nomination
+from domain.recovery import PrizeRecovery
 from domain.submission import Submission
 from projections.lease import Keeper, Lease, LeaseLost, LeaseTiming
-from workflows import council_workflow_id, nomination_workflow_id, submission_workflow_id
+from workflows import (
+    council_workflow_id,
+    nomination_workflow_id,
+    recovery_workflow_id,
+    submission_workflow_id,
+)
 from workflows.council import CouncilSessionWorkflow
 from workflows.inputs import (
     ChainNews,
     NominationClockInput,
+    RecoveryInput,
     ReminderAsked,
     SessionClockInput,
     SessionClosed,
@@ -49,6 +56,7 @@ from workflows.inputs import (
     VisitReported,
 )
 from workflows.nomination import NominationClockWorkflow
+from workflows.recovery import PrizeRecoveryWorkflow
 from workflows.submission import SubmissionWorkflow
 
 
@@ -104,6 +112,8 @@ TOPICS = tuple(
         CouncilSession.SessionClosed,
         Submission.Prepared,
         Submission.Decided,
+        PrizeRecovery.Opened,
+        PrizeRecovery.Recovered,
     )
 )
 
@@ -178,6 +188,19 @@ class Relay:
                     NominationClockInput(nomination_id=aggregate_id, id_prefix=self.id_prefix),
                     name,
                     payload,
+                )
+            ]
+        if isinstance(event, PrizeRecovery.Opened | PrizeRecovery.Recovered):
+            opened = isinstance(event, PrizeRecovery.Opened)
+            nid = str(state["nomination_id"])
+            due_on = state["due_on"] if opened else state["recovered_on"]
+            return [
+                Signal(
+                    recovery_workflow_id(nid, self.id_prefix),
+                    PrizeRecoveryWorkflow.run,
+                    RecoveryInput(nomination_id=nid, due_on=due_on),
+                    "opened" if opened else "recovered",
+                    ChainNews(event_id=event_id),
                 )
             ]
         if isinstance(event, Submission.Prepared | Submission.Decided):

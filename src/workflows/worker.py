@@ -24,6 +24,8 @@ from workflows.council import CouncilSessionWorkflow
 from workflows.inspection import InspectionVisitWorkflow
 from workflows.nomination import NominationClockWorkflow
 from workflows.notifier import Directory, Notifier
+from workflows.recovery import PrizeRecoveryWorkflow
+from workflows.recovery_activities import RecoveryActivities
 from workflows.relay import Relay
 from workflows.sealing import SEAL_WORKFLOW_ID, AuditSealWorkflow, SealActivities
 from workflows.submission import SubmissionWorkflow
@@ -33,6 +35,7 @@ WORKFLOWS: Sequence[type] = (
     InspectionVisitWorkflow,
     CouncilSessionWorkflow,
     SubmissionWorkflow,
+    PrizeRecoveryWorkflow,
     AuditSealWorkflow,
 )
 
@@ -58,6 +61,7 @@ def build_worker(
 ) -> Worker:
     activities: list[Callable[..., object]] = ClockActivities(service, notifier, directory).all()
     activities += ChainActivities(service, notifier, directory).all()
+    activities += RecoveryActivities(service, notifier, directory).all()
     if receipts is not None:
         activities.append(SealActivities(receipts).seal_log)
     return Worker(

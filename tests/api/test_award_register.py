@@ -71,7 +71,8 @@ def test_an_award_decided_enters_the_register_with_its_decision_and_prize(store_
 
 def test_a_revocation_stays_in_the_register_beside_the_award_it_withdrew(store_api: Api) -> None:
     won, _, _ = decided(store_api)
-    store_api.service.revoke_award(ctx(chairman(), DAY), UUID(won), "Khai man thành tích.")
+    revoking = ctx(chairman(), DAY)
+    store_api.service.revoke_award(revoking, UUID(won), "Khai man thành tích.", recover_within=10)
     [row] = read(store_api, "/api/v1/awards")["data"]
     assert (row["revocation_number"], row["revocation_reason"]) == (
         "2/QĐ-UBND",

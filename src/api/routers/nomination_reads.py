@@ -56,6 +56,7 @@ from api.schemas.nominations import (
     SummedPart,
     VisitPublic,
 )
+from api.schemas.submissions import RecoveryPublic
 from domain.context import Role
 from domain.criteria.ruleset import RuleSet
 from domain.errors import InvalidInput, NominationNotFound, NotFound
@@ -102,6 +103,7 @@ def nomination_public(
         unit_name=(person.full_name or ERASED) if person else n.unit_name,
         person=person,
         representative=visible_representative(app, principal, n.unit_code, n.unit_kind),
+        recovery=_recovery(app, n),
         unit_kind=n.unit_kind,
         district_code=n.district_code,
         award_form=n.award_form,
@@ -199,6 +201,13 @@ def board(
         count=page.count,
         next=_cursor_after(last) if last else None,
     )
+
+
+def _recovery(app: AppState, n: NominationSummary) -> RecoveryPublic | None:
+    found = app.service.get_recovery(n.id) if n.outcome == "revoked" else None
+    if found is None:
+        return None
+    return RecoveryPublic.model_validate({k: found[k] for k in RecoveryPublic.model_fields})
 
 
 def _cursor_after(row: dict[str, Any]) -> str:

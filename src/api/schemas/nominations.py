@@ -7,6 +7,7 @@ from pydantic import ConfigDict, Field
 
 from api.schemas.common import Schema, Text, WorkingDaysLeft, example
 from api.schemas.people import PersonPublic
+from api.schemas.submissions import RecoveryPublic
 
 Count = Field(ge=0, le=10_000_000)
 
@@ -348,6 +349,9 @@ class NominationPublic(DossierHeading):
         " kept as it was recorded)",
     )
     revocation: RevocationPublic | None
+    recovery: RecoveryPublic | None = Field(
+        default=None, description="a revoked award's prize being recovered, or recovered"
+    )
     requested_changes: str | None
     missed_deadlines: list[str]
     chain_head: str

@@ -71,6 +71,38 @@ class RevocationIn(Schema):
         max_length=40,
         description="a chancery's own number; without it the authority's register gives one",
     )
+    recover_within_working_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=90,
+        description="the working days the revoking decision allows for the prize to come back"
+        " to the emulation fund (Law 06/2022/QH15 art. 93(2)); required when the award carried"
+        " a prize, refused when it did not",
+    )
+
+
+class RecoveryIn(Schema):
+    """The prize returned to the fund, as the office's receipt shows it."""
+
+    model_config = example(amount_vnd=1800000, receipt="PT-2026/0153", recovered_on="2026-03-10")
+
+    amount_vnd: int = Field(ge=0, le=10_000_000_000)
+    receipt: str = Field(min_length=1, max_length=200, description="the receipt's number")
+    recovered_on: date
+
+
+class RecoveryPublic(Schema):
+    amount_vnd: int
+    revocation_number: str
+    within_working_days: int
+    due_on: date
+    state: str = Field(description="open, or recovered")
+    receipt: str | None
+    recovered_on: date | None
+    overdue: bool
+    escalated: bool
+    reminders: int
+    basis: str
 
 
 class AuthorityPublic(Schema):

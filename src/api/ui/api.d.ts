@@ -968,6 +968,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/nominations/{nomination_id}/recovery": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a revoked award's prize returned to the fund, with its receipt */
+    post: operations["recover_api_v1_nominations__nomination_id__recovery_post"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/nominations/{nomination_id}/revocation": {
     parameters: {
       query?: never;
@@ -3005,6 +3022,8 @@ export interface components {
       /** @description a person nominated in their own right, for the roles whose work needs their data (docs/spec.md §14); others see the person's code only */
       person?: components["schemas"]["PersonPublic"] | null;
       recommendation?: components["schemas"]["RecommendationPublic"] | null;
+      /** @description a revoked award's prize being recovered, or recovered */
+      recovery?: components["schemas"]["RecoveryPublic"] | null;
       /** @description a household's representative, for the same roles */
       representative?: components["schemas"]["PersonPublic"] | null;
       /** Requested Changes */
@@ -3876,6 +3895,60 @@ export interface components {
       title: string;
     };
     /**
+     * RecoveryIn
+     * @description The prize returned to the fund, as the office's receipt shows it.
+     * @example {
+     *       "amount_vnd": 1800000,
+     *       "receipt": "PT-2026/0153",
+     *       "recovered_on": "2026-03-10"
+     *     }
+     */
+    RecoveryIn: {
+      /** Amount Vnd */
+      amount_vnd: number;
+      /**
+       * Receipt
+       * @description the receipt's number
+       */
+      receipt: string;
+      /**
+       * Recovered On
+       * Format: date
+       */
+      recovered_on: string;
+    };
+    /** RecoveryPublic */
+    RecoveryPublic: {
+      /** Amount Vnd */
+      amount_vnd: number;
+      /** Basis */
+      basis: string;
+      /**
+       * Due On
+       * Format: date
+       */
+      due_on: string;
+      /** Escalated */
+      escalated: boolean;
+      /** Overdue */
+      overdue: boolean;
+      /** Receipt */
+      receipt: string | null;
+      /** Recovered On */
+      recovered_on: string | null;
+      /** Reminders */
+      reminders: number;
+      /** Revocation Number */
+      revocation_number: string;
+      /**
+       * State
+       * @description open, or recovered
+       */
+      state: string;
+      /** Within Working Days */
+      within_working_days: number;
+    };
+    /**
      * ReportIn
      * @example {
      *       "text": "Báo cáo thành tích giảm nghèo giai đoạn 2024–2025 …"
@@ -3958,6 +4031,11 @@ export interface components {
       decision_number?: string | null;
       /** Reason */
       reason: string;
+      /**
+       * Recover Within Working Days
+       * @description the working days the revoking decision allows for the prize to come back to the emulation fund (Law 06/2022/QH15 art. 93(2)); required when the award carried a prize, refused when it did not
+       */
+      recover_within_working_days?: number | null;
     };
     /** RevocationPublic */
     RevocationPublic: {
@@ -6852,6 +6930,42 @@ export interface operations {
     requestBody: {
       content: {
         "application/json": components["schemas"]["ReviewIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Written"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  recover_api_v1_nominations__nomination_id__recovery_post: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the nomination's id */
+        nomination_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["RecoveryIn"];
       };
     };
     responses: {

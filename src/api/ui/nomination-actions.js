@@ -1,6 +1,6 @@
 // @ts-check
 // What each role may do to a nomination in its stage: the forms, and the handlers they call.
-import { api, field, h, has, state, submitting, t, formOf } from "./core.js";
+import { api, day, field, h, has, state, submitting, t, formOf } from "./core.js";
 import { criterionName } from "./dossier.js";
 
 /** @typedef {import("./core.js").Schemas} Schemas */
@@ -28,6 +28,7 @@ export function actions(n) {
   }
   if (n.stage === "decided" && n.outcome === "approved" && has("awarding_authority"))
     out.push(revokeForm(n));
+  if (n.recovery?.state === "open" && has("province_reviewer")) out.push(recoveryForm(n));
   const open = Object.entries(n.complaints).filter(([, c]) => c.state === "open");
   if (open.length && (has("province_reviewer") || has("council_secretary")))
     out.push(resolveForm(n, open));
@@ -199,6 +200,9 @@ function orderVisitForm(n) {
 function revokeForm(n) {
   const reason = h("textarea", { required: true, maxlength: "5000" });
   const number = h("input", { type: "text", maxlength: "40", placeholder: "12/QĐ-UBND" });
+  // An award that carried a prize: the decision says in how many working days it comes back.
+  const prize = n.award_decision?.prize;
+  const within = h("input", { type: "number", min: "1", max: "90", value: "10", required: true });
   return card(
     t("nom.revoke"),
     (form) =>
@@ -206,11 +210,43 @@ function revokeForm(n) {
         post(n, "revocation", {
           reason: reason.value,
           decision_number: number.value.trim() || null,
+          recover_within_working_days: prize ? Number(within.value) : null,
         }),
       ),
     field(t("chain.reason"), reason, "reason"),
     field(t("chain.decision_number"), number, "decision_number"),
+    prize ? field(t("nom.recover_within"), within, "recover_within_working_days") : null,
     h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.revoke"))),
+  );
+}
+/**
+ * The office records the revoked award's prize returned to the fund, with its receipt.
+ * @param {Nomination} n
+ */
+function recoveryForm(n) {
+  const due = n.recovery;
+  const amount = h("input", { type: "number", min: "0", value: String(due?.amount_vnd ?? 0) });
+  const receipt = h("input", { required: true, maxlength: "200" });
+  const on = h("input", { type: "date", required: true });
+  return card(
+    t("nom.recovery"),
+    (form) =>
+      submitting(form, () =>
+        post(n, "recovery", {
+          amount_vnd: Number(amount.value),
+          receipt: receipt.value.trim(),
+          recovered_on: on.value,
+        }),
+      ),
+    h(
+      "p",
+      { class: "muted", id: "recovery-due" },
+      t("nom.recovery_due", { due: due ? day(due.due_on) : "—" }),
+    ),
+    field(t("nom.recovery_amount"), amount, "amount_vnd"),
+    field(t("nom.recovery_receipt"), receipt, "receipt"),
+    field(t("nom.recovery_on"), on, "recovered_on"),
+    h("div", { class: "actions" }, h("button", { type: "submit" }, t("nom.recovery"))),
   );
 }
 /** @param {Nomination} n */

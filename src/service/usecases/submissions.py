@@ -25,6 +25,7 @@ from domain.criteria.awards import awardee_kind
 from domain.criteria.ruleset import RuleSet
 from domain.errors import InvalidInput, NotFound, StageTransitionError
 from domain.nomination import Nomination
+from domain.recovery import PrizeRecovery
 from domain.registers import NumberRegister, register_id
 from domain.stages import Stage
 from domain.submission import Signer, Submission, submission_id
@@ -215,15 +216,31 @@ class SubmissionCases(Lookups):
         return self._numbered(ctx, register, DECISION_SUFFIX, year, decide, sid)
 
     def revoke_award(
-        self, ctx: CommandContext, nid: UUID, reason: str, decision_number: str | None = None
+        self,
+        ctx: CommandContext,
+        nid: UUID,
+        reason: str,
+        decision_number: str | None = None,
+        recover_within: int | None = None,
     ) -> CommandResult:
         """The awarding authority revokes an award by a decision of its own (Law 06/2022/QH15
         art. 93), numbered in its register for the year like the award's, or under the
-        chancery's number; the award stays in history and is withdrawn from now on."""
+        chancery's number; the award stays in history and is withdrawn from now on. An award
+        that carried a prize opens its recovery, due ``recover_within`` working days on, as
+        the revoking decision sets it."""
         with acting(ctx):
             n = self._load(NOMINATION, nid)
             n.require_may_revoke()
             authority = _revoking_authority(n, self.default_rule_set, ctx.today)
+        prize = (n.award_decision or {}).get("prize")
+        if prize and recover_within is None:
+            raise InvalidInput(
+                "recover_within_working_days",
+                f"the award carried a prize of {prize['amount_vnd']} đồng: say by when it is"
+                " recovered",
+            )
+        if not prize and recover_within is not None:
+            raise InvalidInput("recover_within_working_days", "the award carried no prize")
         register = f"{authority}/{DECISION_SUFFIX}"
 
         def revoke(numbers: NumberRegister) -> list[Aggregate]:
@@ -236,7 +253,13 @@ class SubmissionCases(Lookups):
                 else numbers.give(document)
             )
             current.revoke(reason, number)
-            return [current]
+            if not prize or recover_within is None:
+                return [current]
+            due = self.calendar.add_working_days(ctx.today, recover_within)
+            recovery = PrizeRecovery.open(
+                nid, n.unit.code, int(prize["amount_vnd"]), number, recover_within, due
+            )
+            return [current, recovery]
 
         return self._numbered(
             ctx, register, DECISION_SUFFIX, ctx.today.year, revoke, nid, NOMINATION

@@ -1,0 +1,193 @@
+"""A prize's recovery after its award is revoked (docs/spec.md §12).
+
+Law 06/2022/QH15 art. 93(2): where an award's decision is revoked, the insignia and the prize
+money are recovered. The revoking decision sets the time allowed, in working days; the
+recovery stays open, with the clock's reminders and an escalation once it is overdue, until
+the office records the money returned to the emulation fund with its receipt.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.access import require_grant
+from domain.chain import ChainedAggregate
+from domain.context import Role, current_context
+from domain.errors import InvalidInput, StageTransitionError
+from domain.text import bounded_text
+
+BASIS = "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 93, khoản 2"
+
+
+class RecoveryState(StrEnum):
+    OPEN = "open"
+    RECOVERED = "recovered"
+
+
+def recovery_id(nomination_id: UUID | str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/recoveries/{nomination_id}")
+
+
+class PrizeRecovery(ChainedAggregate):
+    """The recovery of one revoked award's prize."""
+
+    @staticmethod
+    def create_id(nomination_id: str) -> UUID:
+        return recovery_id(nomination_id)
+
+    class Opened(ChainedAggregate.Created):
+        nomination_id: str
+        unit_code: str
+        amount_vnd: int
+        revocation_number: str
+        within_working_days: int
+        due_on: date
+
+    @event(Opened)
+    def __init__(
+        self,
+        nomination_id: str,
+        unit_code: str,
+        amount_vnd: int,
+        revocation_number: str,
+        within_working_days: int,
+        due_on: date,
+    ) -> None:
+        self.nomination_id = nomination_id
+        self.unit_code = unit_code
+        self.amount_vnd = amount_vnd
+        self.revocation_number = revocation_number
+        self.within_working_days = within_working_days
+        self.due_on = due_on
+        self.state = RecoveryState.OPEN.value  # a string: snapshots hold plain values
+        self.receipt: str | None = None
+        self.recovered_on: date | None = None
+        self.overdue = False
+        self.escalated = False
+        self.reminders = 0
+
+    @classmethod
+    def open(
+        cls,
+        nomination_id: UUID,
+        unit_code: str,
+        amount_vnd: int,
+        revocation_number: str,
+        within_working_days: int,
+        due_on: date,
+    ) -> PrizeRecovery:
+        """Opened by the revoking authority, with the time its decision allows."""
+        require_grant("open a prize's recovery", Role.AWARDING_AUTHORITY)
+        if not 1 <= within_working_days <= 90:
+            raise InvalidInput("recover_within_working_days", "must be 1 to 90 working days")
+        return cls(
+            nomination_id=str(nomination_id),
+            unit_code=unit_code,
+            amount_vnd=amount_vnd,
+            revocation_number=revocation_number,
+            within_working_days=within_working_days,
+            due_on=due_on,
+        )
+
+    def record(self, amount_vnd: int, receipt: str, recovered_on: date) -> None:
+        """The office records the prize returned to the fund, with the receipt that proves it."""
+        require_grant("record a prize's recovery", Role.PROVINCE_REVIEWER)
+        if self.state != RecoveryState.OPEN:
+            raise StageTransitionError(
+                f"the prize was recovered already ({self.receipt})", recovery_id=str(self.id)
+            )
+        if amount_vnd != self.amount_vnd:
+            raise InvalidInput(
+                "amount_vnd", f"the prize to recover is {self.amount_vnd} đồng, not {amount_vnd}"
+            )
+        if recovered_on > current_context().today:
+            raise InvalidInput("recovered_on", "cannot be after today")
+        self._recovered(
+            nomination_id=self.nomination_id,
+            amount_vnd=amount_vnd,
+            receipt=bounded_text("receipt", receipt, limit=200),
+            recovered_on=recovered_on,
+        )
+
+    class Recovered(ChainedAggregate.Event):
+        nomination_id: str  # the clock that waits for it is named by the nomination
+        amount_vnd: int
+        receipt: str
+        recovered_on: date
+
+    @event(Recovered)
+    def _recovered(
+        self, nomination_id: str, amount_vnd: int, receipt: str, recovered_on: date
+    ) -> None:
+        self.state = RecoveryState.RECOVERED.value
+        self.receipt = receipt
+        self.recovered_on = recovered_on
+
+    # --- the clock (docs/spec.md §6) ------------------------------------------------------
+
+    def mark_overdue(self) -> bool:
+        require_grant("mark a recovery overdue", Role.SYSTEM)
+        if self.state != RecoveryState.OPEN or self.overdue:
+            return False
+        if current_context().today <= self.due_on:
+            raise InvalidInput("due_on", f"{self.due_on.isoformat()} has not passed yet")
+        self._became_overdue(due_on=self.due_on)
+        return True
+
+    class BecameOverdue(ChainedAggregate.Event):
+        due_on: date
+
+    @event(BecameOverdue)
+    def _became_overdue(self, due_on: date) -> None:
+        self.overdue = True
+
+    def record_reminder(self, recipients: list[str], message: str) -> bool:
+        require_grant("record a reminder", Role.SYSTEM)
+        if self.state != RecoveryState.OPEN:
+            return False
+        self._reminder_sent(recipients=sorted(recipients), message=message)
+        return True
+
+    class ReminderSent(ChainedAggregate.Event):
+        recipients: list[str]
+        message: str
+
+    @event(ReminderSent)
+    def _reminder_sent(self, recipients: list[str], message: str) -> None:
+        self.reminders += 1
+
+    def escalate(self, to: str, reason: str) -> bool:
+        require_grant("escalate a recovery", Role.SYSTEM)
+        if self.state != RecoveryState.OPEN or self.escalated:
+            return False
+        self._escalated(to=to, reason=bounded_text("reason", reason))
+        return True
+
+    class Escalated(ChainedAggregate.Event):
+        to: str
+        reason: str
+
+    @event(Escalated)
+    def _escalated(self, to: str, reason: str) -> None:
+        self.escalated = True
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "nomination_id": self.nomination_id,
+            "unit_code": self.unit_code,
+            "amount_vnd": self.amount_vnd,
+            "revocation_number": self.revocation_number,
+            "within_working_days": self.within_working_days,
+            "due_on": self.due_on,
+            "state": self.state,
+            "receipt": self.receipt,
+            "recovered_on": self.recovered_on,
+            "overdue": self.overdue,
+            "escalated": self.escalated,
+            "reminders": self.reminders,
+            "basis": BASIS,
+        }
