@@ -5,17 +5,20 @@ It ends when the team files its report.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from datetime import timedelta
-
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.activities import ClockActivities
     from workflows.inputs import AlarmPlan, PlanVisit, VisitClockInput, VisitReported
-    from workflows.retry import clock_step, run_activity
+    from workflows.overdue import follow_until_done
+    from workflows.retry import run_activity
+
+
+VISIT_STEPS = {
+    "overdue": ClockActivities.mark_visit_overdue,
+    "reminder": ClockActivities.remind_visit_team,
+    "escalate": ClockActivities.escalate_visit,
+}
 
 
 @workflow.defn
@@ -37,35 +40,13 @@ class InspectionVisitWorkflow:
         alarms: list[AlarmPlan] = await run_activity(
             ClockActivities.plan_visit, PlanVisit(due_on=visit.due_on)
         )
-        for alarm in alarms:
-            delay = alarm.at - workflow.now()
-            if delay > timedelta(0):
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await workflow.wait_condition(lambda: self._reported, timeout=delay)
-            if self._reported:
-                break
-            await self._act(visit, alarm)
-        await workflow.wait_condition(lambda: self._reported)
+        await follow_until_done(
+            visit.visit_id,
+            visit.due_on,
+            alarms,
+            VISIT_STEPS,
+            lambda: self._reported,
+            self._done,
+        )
         await workflow.wait_condition(workflow.all_handlers_finished)
         return "reported"
-
-    async def _act(self, visit: VisitClockInput, alarm: AlarmPlan) -> None:
-        activity = {
-            "overdue": ClockActivities.mark_visit_overdue,
-            "reminder": ClockActivities.remind_visit_team,
-            "escalate": ClockActivities.escalate_visit,
-        }[alarm.kind]
-        step = clock_step(
-            visit.visit_id,
-            f"{alarm.kind}/{alarm.ordinal}",
-            alarm.kind,
-            due_on=visit.due_on,
-            escalate_to=alarm.escalate_to,
-        )
-        try:
-            result = await run_activity(activity, step)
-        except ActivityError as error:
-            workflow.logger.info("visit clock step refused: %s", error.cause)
-            return
-        if result.recorded:
-            self._done.append(f"{alarm.kind}:{alarm.ordinal}")

@@ -4,17 +4,13 @@ when the office records the prize returned."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from datetime import timedelta
-
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from workflows.inputs import AlarmPlan, ChainNews, PlanVisit, RecoveryInput
+    from workflows.overdue import follow_until_done
     from workflows.recovery_activities import RecoveryActivities
-    from workflows.retry import Delivered, clock_step, run_activity
+    from workflows.retry import Delivered, run_activity
 
 ACTIVITY = {
     "overdue": RecoveryActivities.mark_recovery_overdue,
@@ -48,27 +44,13 @@ class PrizeRecoveryWorkflow:
         alarms: list[AlarmPlan] = await run_activity(
             RecoveryActivities.plan_recovery, PlanVisit(due_on=recovery.due_on)
         )
-        for alarm in alarms:
-            delay = alarm.at - workflow.now()
-            if delay > timedelta(0):
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await workflow.wait_condition(lambda: self._recovered, timeout=delay)
-            if self._recovered:
-                break
-            step = clock_step(
-                recovery.nomination_id,
-                f"{alarm.kind}/{alarm.ordinal}",
-                alarm.kind,
-                due_on=recovery.due_on,
-                escalate_to=alarm.escalate_to,
-            )
-            try:
-                result = await run_activity(ACTIVITY[alarm.kind], step)
-            except ActivityError as error:
-                workflow.logger.info("recovery clock step refused: %s", error.cause)
-                continue
-            if result.recorded:
-                self._done.append(f"{alarm.kind}:{alarm.ordinal}")
-        await workflow.wait_condition(lambda: self._recovered)
+        await follow_until_done(
+            recovery.nomination_id,
+            recovery.due_on,
+            alarms,
+            ACTIVITY,
+            lambda: self._recovered,
+            self._done,
+        )
         await workflow.wait_condition(workflow.all_handlers_finished)
         return "recovered"
