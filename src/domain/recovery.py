@@ -23,6 +23,12 @@ from domain.text import bounded_text
 BASIS = "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 93, khoản 2"
 
 
+class ChaseStep(StrEnum):
+    OVERDUE = "overdue"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+
+
 class RecoveryState(StrEnum):
     OPEN = "open"
     RECOVERED = "recovered"
@@ -66,9 +72,7 @@ class PrizeRecovery(ChainedAggregate):
         self.state = RecoveryState.OPEN.value  # a string: snapshots hold plain values
         self.receipt: str | None = None
         self.recovered_on: date | None = None
-        self.overdue = False
-        self.escalated = False
-        self.reminders = 0
+        self.chases: dict[str, int] = {}  # how often each step was taken
 
     @classmethod
     def open(
@@ -129,51 +133,28 @@ class PrizeRecovery(ChainedAggregate):
 
     # --- the clock (docs/spec.md §6) ------------------------------------------------------
 
-    def mark_overdue(self) -> bool:
-        require_grant("mark a recovery overdue", Role.SYSTEM)
-        if self.state != RecoveryState.OPEN or self.overdue:
-            return False
-        if current_context().today <= self.due_on:
-            raise InvalidInput("due_on", f"{self.due_on.isoformat()} has not passed yet")
-        self._became_overdue(due_on=self.due_on)
-        return True
-
-    class BecameOverdue(ChainedAggregate.Event):
-        due_on: date
-
-    @event(BecameOverdue)
-    def _became_overdue(self, due_on: date) -> None:
-        self.overdue = True
-
-    def record_reminder(self, recipients: list[str], message: str) -> bool:
-        require_grant("record a reminder", Role.SYSTEM)
+    def chase(self, step: ChaseStep, to: list[str], note: str) -> bool:
+        """The clock chases an open recovery: overdue once its due date has passed, reminders,
+        one escalation. Once the prize is back, or a once-only step was taken, it records
+        nothing (False)."""
+        require_grant("chase a prize's recovery", Role.SYSTEM)
         if self.state != RecoveryState.OPEN:
             return False
-        self._reminder_sent(recipients=sorted(recipients), message=message)
-        return True
-
-    class ReminderSent(ChainedAggregate.Event):
-        recipients: list[str]
-        message: str
-
-    @event(ReminderSent)
-    def _reminder_sent(self, recipients: list[str], message: str) -> None:
-        self.reminders += 1
-
-    def escalate(self, to: str, reason: str) -> bool:
-        require_grant("escalate a recovery", Role.SYSTEM)
-        if self.state != RecoveryState.OPEN or self.escalated:
+        if step is ChaseStep.OVERDUE and current_context().today <= self.due_on:
+            raise InvalidInput("due_on", f"{self.due_on.isoformat()} has not passed yet")
+        if step is not ChaseStep.REMINDER and self.chases.get(step.value):
             return False
-        self._escalated(to=to, reason=bounded_text("reason", reason))
+        self._chased(step=step.value, to=sorted(to), note=bounded_text("note", note))
         return True
 
-    class Escalated(ChainedAggregate.Event):
-        to: str
-        reason: str
+    class Chased(ChainedAggregate.Event):
+        step: str
+        to: list[str]
+        note: str
 
-    @event(Escalated)
-    def _escalated(self, to: str, reason: str) -> None:
-        self.escalated = True
+    @event(Chased)
+    def _chased(self, step: str, to: list[str], note: str) -> None:
+        self.chases[step] = self.chases.get(step, 0) + 1
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -186,8 +167,8 @@ class PrizeRecovery(ChainedAggregate):
             "state": self.state,
             "receipt": self.receipt,
             "recovered_on": self.recovered_on,
-            "overdue": self.overdue,
-            "escalated": self.escalated,
-            "reminders": self.reminders,
+            "overdue": bool(self.chases.get(ChaseStep.OVERDUE.value)),
+            "escalated": bool(self.chases.get(ChaseStep.ESCALATION.value)),
+            "reminders": self.chases.get(ChaseStep.REMINDER.value, 0),
             "basis": BASIS,
         }

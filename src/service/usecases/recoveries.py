@@ -3,14 +3,13 @@ money returned with its receipt; the clock reminds, marks it overdue and escalat
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
 
 from domain.context import CommandContext
 from domain.errors import NotFound
-from domain.recovery import PrizeRecovery, recovery_id
+from domain.recovery import ChaseStep, PrizeRecovery, recovery_id
 from domain.summaries import CommandResult
 from service.application import Kind
 from service.lookups import Lookups
@@ -38,25 +37,25 @@ class RecoveryCases(Lookups):
         )
 
     def mark_recovery_overdue(self, ctx: CommandContext, nid: UUID) -> CommandResult:
-        return self._clock_step(ctx, nid, lambda r: r.mark_overdue())
+        return self._chase(ctx, nid, ChaseStep.OVERDUE, [], "the prize was not back in time")
 
     def record_recovery_reminder(
         self, ctx: CommandContext, nid: UUID, recipients: list[str], message: str
     ) -> CommandResult:
-        return self._clock_step(ctx, nid, lambda r: r.record_reminder(recipients, message))
+        return self._chase(ctx, nid, ChaseStep.REMINDER, recipients, message)
 
     def escalate_recovery(
         self, ctx: CommandContext, nid: UUID, to: str, reason: str
     ) -> CommandResult:
-        return self._clock_step(ctx, nid, lambda r: r.escalate(to, reason))
+        return self._chase(ctx, nid, ChaseStep.ESCALATION, [to], reason)
 
-    def _clock_step(
-        self, ctx: CommandContext, nid: UUID, step: Callable[[PrizeRecovery], bool]
+    def _chase(
+        self, ctx: CommandContext, nid: UUID, step: ChaseStep, to: list[str], note: str
     ) -> CommandResult:
-        """A step of the clock; one that finds nothing to do (the prize came back meanwhile)
+        """A step of the clock; one with nothing to do (the prize came back meanwhile)
         records nothing."""
 
-        def run(recovery: PrizeRecovery) -> None:
-            step(recovery)
+        def chase(recovery: PrizeRecovery) -> None:
+            recovery.chase(step, to, note)
 
-        return self._execute(ctx, RECOVERY, recovery_id(nid), run)
+        return self._execute(ctx, RECOVERY, recovery_id(nid), chase)

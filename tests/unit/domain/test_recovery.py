@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 
 from domain.errors import InvalidInput, JurisdictionError, StageTransitionError
-from domain.recovery import PrizeRecovery
+from domain.recovery import ChaseStep, PrizeRecovery
 from tests.factories import PROVINCE, SYSTEM, as_, chairman
 
 pytestmark = pytest.mark.unit
@@ -45,13 +45,16 @@ def test_the_office_records_exactly_the_prize_once_and_not_in_the_future() -> No
 def test_the_clock_marks_overdue_only_after_the_due_date_and_stops_once_recovered() -> None:
     recovery = opened()
     with as_(SYSTEM, DUE), pytest.raises(InvalidInput, match="due_on"):
-        recovery.mark_overdue()
+        recovery.chase(ChaseStep.OVERDUE, [], "Quá hạn.")
     with as_(SYSTEM, date(2024, 6, 18)):
-        assert recovery.mark_overdue() is True
-        assert recovery.mark_overdue() is False  # once
-        assert recovery.escalate("board_head", "Quá hạn.") is True
-        assert recovery.escalate("board_head", "Quá hạn.") is False
+        assert recovery.chase(ChaseStep.OVERDUE, [], "Quá hạn.") is True
+        assert recovery.chase(ChaseStep.OVERDUE, [], "Quá hạn.") is False  # once
+        assert recovery.chase(ChaseStep.REMINDER, ["p@x.org"], "Nhắc.") is True
+        assert recovery.chase(ChaseStep.REMINDER, ["p@x.org"], "Nhắc.") is True
+        assert recovery.chase(ChaseStep.ESCALATION, ["board_head"], "Quá hạn.") is True
+        assert recovery.chase(ChaseStep.ESCALATION, ["board_head"], "Quá hạn.") is False
     with as_(PROVINCE, date(2024, 6, 19)):
         recovery.record(3_600_000, "PT-1", date(2024, 6, 19))
     with as_(SYSTEM, date(2024, 6, 20)):
-        assert recovery.record_reminder(["p@x.org"], "Nhắc") is False
+        assert recovery.chase(ChaseStep.REMINDER, ["p@x.org"], "Nhắc.") is False
+    assert recovery.to_dict()["reminders"] == 2
