@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 from domain.context import CommandContext, Grant, Role
-from domain.errors import InvalidInput, JurisdictionError, KeptByLaw, NotFound
+from domain.errors import JurisdictionError, KeptByLaw, NotFound
 from domain.people import PURPOSE, SEES_PERSONAL_DATA, Gender, PersonalData, PersonRole
 from domain.text import bounded_text
 from storage.views import Database
@@ -186,10 +186,3 @@ def _person(row: tuple[object, ...]) -> Person:
         str(at),
         str(erased) if erased else None,
     )
-
-
-def require_person_input(person_id: str) -> UUID:
-    try:
-        return UUID(person_id)
-    except ValueError:
-        raise InvalidInput("person_id", "must be a person's id (a UUID)") from None
