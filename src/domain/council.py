@@ -224,7 +224,11 @@ class CouncilSession(ChainedAggregate):
             raise InvalidInput("nomination_id", f"{item} is not on this session's agenda")
         if member in self.ballots[item]:
             raise AlreadyExists(f"{member} has already voted on {item}", nomination_id=item)
-        voted = any(member in ballots for ballots in self.ballots.values())
+        # A recusal, which the rule may record for a member unasked, fixes no way of taking part.
+        voted = any(
+            ballots.get(member, Choice.RECUSE.value) != Choice.RECUSE.value
+            for ballots in self.ballots.values()
+        )
         declares = require_one_way(self.rule, in_writing, voted, member in self.in_writing)
         recusal = Choice(choice) is Choice.RECUSE
         why = bounded_text("reason", reason, limit=500) if recusal else ""

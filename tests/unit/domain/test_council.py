@@ -354,3 +354,12 @@ def test_a_tally_under_a_rule_without_written_votes_reads_as_before() -> None:
     counts = tally(9, ["approve"] * 6, voting_rule(4))
     assert "in_writing" not in counts
     assert judge(counts, voting_rule(4)) is ItemOutcome.APPROVED
+
+
+def test_a_member_recused_by_the_rule_on_one_item_still_votes_in_writing_on_another() -> None:
+    session, [own, other] = scheduled(voting_rule(5), items=2)
+    with as_(SECRETARY):
+        session.recuse_automatically(own, "m1", "Công tác tại đơn vị được đề nghị.")
+    with as_(member("m1")):
+        session.cast_vote(other, Choice.APPROVE, in_writing=True)  # type: ignore[arg-type]
+    assert session.in_writing == ["m1"]
