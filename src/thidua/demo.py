@@ -112,11 +112,21 @@ class Demo:
 
     # --- one nomination, from opening to the council's agenda ---------------------------
 
+    def history_of(self, code: str) -> dict[str, dict[str, Any]]:
+        """A unit's figures by year: its own, and, for a unit that continues exactly one
+        predecessor under the new province (1/7/2025), that predecessor's before it. A merged
+        unit's earlier years are the register's to sum, not the officer's to declare."""
+        own = dict(self.statistics.get(code, {}))
+        before = self.service.registry().predecessors(code)
+        if len(before) == 1:
+            return {**self.statistics.get(before[0].code, {}), **own}
+        return own
+
     def prepare(self, case: Case) -> None:
         story, t = self.story, self.timeline(case)
         key = f"{case.unit_code}/{case.award_form}/{case.cycle_year}"
         _, last = self.service.cycle_terms(case.cycle_year).evaluation_years
-        declared = self.statistics.get(case.unit_code, {})
+        declared = self.history_of(case.unit_code)
         nid = story.open(
             key,
             case.unit_code,

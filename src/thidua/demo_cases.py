@@ -87,7 +87,7 @@ CASES = (
     ),
     # The final review, still in flight: dated relative to today.
     Case(
-        "S-832-01",
+        "S-86-832-01",
         "bang-khen-tinh",
         2025,
         "waiting in collection",
@@ -95,7 +95,7 @@ CASES = (
         current=True,
     ),
     Case(
-        "S-838-01",
+        "S-86-838-01",
         "bang-khen-tinh",
         2025,
         "waiting for the province; a visit to claim",
@@ -104,7 +104,7 @@ CASES = (
         order_visit=True,
     ),
     Case(
-        "S-833-01",
+        "S-86-833-01",
         "bang-khen-tinh",
         2025,
         "overdue in province review, on purpose",
@@ -113,7 +113,7 @@ CASES = (
         late_days=45,
     ),
     Case(
-        "S-838-02",
+        "S-86-838-02",
         "bang-khen-tinh",
         2025,
         "on public notice",
@@ -122,7 +122,7 @@ CASES = (
         current=True,
     ),
     Case(
-        "S-836-01",
+        "S-86-836-01",
         "bang-khen-tinh",
         2025,
         "waiting for the council",
@@ -132,7 +132,7 @@ CASES = (
         late_days=30,  # its public notice has run its course
     ),
     Case(
-        "S-834-01",
+        "S-86-834-01",
         "bang-khen-tinh",
         2025,
         "before the council now: the ballot is open",
@@ -142,8 +142,8 @@ CASES = (
         late_days=30,
         ballot_open=True,
     ),
-    Case("S-NHCSXH", "bang-khen-tinh", 2025, "policy bank after districts ended"),
-    Case("S-831-02", "bang-khen-tinh", 2025, "township, no district review after 1/7/2025"),
+    Case("S-86-NHCSXH", "bang-khen-tinh", 2025, "policy bank after districts ended"),
+    Case("S-86-831-02", "bang-khen-tinh", 2025, "township, no district review after 1/7/2025"),
     Case(
         "28789",
         "bang-khen-tinh",

@@ -114,6 +114,14 @@ def api(tmp_path: Path, units: UnitRegistry) -> Iterator[Api]:
     yield from build(settings_for(tmp_path), env, SQLiteDatabase(path), units)
 
 
+@pytest.fixture
+def shipped_api(tmp_path: Path, shipped_units: UnitRegistry) -> Iterator[Api]:
+    """The API on the units the product ships (the shipped sample's units)."""
+    path = str(tmp_path / "events.sqlite3")
+    env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
+    yield from build(settings_for(tmp_path), env, SQLiteDatabase(path), shipped_units)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def store_api(request: pytest.FixtureRequest, tmp_path: Path, units: UnitRegistry) -> Iterator[Api]:
     if request.param == "sqlite":

@@ -78,7 +78,7 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, units: UnitRegistry) -> Iterator[Demo]:
+def demo(tmp_path_factory: pytest.TempPathFactory, shipped_units: UnitRegistry) -> Iterator[Demo]:
     folder = tmp_path_factory.mktemp("documents")
     path = str(folder / "events.sqlite3")
     env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}
@@ -88,7 +88,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, units: UnitRegistry) -> Itera
     # A process of the deployment: the CLI, another process, checks what it issued.
     service = NominationService(
         env,
-        units=units,
+        units=shipped_units,
         writer_key=writer_key(settings),
         document_key=document_key(settings),
     )

@@ -139,7 +139,8 @@ def test_a_count_written_with_a_decimal_comma_is_refused_naming_its_row_and_colu
     ]  # "4.040" groups thousands as Vietnamese writes them: 4,040 households
 
 
-def test_the_template_and_the_shipped_sample_import_cleanly(api: Api) -> None:
+def test_the_template_and_the_shipped_sample_import_cleanly(shipped_api: Api) -> None:
+    api = shipped_api
     template = api.get("/api/v1/imports/poverty-figures/template.xlsx", "officer")
     assert template.status_code == 200
     assert template.headers["content-type"] == XLSX
@@ -156,8 +157,9 @@ def test_a_file_that_is_not_a_workbook_is_refused(api: Api, tmp_path: Path) -> N
 
 
 def test_a_waiting_spreadsheet_is_listed_previewed_and_once_imported_leaves_the_list(
-    api: Api,
+    shipped_api: Api,
 ) -> None:
+    api = shipped_api
     import shutil
 
     waiting = api.client.app.state.thidua.settings.waiting_imports_dir  # type: ignore[attr-defined]

@@ -42,10 +42,10 @@ class Public:
 
 
 @pytest.fixture
-def public(tmp_path: Path, units: UnitRegistry) -> Iterator[Public]:
+def public(tmp_path: Path, shipped_units: UnitRegistry) -> Iterator[Public]:
     path = str(tmp_path / "events.sqlite3")
     service = NominationService(
-        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}, units=units
+        {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": path}, units=shipped_units
     )
     seed_demo(service, Settings().units_file)
     runner = ProjectionRunner(service, SQLiteDatabase(path))

@@ -47,7 +47,7 @@ def prepare(base: str) -> None:
             positions.append(int(response.json()["position"] or 0))
 
         officer, province = signed_in("demo-officer"), signed_in("demo-province-reviewer")
-        waiting = nomination("S-832-01", officer)
+        waiting = nomination("S-86-832-01", officer)
         done(http.post(f"/api/v1/nominations/{waiting}/submit", headers=officer))
         done(
             http.post(
@@ -56,7 +56,7 @@ def prepare(base: str) -> None:
                 json={"criterion_id": "commune-high-pp2", "reason": "Giảm vượt mức năm sau."},
             )
         )
-        judged = nomination("S-833-01", province)
+        judged = nomination("S-86-833-01", province)
         done(
             http.post(
                 f"/api/v1/nominations/{judged}/criterion-checks",
@@ -85,7 +85,7 @@ def test_a_reviewer_forwards_three_dossiers_in_one_batch_and_sees_the_refused_on
     def row(unit: str) -> Locator:
         return page.locator("tbody tr", has_text=unit).filter(has_text="2025")
 
-    for unit in ("S-832-01", "S-833-01", "S-838-01"):
+    for unit in ("S-86-832-01", "S-86-833-01", "S-86-838-01"):
         row(unit).locator("input.pick").check()
     page.select_option("#f-action", "approve")
     page.fill("#f-comment", "Đủ điều kiện, trình Hội đồng.")
@@ -103,10 +103,10 @@ def test_a_reviewer_forwards_three_dossiers_in_one_batch_and_sees_the_refused_on
     # The board behind the results already shows the two forwarded dossiers on public notice,
     # and the refused one still waiting. (Other dossiers' stages move with their workflows'
     # clocks, so the board's whole count is not the test's to fix.)
-    for forwarded in ("S-832-01", "S-833-01"):
+    for forwarded in ("S-86-832-01", "S-86-833-01"):
         expect(row(forwarded)).to_contain_text("Công khai")
         expect(row(forwarded).locator("input.pick")).to_have_count(0)
-    expect(row("S-838-01").locator("input.pick")).to_have_count(1)
+    expect(row("S-86-838-01").locator("input.pick")).to_have_count(1)
     assert serious_violations(page) == []
     province.shot("board-batch-results")
     province.close()

@@ -38,7 +38,7 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     officer = User(browser, product, "demo-officer")
     officer.go("#/nominations", "table")
     officer.shot("board-officer")
-    open_row(officer.page, "S-832-01", "2025")
+    open_row(officer.page, "S-86-832-01", "2025")
     expect(officer.page.locator("#preview li").first).to_be_visible()
     officer.shot("nomination-collecting")
     # Choosing a declared year loads its figures for correction.
@@ -119,7 +119,7 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     secretary.page.fill("#f-members", "\n".join(MEMBERS))
     secretary.page.click("form button[type=submit]")
     secretary.page.wait_for_selector("#agenda-pick")
-    secretary.page.locator("#agenda-pick label", has_text="S-836-01").locator("input").check()
+    secretary.page.locator("#agenda-pick label", has_text="S-86-836-01").locator("input").check()
     secretary.page.click("form:has(#agenda-pick) button[type=submit]")
     expect(secretary.page.locator(".item")).to_have_count(1)
     expect(secretary.page.locator("#batch-results tr.batch-ok")).to_have_count(1)
@@ -267,7 +267,7 @@ def test_a_cycle_from_submission_to_decision_and_audit(browser: Browser, product
     expect(then.locator("p").first).to_have_text("0 hồ sơ")
     auditor.shot("audit")
     auditor.go("#/nominations", "table")
-    open_row(auditor.page, "S-832-01", "2025")
+    open_row(auditor.page, "S-86-832-01", "2025")
     expect(auditor.page.locator("#stage")).to_have_text("Thẩm định cấp tỉnh")
     auditor.page.fill("#f-version", "1")
     auditor.page.click("#travel")
@@ -332,7 +332,7 @@ def test_a_returned_dossier_is_corrected_and_submitted_again(
 ) -> None:
     province = User(browser, product, "demo-province-reviewer")
     province.go("#/nominations", "table")
-    open_row(province.page, "S-838-01", "2025")
+    open_row(province.page, "S-86-838-01", "2025")
     province.page.fill("#f-comment", "Bổ sung quyết định công nhận số liệu năm 2024.")
     province.page.click("button[value=return]")
     expect(province.page.locator("#stage")).to_have_text("Thu thập hồ sơ")
@@ -340,7 +340,7 @@ def test_a_returned_dossier_is_corrected_and_submitted_again(
 
     officer = User(browser, product, "demo-officer")
     officer.go("#/nominations", "table")
-    open_row(officer.page, "S-838-01", "2025")
+    open_row(officer.page, "S-86-838-01", "2025")
     expect(officer.page.locator("#requested-changes")).to_contain_text(
         "Bổ sung quyết định công nhận số liệu năm 2024."
     )

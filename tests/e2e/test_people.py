@@ -20,7 +20,7 @@ def test_an_officer_nominates_a_person_whom_only_the_dossiers_handlers_see_by_na
 ) -> None:
     officer = User(browser, product, "demo-officer")
     page = officer.go("#/nominations", "table")
-    page.fill("#f-unit_code", "S-831-01")
+    page.fill("#f-unit_code", "S-86-831-01")
     page.select_option("#f-award_form", "bang-khen-tinh")
     page.fill("#f-cycle_year", "2025")
     expect(page.locator("#person-fields")).to_be_hidden()
@@ -33,7 +33,7 @@ def test_an_officer_nominates_a_person_whom_only_the_dossiers_handlers_see_by_na
     page.click("#new-nomination button[type=submit]")
     expect(page).to_have_url(re.compile(r"#/nominations/[0-9a-f-]{36}$"))
     expect(page.locator("h1")).to_have_text("Lê Thị Mai")
-    expect(page.locator("#person")).to_have_text("Trưởng ấp, S-831-01")
+    expect(page.locator("#person")).to_have_text("Trưởng ấp, S-86-831-01")
     dossier = "#" + page.url.split("#")[1]
     officer.close()
 

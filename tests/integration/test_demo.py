@@ -83,7 +83,9 @@ def test_the_demo_is_a_living_movement_dated_from_today(tmp_path: Path) -> None:
                     assert n.due_on < today  # shown overdue, on purpose
         assert late == []
         # demo-council-1 arrives to an open session with a ballot to cast.
-        before_council = service.get_nomination(nomination_id("S-834-01", "bang-khen-tinh", 2025))
+        before_council = service.get_nomination(
+            nomination_id("S-86-834-01", "bang-khen-tinh", 2025)
+        )
         assert before_council.agenda_session_id is not None
         session = service.get_session(UUID(before_council.agenda_session_id))
         assert session.state == "open"
@@ -94,7 +96,7 @@ def test_the_demo_is_a_living_movement_dated_from_today(tmp_path: Path) -> None:
             "poverty-figures-2021-2025.xlsx"
         ]
         # demo-inspector has a visit to claim.
-        waiting = service.get_nomination(nomination_id("S-838-01", "bang-khen-tinh", 2025))
+        waiting = service.get_nomination(nomination_id("S-86-838-01", "bang-khen-tinh", 2025))
         assert [v["state"] for v in waiting.visits.values()] == ["ordered"]
         assert all(v["due_on"] >= today.isoformat() for v in waiting.visits.values())
     finally:
@@ -109,10 +111,10 @@ def test_the_demo_is_a_living_movement_dated_from_today(tmp_path: Path) -> None:
     ],
 )
 def test_the_demos_ballot_stays_open_two_working_days_whenever_it_is_seeded(
-    tmp_path: Path, units: UnitRegistry, seeded_on: date, closes_on: date
+    tmp_path: Path, shipped_units: UnitRegistry, seeded_on: date, closes_on: date
 ) -> None:
     env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(tmp_path / "e.sqlite3")}
-    with NominationService(env, units=units) as service:
+    with NominationService(env, units=shipped_units) as service:
         seed_demo(service, Settings(_env_file=None).units_file, today=seeded_on)
         runner = ProjectionRunner(service, SQLiteDatabase(str(tmp_path / "e.sqlite3")))
         runner.catch_up("council_agenda")

@@ -159,3 +159,21 @@ def test_unit_names_are_nfc_normalised() -> None:
         {"code": "x", "name": decomposed, "kind": "commune", "valid_from": "2020-01-01"}
     )
     assert unit.name == "Xã Mẫu"
+
+
+def test_every_shipped_unit_lives_inside_its_parent_and_those_that_ended_have_successors(
+    shipped_units: UnitRegistry,
+) -> None:
+    """On 30/6/2025 the districts and the old province ended: every unit under them ended with
+    them, and the demo works on after that date with their successors under Vĩnh Long."""
+    for unit in shipped_units:
+        if unit.parent_code is not None:
+            unit.require_within(shipped_units.get(unit.parent_code))
+    ended = [u for u in shipped_units if u.valid_to == date(2025, 6, 30)]
+    assert ended
+    for unit in ended:
+        if unit.kind in (UnitKind.PROVINCE, UnitKind.DISTRICT):
+            continue  # the district level ends; the province goes on as Vĩnh Long (86)
+        [after] = shipped_units.successors(unit.code)
+        assert after.valid_from == date(2025, 7, 1)
+        assert "86" in [u.code for u in shipped_units.ancestors(after.code)], after.code
