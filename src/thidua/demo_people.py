@@ -26,11 +26,11 @@ def record_people(service: NominationService, people: PeopleRegister, today: dat
         PersonalData(
             "Nguyễn Thị Hoa (mẫu)",
             "Phó Chủ tịch UBND xã",
-            "S-831-01",
+            "S-86-831-01",
             PersonRole.NOMINEE,
             Gender.FEMALE,
         ),
-        ("83", "831", "S-831-01"),
+        ("86", "S-86-831-01"),
         DEMO_PERSON,
     )
     people.record(
@@ -38,16 +38,16 @@ def record_people(service: NominationService, people: PeopleRegister, today: dat
         PersonalData(
             "Trần Văn Ba (mẫu)",
             "Chủ hộ",
-            "S-HO-01",
+            "S-86-HO-01",
             PersonRole.HOUSEHOLD_REPRESENTATIVE,
             Gender.MALE,
         ),
-        ("83", "S-HO-01"),
+        ("86", "S-86-835-01", "S-86-HO-01"),
         DEMO_REPRESENTATIVE,
     )
     opened = service.open_nomination(
         demo_context(OFFICER, "people/nominee/open", on),
-        "S-831-01",
+        "S-86-831-01",
         "bang-khen-tinh",
         2025,
         nominee.id,
