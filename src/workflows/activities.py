@@ -119,6 +119,19 @@ class ClockActivities:
         """Sends a reminder and records that it went, naming whom it went to."""
         return self._record(step, record, detail=", ".join(mail.recipients), mail=mail)
 
+    def _escalate(
+        self,
+        step: ClockStep,
+        record: Callable[[CommandContext, str], CommandResult],
+        subject: str,
+    ) -> ClockResult:
+        """Escalates to whom the step names (the board's head unless it says), tells them, and
+        records that it went."""
+        to = step.escalate_to or "board_head"
+        recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
+        mail = Mail(recipients, subject, step.aggregate_id)
+        return self._record(step, lambda ctx: record(ctx, to), detail=to, mail=mail)
+
     # --- planning -------------------------------------------------------------------------
 
     @activity.defn
@@ -261,13 +274,10 @@ class ClockActivities:
         vid = UUID(step.aggregate_id)
         if self.service.get_visit(vid).state == "reported":
             return ClockResult(recorded=False, detail="already reported")
-        to = step.escalate_to or "board_head"
-        recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
-        return self._record(
+        return self._escalate(
             step,
-            lambda ctx: self.service.escalate_visit(ctx, vid, to, "inspection visit overdue"),
-            detail=to,
-            mail=Mail(recipients, f"[thidua] Chuyến kiểm tra quá hạn: {vid}", str(vid)),
+            lambda ctx, to: self.service.escalate_visit(ctx, vid, to, "inspection visit overdue"),
+            f"[thidua] Chuyến kiểm tra quá hạn: {vid}",
         )
 
     # --- council sessions -------------------------------------------------------------------

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from temporalio import activity
 
-from workflows.activities import ESCALATION_AUDIENCE, ClockActivities, Mail, final_domain_errors
+from workflows.activities import ClockActivities, Mail, final_domain_errors
 from workflows.inputs import AlarmPlan, ClockResult, ClockStep, PlanVisit
 
 OPEN = "open"
@@ -58,13 +58,11 @@ class RecoveryActivities(ClockActivities):
         found = self._open(step)
         if found is None:
             return ClockResult(recorded=False, detail="already recovered")
-        nid, to = UUID(step.aggregate_id), step.escalate_to or "board_head"
-        recipients = self.directory.recipients(ESCALATION_AUDIENCE.get(to, to))
-        return self._record(
+        nid = UUID(step.aggregate_id)
+        return self._escalate(
             step,
-            lambda ctx: self.service.escalate_recovery(ctx, nid, to, "prize recovery overdue"),
-            detail=to,
-            mail=Mail(recipients, f"[thidua] Thu hồi tiền thưởng quá hạn: {nid}", str(nid)),
+            lambda ctx, to: self.service.escalate_recovery(ctx, nid, to, "prize recovery overdue"),
+            f"[thidua] Thu hồi tiền thưởng quá hạn: {found['unit_code']}",
         )
 
     def all(self) -> list[Callable[..., object]]:
