@@ -72,6 +72,7 @@ class AwardFilter:
     year: int | None = None  # the year of the decision
     authority: str | None = None
     within: tuple[str, ...] | None = None  # the authorities a chairman may read; None: all
+    nominee_kind: str | None = None
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -80,6 +81,7 @@ class AwardFilter:
             ("unit_code", self.unit),
             ("award_form", self.form),
             ("authority_id", self.authority),
+            ("nominee_kind", self.nominee_kind),
         ):
             if value is not None:
                 clauses.append(f"{column} = ?")

@@ -115,15 +115,17 @@ class PeopleRegister:
             raise NotFound(f"no person {person_id}")
         return found
 
-    def many(self, ids: Iterable[UUID]) -> dict[UUID, Person]:
-        """The people these ids name, in one query (a page of rows at most)."""
+    def many(self, ids: Iterable[UUID], batch: int = 500) -> dict[UUID, Person]:
+        """The people these ids name, ``batch`` to a query (a page of rows is one)."""
         wanted = sorted({str(i) for i in ids})
-        if not wanted:
-            return {}
-        marks = ", ".join("?" for _ in wanted)
+        found: dict[UUID, Person] = {}
         with self.db.reading() as cursor:
-            cursor.execute(f"{SELECT} WHERE person_id IN ({marks})", wanted)
-            return {p.id: p for p in map(_person, cursor.fetchall())}
+            for start in range(0, len(wanted), batch):
+                chunk = wanted[start : start + batch]
+                marks = ", ".join("?" for _ in chunk)
+                cursor.execute(f"{SELECT} WHERE person_id IN ({marks})", chunk)
+                found.update((p.id, p) for p in map(_person, cursor.fetchall()))
+        return found
 
     def representative_of(self, household_code: str) -> Person | None:
         """The household's representative most recently recorded."""

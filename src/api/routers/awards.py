@@ -140,7 +140,7 @@ def statistics(
         raise HTTPException(403, "needs the role province_reviewer, council_secretary or auditor")
     app.wait_for(after, "award_register")
     view = app.runner.award_register_view
-    women = women_among(app, view.rows(AwardFilter(year=year)))
+    women = women_among(app, view.rows(AwardFilter(year=year, nominee_kind="individual")))
     rows = [
         {
             **r,
