@@ -23,6 +23,20 @@ from domain.text import bounded_text
 BASIS = "Luật Thi đua, khen thưởng số 06/2022/QH15, Điều 93, khoản 2"
 
 
+SHOWN = (
+    "nomination_id",
+    "unit_code",
+    "amount_vnd",
+    "revocation_number",
+    "within_working_days",
+    "due_on",
+    "state",
+    "receipt",
+    "recovered_on",
+)
+"""What a recovery shows as it is recorded; the clock's steps are counted beside it."""
+
+
 class ChaseStep(StrEnum):
     OVERDUE = "overdue"
     REMINDER = "reminder"
@@ -158,15 +172,7 @@ class PrizeRecovery(ChainedAggregate):
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "nomination_id": self.nomination_id,
-            "unit_code": self.unit_code,
-            "amount_vnd": self.amount_vnd,
-            "revocation_number": self.revocation_number,
-            "within_working_days": self.within_working_days,
-            "due_on": self.due_on,
-            "state": self.state,
-            "receipt": self.receipt,
-            "recovered_on": self.recovered_on,
+            **{name: getattr(self, name) for name in SHOWN},
             "overdue": bool(self.chases.get(ChaseStep.OVERDUE.value)),
             "escalated": bool(self.chases.get(ChaseStep.ESCALATION.value)),
             "reminders": self.chases.get(ChaseStep.REMINDER.value, 0),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -45,12 +45,7 @@ class Flows:
         return previous_poor - self.exited + self.newly_poor + self.fallen_back - self.removed
 
     def to_dict(self) -> dict[str, int]:
-        return {
-            "exited": self.exited,
-            "newly_poor": self.newly_poor,
-            "fallen_back": self.fallen_back,
-            "removed": self.removed,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ and the movement's plan. Every section is optional, so rule sets v1–v3 read as
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
@@ -130,13 +130,7 @@ class Prize:
     salary_basis: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "amount_vnd": self.amount_vnd,
-            "coefficient": self.coefficient,
-            "base_salary_vnd": self.base_salary_vnd,
-            "basis": self.basis,
-            "salary_basis": self.salary_basis,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
