@@ -8,7 +8,7 @@ taken before these types existed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -174,7 +174,7 @@ class Revocation:
     decision_number: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reason": self.reason, "decision_number": self.decision_number}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Revocation:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from domain.criteria.rules import Basis, Explanation, Outcome
@@ -15,7 +15,7 @@ class RuleSetRef:
     digest: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "version": self.version, "digest": self.digest}
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RuleSetRef:
