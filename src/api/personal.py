@@ -50,12 +50,20 @@ def person_public(person: Person) -> PersonPublic:
     )
 
 
+def shown(app: AppState, principal: Principal, person: Person, what: str) -> PersonPublic:
+    """A person's data as shown to the caller, the showing recorded."""
+    people_of(app).log_reads([person.id], principal.username, what)
+    return person_public(person)
+
+
 def visible_person(app: AppState, principal: Principal, code: str) -> PersonPublic | None:
     """The person a nominee code names, for a caller whose work needs them; else None."""
     if not is_person_code(code):
         return None
     found = people_of(app).many([person_id_of(code)]).get(person_id_of(code))
-    return person_public(found) if found and sees(app, principal, found) else None
+    return (
+        shown(app, principal, found, "dossier") if found and sees(app, principal, found) else None
+    )
 
 
 def visible_representative(
@@ -65,25 +73,29 @@ def visible_representative(
     if kind != "household":
         return None
     found = people_of(app).representative_of(code)
-    return person_public(found) if found and sees(app, principal, found) else None
+    return (
+        shown(app, principal, found, "dossier") if found and sees(app, principal, found) else None
+    )
 
 
 def named_rows(
-    app: AppState, principal: Principal, rows: Sequence[dict[str, Any]]
+    app: AppState, principal: Principal, rows: Sequence[dict[str, Any]], what: str = "list"
 ) -> list[dict[str, Any]]:
     """Rows of a page with each person's name in ``unit_name`` where the caller may see it:
-    one lookup for the page."""
+    one lookup for the page, and the people shown recorded in one write."""
     ids = [person_id_of(r["unit_code"]) for r in rows if is_person_code(str(r["unit_code"]))]
     if not ids:
         return list(rows)
     found: dict[UUID, Person] = people_of(app).many(ids)
-    named = []
+    named, shown_to = [], []
     for row in rows:
         code = str(row["unit_code"])
         person = found.get(person_id_of(code)) if is_person_code(code) else None
         if person is not None and sees(app, principal, person):
             row = {**row, "unit_name": person.name}
+            shown_to.append(person.id)
         named.append(row)
+    people_of(app).log_reads(shown_to, principal.username, what)
     return named
 
 
@@ -106,7 +118,7 @@ def named_stream(
     """``named_rows`` over a stream, a batch at a time, so an export's memory stays flat."""
     it = iter(rows)
     while chunk := list(islice(it, batch)):
-        yield from named_rows(app, principal, chunk)
+        yield from named_rows(app, principal, chunk, "export")
 
 
 def women_among(app: AppState, awards: Iterable[dict[str, Any]]) -> Counter[tuple[Any, ...]]:

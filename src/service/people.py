@@ -25,6 +25,12 @@ DDL = (
     " role TEXT NOT NULL, gender TEXT, purpose TEXT NOT NULL, recorded_by TEXT NOT NULL,"
     " recorded_at TEXT NOT NULL, erased_at TEXT, erased_by TEXT, erasure_reason TEXT)",
     "CREATE INDEX IF NOT EXISTS personal_data_unit ON personal_data (unit_code, role)",
+    # Who was shown whose data, when, and where: so a person can learn who processed their
+    # data, and an auditor can check the rule on who may (docs/spec.md §14).
+    "CREATE TABLE IF NOT EXISTS personal_data_reads ("
+    " person_id TEXT NOT NULL, reader TEXT NOT NULL, what TEXT NOT NULL, read_at TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS personal_data_reads_person ON personal_data_reads"
+    " (person_id, read_at)",
 )
 
 ERASED = "(đã xóa dữ liệu cá nhân)"
@@ -126,6 +132,31 @@ class PeopleRegister:
                 cursor.execute(f"{SELECT} WHERE person_id IN ({marks})", chunk)
                 found.update((p.id, p) for p in map(_person, cursor.fetchall()))
         return found
+
+    def log_reads(self, person_ids: Iterable[UUID], reader: str, what: str) -> None:
+        """Records that ``reader`` was shown these people's data, in ``what``."""
+        at = datetime.now(UTC).isoformat()
+        rows = [(str(pid), reader, what, at) for pid in sorted(set(person_ids))]
+        if rows:
+            with self.db.transaction() as cursor:
+                cursor.executemany(
+                    "INSERT INTO personal_data_reads (person_id, reader, what, read_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    rows,
+                )
+
+    def reads_of(self, person_id: UUID, limit: int = 500) -> list[dict[str, str]]:
+        """Who was shown the person's data, the newest first."""
+        with self.db.reading() as cursor:
+            cursor.execute(
+                "SELECT reader, what, read_at FROM personal_data_reads WHERE person_id = ?"
+                " ORDER BY read_at DESC LIMIT ?",
+                (str(person_id), limit),
+            )
+            return [
+                {"reader": str(r), "what": str(w), "read_at": str(a)}
+                for r, w, a in cursor.fetchall()
+            ]
 
     def representative_of(self, household_code: str) -> Person | None:
         """The household's representative most recently recorded."""

@@ -225,3 +225,25 @@ def test_the_decision_names_an_awarded_person_as_it_is_published(
     assert "1 cá nhân" in text
     assert "tiền thưởng: 1.800.000 đồng" in text  # a person's coefficient, 1.0
     assert "các cá nhân có tên tại Điều 1" in text
+
+
+def test_every_showing_of_a_persons_data_is_recorded_and_auditors_read_the_record(
+    store_api: Api,
+) -> None:
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    person = record(api)
+    nid = nominate(api, person)
+    ok(api.get(f"/api/v1/nominations/{nid}", "officer"))
+    ok(api.get(f"/api/v1/nominations/{nid}", "province"))
+    ok(api.get("/api/v1/nominations", "province", params={"after": api.events()}))
+    ok(api.get(f"/api/v1/nominations/{nid}", "auditor"))  # shown the code only: not recorded
+    reads = f"/api/v1/people/{person['id']}/reads"
+    assert api.get(reads, "officer").status_code == 403
+    shown = ok(api.get(reads, "auditor"))["data"]
+    assert {(r["reader"], r["what"]) for r in shown} >= {
+        ("officer", "dossier"),
+        ("province", "dossier"),
+        ("province", "list"),
+    }
+    assert "auditor" not in {r["reader"] for r in shown}

@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, Path
+from fastapi import Depends, HTTPException, Path
 
 from api.deps import Caller, Command, State, writes_as
-from api.personal import people_of, person_public, scopes_of, sees
+from api.personal import people_of, person_public, scopes_of, sees, shown
 from api.routes import Router
-from api.schemas.people import ErasureIn, PersonIn, PersonPublic
+from api.schemas.common import Page
+from api.schemas.people import ErasureIn, PersonIn, PersonPublic, PersonReadPublic
 from domain.context import Role
 from domain.errors import InvalidInput, NotFound, StageTransitionError
 from domain.people import PersonalData, PersonRole, person_code
@@ -45,7 +46,21 @@ def person(person_id: PersonId, app: State, principal: Caller) -> PersonPublic:
     found = people_of(app).get(person_id)
     if not sees(app, principal, found):
         raise NotFound(f"no person {person_id}")  # as if absent: not even whether they are
-    return person_public(found)
+    return shown(app, principal, found, "person")
+
+
+@router.read(
+    "/{person_id}/reads",
+    Page[PersonReadPublic],
+    "Who was shown a person's data, when and where, the newest first",
+    tag="auditor",
+)
+def reads(person_id: PersonId, app: State, principal: Caller) -> Page[PersonReadPublic]:
+    if not principal.has(Role.AUDITOR, Role.ADMIN):
+        raise HTTPException(403, "needs the role auditor or admin")
+    people_of(app).get(person_id)  # an unknown person is a 404
+    found = [PersonReadPublic.model_validate(r) for r in people_of(app).reads_of(person_id)]
+    return Page[PersonReadPublic](data=found, count=len(found))
 
 
 @router.post_once(

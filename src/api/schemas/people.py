@@ -48,3 +48,9 @@ class ErasureIn(Schema):
     model_config = example(reason="Hồ sơ đã rút; người được đề nghị yêu cầu xóa dữ liệu.")
 
     reason: str = Field(min_length=1, max_length=500)
+
+
+class PersonReadPublic(Schema):
+    reader: str = Field(description="the account that was shown the data")
+    what: str = Field(description="where: dossier, list, export or person")
+    read_at: str

@@ -1189,6 +1189,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/people/{person_id}/reads": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who was shown a person's data, when and where, the newest first */
+    get: operations["reads_api_v1_people__person_id__reads_get"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/public/awards": {
     parameters: {
       query?: never;
@@ -3352,6 +3369,18 @@ export interface components {
        */
       next?: string | null;
     };
+    /** Page[PersonReadPublic] */
+    Page_PersonReadPublic_: {
+      /** Count */
+      count: number;
+      /** Data */
+      data: components["schemas"]["PersonReadPublic"][];
+      /**
+       * Next
+       * @description a keyset cursor for the page after this one, where paged
+       */
+      next?: string | null;
+    };
     /** Page[PreviewCheck] */
     Page_PreviewCheck_: {
       /** Count */
@@ -3601,6 +3630,21 @@ export interface components {
       role: string;
       /** Unit Code */
       unit_code: string;
+    };
+    /** PersonReadPublic */
+    PersonReadPublic: {
+      /** Read At */
+      read_at: string;
+      /**
+       * Reader
+       * @description the account that was shown the data
+       */
+      reader: string;
+      /**
+       * What
+       * @description where: dossier, list, export or person
+       */
+      what: string;
     };
     /** PreviewCheck */
     PreviewCheck: {
@@ -7346,6 +7390,38 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["PersonPublic"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  reads_api_v1_people__person_id__reads_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the person's id, as their dossier's events name them */
+        person_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Successful Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Page_PersonReadPublic_"];
         };
       };
       /** @description Validation Error */
