@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from itertools import product
 from typing import Any
 from uuid import UUID
 
@@ -195,20 +196,45 @@ class Lookups(ServiceBase):
 
     def achievements_of(self, unit_code: str) -> list[Achievement]:
         """The nominee's dossiers in progress or awarded, under any form and cycle of the rule
-        set; their ids are derived, so each is one lookup and no view is needed."""
+        set, and those of the units it continues one to one across a reorganisation (the same
+        commune under a new code); their ids are derived, so each is one lookup and no view is
+        needed."""
         rules = self.default_rule_set
         found = []
-        for form in rules.award_forms:
-            for year in rules.cycles:
-                try:
-                    n = self._load(NOMINATION, nomination_id(unit_code, form, year))
-                except NotFound:
-                    continue
-                awarded = n.stage == Stage.DECIDED and n.outcome == "approved"
-                if awarded or n.stage in LIVE_STAGES:
-                    number = n.decision.decision_number if awarded and n.decision else None
-                    found.append(Achievement(str(n.id), form, year, _years(n), number or None))
+        for code, form, year in product(
+            self._continued(unit_code), rules.award_forms, rules.cycles
+        ):
+            try:
+                n = self._load(NOMINATION, nomination_id(code, form, year))
+            except NotFound:
+                continue
+            awarded = n.stage == Stage.DECIDED and n.outcome == "approved"
+            if awarded or n.stage in LIVE_STAGES:
+                number = n.decision.decision_number if awarded and n.decision else None
+                found.append(Achievement(str(n.id), form, year, _years(n), number or None))
         return found
+
+    def _continued(self, code: str) -> list[str]:
+        """The unit, and every unit it continues or that continues it one to one: a unit
+        with a sole predecessor whose sole successor it is (a merger or a split makes new
+        collectives, judged on their own)."""
+        if not self.knows_unit(code):
+            return [code]  # a person, whose id no reorganisation changes
+        units = self.registry()
+        chain, todo = [code], [code]
+        while todo:
+            here = todo.pop()
+            for step, back in (
+                (units.predecessors, units.successors),
+                (units.successors, units.predecessors),
+            ):
+                linked = step(here)
+                if len(linked) == 1 and len(back(linked[0].code)) == 1:
+                    other = linked[0].code
+                    if other not in chain:
+                        chain.append(other)
+                        todo.append(other)
+        return chain
 
 
 def _years(n: Nomination) -> tuple[int, int]:

@@ -184,3 +184,19 @@ def test_a_dossier_opened_before_v4_whose_achievement_is_awarded_goes_before_no_
         legacy.add_to_agenda(ctx(SECRETARY, date(2024, 4, 8)), session, flag)
     assert legacy.get_nomination(flag).version == before
     assert legacy.get_session(session).agenda == []
+
+
+def test_a_commune_that_continues_one_predecessor_shares_its_years_with_it(
+    shipped_units: UnitRegistry,
+) -> None:
+    """Xã Mẫu Ba went on as S-86-831-01 on 1/7/2025 (one to one): a year its dossier counts
+    cannot count again for the commune under its new code."""
+    service = NominationService({"PERSISTENCE_MODULE": "eventsourcing.popo"}, units=shipped_units)
+    earlier = open_(service, "S-831-01", "bang-khen-tinh", 2024)  # 2023–2024
+    later = ctx(officer("86"), date(2026, 1, 5))
+    with pytest.raises(AlreadyExists, match=f"year 2024 .*dossier {earlier}"):
+        service.open_nomination(later, "S-86-831-01", "bang-khen-tinh", 2025)  # 2024–2025
+    # Phường Bến Tre merged three units: a new collective, judged on its own years.
+    merged_from = service.registry().predecessors("28789")
+    assert len(merged_from) == 3
+    assert [a.nomination_id for a in service.achievements_of("28789")] == []
