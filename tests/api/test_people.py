@@ -84,9 +84,13 @@ def test_only_the_roles_that_appraise_or_decide_see_a_persons_data(store_api: Ap
     person = record(api)
     nid = nominate(api, person)
     to_province(api, nid)
-    for who in ("officer", "district-831", "province", "secretary", "member-1", "chairman"):
+    for who in ("officer", "district-831", "province", "secretary"):
         assert ok(api.get(f"/api/v1/people/{person['id']}", who))["full_name"] == HOA["full_name"]
     for who in ("auditor", "inspector", "officer-829", "district-829", "admin"):
+        assert api.get(f"/api/v1/people/{person['id']}", who).status_code == 404, who
+    # A council member or a chairman works on a dossier only once it is on their agenda or
+    # awaits their decision.
+    for who in ("member-1", "chairman"):
         assert api.get(f"/api/v1/people/{person['id']}", who).status_code == 404, who
     # The auditor reads the dossier and the board with the person's code, never the name.
     seen = ok(api.get(f"/api/v1/nominations/{nid}", "auditor"))
@@ -185,6 +189,8 @@ def test_an_awarded_person_is_named_by_the_decision_and_counted_among_women(stor
     api.service.complete_province_review(ctx(PROVINCE, date(2024, 3, 15)), UUID(nid), "approve", "")
     api.service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), UUID(nid))
     story.council([UUID(nid)], {UUID(nid)}, date(2024, 4, 3))  # decided: 15/QĐ-UBND
+    for who in ("member-1", "chairman"):  # who sat on its session, who decided it
+        assert ok(api.get(f"/api/v1/people/{person['id']}", who))["full_name"] == HOA["full_name"]
     after = {"after": api.events()}
     [row] = ok(api.get("/api/v1/awards", "province", params=after))["data"]
     assert (row["unit_name"], row["nominee_kind"]) == (HOA["full_name"], "individual")

@@ -4,22 +4,31 @@ work needs it, and erased where the law allows."""
 
 from __future__ import annotations
 
+from itertools import product
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Depends, HTTPException, Path
 
-from api.deps import Caller, Command, State, writes_as
+from api.access import may_read
+from api.deps import AppState, Caller, Command, Principal, State, writes_as
 from api.personal import people_of, person_public, scopes_of, sees, shown
 from api.routes import Router
 from api.schemas.common import Page
 from api.schemas.people import ErasureIn, PersonIn, PersonPublic, PersonReadPublic
 from domain.context import Role
 from domain.errors import InvalidInput, NotFound, StageTransitionError
+from domain.nomination import nomination_id
 from domain.people import PersonalData, PersonRole, person_code
 from domain.units import UnitKind
 
 router = Router(prefix="/people", tag="unit officer")
+OFFICE_WORK = (
+    Role.UNIT_OFFICER,
+    Role.DISTRICT_REVIEWER,
+    Role.PROVINCE_REVIEWER,
+    Role.COUNCIL_SECRETARY,
+)
 AsCompiler = Annotated[
     Command,
     Depends(writes_as(Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER)),
@@ -44,9 +53,27 @@ def record(body: PersonIn, cmd: AsCompiler) -> PersonPublic:
 @router.read("/{person_id}", PersonPublic, "A person's data, for whose work needs it")
 def person(person_id: PersonId, app: State, principal: Caller) -> PersonPublic:
     found = people_of(app).get(person_id)
-    if not sees(app, principal, found):
+    if not sees(app, principal, found) or not _works_on(app, principal, person_id):
         raise NotFound(f"no person {person_id}")  # as if absent: not even whether they are
     return shown(app, principal, found, "person")
+
+
+def _works_on(app: AppState, principal: Principal, person_id: UUID) -> bool:
+    """The office and the units' officers and reviewers in scope work on a person's record; a
+    council member or a chairman, only on a dossier of theirs they may read (an agenda's, a
+    decision's), as for the dossier itself."""
+    if principal.has(*OFFICE_WORK):
+        return True
+    rules = app.service.default_rule_set
+    code = person_code(person_id)
+    for form, year in product(rules.award_forms, rules.cycles):
+        try:
+            dossier = app.service.get_nomination(nomination_id(code, form, year))
+        except NotFound:
+            continue
+        if may_read(app, principal, dossier):
+            return True
+    return False
 
 
 @router.read(
