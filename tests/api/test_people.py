@@ -12,7 +12,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.api.conftest import Api
+from tests.api.conftest import PASSWORD, Api
 from tests.api.journey import ok, to_province
 from tests.api.test_documents import text_of
 from tests.factories import PROVINCE, SYSTEM, ctx
@@ -253,3 +253,16 @@ def test_every_showing_of_a_persons_data_is_recorded_and_auditors_read_the_recor
         ("province", "list"),
     }
     assert "auditor" not in {r["reader"] for r in shown}
+
+
+def test_a_member_who_is_also_an_officer_elsewhere_reads_no_person_outside_both(
+    store_api: Api,
+) -> None:
+    api = store_api
+    api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
+    both = [{"role": "council_member"}, {"role": "unit_officer", "scope": "829"}]
+    body = {"username": "member-829", "password": PASSWORD, "roles": both}
+    ok(api.post("/api/v1/accounts", "admin", json=body), 201)
+    person = record(api)  # works at S-831-01, in district 831
+    nominate(api, person)
+    assert api.get(f"/api/v1/people/{person['id']}", "member-829").status_code == 404

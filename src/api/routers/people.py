@@ -21,6 +21,7 @@ from domain.errors import InvalidInput, NotFound, StageTransitionError
 from domain.nomination import nomination_id
 from domain.people import PersonalData, PersonRole, person_code
 from domain.units import UnitKind
+from service.people import Person, may_see_personal_data
 
 router = Router(prefix="/people", tag="unit officer")
 OFFICE_WORK = (
@@ -53,19 +54,20 @@ def record(body: PersonIn, cmd: AsCompiler) -> PersonPublic:
 @router.read("/{person_id}", PersonPublic, "A person's data, for whose work needs it")
 def person(person_id: PersonId, app: State, principal: Caller) -> PersonPublic:
     found = people_of(app).get(person_id)
-    if not sees(app, principal, found) or not _works_on(app, principal, person_id):
+    if not sees(app, principal, found) or not _works_on(app, principal, found):
         raise NotFound(f"no person {person_id}")  # as if absent: not even whether they are
     return shown(app, principal, found, "person")
 
 
-def _works_on(app: AppState, principal: Principal, person_id: UUID) -> bool:
+def _works_on(app: AppState, principal: Principal, person: Person) -> bool:
     """The office and the units' officers and reviewers in scope work on a person's record; a
     council member or a chairman, only on a dossier of theirs they may read (an agenda's, a
     decision's), as for the dossier itself."""
-    if principal.has(*OFFICE_WORK):
+    office = [g for g in principal.grants if g.role in OFFICE_WORK]
+    if may_see_personal_data(office, scopes_of(app, person.unit_code)):
         return True
     rules = app.service.default_rule_set
-    code = person_code(person_id)
+    code = person_code(person.id)
     for form, year in product(rules.award_forms, rules.cycles):
         try:
             dossier = app.service.get_nomination(nomination_id(code, form, year))
