@@ -14,7 +14,7 @@ from domain.figures import figures_id
 from domain.holds import holds_id
 from domain.recovery import recovery_id
 from domain.registers import register_id
-from domain.submission import submission_id
+from domain.submission import Signer, submission_id
 from domain.units import catalogue_id
 from service.nomination_service import NominationService
 from service.usecases.submissions import OFFICE_REGISTER
@@ -308,6 +308,22 @@ class Story:
             self.service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), nid)
         sid = self.council(ids, approve=set(ids), date_=date(2024, 4, 3), decided=False)
         return sid, ids
+
+    def awarded(self, code: str = "S-831-01") -> UUID:
+        """A dossier the council recommended on 3/4/2024 and the province's chairman awarded,
+        on the office's submission, on 5/4/2024."""
+        day = date(2024, 4, 5)
+        sid, [nid] = self.recommended((code,))
+        submission = self.service.prepare_submission(ctx(PROVINCE, day), sid, [nid], "Kính trình.")
+        self.service.decide_submission(
+            ctx(chairman(), day),
+            submission.id,
+            day,
+            Signer("Chủ tịch", "A"),
+            {str(nid): "Đạt."},
+            {},
+        )
+        return nid
 
     def remind(self, sid: UUID, on: date) -> None:
         """The secretary asks for a reminder, and the session's workflow records it."""

@@ -34,7 +34,7 @@ def names_for(app: AppState, record: CouncilRecord) -> Names:
 
     def unit(code: str) -> str:
         if is_person_code(code):  # as the decision names them: it is published
-            found = people_of(app).many([person_id_of(code)]).get(person_id_of(code))
+            found = people_of(app).find(person_id_of(code))
             return decided_name(app, found) if found else code
         try:
             return registry.get(code).name

@@ -60,7 +60,7 @@ def visible_person(app: AppState, principal: Principal, code: str) -> PersonPubl
     """The person a nominee code names, for a caller whose work needs them; else None."""
     if not is_person_code(code):
         return None
-    found = people_of(app).many([person_id_of(code)]).get(person_id_of(code))
+    found = people_of(app).find(person_id_of(code))
     return (
         shown(app, principal, found, "dossier") if found and sees(app, principal, found) else None
     )
@@ -102,7 +102,7 @@ def named_rows(
 def nominated_person(app: AppState, person_id: str) -> Person:
     """The person a new dossier names: recorded, not erased, and nominated in their own right."""
     try:
-        found = people_of(app).many([UUID(person_id)]).get(UUID(person_id))
+        found = people_of(app).find(UUID(person_id))
     except ValueError:
         found = None
     if found is None or found.data is None:

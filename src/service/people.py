@@ -87,7 +87,7 @@ class PeopleRegister:
         compiles = {Role.UNIT_OFFICER, Role.DISTRICT_REVIEWER, Role.PROVINCE_REVIEWER}
         if not may_see_personal_data(ctx.actor.grants, scopes) or not compiles & ctx.actor.roles:
             raise JurisdictionError("only who compiles or appraises a dossier records a person")
-        if person_id is not None and (known := self.many([person_id]).get(person_id)):
+        if person_id is not None and (known := self.find(person_id)):
             return known
         person = Person(
             person_id or uuid4(),
@@ -116,10 +116,13 @@ class PeopleRegister:
         return person
 
     def get(self, person_id: UUID) -> Person:
-        found = self.many([person_id]).get(person_id)
+        found = self.find(person_id)
         if found is None:
             raise NotFound(f"no person {person_id}")
         return found
+
+    def find(self, person_id: UUID) -> Person | None:
+        return self.many([person_id]).get(person_id)
 
     def many(self, ids: Iterable[UUID], batch: int = 500) -> dict[UUID, Person]:
         """The people these ids name, ``batch`` to a query (a page of rows is one)."""

@@ -178,17 +178,23 @@ def test_a_household_keeps_a_named_representative(store_api: Api) -> None:
     assert (answer.status_code, answer.json()["field"]) == (422, "person_id")
 
 
+def awarded_person(api: Api) -> dict[str, Any]:
+    """A person nominated, judged, recommended and awarded (15/QĐ-UBND of 3/4/2024)."""
+    person = record(api)
+    nid = UUID(nominate(api, person))
+    to_province(api, str(nid))
+    story = Story(api.service)
+    story.driver.judge_open_checks("p", nid, date(2024, 3, 10), "Đạt tiêu chí.")
+    api.service.complete_province_review(ctx(PROVINCE, date(2024, 3, 15)), nid, "approve", "")
+    api.service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), nid)
+    story.council([nid], {nid}, date(2024, 4, 3))
+    return person
+
+
 def test_an_awarded_person_is_named_by_the_decision_and_counted_among_women(store_api: Api) -> None:
     api = store_api
     api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
-    person = record(api)
-    nid = nominate(api, person)
-    to_province(api, nid)
-    story = Story(api.service)
-    story.driver.judge_open_checks("p", UUID(nid), date(2024, 3, 10), "Đạt tiêu chí.")
-    api.service.complete_province_review(ctx(PROVINCE, date(2024, 3, 15)), UUID(nid), "approve", "")
-    api.service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), UUID(nid))
-    story.council([UUID(nid)], {UUID(nid)}, date(2024, 4, 3))  # decided: 15/QĐ-UBND
+    person = awarded_person(api)
     for who in ("member-1", "chairman"):  # who sat on its session, who decided it
         assert ok(api.get(f"/api/v1/people/{person['id']}", who))["full_name"] == HOA["full_name"]
     after = {"after": api.events()}
@@ -214,14 +220,7 @@ def test_the_decision_names_an_awarded_person_as_it_is_published(
 ) -> None:
     api = store_api
     api.client.app.state.thidua.clock = lambda: date(2024, 1, 15)  # type: ignore[attr-defined]
-    person = record(api)
-    nid = nominate(api, person)
-    to_province(api, nid)
-    story = Story(api.service)
-    story.driver.judge_open_checks("p", UUID(nid), date(2024, 3, 10), "Đạt tiêu chí.")
-    api.service.complete_province_review(ctx(PROVINCE, date(2024, 3, 15)), UUID(nid), "approve", "")
-    api.service.end_public_notice(ctx(SYSTEM, date(2024, 4, 1)), UUID(nid))
-    story.council([UUID(nid)], {UUID(nid)}, date(2024, 4, 3))
+    awarded_person(api)
     after = {"after": api.events()}
     [submission] = ok(api.get("/api/v1/submissions", "province", params=after))["data"]
     pdf = api.get(f"/api/v1/submissions/{submission['submission_id']}/decision.pdf", "province")

@@ -7,10 +7,8 @@ from datetime import date
 
 import pytest
 
-from domain.submission import Signer
 from tests.api.conftest import Api
 from tests.api.journey import ok
-from tests.factories import PROVINCE, chairman, ctx
 from tests.scenarios import Story
 
 pytestmark = pytest.mark.api
@@ -22,11 +20,7 @@ def test_the_authority_that_decided_an_award_revokes_it_under_its_registers_next
     api: Api,
 ) -> None:
     service = api.service
-    sid, [nid] = Story(service).recommended()
-    submission = service.prepare_submission(ctx(PROVINCE, DAY), sid, [nid], "Kính trình.").id
-    service.decide_submission(
-        ctx(chairman(), DAY), submission, DAY, Signer("Chủ tịch", "A"), {str(nid): "Đạt."}, {}
-    )
+    nid = Story(service).awarded()
     api.client.app.state.thidua.clock = lambda: DAY  # type: ignore[attr-defined]
     url = f"/api/v1/nominations/{nid}/revocation"
     body = {"reason": "Phát hiện kê khai sai số liệu.", "recover_within_working_days": 10}
@@ -50,11 +44,7 @@ def test_the_authority_that_decided_an_award_revokes_it_under_its_registers_next
 
 def test_a_revoked_awards_prize_is_recovered_by_the_date_the_decision_set(api: Api) -> None:
     service = api.service
-    sid, [nid] = Story(service).recommended()
-    submission = service.prepare_submission(ctx(PROVINCE, DAY), sid, [nid], "Kính trình.").id
-    service.decide_submission(
-        ctx(chairman(), DAY), submission, DAY, Signer("Chủ tịch", "A"), {str(nid): "Đạt."}, {}
-    )
+    nid = Story(service).awarded()
     api.client.app.state.thidua.clock = lambda: date(2024, 6, 3)  # type: ignore[attr-defined]
     revoke = {"reason": "Kê khai sai.", "recover_within_working_days": 10}
     ok(api.post(f"/api/v1/nominations/{nid}/revocation", "chairman", json=revoke))

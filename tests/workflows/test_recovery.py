@@ -8,15 +8,12 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from domain.deadlines import VIETNAM
-from domain.submission import Signer
 from tests.factories import PROVINCE, chairman, ctx
 from tests.scenarios import Story
 from tests.workflows.conftest import Clock
 from workflows import recovery_workflow_id
 
 pytestmark = [pytest.mark.workflow, pytest.mark.asyncio(loop_scope="session")]
-
-DAY = date(2024, 4, 5)
 
 
 def morning(day: date) -> datetime:
@@ -27,11 +24,7 @@ async def test_an_unrecovered_prize_is_marked_overdue_reminded_and_escalated_unt
     clock: Clock,
 ) -> None:
     s = clock.service
-    sid, [nid] = Story(s).recommended()
-    submission = s.prepare_submission(ctx(PROVINCE, DAY), sid, [nid], "Kính trình.").id
-    s.decide_submission(
-        ctx(chairman(), DAY), submission, DAY, Signer("Chủ tịch", "A"), {str(nid): "Đạt."}, {}
-    )
+    nid = Story(s).awarded()
     today = await clock.today()
     s.revoke_award(ctx(chairman(), today), nid, "Kê khai sai.", None, recover_within=5)
     await clock.relay_events()
